@@ -1,0 +1,218 @@
+//! The message catalog: turns an issue code and its arguments into Chinese and English
+//! sentences (what is wrong, what to do), from `templates/messages/*.toml`.
+//! Interface strings of the reports (`ui.*` keys) come from the same catalog.
+
+use crate::assets::Templates;
+use crate::issue::Issue;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Output language for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+    /// Chinese first, then English.
+    #[default]
+    Both,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Entry {
+    #[serde(default)]
+    pub en: String,
+    #[serde(default)]
+    pub zh: String,
+    #[serde(default)]
+    pub action_en: String,
+    #[serde(default)]
+    pub action_zh: String,
+}
+
+/// All messages, keyed by code.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    entries: BTreeMap<String, Entry>,
+}
+
+/// An issue's text in both languages.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Text {
+    pub message: String,
+    pub message_zh: String,
+    pub action: String,
+    pub action_zh: String,
+}
+
+impl Catalog {
+    /// Loads every `messages/*.toml` file. A file that does not parse is an error naming it.
+    pub fn load(templates: &Templates) -> Result<Catalog, String> {
+        let mut entries = BTreeMap::new();
+        for name in templates.list("messages", "toml") {
+            let rel = format!("messages/{name}");
+            let text = templates.get_text(&rel).map_err(|e| e.to_string())?;
+            let table: BTreeMap<String, Entry> =
+                toml::from_str(&text).map_err(|e| format!("template {rel}: {e}"))?;
+            entries.extend(table);
+        }
+        Ok(Catalog { entries })
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.entries.contains_key(code)
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    /// Text of an issue in both languages. An unknown code still gives a readable sentence
+    /// built from the code and its arguments.
+    pub fn text(&self, issue: &Issue) -> Text {
+        match self.entries.get(&issue.code) {
+            Some(e) => Text {
+                message: fill(&e.en, &issue.args),
+                message_zh: fill(&e.zh, &issue.args),
+                action: fill(&e.action_en, &issue.args),
+                action_zh: fill(&e.action_zh, &issue.args),
+            },
+            None => {
+                let args: Vec<String> =
+                    issue.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let s = format!("{} ({})", issue.code, args.join(", "));
+                Text {
+                    message: s.clone(),
+                    message_zh: s,
+                    action: String::new(),
+                    action_zh: String::new(),
+                }
+            }
+        }
+    }
+
+    /// An issue's message in the chosen language (`both`: Chinese, then English).
+    pub fn message(&self, issue: &Issue, lang: Lang) -> String {
+        let t = self.text(issue);
+        pick(lang, &t.message_zh, &t.message)
+    }
+
+    /// An issue's suggested action in the chosen language.
+    pub fn action(&self, issue: &Issue, lang: Lang) -> String {
+        let t = self.text(issue);
+        pick(lang, &t.action_zh, &t.action)
+    }
+
+    /// An interface string (`ui.*`) with arguments, in the chosen language. Falls back to the
+    /// key itself so a missing entry is visible, never blank.
+    pub fn ui(&self, key: &str, lang: Lang, args: &[(&str, String)]) -> String {
+        let owned: Vec<(String, String)> = args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        match self.entries.get(key) {
+            Some(e) => pick(lang, &fill(&e.zh, &owned), &fill(&e.en, &owned)),
+            None => key.to_string(),
+        }
+    }
+
+    /// An interface string in one language only (`Both` gives Chinese).
+    pub fn ui_one(&self, key: &str, zh: bool) -> String {
+        match self.entries.get(key) {
+            Some(e) => {
+                if zh {
+                    e.zh.clone()
+                } else {
+                    e.en.clone()
+                }
+            }
+            None => key.to_string(),
+        }
+    }
+}
+
+fn pick(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh if !zh.is_empty() => zh.to_string(),
+        Lang::En if !en.is_empty() => en.to_string(),
+        Lang::Zh | Lang::En => {
+            if zh.is_empty() {
+                en.to_string()
+            } else {
+                zh.to_string()
+            }
+        }
+        Lang::Both => match (zh.is_empty(), en.is_empty()) {
+            (false, false) if zh != en => format!("{zh} / {en}"),
+            (false, _) => zh.to_string(),
+            _ => en.to_string(),
+        },
+    }
+}
+
+/// Replaces `{name}` with the argument's value; unknown placeholders stay as written.
+fn fill(template: &str, args: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                match args.iter().find(|(k, _)| k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_placeholders_and_keeps_unknown_ones() {
+        let args = vec![("column".to_string(), "Name".to_string())];
+        assert_eq!(fill("{column} is empty {x}", &args), "Name is empty {x}");
+        assert_eq!(fill("no braces", &args), "no braces");
+        assert_eq!(fill("open { brace", &args), "open { brace");
+    }
+
+    #[test]
+    fn builtin_catalog_loads_and_renders_both_languages() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let issue = Issue::error("internal.error").arg("detail", "boom");
+        let t = cat.text(&issue);
+        assert!(t.message.contains("boom"));
+        assert!(t.message_zh.contains("boom"));
+        assert!(
+            cat.message(&issue, Lang::Both)
+                .starts_with("permitpack 未能")
+        );
+        assert!(
+            cat.message(&issue, Lang::En)
+                .starts_with("permitpack could not")
+        );
+    }
+
+    #[test]
+    fn unknown_code_is_still_readable() {
+        let cat = Catalog::default();
+        let issue = Issue::warning("x.y").arg("a", "1");
+        assert_eq!(cat.message(&issue, Lang::En), "x.y (a=1)");
+    }
+}

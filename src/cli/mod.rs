@@ -1,0 +1,162 @@
+//! The command line: argument parsing, exit codes and dispatch to one file per subcommand.
+//! This is the thin shell of the program; it is the only layer (with small I/O edges) that
+//! touches the filesystem.
+
+mod build;
+mod init;
+mod photo;
+
+use crate::catalog::Lang;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit status: every employee ready.
+pub const EXIT_READY: i32 = 0;
+/// Exit status: the run finished but some employee needs attention.
+pub const EXIT_ATTENTION: i32 = 1;
+/// Exit status: nothing could be done (unreadable roster, no header, bad arguments).
+pub const EXIT_FAILED: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "permitpack",
+    version,
+    about = "Prepare Work Permit + Residence Permit extension packets for a company's foreign employees",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the roster and write one zipped packet per employee plus the reports.
+    Build(RunArgs),
+    /// Validate the roster and write only the reports.
+    Check(RunArgs),
+    /// Judge photo files against a photo profile.
+    Photo(PhotoArgs),
+    /// Write a starter workbook and a copy of the templates into DIR.
+    Init(InitArgs),
+}
+
+/// Options shared by `build` and `check`.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// The employee spreadsheet (xlsx, xls, xlsb, ods or csv).
+    pub roster: PathBuf,
+    /// Folder of photos [default: photos/ beside the roster, when present].
+    #[arg(long)]
+    pub photos: Option<PathBuf>,
+    /// Folder of scans, one sub-folder per passport number plus _company/
+    /// [default: docs/ beside the roster, when present].
+    #[arg(long)]
+    pub docs: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// The date to judge against, YYYY-MM-DD [default: today in China].
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Company details as TOML, instead of the roster's Company sheet.
+    #[arg(long)]
+    pub company: Option<PathBuf>,
+    /// A folder of templates overriding the built-in ones file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Photo profile name (a file templates/photo/NAME.toml).
+    #[arg(long, default_value = "shenzhen-2inch")]
+    pub photo_profile: String,
+    /// Language of reports and messages.
+    #[arg(long, value_enum, default_value_t = Lang::Both)]
+    pub lang: Lang,
+    /// Encrypt packets with AES-256 using this password (or set PERMITPACK_PASSWORD).
+    #[arg(long, env = "PERMITPACK_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Worker threads [default: all cores].
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// No progress bar or summary table, only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PhotoArgs {
+    /// Photo files (JPEG or PNG).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Photo profile name (a file templates/photo/NAME.toml).
+    #[arg(long, default_value = "shenzhen-2inch")]
+    pub photo_profile: String,
+    /// A folder of templates overriding the built-in ones file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Write an annotated preview PNG for each photo into this folder.
+    #[arg(long)]
+    pub previews: Option<PathBuf>,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = Lang::Both)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// Folder to create (it may exist but must not already hold a roster.xlsx).
+    pub dir: PathBuf,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date of the form YYYY-MM-DD"))
+}
+
+/// Today's date in China (UTC+8, no daylight saving).
+pub fn today_in_china() -> NaiveDate {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    chrono::Utc::now().with_timezone(&offset).date_naive()
+}
+
+/// Runs the program and returns the exit status. Never panics outward: a panic inside is
+/// reported as one line and exit status 2.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_FAILED
+            } else {
+                EXIT_READY
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match std::panic::catch_unwind(move || run(cli)) {
+        Ok(code) => code,
+        Err(_) => {
+            eprintln!(
+                "permitpack: internal error (a bug); nothing more was written. Please report it."
+            );
+            EXIT_FAILED
+        }
+    }
+}
+
+fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Build(args) => build::run(&args, true),
+        Command::Check(args) => build::run(&args, false),
+        Command::Photo(args) => photo::run(&args),
+        Command::Init(args) => init::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("permitpack: {e:#}");
+            EXIT_FAILED
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! permitpack: prepares combined Work Permit + Residence Permit extension packets for the
+//! foreign employees of a company in mainland China.
+//!
+//! The pipeline, one module per stage, exchanging plain data (see `model` and `issue`):
+//! `roster` (spreadsheet -> employees + cell problems) -> `rules` (window, term, fee,
+//! checklist, working days) -> `photo` (measure and judge) -> `documents` (match scans) ->
+//! `render` (PDFs) -> `packet` (zip) -> `report` (json/csv/xlsx/html). `cli` is the thin shell
+//! that touches the filesystem.
+
+pub mod assets;
+pub mod catalog;
+pub mod cli;
+pub mod issue;
+pub mod model;
+pub mod outcome;

@@ -1,0 +1,89 @@
+//! What the pipeline knows about one employee once every stage has run: the input the
+//! `report` and `packet` stages consume. Stage-specific details (the eligibility object, the
+//! photo measurements, the timeline) travel in `details` as JSON so that report.json carries
+//! every stage's fields without the reports depending on each stage's types.
+
+use crate::issue::Issue;
+use crate::model::Employee;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Where an employee stands overall, for the report summary and colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Window open and no error: the packet can be submitted.
+    Ready,
+    /// Window open (or unknown) but some error must be fixed first.
+    Attention,
+    /// More than 90 days left: too early for the combined service.
+    NotYet,
+    /// Fewer than 30 days left, or already expired.
+    TooLate,
+}
+
+/// One line of the document checklist, as shown on the cover sheet and in the reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChecklistLine {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// generated | upload | original | after_booking
+    pub kind: String,
+    /// generated | provided | missing | bring_original | after_booking
+    pub status: String,
+    /// Whether a missing item is only a warning (company-side items).
+    pub optional: bool,
+    /// How to obtain the item.
+    pub how_zh: String,
+    pub how_en: String,
+    /// The user's original file names matched to this item.
+    pub files: Vec<String>,
+}
+
+/// The photo verdict in brief; the full measurements are in `details["photo"]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotoLine {
+    pub file: String,
+    pub ok: bool,
+    /// Annotated thumbnail (PNG or JPEG bytes) for the HTML report and cover sheet.
+    #[serde(skip)]
+    pub preview: Option<Vec<u8>>,
+    /// MIME type of `preview`.
+    #[serde(skip)]
+    pub preview_mime: &'static str,
+}
+
+/// Everything known about one employee after the pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmployeeOutcome {
+    pub employee: Employee,
+    pub status: Status,
+    pub ready: bool,
+    /// State of the application window: open | not_yet | too_late | expired | unknown.
+    pub window_state: String,
+    pub days_left: Option<i64>,
+    pub window_opens: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub term_years: Option<f64>,
+    pub fee_rmb: Option<i64>,
+    pub photo: Option<PhotoLine>,
+    pub checklist: Vec<ChecklistLine>,
+    pub issues: Vec<Issue>,
+    /// Packet file name inside OUT/packets/, when one was written.
+    pub packet: Option<String>,
+    /// Stage fields for report.json (`eligibility`, `timeline`, `photo`, ...).
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+impl EmployeeOutcome {
+    pub fn error_count(&self) -> usize {
+        self.issues.iter().filter(|i| i.is_error()).count()
+    }
+    pub fn warning_count(&self) -> usize {
+        self.issues.len() - self.error_count()
+    }
+    pub fn missing_items(&self) -> impl Iterator<Item = &ChecklistLine> {
+        self.checklist.iter().filter(|c| c.status == "missing")
+    }
+}
