@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""The obvious alternative an HR IT team would write, for comparison with permitpack.
+
+Same work per employee as `permitpack build`: read the roster (openpyxl), judge the photo
+(Pillow, JPEG draft mode = DCT-domain downscaling; aspect, resolution, blue share on the top and
+side bands), render three PDFs (cover checklist, salary certificate, guarantee letter) with
+reportlab and a subset-embedded CJK TrueType font, and zip them with the photo and scans
+(stored, not deflated), one process per core.
+
+usage: baseline.py ROSTER.xlsx PHOTOS DOCS OUT [--procs N] [--font PATH]
+"""
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import sys
+import zipfile
+from multiprocessing import Pool
+
+from openpyxl import load_workbook
+from PIL import Image, ImageOps
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+FONT = "CJK"
+COLUMNS = {
+    "name": "Name", "passport": "Passport No.", "nationality": "Nationality", "dob": "Date of Birth",
+    "category": "Talent Category", "position": "Position", "start": "Start Date",
+    "wp_expiry": "Work Permit Expiry", "rp_expiry": "Residence Permit Expiry",
+    "years": "Years Worked in China", "salary": "Annual Salary",
+}
+ITEMS = ["wp_extension_form", "visa_application_form", "guarantee_letter", "labour_contract", "passport",
+         "residence_permit", "work_permit", "photo_receipt", "salary_certificate", "tax_certificate"]
+
+
+def read_roster(path):
+    wb = load_workbook(path, read_only=True, data_only=True)
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows)
+    index = {}
+    for key, label in COLUMNS.items():
+        for i, h in enumerate(header):
+            if h and label.lower() in str(h).lower():
+                index[key] = i
+    people = []
+    for r in rows:
+        if not any(r):
+            continue
+        people.append({k: r[i] for k, i in index.items()})
+    return people
+
+
+def judge_photo(path):
+    img = Image.open(path)
+    w, h = img.size
+    img.draft("RGB", (w // 8, h // 8))
+    img = ImageOps.exif_transpose(img).convert("RGB")
+    w, h = img.size  # displayed size at reduced scale
+    full_w, full_h = Image.open(path).size
+    hsv = img.convert("HSV")
+    bands = [hsv.crop((0, 0, w, h // 8)), hsv.crop((0, 0, w // 8, h // 2)), hsv.crop((w - w // 8, 0, w, h // 2))]
+    blue = total = 0
+    for band in bands:
+        hch, sch, vch = band.split()
+        # PIL hue is 0..255 for 0..360 degrees: 190..230 degrees -> 134..163.
+        hmask = hch.point(lambda v: 255 if 134 <= v <= 163 else 0)
+        smask = sch.point(lambda v: 255 if v >= 64 else 0)
+        vmask = vch.point(lambda v: 255 if v >= 90 else 0)
+        from PIL import ImageChops
+        m = ImageChops.multiply(ImageChops.multiply(hmask, smask), vmask)
+        blue += m.histogram()[255]
+        total += band.size[0] * band.size[1]
+    share = blue / total if total else 0.0
+    ratio = full_w / full_h if full_h else 0
+    return {"width": full_w, "height": full_h, "blue_share": share,
+            "ok": share >= 0.9 and full_w >= 413 and full_h >= 567 and abs(min(ratio, 1 / ratio) - 35 / 48) < 0.05}
+
+
+def pdf(lines, title):
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setTitle(title)
+    c.setFont(FONT, 16)
+    c.drawString(60, 780, title)
+    c.setFont(FONT, 10.5)
+    y = 750
+    for line in lines:
+        c.drawString(60, y, line)
+        y -= 18
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def capital(n):
+    digits = "零壹贰叁肆伍陆柒捌玖"
+    units = ["", "拾", "佰", "仟"]
+    out, zero = "", False
+    s = str(int(n))
+    for i, ch in enumerate(s):
+        pos = len(s) - 1 - i
+        d = int(ch)
+        if d == 0:
+            zero = True
+        else:
+            if zero:
+                out += "零"
+            out += digits[d] + units[pos % 4]
+            zero = False
+        if pos == 4 and out:
+            out += "万"
+            zero = False
+    return "人民币" + out + "元整"
+
+
+def one(args):
+    p, photos, docs, out, as_of = args
+    passport = str(p["passport"]).strip().upper()
+    photo_path = os.path.join(photos, passport + ".jpg")
+    verdict = judge_photo(photo_path)
+    expiry = p["wp_expiry"].date() if isinstance(p["wp_expiry"], dt.datetime) else p["wp_expiry"]
+    days = (expiry - as_of).days
+    state = "not_yet" if days > 90 else "open" if days >= 30 else "too_late"
+    salary = float(p["salary"] or 0)
+    folder = os.path.join(docs, passport)
+    scans = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    cover = pdf([f"{p['name']}  {passport}  {p['nationality']}", f"状态 State: {state}, {days} days left",
+                 "费用 Fee: 800 RMB"] + [f"{i}: {'✓' if any(s.startswith(i) for s in scans) else '✗'}" for i in ITEMS],
+                "申请材料清单 Cover checklist")
+    salary_pdf = pdf([f"兹证明 {p['name']}（护照号码 {passport}）为我公司员工，职位 {p['position']}。",
+                      f"年收入 Annual income: {salary:,.2f}  {capital(salary)}",
+                      f"日期：{as_of.year}年{as_of.month}月{as_of.day}日"], "薪资证明 Salary Certificate")
+    letter = pdf([f"致：深圳市公安局出入境管理局", f"申请人 {p['name']}，国籍 {p['nationality']}，护照号码 {passport}。",
+                  "我公司保证申请人在华期间遵守中国法律，并承担其生活费用。",
+                  f"日期：{as_of.year}年{as_of.month}月{as_of.day}日"], "证明函件 Certificate Letter")
+    name = f"{passport}_{str(p['name']).replace(' ', '_')}.zip"
+    tmp = os.path.join(out, "." + name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("00_cover_checklist.pdf", cover)
+        z.writestr("01_guarantee_letter.pdf", letter)
+        z.writestr("02_salary_certificate.pdf", salary_pdf)
+        z.write(photo_path, "03_photo.jpg")
+        for i, s in enumerate(scans):
+            z.write(os.path.join(folder, s), f"{i + 4:02d}_{s}")
+    os.replace(tmp, os.path.join(out, name))
+    return {"passport": passport[:2] + "****", "state": state, "photo_ok": verdict["ok"]}
+
+
+def init(font):
+    pdfmetrics.registerFont(TTFont(FONT, font, subfontIndex=0))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("roster")
+    ap.add_argument("photos")
+    ap.add_argument("docs")
+    ap.add_argument("out")
+    ap.add_argument("--procs", type=int, default=os.cpu_count())
+    ap.add_argument("--font", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+    ap.add_argument("--as-of", default="2026-11-26")
+    a = ap.parse_args()
+    as_of = dt.date.fromisoformat(a.as_of)
+    os.makedirs(a.out, exist_ok=True)
+    people = read_roster(a.roster)
+    work = [(p, a.photos, a.docs, a.out, as_of) for p in people]
+    with Pool(a.procs, initializer=init, initargs=(a.font,)) as pool:
+        rows = pool.map(one, work, chunksize=4)
+    with open(os.path.join(a.out, "report.json"), "w") as f:
+        json.dump(rows, f)
+    print(f"baseline: {len(rows)} employees", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
