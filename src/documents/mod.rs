@@ -98,9 +98,16 @@ impl DocumentMatch {
 /// turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
 /// `"labour_contract_signed"`; full-width `ｐａｓｓｐｏｒｔ` -> `passport`.
 pub fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    use unicode_normalization::{IsNormalized, is_nfkc_quick};
+    let composed: std::borrow::Cow<str> =
+        if name.is_ascii() || is_nfkc_quick(name.chars()) == IsNormalized::Yes {
+            name.into()
+        } else {
+            name.nfkc().collect::<String>().into()
+        };
+    let mut out = String::with_capacity(composed.len());
     let mut pending_sep = false;
-    for c in name.nfkc().flat_map(char::to_lowercase) {
+    for c in composed.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             if pending_sep && !out.is_empty() {
                 out.push('_');
@@ -114,6 +121,14 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
+/// The normalised matching keys of an item: its id first, then its keywords.
+pub fn match_keys(id: &str, keywords: &[String]) -> Vec<String> {
+    std::iter::once(id)
+        .chain(keywords.iter().map(String::as_str))
+        .map(normalize)
+        .collect()
+}
+
 /// The name without its last extension (`a.b.pdf` -> `a.b`; `.pdf` stays `.pdf`).
 pub fn stem(name: &str) -> &str {
     match name.rfind('.') {
@@ -123,46 +138,37 @@ pub fn stem(name: &str) -> &str {
 }
 
 /// A compiled pattern of one item.
-struct Pattern {
-    text: String,
+struct Pattern<'a> {
+    text: &'a str,
     chars: usize,
     is_id: bool,
     ascii: bool,
 }
 
 /// The normalised id and keywords of each item.
-struct Matcher {
-    patterns: Vec<Vec<Pattern>>,
+struct Matcher<'a> {
+    patterns: Vec<Vec<Pattern<'a>>>,
 }
 
-impl Matcher {
-    fn new(items: &[ChecklistItem]) -> Matcher {
+impl<'a> Matcher<'a> {
+    /// `computed[i]` holds the keys of item `i` when it came without `match_keys` (an item
+    /// built by hand rather than loaded).
+    fn new(items: &'a [ChecklistItem], computed: &'a [Option<Vec<String>>]) -> Matcher<'a> {
         let patterns = items
             .iter()
-            .map(|item| {
-                let mut ps = Vec::new();
-                let id = normalize(&item.id);
-                if !id.is_empty() {
-                    ps.push(Pattern {
-                        chars: id.chars().count(),
-                        ascii: id.is_ascii(),
-                        text: id,
-                        is_id: true,
-                    });
-                }
-                for k in &item.keywords {
-                    let text = normalize(k);
-                    if text.is_empty() {
-                        continue;
-                    }
-                    ps.push(Pattern {
-                        chars: text.chars().count(),
-                        ascii: text.is_ascii(),
-                        text,
-                        is_id: false,
-                    });
-                }
-                ps
+            .zip(computed)
+            .map(|(item, computed)| {
+                let keys = computed.as_ref().unwrap_or(&item.match_keys);
+                keys.iter()
+                    .enumerate()
+                    .filter(|(_, k)| !k.is_empty())
+                    .map(|(i, k)| Pattern {
+                        chars: k.chars().count(),
+                        ascii: k.is_ascii(),
+                        text: k.as_str(),
+                        is_id: i == 0,
+                    })
+                    .collect()
             })
             .collect();
         Matcher { patterns }
@@ -191,20 +197,28 @@ impl Matcher {
     }
 }
 
-impl Pattern {
+impl Pattern<'_> {
+    /// Whether the pattern fits a normalised stem. Byte-wise: a UTF-8 needle can only match
+    /// at a character boundary, and for names this short a plain scan beats `str::find`.
     fn matches(&self, stem: &str) -> bool {
+        let (hay, needle) = (stem.as_bytes(), self.text.as_bytes());
         if self.is_id {
-            return stem.starts_with(&self.text);
+            return hay.starts_with(needle);
         }
-        if !self.ascii {
-            return stem.contains(&self.text);
+        let n = needle.len();
+        if n == 0 || n > hay.len() {
+            return false;
         }
-        let whole_word = self.chars < 4;
-        stem.match_indices(&self.text).any(|(at, m)| {
-            let before = stem[..at].chars().next_back();
-            let after = stem[at + m.len()..].chars().next();
-            let starts_word = before.is_none_or(|c| !c.is_ascii_alphabetic());
-            let ends_word = after.is_none_or(|c| !c.is_ascii_alphabetic());
+        let whole_word = self.ascii && self.chars < 4;
+        (0..=hay.len() - n).any(|at| {
+            if hay[at] != needle[0] || &hay[at..at + n] != needle {
+                return false;
+            }
+            if !self.ascii {
+                return true;
+            }
+            let starts_word = at == 0 || !hay[at - 1].is_ascii_alphabetic();
+            let ends_word = hay.get(at + n).is_none_or(|b| !b.is_ascii_alphabetic());
             starts_word && (!whole_word || ends_word)
         })
     }
@@ -221,7 +235,15 @@ pub fn match_scans(
     employee_files: &[String],
     company_files: &[String],
 ) -> DocumentMatch {
-    let matcher = Matcher::new(items);
+    let computed: Vec<Option<Vec<String>>> = items
+        .iter()
+        .map(|i| {
+            i.match_keys
+                .is_empty()
+                .then(|| match_keys(&i.id, &i.keywords))
+        })
+        .collect();
+    let matcher = Matcher::new(items, &computed);
     let mut files: Vec<Vec<String>> = vec![Vec::new(); items.len()];
     let mut unmatched = Vec::new();
     let mut issues = Vec::new();

@@ -44,6 +44,11 @@ pub struct ChecklistItem {
     pub company: bool,
     /// Words that identify a scan of this item, as written in the data file.
     pub keywords: Vec<String>,
+    /// The id then the keywords, normalised for matching
+    /// ([`crate::documents::match_keys`]); filled when the checklists are loaded, computed
+    /// on the fly when empty.
+    #[serde(skip)]
+    pub match_keys: Vec<String>,
 }
 
 /// The checklist of one category.
@@ -147,7 +152,9 @@ fn build(data: FileData) -> Result<Checklists, String> {
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty())
             .collect();
+        let match_keys = crate::documents::match_keys(&id, &keywords);
         let item = ChecklistItem {
+            match_keys,
             id: id.clone(),
             name_zh: it.name_zh,
             name_en: it.name_en,
