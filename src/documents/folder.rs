@@ -290,6 +290,29 @@ impl DocsIndex {
         &self.stray
     }
 
+    /// Employee folders that belong to none of `passports` (a typo in a folder name, or an
+    /// employee missing from the roster), masked like passport numbers, sorted. Report them
+    /// once per run (`document.unclaimed_folder`) so no scan is dropped silently.
+    pub fn unclaimed<'a>(&self, passports: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let keys: std::collections::BTreeSet<String> = passports
+            .into_iter()
+            .map(folder_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        // Exact name, or the part before the first separator (`E123 Jane Doe`).
+        let claimed = |folder: &str| {
+            keys.contains(folder)
+                || folder
+                    .split_once([' ', '_', '-', '.'])
+                    .is_some_and(|(head, _)| keys.contains(head))
+        };
+        self.folders
+            .iter()
+            .filter(|(key, _)| !claimed(key))
+            .flat_map(|(_, list)| list.iter().map(|(name, _)| mask_id(name)))
+            .collect()
+    }
+
     /// The folder of the employee with this passport number: named exactly by the number
     /// (any case), or by the number followed by a space, `_`, `-` or `.` and anything
     /// (`E12345678 Jane Doe`). An exact name wins over a longer one.
@@ -481,6 +504,16 @@ mod tests {
         assert_eq!(index.employee("G76543210").names(), vec!["other.pdf"]);
         assert_eq!(index.company().names(), vec!["bank_statement.pdf"]);
         assert_eq!(index.stray_files(), ["stray.pdf"]);
+        assert_eq!(
+            index.unclaimed(["E12345678", "G7654321"]),
+            vec![mask_id("G76543210")]
+        );
+        assert_eq!(
+            index
+                .unclaimed(["E12345678", "G7654321", "G76543210"])
+                .len(),
+            0
+        );
         // No folder: a warning with the number masked.
         let scan = index.employee("X99999999");
         assert_eq!(scan.issues.len(), 1);

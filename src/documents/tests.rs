@@ -290,6 +290,8 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
             .arg("passport", masked)
             .arg("detail", "permission denied"),
     );
+    issues.push(Issue::warning("document.unclaimed_folder").arg("folder", masked));
+    issues.push(Issue::warning("document.stray_file").arg("file", "x.pdf"));
     for code in [
         "document.subfolder",
         "document.link_outside",
@@ -308,5 +310,5 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
             assert!(!s.is_empty() && !s.contains('{'), "{}: {s}", i.code);
         }
     }
-    assert_eq!(seen.len(), 13, "{seen:?}");
+    assert_eq!(seen.len(), 15, "{seen:?}");
 }
