@@ -10,6 +10,8 @@
 pub mod assets;
 pub mod catalog;
 pub mod cli;
+pub mod documents;
 pub mod issue;
 pub mod model;
 pub mod outcome;
+pub mod rules;

@@ -1,0 +1,563 @@
+//! The filesystem edge of the documents stage: reads `--docs DIR` once, finds an employee's
+//! folder by passport number (case-insensitive) and `_company/`, and lists the regular files
+//! in a folder. Symlinks are followed only when they stay inside DIR; hidden and system files
+//! (`.DS_Store`, `Thumbs.db`, `~$` Office lock files...) are skipped; sub-folders, empty and
+//! unreadable files are reported, never silently dropped.
+
+use super::COMPANY_DIR;
+use crate::issue::Issue;
+use crate::model::mask_id;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+/// A scan file: the name to show and match on, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanFile {
+    /// The name as the user sees it (a GBK name from a Windows zip is decoded).
+    pub name: String,
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+/// Why an entry of a folder was not taken as a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A folder inside the employee's folder: its files are not looked at.
+    Subfolder,
+    /// A symbolic link leading outside the docs folder (or nowhere).
+    LinkOutside,
+    /// A zero-byte file.
+    Empty,
+    /// The entry could not be read.
+    Unreadable,
+}
+
+/// An entry that was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: SkipReason,
+}
+
+/// The regular files of one folder, sorted by name, and what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub files: Vec<ScanFile>,
+    pub skipped: Vec<Skipped>,
+    /// Names that were not valid text in any known encoding (shown with replacement
+    /// characters).
+    pub garbled: Vec<String>,
+}
+
+impl Listing {
+    /// The file names, for [`super::match_scans`].
+    pub fn names(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// The path of a listed file by the name shown.
+    pub fn path_of(&self, name: &str) -> Option<&Path> {
+        self.files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.path.as_path())
+    }
+
+    /// Warnings for skipped and garbled entries; `prefix` (e.g. `_company/`) is put before
+    /// each name.
+    pub fn issues(&self, prefix: &str) -> Vec<Issue> {
+        let mut out = Vec::new();
+        for s in &self.skipped {
+            let code = match s.reason {
+                SkipReason::Subfolder => "document.subfolder",
+                SkipReason::LinkOutside => "document.link_outside",
+                SkipReason::Empty => "document.empty",
+                SkipReason::Unreadable => "document.unreadable",
+            };
+            let name = format!("{prefix}{}", s.name);
+            out.push(Issue::warning(code).arg("file", &name).file(name));
+        }
+        for g in &self.garbled {
+            let name = format!("{prefix}{g}");
+            out.push(
+                Issue::warning("document.bad_name")
+                    .arg("file", &name)
+                    .file(name),
+            );
+        }
+        out
+    }
+}
+
+/// Whether a file or folder name is a hidden or system entry to skip without a word.
+pub fn is_hidden(name: &str) -> bool {
+    const SYSTEM: [&str; 5] = [
+        "thumbs.db",
+        "ehthumbs.db",
+        "desktop.ini",
+        "__macosx",
+        "$recycle.bin",
+    ];
+    let lower = name.to_lowercase();
+    name.starts_with('.') || name.starts_with("~$") || SYSTEM.contains(&lower.as_str())
+}
+
+/// A name as text: UTF-8, else GB18030 (names from zips made on Chinese Windows), else with
+/// replacement characters (`true` = garbled).
+fn name_text(name: OsString) -> (String, bool) {
+    match name.into_string() {
+        Ok(s) => (s, false),
+        Err(os) => decode_raw(&os),
+    }
+}
+
+#[cfg(unix)]
+fn decode_raw(os: &std::ffi::OsStr) -> (String, bool) {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = os.as_bytes();
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(s) => (s.into_owned(), false),
+        None => (String::from_utf8_lossy(bytes).into_owned(), true),
+    }
+}
+
+#[cfg(not(unix))]
+fn decode_raw(os: &std::ffi::OsStr) -> (String, bool) {
+    (os.to_string_lossy().into_owned(), true)
+}
+
+/// What an entry is, symlinks resolved only inside `root`.
+enum Kind {
+    File(u64),
+    Dir(PathBuf),
+    Skip(SkipReason),
+}
+
+fn classify(path: &Path, root: &Path) -> Kind {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(_) => return Kind::Skip(SkipReason::Unreadable),
+    };
+    let (meta, real) = if meta.file_type().is_symlink() {
+        let Ok(target) = fs::canonicalize(path) else {
+            return Kind::Skip(SkipReason::LinkOutside);
+        };
+        if !target.starts_with(root) {
+            return Kind::Skip(SkipReason::LinkOutside);
+        }
+        match fs::metadata(&target) {
+            Ok(m) => (m, target),
+            Err(_) => return Kind::Skip(SkipReason::Unreadable),
+        }
+    } else {
+        (meta, path.to_path_buf())
+    };
+    if meta.is_dir() {
+        Kind::Dir(real)
+    } else if meta.is_file() {
+        Kind::File(meta.len())
+    } else {
+        // Sockets, devices, fifos.
+        Kind::Skip(SkipReason::Unreadable)
+    }
+}
+
+/// Lists the regular files directly inside `dir`, which must lie inside `root` (the
+/// canonical docs folder; symlinks leaving it are skipped). Sorted by name.
+pub fn list_folder(dir: &Path, root: &Path) -> io::Result<Listing> {
+    let mut listing = Listing::default();
+    for entry in fs::read_dir(dir)? {
+        let Ok(entry) = entry else {
+            listing.skipped.push(Skipped {
+                name: "?".into(),
+                reason: SkipReason::Unreadable,
+            });
+            continue;
+        };
+        let (name, garbled) = name_text(entry.file_name());
+        if is_hidden(&name) {
+            continue;
+        }
+        let path = entry.path();
+        match classify(&path, root) {
+            Kind::File(0) => listing.skipped.push(Skipped {
+                name,
+                reason: SkipReason::Empty,
+            }),
+            Kind::File(size) => {
+                if garbled {
+                    listing.garbled.push(name.clone());
+                }
+                listing.files.push(ScanFile { name, path, size });
+            }
+            Kind::Dir(_) => listing.skipped.push(Skipped {
+                name,
+                reason: SkipReason::Subfolder,
+            }),
+            Kind::Skip(reason) => listing.skipped.push(Skipped { name, reason }),
+        }
+    }
+    listing.files.sort_by(|a, b| a.name.cmp(&b.name));
+    listing.skipped.sort_by(|a, b| a.name.cmp(&b.name));
+    listing.garbled.sort();
+    Ok(listing)
+}
+
+/// The folder key a passport number or folder name is compared by.
+fn folder_key(name: &str) -> String {
+    name.nfkc().collect::<String>().trim().to_uppercase()
+}
+
+/// `--docs DIR`, read once: its employee folders by name and `_company/`.
+#[derive(Debug, Clone)]
+pub struct DocsIndex {
+    root: PathBuf,
+    /// Upper-cased folder name -> (name as written, real path); sorted.
+    folders: BTreeMap<String, Vec<(String, PathBuf)>>,
+    company: Option<PathBuf>,
+    /// Files lying directly in DIR, which belong to nobody.
+    stray: Vec<String>,
+}
+
+/// An employee's (or the company's) scans, with the warnings found on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FolderScan {
+    /// `None` when there is no folder.
+    pub listing: Option<Listing>,
+    pub issues: Vec<Issue>,
+}
+
+impl FolderScan {
+    /// The file names (empty without a folder).
+    pub fn names(&self) -> Vec<String> {
+        self.listing
+            .as_ref()
+            .map(Listing::names)
+            .unwrap_or_default()
+    }
+}
+
+impl DocsIndex {
+    /// Reads the top level of `dir`. An error means the folder itself cannot be read.
+    pub fn open(dir: &Path) -> io::Result<DocsIndex> {
+        let root = fs::canonicalize(dir)?;
+        let mut folders: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
+        let mut company = None;
+        let mut stray = Vec::new();
+        for entry in fs::read_dir(&root)? {
+            let Ok(entry) = entry else { continue };
+            let (name, _) = name_text(entry.file_name());
+            if is_hidden(&name) {
+                continue;
+            }
+            match classify(&entry.path(), &root) {
+                Kind::Dir(real) if name.eq_ignore_ascii_case(COMPANY_DIR) => {
+                    if company.is_none() || name == COMPANY_DIR {
+                        company = Some(real);
+                    }
+                }
+                Kind::Dir(real) => folders
+                    .entry(folder_key(&name))
+                    .or_default()
+                    .push((name, real)),
+                Kind::File(_) => stray.push(name),
+                Kind::Skip(_) => {}
+            }
+        }
+        for list in folders.values_mut() {
+            list.sort();
+        }
+        stray.sort();
+        Ok(DocsIndex {
+            root,
+            folders,
+            company,
+            stray,
+        })
+    }
+
+    /// The canonical docs folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Files lying directly in the docs folder (they belong to no employee).
+    pub fn stray_files(&self) -> &[String] {
+        &self.stray
+    }
+
+    /// Employee folders that belong to none of `passports` (a typo in a folder name, or an
+    /// employee missing from the roster), masked like passport numbers, sorted. Report them
+    /// once per run (`document.unclaimed_folder`) so no scan is dropped silently.
+    pub fn unclaimed<'a>(&self, passports: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let keys: std::collections::BTreeSet<String> = passports
+            .into_iter()
+            .map(folder_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        // Exact name, or the part before the first separator (`E123 Jane Doe`).
+        let claimed = |folder: &str| {
+            keys.contains(folder)
+                || folder
+                    .split_once([' ', '_', '-', '.'])
+                    .is_some_and(|(head, _)| keys.contains(head))
+        };
+        self.folders
+            .iter()
+            .filter(|(key, _)| !claimed(key))
+            .flat_map(|(_, list)| list.iter().map(|(name, _)| mask_id(name)))
+            .collect()
+    }
+
+    /// The folder of the employee with this passport number: named exactly by the number
+    /// (any case), or by the number followed by a space, `_`, `-` or `.` and anything
+    /// (`E12345678 Jane Doe`). An exact name wins over a longer one.
+    pub fn employee(&self, passport_no: &str) -> FolderScan {
+        let key = folder_key(passport_no);
+        let masked = mask_id(&key);
+        let mut scan = FolderScan::default();
+        if key.is_empty() {
+            return scan;
+        }
+        let mut candidates: Vec<&(String, PathBuf)> = self
+            .folders
+            .get(&key)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        if candidates.is_empty() {
+            for (k, list) in self.folders.range(key.clone()..) {
+                let Some(rest) = k.strip_prefix(&key) else {
+                    break;
+                };
+                if rest.starts_with([' ', '_', '-', '.']) {
+                    candidates.extend(list.iter());
+                }
+            }
+        }
+        let Some((_, path)) = candidates.first() else {
+            scan.issues
+                .push(Issue::warning("document.no_folder").arg("passport", &masked));
+            return scan;
+        };
+        if candidates.len() > 1 {
+            scan.issues.push(
+                Issue::warning("document.folder_ambiguous")
+                    .arg("passport", &masked)
+                    .arg("count", candidates.len()),
+            );
+        }
+        match list_folder(path, &self.root) {
+            Ok(listing) => {
+                scan.issues.extend(listing.issues(""));
+                scan.listing = Some(listing);
+            }
+            Err(e) => scan.issues.push(
+                Issue::warning("document.folder_unreadable")
+                    .arg("passport", &masked)
+                    .arg("detail", e.kind()),
+            ),
+        }
+        scan
+    }
+
+    /// The shared `_company/` folder (no issue when there is none: the company items then
+    /// show as missing).
+    pub fn company(&self) -> FolderScan {
+        let mut scan = FolderScan::default();
+        let Some(path) = &self.company else {
+            return scan;
+        };
+        match list_folder(path, &self.root) {
+            Ok(listing) => {
+                scan.issues
+                    .extend(listing.issues(&format!("{COMPANY_DIR}/")));
+                scan.listing = Some(listing);
+            }
+            Err(e) => scan.issues.push(
+                Issue::warning("document.folder_unreadable")
+                    .arg("passport", COMPANY_DIR)
+                    .arg("detail", e.kind()),
+            ),
+        }
+        scan
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, bytes: &[u8]) {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+
+    #[test]
+    fn hidden_and_system_names() {
+        for n in [
+            ".DS_Store",
+            "Thumbs.db",
+            "desktop.ini",
+            "~$合同.docx",
+            "._scan.pdf",
+        ] {
+            assert!(is_hidden(n), "{n}");
+        }
+        for n in ["passport.pdf", "合同.pdf", "thumbs.db.pdf"] {
+            assert!(!is_hidden(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn lists_regular_files_and_reports_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(tmp.path()).unwrap();
+        let dir = root.join("E123");
+        write(&dir, "b.pdf", b"x");
+        write(&dir, "a.jpg", b"x");
+        write(&dir, ".DS_Store", b"x");
+        write(&dir, "Thumbs.db", b"x");
+        write(&dir, "~$draft.docx", b"x");
+        write(&dir, "empty.pdf", b"");
+        write(&dir, "old/passport.pdf", b"x");
+        let l = list_folder(&dir, &root).unwrap();
+        assert_eq!(l.names(), vec!["a.jpg", "b.pdf"]);
+        assert_eq!(
+            l.skipped,
+            vec![
+                Skipped {
+                    name: "empty.pdf".into(),
+                    reason: SkipReason::Empty
+                },
+                Skipped {
+                    name: "old".into(),
+                    reason: SkipReason::Subfolder
+                },
+            ]
+        );
+        let codes: Vec<String> = l.issues("").into_iter().map(|i| i.code).collect();
+        assert_eq!(codes, vec!["document.empty", "document.subfolder"]);
+        assert_eq!(l.path_of("a.jpg"), Some(dir.join("a.jpg").as_path()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_are_followed_outside_are_not() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.pdf", b"secret");
+        let tmp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(tmp.path()).unwrap();
+        write(&root, "_company/bank_statement.pdf", b"x");
+        write(&root, "E1/passport.pdf", b"x");
+        symlink(
+            root.join("_company/bank_statement.pdf"),
+            root.join("E1/bank.pdf"),
+        )
+        .unwrap();
+        symlink(
+            outside.path().join("secret.pdf"),
+            root.join("E1/secret.pdf"),
+        )
+        .unwrap();
+        symlink(root.join("nowhere.pdf"), root.join("E1/dangling.pdf")).unwrap();
+        // A whole employee folder linked from outside is not followed either.
+        write(outside.path(), "E2/passport.pdf", b"x");
+        symlink(outside.path().join("E2"), root.join("E2")).unwrap();
+
+        let index = DocsIndex::open(&root).unwrap();
+        let scan = index.employee("e1");
+        assert_eq!(scan.names(), vec!["bank.pdf", "passport.pdf"]);
+        let skipped: Vec<_> = scan.listing.as_ref().unwrap().skipped.clone();
+        assert_eq!(skipped.len(), 2);
+        assert!(skipped.iter().all(|s| s.reason == SkipReason::LinkOutside));
+        assert!(
+            scan.issues
+                .iter()
+                .all(|i| i.code == "document.link_outside")
+        );
+        let scan = index.employee("E2");
+        assert!(scan.listing.is_none());
+        assert_eq!(scan.issues[0].code, "document.no_folder");
+    }
+
+    #[test]
+    fn finds_folders_by_passport_case_insensitively() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "e12345678/passport.pdf", b"x");
+        write(root, "G7654321 Jane Doe/passport.pdf", b"x");
+        write(root, "G76543210/other.pdf", b"x");
+        write(root, "_Company/bank_statement.pdf", b"x");
+        write(root, "stray.pdf", b"x");
+        write(root, ".hidden/x.pdf", b"x");
+        let index = DocsIndex::open(root).unwrap();
+        assert_eq!(index.employee("E12345678").names(), vec!["passport.pdf"]);
+        let scan = index.employee("g7654321");
+        assert_eq!(scan.names(), vec!["passport.pdf"]);
+        assert!(scan.issues.is_empty(), "{:?}", scan.issues);
+        assert_eq!(index.employee("G76543210").names(), vec!["other.pdf"]);
+        assert_eq!(index.company().names(), vec!["bank_statement.pdf"]);
+        assert_eq!(index.stray_files(), ["stray.pdf"]);
+        assert_eq!(
+            index.unclaimed(["E12345678", "G7654321"]),
+            vec![mask_id("G76543210")]
+        );
+        assert_eq!(
+            index
+                .unclaimed(["E12345678", "G7654321", "G76543210"])
+                .len(),
+            0
+        );
+        // No folder: a warning with the number masked.
+        let scan = index.employee("X99999999");
+        assert_eq!(scan.issues.len(), 1);
+        assert_eq!(scan.issues[0].code, "document.no_folder");
+        assert_eq!(scan.issues[0].get("passport"), Some("X9****999"));
+        // An empty passport finds nothing and says nothing.
+        assert_eq!(index.employee("  "), FolderScan::default());
+    }
+
+    #[test]
+    fn two_folders_for_one_passport_are_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "E1 old/a.pdf", b"x");
+        write(root, "E1_new/b.pdf", b"x");
+        let index = DocsIndex::open(root).unwrap();
+        let scan = index.employee("E1");
+        assert_eq!(scan.names(), vec!["a.pdf"]);
+        assert_eq!(scan.issues[0].code, "document.folder_ambiguous");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn gbk_file_names_are_decoded() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(tmp.path()).unwrap();
+        let dir = root.join("E1");
+        fs::create_dir_all(&dir).unwrap();
+        // "合同.pdf" in GBK.
+        let (gbk, _, _) = encoding_rs::GBK.encode("合同.pdf");
+        let name = std::ffi::OsStr::from_bytes(&gbk);
+        if fs::write(dir.join(name), b"x").is_err() {
+            return; // a filesystem that only takes UTF-8 names
+        }
+        let l = list_folder(&dir, &root).unwrap();
+        assert_eq!(l.names(), vec!["合同.pdf"]);
+        assert!(l.garbled.is_empty());
+        assert_eq!(fs::read(&l.files[0].path).unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_missing_docs_folder_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(DocsIndex::open(&tmp.path().join("nope")).is_err());
+    }
+}

@@ -1,0 +1,321 @@
+//! The document checklists of `templates/checklists.toml`: every item (id, names, how to
+//! obtain it, kind, matching keywords) and the ordered list per talent category, with the
+//! company-side items appended to every list.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// How an item reaches the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// permitpack writes it.
+    Generated,
+    /// A scan is expected in the docs folder.
+    Upload,
+    /// Bring the original in person; a scan may also be uploaded.
+    Original,
+    /// Exists only once the on-site appointment is booked.
+    AfterBooking,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Generated => "generated",
+            ItemKind::Upload => "upload",
+            ItemKind::Original => "original",
+            ItemKind::AfterBooking => "after_booking",
+        }
+    }
+}
+
+/// One document of a checklist.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub how_zh: String,
+    pub how_en: String,
+    pub kind: ItemKind,
+    /// Company-side item: shared scans in `docs/_company/`, missing only a warning.
+    pub company: bool,
+    /// Words that identify a scan of this item, as written in the data file.
+    pub keywords: Vec<String>,
+    /// The id then the keywords, normalised for matching
+    /// ([`crate::documents::match_keys`]); filled when the checklists are loaded, computed
+    /// on the fly when empty.
+    #[serde(skip)]
+    pub match_keys: Vec<String>,
+}
+
+/// The checklist of one category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryList {
+    pub key: String,
+    pub label_zh: String,
+    pub label_en: String,
+    /// In platform order, company-side items last. Shared between employees.
+    pub items: Arc<[ChecklistItem]>,
+}
+
+/// All category lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checklists {
+    lists: BTreeMap<String, CategoryList>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileData {
+    company_items: Vec<String>,
+    company_source: String,
+    lists: BTreeMap<String, ListData>,
+    item: Vec<ItemData>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListData {
+    label_zh: String,
+    label_en: String,
+    items: Vec<String>,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemData {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    how_zh: String,
+    how_en: String,
+    kind: ItemKind,
+    #[serde(default)]
+    company: bool,
+    #[serde(default)]
+    keywords: Vec<String>,
+    source: String,
+}
+
+const FILE: &str = "checklists.toml";
+
+impl Checklists {
+    /// Parses `checklists.toml` text and checks it. Errors name the file and the item.
+    pub fn parse(text: &str) -> Result<Checklists, String> {
+        let data: FileData = toml::from_str(text).map_err(|e| format!("template {FILE}: {e}"))?;
+        build(data).map_err(|e| format!("template {FILE}: {e}"))
+    }
+
+    /// The list for a category key (`B1`, `B6`), if there is one.
+    pub fn for_key(&self, key: &str) -> Option<&CategoryList> {
+        self.lists.get(key)
+    }
+
+    /// Category keys that have a list, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.lists.keys().map(String::as_str)
+    }
+}
+
+fn build(data: FileData) -> Result<Checklists, String> {
+    if data.company_source.trim().is_empty() {
+        return Err("company_source is empty: every rule must name its source".into());
+    }
+    let mut items: BTreeMap<String, ChecklistItem> = BTreeMap::new();
+    for it in data.item {
+        let id = it.id.trim().to_string();
+        let valid_id = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid_id {
+            return Err(format!(
+                "item id '{}' must be lowercase letters, digits and _",
+                it.id
+            ));
+        }
+        if it.source.trim().is_empty() {
+            return Err(format!(
+                "item {id}: source is empty: every rule must name its source"
+            ));
+        }
+        if it.name_zh.trim().is_empty() || it.name_en.trim().is_empty() {
+            return Err(format!("item {id}: name_zh and name_en are both needed"));
+        }
+        let keywords: Vec<String> = it
+            .keywords
+            .iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect();
+        let match_keys = crate::documents::match_keys(&id, &keywords);
+        let item = ChecklistItem {
+            match_keys,
+            id: id.clone(),
+            name_zh: it.name_zh,
+            name_en: it.name_en,
+            how_zh: it.how_zh,
+            how_en: it.how_en,
+            kind: it.kind,
+            company: it.company,
+            keywords,
+        };
+        if items.insert(id.clone(), item).is_some() {
+            return Err(format!("item {id} is defined twice"));
+        }
+    }
+    let mut company = Vec::new();
+    for id in &data.company_items {
+        let item = items
+            .get(id)
+            .ok_or_else(|| format!("company_items names '{id}', which is not an [[item]]"))?;
+        if !item.company {
+            return Err(format!(
+                "item {id} is in company_items but lacks `company = true`"
+            ));
+        }
+        company.push(item.clone());
+    }
+    for item in items.values() {
+        if item.company && !data.company_items.contains(&item.id) {
+            return Err(format!(
+                "item {} has `company = true` but is not in company_items",
+                item.id
+            ));
+        }
+    }
+    let mut lists = BTreeMap::new();
+    for (key, list) in data.lists {
+        if list.source.trim().is_empty() {
+            return Err(format!(
+                "list {key}: source is empty: every rule must name its source"
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::with_capacity(list.items.len() + company.len());
+        for id in &list.items {
+            let item = items
+                .get(id)
+                .ok_or_else(|| format!("list {key} names '{id}', which is not an [[item]]"))?;
+            if item.company {
+                return Err(format!(
+                    "list {key} names the company item {id}; company items are added to every list"
+                ));
+            }
+            if !seen.insert(id.as_str()) {
+                return Err(format!("list {key} names {id} twice"));
+            }
+            out.push(item.clone());
+        }
+        out.extend(company.iter().cloned());
+        lists.insert(
+            key.clone(),
+            CategoryList {
+                key,
+                label_zh: list.label_zh,
+                label_en: list.label_en,
+                items: out.into(),
+            },
+        );
+    }
+    Ok(Checklists { lists })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::Templates;
+
+    fn builtin() -> Checklists {
+        Checklists::parse(&Templates::builtin().get_text(FILE).unwrap()).unwrap()
+    }
+
+    fn ids(list: &CategoryList) -> Vec<&str> {
+        list.items.iter().map(|i| i.id.as_str()).collect()
+    }
+
+    #[test]
+    fn category_one_and_six_lists_follow_the_guide() {
+        let c = builtin();
+        assert_eq!(c.keys().collect::<Vec<_>>(), vec!["B1", "B6"]);
+        let common = [
+            "wp_extension_form",
+            "visa_application_form",
+            "guarantee_letter",
+            "labour_contract",
+            "passport",
+            "residence_permit",
+            "work_permit",
+            "photo_receipt",
+        ];
+        let company = [
+            "company_tax_certificate",
+            "company_bank_statements",
+            "business_contracts",
+        ];
+        let b1: Vec<&str> = common.iter().chain(company.iter()).copied().collect();
+        assert_eq!(ids(c.for_key("B1").unwrap()), b1);
+        let b6: Vec<&str> = common
+            .iter()
+            .chain(["salary_certificate", "tax_certificate"].iter())
+            .chain(company.iter())
+            .copied()
+            .collect();
+        assert_eq!(ids(c.for_key("B6").unwrap()), b6);
+        assert!(c.for_key("B2").is_none());
+        assert!(c.for_key("A").is_none());
+    }
+
+    #[test]
+    fn kinds_are_as_designed() {
+        let c = builtin();
+        let list = c.for_key("B6").unwrap();
+        let kind = |id: &str| list.items.iter().find(|i| i.id == id).unwrap().kind;
+        assert_eq!(kind("guarantee_letter"), ItemKind::Generated);
+        assert_eq!(kind("salary_certificate"), ItemKind::Generated);
+        assert_eq!(kind("visa_application_form"), ItemKind::AfterBooking);
+        for id in ["passport", "work_permit", "labour_contract"] {
+            assert_eq!(kind(id), ItemKind::Original, "{id}");
+        }
+        for id in [
+            "residence_permit",
+            "photo_receipt",
+            "tax_certificate",
+            "wp_extension_form",
+        ] {
+            assert_eq!(kind(id), ItemKind::Upload, "{id}");
+        }
+        assert!(list.items.iter().filter(|i| i.company).count() == 3);
+        // The photo receipt row keeps its real name, not the seed's copy error.
+        let receipt = list.items.iter().find(|i| i.id == "photo_receipt").unwrap();
+        assert!(receipt.name_en.contains("photo"));
+    }
+
+    #[test]
+    fn inconsistent_data_is_refused() {
+        let text = Templates::builtin().get_text(FILE).unwrap();
+        let unknown = text.replacen("\"photo_receipt\",\n]", "\"photo_reciept\",\n]", 1);
+        assert_ne!(unknown, text);
+        let err = Checklists::parse(&unknown).unwrap_err();
+        assert!(
+            err.contains("photo_reciept") && err.contains("checklists.toml"),
+            "{err}"
+        );
+
+        let no_flag = text.replacen(
+            "kind = \"upload\"\ncompany = true\n",
+            "kind = \"upload\"\n",
+            1,
+        );
+        assert_ne!(no_flag, text);
+        let err = Checklists::parse(&no_flag).unwrap_err();
+        assert!(err.contains("company = true"), "{err}");
+
+        let bad_kind = text.replacen("kind = \"original\"", "kind = \"scan\"", 1);
+        assert!(Checklists::parse(&bad_kind).is_err());
+    }
+}

@@ -1,0 +1,458 @@
+//! The `rules` stage: given an employee and the as-of date, where they stand in the
+//! application window, the term and fee, the age check, the expected timeline in working
+//! days, and the document checklist of their category. All numbers come from
+//! `templates/rules.toml`, `templates/checklists.toml` and `templates/holidays/*.json`.
+
+pub mod calendar;
+pub mod checklist;
+pub mod config;
+pub mod eligibility;
+pub mod term;
+pub mod timeline;
+
+pub use calendar::{Calendar, WorkingDate};
+pub use checklist::{CategoryList, ChecklistItem, Checklists, ItemKind};
+pub use config::{Enquiries, Enquiry, RulesData};
+pub use eligibility::{Eligibility, Permit, WindowState};
+pub use term::{TermDecision, TermLimit};
+pub use timeline::Timeline;
+
+use crate::assets::Templates;
+use crate::issue::Issue;
+use crate::model::{Employee, Field};
+use crate::outcome::Status;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use term::TermNote;
+
+/// The rules and checklists, loaded once per run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    pub data: RulesData,
+    pub checklists: Checklists,
+}
+
+impl Rules {
+    /// Reads `rules.toml` and `checklists.toml` (the user's templates folder first). Errors
+    /// name the file and the key.
+    pub fn load(templates: &Templates) -> Result<Rules, String> {
+        let rules = templates
+            .get_text("rules.toml")
+            .map_err(|e| e.to_string())?;
+        let lists = templates
+            .get_text("checklists.toml")
+            .map_err(|e| e.to_string())?;
+        Rules::from_texts(&rules, &lists)
+    }
+
+    /// From the two files' text.
+    pub fn from_texts(rules_toml: &str, checklists_toml: &str) -> Result<Rules, String> {
+        Ok(Rules {
+            data: RulesData::parse(rules_toml)?,
+            checklists: Checklists::parse(checklists_toml)?,
+        })
+    }
+
+    /// The enquiry lines (cover sheet, messages).
+    pub fn enquiry(&self) -> &Enquiries {
+        &self.data.enquiry
+    }
+}
+
+/// What the rules stage decides for one employee.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub eligibility: Eligibility,
+    pub term: TermDecision,
+    /// `term.years`, for the report's columns.
+    pub term_years: Option<f64>,
+    /// `term.fee_rmb`.
+    pub fee_rmb: Option<i64>,
+    /// Age in whole years on the as-of date, when the date of birth is known.
+    pub age: Option<u32>,
+    /// Category key (`B6`), when readable.
+    pub category: Option<String>,
+    /// The checklist used, with its labels; `None` when the category has no list.
+    pub checklist_label_zh: Option<String>,
+    pub checklist_label_en: Option<String>,
+    pub timeline: Option<Timeline>,
+    /// The items the packet must hold, in order; empty when the category has no list.
+    /// Shared between employees of one category.
+    #[serde(skip)]
+    pub checklist: Arc<[ChecklistItem]>,
+    /// Problems found (`eligibility.*`, `category.*`, `term.*`, `calendar.no_data`).
+    #[serde(skip)]
+    pub issues: Vec<Issue>,
+}
+
+impl Evaluation {
+    /// `open | not_yet | too_late | expired | unknown`.
+    pub fn window_state(&self) -> &'static str {
+        self.eligibility.state.as_str()
+    }
+
+    /// The stage's fields for report.json: `eligibility`, `term`, `timeline`, `age`,
+    /// `checklist_label`.
+    pub fn details(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut map = serde_json::Map::new();
+        let mut put = |key: &str, value: serde_json::Result<serde_json::Value>| {
+            map.insert(key.to_string(), value.unwrap_or(serde_json::Value::Null));
+        };
+        put("eligibility", serde_json::to_value(&self.eligibility));
+        put("term", serde_json::to_value(&self.term));
+        put("timeline", serde_json::to_value(&self.timeline));
+        put("age", serde_json::to_value(self.age));
+        put(
+            "checklist_label",
+            serde_json::to_value(
+                self.checklist_label_zh
+                    .as_ref()
+                    .map(|zh| (zh, self.checklist_label_en.as_deref().unwrap_or(""))),
+            ),
+        );
+        map
+    }
+}
+
+/// Ready to submit: the window is open and no issue is an error.
+pub fn is_ready(state: WindowState, issues: &[Issue]) -> bool {
+    state == WindowState::Open && !issues.iter().any(Issue::is_error)
+}
+
+/// The overall status for the report summary, from the window and all of an employee's
+/// issues (every stage's).
+pub fn status(state: WindowState, issues: &[Issue]) -> Status {
+    if is_ready(state, issues) {
+        return Status::Ready;
+    }
+    match state {
+        WindowState::NotYet => Status::NotYet,
+        WindowState::TooLate | WindowState::Expired => Status::TooLate,
+        WindowState::Open | WindowState::Unknown => Status::Attention,
+    }
+}
+
+/// Places an issue on the employee's row, and on the cell of `field` when the roster had it.
+fn on_row(issue: Issue, emp: &Employee, field: Option<Field>) -> Issue {
+    let mut issue = issue;
+    if !emp.sheet.is_empty() {
+        issue = issue.sheet(emp.sheet.clone());
+    }
+    if emp.row > 0 {
+        issue = issue.row(emp.row);
+    }
+    if let Some(cell) = field.and_then(|f| emp.cell_of(f)) {
+        issue = issue.cell(cell);
+    }
+    issue
+}
+
+/// Years as people write them: `2`, `0.5`, `0.67`.
+fn fmt_years(years: f64) -> String {
+    let s = format!("{:.2}", years);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Adds the enquiry lines of both permits as `wp_office_zh`, `wp_phone`, `rp_...` arguments.
+fn with_lines(issue: Issue, lines: &Enquiries) -> Issue {
+    issue
+        .arg("wp_office_zh", &lines.work_permit.office_zh)
+        .arg("wp_office_en", &lines.work_permit.office_en)
+        .arg("wp_phone", &lines.work_permit.phone)
+        .arg("rp_office_zh", &lines.residence_permit.office_zh)
+        .arg("rp_office_en", &lines.residence_permit.office_en)
+        .arg("rp_phone", &lines.residence_permit.phone)
+}
+
+/// Adds the names and enquiry line of one permit as `permit_zh`, `office_zh`, `phone`...
+fn with_permit(issue: Issue, permit: Permit, lines: &Enquiries) -> Issue {
+    let e = permit.enquiry(lines);
+    issue
+        .arg("permit_zh", &e.permit_zh)
+        .arg("permit_en", &e.permit_en)
+        .arg("office_zh", &e.office_zh)
+        .arg("office_en", &e.office_en)
+        .arg("phone", &e.phone)
+}
+
+fn expiry_field(permit: Permit) -> Field {
+    match permit {
+        Permit::WorkPermit => Field::WorkPermitExpiry,
+        Permit::ResidencePermit => Field::ResidencePermitExpiry,
+    }
+}
+
+/// Judges one employee. Never fails: what cannot be judged becomes an issue.
+pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar) -> Evaluation {
+    let data = &rules.data;
+    let lines = &data.enquiry;
+    let mut issues = Vec::new();
+
+    // Window.
+    let elig = eligibility::judge(
+        emp.work_permit_expiry,
+        emp.residence_permit_expiry,
+        as_of,
+        &data.window,
+    );
+    eligibility_issues(emp, &elig, rules, &mut issues);
+
+    // Category and checklist.
+    let (checklist, label_zh, label_en) = match emp.category {
+        None => {
+            let raw = emp.category_raw.as_deref().unwrap_or("").trim().to_string();
+            issues.push(on_row(
+                with_lines(Issue::error("category.unknown").arg("value", raw), lines),
+                emp,
+                Some(Field::Category),
+            ));
+            (Arc::from(Vec::new()), None, None)
+        }
+        Some(cat) => match rules.checklists.for_key(&cat.key()) {
+            Some(list) => (
+                list.items.clone(),
+                Some(list.label_zh.clone()),
+                Some(list.label_en.clone()),
+            ),
+            None => {
+                let known: Vec<&str> = rules.checklists.keys().collect();
+                issues.push(on_row(
+                    with_lines(
+                        Issue::error("category.no_list")
+                            .arg("category", cat.key())
+                            .arg("label_zh", cat.label_zh())
+                            .arg("known", known.join(", ")),
+                        lines,
+                    ),
+                    emp,
+                    Some(Field::Category),
+                ));
+                (Arc::from(Vec::new()), None, None)
+            }
+        },
+    };
+
+    // Age.
+    let age = emp.date_of_birth.and_then(|b| term::age_on(b, as_of));
+    if let (Some(age), Some(cat)) = (age, emp.category)
+        && age >= data.age.limit
+        && term::age_rule_applies(&data.age, cat)
+    {
+        issues.push(on_row(
+            with_lines(
+                Issue::warning("eligibility.age")
+                    .arg("age", age)
+                    .arg("limit", data.age.limit)
+                    .arg("category", cat.key())
+                    .arg("reason_zh", &data.age.reason_zh)
+                    .arg("reason_en", &data.age.reason_en)
+                    .arg("source", &data.age.source),
+                lines,
+            ),
+            emp,
+            Some(Field::DateOfBirth),
+        ));
+    }
+
+    // Term and fee.
+    let (term, notes) = term::decide(
+        data,
+        as_of,
+        emp.work_permit_expiry,
+        emp.years_in_china,
+        emp.requested_term_years,
+        emp.passport_expiry,
+    );
+    term_issues(emp, &term, &notes, data, &mut issues);
+
+    // Timeline.
+    let timeline = timeline::plan(&elig, as_of, &data.timeline, cal);
+    let mut years: BTreeSet<i32> = BTreeSet::new();
+    if let Some(t) = &timeline {
+        years.extend(t.years_without_data.iter().copied());
+    }
+    for year in years {
+        issues.push(Issue::warning("calendar.no_data").arg("year", year));
+    }
+
+    Evaluation {
+        term_years: term.years,
+        fee_rmb: term.fee_rmb,
+        eligibility: elig,
+        term,
+        age,
+        category: emp.category.map(|c| c.key()),
+        checklist_label_zh: label_zh,
+        checklist_label_en: label_en,
+        timeline,
+        checklist,
+        issues,
+    }
+}
+
+fn eligibility_issues(emp: &Employee, e: &Eligibility, rules: &Rules, out: &mut Vec<Issue>) {
+    let lines = &rules.data.enquiry;
+    if e.wp_expiry.is_none() {
+        out.push(on_row(
+            with_lines(Issue::error("eligibility.no_wp_expiry"), lines),
+            emp,
+            Some(Field::WorkPermitExpiry),
+        ));
+    }
+    if e.rp_expiry.is_none() {
+        out.push(on_row(
+            Issue::warning("eligibility.no_rp_expiry")
+                .arg("days", rules.data.window.rp_deadline.days_before_expiry),
+            emp,
+            Some(Field::ResidencePermitExpiry),
+        ));
+    }
+    let (Some(governing), Some(deadline), Some(days_left)) = (e.governing, e.deadline, e.days_left)
+    else {
+        return;
+    };
+    let expiry = match governing {
+        Permit::WorkPermit => e.wp_expiry,
+        Permit::ResidencePermit => e.rp_expiry,
+    };
+    let expiry = expiry.map(|d| d.to_string()).unwrap_or_default();
+    let field = Some(expiry_field(governing));
+    match e.state {
+        WindowState::NotYet => {
+            let opens = e.window_opens.map(|d| d.to_string()).unwrap_or_default();
+            out.push(on_row(
+                Issue::warning("eligibility.not_yet")
+                    .arg("window_opens", &opens)
+                    .arg("deadline", deadline)
+                    .arg("days_left", e.wp_days_left.unwrap_or(days_left))
+                    .arg("days", rules.data.window.opens.days_before_wp_expiry)
+                    .arg(
+                        "wp_expiry",
+                        e.wp_expiry.map(|d| d.to_string()).unwrap_or_default(),
+                    ),
+                emp,
+                Some(Field::WorkPermitExpiry),
+            ));
+            if e.rp_due_before_window {
+                out.push(on_row(
+                    with_lines(
+                        Issue::error("eligibility.rp_first")
+                            .arg("rp_expiry", &expiry)
+                            .arg("rp_deadline", deadline)
+                            .arg("window_opens", &opens),
+                        lines,
+                    ),
+                    emp,
+                    Some(Field::ResidencePermitExpiry),
+                ));
+            }
+        }
+        WindowState::TooLate => out.push(on_row(
+            with_lines(
+                with_permit(Issue::error("eligibility.too_late"), governing, lines)
+                    .arg("expiry", &expiry)
+                    .arg("deadline", deadline)
+                    .arg("days_left", days_left),
+                lines,
+            ),
+            emp,
+            field,
+        )),
+        WindowState::Expired => out.push(on_row(
+            with_lines(
+                with_permit(Issue::error("eligibility.expired"), governing, lines)
+                    .arg("expiry", &expiry)
+                    .arg("days_ago", -days_left),
+                lines,
+            ),
+            emp,
+            field,
+        )),
+        WindowState::Open | WindowState::Unknown => {}
+    }
+}
+
+fn term_issues(
+    emp: &Employee,
+    t: &TermDecision,
+    notes: &[TermNote],
+    data: &RulesData,
+    out: &mut Vec<Issue>,
+) {
+    let tr = &data.term;
+    for note in notes {
+        let issue = match note {
+            TermNote::YearsUnknown => on_row(
+                Issue::warning("term.years_unknown")
+                    .arg("years", fmt_years(f64::from(t.max_months) / 12.0))
+                    .arg("threshold", fmt_years(tr.extended_from_years_in_china))
+                    .arg("extended", fmt_years(tr.extended_years)),
+                emp,
+                Some(Field::YearsInChina),
+            ),
+            TermNote::RequestInvalid => on_row(
+                Issue::warning("term.invalid_request")
+                    .arg(
+                        "value",
+                        emp.requested_term_years
+                            .map(|y| y.to_string())
+                            .unwrap_or_default(),
+                    )
+                    .arg("years", fmt_years(f64::from(t.max_months) / 12.0)),
+                emp,
+                Some(Field::RequestedTerm),
+            ),
+            TermNote::CappedByRule => on_row(
+                Issue::warning("term.capped")
+                    .arg(
+                        "requested",
+                        fmt_years(f64::from(t.requested_months.unwrap_or(0)) / 12.0),
+                    )
+                    .arg("allowed", fmt_years(f64::from(t.max_months) / 12.0))
+                    .arg("extended", fmt_years(tr.extended_years))
+                    .arg("threshold", fmt_years(tr.extended_from_years_in_china))
+                    .arg(
+                        "years_in_china",
+                        emp.years_in_china
+                            .map(fmt_years)
+                            .unwrap_or_else(|| "?".into()),
+                    ),
+                emp,
+                Some(Field::RequestedTerm),
+            ),
+            TermNote::CappedByPassport => on_row(
+                Issue::warning("term.passport_cap")
+                    .arg(
+                        "passport_expiry",
+                        emp.passport_expiry
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                    )
+                    .arg("months", t.months.unwrap_or(0))
+                    .arg("years", fmt_years(t.years.unwrap_or(0.0)))
+                    .arg("starts", t.starts),
+                emp,
+                Some(Field::PassportExpiry),
+            ),
+            TermNote::PassportTooShort => on_row(
+                Issue::error("term.passport_too_short")
+                    .arg(
+                        "passport_expiry",
+                        emp.passport_expiry
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                    )
+                    .arg("starts", t.starts),
+                emp,
+                Some(Field::PassportExpiry),
+            ),
+            TermNote::NoFee => Issue::warning("term.no_fee").arg("months", t.months.unwrap_or(0)),
+        };
+        out.push(issue);
+    }
+}
+
+#[cfg(test)]
+mod tests;

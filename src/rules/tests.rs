@@ -1,0 +1,443 @@
+//! Tests of `evaluate`: the issue codes, their places and arguments, readiness, and that
+//! every code has a catalog entry.
+
+use super::*;
+use crate::catalog::{Catalog, Lang};
+use crate::model::Category;
+use chrono::Duration;
+use std::collections::BTreeSet;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn setup() -> (Rules, Calendar) {
+    let t = Templates::builtin();
+    (Rules::load(&t).unwrap(), Calendar::load(&t).unwrap())
+}
+
+/// A category (六) employee on row 5 whose Work Permit and Residence Permit expire on
+/// 2026-12-31, born 1980, 4 years in China, passport valid to 2035.
+fn employee() -> Employee {
+    let mut e = Employee {
+        sheet: "Staff".into(),
+        row: 5,
+        name: Some("Jane Doe".into()),
+        passport_no: Some("E12345678".into()),
+        passport_expiry: Some(d(2035, 1, 1)),
+        date_of_birth: Some(d(1980, 5, 5)),
+        category: Some(Category::B(6)),
+        category_raw: Some("B(六)".into()),
+        work_permit_expiry: Some(d(2026, 12, 31)),
+        residence_permit_expiry: Some(d(2026, 12, 31)),
+        years_in_china: Some(4.0),
+        ..Employee::default()
+    };
+    for (f, c) in [
+        (Field::PassportExpiry, "D5"),
+        (Field::DateOfBirth, "F5"),
+        (Field::Category, "G5"),
+        (Field::WorkPermitExpiry, "K5"),
+        (Field::ResidencePermitExpiry, "L5"),
+        (Field::YearsInChina, "M5"),
+        (Field::RequestedTerm, "N5"),
+    ] {
+        e.cells.insert(f, c.to_string());
+    }
+    e
+}
+
+fn codes(ev: &Evaluation) -> Vec<&str> {
+    ev.issues.iter().map(|i| i.code.as_str()).collect()
+}
+
+fn find<'a>(ev: &'a Evaluation, code: &str) -> &'a Issue {
+    ev.issues
+        .iter()
+        .find(|i| i.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", codes(ev)))
+}
+
+fn with_days_left(left: i64) -> Evaluation {
+    let (r, cal) = setup();
+    let e = employee();
+    let as_of = d(2026, 12, 31) - Duration::days(left);
+    evaluate(&e, as_of, &r, &cal)
+}
+
+#[test]
+fn open_window_with_no_issue_is_ready() {
+    let ev = with_days_left(60);
+    assert_eq!(ev.window_state(), "open");
+    assert!(ev.issues.is_empty(), "{:?}", codes(&ev));
+    assert!(is_ready(ev.eligibility.state, &ev.issues));
+    assert_eq!(status(ev.eligibility.state, &ev.issues), Status::Ready);
+    assert_eq!(ev.term_years, Some(2.0));
+    assert_eq!(ev.fee_rmb, Some(800));
+    assert_eq!(ev.checklist.len(), 13);
+    assert_eq!(ev.category.as_deref(), Some("B6"));
+    assert!(ev.timeline.is_some());
+}
+
+#[test]
+fn ninety_days_is_open_and_ninety_one_is_not_yet_with_the_opening_date() {
+    assert_eq!(with_days_left(90).window_state(), "open");
+    assert!(with_days_left(90).issues.is_empty());
+    let ev = with_days_left(91);
+    assert_eq!(ev.window_state(), "not_yet");
+    let i = find(&ev, "eligibility.not_yet");
+    assert!(!i.is_error());
+    assert_eq!(i.get("window_opens"), Some("2026-10-02"));
+    assert_eq!(i.at.cell.as_deref(), Some("K5"));
+    assert_eq!(i.at.sheet.as_deref(), Some("Staff"));
+    assert_eq!(i.at.row, Some(5));
+    assert!(!is_ready(ev.eligibility.state, &ev.issues));
+    assert_eq!(status(ev.eligibility.state, &ev.issues), Status::NotYet);
+}
+
+#[test]
+fn thirty_one_and_thirty_are_open_twenty_nine_is_too_late() {
+    assert_eq!(with_days_left(31).window_state(), "open");
+    assert_eq!(with_days_left(30).window_state(), "open");
+    let ev = with_days_left(29);
+    assert_eq!(ev.window_state(), "too_late");
+    let i = find(&ev, "eligibility.too_late");
+    assert!(i.is_error());
+    assert_eq!(i.get("phone"), Some("0755-88121678"));
+    assert_eq!(i.get("rp_phone"), Some("12367"));
+    assert_eq!(i.get("deadline"), Some("2026-12-01"));
+    assert!(ev.timeline.is_none());
+    assert_eq!(status(ev.eligibility.state, &ev.issues), Status::TooLate);
+}
+
+#[test]
+fn expired_is_an_error_naming_whom_to_call() {
+    let ev = with_days_left(-3);
+    assert_eq!(ev.window_state(), "expired");
+    let i = find(&ev, "eligibility.expired");
+    assert!(i.is_error());
+    assert_eq!(i.get("days_ago"), Some("3"));
+    let cat = Catalog::load(&Templates::builtin()).unwrap();
+    let text = cat.text(i);
+    assert!(text.action.contains("0755-88121678"), "{}", text.action);
+    assert!(text.action_zh.contains("12367"), "{}", text.action_zh);
+}
+
+#[test]
+fn an_earlier_residence_permit_is_too_late_on_its_cell() {
+    let (r, cal) = setup();
+    let mut e = employee();
+    e.residence_permit_expiry = Some(d(2026, 11, 20));
+    let ev = evaluate(&e, d(2026, 10, 25), &r, &cal);
+    assert_eq!(ev.window_state(), "too_late");
+    let i = find(&ev, "eligibility.too_late");
+    assert_eq!(i.at.cell.as_deref(), Some("L5"));
+    assert_eq!(i.get("phone"), Some("12367"));
+    assert_eq!(i.get("permit_en"), Some("Residence Permit"));
+}
+
+#[test]
+fn missing_dates_point_at_their_cells() {
+    let (r, cal) = setup();
+    let mut e = employee();
+    e.work_permit_expiry = None;
+    e.residence_permit_expiry = None;
+    let ev = evaluate(&e, d(2026, 11, 1), &r, &cal);
+    assert_eq!(ev.window_state(), "unknown");
+    let i = find(&ev, "eligibility.no_wp_expiry");
+    assert!(i.is_error());
+    assert_eq!(i.at.cell.as_deref(), Some("K5"));
+    let i = find(&ev, "eligibility.no_rp_expiry");
+    assert!(!i.is_error());
+    assert_eq!(i.at.cell.as_deref(), Some("L5"));
+    assert_eq!(status(ev.eligibility.state, &ev.issues), Status::Attention);
+}
+
+#[test]
+fn residence_permit_due_before_the_window_is_an_error() {
+    let (r, cal) = setup();
+    let mut e = employee();
+    e.work_permit_expiry = Some(d(2027, 6, 30));
+    e.residence_permit_expiry = Some(d(2026, 11, 20));
+    let ev = evaluate(&e, d(2026, 10, 1), &r, &cal);
+    assert_eq!(ev.window_state(), "not_yet");
+    let i = find(&ev, "eligibility.rp_first");
+    assert!(i.is_error());
+    assert_eq!(i.get("rp_deadline"), Some("2026-10-21"));
+}
+
+#[test]
+fn ages_59_and_60_for_b_c_and_a() {
+    let (r, cal) = setup();
+    let as_of = d(2026, 11, 1);
+    let mut e = employee();
+    e.date_of_birth = Some(d(1966, 11, 2));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.age, Some(59));
+    assert!(!codes(&ev).contains(&"eligibility.age"));
+
+    e.date_of_birth = Some(d(1966, 11, 1));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.age, Some(60));
+    let i = find(&ev, "eligibility.age");
+    assert!(!i.is_error());
+    assert_eq!(i.at.cell.as_deref(), Some("F5"));
+    assert!(i.get("reason_en").unwrap().contains("60"));
+    // A warning does not stop readiness.
+    assert!(is_ready(ev.eligibility.state, &ev.issues));
+
+    e.category = Some(Category::C);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert!(codes(&ev).contains(&"eligibility.age"));
+    e.category = Some(Category::A);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert!(!codes(&ev).contains(&"eligibility.age"));
+}
+
+#[test]
+fn category_without_list_and_unreadable_category() {
+    let (r, cal) = setup();
+    let as_of = d(2026, 11, 1);
+    let mut e = employee();
+    e.category = Some(Category::B(3));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    let i = find(&ev, "category.no_list");
+    assert!(i.is_error());
+    assert_eq!(i.get("category"), Some("B3"));
+    assert_eq!(i.get("wp_phone"), Some("0755-88121678"));
+    assert_eq!(i.get("rp_phone"), Some("12367"));
+    assert_eq!(i.at.cell.as_deref(), Some("G5"));
+    assert!(ev.checklist.is_empty());
+    assert!(!is_ready(ev.eligibility.state, &ev.issues));
+
+    e.category = None;
+    e.category_raw = Some("七".into());
+    let ev = evaluate(&e, as_of, &r, &cal);
+    let i = find(&ev, "category.unknown");
+    assert!(i.is_error());
+    assert_eq!(i.get("value"), Some("七"));
+
+    e.category = Some(Category::B(1));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.checklist.len(), 11);
+    assert_eq!(
+        ev.checklist_label_zh.as_deref(),
+        Some("（一）具有学士及以上学位和2年以上相关工作经历的专业人才")
+    );
+}
+
+#[test]
+fn terms_of_one_and_two_years_and_their_fees() {
+    let (r, cal) = setup();
+    let as_of = d(2026, 11, 1);
+    let mut e = employee();
+    e.years_in_china = Some(2.5);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!((ev.term_years, ev.fee_rmb), (Some(1.0), Some(800)));
+    e.years_in_china = Some(3.0);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!((ev.term_years, ev.fee_rmb), (Some(2.0), Some(800)));
+    // Half a year requested: 400.
+    e.requested_term_years = Some(0.5);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!((ev.term_years, ev.fee_rmb), (Some(0.5), Some(400)));
+    // Two years requested with 2.5 years in China: capped to 1 and explained.
+    e.years_in_china = Some(2.5);
+    e.requested_term_years = Some(2.0);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.term_years, Some(1.0));
+    let i = find(&ev, "term.capped");
+    assert_eq!(i.get("requested"), Some("2"));
+    assert_eq!(i.get("allowed"), Some("1"));
+    assert_eq!(i.get("years_in_china"), Some("2.5"));
+    assert_eq!(i.at.cell.as_deref(), Some("N5"));
+}
+
+#[test]
+fn passport_caps_the_term_and_can_block_it() {
+    let (r, cal) = setup();
+    let as_of = d(2026, 11, 1);
+    let mut e = employee();
+    e.passport_expiry = Some(d(2027, 7, 15));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.term.months, Some(6));
+    assert_eq!(ev.fee_rmb, Some(400));
+    let i = find(&ev, "term.passport_cap");
+    assert_eq!(i.get("months"), Some("6"));
+    assert_eq!(i.at.cell.as_deref(), Some("D5"));
+    assert!(!i.is_error());
+
+    e.passport_expiry = Some(d(2026, 12, 1));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.term_years, None);
+    assert_eq!(ev.fee_rmb, None);
+    assert!(find(&ev, "term.passport_too_short").is_error());
+}
+
+#[test]
+fn a_timeline_in_2027_warns_naming_the_year() {
+    let (r, cal) = setup();
+    let mut e = employee();
+    e.work_permit_expiry = Some(d(2027, 3, 31));
+    e.residence_permit_expiry = Some(d(2027, 3, 31));
+    let ev = evaluate(&e, d(2027, 1, 20), &r, &cal);
+    let i = find(&ev, "calendar.no_data");
+    assert!(!i.is_error());
+    assert_eq!(i.get("year"), Some("2027"));
+    assert_eq!(
+        ev.issues
+            .iter()
+            .filter(|i| i.code == "calendar.no_data")
+            .count(),
+        1
+    );
+    let cat = Catalog::load(&Templates::builtin()).unwrap();
+    assert!(cat.message(i, Lang::En).contains("2027"));
+    // A warning only: the employee stays ready.
+    assert!(is_ready(ev.eligibility.state, &ev.issues));
+}
+
+#[test]
+fn details_carry_the_report_fields() {
+    let ev = with_days_left(60);
+    let map = ev.details();
+    let elig = &map["eligibility"];
+    assert_eq!(elig["state"], "open");
+    assert_eq!(elig["days_left"], 60);
+    assert_eq!(elig["window_opens"], "2026-10-02");
+    assert_eq!(elig["deadline"], "2026-12-01");
+    assert_eq!(elig["governing"], "work_permit");
+    assert_eq!(map["term"]["fee_rmb"], 800);
+    assert!(map["timeline"]["review_result_by"].is_string());
+    assert!(map["checklist_label"].is_array());
+}
+
+#[test]
+fn every_emitted_code_has_a_catalog_entry() {
+    let (r, cal) = setup();
+    let cat = Catalog::load(&Templates::builtin()).unwrap();
+    let mut seen = BTreeSet::new();
+    let mut record = |ev: Evaluation| {
+        for i in ev.issues {
+            seen.insert(i.code);
+        }
+    };
+    let as_of = d(2026, 11, 1);
+    let base = employee();
+    type Tweak = Box<dyn Fn(&mut Employee, &mut NaiveDate)>;
+    let variants: Vec<Tweak> = vec![
+        Box::new(|_, a| *a = d(2026, 6, 1)),
+        Box::new(|_, a| *a = d(2026, 12, 20)),
+        Box::new(|_, a| *a = d(2027, 1, 5)),
+        Box::new(|e, _| {
+            e.work_permit_expiry = None;
+            e.residence_permit_expiry = None;
+        }),
+        Box::new(|e, a| {
+            e.work_permit_expiry = Some(d(2027, 6, 30));
+            e.residence_permit_expiry = Some(d(2026, 11, 20));
+            *a = d(2026, 10, 1);
+        }),
+        Box::new(|e, _| e.date_of_birth = Some(d(1950, 1, 1))),
+        Box::new(|e, _| e.category = Some(Category::B(2))),
+        Box::new(|e, _| e.category = None),
+        Box::new(|e, _| e.years_in_china = None),
+        Box::new(|e, _| e.requested_term_years = Some(f64::NAN)),
+        Box::new(|e, _| {
+            e.years_in_china = Some(1.0);
+            e.requested_term_years = Some(2.0);
+        }),
+        Box::new(|e, _| e.passport_expiry = Some(d(2027, 5, 1))),
+        Box::new(|e, _| e.passport_expiry = Some(d(2026, 12, 1))),
+        Box::new(|e, a| {
+            e.work_permit_expiry = Some(d(2027, 2, 15));
+            e.residence_permit_expiry = Some(d(2027, 2, 15));
+            *a = d(2027, 1, 5);
+        }),
+    ];
+    for v in &variants {
+        let mut e = base.clone();
+        let mut a = as_of;
+        v(&mut e, &mut a);
+        record(evaluate(&e, a, &r, &cal));
+    }
+    // A data file without a fee for 2 years gives term.no_fee.
+    let mut no_fee = r.clone();
+    no_fee.data.fee.truncate(1);
+    record(evaluate(&base, as_of, &no_fee, &cal));
+
+    let expected = [
+        "calendar.no_data",
+        "category.no_list",
+        "category.unknown",
+        "eligibility.age",
+        "eligibility.expired",
+        "eligibility.no_rp_expiry",
+        "eligibility.no_wp_expiry",
+        "eligibility.not_yet",
+        "eligibility.rp_first",
+        "eligibility.too_late",
+        "term.capped",
+        "term.invalid_request",
+        "term.no_fee",
+        "term.passport_cap",
+        "term.passport_too_short",
+        "term.years_unknown",
+    ];
+    let seen_codes: Vec<&str> = seen.iter().map(String::as_str).collect();
+    assert_eq!(seen_codes, expected);
+    for code in &seen {
+        assert!(cat.contains(code), "{code} has no message");
+    }
+}
+
+#[test]
+fn every_message_placeholder_is_filled() {
+    // Render every rules issue in both languages and check no {placeholder} survives.
+    let (r, cal) = setup();
+    let cat = Catalog::load(&Templates::builtin()).unwrap();
+    let mut issues = Vec::new();
+    let mut e = employee();
+    for (as_of, tweak) in [
+        (d(2026, 6, 1), 0),
+        (d(2026, 12, 20), 0),
+        (d(2027, 1, 5), 0),
+        (d(2026, 10, 1), 1),
+        (d(2026, 11, 1), 2),
+    ] {
+        match tweak {
+            1 => {
+                e.work_permit_expiry = Some(d(2027, 6, 30));
+                e.residence_permit_expiry = Some(d(2026, 11, 20));
+            }
+            2 => {
+                e.work_permit_expiry = None;
+                e.residence_permit_expiry = None;
+                e.category = Some(Category::B(2));
+                e.date_of_birth = Some(d(1950, 1, 1));
+                e.years_in_china = Some(1.0);
+                e.requested_term_years = Some(2.0);
+                e.passport_expiry = Some(d(2027, 5, 1));
+            }
+            _ => {}
+        }
+        issues.extend(evaluate(&e, as_of, &r, &cal).issues);
+    }
+    e.category = None;
+    e.years_in_china = None;
+    e.requested_term_years = Some(-2.0);
+    e.passport_expiry = Some(d(2020, 1, 1));
+    issues.extend(evaluate(&e, d(2026, 11, 1), &r, &cal).issues);
+    e = employee();
+    e.work_permit_expiry = Some(d(2027, 2, 15));
+    e.residence_permit_expiry = Some(d(2027, 2, 15));
+    issues.extend(evaluate(&e, d(2027, 1, 5), &r, &cal).issues);
+    assert!(issues.len() >= 14, "{}", issues.len());
+    for i in &issues {
+        let t = cat.text(i);
+        for s in [&t.message, &t.message_zh, &t.action, &t.action_zh] {
+            assert!(!s.is_empty(), "{} has an empty text", i.code);
+            assert!(!s.contains('{'), "{}: unfilled placeholder in {s}", i.code);
+        }
+    }
+}
