@@ -17,6 +17,15 @@ static DEFAULTS: &[(&str, &[u8])] = &[
         "messages/common.toml",
         include_bytes!("../templates/messages/common.toml"),
     ),
+    (
+        "messages/packet.toml",
+        include_bytes!("../templates/messages/packet.toml"),
+    ),
+    (
+        "messages/ui.toml",
+        include_bytes!("../templates/messages/ui.toml"),
+    ),
+    ("report.css", include_bytes!("../templates/report.css")),
 ];
 
 /// Access to template files: a user's directory first, then the built-in defaults.

@@ -10,6 +10,9 @@
 pub mod assets;
 pub mod catalog;
 pub mod cli;
+pub mod fsutil;
 pub mod issue;
 pub mod model;
 pub mod outcome;
+pub mod packet;
+pub mod report;
