@@ -205,7 +205,7 @@ impl Html<'_> {
         }
         s.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
         for (key, class) in [
-            ("ui.col.row", "num"),
+            ("ui.col.row", "num opt-phone"),
             ("ui.col.name", ""),
             ("ui.col.passport", "opt"),
             ("ui.col.status", ""),
@@ -222,9 +222,9 @@ impl Html<'_> {
             let missing = o.missing_items().filter(|l| !l.optional).count();
             let _ = writeln!(
                 s,
-                "<tr class=\"s-{key}\"><td class=\"num\">{row}</td>\
+                "<tr class=\"s-{key}\"><td class=\"num opt-phone\">{row}</td>\
                  <td><a href=\"#e-{row}\">{name}</a></td><td class=\"opt mono\">{pp}</td>\
-                 <td><span class=\"badge s-{key}\">{status}</span></td><td>{deadline}</td>\
+                 <td><span class=\"badge s-{key}\">{status}</span></td><td class=\"date\">{deadline}</td>\
                  <td class=\"num{miss_class}\">{missing}</td><td class=\"num opt{err_class}\">{errors}</td></tr>",
                 row = e.row,
                 name = self.display_name(o),
