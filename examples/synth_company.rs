@@ -27,7 +27,8 @@ fn run() -> Result<(), String> {
     let n: usize = args.first().and_then(|s| s.parse().ok()).ok_or(usage)?;
     let dir = PathBuf::from(args.get(1).ok_or(usage)?);
     let as_of = match args.iter().position(|a| a == "--as-of") {
-        Some(i) => NaiveDate::parse_from_str(args.get(i + 1).ok_or(usage)?, "%Y-%m-%d").map_err(|e| e.to_string())?,
+        Some(i) => NaiveDate::parse_from_str(args.get(i + 1).ok_or(usage)?, "%Y-%m-%d")
+            .map_err(|e| e.to_string())?,
         None => NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
     };
     std::fs::create_dir_all(dir.join("photos")).map_err(|e| e.to_string())?;
@@ -50,19 +51,41 @@ fn run() -> Result<(), String> {
     let people = people(n, as_of);
     write_roster(&dir.join("roster.xlsx"), &people).map_err(|e| e.to_string())?;
     for (i, p) in people.iter().enumerate() {
-        link(&pool.join(format!("photo{}.jpg", i % POOL)), &dir.join("photos").join(format!("{}.jpg", p.passport)))?;
+        link(
+            &pool.join(format!("photo{}.jpg", i % POOL)),
+            &dir.join("photos").join(format!("{}.jpg", p.passport)),
+        )?;
         let d = dir.join("docs").join(&p.passport);
         std::fs::create_dir_all(&d).map_err(|e| e.to_string())?;
-        for (k, item) in ["passport", "residence_permit", "work_permit", "labour_contract", "photo_receipt"].iter().enumerate() {
-            link(&pool.join(format!("scan{}.jpg", (i + k) % POOL)), &d.join(format!("{item}.jpg")))?;
+        for (k, item) in [
+            "passport",
+            "residence_permit",
+            "work_permit",
+            "labour_contract",
+            "photo_receipt",
+        ]
+        .iter()
+        .enumerate()
+        {
+            link(
+                &pool.join(format!("scan{}.jpg", (i + k) % POOL)),
+                &d.join(format!("{item}.jpg")),
+            )?;
         }
         link(&pool.join("scan.pdf"), &d.join("wp_extension_form.pdf"))?;
         if p.category == "（六）" {
             link(&pool.join("scan.pdf"), &d.join("tax_certificate.pdf"))?;
         }
     }
-    for item in ["company_tax_certificate", "company_bank_statements", "business_contracts"] {
-        link(&pool.join("scan.pdf"), &dir.join("docs/_company").join(format!("{item}.pdf")))?;
+    for item in [
+        "company_tax_certificate",
+        "company_bank_statements",
+        "business_contracts",
+    ] {
+        link(
+            &pool.join("scan.pdf"),
+            &dir.join("docs/_company").join(format!("{item}.pdf")),
+        )?;
     }
     eprintln!("synth_company: {n} employees in {}", dir.display());
     Ok(())
@@ -84,10 +107,30 @@ struct Person {
 }
 
 fn people(n: usize, as_of: NaiveDate) -> Vec<Person> {
-    const FIRST: [&str; 10] = ["Anna", "James", "Maria", "Kenji", "Olga", "Pierre", "Sofia", "David", "Amira", "Lukas"];
-    const LAST: [&str; 10] = ["Smith", "Garcia", "Tanaka", "Novak", "Dubois", "Rossi", "Khan", "Müller", "Silva", "Kowalski"];
-    const NAT: [&str; 8] = ["USA", "Spain", "Japan", "Czech Republic", "France", "Italy", "Pakistan", "Germany"];
-    const POS: [&str; 5] = ["Software Engineer", "Product Manager", "Designer", "Sales Director", "Data Scientist"];
+    const FIRST: [&str; 10] = [
+        "Anna", "James", "Maria", "Kenji", "Olga", "Pierre", "Sofia", "David", "Amira", "Lukas",
+    ];
+    const LAST: [&str; 10] = [
+        "Smith", "Garcia", "Tanaka", "Novak", "Dubois", "Rossi", "Khan", "Müller", "Silva",
+        "Kowalski",
+    ];
+    const NAT: [&str; 8] = [
+        "USA",
+        "Spain",
+        "Japan",
+        "Czech Republic",
+        "France",
+        "Italy",
+        "Pakistan",
+        "Germany",
+    ];
+    const POS: [&str; 5] = [
+        "Software Engineer",
+        "Product Manager",
+        "Designer",
+        "Sales Director",
+        "Data Scientist",
+    ];
     (0..n)
         .map(|i| {
             let k = i as i64;
@@ -95,7 +138,12 @@ fn people(n: usize, as_of: NaiveDate) -> Vec<Person> {
                 name: format!("{} {}", LAST[i % 10].to_uppercase(), FIRST[(i / 10) % 10]),
                 passport: format!("E{:08}", 10_000_000 + i),
                 nationality: NAT[i % NAT.len()],
-                dob: NaiveDate::from_ymd_opt(1975 + (i % 25) as i32, 1 + (i % 12) as u32, 1 + (i % 28) as u32).unwrap(),
+                dob: NaiveDate::from_ymd_opt(
+                    1975 + (i % 25) as i32,
+                    1 + (i % 12) as u32,
+                    1 + (i % 28) as u32,
+                )
+                .unwrap(),
                 category: if i % 3 == 0 { "（一）" } else { "（六）" },
                 position: POS[i % POS.len()],
                 start: NaiveDate::from_ymd_opt(2018 + (i % 6) as i32, 3, 1).unwrap(),
@@ -120,9 +168,19 @@ fn write_roster(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
     let date_fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     let ws = wb.add_worksheet().set_name("Employees")?;
     let headers = [
-        "姓名 Name", "护照号码 Passport No.", "国籍 Nationality", "出生日期 Date of Birth", "人才类别 Talent Category",
-        "职位 Position", "入职日期 Start Date", "工作许可证号 Work Permit No.", "工作许可到期日 Work Permit Expiry",
-        "居留许可到期日 Residence Permit Expiry", "在华工作年限 Years Worked in China", "年薪 Annual Salary", "手机号码 Mobile",
+        "姓名 Name",
+        "护照号码 Passport No.",
+        "国籍 Nationality",
+        "出生日期 Date of Birth",
+        "人才类别 Talent Category",
+        "职位 Position",
+        "入职日期 Start Date",
+        "工作许可证号 Work Permit No.",
+        "工作许可到期日 Work Permit Expiry",
+        "居留许可到期日 Residence Permit Expiry",
+        "在华工作年限 Years Worked in China",
+        "年薪 Annual Salary",
+        "手机号码 Mobile",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h)?;
@@ -145,9 +203,18 @@ fn write_roster(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
     }
     let cs = wb.add_worksheet().set_name("Company")?;
     let company = [
-        ("Company name (Chinese) 公司中文名称", "深圳前海示例科技有限公司"),
-        ("Company name (English) 公司英文名称", "Shenzhen Qianhai Example Technology Co., Ltd."),
-        ("Unified social credit code 统一社会信用代码", "91440300MA5FR2K7QL"),
+        (
+            "Company name (Chinese) 公司中文名称",
+            "深圳前海示例科技有限公司",
+        ),
+        (
+            "Company name (English) 公司英文名称",
+            "Shenzhen Qianhai Example Technology Co., Ltd.",
+        ),
+        (
+            "Unified social credit code 统一社会信用代码",
+            "91440300MA5FR2K7QL",
+        ),
         ("Address 地址", "深圳市南山区粤海街道科技园路1号"),
         ("Contact person 联系人", "王芳"),
         ("Contact phone 联系电话", "0755-86001234"),
@@ -164,7 +231,11 @@ fn write_roster(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
 /// noise, so the JPEG has a realistic size (several MB at 12 MP).
 fn portrait(w: u32, h: u32, seed: u32) -> RgbImage {
     let mut rng = seed.wrapping_mul(2_654_435_761).max(1);
-    let blue = [[67.0, 142.0, 219.0], [98.0, 139.0, 206.0], [100.0, 197.0, 255.0]][seed as usize % 3];
+    let blue = [
+        [67.0, 142.0, 219.0],
+        [98.0, 139.0, 206.0],
+        [100.0, 197.0, 255.0],
+    ][seed as usize % 3];
     let (cx, cy) = (w as f32 / 2.0, h as f32 * 0.42);
     let (rx, ry) = (h as f32 * 0.13, h as f32 * 0.18);
     RgbImage::from_fn(w, h, |x, y| {
@@ -177,13 +248,23 @@ fn portrait(w: u32, h: u32, seed: u32) -> RgbImage {
         let dx = (fx - cx) / rx;
         let dy = (fy - cy) / ry;
         let c = if dx * dx + dy * dy < 1.0 {
-            if dy < -0.55 { [40.0, 30.0, 25.0] } else { [224.0, 182.0, 150.0] }
-        } else if fy > h as f32 * 0.62 && (fx - cx).abs() < w as f32 * 0.22 + (fy - h as f32 * 0.62) * 0.8 {
+            if dy < -0.55 {
+                [40.0, 30.0, 25.0]
+            } else {
+                [224.0, 182.0, 150.0]
+            }
+        } else if fy > h as f32 * 0.62
+            && (fx - cx).abs() < w as f32 * 0.22 + (fy - h as f32 * 0.62) * 0.8
+        {
             [35.0, 40.0, 60.0]
         } else {
             [blue[0] * light, blue[1] * light, blue[2] * light]
         };
-        Rgb([(c[0] + noise).clamp(0.0, 255.0) as u8, (c[1] + noise).clamp(0.0, 255.0) as u8, (c[2] + noise).clamp(0.0, 255.0) as u8])
+        Rgb([
+            (c[0] + noise).clamp(0.0, 255.0) as u8,
+            (c[1] + noise).clamp(0.0, 255.0) as u8,
+            (c[2] + noise).clamp(0.0, 255.0) as u8,
+        ])
     })
 }
 
@@ -194,8 +275,19 @@ fn scan_page(w: u32, h: u32, seed: u32) -> RgbImage {
         rng ^= rng << 13;
         rng ^= rng >> 17;
         rng ^= rng << 5;
-        let line = (y / 28) % 2 == 0 && x > 120 && x < w - 120 && y > 150 && y < h - 150 && (x / 9 + y / 28 + seed) % 7 != 0;
-        let v = if line && (x + rng % 3) % 9 < 6 { 40 } else { 236 } as i32 + (rng % 9) as i32 - 4;
+        let line = (y / 28) % 2 == 0
+            && x > 120
+            && x < w - 120
+            && y > 150
+            && y < h - 150
+            && (x / 9 + y / 28 + seed) % 7 != 0;
+        let v = if line && (x + rng % 3) % 9 < 6 {
+            40
+        } else {
+            236
+        } as i32
+            + (rng % 9) as i32
+            - 4;
         let v = v.clamp(0, 255) as u8;
         Rgb([v, v, v])
     })
@@ -205,7 +297,12 @@ fn write_jpeg(path: &Path, img: &RgbImage, quality: u8) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
     let mut w = std::io::BufWriter::new(file);
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut w, quality)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -232,10 +329,18 @@ fn minimal_pdf() -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, o).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }

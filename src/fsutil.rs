@@ -1,0 +1,370 @@
+//! Small filesystem helpers for the output folder: atomic writes (temporary file in the same
+//! folder, fsync, rename over the target) so an interrupted run never leaves a half-written
+//! packet or report, the clean-up of leftovers from a killed run, and a file-name sanitiser
+//! that gives names safe on Windows, macOS and Linux.
+//!
+//! Temporary files are named `.<name>.tmp-XXXXXX`: they start with a dot and never end in the
+//! target's extension, so a leftover can never be mistaken for a finished packet or report,
+//! and [`is_temp_leftover`] recognises them for [`remove_stale_temps`].
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+/// Marker between the target name and the random part of a temporary file name.
+const TEMP_MARK: &str = ".tmp-";
+
+/// A failed write into the output folder, naming the file and, for the usual causes, what to
+/// do about it.
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.source)?;
+        match self.source.kind() {
+            io::ErrorKind::PermissionDenied => f.write_str(
+                " (is the file open in another program, such as Excel or a zip viewer? \
+                 Close it, or check that the folder is writable, and run again)",
+            ),
+            io::ErrorKind::StorageFull => {
+                f.write_str(" (the disk is full: free some space and run again)")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Writes `bytes` to `dir/name` atomically: readers see either the old file or the complete
+/// new one, never a partial file. `name` must be a single file name (see [`safe_file_name`]).
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    write_atomic_with(dir, name, |w| w.write_all(bytes)).map(|(path, ())| path)
+}
+
+/// Streaming variant of [`write_atomic`]: `fill` writes the content into a buffered temporary
+/// file (which is also `Seek`, as a zip writer needs). When `fill` fails, the temporary file
+/// is removed and the previous `dir/name`, if any, is left untouched.
+pub fn write_atomic_with<T, F>(dir: &Path, name: &str, fill: F) -> Result<(PathBuf, T), WriteError>
+where
+    F: FnOnce(&mut BufWriter<File>) -> io::Result<T>,
+{
+    let target = dir.join(name);
+    let err = |source: io::Error| WriteError {
+        path: target.clone(),
+        source,
+    };
+    if !is_single_component(name) {
+        return Err(err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a plain file name",
+        )));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}{TEMP_MARK}"))
+        .suffix("")
+        .rand_bytes(6)
+        .tempfile_in(dir)
+        .map_err(err)?;
+    let (file, tmp_path) = tmp.into_parts();
+    let mut writer = BufWriter::with_capacity(256 * 1024, file);
+    // On any error below, `tmp_path` (a TempPath) removes the temporary file when dropped.
+    let value = fill(&mut writer).map_err(err)?;
+    let file = writer.into_inner().map_err(|e| err(e.into_error()))?;
+    file.sync_all().map_err(err)?;
+    drop(file);
+    tmp_path.persist(&target).map_err(|e| err(e.error))?;
+    sync_dir(dir);
+    Ok((target, value))
+}
+
+/// Makes the rename durable on Unix; a no-op elsewhere. Failures are ignored: the data is
+/// already complete in the file, only its durability across a power cut is at stake.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Whether a file name is a temporary file left by an interrupted [`write_atomic`].
+pub fn is_temp_leftover(file_name: &str) -> bool {
+    file_name.starts_with('.')
+        && file_name
+            .rfind(TEMP_MARK)
+            .is_some_and(|i| i > 1 && file_name.len() > i + TEMP_MARK.len())
+}
+
+/// Removes the temporary files an interrupted run left directly in `dir` and returns their
+/// names (sorted). Nothing else is touched. A missing `dir` is not an error.
+pub fn remove_stale_temps(dir: &Path) -> io::Result<Vec<String>> {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut removed = Vec::new();
+    for entry in rd {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_temp_leftover(&name) && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+            removed.push(name);
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
+fn is_single_component(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && Path::new(name).file_name().is_some_and(|n| n == name)
+}
+
+/// Characters no file system of the three accepts in a name (Windows is the strictest; `:`
+/// also breaks macOS Finder).
+const FORBIDDEN: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+/// Device names Windows reserves whatever the extension (`CON.zip` is still the console).
+const RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$", "COM0", "COM1", "COM2", "COM3",
+    "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2",
+    "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
+];
+
+/// Invisible characters that reorder or hide text: a name containing U+202E can display
+/// `photo<U+202E>gpj.exe` as `photoexe.jpg`.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Turns any text into one file-name component that is safe on Windows, macOS and Linux and
+/// stays inside the folder it is written to: Unicode NFC; path separators, characters
+/// Windows forbids, control and invisible formatting characters replaced by `_`; runs of
+/// white space made one `_`; no leading or trailing dots, spaces or underscores (so never
+/// `.`, `..` or a hidden file); Windows device names (`CON`, `nul.txt`, `COM1`) prefixed with
+/// `_`; at most `max_bytes` UTF-8 bytes, cut on a character boundary. Never empty (`_`).
+pub fn safe_file_name(raw: &str, max_bytes: usize) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_sep = false;
+    for c in raw.nfc() {
+        let mapped = if c.is_whitespace() || c.is_control() || is_invisible_format(c) {
+            None
+        } else if FORBIDDEN.contains(&c) {
+            Some('_')
+        } else {
+            Some(c)
+        };
+        match mapped {
+            None => pending_sep = true,
+            Some(c) => {
+                if pending_sep && !out.is_empty() {
+                    out.push('_');
+                }
+                pending_sep = false;
+                out.push(c);
+            }
+        }
+    }
+    let mut name = trim_edges(&out).to_string();
+    if is_reserved(&name) {
+        name.insert(0, '_');
+    }
+    let max = max_bytes.max(8);
+    if name.len() > max {
+        name = cap_keeping_extension(&name, max);
+    }
+    if name.is_empty() {
+        name.push('_');
+    }
+    name
+}
+
+fn trim_edges(s: &str) -> &str {
+    s.trim_matches(|c: char| c == '.' || c == '_' || c == ' ' || c == '-')
+}
+
+/// Whether the part before the first dot is a Windows device name (case-insensitive).
+fn is_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").trim_end_matches(' ');
+    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem))
+}
+
+/// Cuts `name` to `max` bytes, keeping a short extension (`.zip`, `.pdf`) when there is one.
+fn cap_keeping_extension(name: &str, max: usize) -> String {
+    let ext = match name.rfind('.') {
+        Some(i) if i > 0 && name.len() - i <= 9 && name.len() - i < max / 2 => &name[i..],
+        _ => "",
+    };
+    let stem = &name[..name.len() - ext.len()];
+    let stem = trim_edges(truncate_bytes(stem, max - ext.len()));
+    let stem = if stem.is_empty() { "_" } else { stem };
+    format!("{stem}{ext}")
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub fn truncate_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_names_have_no_separators_or_dot_dot() {
+        assert_eq!(safe_file_name("../../etc/passwd", 100), "etc_passwd");
+        assert_eq!(
+            safe_file_name("..\\..\\Windows\\win.ini", 100),
+            "Windows_win.ini"
+        );
+        assert_eq!(safe_file_name("..", 100), "_");
+        assert_eq!(safe_file_name(".", 100), "_");
+        assert_eq!(safe_file_name("", 100), "_");
+        assert_eq!(safe_file_name("   ", 100), "_");
+        assert_eq!(safe_file_name(".hidden", 100), "hidden");
+        assert_eq!(
+            safe_file_name("a/b\\c:d*e?f\"g<h>i|j", 100),
+            "a_b_c_d_e_f_g_h_i_j"
+        );
+    }
+
+    #[test]
+    fn safe_names_drop_controls_invisible_and_trailing_dots() {
+        assert_eq!(safe_file_name("a\u{0}b\tc\nd", 100), "a_b_c_d");
+        assert_eq!(safe_file_name("photo\u{202E}gpj.exe", 100), "photo_gpj.exe");
+        assert_eq!(safe_file_name("name. . .", 100), "name");
+        assert_eq!(safe_file_name("JOHN  SMITH ", 100), "JOHN_SMITH");
+    }
+
+    #[test]
+    fn safe_names_avoid_windows_device_names() {
+        for raw in [
+            "CON", "con", "nul.zip", "COM1", "lpt9.txt", "AUX ", "CONIN$", "COM¹",
+        ] {
+            let safe = safe_file_name(raw, 100);
+            assert!(safe.starts_with('_'), "{raw} -> {safe}");
+        }
+        assert_eq!(safe_file_name("CONSTANCE", 100), "CONSTANCE");
+        assert_eq!(safe_file_name("COM10", 100), "COM10");
+    }
+
+    #[test]
+    fn safe_names_are_nfc_and_capped_by_bytes() {
+        // "é" decomposed (e + combining acute) becomes the single composed character.
+        assert_eq!(safe_file_name("Jose\u{301}", 100), "José");
+        let long = "张".repeat(100) + ".zip";
+        let capped = safe_file_name(&long, 50);
+        assert!(capped.len() <= 50, "{} bytes", capped.len());
+        assert!(capped.ends_with(".zip"));
+        assert!(capped.starts_with('张'));
+        let long_ascii = "A".repeat(300);
+        assert_eq!(safe_file_name(&long_ascii, 64).len(), 64);
+    }
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        assert_eq!(truncate_bytes("张三", 4), "张");
+        assert_eq!(truncate_bytes("abc", 10), "abc");
+        assert_eq!(truncate_bytes("é", 1), "");
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_atomic(dir.path(), "a.zip", b"first").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"first");
+        write_atomic(dir.path(), "a.zip", b"second").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"second");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["a.zip".to_string()]);
+    }
+
+    #[test]
+    fn failed_fill_keeps_the_old_file_and_removes_the_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        write_atomic(dir.path(), "r.csv", b"old").unwrap();
+        let res = write_atomic_with(dir.path(), "r.csv", |w| {
+            w.write_all(b"half")?;
+            Err::<(), _>(io::Error::other("interrupted"))
+        });
+        let e = res.unwrap_err();
+        assert!(e.to_string().contains("r.csv"), "{e}");
+        assert_eq!(std::fs::read(dir.path().join("r.csv")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn rejects_names_that_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../x.zip", "a/b.zip", "..", ""] {
+            assert!(write_atomic(dir.path(), bad, b"x").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn stale_temps_are_recognised_and_removed_but_nothing_else() {
+        assert!(is_temp_leftover(".E1_A.zip.tmp-a1B2c3"));
+        assert!(!is_temp_leftover("E1_A.zip"));
+        assert!(!is_temp_leftover(".tmp-abc"));
+        assert!(!is_temp_leftover(".x.tmp-"));
+        assert!(!is_temp_leftover("x.tmp-abc"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".E1_A.zip.tmp-abc123"), b"half").unwrap();
+        std::fs::write(dir.path().join("E1_A.zip"), b"whole").unwrap();
+        std::fs::write(dir.path().join(".keep"), b"user").unwrap();
+        let removed = remove_stale_temps(dir.path()).unwrap();
+        assert_eq!(removed, vec![".E1_A.zip.tmp-abc123".to_string()]);
+        assert!(dir.path().join("E1_A.zip").exists());
+        assert!(dir.path().join(".keep").exists());
+        assert!(
+            remove_stale_temps(&dir.path().join("missing"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn temp_name_during_write_looks_like_a_leftover() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_path_buf();
+        write_atomic_with(dir.path(), "E1_A.zip", |_| {
+            let names: Vec<String> = std::fs::read_dir(&d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(names.len(), 1);
+            assert!(is_temp_leftover(&names[0]), "{}", names[0]);
+            assert!(!names[0].ends_with(".zip"));
+            Ok(())
+        })
+        .unwrap();
+    }
+}

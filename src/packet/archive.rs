@@ -1,0 +1,267 @@
+//! Writes a planned packet as a zip: entries in plan order, fixed timestamps (the as-of date,
+//! 00:00), fixed permissions (0644), no host data, so the same inputs give byte-identical
+//! zips. With a password every entry is AES-256 encrypted (WinZip AE-2); AES uses a random
+//! salt per entry, so encrypted packets are not byte-identical between runs.
+
+use super::PacketError;
+use super::plan::{Content, PacketEntry};
+use crate::fsutil::safe_file_name;
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashSet;
+use std::io::{Seek, Write};
+use zip::write::SimpleFileOptions;
+use zip::{AesMode, CompressionMethod, DateTime, ZipWriter};
+
+/// Deflate level: fixed so the output does not depend on library defaults.
+const DEFLATE_LEVEL: i64 = 6;
+
+/// Entries at least this large need zip64 headers.
+const ZIP64_THRESHOLD: u64 = 0xFFFF_0000;
+
+/// Writes `entries` as a zip into `out` and returns the writer. Entry names must be plain,
+/// safe file names (as [`super::plan`] makes them) and unique ignoring case.
+pub fn assemble<W: Write + Seek>(
+    out: W,
+    entries: &[PacketEntry],
+    as_of: NaiveDate,
+    password: Option<&str>,
+) -> Result<W, PacketError> {
+    if password.is_some_and(str::is_empty) {
+        return Err(PacketError::EmptyPassword);
+    }
+    check_names(entries)?;
+    let stamp = zip_time(as_of);
+    let mut zip = ZipWriter::new(out);
+    for entry in entries {
+        let size = match &entry.content {
+            Content::Bytes(b) => b.len() as u64,
+            Content::File(p) => std::fs::metadata(p)
+                .map_err(|source| source_error(entry, source))?
+                .len(),
+        };
+        let mut options = SimpleFileOptions::default()
+            .last_modified_time(stamp)
+            .unix_permissions(0o644)
+            .large_file(size >= ZIP64_THRESHOLD);
+        options = if entry.compress {
+            options
+                .compression_method(CompressionMethod::Deflated)
+                .compression_level(Some(DEFLATE_LEVEL))
+        } else {
+            options.compression_method(CompressionMethod::Stored)
+        };
+        match password {
+            Some(pw) => zip.start_file(
+                entry.name.as_str(),
+                options.with_aes_encryption(AesMode::Aes256, pw),
+            )?,
+            None => zip.start_file(entry.name.as_str(), options)?,
+        }
+        match &entry.content {
+            Content::Bytes(b) => zip.write_all(b).map_err(PacketError::Write)?,
+            Content::File(p) => {
+                let mut f = std::fs::File::open(p).map_err(|source| source_error(entry, source))?;
+                copy_from_source(&mut f, &mut zip).map_err(|e| match e {
+                    CopyError::Read(source) => source_error(entry, source),
+                    CopyError::Write(e) => PacketError::Write(e),
+                })?;
+            }
+        }
+    }
+    Ok(zip.finish()?)
+}
+
+/// [`assemble`] into memory.
+pub fn assemble_to_vec(
+    entries: &[PacketEntry],
+    as_of: NaiveDate,
+    password: Option<&str>,
+) -> Result<Vec<u8>, PacketError> {
+    let cursor = assemble(std::io::Cursor::new(Vec::new()), entries, as_of, password)?;
+    Ok(cursor.into_inner())
+}
+
+fn source_error(entry: &PacketEntry, source: std::io::Error) -> PacketError {
+    PacketError::Source {
+        entry: entry.name.clone(),
+        file: entry.original.clone().unwrap_or_else(|| entry.name.clone()),
+        source,
+    }
+}
+
+enum CopyError {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// `io::copy` that tells a failing source (a scan that vanished or is unreadable) from a
+/// failing destination (disk full).
+fn copy_from_source<R: std::io::Read, W: Write>(r: &mut R, w: &mut W) -> Result<(), CopyError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Read(e)),
+        };
+        w.write_all(&buf[..n]).map_err(CopyError::Write)?;
+    }
+}
+
+/// The as-of date at 00:00 as a DOS timestamp; dates outside 1980-2107 (which a zip cannot
+/// hold) use 1980-01-01.
+fn zip_time(as_of: NaiveDate) -> DateTime {
+    u16::try_from(as_of.year())
+        .ok()
+        .and_then(|y| {
+            DateTime::from_date_and_time(y, as_of.month() as u8, as_of.day() as u8, 0, 0, 0).ok()
+        })
+        .unwrap_or_default()
+}
+
+fn check_names(entries: &[PacketEntry]) -> Result<(), PacketError> {
+    let mut seen = HashSet::new();
+    for e in entries {
+        if safe_file_name(&e.name, 255) != e.name || !seen.insert(e.name.to_lowercase()) {
+            return Err(PacketError::BadEntryName(e.name.clone()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Read};
+
+    fn entry(name: &str, bytes: &[u8], compress: bool) -> PacketEntry {
+        PacketEntry {
+            name: name.into(),
+            content: Content::Bytes(bytes.to_vec()),
+            compress,
+            item_id: "x".into(),
+            original: Some(format!("orig/{name}")),
+        }
+    }
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    fn sample() -> Vec<PacketEntry> {
+        vec![
+            entry("00_cover_checklist.pdf", b"%PDF-1.7 cover", false),
+            entry("01_notes.txt", &b"hello packet ".repeat(200), true),
+            entry("02_passport.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], false),
+        ]
+    }
+
+    #[test]
+    fn same_inputs_give_identical_bytes() {
+        let a = assemble_to_vec(&sample(), date(), None).unwrap();
+        let b = assemble_to_vec(&sample(), date(), None).unwrap();
+        assert_eq!(a, b);
+        let c = assemble_to_vec(&sample(), date().succ_opt().unwrap(), None).unwrap();
+        assert_ne!(a, c, "the as-of date is the timestamp");
+    }
+
+    #[test]
+    fn entries_read_back_with_fixed_metadata() {
+        let bytes = assemble_to_vec(&sample(), date(), None).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = zip.file_names().map(String::from).collect();
+        assert_eq!(names.len(), 3);
+        for (i, want) in sample().iter().enumerate() {
+            let mut f = zip.by_index(i).unwrap();
+            assert_eq!(f.name(), want.name);
+            let t = f.last_modified().unwrap();
+            assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2026, 11, 26, 0));
+            assert_eq!(f.unix_mode().map(|m| m & 0o777), Some(0o644));
+            let method = f.compression();
+            assert_eq!(method == CompressionMethod::Deflated, want.compress);
+            let mut got = Vec::new();
+            f.read_to_end(&mut got).unwrap();
+            let Content::Bytes(b) = &want.content else {
+                unreachable!()
+            };
+            assert_eq!(&got, b);
+        }
+    }
+
+    #[test]
+    fn aes_packets_need_the_password() {
+        let bytes = assemble_to_vec(&sample(), date(), Some("s3cret-密码")).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        assert!(
+            zip.by_index(1).is_err(),
+            "reading without the password fails"
+        );
+        {
+            let mut f = zip
+                .by_index_decrypt(1, b"s3cret-\xE5\xAF\x86\xE7\xA0\x81")
+                .unwrap();
+            let mut got = Vec::new();
+            f.read_to_end(&mut got).unwrap();
+            assert_eq!(got, b"hello packet ".repeat(200));
+        }
+        assert!(zip.by_index_decrypt(1, b"wrong").is_err());
+        assert!(matches!(
+            assemble_to_vec(&sample(), date(), Some("")),
+            Err(PacketError::EmptyPassword)
+        ));
+    }
+
+    #[test]
+    fn unsafe_or_duplicate_entry_names_are_refused() {
+        for bad in ["../x.pdf", "a/b.pdf", ".hidden", "CON.pdf"] {
+            let e = vec![entry(bad, b"x", false)];
+            assert!(
+                matches!(
+                    assemble_to_vec(&e, date(), None),
+                    Err(PacketError::BadEntryName(_))
+                ),
+                "{bad}"
+            );
+        }
+        let dup = vec![
+            entry("01_a.pdf", b"x", false),
+            entry("01_A.pdf", b"y", false),
+        ];
+        assert!(matches!(
+            assemble_to_vec(&dup, date(), None),
+            Err(PacketError::BadEntryName(_))
+        ));
+    }
+
+    #[test]
+    fn files_are_streamed_and_a_vanished_scan_names_its_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("scan.pdf");
+        std::fs::write(&p, b"%PDF scan").unwrap();
+        let mut e = entry("01_passport.pdf", b"", false);
+        e.content = Content::File(p.clone());
+        let bytes = assemble_to_vec(std::slice::from_ref(&e), date(), None).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut got = Vec::new();
+        zip.by_index(0).unwrap().read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"%PDF scan");
+        std::fs::remove_file(&p).unwrap();
+        match assemble_to_vec(&[e], date(), None) {
+            Err(PacketError::Source { file, entry, .. }) => {
+                assert_eq!(file, "orig/01_passport.pdf");
+                assert_eq!(entry, "01_passport.pdf");
+            }
+            other => panic!("expected a source error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dates_a_zip_cannot_hold_fall_back_to_1980() {
+        let old = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let bytes = assemble_to_vec(&sample(), old, None).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let t = zip.by_index(0).unwrap().last_modified().unwrap();
+        assert_eq!(t.year(), 1980);
+    }
+}

@@ -1,0 +1,349 @@
+//! report.json: the machine-readable contract for HR's own systems. Stable keys, employees
+//! in roster row order, every stage's fields (the outcome's `details` flattened into each
+//! employee), issues with their text in both languages and their location. Passport numbers
+//! and salaries are unmasked: the file sits in the output folder beside the packets.
+//! Deterministic: the only date is the as-of date. Written as a stream, one employee at a
+//! time.
+
+use super::{RunInfo, Summary};
+use crate::catalog::Catalog;
+use crate::issue::{Issue, Severity};
+use crate::model::{Category, Company};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Status};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::io::Write;
+
+/// Version of the report.json layout; raised when a key changes meaning or disappears.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Keys of an employee object that permitpack sets itself; a stage detail or roster field of
+/// the same name is merged (objects) or kept under `<key>_detail` instead of replacing it.
+const CORE_KEYS: &[&str] = &[
+    "row",
+    "sheet",
+    "name",
+    "chinese_name",
+    "passport_no",
+    "category",
+    "status",
+    "ready",
+    "window_state",
+    "days_left",
+    "window_opens",
+    "deadline",
+    "term_years",
+    "fee_rmb",
+    "photo",
+    "checklist",
+    "packet",
+    "error_count",
+    "warning_count",
+    "issues",
+];
+
+#[derive(Serialize)]
+struct Report<'a> {
+    format_version: u32,
+    tool: &'static str,
+    tool_version: &'a str,
+    as_of: NaiveDate,
+    roster: &'a str,
+    sheet: Option<&'a str>,
+    photo_profile: &'a str,
+    company: &'a Company,
+    summary: Summary,
+    employees: Employees<'a>,
+    roster_issues: Vec<IssueJson<'a>>,
+}
+
+struct Employees<'a> {
+    outcomes: &'a [EmployeeOutcome],
+    catalog: &'a Catalog,
+}
+
+impl Serialize for Employees<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.outcomes.iter().map(|o| employee_json(o, self.catalog)))
+    }
+}
+
+#[derive(Serialize)]
+struct EmployeeJson<'a> {
+    row: u32,
+    sheet: &'a str,
+    name: Option<&'a str>,
+    chinese_name: Option<&'a str>,
+    passport_no: Option<&'a str>,
+    category: Option<Category>,
+    status: Status,
+    ready: bool,
+    window_state: &'a str,
+    days_left: Option<i64>,
+    window_opens: Option<NaiveDate>,
+    deadline: Option<NaiveDate>,
+    term_years: Option<f64>,
+    fee_rmb: Option<i64>,
+    photo: Value,
+    checklist: &'a [ChecklistLine],
+    packet: Option<&'a str>,
+    error_count: usize,
+    warning_count: usize,
+    issues: Vec<IssueJson<'a>>,
+    /// The other roster fields and every stage's details.
+    #[serde(flatten)]
+    more: Map<String, Value>,
+}
+
+/// An issue as report.json shows it: location keys always present (null when unknown).
+#[derive(Serialize)]
+pub(crate) struct IssueJson<'a> {
+    code: &'a str,
+    severity: Severity,
+    message: String,
+    message_zh: String,
+    action: String,
+    action_zh: String,
+    sheet: Option<&'a str>,
+    row: Option<u32>,
+    cell: Option<&'a str>,
+    file: Option<&'a str>,
+    args: Map<String, Value>,
+}
+
+pub(crate) fn issue_json<'a>(issue: &'a Issue, catalog: &Catalog) -> IssueJson<'a> {
+    let t = catalog.text(issue);
+    IssueJson {
+        code: &issue.code,
+        severity: issue.severity,
+        message: t.message,
+        message_zh: t.message_zh,
+        action: t.action,
+        action_zh: t.action_zh,
+        sheet: issue.at.sheet.as_deref(),
+        row: issue.at.row,
+        cell: issue.at.cell.as_deref(),
+        file: issue.at.file.as_deref(),
+        args: issue
+            .args
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    }
+}
+
+fn employee_json<'a>(o: &'a EmployeeOutcome, catalog: &Catalog) -> EmployeeJson<'a> {
+    let e = &o.employee;
+    let mut more = Map::new();
+    // The roster fields not already above, with two renames for clarity: the photo file name
+    // (the `photo` key holds the verdict) and the salary, which is in fen.
+    if let Ok(Value::Object(fields)) = serde_json::to_value(e) {
+        for (k, v) in fields {
+            let key = match k.as_str() {
+                "photo" => "photo_file".to_string(),
+                "annual_salary" => "annual_salary_fen".to_string(),
+                _ if CORE_KEYS.contains(&k.as_str()) => continue,
+                _ => k,
+            };
+            more.insert(key, v);
+        }
+    }
+    let mut photo = match &o.photo {
+        Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
+        None => Value::Null,
+    };
+    for (k, v) in &o.details {
+        if k == "photo" {
+            merge_into(&mut photo, v);
+        } else if CORE_KEYS.contains(&k.as_str()) || more.contains_key(k) {
+            more.insert(format!("{k}_detail"), v.clone());
+        } else {
+            more.insert(k.clone(), v.clone());
+        }
+    }
+    EmployeeJson {
+        row: e.row,
+        sheet: &e.sheet,
+        name: e.name.as_deref(),
+        chinese_name: e.chinese_name.as_deref(),
+        passport_no: e.passport_no.as_deref(),
+        category: e.category,
+        status: o.status,
+        ready: o.ready,
+        window_state: &o.window_state,
+        days_left: o.days_left,
+        window_opens: o.window_opens,
+        deadline: o.deadline,
+        term_years: o.term_years,
+        fee_rmb: o.fee_rmb,
+        photo,
+        checklist: &o.checklist,
+        packet: o.packet.as_deref(),
+        error_count: o.error_count(),
+        warning_count: o.warning_count(),
+        issues: o.issues.iter().map(|i| issue_json(i, catalog)).collect(),
+        more,
+    }
+}
+
+/// Merges a stage's photo details into the photo verdict object; the verdict's own keys win.
+fn merge_into(photo: &mut Value, details: &Value) {
+    match (photo, details) {
+        (Value::Object(p), Value::Object(d)) => {
+            for (k, v) in d {
+                p.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        (p @ Value::Null, d) => *p = d.clone(),
+        (Value::Object(p), d) => {
+            p.insert("details".into(), d.clone());
+        }
+        _ => {}
+    }
+}
+
+/// Streams report.json into `w` (pretty-printed, UTF-8, trailing newline).
+pub fn write<W: Write>(
+    mut w: W,
+    run: &RunInfo,
+    outcomes: &[EmployeeOutcome],
+    catalog: &Catalog,
+) -> serde_json::Result<()> {
+    let report = Report {
+        format_version: FORMAT_VERSION,
+        tool: "permitpack",
+        tool_version: &run.tool_version,
+        as_of: run.as_of,
+        roster: &run.roster,
+        sheet: run.sheet.as_deref(),
+        photo_profile: &run.photo_profile,
+        company: &run.company,
+        summary: Summary::of(outcomes, &run.roster_issues),
+        employees: Employees { outcomes, catalog },
+        roster_issues: run
+            .roster_issues
+            .iter()
+            .map(|i| issue_json(i, catalog))
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut w, &report)?;
+    w.write_all(b"\n").map_err(serde_json::Error::io)
+}
+
+/// report.json in memory.
+pub fn render(
+    run: &RunInfo,
+    outcomes: &[EmployeeOutcome],
+    catalog: &Catalog,
+) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write(&mut out, run, outcomes, catalog)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testdata;
+    use super::*;
+    use crate::assets::Templates;
+    use crate::catalog::Lang;
+
+    fn parsed() -> Value {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let bytes = render(&testdata::run(Lang::Both), &testdata::outcomes(), &cat).unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn header_and_summary() {
+        let v = parsed();
+        assert_eq!(v["format_version"], 1);
+        assert_eq!(v["as_of"], "2026-11-26");
+        assert_eq!(v["roster"], "roster.xlsx");
+        assert_eq!(v["sheet"], "Staff");
+        assert_eq!(v["company"]["uscc"], "91440300MA5FXXXX0X");
+        let n = v["employees"].as_array().unwrap().len();
+        assert_eq!(v["summary"]["employees"], n);
+        assert_eq!(v["roster_issues"][0]["code"], "roster.unknown_column");
+        assert_eq!(v["roster_issues"][0]["cell"], "K3");
+    }
+
+    #[test]
+    fn employees_in_row_order_with_every_stage_field() {
+        let v = parsed();
+        let emps = v["employees"].as_array().unwrap();
+        let rows: Vec<u64> = emps.iter().map(|e| e["row"].as_u64().unwrap()).collect();
+        let mut sorted = rows.clone();
+        sorted.sort();
+        assert_eq!(rows, sorted);
+        let e = &emps[0];
+        assert_eq!(e["passport_no"], "E12345678", "unmasked in the file");
+        assert_eq!(e["status"], "ready");
+        assert_eq!(e["category"], "B6");
+        assert_eq!(e["term_years"], 1.0);
+        assert_eq!(e["fee_rmb"], 800);
+        assert_eq!(e["deadline"], "2027-01-15");
+        assert_eq!(e["annual_salary_fen"], 48_000_000);
+        assert_eq!(e["photo_file"], "smith.jpg");
+        assert_eq!(e["photo"]["ok"], true);
+        assert_eq!(e["photo"]["width_px"], 413, "details merged into photo");
+        assert_eq!(e["eligibility"]["window"], "open", "details flattened");
+        assert_eq!(e["cells"]["passport_no"], "C4");
+        assert_eq!(e["checklist"][0]["id"], "wp_extension_form");
+        assert_eq!(e["packet"], "E12345678_SMITH_JOHN.zip");
+        assert!(e.get("window_state").is_some());
+    }
+
+    #[test]
+    fn issues_carry_both_languages_and_location() {
+        let v = parsed();
+        let e = &v["employees"][1];
+        let issue = e["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == "internal.error")
+            .unwrap();
+        assert_eq!(issue["severity"], "error");
+        assert!(
+            issue["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("permitpack could not")
+        );
+        assert!(
+            issue["message_zh"]
+                .as_str()
+                .unwrap()
+                .starts_with("permitpack 未能")
+        );
+        assert!(!issue["action_zh"].as_str().unwrap().is_empty());
+        assert_eq!(issue["cell"], "F5");
+        assert_eq!(issue["file"], Value::Null, "location keys always present");
+        assert_eq!(issue["args"]["detail"], "test detail");
+        assert_eq!(e["error_count"].as_u64().unwrap() as usize, 2);
+    }
+
+    #[test]
+    fn colliding_detail_keys_do_not_replace_core_fields() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let mut outcomes = testdata::outcomes();
+        outcomes[0]
+            .details
+            .insert("status".into(), Value::String("stage status".into()));
+        let bytes = render(&testdata::run(Lang::En), &outcomes, &cat).unwrap();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["employees"][0]["status"], "ready");
+        assert_eq!(v["employees"][0]["status_detail"], "stage status");
+    }
+
+    #[test]
+    fn deterministic() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let a = render(&testdata::run(Lang::Both), &testdata::outcomes(), &cat).unwrap();
+        let b = render(&testdata::run(Lang::Both), &testdata::outcomes(), &cat).unwrap();
+        assert_eq!(a, b);
+        assert!(a.ends_with(b"}\n"));
+    }
+}

@@ -1,0 +1,357 @@
+//! The `report` stage: what HR opens after a run, written from the employees' outcomes and a
+//! run header ([`RunInfo`]). Four views of the same data:
+//!
+//! - [`json`]: report.json, the stable machine contract (passport numbers unmasked).
+//! - [`csv`]: report.csv, one row per problem, UTF-8 with BOM, formula-injection safe.
+//! - [`xlsx`]: report.xlsx, employees / problems / documents / run sheets, coloured by status.
+//! - [`html`]: report.html, one self-contained page with a summary and a card per employee.
+//!
+//! Every sentence and heading comes from the message catalog (`ui.*` keys and the issue
+//! messages), in Chinese, English or both. Renderers work on bytes and writers; only
+//! [`write_all`] touches the output folder.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod xlsx;
+
+use crate::assets::{AssetError, Templates};
+use crate::catalog::{Catalog, Lang};
+use crate::fsutil::{self, WriteError};
+use crate::issue::Issue;
+use crate::model::Company;
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Status};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Template file holding the HTML report's style sheet.
+pub const CSS_TEMPLATE: &str = "report.css";
+
+/// The run header shared by all reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    /// The date everything was judged against.
+    pub as_of: NaiveDate,
+    /// Roster file name as the user gave it (no machine path).
+    pub roster: String,
+    /// Roster sheet the employees were read from.
+    pub sheet: Option<String>,
+    pub company: Company,
+    /// Problems that belong to no single employee (no header row, unknown columns...).
+    pub roster_issues: Vec<Issue>,
+    /// `env!("CARGO_PKG_VERSION")` of the binary.
+    pub tool_version: String,
+    pub lang: Lang,
+    /// Photo profile name the photos were judged against.
+    pub photo_profile: String,
+}
+
+/// Counts for the summary of every report and the terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub employees: usize,
+    pub ready: usize,
+    pub attention: usize,
+    pub not_yet: usize,
+    pub too_late: usize,
+    /// Errors and warnings over all employees and the roster.
+    pub errors: usize,
+    pub warnings: usize,
+    pub packets: usize,
+}
+
+impl Summary {
+    pub fn of(outcomes: &[EmployeeOutcome], roster_issues: &[Issue]) -> Summary {
+        let mut s = Summary {
+            employees: outcomes.len(),
+            ..Summary::default()
+        };
+        for o in outcomes {
+            match o.status {
+                Status::Ready => s.ready += 1,
+                Status::Attention => s.attention += 1,
+                Status::NotYet => s.not_yet += 1,
+                Status::TooLate => s.too_late += 1,
+            }
+            s.errors += o.error_count();
+            s.warnings += o.warning_count();
+            s.packets += usize::from(o.packet.is_some());
+        }
+        let roster_errors = roster_issues.iter().filter(|i| i.is_error()).count();
+        s.errors += roster_errors;
+        s.warnings += roster_issues.len() - roster_errors;
+        s
+    }
+
+    /// The count for one status.
+    pub fn count(&self, status: Status) -> usize {
+        match status {
+            Status::Ready => self.ready,
+            Status::Attention => self.attention,
+            Status::NotYet => self.not_yet,
+            Status::TooLate => self.too_late,
+        }
+    }
+}
+
+/// Statuses in the order reports show them.
+pub const STATUSES: [Status; 4] = [
+    Status::Ready,
+    Status::Attention,
+    Status::NotYet,
+    Status::TooLate,
+];
+
+/// The stable key of a status, as in report.json and the `ui.status.*` catalog keys.
+pub fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::Ready => "ready",
+        Status::Attention => "attention",
+        Status::NotYet => "not_yet",
+        Status::TooLate => "too_late",
+    }
+}
+
+/// Why the reports could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("cannot build report.xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("cannot build report.json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Template(#[from] AssetError),
+}
+
+/// Writes report.json, report.csv, report.xlsx and report.html into `dir` (which must exist),
+/// each atomically, and returns their paths. The HTML style sheet comes from `templates`.
+pub fn write_all(
+    dir: &Path,
+    run: &RunInfo,
+    outcomes: &[EmployeeOutcome],
+    catalog: &Catalog,
+    templates: &Templates,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let css = templates.get_text(CSS_TEMPLATE)?;
+    let mut paths = Vec::with_capacity(4);
+    let mut json_err = None;
+    let (p, ()) = fsutil::write_atomic_with(dir, "report.json", |w| {
+        json::write(w, run, outcomes, catalog).map_err(|e| {
+            let io = std::io::Error::other(e.to_string());
+            json_err = Some(e);
+            io
+        })
+    })
+    .map_err(|e| {
+        json_err
+            .take()
+            .map_or(ReportError::Write(e), ReportError::Json)
+    })?;
+    paths.push(p);
+    let (p, ()) =
+        fsutil::write_atomic_with(dir, "report.csv", |w| csv::write(w, run, outcomes, catalog))?;
+    paths.push(p);
+    let bytes = xlsx::render(run, outcomes, catalog)?;
+    paths.push(fsutil::write_atomic(dir, "report.xlsx", &bytes)?);
+    drop(bytes);
+    let (p, ()) = fsutil::write_atomic_with(dir, "report.html", |w| {
+        html::write(w, run, outcomes, catalog, &css)
+    })?;
+    paths.push(p);
+    Ok(paths)
+}
+
+/// Interface strings in the run's language, shared by the renderers.
+pub(crate) struct Texts<'a> {
+    pub catalog: &'a Catalog,
+    pub lang: Lang,
+}
+
+impl<'a> Texts<'a> {
+    pub fn new(catalog: &'a Catalog, lang: Lang) -> Self {
+        Texts { catalog, lang }
+    }
+
+    /// A `ui.*` string in the run's language (`both`: `中文 / English`).
+    pub fn ui(&self, key: &str) -> String {
+        self.catalog.ui(key, self.lang, &[])
+    }
+
+    /// Chinese and English separately, with arguments.
+    pub fn pair(&self, key: &str, args: &[(&str, String)]) -> (String, String) {
+        (
+            self.catalog.ui(key, Lang::Zh, args),
+            self.catalog.ui(key, Lang::En, args),
+        )
+    }
+
+    pub fn status(&self, status: Status) -> String {
+        self.ui(&format!("ui.status.{}", status_key(status)))
+    }
+
+    pub fn window(&self, state: &str) -> String {
+        self.ui(&format!("ui.window.{state}"))
+    }
+
+    pub fn item_status(&self, status: &str) -> String {
+        self.ui(&format!("ui.item.{status}"))
+    }
+
+    /// A checklist item's name in the run's language.
+    pub fn item_name(&self, line: &ChecklistLine) -> String {
+        join_lang(self.lang, &line.name_zh, &line.name_en)
+    }
+
+    /// Missing items of an employee, `; `-separated; optional ones marked as such.
+    pub fn missing_items(&self, o: &EmployeeOutcome) -> String {
+        let optional = self.ui("ui.item.optional");
+        o.missing_items()
+            .map(|l| {
+                if l.optional {
+                    format!("{} ({optional})", self.item_name(l))
+                } else {
+                    self.item_name(l)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Two versions of one text for the chosen language (`both`: Chinese first).
+pub(crate) fn join_lang(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh if !zh.is_empty() => zh.to_string(),
+        Lang::En if !en.is_empty() => en.to_string(),
+        _ => match (zh.is_empty(), en.is_empty()) {
+            (false, false) if zh != en => format!("{zh} / {en}"),
+            (false, _) => zh.to_string(),
+            _ => en.to_string(),
+        },
+    }
+}
+
+/// A number of years without a useless `.0`: `1`, `1.5`.
+pub(crate) fn fmt_years(y: f64) -> String {
+    if y.fract() == 0.0 && y.abs() < 1e9 {
+        format!("{}", y as i64)
+    } else {
+        let s = format!("{y:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testdata;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_statuses_issues_and_packets() {
+        let outcomes = testdata::outcomes();
+        let run = testdata::run(Lang::Both);
+        let s = Summary::of(&outcomes, &run.roster_issues);
+        assert_eq!(s.employees, outcomes.len());
+        assert_eq!(
+            s.ready + s.attention + s.not_yet + s.too_late,
+            outcomes.len()
+        );
+        let issues: usize = outcomes.iter().map(|o| o.issues.len()).sum();
+        assert_eq!(s.errors + s.warnings, issues + run.roster_issues.len());
+        assert_eq!(
+            s.packets,
+            outcomes.iter().filter(|o| o.packet.is_some()).count()
+        );
+        assert_eq!(s.count(Status::Ready), s.ready);
+    }
+
+    #[test]
+    fn every_ui_key_used_by_the_renderers_is_in_the_catalog() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("csv.rs"),
+            include_str!("xlsx.rs"),
+            include_str!("html.rs"),
+        ];
+        let mut checked = 0;
+        for src in sources {
+            let mut rest = src;
+            while let Some(i) = rest.find("\"ui.") {
+                let tail = &rest[i + 1..];
+                let end = tail.find('"').unwrap_or(tail.len());
+                let key = &tail[..end];
+                rest = &tail[end..];
+                if key.ends_with('.') || key.contains('{') {
+                    continue; // a prefix completed at run time, checked below
+                }
+                assert!(
+                    cat.contains(key),
+                    "{key} is not in templates/messages/ui.toml"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 40, "only {checked} keys found");
+        for s in STATUSES {
+            assert!(cat.contains(&format!("ui.status.{}", status_key(s))));
+            assert!(cat.contains(&format!("ui.status_hint.{}", status_key(s))));
+        }
+        for w in ["open", "not_yet", "too_late", "expired", "unknown"] {
+            assert!(cat.contains(&format!("ui.window.{w}")), "{w}");
+        }
+        for i in [
+            "generated",
+            "provided",
+            "missing",
+            "bring_original",
+            "after_booking",
+        ] {
+            assert!(cat.contains(&format!("ui.item.{i}")), "{i}");
+        }
+    }
+
+    #[test]
+    fn languages_pick_and_join() {
+        assert_eq!(join_lang(Lang::Both, "护照", "Passport"), "护照 / Passport");
+        assert_eq!(join_lang(Lang::Zh, "护照", "Passport"), "护照");
+        assert_eq!(join_lang(Lang::En, "护照", "Passport"), "Passport");
+        assert_eq!(join_lang(Lang::En, "护照", ""), "护照");
+        assert_eq!(join_lang(Lang::Both, "", "Passport"), "Passport");
+    }
+
+    #[test]
+    fn years_are_short() {
+        assert_eq!(fmt_years(1.0), "1");
+        assert_eq!(fmt_years(1.5), "1.5");
+        assert_eq!(fmt_years(0.25), "0.25");
+    }
+
+    #[test]
+    fn write_all_writes_four_files_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let paths = write_all(
+            dir.path(),
+            &testdata::run(Lang::Both),
+            &testdata::outcomes(),
+            &cat,
+            &Templates::builtin(),
+        )
+        .unwrap();
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["report.json", "report.csv", "report.xlsx", "report.html"]
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    }
+}
