@@ -17,6 +17,11 @@ static DEFAULTS: &[(&str, &[u8])] = &[
         "messages/common.toml",
         include_bytes!("../templates/messages/common.toml"),
     ),
+    ("columns.toml", include_bytes!("../templates/columns.toml")),
+    (
+        "messages/roster.toml",
+        include_bytes!("../templates/messages/roster.toml"),
+    ),
 ];
 
 /// Access to template files: a user's directory first, then the built-in defaults.
