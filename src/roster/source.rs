@@ -78,12 +78,15 @@ pub fn detect(bytes: &[u8], file: &str) -> Result<Format, RosterError> {
 }
 
 fn zip_format(bytes: &[u8], file: &str) -> Result<Format, RosterError> {
-    let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| RosterError::Unreadable {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        // Both xlsx and ods are zip packages; name the one the file name suggests.
+        let ods = file.to_ascii_lowercase().ends_with(".ods");
+        RosterError::Unreadable {
             file: file.to_string(),
-            format: "zip".into(),
-            reason: e.to_string(),
-        })?;
+            format: if ods { "ods" } else { "xlsx" }.into(),
+            reason: format!("the file is cut short or damaged: {e}"),
+        }
+    })?;
     if let Ok(mut f) = zip.by_name("mimetype") {
         let mut m = String::new();
         let _ = f.by_ref().take(200).read_to_string(&mut m);
