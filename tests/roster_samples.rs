@@ -32,7 +32,8 @@ fn sample_workbook_reads_as_documented() {
         .map(|e| e["row"].as_u64().unwrap())
         .collect();
     assert_eq!(rows, (4..=11).chain(13..=20).collect::<Vec<u64>>());
-    let expected: [(u64, &str, &[(&str, &str)]); 16] = [
+    type Row<'a> = (u64, &'a str, &'a [(&'a str, &'a str)]);
+    let expected: [Row; 16] = [
         (4, "EK1234567", &[]),
         (5, "U12345678", &[]),
         (6, "18FV12345", &[]),

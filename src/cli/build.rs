@@ -97,22 +97,27 @@ pub fn load_inputs(
     roster_path: &Path,
     company_path: Option<&Path>,
     aliases: &ColumnAliases,
-) -> Result<Loaded, Issue> {
+) -> Result<Loaded, Box<Issue>> {
     let name = file_name(roster_path);
     let bytes = std::fs::read(roster_path).map_err(|e| {
-        Issue::error("roster.cannot_open")
-            .arg("file", roster_path.display())
-            .arg("reason", io_reason(&e))
+        Box::new(
+            Issue::error("roster.cannot_open")
+                .arg("file", roster_path.display())
+                .arg("reason", io_reason(&e)),
+        )
     })?;
-    let roster = roster::read(&bytes, &name, aliases).map_err(|e| e.issue())?;
+    let roster =
+        quietly(|| roster::read(&bytes, &name, aliases)).map_err(|e| Box::new(e.issue()))?;
     drop(bytes);
     let (company, company_source) = match company_path {
         Some(p) => {
             let company_file = file_name(p);
             let bad = |reason: String| {
-                Issue::error("roster.company_file_bad")
-                    .arg("file", p.display())
-                    .arg("reason", reason)
+                Box::new(
+                    Issue::error("roster.company_file_bad")
+                        .arg("file", p.display())
+                        .arg("reason", reason),
+                )
             };
             let text = std::fs::read(p).map_err(|e| bad(io_reason(&e)))?;
             let text =
@@ -135,6 +140,18 @@ pub fn load_inputs(
         company_source,
         roster_issues,
     })
+}
+
+/// Runs `f` with the panic message silenced. `roster::read` turns a panic of the spreadsheet
+/// parsers on a damaged file into an error; without this the default hook would still print
+/// a backtrace notice before the one clear line. Called on the main thread before any
+/// parallel stage starts.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = f();
+    std::panic::set_hook(previous);
+    out
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -231,10 +231,10 @@ impl ColumnAliases {
         )
     }
 
-    /// Whether a sheet name is one of the Company sheet names.
+    /// Whether a sheet name is a Company sheet name, alone or combined (`公司信息 Company`).
     pub fn is_company_sheet(&self, name: &str) -> bool {
         let n = normalize(name);
-        !n.is_empty() && self.company_sheets.contains(&n)
+        !n.is_empty() && cover(&n, &self.company_sheets, &[]).is_some()
     }
 
     pub fn is_required(&self, field: Field) -> bool {
@@ -319,10 +319,10 @@ fn best_match<'a, K: Copy>(
     }
     let mut best: Option<(K, usize)> = None;
     for (key, aliases) in candidates {
-        if let Some(score) = cover(text, aliases, ignore) {
-            if best.is_none_or(|(_, s)| score > s) {
-                best = Some((key, score));
-            }
+        if let Some(score) = cover(text, aliases, ignore)
+            && best.is_none_or(|(_, s)| score > s)
+        {
+            best = Some((key, score));
         }
     }
     best.map(|(k, _)| k)
@@ -354,12 +354,8 @@ fn cover(text: &str, aliases: &[String], ignore: &[String]) -> Option<usize> {
         for w in ignore {
             if rest.starts_with(w.as_str()) {
                 let j = i + w.len();
-                if best[j].is_none() {
+                if best[j].is_none_or(|b| b < here) {
                     best[j] = Some(here);
-                } else if let Some(b) = best[j] {
-                    if b < here {
-                        best[j] = Some(here);
-                    }
                 }
             }
         }
@@ -441,7 +437,9 @@ mod tests {
         assert_eq!(a.company_key("Bank account"), None);
         assert!(a.is_company_sheet("公司信息"));
         assert!(a.is_company_sheet(" company "));
+        assert!(a.is_company_sheet("公司信息 Company"));
         assert!(!a.is_company_sheet("Staff"));
+        assert!(!a.is_company_sheet("Company cars"));
     }
 
     #[test]

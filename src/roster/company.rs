@@ -151,10 +151,10 @@ pub(crate) fn read_sheet(
 pub fn load_company_toml(text: &str) -> Result<Company, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-    if table.len() == 1 {
-        if let Some(toml::Value::Table(inner)) = table.get("company") {
-            table = inner.clone();
-        }
+    if table.len() == 1
+        && let Some(toml::Value::Table(inner)) = table.get("company")
+    {
+        table = inner.clone();
     }
     let mut company = Company::default();
     for (key, value) in &table {
@@ -287,10 +287,10 @@ pub fn check_company(
             }
             continue;
         }
-        if key == "uscc" {
-            if let Some(issue) = uscc_problem(value) {
-                issues.push(place(issue, key));
-            }
+        if key == "uscc"
+            && let Some(issue) = uscc_problem(value)
+        {
+            issues.push(place(issue, key));
         }
     }
     issues

@@ -132,7 +132,7 @@ pub fn read(bytes: &[u8], file_name: &str, aliases: &ColumnAliases) -> Result<Ro
         Err(_) => Err(RosterError::Unreadable {
             file: file_name.to_string(),
             format: "spreadsheet".into(),
-            reason: "the file is damaged".into(),
+            reason: "the file is damaged or uses a feature permitpack cannot read".into(),
         }),
     }
 }

@@ -620,10 +620,11 @@ pub fn parse_category(raw: &str) -> Option<Category> {
     }
     // A parenthesised numeral anywhere: (六), （六）计点积分…
     for w in chars.windows(3) {
-        if w[0] == '(' && w[2] == ')' {
-            if let Some(n) = numeral(w[1]) {
-                return Some(Category::B(n));
-            }
+        if w[0] == '('
+            && w[2] == ')'
+            && let Some(n) = numeral(w[1])
+        {
+            return Some(Category::B(n));
         }
     }
     // A leading numeral: 六, 6, 六、计点积分, 6类, 第六类.
