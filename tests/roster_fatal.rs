@@ -134,3 +134,47 @@ fn missing_roster_file() {
     let out = dir.run(&["build", "nowhere.xlsx"]);
     assert_eq!(code(&out), 2);
 }
+
+/// Replaces text in one part of an xlsx package.
+fn patch_xlsx(xlsx: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part {
+            let text = String::from_utf8(data).unwrap();
+            assert!(text.contains(from), "{part} contains {from}");
+            data = text.replace(from, to).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_parser_panic_is_one_line_not_a_crash() {
+    // A reversed sheet dimension makes the xlsx parser overflow when overflow checks are on
+    // (debug builds); either way the user sees a result or one line, never a panic.
+    let bad = patch_xlsx(
+        &valid_xlsx(),
+        "xl/worksheets/sheet1.xml",
+        "ref=\"A1:C2\"",
+        "ref=\"C9:A1\"",
+    );
+    let dir = Dir::new();
+    dir.write("odd.xlsx", &bad);
+    let out = dir.run(&["check", "odd.xlsx"]);
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    match code(&out) {
+        2 => assert_eq!(err.trim_end().lines().count(), 1, "{err}"),
+        1 => assert!(dir.join("out/report.json").exists()),
+        other => panic!("unexpected exit {other}: {err}"),
+    }
+}

@@ -131,7 +131,9 @@ pub fn read(bytes: &[u8], file_name: &str, aliases: &ColumnAliases) -> Result<Ro
         Ok(r) => r,
         Err(_) => Err(RosterError::Unreadable {
             file: file_name.to_string(),
-            format: "spreadsheet".into(),
+            format: source::detect(bytes, file_name)
+                .map_or("a spreadsheet", Format::name)
+                .into(),
             reason: "the file is damaged or uses a feature permitpack cannot read".into(),
         }),
     }
