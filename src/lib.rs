@@ -17,4 +17,5 @@ pub mod model;
 pub mod outcome;
 pub mod packet;
 pub mod report;
+pub mod roster;
 pub mod rules;

@@ -1,7 +1,354 @@
-//! `permitpack init DIR`: a starter workbook and a copy of the templates.
+//! `permitpack init DIR`: a starter workbook (bilingual header row, one example row, a
+//! Company sheet, a drop-down on the category column), an example `--company` file, and a
+//! copy of every built-in template to edit.
 
-use super::InitArgs;
+use super::{EXIT_FAILED, EXIT_READY, InitArgs};
+use crate::assets::Templates;
+use crate::catalog::{Catalog, Lang};
+use crate::issue::Issue;
+use crate::model::Field;
+use crate::roster::{COMPANY_KEYS, ColumnAliases};
+use rust_xlsxwriter::{
+    DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
+};
+use std::io::Write;
+use std::path::Path;
 
-pub fn run(_args: &InitArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("init is not implemented yet")
+/// Name of the starter workbook inside DIR.
+pub const STARTER_FILE: &str = "roster.xlsx";
+/// Name of the example company file inside DIR.
+pub const COMPANY_EXAMPLE_FILE: &str = "company.example.toml";
+/// Rows (below the header) that get the category drop-down and the column formats.
+const PREPARED_ROWS: u32 = 1000;
+
+/// The example employee of the starter workbook, by field.
+fn example_value(field: Field) -> Example {
+    match field {
+        Field::Name => Example::Text("Anna Kowalska"),
+        Field::ChineseName => Example::Text("柯安娜"),
+        Field::PassportNo => Example::Text("EA1234567"),
+        Field::PassportExpiry => Example::Date(2031, 5, 20),
+        Field::Nationality => Example::Text("Poland 波兰"),
+        Field::DateOfBirth => Example::Date(1988, 4, 12),
+        Field::Category => Example::Text("（六）"),
+        Field::Position => Example::Text("Senior Software Engineer 高级软件工程师"),
+        Field::StartDate => Example::Date(2021, 3, 1),
+        Field::WorkPermitNo => Example::Text("1104400012345678"),
+        Field::WorkPermitExpiry => Example::Date(2027, 3, 1),
+        Field::ResidencePermitExpiry => Example::Date(2027, 3, 1),
+        Field::YearsInChina => Example::Number(5.0),
+        Field::RequestedTerm => Example::Number(2.0),
+        Field::AnnualSalary => Example::Number(480_000.0),
+        Field::SalaryBasis => Example::Text("税前"),
+        Field::Mobile => Example::Text("13800138000"),
+        Field::Photo => Example::Text(""),
+    }
+}
+
+enum Example {
+    Text(&'static str),
+    Date(u16, u8, u8),
+    Number(f64),
+}
+
+/// The example company (its USCC has a valid GB 32100-2015 check character).
+fn company_example(key: &str) -> &'static str {
+    match key {
+        "name_zh" => "深圳市示例科技有限公司",
+        "name_en" => "Shenzhen Example Technology Co., Ltd.",
+        "uscc" => "91440300MA5G2K7P15",
+        "address" => "深圳市南山区粤海街道科技园路1号",
+        "contact_person" => "王丽",
+        "contact_phone" => "0755-88886666",
+        "legal_representative" => "陈建国",
+        _ => "",
+    }
+}
+
+/// Whether a field holds identifiers that must stay text (leading zeros, long numbers).
+fn is_text_id(field: Field) -> bool {
+    matches!(
+        field,
+        Field::PassportNo | Field::WorkPermitNo | Field::Mobile
+    )
+}
+
+fn is_date(field: Field) -> bool {
+    matches!(
+        field,
+        Field::PassportExpiry
+            | Field::DateOfBirth
+            | Field::StartDate
+            | Field::WorkPermitExpiry
+            | Field::ResidencePermitExpiry
+    )
+}
+
+/// The starter workbook as xlsx bytes.
+pub fn starter_workbook(aliases: &ColumnAliases) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::VerticalCenter);
+    let note = Format::new().set_italic().set_font_color("#555555");
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color("#DDEBF7")
+        .set_border(FormatBorder::Thin);
+    let text = Format::new().set_num_format("@");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let money = Format::new().set_num_format("#,##0");
+
+    let columns: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| aliases.columns.contains_key(f))
+        .collect();
+    let last_col = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
+
+    let ws = wb.add_worksheet();
+    ws.set_name("员工 Employees")?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last_col.max(1),
+        "外籍员工名册 Foreign employees — 请将第3行示例替换为实际员工 / replace the example in row 3 with your employees",
+        &title,
+    )?;
+    ws.set_row_height(0, 28)?;
+    ws.set_row_height(1, 45)?;
+    for (i, field) in columns.iter().enumerate() {
+        let col = u16::try_from(i).unwrap_or(u16::MAX);
+        let spec = &aliases.columns[field];
+        let label = match (spec.label_zh.is_empty(), spec.label_en.is_empty()) {
+            (false, false) => format!("{}\n{}", spec.label_zh, spec.label_en),
+            (true, _) => spec.label_en.clone(),
+            (_, true) => spec.label_zh.clone(),
+        };
+        ws.write_string_with_format(1, col, &label, &head)?;
+        let width = match field {
+            Field::Name | Field::Position => 30,
+            Field::Category | Field::Nationality => 18,
+            _ => 16,
+        };
+        ws.set_column_width(col, width)?;
+        if is_text_id(*field) {
+            ws.set_column_format(col, &text)?;
+        } else if is_date(*field) {
+            ws.set_column_format(col, &date)?;
+        } else if *field == Field::AnnualSalary {
+            ws.set_column_format(col, &money)?;
+        }
+        match example_value(*field) {
+            Example::Text("") => {}
+            Example::Text(s) if is_text_id(*field) => {
+                ws.write_string_with_format(2, col, s, &text)?;
+            }
+            Example::Text(s) => {
+                ws.write_string(2, col, s)?;
+            }
+            Example::Date(y, m, d) => {
+                ws.write_datetime_with_format(2, col, ExcelDateTime::from_ymd(y, m, d)?, &date)?;
+            }
+            Example::Number(n) if *field == Field::AnnualSalary => {
+                ws.write_number_with_format(2, col, n, &money)?;
+            }
+            Example::Number(n) => {
+                ws.write_number(2, col, n)?;
+            }
+        }
+        if *field == Field::Category {
+            let mut dv = DataValidation::new()
+                .allow_list_strings(&aliases.category_choices)?
+                .ignore_blank(true);
+            if !aliases.category_prompt_zh.is_empty() || !aliases.category_prompt_en.is_empty() {
+                let prompt = format!(
+                    "{}\n{}",
+                    aliases.category_prompt_zh, aliases.category_prompt_en
+                );
+                dv = dv
+                    .set_input_title("人才类别 Talent category")?
+                    .set_input_message(prompt.trim())?;
+            }
+            ws.add_data_validation(2, col, PREPARED_ROWS + 1, col, &dv)?;
+        }
+    }
+    ws.set_freeze_panes(2, 1)?;
+
+    let cs = wb.add_worksheet();
+    cs.set_name("公司信息")?;
+    cs.set_column_width(0, 42)?;
+    cs.set_column_width(1, 48)?;
+    for (i, key) in COMPANY_KEYS.iter().enumerate() {
+        let row = u32::try_from(i).unwrap_or(0);
+        let label = match aliases.company.get(*key) {
+            Some(s) => format!("{} {}", s.label_zh, s.label_en).trim().to_string(),
+            None => key.to_string(),
+        };
+        cs.write_string_with_format(row, 0, &label, &head)?;
+        if *key == "uscc" || *key == "contact_phone" {
+            cs.write_string_with_format(row, 1, company_example(key), &text)?;
+        } else {
+            cs.write_string(row, 1, company_example(key))?;
+        }
+    }
+    let note_row = u32::try_from(COMPANY_KEYS.len() + 1).unwrap_or(8);
+    cs.write_string_with_format(
+        note_row,
+        0,
+        "A 列为项目、B 列为内容 / key in column A, value in column B",
+        &note,
+    )?;
+    wb.save_to_buffer()
+}
+
+/// The example `--company` file.
+pub fn company_example_toml(aliases: &ColumnAliases) -> String {
+    let mut s = String::from(
+        "# Company details for `permitpack build ROSTER --company company.toml`, used instead of\n\
+         # the roster's Company (公司信息) sheet. Replace the example values.\n\n",
+    );
+    for key in COMPANY_KEYS {
+        if let Some(spec) = aliases.company.get(key) {
+            s.push_str(&format!(
+                "# {} {}{}\n",
+                spec.label_zh,
+                spec.label_en,
+                if spec.required {
+                    " (required / 必填)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let value = company_example(key)
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        s.push_str(&format!("{key} = \"{value}\"\n"));
+    }
+    s
+}
+
+/// Creates `path` with `bytes`, refusing to replace an existing file.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
+    let templates = Templates::builtin();
+    let catalog = Catalog::load(&templates).map_err(anyhow::Error::msg)?;
+    let aliases = ColumnAliases::load(&templates).map_err(anyhow::Error::msg)?;
+    let dir = &args.dir;
+    let roster = dir.join(STARTER_FILE);
+    if roster.exists() {
+        let issue = Issue::error("roster.init_exists").arg("path", roster.display());
+        eprintln!("{}", super::build::fatal_line(&issue, &catalog, Lang::Both));
+        return Ok(EXIT_FAILED);
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let bytes = starter_workbook(&aliases)
+        .map_err(|e| anyhow::anyhow!("cannot build the starter workbook: {e}"))?;
+    create_new(&roster, &bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", roster.display()))?;
+
+    let company = dir.join(COMPANY_EXAMPLE_FILE);
+    if !company.exists() {
+        create_new(&company, company_example_toml(&aliases).as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", company.display()))?;
+    }
+
+    let tdir = dir.join("templates");
+    let (mut written, mut kept) = (0usize, 0usize);
+    for (rel, content) in Templates::builtin_files() {
+        let dest = tdir.join(rel);
+        if dest.exists() {
+            kept += 1;
+            continue;
+        }
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
+        }
+        create_new(&dest, content)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dest.display()))?;
+        written += 1;
+    }
+    println!(
+        "{}",
+        catalog.ui(
+            "ui.init.written",
+            Lang::Both,
+            &[("path", roster.display().to_string())]
+        )
+    );
+    println!(
+        "{}",
+        catalog.ui(
+            "ui.init.templates",
+            Lang::Both,
+            &[
+                ("count", written.to_string()),
+                ("kept", kept.to_string()),
+                ("path", tdir.display().to_string()),
+            ]
+        )
+    );
+    Ok(EXIT_READY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster;
+
+    fn aliases() -> ColumnAliases {
+        ColumnAliases::load(&Templates::builtin()).unwrap()
+    }
+
+    #[test]
+    fn starter_workbook_reads_back_clean() {
+        let a = aliases();
+        let bytes = starter_workbook(&a).unwrap();
+        let r = roster::read(&bytes, "roster.xlsx", &a).unwrap();
+        assert_eq!(r.header_row, 2);
+        assert_eq!(r.rows.len(), 1);
+        let row = &r.rows[0];
+        assert!(row.issues.is_empty(), "{:?}", row.issues);
+        assert_eq!(row.employee.passport_no.as_deref(), Some("EA1234567"));
+        assert_eq!(row.employee.category, Some(crate::model::Category::B(6)));
+        assert_eq!(
+            row.employee.work_permit_expiry,
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 1)
+        );
+        assert!(r.issues.is_empty(), "{:?}", r.issues);
+        let company = r.company.as_ref().unwrap();
+        let issues = roster::check_company(Some(company), &r.company_source, &a);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(company.uscc.as_deref(), Some("91440300MA5G2K7P15"));
+    }
+
+    #[test]
+    fn company_example_parses_and_checks() {
+        let a = aliases();
+        let c = roster::load_company_toml(&company_example_toml(&a)).unwrap();
+        let source = roster::CompanySource::File {
+            name: COMPANY_EXAMPLE_FILE.into(),
+        };
+        assert!(roster::check_company(Some(&c), &source, &a).is_empty());
+        assert_eq!(
+            c.name_en.as_deref(),
+            Some("Shenzhen Example Technology Co., Ltd.")
+        );
+    }
 }

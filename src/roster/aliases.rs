@@ -1,0 +1,473 @@
+//! The roster's vocabulary, loaded from `templates/columns.toml`: column aliases per field,
+//! required fields, header search settings, Company sheet keys, and the words accepted in
+//! enumerated columns. Also owns header-text normalisation and matching.
+
+use crate::assets::Templates;
+use crate::model::{Field, SalaryBasis};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Path of the data file inside the templates folder.
+pub const COLUMNS_FILE: &str = "columns.toml";
+
+/// One known column (or Company sheet key): its aliases, already normalised, and whether a
+/// value is required.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSpec {
+    pub required: bool,
+    pub label_en: String,
+    pub label_zh: String,
+    /// Normalised aliases (see [`normalize`]).
+    pub aliases: Vec<String>,
+}
+
+/// Everything the roster stage reads from `columns.toml`.
+#[derive(Debug, Clone)]
+pub struct ColumnAliases {
+    pub columns: BTreeMap<Field, ColumnSpec>,
+    /// Normalised ignorable words.
+    pub ignore: Vec<String>,
+    pub search_rows: u32,
+    pub min_matches: usize,
+    pub passport_min_len: usize,
+    pub passport_max_len: usize,
+    /// Normalised Company sheet names.
+    pub company_sheets: Vec<String>,
+    /// Company keys by `Company` field name (`name_zh`, `uscc`, ...), in file order of
+    /// [`COMPANY_KEYS`].
+    pub company: BTreeMap<String, ColumnSpec>,
+    pre_tax: Vec<String>,
+    after_tax: Vec<String>,
+    /// Category drop-down choices for the starter workbook, as written.
+    pub category_choices: Vec<String>,
+    pub category_prompt_en: String,
+    pub category_prompt_zh: String,
+}
+
+/// The `Company` fields, in the order they are shown.
+pub const COMPANY_KEYS: [&str; 7] = [
+    "name_zh",
+    "name_en",
+    "uscc",
+    "address",
+    "contact_person",
+    "contact_phone",
+    "legal_representative",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSpec {
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    label_en: String,
+    #[serde(default)]
+    label_zh: String,
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileHeader {
+    search_rows: u32,
+    min_matches: usize,
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePassport {
+    min_length: usize,
+    max_length: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSalaryBasis {
+    pre_tax: Vec<String>,
+    after_tax: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCategory {
+    choices: Vec<String>,
+    #[serde(default)]
+    prompt_en: String,
+    #[serde(default)]
+    prompt_zh: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileValues {
+    salary_basis: FileSalaryBasis,
+    category: FileCategory,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCompany {
+    sheet_names: Vec<String>,
+    fields: BTreeMap<String, FileSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    header: FileHeader,
+    passport: FilePassport,
+    columns: BTreeMap<String, FileSpec>,
+    values: FileValues,
+    company: FileCompany,
+}
+
+fn spec(s: FileSpec) -> ColumnSpec {
+    let mut aliases: Vec<String> = s.aliases.iter().map(|a| normalize(a)).collect();
+    aliases.retain(|a| !a.is_empty());
+    aliases.sort();
+    aliases.dedup();
+    ColumnSpec {
+        required: s.required,
+        label_en: s.label_en,
+        label_zh: s.label_zh,
+        aliases,
+    }
+}
+
+fn norm_list(list: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .iter()
+        .map(|s| normalize(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl ColumnAliases {
+    /// Loads `columns.toml` from the templates (the user's folder first).
+    pub fn load(templates: &Templates) -> Result<ColumnAliases, String> {
+        let text = templates
+            .get_text(COLUMNS_FILE)
+            .map_err(|e| e.to_string())?;
+        Self::from_toml(&text).map_err(|e| format!("template {COLUMNS_FILE}: {e}"))
+    }
+
+    /// Parses the contents of a `columns.toml` file.
+    pub fn from_toml(text: &str) -> Result<ColumnAliases, String> {
+        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut columns = BTreeMap::new();
+        for (key, s) in file.columns {
+            let field = Field::from_key(&key).ok_or_else(|| {
+                let known: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
+                format!(
+                    "unknown column [columns.{key}]; known columns are {}",
+                    known.join(", ")
+                )
+            })?;
+            let spec = spec(s);
+            if spec.aliases.is_empty() {
+                return Err(format!("[columns.{key}] has no aliases"));
+            }
+            columns.insert(field, spec);
+        }
+        let mut company = BTreeMap::new();
+        for (key, s) in file.company.fields {
+            if !COMPANY_KEYS.contains(&key.as_str()) {
+                return Err(format!(
+                    "unknown company field [company.fields.{key}]; known fields are {}",
+                    COMPANY_KEYS.join(", ")
+                ));
+            }
+            company.insert(key, spec(s));
+        }
+        if file.header.min_matches == 0 {
+            return Err("[header] min_matches must be at least 1".into());
+        }
+        if file.passport.min_length == 0 || file.passport.min_length > file.passport.max_length {
+            return Err("[passport] needs 0 < min_length <= max_length".into());
+        }
+        Ok(ColumnAliases {
+            columns,
+            ignore: norm_list(&file.header.ignore),
+            search_rows: file.header.search_rows.max(1),
+            min_matches: file.header.min_matches,
+            passport_min_len: file.passport.min_length,
+            passport_max_len: file.passport.max_length,
+            company_sheets: norm_list(&file.company.sheet_names),
+            company,
+            pre_tax: norm_list(&file.values.salary_basis.pre_tax),
+            after_tax: norm_list(&file.values.salary_basis.after_tax),
+            category_choices: file.values.category.choices,
+            category_prompt_en: file.values.category.prompt_en,
+            category_prompt_zh: file.values.category.prompt_zh,
+        })
+    }
+
+    /// The field a header cell names, if any. When the text could name several fields, the
+    /// one whose aliases cover more of it wins (ties: the earlier field in [`Field::ALL`]).
+    pub fn field_of_header(&self, header: &str) -> Option<Field> {
+        let n = normalize(header);
+        best_match(
+            &n,
+            self.columns.iter().map(|(f, s)| (*f, s.aliases.as_slice())),
+            &self.ignore,
+        )
+    }
+
+    /// The `Company` field a Company sheet key names, if any.
+    pub fn company_key(&self, key: &str) -> Option<&'static str> {
+        let n = normalize(key);
+        best_match(
+            &n,
+            COMPANY_KEYS
+                .iter()
+                .filter_map(|k| self.company.get(*k).map(|s| (*k, s.aliases.as_slice()))),
+            &self.ignore,
+        )
+    }
+
+    /// Whether a sheet name is a Company sheet name, alone or combined (`公司信息 Company`).
+    pub fn is_company_sheet(&self, name: &str) -> bool {
+        let n = normalize(name);
+        !n.is_empty() && cover(&n, &self.company_sheets, &[]).is_some()
+    }
+
+    pub fn is_required(&self, field: Field) -> bool {
+        self.columns.get(&field).is_some_and(|s| s.required)
+    }
+
+    /// Required fields, in [`Field::ALL`] order.
+    pub fn required_fields(&self) -> impl Iterator<Item = Field> + '_ {
+        Field::ALL.into_iter().filter(|f| self.is_required(*f))
+    }
+
+    /// A readable name for a field in messages: `Passport No. / 护照号码`.
+    pub fn label(&self, field: Field) -> String {
+        match self.columns.get(&field) {
+            Some(s) if !s.label_en.is_empty() || !s.label_zh.is_empty() => {
+                join_labels(&s.label_en, &s.label_zh)
+            }
+            _ => field.key().to_string(),
+        }
+    }
+
+    /// A readable name for a Company field.
+    pub fn company_label(&self, key: &str) -> String {
+        match self.company.get(key) {
+            Some(s) if !s.label_en.is_empty() || !s.label_zh.is_empty() => {
+                join_labels(&s.label_en, &s.label_zh)
+            }
+            _ => key.to_string(),
+        }
+    }
+
+    /// Reads a "pre- or after-tax" cell.
+    pub fn salary_basis(&self, text: &str) -> Option<SalaryBasis> {
+        let n = normalize(text);
+        if self.pre_tax.contains(&n) {
+            Some(SalaryBasis::PreTax)
+        } else if self.after_tax.contains(&n) {
+            Some(SalaryBasis::AfterTax)
+        } else {
+            None
+        }
+    }
+}
+
+fn join_labels(en: &str, zh: &str) -> String {
+    match (en.is_empty(), zh.is_empty()) {
+        (false, false) => format!("{en} / {zh}"),
+        (false, true) => en.to_string(),
+        _ => zh.to_string(),
+    }
+}
+
+/// Normalises text for matching: full-width forms to ASCII, lower case, and only letters
+/// and digits kept (spaces, line breaks and punctuation dropped). `"护照号码\nPassport No."`
+/// becomes `"护照号码passportno"`.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(halfwidth)
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Maps a full-width ASCII form (U+FF01..U+FF5E) and the ideographic space to ASCII.
+pub fn halfwidth(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Picks the candidate whose aliases (plus ignorable words) cover the whole text with the
+/// most characters taken by aliases. `None` when no candidate covers it.
+fn best_match<'a, K: Copy>(
+    text: &str,
+    candidates: impl Iterator<Item = (K, &'a [String])>,
+    ignore: &[String],
+) -> Option<K> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut best: Option<(K, usize)> = None;
+    for (key, aliases) in candidates {
+        if let Some(score) = cover(text, aliases, ignore)
+            && best.is_none_or(|(_, s)| score > s)
+        {
+            best = Some((key, score));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// If `text` is a concatenation of aliases and ignorable words with at least one alias,
+/// returns the number of bytes covered by aliases (maximised).
+fn cover(text: &str, aliases: &[String], ignore: &[String]) -> Option<usize> {
+    let n = text.len();
+    // best[i]: max alias bytes covering text[..i] with at least one alias (Some(Some(x))),
+    // covered only by ignorable words (Some(None)), or not coverable (None).
+    let mut best: Vec<Option<Option<usize>>> = vec![None; n + 1];
+    best[0] = Some(None);
+    for i in 0..n {
+        let Some(here) = best[i] else { continue };
+        if !text.is_char_boundary(i) {
+            continue;
+        }
+        let rest = &text[i..];
+        for a in aliases {
+            if rest.starts_with(a.as_str()) {
+                let j = i + a.len();
+                let val = Some(here.unwrap_or(0) + a.len());
+                if best[j].is_none_or(|b| b < val) {
+                    best[j] = Some(val);
+                }
+            }
+        }
+        for w in ignore {
+            if rest.starts_with(w.as_str()) {
+                let j = i + w.len();
+                if best[j].is_none_or(|b| b < here) {
+                    best[j] = Some(here);
+                }
+            }
+        }
+    }
+    best[n].flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> ColumnAliases {
+        ColumnAliases::load(&Templates::builtin()).expect("built-in columns.toml loads")
+    }
+
+    #[test]
+    fn normalizes_case_space_punctuation_and_fullwidth() {
+        assert_eq!(normalize("护照号码\nPassport No."), "护照号码passportno");
+        assert_eq!(normalize("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
+        assert_eq!(normalize("*姓名（Name）"), "姓名name");
+    }
+
+    #[test]
+    fn matches_single_and_combined_headers() {
+        let a = builtin();
+        let cases = [
+            ("姓名\nName", Field::Name),
+            ("护照号码 Passport No.", Field::PassportNo),
+            ("Passport No. 护照号码", Field::PassportNo),
+            ("PASSPORT  NUMBER", Field::PassportNo),
+            ("Chinese name 中文名", Field::ChineseName),
+            (
+                "Work Permit Expiry\n工作许可到期日",
+                Field::WorkPermitExpiry,
+            ),
+            ("居留许可到期日 (YYYY-MM-DD)", Field::ResidencePermitExpiry),
+            ("年薪（元）Annual salary (RMB)", Field::AnnualSalary),
+            ("人才类别 Talent category", Field::Category),
+            ("Years worked in China 在华工作年限", Field::YearsInChina),
+            ("出生日期*", Field::DateOfBirth),
+            ("Name (as in passport)", Field::Name),
+            ("Passport expiry 护照有效期至", Field::PassportExpiry),
+        ];
+        for (text, field) in cases {
+            assert_eq!(a.field_of_header(text), Some(field), "{text:?}");
+        }
+        for text in [
+            "备注 Notes",
+            "",
+            "Foreign staff roster 2026",
+            "必填",
+            "Name Passport",
+        ] {
+            assert_eq!(a.field_of_header(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_alias_names_its_own_field_only() {
+        let a = builtin();
+        for (field, spec) in &a.columns {
+            for alias in &spec.aliases {
+                assert_eq!(a.field_of_header(alias), Some(*field), "alias {alias:?}");
+            }
+        }
+        for (key, spec) in &a.company {
+            for alias in &spec.aliases {
+                assert_eq!(a.company_key(alias), Some(key.as_str()), "alias {alias:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn company_keys_and_sheet_names() {
+        let a = builtin();
+        assert_eq!(a.company_key("统一社会信用代码 USCC"), Some("uscc"));
+        assert_eq!(a.company_key("Company name (English)"), Some("name_en"));
+        assert_eq!(a.company_key("公司名称"), Some("name_zh"));
+        assert_eq!(a.company_key("Bank account"), None);
+        assert!(a.is_company_sheet("公司信息"));
+        assert!(a.is_company_sheet(" company "));
+        assert!(a.is_company_sheet("公司信息 Company"));
+        assert!(!a.is_company_sheet("Staff"));
+        assert!(!a.is_company_sheet("Company cars"));
+    }
+
+    #[test]
+    fn salary_basis_words() {
+        let a = builtin();
+        assert_eq!(a.salary_basis("税前"), Some(SalaryBasis::PreTax));
+        assert_eq!(a.salary_basis("After tax"), Some(SalaryBasis::AfterTax));
+        assert_eq!(a.salary_basis("maybe"), None);
+    }
+
+    #[test]
+    fn required_fields_from_data() {
+        let a = builtin();
+        let req: Vec<Field> = a.required_fields().collect();
+        assert!(req.contains(&Field::PassportNo));
+        assert!(req.contains(&Field::WorkPermitExpiry));
+        assert!(!req.contains(&Field::Photo));
+        assert_eq!(a.label(Field::PassportNo), "Passport No. / 护照号码");
+    }
+
+    #[test]
+    fn rejects_unknown_keys_with_a_clear_message() {
+        let bad = builtin_text().replace("[columns.photo]", "[columns.fotos]");
+        let err = ColumnAliases::from_toml(&bad).unwrap_err();
+        assert!(err.contains("fotos"), "{err}");
+    }
+
+    fn builtin_text() -> String {
+        Templates::builtin().get_text(COLUMNS_FILE).unwrap()
+    }
+}

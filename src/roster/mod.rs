@@ -1,0 +1,356 @@
+//! The `roster` stage: the spreadsheet HR keeps (xlsx, xls, xlsb, ods, csv in UTF-8 or
+//! GB18030) in, typed employees and company details out, with every problem naming its sheet,
+//! row and cell. Works on bytes; the caller reads the file.
+//!
+//! Submodules: `source` (format detection, opening), `text` (csv decoding), `aliases` (the
+//! column vocabulary from `templates/columns.toml`), `header` (finding the header row),
+//! `values` (reading one cell), `rows` (employees), `company` (Company sheet, TOML, USCC).
+
+mod aliases;
+mod company;
+mod header;
+mod rows;
+mod source;
+mod text;
+mod values;
+
+pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, normalize};
+pub use company::{
+    CompanySource, check_company, company_field, load_company_toml, uscc_check_char, uscc_problem,
+};
+pub use source::Format;
+pub use values::parse_category;
+
+use crate::issue::{Issue, cell_ref, column_letters};
+use crate::model::{Company, Employee, Field};
+use calamine::{Data, Range};
+use std::collections::BTreeMap;
+
+/// One employee row and the problems found in its cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterRow {
+    pub employee: Employee,
+    pub issues: Vec<Issue>,
+}
+
+/// Everything read from a roster file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Roster {
+    /// The file name as given (no folders).
+    pub file: String,
+    pub format: Format,
+    /// How a text file was decoded (`UTF-8`, `gb18030`, `UTF-16LE`); `None` for workbooks.
+    pub encoding: Option<&'static str>,
+    /// The employees sheet.
+    pub sheet: String,
+    /// 1-based row of the header.
+    pub header_row: u32,
+    /// Column letters of each recognised field.
+    pub columns: BTreeMap<Field, String>,
+    pub rows: Vec<RosterRow>,
+    /// From the Company sheet, when there is one.
+    pub company: Option<Company>,
+    pub company_source: CompanySource,
+    /// Problems not tied to one employee: hidden sheets skipped, unknown or repeated columns,
+    /// missing required columns, stray rows, Company sheet keys not understood.
+    pub issues: Vec<Issue>,
+}
+
+/// Why a roster could not be read at all (exit status 2). Its `Display` is one line naming
+/// the file and what to do; [`RosterError::issue`] gives the same as a catalog issue.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RosterError {
+    #[error("{file} is empty; fill in the employees or give the right file")]
+    Empty { file: String },
+    #[error(
+        "{file} is not a spreadsheet (it looks like {what}); give an .xlsx, .xls, .ods or .csv roster"
+    )]
+    NotSpreadsheet { file: String, what: String },
+    #[error(
+        "{file} cannot be read as {format} ({reason}); open it in Excel or WPS and save it again as .xlsx"
+    )]
+    Unreadable {
+        file: String,
+        format: String,
+        reason: String,
+    },
+    #[error("{file} is protected by a password; save an unprotected copy and use that")]
+    Encrypted { file: String },
+    #[error(
+        "no header row found in {file} (looked in the visible sheets {sheets}); put a header row naming at least the name, passport number and nationality columns"
+    )]
+    NoHeader { file: String, sheets: String },
+    #[error(
+        "{file}, sheet {sheet}: there are no employee rows under the header; add the employees"
+    )]
+    NoEmployees { file: String, sheet: String },
+}
+
+impl RosterError {
+    /// The error as an issue for the message catalog (codes `roster.empty_file`,
+    /// `roster.not_spreadsheet`, `roster.unreadable`, `roster.encrypted`, `roster.no_header`,
+    /// `roster.no_employees`).
+    pub fn issue(&self) -> Issue {
+        match self {
+            RosterError::Empty { file } => Issue::error("roster.empty_file").arg("file", file),
+            RosterError::NotSpreadsheet { file, what } => Issue::error("roster.not_spreadsheet")
+                .arg("file", file)
+                .arg("what", what),
+            RosterError::Unreadable {
+                file,
+                format,
+                reason,
+            } => Issue::error("roster.unreadable")
+                .arg("file", file)
+                .arg("format", format)
+                .arg("reason", reason),
+            RosterError::Encrypted { file } => Issue::error("roster.encrypted").arg("file", file),
+            RosterError::NoHeader { file, sheets } => Issue::error("roster.no_header")
+                .arg("file", file)
+                .arg("sheets", sheets),
+            RosterError::NoEmployees { file, sheet } => Issue::error("roster.no_employees")
+                .arg("file", file)
+                .arg("sheet", sheet),
+        }
+    }
+}
+
+/// Error details on one line, without the machine's paths.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a roster from the bytes of `file_name` (a name for messages; the extension is only a
+/// hint, the content decides the format).
+pub fn read(bytes: &[u8], file_name: &str, aliases: &ColumnAliases) -> Result<Roster, RosterError> {
+    // The spreadsheet parsers are third-party code fed with user files: a panic inside them
+    // must become an "unreadable file" error, not a crash.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_inner(bytes, file_name, aliases)
+    })) {
+        Ok(r) => r,
+        Err(_) => Err(RosterError::Unreadable {
+            file: file_name.to_string(),
+            format: source::detect(bytes, file_name)
+                .map_or("a spreadsheet", Format::name)
+                .into(),
+            reason: "the file is damaged or uses a feature permitpack cannot read".into(),
+        }),
+    }
+}
+
+fn read_inner(
+    bytes: &[u8],
+    file_name: &str,
+    aliases: &ColumnAliases,
+) -> Result<Roster, RosterError> {
+    let score = |r: &Range<Data>| header::find(r, aliases).map_or(0, |h| h.matched());
+    let mut book = source::Book::open(bytes, file_name, &score)?;
+    let sheets = book.sheets();
+    let mut issues = Vec::new();
+    for s in sheets.iter().filter(|s| !s.visible) {
+        issues.push(
+            Issue::warning("roster.hidden_sheet")
+                .arg("sheet", &s.name)
+                .sheet(&s.name),
+        );
+    }
+
+    // The employees sheet: the first visible sheet whose header is recognised.
+    let mut found = None;
+    let mut searched = Vec::new();
+    let mut load_error = None;
+    for s in sheets
+        .iter()
+        .filter(|s| s.visible && !aliases.is_company_sheet(&s.name))
+    {
+        searched.push(format!("'{}'", s.name));
+        match book.load(&s.name) {
+            Ok(data) => {
+                if let Some(h) = header::find(&data.range, aliases) {
+                    found = Some((data, h));
+                    break;
+                }
+            }
+            Err(e) => load_error = Some(e),
+        }
+    }
+    let Some((sheet, header)) = found else {
+        if let Some(e) = load_error {
+            return Err(e);
+        }
+        return Err(RosterError::NoHeader {
+            file: file_name.to_string(),
+            sheets: if searched.is_empty() {
+                "(none)".into()
+            } else {
+                searched.join(", ")
+            },
+        });
+    };
+
+    let header_row = header.row + 1;
+    for (col, text) in &header.unknown {
+        issues.push(
+            Issue::warning("roster.unknown_column")
+                .arg("header", one_line(text))
+                .sheet(&sheet.name)
+                .row(header_row)
+                .cell(cell_ref(*col, header_row)),
+        );
+    }
+    for (col, text, field) in &header.repeated {
+        let first = header.columns.get(field).copied().unwrap_or(0);
+        issues.push(
+            Issue::warning("roster.repeated_column")
+                .arg("header", one_line(text))
+                .arg("column", aliases.label(*field))
+                .arg("first_cell", cell_ref(first, header_row))
+                .sheet(&sheet.name)
+                .row(header_row)
+                .cell(cell_ref(*col, header_row)),
+        );
+    }
+    for field in aliases.required_fields() {
+        if !header.columns.contains_key(&field) {
+            issues.push(
+                Issue::error("roster.missing_column")
+                    .arg("column", aliases.label(field))
+                    .sheet(&sheet.name)
+                    .row(header_row),
+            );
+        }
+    }
+
+    let (rows, row_issues) = rows::read(&sheet, &header, aliases);
+    issues.extend(row_issues);
+    if rows.is_empty() {
+        return Err(RosterError::NoEmployees {
+            file: file_name.to_string(),
+            sheet: sheet.name.clone(),
+        });
+    }
+    let columns = header
+        .columns
+        .iter()
+        .map(|(f, c)| (*f, column_letters(*c)))
+        .collect();
+    let sheet_name = sheet.name.clone();
+    drop(sheet);
+
+    // The Company sheet, when there is a visible one.
+    let (company, company_source) = match sheets
+        .iter()
+        .find(|s| s.visible && aliases.is_company_sheet(&s.name))
+    {
+        Some(s) => {
+            let data = book.load(&s.name)?;
+            let (company, source, company_issues) = company::read_sheet(&data, aliases);
+            issues.extend(company_issues);
+            (Some(company), source)
+        }
+        None => (None, CompanySource::Absent),
+    };
+
+    Ok(Roster {
+        file: file_name.to_string(),
+        format: book.format,
+        encoding: book.encoding,
+        sheet: sheet_name,
+        header_row,
+        columns,
+        rows,
+        company,
+        company_source,
+        issues,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::Templates;
+
+    fn aliases() -> ColumnAliases {
+        ColumnAliases::load(&Templates::builtin()).unwrap()
+    }
+
+    fn codes(issues: &[Issue]) -> Vec<(String, String)> {
+        issues
+            .iter()
+            .map(|i| (i.code.clone(), i.at.cell.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_csv_roster_end_to_end() {
+        let csv = "外籍员工名册,,,,,,,\n\
+                   姓名 Name,护照号码 Passport No.,国籍,出生日期,人才类别,职位,工作许可到期日,居留许可到期日\n\
+                   Anna Nowak, ea 123 4567 ,Poland,1985-02-03,（六）,Engineer,2027/1/10,2027年1月10日\n\
+                   ,,,,,,,\n\
+                   Bob Lee,EA1234567,,1990.01.01,待定,Designer,soon,20270110\n";
+        let r = read(csv.as_bytes(), "staff.csv", &aliases()).unwrap();
+        assert_eq!(r.format, Format::Csv);
+        assert_eq!(r.sheet, "staff");
+        assert_eq!(r.header_row, 2);
+        assert_eq!(r.rows.len(), 2);
+        let a = &r.rows[0];
+        assert_eq!(a.employee.row, 3);
+        assert_eq!(a.employee.passport_no.as_deref(), Some("EA1234567"));
+        assert_eq!(a.employee.category, Some(crate::model::Category::B(6)));
+        assert_eq!(a.employee.cell_of(Field::WorkPermitExpiry), Some("G3"));
+        assert!(a.issues.is_empty(), "{:?}", a.issues);
+        let b = &r.rows[1];
+        assert_eq!(b.employee.row, 5);
+        assert_eq!(b.employee.category, None);
+        assert_eq!(b.employee.category_raw.as_deref(), Some("待定"));
+        assert_eq!(
+            codes(&b.issues),
+            vec![
+                ("roster.missing".to_string(), "C5".to_string()),
+                ("roster.bad_date".to_string(), "G5".to_string()),
+                ("roster.duplicate_passport".to_string(), "B5".to_string()),
+            ]
+        );
+        assert_eq!(b.issues[2].get("first_row"), Some("3"));
+        assert!(r.company.is_none());
+        assert!(r.issues.is_empty(), "{:?}", r.issues);
+    }
+
+    #[test]
+    fn fatal_errors_are_one_line() {
+        let a = aliases();
+        for (bytes, code) in [
+            (&b""[..], "roster.empty_file"),
+            (&b"%PDF-1.4 hello"[..], "roster.not_spreadsheet"),
+            (&b"hello,world\n1,2\n"[..], "roster.no_header"),
+            (&b"PK\x03\x04broken zip"[..], "roster.unreadable"),
+            (
+                &b"Name,Passport No,Nationality\n"[..],
+                "roster.no_employees",
+            ),
+        ] {
+            let e = read(bytes, "r.xlsx", &a).unwrap_err();
+            assert_eq!(e.issue().code, code, "{e}");
+            assert!(!e.to_string().contains('\n'));
+            assert!(e.to_string().contains("r.xlsx"));
+        }
+    }
+
+    #[test]
+    fn missing_required_column_is_a_roster_issue() {
+        let csv = "Name,Passport No,Nationality\nAnna,EA1234567,Poland\n";
+        let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
+        let missing: Vec<&str> = r
+            .issues
+            .iter()
+            .filter(|i| i.code == "roster.missing_column")
+            .filter_map(|i| i.get("column"))
+            .collect();
+        assert!(
+            missing.contains(&"Talent category / 人才类别"),
+            "{missing:?}"
+        );
+        assert!(r.rows[0].issues.is_empty());
+    }
+}

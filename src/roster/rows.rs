@@ -1,0 +1,226 @@
+//! Turning the rows under the header into typed employees, each with the problems of its own
+//! cells (missing required value, unreadable date, bad number, duplicate passport number),
+//! every problem naming its sheet, row and A1 cell.
+
+use super::RosterRow;
+use super::aliases::ColumnAliases;
+use super::header::Header;
+use super::source::SheetData;
+use super::values::{self, CellIn, Problem, is_blank, parse_category};
+use crate::issue::{Issue, cell_ref};
+use crate::model::{Employee, Field, mask_id};
+use calamine::Data;
+use std::collections::HashMap;
+
+/// Upper bounds for plain numbers; beyond them a value is a typing error.
+const MAX_YEARS_IN_CHINA: f64 = 80.0;
+const MAX_REQUESTED_TERM: f64 = 10.0;
+
+/// Reads every employee row below the header. Returns the rows and roster-level warnings
+/// (rows with text but no known field).
+pub(crate) fn read(
+    sheet: &SheetData,
+    header: &Header,
+    aliases: &ColumnAliases,
+) -> (Vec<RosterRow>, Vec<Issue>) {
+    let mut rows = Vec::new();
+    let mut roster_issues = Vec::new();
+    let Some(end) = sheet.range.end() else {
+        return (rows, roster_issues);
+    };
+    let start_col = sheet.range.start().map_or(0, |s| s.1);
+    // First row (1-based) and cell of each passport number seen.
+    let mut seen: HashMap<String, (u32, String)> = HashMap::new();
+    for row in header.row + 1..=end.0 {
+        let known_blank = header
+            .columns
+            .values()
+            .all(|col| sheet.range.get_value((row, *col)).is_none_or(is_blank));
+        if known_blank {
+            let other = (start_col..=end.1).find(|c| {
+                sheet
+                    .range
+                    .get_value((row, *c))
+                    .is_some_and(|d| !is_blank(d))
+            });
+            if let Some(col) = other {
+                roster_issues.push(
+                    Issue::warning("roster.stray_row")
+                        .sheet(&sheet.name)
+                        .row(row + 1)
+                        .cell(cell_ref(col, row + 1)),
+                );
+            }
+            continue;
+        }
+        let mut r = read_row(sheet, header, aliases, row);
+        if let Some(p) = r.employee.passport_no.clone() {
+            let cell = r
+                .employee
+                .cell_of(Field::PassportNo)
+                .unwrap_or("")
+                .to_string();
+            match seen.get(&p) {
+                Some((first_row, first_cell)) => r.issues.push(
+                    Issue::error("roster.duplicate_passport")
+                        .arg("passport", mask_id(&p))
+                        .arg("first_row", first_row)
+                        .arg("first_cell", first_cell)
+                        .sheet(&sheet.name)
+                        .row(row + 1)
+                        .cell(cell),
+                ),
+                None => {
+                    seen.insert(p, (row + 1, cell));
+                }
+            }
+        }
+        rows.push(r);
+    }
+    (rows, roster_issues)
+}
+
+fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u32) -> RosterRow {
+    let row1 = row + 1;
+    let mut e = Employee {
+        sheet: sheet.name.clone(),
+        row: row1,
+        ..Employee::default()
+    };
+    let mut issues = Vec::new();
+    for (&field, &col) in &header.columns {
+        let cell_name = cell_ref(col, row1);
+        e.cells.insert(field, cell_name.clone());
+        let data = sheet.range.get_value((row, col)).unwrap_or(&Data::Empty);
+        let cell = CellIn {
+            data,
+            format: sheet.format_of(row, col),
+            is_1904: sheet.is_1904,
+        };
+        let mut problems = Vec::new();
+        let filled = read_field(&mut e, field, cell, aliases, &mut problems);
+        if !filled && problems.is_empty() && aliases.is_required(field) {
+            problems.push(Problem::error("roster.missing"));
+        }
+        for p in problems {
+            let mut issue = Issue::new(p.code, p.severity).arg("column", aliases.label(field));
+            for (k, v) in p.args {
+                issue = issue.arg(k, v);
+            }
+            issues.push(issue.sheet(&sheet.name).row(row1).cell(&cell_name));
+        }
+    }
+    RosterRow {
+        employee: e,
+        issues,
+    }
+}
+
+/// Stores one field's value in the employee. Returns whether a value was stored.
+fn read_field(
+    e: &mut Employee,
+    field: Field,
+    cell: CellIn<'_>,
+    aliases: &ColumnAliases,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    fn keep<T>(r: Result<Option<T>, Problem>, problems: &mut Vec<Problem>) -> Option<T> {
+        match r {
+            Ok(v) => v,
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        }
+    }
+    match field {
+        Field::Name => {
+            e.name = keep(values::text(cell), problems);
+            e.name.is_some()
+        }
+        Field::ChineseName => {
+            e.chinese_name = keep(values::text(cell), problems);
+            e.chinese_name.is_some()
+        }
+        Field::Nationality => {
+            e.nationality = keep(values::text(cell), problems);
+            e.nationality.is_some()
+        }
+        Field::Position => {
+            e.position = keep(values::text(cell), problems);
+            e.position.is_some()
+        }
+        Field::Photo => {
+            e.photo = keep(values::text(cell), problems);
+            e.photo.is_some()
+        }
+        Field::WorkPermitNo => {
+            e.work_permit_no = keep(values::id_text(cell), problems)
+                .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect());
+            e.work_permit_no.is_some()
+        }
+        Field::Mobile => {
+            e.mobile = keep(values::id_text(cell), problems);
+            e.mobile.is_some()
+        }
+        Field::PassportNo => {
+            let before = problems.len();
+            e.passport_no = values::passport(
+                cell,
+                aliases.passport_min_len,
+                aliases.passport_max_len,
+                problems,
+            );
+            // A refused value counts as present: its own error says what is wrong.
+            e.passport_no.is_some() || problems.len() > before
+        }
+        Field::PassportExpiry => {
+            e.passport_expiry = keep(values::date(cell), problems);
+            e.passport_expiry.is_some()
+        }
+        Field::DateOfBirth => {
+            e.date_of_birth = keep(values::date(cell), problems);
+            e.date_of_birth.is_some()
+        }
+        Field::StartDate => {
+            e.start_date = keep(values::date(cell), problems);
+            e.start_date.is_some()
+        }
+        Field::WorkPermitExpiry => {
+            e.work_permit_expiry = keep(values::date(cell), problems);
+            e.work_permit_expiry.is_some()
+        }
+        Field::ResidencePermitExpiry => {
+            e.residence_permit_expiry = keep(values::date(cell), problems);
+            e.residence_permit_expiry.is_some()
+        }
+        Field::Category => {
+            // An unreadable category keeps its raw text; the rules stage reports it.
+            e.category_raw = keep(values::text(cell), problems);
+            e.category = e.category_raw.as_deref().and_then(parse_category);
+            e.category_raw.is_some()
+        }
+        Field::YearsInChina => {
+            e.years_in_china = keep(values::number(cell, MAX_YEARS_IN_CHINA), problems);
+            e.years_in_china.is_some()
+        }
+        Field::RequestedTerm => {
+            e.requested_term_years = keep(values::number(cell, MAX_REQUESTED_TERM), problems);
+            e.requested_term_years.is_some()
+        }
+        Field::AnnualSalary => {
+            e.annual_salary = keep(values::money(cell), problems);
+            e.annual_salary.is_some()
+        }
+        Field::SalaryBasis => match keep(values::text(cell), problems) {
+            Some(t) => {
+                e.salary_basis = aliases.salary_basis(&t);
+                if e.salary_basis.is_none() {
+                    problems.push(Problem::error("roster.bad_choice").arg("value", t));
+                }
+                true
+            }
+            None => false,
+        },
+    }
+}
