@@ -7,15 +7,19 @@
 //! `write_report_json`.
 
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs};
-use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
+use crate::documents::{DocsIndex, FolderScan};
 use crate::issue::Issue;
 use crate::model::{Company, mask_id};
-use crate::outcome::{EmployeeOutcome, Status};
-use crate::roster::{self, ColumnAliases, CompanySource, Roster};
+use crate::outcome::EmployeeOutcome;
+use crate::packet::PacketNames;
+use crate::photo::PhotoIndex;
+use crate::pipeline::{Batch, Setup};
+use crate::report::{self, RunInfo};
+use crate::roster::{self, ColumnAliases, CompanySource, Roster, RosterRow};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// At most this many employees needing attention are listed on the terminal; the report
@@ -64,24 +68,6 @@ pub struct Loaded {
     pub company: Option<Company>,
     pub company_source: CompanySource,
     pub roster_issues: Vec<Issue>,
-}
-
-/// The message catalog and column vocabulary of the run (later stages add their data).
-pub struct Setup {
-    pub catalog: Catalog,
-    pub aliases: ColumnAliases,
-}
-
-impl Setup {
-    pub fn load(templates_dir: Option<&Path>) -> Result<Setup, String> {
-        let templates = match templates_dir {
-            Some(d) => Templates::with_dir(d),
-            None => Templates::builtin(),
-        };
-        let catalog = Catalog::load(&templates)?;
-        let aliases = ColumnAliases::load(&templates)?;
-        Ok(Setup { catalog, aliases })
-    }
 }
 
 /// The file name of a path, for messages and the report (never the machine's full path).
@@ -160,171 +146,6 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
     }
-}
-
-/// The employees as outcomes of the roster stage alone: ready when neither the employee nor
-/// the roster as a whole (company details, missing columns) has an error. Later stages refine
-/// status, window and checklist.
-pub fn roster_outcomes(loaded: &Loaded) -> Vec<EmployeeOutcome> {
-    let roster_blocked = loaded.roster_issues.iter().any(Issue::is_error);
-    loaded
-        .roster
-        .rows
-        .iter()
-        .map(|row| {
-            let ready = !roster_blocked && !row.issues.iter().any(Issue::is_error);
-            EmployeeOutcome {
-                employee: row.employee.clone(),
-                status: if ready {
-                    Status::Ready
-                } else {
-                    Status::Attention
-                },
-                ready,
-                window_state: "unknown".into(),
-                days_left: None,
-                window_opens: None,
-                deadline: None,
-                term_years: None,
-                fee_rmb: None,
-                photo: None,
-                checklist: Vec::new(),
-                issues: row.issues.clone(),
-                packet: None,
-                details: Map::new(),
-            }
-        })
-        .collect()
-}
-
-/// One issue as report.json shows it: code, severity, message and action in both languages,
-/// and where it is.
-pub fn issue_json(issue: &Issue, catalog: &Catalog) -> Value {
-    let text = catalog.text(issue);
-    let mut m = Map::new();
-    m.insert("code".into(), json!(issue.code));
-    m.insert("severity".into(), json!(issue.severity));
-    m.insert("message".into(), json!(text.message));
-    m.insert("message_zh".into(), json!(text.message_zh));
-    m.insert("action".into(), json!(text.action));
-    m.insert("action_zh".into(), json!(text.action_zh));
-    if let Some(s) = &issue.at.sheet {
-        m.insert("sheet".into(), json!(s));
-    }
-    if let Some(r) = issue.at.row {
-        m.insert("row".into(), json!(r));
-    }
-    if let Some(c) = &issue.at.cell {
-        m.insert("cell".into(), json!(c));
-    }
-    if let Some(f) = &issue.at.file {
-        m.insert("file".into(), json!(f));
-    }
-    Value::Object(m)
-}
-
-/// One employee as report.json shows it: the roster fields at the top level (`row`, `name`,
-/// `passport_no`, ..., `cells`), the outcome (`ready`, `status`, window, fee, checklist, ...),
-/// each stage's `details` entries, and the issues with their text.
-pub fn employee_json(o: &EmployeeOutcome, catalog: &Catalog) -> Value {
-    let mut m = match serde_json::to_value(o) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    if let Some(Value::Object(emp)) = m.remove("employee") {
-        for (k, v) in emp {
-            // Money is kept exact in fen; name the unit.
-            let k = if k == "annual_salary" {
-                "annual_salary_fen".to_string()
-            } else {
-                k
-            };
-            m.insert(k, v);
-        }
-    }
-    if let Some(Value::Object(details)) = m.remove("details") {
-        for (k, v) in details {
-            m.insert(k, v);
-        }
-    }
-    m.insert(
-        "issues".into(),
-        Value::Array(o.issues.iter().map(|i| issue_json(i, catalog)).collect()),
-    );
-    Value::Object(m)
-}
-
-/// Facts about the run that report.json records.
-pub struct RunInfo<'a> {
-    pub command: &'a str,
-    pub as_of: NaiveDate,
-}
-
-/// The whole report.json document.
-pub fn report_json(
-    info: &RunInfo<'_>,
-    loaded: &Loaded,
-    outcomes: &[EmployeeOutcome],
-    catalog: &Catalog,
-) -> Value {
-    let r = &loaded.roster;
-    let company = match &loaded.company {
-        Some(c) => {
-            let mut m = match serde_json::to_value(c) {
-                Ok(Value::Object(m)) => m,
-                _ => Map::new(),
-            };
-            let source = match &loaded.company_source {
-                CompanySource::Sheet { sheet, cells } => json!({"sheet": sheet, "cells": cells}),
-                CompanySource::File { name } => json!({"file": name}),
-                CompanySource::Absent => Value::Null,
-            };
-            m.insert("source".into(), source);
-            Value::Object(m)
-        }
-        None => Value::Null,
-    };
-    let ready = outcomes.iter().filter(|o| o.ready).count();
-    json!({
-        "as_of": info.as_of.to_string(),
-        "command": info.command,
-        "roster": r.file,
-        "format": r.format.name(),
-        "encoding": r.encoding,
-        "sheet": r.sheet,
-        "header_row": r.header_row,
-        "columns": r.columns.iter().map(|(f, c)| (f.key().to_string(), json!(c))).collect::<Map<_, _>>(),
-        "company": company,
-        "summary": {
-            "employees": outcomes.len(),
-            "ready": ready,
-            "attention": outcomes.len() - ready,
-        },
-        "employees": outcomes.iter().map(|o| employee_json(o, catalog)).collect::<Vec<_>>(),
-        "roster_issues": loaded.roster_issues.iter().map(|i| issue_json(i, catalog)).collect::<Vec<_>>(),
-    })
-}
-
-/// Writes `bytes` to `dir/name` atomically: a temporary file in `dir`, then a rename, so a
-/// reader never sees half a report.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".permitpack-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    let dest = dir.join(name);
-    tmp.persist(&dest).map_err(|e| e.error)?;
-    Ok(dest)
-}
-
-/// Writes OUT/report.json.
-pub fn write_report_json(out: &Path, report: &Value) -> anyhow::Result<PathBuf> {
-    let mut bytes = serde_json::to_vec_pretty(report)?;
-    bytes.push(b'\n');
-    write_atomic(out, "report.json", &bytes)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.join("report.json").display()))
 }
 
 /// The one stderr line for a run that could not be done.
@@ -441,46 +262,192 @@ pub fn exit_status(outcomes: &[EmployeeOutcome], roster_issues: &[Issue]) -> i32
     }
 }
 
-pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
-    let setup = match Setup::load(args.templates.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "permitpack: {}",
-                e.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
-            return Ok(EXIT_FAILED);
+/// Creates the output folders and removes temporary files a killed run left behind, so
+/// nothing half-written stays in OUT.
+fn prepare_out(out: &Path, packets: Option<&Path>) -> Result<(), String> {
+    for dir in std::iter::once(out).chain(packets) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "cannot create the output folder {}: {}; choose another folder with --out",
+                dir.display(),
+                io_reason(&e)
+            )
+        })?;
+        crate::fsutil::remove_stale_temps(dir).map_err(|e| {
+            format!("cannot read the output folder {}: {}", dir.display(), io_reason(&e))
+        })?;
+    }
+    Ok(())
+}
+
+/// The photo and scan folders, opened once. Problems with them are run-level issues.
+fn open_folders(
+    inputs: &Inputs,
+    roster: &Roster,
+    roster_issues: &mut Vec<Issue>,
+) -> (Option<PhotoIndex>, Option<DocsIndex>, FolderScan) {
+    let photos = match &inputs.photos {
+        Some(dir) => match PhotoIndex::scan(dir) {
+            Ok(index) => Some(index),
+            Err(issue) => {
+                roster_issues.push(issue);
+                None
+            }
+        },
+        None => None,
+    };
+    let docs = match &inputs.docs {
+        Some(dir) => match DocsIndex::open(dir) {
+            Ok(index) => Some(index),
+            Err(e) => {
+                roster_issues.push(
+                    Issue::error("document.docs_unreadable")
+                        .arg("dir", dir.display())
+                        .arg("detail", io_reason(&e)),
+                );
+                None
+            }
+        },
+        None => {
+            roster_issues.push(Issue::warning("document.no_docs_folder"));
+            None
         }
     };
+    let company_scans = docs.as_ref().map(DocsIndex::company).unwrap_or_default();
+    if let Some(d) = &docs {
+        roster_issues.extend(company_scans.issues.iter().cloned());
+        for name in d.stray_files() {
+            roster_issues.push(Issue::warning("document.stray_file").arg("file", name).file(name.clone()));
+        }
+        let passports = roster.rows.iter().filter_map(|r| r.employee.passport_no.as_deref());
+        for folder in d.unclaimed(passports) {
+            roster_issues.push(Issue::warning("document.unclaimed_folder").arg("folder", folder));
+        }
+    }
+    (photos, docs, company_scans)
+}
+
+/// The report header.
+fn run_info(args: &RunArgs, inputs: &Inputs, loaded: &Loaded, write_packets: bool) -> RunInfo {
+    let r = &loaded.roster;
+    let company_source = match &loaded.company_source {
+        CompanySource::Sheet { sheet, cells } => json!({"sheet": sheet, "cells": cells}),
+        CompanySource::File { name } => json!({"file": name}),
+        CompanySource::Absent => Value::Null,
+    };
+    let mut extra = Map::new();
+    extra.insert("command".into(), json!(if write_packets { "build" } else { "check" }));
+    extra.insert("format".into(), json!(r.format.name()));
+    extra.insert("encoding".into(), json!(r.encoding));
+    extra.insert("header_row".into(), json!(r.header_row));
+    extra.insert(
+        "columns".into(),
+        Value::Object(r.columns.iter().map(|(f, c)| (f.key().to_string(), json!(c))).collect()),
+    );
+    RunInfo {
+        as_of: inputs.as_of,
+        roster: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        company: loaded.company.clone().unwrap_or_default(),
+        roster_issues: loaded.roster_issues.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        lang: args.lang,
+        photo_profile: args.photo_profile.clone(),
+        company_source,
+        extra,
+    }
+}
+
+/// A progress bar on stderr for long runs; hidden when stderr is not a terminal or with
+/// `--quiet`.
+fn progress(len: usize, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} employees {elapsed_precise} (eta {eta})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
+    let fail = |msg: String| {
+        eprintln!("permitpack: {}", msg.split_whitespace().collect::<Vec<_>>().join(" "));
+        Ok(EXIT_FAILED)
+    };
+    let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if args.password.as_deref() == Some("") {
+        return fail("the packet password is empty; give a password or leave --password out".into());
+    }
     let inputs = Inputs::resolve(args, super::today_in_china());
-    let loaded = match load_inputs(&inputs.roster, args.company.as_deref(), &setup.aliases) {
+    let mut loaded = match load_inputs(&inputs.roster, args.company.as_deref(), &setup.aliases) {
         Ok(l) => l,
         Err(issue) => {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
             return Ok(EXIT_FAILED);
         }
     };
-    let outcomes = roster_outcomes(&loaded);
-    let info = RunInfo {
-        command: if write_packets { "build" } else { "check" },
+    let packets_dir = write_packets.then(|| inputs.out.join("packets"));
+    if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
+        return fail(e);
+    }
+    let (photos, docs, company_scans) = open_folders(&inputs, &loaded.roster, &mut loaded.roster_issues);
+    let batch = Batch {
+        setup: &setup,
         as_of: inputs.as_of,
+        company: loaded.company.clone().unwrap_or_default(),
+        roster_blocked: loaded.roster_issues.iter().any(Issue::is_error),
+        photos,
+        docs,
+        company_scans,
+        packets_dir,
+        password: args.password.clone(),
     };
-    let report = report_json(&info, &loaded, &outcomes, &setup.catalog);
-    let path = write_report_json(&inputs.out, &report)?;
+
+    // Packet names are settled in row order first, so duplicates get the same suffix on
+    // every run whatever the thread timing.
+    let mut names = PacketNames::new();
+    let rows: Vec<(&RosterRow, String)> =
+        loaded.roster.rows.iter().map(|r| (r, names.claim(&r.employee))).collect();
+    let bar = progress(rows.len(), args.quiet);
+    let work = || -> Vec<EmployeeOutcome> {
+        rows.par_iter()
+            .map(|(row, name)| {
+                let o = batch.process(row, name);
+                bar.inc(1);
+                o
+            })
+            .collect()
+    };
+    let outcomes = match args.jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(work),
+            Err(e) => return fail(format!("cannot start {n} worker threads: {e}")),
+        },
+        None => work(),
+    };
+    bar.finish_and_clear();
+
+    let info = run_info(args, &inputs, &loaded, write_packets);
+    let paths = match report::write_all(&inputs.out, &info, &outcomes, &setup.catalog, &setup.templates) {
+        Ok(p) => p,
+        Err(e) => return fail(format!("cannot write the reports: {e}")),
+    };
     if !args.quiet {
+        let html = paths.iter().find(|p| p.extension().is_some_and(|e| e == "html"));
         print!(
             "{}",
-            summary(
-                &outcomes,
-                &loaded.roster_issues,
-                &path,
-                &setup.catalog,
-                args.lang
-            )
+            summary(&outcomes, &loaded.roster_issues, html.unwrap_or(&paths[0]), &setup.catalog, args.lang)
         );
     }
     Ok(exit_status(&outcomes, &loaded.roster_issues))
 }
+
 
 #[cfg(test)]
 mod tests {

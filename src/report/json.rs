@@ -52,10 +52,12 @@ struct Report<'a> {
     roster: &'a str,
     sheet: Option<&'a str>,
     photo_profile: &'a str,
-    company: &'a Company,
+    company: Value,
     summary: Summary,
     employees: Employees<'a>,
     roster_issues: Vec<IssueJson<'a>>,
+    #[serde(flatten)]
+    extra: &'a Map<String, Value>,
 }
 
 struct Employees<'a> {
@@ -187,6 +189,15 @@ fn employee_json<'a>(o: &'a EmployeeOutcome, catalog: &Catalog) -> EmployeeJson<
     }
 }
 
+/// The company object with where its details came from.
+fn company_json(company: &Company, source: &Value) -> Value {
+    let mut v = serde_json::to_value(company).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("source".into(), source.clone());
+    }
+    v
+}
+
 /// Merges a stage's photo details into the photo verdict object; the verdict's own keys win.
 fn merge_into(photo: &mut Value, details: &Value) {
     match (photo, details) {
@@ -218,7 +229,7 @@ pub fn write<W: Write>(
         roster: &run.roster,
         sheet: run.sheet.as_deref(),
         photo_profile: &run.photo_profile,
-        company: &run.company,
+        company: company_json(&run.company, &run.company_source),
         summary: Summary::of(outcomes, &run.roster_issues),
         employees: Employees { outcomes, catalog },
         roster_issues: run
@@ -226,6 +237,7 @@ pub fn write<W: Write>(
             .iter()
             .map(|i| issue_json(i, catalog))
             .collect(),
+        extra: &run.extra,
     };
     serde_json::to_writer_pretty(&mut w, &report)?;
     w.write_all(b"\n").map_err(serde_json::Error::io)

@@ -45,6 +45,12 @@ pub struct RunInfo {
     pub lang: Lang,
     /// Photo profile name the photos were judged against.
     pub photo_profile: String,
+    /// Where the company details came from (`{"sheet", "cells"}` or `{"file"}`), shown in
+    /// report.json as `company.source`.
+    pub company_source: serde_json::Value,
+    /// Further run facts for report.json's top level (`command`, `format`, `encoding`,
+    /// `header_row`, `columns`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Counts for the summary of every report and the terminal.

@@ -37,6 +37,8 @@ pub fn run(lang: Lang) -> RunInfo {
         tool_version: "0.1.0".into(),
         lang,
         photo_profile: "shenzhen-2inch".into(),
+        company_source: serde_json::Value::Null,
+        extra: serde_json::Map::new(),
     }
 }
 

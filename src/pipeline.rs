@@ -1,0 +1,379 @@
+//! The pipeline: runs every stage for one employee and gives back an [`EmployeeOutcome`].
+//!
+//! [`Setup`] holds what is loaded once per run from the templates (catalog, column aliases,
+//! rules, calendar, photo profile, renderer); [`Batch`] holds the run's inputs (as-of date,
+//! company, the photo and scan folders, where packets go). [`Batch::process`] takes one
+//! roster row through rules -> scans -> photo -> letters -> cover -> packet, and never
+//! fails: whatever goes wrong becomes an issue on that employee, so one bad employee never
+//! stops the batch. Nothing per employee is kept beyond the returned outcome, so memory does
+//! not grow with the batch beyond the report rows.
+
+use crate::assets::Templates;
+use crate::catalog::Catalog;
+use crate::documents::{self, DocsIndex, FolderScan};
+use crate::issue::Issue;
+use crate::model::Company;
+use crate::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
+use crate::packet::{self, Content, Document, PacketSources};
+use crate::photo::{self, PhotoIndex, PhotoProfile};
+use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
+use crate::roster::{ColumnAliases, RosterRow};
+use crate::rules::{self, Calendar, Rules};
+use chrono::NaiveDate;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+/// Checklist items permitpack writes itself, with the document that fills them.
+const GENERATED: [(&str, render::Doc); 2] = [
+    ("guarantee_letter", render::Doc::GuaranteeLetter),
+    ("salary_certificate", render::Doc::SalaryCertificate),
+];
+
+/// Everything loaded once per run from the templates.
+pub struct Setup {
+    pub templates: Templates,
+    pub catalog: Catalog,
+    pub aliases: ColumnAliases,
+    pub rules: Rules,
+    pub calendar: Calendar,
+    pub profile: PhotoProfile,
+    pub renderer: Renderer,
+}
+
+impl Setup {
+    /// Loads the templates (a user's directory over the built-in ones). The error names the
+    /// template file that is wrong.
+    pub fn load(templates_dir: Option<&Path>, photo_profile: &str) -> Result<Setup, String> {
+        let templates = match templates_dir {
+            Some(d) => {
+                if !d.is_dir() {
+                    return Err(format!(
+                        "the templates folder {} does not exist; give an existing folder to \
+                         --templates, or leave it out to use the built-in templates",
+                        d.display()
+                    ));
+                }
+                Templates::with_dir(d)
+            }
+            None => Templates::builtin(),
+        };
+        let catalog = Catalog::load(&templates)?;
+        let aliases = ColumnAliases::load(&templates)?;
+        let rules = Rules::load(&templates)?;
+        let calendar = Calendar::load(&templates)?;
+        let profile = PhotoProfile::load(&templates, photo_profile)?;
+        let renderer = Renderer::new(&templates)?;
+        Ok(Setup { templates, catalog, aliases, rules, calendar, profile, renderer })
+    }
+}
+
+/// The inputs of one run, shared by every employee.
+pub struct Batch<'a> {
+    pub setup: &'a Setup,
+    pub as_of: NaiveDate,
+    pub company: Company,
+    /// An error not tied to one employee (missing company details, missing column) blocks
+    /// every employee's readiness.
+    pub roster_blocked: bool,
+    pub photos: Option<PhotoIndex>,
+    pub docs: Option<DocsIndex>,
+    /// The `_company/` scans, listed once.
+    pub company_scans: FolderScan,
+    /// `Some(OUT/packets)` for `build`, `None` for `check`.
+    pub packets_dir: Option<PathBuf>,
+    pub password: Option<String>,
+}
+
+/// What the stages found for one employee before the packet is written.
+struct Work {
+    outcome: EmployeeOutcome,
+    state: rules::WindowState,
+    timeline: TimelineData,
+    letters: Vec<Document>,
+    photo: Option<Document>,
+    scans: Vec<Document>,
+    company_scans: Vec<Document>,
+}
+
+impl Batch<'_> {
+    /// Runs every stage for one roster row. A panic inside a stage (a bug) becomes an
+    /// `internal.error` issue on this employee; the others go on.
+    pub fn process(&self, row: &RosterRow, packet_name: &str) -> EmployeeOutcome {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.process_inner(row, packet_name))) {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                let detail = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unexpected failure".into());
+                let mut issues = row.issues.clone();
+                issues.push(
+                    Issue::error("internal.error")
+                        .arg("detail", detail)
+                        .sheet(row.employee.sheet.clone())
+                        .row(row.employee.row),
+                );
+                blank_outcome(row, issues)
+            }
+        }
+    }
+
+    fn process_inner(&self, row: &RosterRow, packet_name: &str) -> EmployeeOutcome {
+        let mut work = self.judge(row);
+        if let Some(dir) = &self.packets_dir {
+            self.write_packet(&mut work, dir, packet_name);
+        }
+        finish(&mut work.outcome, work.state, self.roster_blocked);
+        work.outcome
+    }
+
+    /// Rules, scans, photo and letters: everything but the cover and the packet.
+    fn judge(&self, row: &RosterRow) -> Work {
+        let s = self.setup;
+        let emp = &row.employee;
+        let mut issues = row.issues.clone();
+
+        let ev = rules::evaluate(emp, self.as_of, &s.rules, &s.calendar);
+        issues.extend(ev.issues.iter().cloned());
+
+        // Scans.
+        let own = match (&self.docs, emp.passport_no.as_deref()) {
+            (Some(d), Some(p)) => Some(d.employee(p)),
+            _ => None,
+        };
+        let matched = match &own {
+            Some(own) => {
+                issues.extend(own.issues.iter().cloned());
+                documents::match_scans(&ev.checklist, &own.names(), &self.company_scans.names())
+            }
+            None => documents::unchecked(&ev.checklist),
+        };
+        issues.extend(matched.issues.iter().cloned());
+        let mut checklist = documents::to_lines(&ev.checklist, &matched);
+        let (scans, company_scans) = scan_documents(&checklist, own.as_ref(), &self.company_scans);
+
+        // Photo.
+        let (photo_line, photo_doc, photo_detail) = self.judge_photo(row, &mut issues);
+
+        // Letters.
+        let letter = LetterData::new(emp, &self.company, self.as_of, ev.term_years);
+        let mut letters = Vec::new();
+        for (item, doc) in GENERATED {
+            let Some(line) = checklist.iter_mut().find(|l| l.id == item) else { continue };
+            if self.packets_dir.is_none() {
+                // `check`: the same field and glyph checks, without typesetting.
+                let problems = s.renderer.check_letter(doc, &letter);
+                if problems.iter().any(Issue::is_error) {
+                    line.status = "missing".into();
+                }
+                issues.extend(problems);
+                continue;
+            }
+            let rendered = match doc {
+                render::Doc::SalaryCertificate => s.renderer.salary_certificate(&letter),
+                _ => s.renderer.guarantee_letter(&letter),
+            };
+            match rendered {
+                Ok(pdf) => {
+                    issues.extend(pdf.warnings);
+                    letters.push(Document {
+                        item_id: item.to_string(),
+                        original: format!("{item}.pdf"),
+                        content: Content::Bytes(pdf.bytes),
+                    });
+                }
+                Err(problems) => {
+                    line.status = "missing".into();
+                    issues.extend(problems);
+                }
+            }
+        }
+
+        let state = ev.eligibility.state;
+        let status = rules::status(state, &issues);
+        let mut details = ev.details();
+        if let Some(p) = photo_detail {
+            details.insert("photo".into(), p);
+        }
+        if !matched.unmatched.is_empty() {
+            details.insert("unmatched_files".into(), serde_json::json!(matched.unmatched));
+        }
+        let timeline = ev.timeline.as_ref().map_or_else(TimelineData::default, |t| TimelineData {
+            expected_review: Some(render::DateText::new(t.review_result_by)),
+            expected_visit: Some(render::DateText::new(t.earliest_visit)),
+            expected_pickup: Some(render::DateText::new(t.permit_ready_about)),
+        });
+        let outcome = EmployeeOutcome {
+            employee: emp.clone(),
+            status,
+            ready: rules::is_ready(state, &issues),
+            window_state: ev.window_state().to_string(),
+            days_left: ev.eligibility.days_left,
+            window_opens: ev.eligibility.window_opens,
+            deadline: ev.eligibility.deadline,
+            term_years: ev.term_years,
+            fee_rmb: ev.fee_rmb,
+            photo: photo_line,
+            checklist,
+            issues,
+            packet: None,
+            details,
+        };
+        Work { outcome, state, timeline, letters, photo: photo_doc, scans, company_scans }
+    }
+
+    /// Finds, reads and judges the employee's photo. Returns the verdict line, the photo as
+    /// a packet entry (original bytes) and the measurements for report.json.
+    fn judge_photo(
+        &self,
+        row: &RosterRow,
+        issues: &mut Vec<Issue>,
+    ) -> (Option<PhotoLine>, Option<Document>, Option<serde_json::Value>) {
+        let emp = &row.employee;
+        let on_row = |i: Issue| {
+            let i = i.sheet(emp.sheet.clone()).row(emp.row);
+            match emp.cell_of(crate::model::Field::Photo) {
+                Some(c) if emp.photo.is_some() => i.cell(c),
+                _ => i,
+            }
+        };
+        let Some(index) = &self.photos else {
+            issues.push(on_row(Issue::error("photo.no_folder")));
+            return (None, None, None);
+        };
+        let file = match index.locate_employee(emp) {
+            Ok(f) => f,
+            Err(issue) => {
+                issues.push(on_row(issue));
+                return (None, None, None);
+            }
+        };
+        let bytes = match photo::read_photo(&file, self.setup.profile.max_file_bytes()) {
+            Ok(b) => b,
+            Err(issue) => {
+                issues.push(on_row(issue));
+                return (None, None, None);
+            }
+        };
+        let verdict = photo::judge(&bytes, &file.name, &self.setup.profile);
+        issues.extend(verdict.issues.into_iter().map(on_row));
+        let line = PhotoLine {
+            file: file.name.clone(),
+            ok: verdict.report.ok,
+            preview: verdict.preview,
+            preview_mime: verdict.preview_mime,
+        };
+        let detail = serde_json::to_value(&verdict.report).ok();
+        let doc = Document {
+            item_id: packet::PHOTO_ITEM.to_string(),
+            original: file.name.clone(),
+            content: Content::Bytes(bytes),
+        };
+        (Some(line), Some(doc), detail)
+    }
+
+    /// Renders the cover, assembles the packet and writes it atomically. A failure becomes
+    /// an issue on the employee; a previous packet of the same name is left as it was.
+    fn write_packet(&self, work: &mut Work, dir: &Path, name: &str) {
+        let s = self.setup;
+        let o = &mut work.outcome;
+        let sources = PacketSources {
+            cover: Vec::new(),
+            letters: std::mem::take(&mut work.letters),
+            photo: work.photo.take(),
+            scans: std::mem::take(&mut work.scans),
+            company_scans: std::mem::take(&mut work.company_scans),
+        };
+        let mut plan = packet::plan(&o.checklist, sources);
+        o.details.insert("packet_entries".into(), serde_json::json!(plan.manifest()));
+
+        // The cover reflects everything known before the packet is written.
+        let mut preview = o.clone();
+        finish(&mut preview, work.state, self.roster_blocked);
+        let mut cover = CoverData::from_outcome(&preview, &self.company, self.as_of, &s.catalog);
+        cover.timeline = work.timeline.clone();
+        let lines = s.rules.enquiry();
+        cover.enquiry = [&lines.work_permit, &lines.residence_permit]
+            .into_iter()
+            .map(|e| Enquiry { name_zh: e.office_zh.clone(), name_en: e.office_en.clone(), phone: e.phone.clone() })
+            .collect();
+        match s.renderer.cover(&cover) {
+            Ok(pdf) => {
+                o.issues.extend(pdf.warnings);
+                plan.set_cover(pdf.bytes);
+            }
+            Err(problems) => {
+                o.issues.extend(problems);
+                return;
+            }
+        }
+        match packet::write_packet(dir, name, &plan.entries, self.as_of, self.password.as_deref()) {
+            Ok(_) => o.packet = Some(name.to_string()),
+            Err(e) => o.issues.push(e.to_issue(name)),
+        }
+    }
+}
+
+/// Settles readiness and status once every issue is known.
+fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bool) {
+    o.ready = !roster_blocked && rules::is_ready(state, &o.issues);
+    o.status = rules::status(state, &o.issues);
+    if roster_blocked && o.status == Status::Ready {
+        o.status = Status::Attention;
+    }
+}
+
+/// The outcome of a row no stage could finish.
+fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
+    EmployeeOutcome {
+        employee: row.employee.clone(),
+        status: Status::Attention,
+        ready: false,
+        window_state: "unknown".into(),
+        days_left: None,
+        window_opens: None,
+        deadline: None,
+        term_years: None,
+        fee_rmb: None,
+        photo: None,
+        checklist: Vec::new(),
+        issues,
+        packet: None,
+        details: serde_json::Map::new(),
+    }
+}
+
+/// The employee's and the company's matched scans as packet entries (read from disk when
+/// the packet is written, not held in memory).
+fn scan_documents(
+    checklist: &[ChecklistLine],
+    own: Option<&FolderScan>,
+    company: &FolderScan,
+) -> (Vec<Document>, Vec<Document>) {
+    let mut scans = Vec::new();
+    let mut company_docs = Vec::new();
+    for line in checklist {
+        for name in &line.files {
+            let company_file = name
+                .strip_prefix(documents::COMPANY_DIR)
+                .and_then(|rest| rest.strip_prefix('/'));
+            if let Some(rest) = company_file {
+                if let Some(path) = company.listing.as_ref().and_then(|l| l.path_of(rest)) {
+                    company_docs.push(Document {
+                        item_id: line.id.clone(),
+                        original: name.clone(),
+                        content: Content::File(path.to_path_buf()),
+                    });
+                }
+            } else if let Some(path) = own.and_then(|o| o.listing.as_ref()).and_then(|l| l.path_of(name)) {
+                scans.push(Document {
+                    item_id: line.id.clone(),
+                    original: name.clone(),
+                    content: Content::File(path.to_path_buf()),
+                });
+            }
+        }
+    }
+    (scans, company_docs)
+}
