@@ -17,6 +17,20 @@ static DEFAULTS: &[(&str, &[u8])] = &[
         "messages/common.toml",
         include_bytes!("../templates/messages/common.toml"),
     ),
+    (
+        "messages/template.toml",
+        include_bytes!("../templates/messages/template.toml"),
+    ),
+    ("common.typ", include_bytes!("../templates/common.typ")),
+    (
+        "salary_certificate.typ",
+        include_bytes!("../templates/salary_certificate.typ"),
+    ),
+    (
+        "guarantee_letter.typ",
+        include_bytes!("../templates/guarantee_letter.typ"),
+    ),
+    ("cover.typ", include_bytes!("../templates/cover.typ")),
 ];
 
 /// Access to template files: a user's directory first, then the built-in defaults.
