@@ -97,7 +97,7 @@ impl Term {
         }
         Some(Term {
             months,
-            years: (months % 12 == 0).then_some(months / 12),
+            years: months.is_multiple_of(12).then_some(months / 12),
         })
     }
 }

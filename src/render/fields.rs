@@ -209,6 +209,11 @@ mod tests {
         assert_eq!(pp.get("field_zh"), Some("护照号码"));
         assert_eq!(pp.get("employee"), Some("A"));
         assert_eq!(pp.at.cell.as_deref(), Some("D9"));
+        // An employee field whose column the roster lacked points at the row.
+        source.cells.clear();
+        let row_only = check(&req[..1], &data, &labels, "A", "cover", &source);
+        assert_eq!(row_only[0].at.row, Some(9));
+        assert_eq!(row_only[0].at.cell, None);
         let rep = &issues[1];
         assert_eq!(rep.get("field_zh"), Some("法定代表人"));
         assert_eq!(

@@ -71,7 +71,8 @@ const SHARED_TEMPLATES: [&str; 1] = ["common.typ"];
 
 /// Every this many documents (over all threads) the typst memo cache is trimmed...
 const EVICT_EVERY: usize = 8;
-/// ...of entries unused for this many trims. Measured with `benches/render.rs`.
+/// ...of entries unused for this many trims. Chosen with `benches/render.rs` (see
+/// `Renderer::set_eviction`).
 const EVICT_AGE: usize = 2;
 
 /// A rendered PDF and any warnings typst gave for it (a user's template).
@@ -87,7 +88,8 @@ struct Inner {
     /// Required field paths per document, in `Doc::ALL` order.
     required: [Vec<String>; 3],
     rendered: AtomicUsize,
-    pdfa: bool,
+    evict_every: AtomicUsize,
+    evict_age: AtomicUsize,
 }
 
 /// Renders documents. Build once per run; clones share everything.
@@ -129,9 +131,21 @@ impl Renderer {
                 catalog_labels: Labels::from_catalog(&catalog),
                 required,
                 rendered: AtomicUsize::new(0),
-                pdfa: true,
+                evict_every: AtomicUsize::new(EVICT_EVERY),
+                evict_age: AtomicUsize::new(EVICT_AGE),
             }),
         })
+    }
+
+    /// How often typst's memo cache is trimmed: every `every` documents (over all clones
+    /// and threads), dropping entries unused for `age` trims. typst caches layout results
+    /// across documents; without trimming, memory grows with the batch. The default
+    /// (every 8, age 2) was chosen with `cargo bench --bench render`.
+    pub fn set_eviction(&self, every: usize, age: usize) {
+        self.inner
+            .evict_every
+            .store(every.max(1), Ordering::Relaxed);
+        self.inner.evict_age.store(age, Ordering::Relaxed);
     }
 
     /// The dotted field paths a document's template requires.
@@ -171,7 +185,7 @@ impl Renderer {
     pub fn check_letter(&self, doc: Doc, data: &LetterData) -> Vec<Issue> {
         match to_json(data) {
             Ok(v) => self.check_value(doc, &v, &data.employee),
-            Err(i) => vec![i],
+            Err(i) => vec![*i],
         }
     }
 
@@ -179,7 +193,7 @@ impl Renderer {
     pub fn check_cover(&self, data: &CoverData) -> Vec<Issue> {
         match to_json(data) {
             Ok(v) => self.check_value(Doc::Cover, &v, &data.employee),
-            Err(i) => vec![i],
+            Err(i) => vec![*i],
         }
     }
 
@@ -217,7 +231,7 @@ impl Renderer {
         photo: Option<&PhotoData>,
         as_of: NaiveDate,
     ) -> Result<Pdf, Vec<Issue>> {
-        let value = to_json(data).map_err(|i| vec![i])?;
+        let value = to_json(data).map_err(|i| vec![*i])?;
         let issues = self.check_value(doc, &value, employee);
         if !issues.is_empty() {
             return Err(issues);
@@ -262,12 +276,9 @@ impl Renderer {
         let document = warned
             .output
             .map_err(|errors| diagnostics(world, &errors, name))?;
-        let standards = if self.inner.pdfa {
-            PdfStandards::new(&[PdfStandard::A_2b])
-                .map_err(|e| vec![internal(name, e.message())])?
-        } else {
-            PdfStandards::default()
-        };
+        // PDF/A-2b: archivable, all fonts embedded; costs about 4 KB a document.
+        let standards = PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| vec![internal(name, e.message())])?;
         let options = PdfOptions {
             ident: Smart::Custom(ident),
             creator: Smart::Custom(Some(format!(
@@ -299,15 +310,16 @@ impl Renderer {
     /// Keeps typst's memo cache from growing with the batch.
     fn after_document(&self) {
         let n = self.inner.rendered.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % EVICT_EVERY == 0 {
-            comemo::evict(EVICT_AGE);
+        let every = self.inner.evict_every.load(Ordering::Relaxed).max(1);
+        if n.is_multiple_of(every) {
+            comemo::evict(self.inner.evict_age.load(Ordering::Relaxed));
         }
     }
 }
 
 /// The data as the JSON the template reads.
-fn to_json(data: &impl Serialize) -> Result<serde_json::Value, Issue> {
-    serde_json::to_value(data).map_err(|e| internal("?", e))
+fn to_json(data: &impl Serialize) -> Result<serde_json::Value, Box<Issue>> {
+    serde_json::to_value(data).map_err(|e| Box::new(internal("?", e)))
 }
 
 fn internal(employee: &str, detail: impl std::fmt::Display) -> Issue {
@@ -434,4 +446,54 @@ fn schema(doc: Doc) -> serde_json::Value {
         }),
     };
     value.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_load_and_declare_their_fields() {
+        let r = Renderer::new(&Templates::builtin()).unwrap();
+        let salary = r.required_fields(Doc::SalaryCertificate);
+        assert!(salary.iter().any(|f| f == "employee.annual_salary"));
+        assert!(salary.iter().any(|f| f == "employee.passport_no"));
+        let guarantee = r.required_fields(Doc::GuaranteeLetter);
+        for f in [
+            "employee.date_of_birth",
+            "company.legal_representative",
+            "term",
+        ] {
+            assert!(guarantee.iter().any(|g| g == f), "{f}");
+        }
+        assert!(!guarantee.iter().any(|g| g == "employee.annual_salary"));
+        assert_eq!(
+            r.required_fields(Doc::Cover),
+            ["employee.name", "employee.passport_no"]
+        );
+    }
+
+    #[test]
+    fn schema_knows_nested_paths() {
+        let s = schema(Doc::Cover);
+        for p in [
+            "employee.start_date.zh",
+            "employee.annual_salary.capital",
+            "window.deadline.iso",
+            "timeline.expected_pickup.en",
+            "photo.thumbnail",
+            "checklist",
+            "fee_rmb",
+        ] {
+            assert!(fields::lookup(&s, p).is_some(), "{p}");
+        }
+        assert!(fields::lookup(&schema(Doc::GuaranteeLetter), "requested_until.zh").is_some());
+        assert!(fields::lookup(&schema(Doc::GuaranteeLetter), "employee.nmae").is_none());
+    }
+
+    #[test]
+    fn doc_names() {
+        assert_eq!(Doc::SalaryCertificate.template(), "salary_certificate.typ");
+        assert_eq!(Doc::ALL.map(|d| d as usize), [0, 1, 2]);
+    }
 }

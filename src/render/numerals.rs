@@ -125,6 +125,10 @@ mod tests {
     fn yuan(y: i64) -> String {
         cap(y * 100)
     }
+    /// Fen of `yuan` yuan and `cents` fen.
+    fn rmb(yuan: i64, cents: i64) -> i64 {
+        yuan * 100 + cents
+    }
 
     #[test]
     fn the_issue_examples() {
@@ -139,12 +143,12 @@ mod tests {
     #[test]
     fn examples_from_the_pboc_rules() {
         // 《正确填写票据和结算凭证的基本规定》 examples.
-        assert_eq!(cap(1_409_50), "壹仟肆佰零玖元伍角整");
-        assert_eq!(cap(6_007_14), "陆仟零柒元壹角肆分");
-        assert_eq!(cap(1_680_32), "壹仟陆佰捌拾元叁角贰分");
-        assert_eq!(cap(107_000_53), "壹拾万柒仟元伍角叁分");
-        assert_eq!(cap(16_409_02), "壹万陆仟肆佰零玖元零贰分");
-        assert_eq!(cap(325_04), "叁佰贰拾伍元零肆分");
+        assert_eq!(cap(rmb(1_409, 50)), "壹仟肆佰零玖元伍角整");
+        assert_eq!(cap(rmb(6_007, 14)), "陆仟零柒元壹角肆分");
+        assert_eq!(cap(rmb(1_680, 32)), "壹仟陆佰捌拾元叁角贰分");
+        assert_eq!(cap(rmb(107_000, 53)), "壹拾万柒仟元伍角叁分");
+        assert_eq!(cap(rmb(16_409, 2)), "壹万陆仟肆佰零玖元零贰分");
+        assert_eq!(cap(rmb(325, 4)), "叁佰贰拾伍元零肆分");
     }
 
     #[test]
@@ -179,7 +183,7 @@ mod tests {
     fn typical_salaries() {
         assert_eq!(yuan(360_000), "叁拾陆万元整");
         assert_eq!(yuan(1_250_000), "壹佰贰拾伍万元整");
-        assert_eq!(cap(456_789_12), "肆拾伍万陆仟柒佰捌拾玖元壹角贰分");
+        assert_eq!(cap(rmb(456_789, 12)), "肆拾伍万陆仟柒佰捌拾玖元壹角贰分");
         assert_eq!(yuan(99_999), "玖万玖仟玖佰玖拾玖元整");
     }
 

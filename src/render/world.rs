@@ -65,10 +65,10 @@ impl Shared {
 
     /// A template file other than the preloaded sources, read once and cached.
     fn template_file(&self, id: FileId) -> FileResult<Bytes> {
-        if let Ok(cache) = self.extra.read() {
-            if let Some(hit) = cache.get(&id) {
-                return hit.clone();
-            }
+        if let Ok(cache) = self.extra.read()
+            && let Some(hit) = cache.get(&id)
+        {
+            return hit.clone();
         }
         let rel = id
             .vpath()
@@ -139,10 +139,10 @@ impl World for DocWorld<'_> {
         if id == *DATA_ID {
             return Ok(self.data.clone());
         }
-        if let Some((pid, bytes)) = &self.photo {
-            if *pid == id {
-                return Ok(bytes.clone());
-            }
+        if let Some((pid, bytes)) = &self.photo
+            && *pid == id
+        {
+            return Ok(bytes.clone());
         }
         if let Some(s) = self.shared.sources.get(&id) {
             return Ok(Bytes::from_string(s.clone()));
