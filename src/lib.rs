@@ -16,6 +16,7 @@ pub mod issue;
 pub mod model;
 pub mod outcome;
 pub mod packet;
+pub mod render;
 pub mod report;
 pub mod roster;
 pub mod rules;

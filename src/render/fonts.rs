@@ -1,0 +1,153 @@
+//! The fonts documents are set in: the subset Noto fonts compiled into the binary (see
+//! `fonts/README.md`), plus any `fonts/*.ttf|otf|ttc` a company puts in its `--templates`
+//! folder. Loaded once into a shared [`FontSet`] (font book + faces) and queried for glyph
+//! coverage before rendering.
+
+use crate::assets::Templates;
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+
+/// Built-in fonts: file name and contents.
+static BUILTIN: &[(&str, &[u8])] = &[
+    (
+        "NotoSans-Regular.ttf",
+        include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+    ),
+    (
+        "NotoSans-Bold.ttf",
+        include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "NotoSansCJKsc-Regular.otf",
+        include_bytes!("../../fonts/NotoSansCJKsc-Regular.otf"),
+    ),
+    (
+        "NotoSansCJKsc-Bold.otf",
+        include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf"),
+    ),
+    (
+        "NotoSansSymbols2-Regular.ttf",
+        include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
+    ),
+];
+
+/// All font faces a document may use, with their book. Cheap to share behind an `Arc`.
+pub struct FontSet {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl FontSet {
+    /// The built-in fonts only.
+    pub fn builtin() -> Result<FontSet, String> {
+        let mut fonts = Vec::new();
+        for (name, data) in BUILTIN {
+            let before = fonts.len();
+            fonts.extend(Font::iter(Bytes::new(*data)));
+            if fonts.len() == before {
+                return Err(format!("built-in font {name} could not be read"));
+            }
+        }
+        Ok(FontSet::from_fonts(fonts))
+    }
+
+    /// The built-in fonts plus the font files in the templates folder's `fonts/`.
+    pub fn load(templates: &Templates) -> Result<FontSet, String> {
+        let mut set = FontSet::builtin()?;
+        let mut extra = Vec::new();
+        for ext in ["ttf", "otf", "ttc", "otc"] {
+            for name in templates.list("fonts", ext) {
+                let rel = format!("fonts/{name}");
+                let data = templates.get(&rel).map_err(|e| e.to_string())?;
+                let before = extra.len();
+                extra.extend(Font::iter(Bytes::new(data.into_owned())));
+                if extra.len() == before {
+                    return Err(format!(
+                        "template file {rel} is not a font permitpack can read \
+                         (TrueType or OpenType expected)"
+                    ));
+                }
+            }
+        }
+        if !extra.is_empty() {
+            // A company's own fonts come first so that its template can name them and so
+            // that their families win over the built-in ones of the same name.
+            extra.append(&mut set.fonts);
+            set = FontSet::from_fonts(extra);
+        }
+        Ok(set)
+    }
+
+    fn from_fonts(fonts: Vec<Font>) -> FontSet {
+        FontSet {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    }
+
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        &self.book
+    }
+
+    pub fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.get(index).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.fonts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fonts.is_empty()
+    }
+
+    /// Family names, sorted and without duplicates.
+    pub fn families(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Whether some face can draw `c`. White space counts as drawable.
+    pub fn covers(&self, c: char) -> bool {
+        if c == ' ' || c == '\n' || c == '\t' {
+            return true;
+        }
+        if c.is_control() {
+            return false;
+        }
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_fonts_load_with_their_families() {
+        let set = FontSet::builtin().unwrap();
+        assert_eq!(set.len(), 5);
+        let families = set.families();
+        for want in ["Noto Sans", "Noto Sans CJK SC", "Noto Sans Symbols2"] {
+            assert!(families.iter().any(|f| f == want), "{want} in {families:?}");
+        }
+    }
+
+    #[test]
+    fn coverage_includes_names_letters_and_marks() {
+        let set = FontSet::builtin().unwrap();
+        for c in "Łukasz Öztürk Şahin Ñúñez Nguyễn Thị 张伟 肆拾捌万元整 ✓✗□○（）：，。".chars()
+        {
+            assert!(set.covers(c), "{c} U+{:04X}", c as u32);
+        }
+        // An emoji, a rare hanzi outside the 通用规范汉字表 and GB 2312, and a control char.
+        for c in ['😀', '𠀀', '\u{7}'] {
+            assert!(!set.covers(c), "U+{:04X}", c as u32);
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! The `render` stage: the salary certificate, the certificate (guarantee) letter and the
+//! cover checklist of one employee as PDF bytes, typeset by typst used as a library.
+//!
+//! Wording and layout live in the editable templates `templates/{salary_certificate,
+//! guarantee_letter,cover,common}.typ`; the data reaches them as JSON (never pasted into
+//! markup). Before rendering, the fields a template declares (`// permitpack:requires ...`)
+//! must be present and every character must be covered by the fonts; problems come back as
+//! issues (`template.missing_field`, `template.glyph`, `template.error`).
+//!
+//! A [`Renderer`] is built once, is `Send + Sync` and cheap to clone, and renders documents
+//! from any number of threads.
+
+pub mod data;
+pub mod fields;
+pub mod fonts;
+pub mod glyphs;
+pub mod numerals;
+mod world;
+
+pub use data::{
+    BiText, CompanyData, CoverData, DateText, EmployeeData, Enquiry, LetterData, Money, PhotoData,
+    RowRef, Term, TimelineData, WindowData,
+};
+pub use world::DATA_PATH;
+
+use crate::assets::Templates;
+use crate::catalog::Catalog;
+use crate::issue::Issue;
+use chrono::{Datelike, NaiveDate};
+use fields::Labels;
+use fonts::FontSet;
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use typst::World;
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use world::{DATA_ID, DocWorld, Shared};
+
+/// A document permitpack renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Doc {
+    SalaryCertificate,
+    GuaranteeLetter,
+    Cover,
+}
+
+impl Doc {
+    pub const ALL: [Doc; 3] = [Doc::SalaryCertificate, Doc::GuaranteeLetter, Doc::Cover];
+
+    /// Template file stem, also the key of `template.document.*` labels.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Doc::SalaryCertificate => "salary_certificate",
+            Doc::GuaranteeLetter => "guarantee_letter",
+            Doc::Cover => "cover",
+        }
+    }
+
+    /// Template file name relative to the templates folder.
+    pub fn template(self) -> String {
+        format!("{}.typ", self.stem())
+    }
+}
+
+/// Template files read at start-up: the documents and the shared layout helpers.
+const SHARED_TEMPLATES: [&str; 1] = ["common.typ"];
+
+/// Every this many documents (over all threads) the typst memo cache is trimmed...
+const EVICT_EVERY: usize = 8;
+/// ...of entries unused for this many trims. Chosen with `benches/render.rs` (see
+/// `Renderer::set_eviction`).
+const EVICT_AGE: usize = 2;
+
+/// A rendered PDF and any warnings typst gave for it (a user's template).
+#[derive(Debug, Clone)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<Issue>,
+}
+
+struct Inner {
+    shared: Shared,
+    catalog_labels: Labels,
+    /// Required field paths per document, in `Doc::ALL` order.
+    required: [Vec<String>; 3],
+    rendered: AtomicUsize,
+    evict_every: AtomicUsize,
+    evict_age: AtomicUsize,
+}
+
+/// Renders documents. Build once per run; clones share everything.
+#[derive(Clone)]
+pub struct Renderer {
+    inner: Arc<Inner>,
+}
+
+impl Renderer {
+    /// Loads fonts, templates and field labels. Fails with a message naming the template
+    /// file when a template cannot be read or requires a field permitpack does not know.
+    pub fn new(templates: &Templates) -> Result<Renderer, String> {
+        let fonts = FontSet::load(templates)?;
+        let catalog = Catalog::load(templates)?;
+        let mut preload: Vec<String> = Doc::ALL.iter().map(|d| d.template()).collect();
+        preload.extend(SHARED_TEMPLATES.iter().map(|s| s.to_string()));
+        let shared = Shared::new(templates, fonts, &preload)?;
+
+        let mut required: [Vec<String>; 3] = Default::default();
+        for (i, doc) in Doc::ALL.into_iter().enumerate() {
+            let source = shared
+                .source(&doc.template())
+                .ok_or_else(|| format!("template {} could not be loaded", doc.template()))?;
+            let req = fields::required_fields(source.text());
+            let schema = schema(doc);
+            if let Some(bad) = req.iter().find(|p| fields::lookup(&schema, p).is_none()) {
+                return Err(format!(
+                    "template {}: `permitpack:requires` names the field `{bad}`, which \
+                     permitpack does not provide; see the field list in {}",
+                    doc.template(),
+                    DATA_PATH
+                ));
+            }
+            required[i] = req;
+        }
+        Ok(Renderer {
+            inner: Arc::new(Inner {
+                shared,
+                catalog_labels: Labels::from_catalog(&catalog),
+                required,
+                rendered: AtomicUsize::new(0),
+                evict_every: AtomicUsize::new(EVICT_EVERY),
+                evict_age: AtomicUsize::new(EVICT_AGE),
+            }),
+        })
+    }
+
+    /// How often typst's memo cache is trimmed: every `every` documents (over all clones
+    /// and threads), dropping entries unused for `age` trims. typst caches layout results
+    /// across documents; without trimming, memory grows with the batch. The default
+    /// (every 8, age 2) was chosen with `cargo bench --bench render`.
+    pub fn set_eviction(&self, every: usize, age: usize) {
+        self.inner
+            .evict_every
+            .store(every.max(1), Ordering::Relaxed);
+        self.inner.evict_age.store(age, Ordering::Relaxed);
+    }
+
+    /// The dotted field paths a document's template requires.
+    pub fn required_fields(&self, doc: Doc) -> &[String] {
+        &self.inner.required[doc as usize]
+    }
+
+    /// The salary certificate (薪资证明).
+    pub fn salary_certificate(&self, data: &LetterData) -> Result<Pdf, Vec<Issue>> {
+        self.render(
+            Doc::SalaryCertificate,
+            data,
+            &data.employee,
+            None,
+            data.as_of,
+        )
+    }
+
+    /// The certificate (guarantee) letter (证明（担保）函).
+    pub fn guarantee_letter(&self, data: &LetterData) -> Result<Pdf, Vec<Issue>> {
+        self.render(Doc::GuaranteeLetter, data, &data.employee, None, data.as_of)
+    }
+
+    /// The cover checklist.
+    pub fn cover(&self, data: &CoverData) -> Result<Pdf, Vec<Issue>> {
+        self.render(
+            Doc::Cover,
+            data,
+            &data.employee,
+            data.photo.as_ref(),
+            data.as_of,
+        )
+    }
+
+    /// The checks done before rendering (required fields, glyph coverage), without
+    /// rendering: for `permitpack check`. Empty when the document would render.
+    pub fn check_letter(&self, doc: Doc, data: &LetterData) -> Vec<Issue> {
+        match to_json(data) {
+            Ok(v) => self.check_value(doc, &v, &data.employee),
+            Err(i) => vec![*i],
+        }
+    }
+
+    /// [`Renderer::check_letter`] for the cover sheet.
+    pub fn check_cover(&self, data: &CoverData) -> Vec<Issue> {
+        match to_json(data) {
+            Ok(v) => self.check_value(Doc::Cover, &v, &data.employee),
+            Err(i) => vec![*i],
+        }
+    }
+
+    fn check_value(
+        &self,
+        doc: Doc,
+        value: &serde_json::Value,
+        employee: &EmployeeData,
+    ) -> Vec<Issue> {
+        let name = employee.display_name();
+        let labels = &self.inner.catalog_labels;
+        let mut issues = fields::check(
+            self.required_fields(doc),
+            value,
+            labels,
+            &name,
+            doc.stem(),
+            &employee.source,
+        );
+        issues.extend(glyphs::check(
+            &self.inner.shared.fonts,
+            value,
+            labels,
+            &name,
+            &employee.source,
+        ));
+        issues
+    }
+
+    fn render(
+        &self,
+        doc: Doc,
+        data: &impl Serialize,
+        employee: &EmployeeData,
+        photo: Option<&PhotoData>,
+        as_of: NaiveDate,
+    ) -> Result<Pdf, Vec<Issue>> {
+        let value = to_json(data).map_err(|i| vec![*i])?;
+        let issues = self.check_value(doc, &value, employee);
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let name = employee.display_name();
+        let json = serde_json::to_vec(&value).map_err(|e| vec![internal(&name, e)])?;
+        let photo = photo.and_then(|p| {
+            let id = DocWorld::photo_id(p.thumbnail.as_deref()?)?;
+            Some((id, Bytes::new(p.thumbnail_bytes.clone()?)))
+        });
+        let today = Datetime::from_ymd(as_of.year(), as_of.month() as u8, as_of.day() as u8)
+            .ok_or_else(|| vec![internal(&name, "as-of date out of range")])?;
+        let world = DocWorld {
+            shared: &self.inner.shared,
+            main: world::file_id(&format!("/{}", doc.template())),
+            data: Bytes::new(json),
+            photo,
+            today,
+        };
+        let ident = format!(
+            "permitpack/{}/{}",
+            doc.stem(),
+            employee.passport_no.as_deref().unwrap_or(&name)
+        );
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.compile(&world, &name, ident, today)
+        }))
+        .unwrap_or_else(|_| Err(vec![internal(&name, "the typesetter stopped unexpectedly")]));
+        self.after_document();
+        result
+    }
+
+    fn compile(
+        &self,
+        world: &DocWorld,
+        name: &str,
+        ident: String,
+        today: Datetime,
+    ) -> Result<Pdf, Vec<Issue>> {
+        let warned = typst::compile::<PagedDocument>(world);
+        let mut warnings = diagnostics(world, &warned.warnings, name);
+        let document = warned
+            .output
+            .map_err(|errors| diagnostics(world, &errors, name))?;
+        // PDF/A-2b: archivable, all fonts embedded; costs about 4 KB a document.
+        let standards = PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| vec![internal(name, e.message())])?;
+        let options = PdfOptions {
+            ident: Smart::Custom(ident),
+            creator: Smart::Custom(Some(format!(
+                "permitpack {} (typst)",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            // Noon of the as-of date, China Standard Time: a fixed instant that shows the
+            // same date in any viewer's time zone between UTC-11 and UTC+11.
+            timestamp: Datetime::from_ymd_hms(
+                today.year().unwrap_or(2000),
+                today.month().unwrap_or(1),
+                today.day().unwrap_or(1),
+                12,
+                0,
+                0,
+            )
+            .and_then(|noon| Timestamp::new_local(noon, 8 * 60)),
+            page_ranges: None,
+            standards,
+            tagged: true,
+            pretty: false,
+        };
+        let bytes = typst_pdf::pdf(&document, &options)
+            .map_err(|errors| diagnostics(world, &errors, name))?;
+        warnings.retain(|w| !w.is_error());
+        Ok(Pdf { bytes, warnings })
+    }
+
+    /// Keeps typst's memo cache from growing with the batch.
+    fn after_document(&self) {
+        let n = self.inner.rendered.fetch_add(1, Ordering::Relaxed) + 1;
+        let every = self.inner.evict_every.load(Ordering::Relaxed).max(1);
+        if n.is_multiple_of(every) {
+            comemo::evict(self.inner.evict_age.load(Ordering::Relaxed));
+        }
+    }
+}
+
+/// The data as the JSON the template reads.
+fn to_json(data: &impl Serialize) -> Result<serde_json::Value, Box<Issue>> {
+    serde_json::to_value(data).map_err(|e| Box::new(internal("?", e)))
+}
+
+fn internal(employee: &str, detail: impl std::fmt::Display) -> Issue {
+    Issue::error("internal.error").arg("detail", format!("{employee}: {detail}"))
+}
+
+/// typst diagnostics as `template.error` / `template.warning` issues naming the template
+/// file and line.
+fn diagnostics(world: &DocWorld, diags: &[SourceDiagnostic], employee: &str) -> Vec<Issue> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut detail = d.message.to_string();
+            for hint in &d.hints {
+                detail.push_str(" (");
+                detail.push_str(&hint.v);
+                detail.push(')');
+            }
+            let code = match d.severity {
+                TypstSeverity::Error => "template.error",
+                TypstSeverity::Warning => "template.warning",
+            };
+            let (file, line) = position(world, d);
+            let mut issue = Issue::new(
+                code,
+                match d.severity {
+                    TypstSeverity::Error => crate::issue::Severity::Error,
+                    TypstSeverity::Warning => crate::issue::Severity::Warning,
+                },
+            )
+            .arg("employee", employee)
+            .arg("file", file.clone())
+            .arg("line", line.map_or("?".to_string(), |l| l.to_string()))
+            .arg("detail", detail);
+            if !file.is_empty() {
+                issue = issue.file(file);
+            }
+            issue
+        })
+        .collect()
+}
+
+/// Template file (relative to the templates folder) and 1-based line of a diagnostic.
+fn position(world: &DocWorld, d: &SourceDiagnostic) -> (String, Option<usize>) {
+    let Some(id) = d.span.id() else {
+        return (String::new(), None);
+    };
+    let file = id
+        .vpath()
+        .get_with_slash()
+        .trim_start_matches('/')
+        .to_string();
+    if id == *DATA_ID {
+        return (file, None);
+    }
+    let line = world.range(d.span).and_then(|range| {
+        world
+            .source(id)
+            .ok()
+            .and_then(|s| s.lines().byte_to_line(range.start))
+            .map(|l| l + 1)
+    });
+    (file, line)
+}
+
+/// A JSON value with every field a document's data can have (all present, all null), to
+/// check the field paths a template requires.
+fn schema(doc: Doc) -> serde_json::Value {
+    let as_of = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let date = || Some(DateText::new(as_of));
+    let text = || Some(String::new());
+    let full_employee = EmployeeData {
+        name: text(),
+        chinese_name: text(),
+        passport_no: text(),
+        passport_expiry: date(),
+        nationality: text(),
+        date_of_birth: date(),
+        category: text(),
+        category_label: text(),
+        position: text(),
+        start_date: date(),
+        work_permit_no: text(),
+        work_permit_expiry: date(),
+        residence_permit_expiry: date(),
+        annual_salary: Money::new(crate::model::Fen(0)),
+        salary_basis: text(),
+        mobile: text(),
+        source: RowRef::default(),
+    };
+    let value = match doc {
+        Doc::SalaryCertificate | Doc::GuaranteeLetter => serde_json::to_value(LetterData {
+            company: CompanyData::default(),
+            employee: full_employee,
+            date: DateText::new(as_of),
+            term: Term::from_years(1.0),
+            requested_until: date(),
+            as_of,
+        }),
+        Doc::Cover => serde_json::to_value(CoverData {
+            company: CompanyData::default(),
+            employee: full_employee,
+            date: DateText::new(as_of),
+            status: String::new(),
+            window: WindowData {
+                state: String::new(),
+                days_left: Some(0),
+                opens: date(),
+                deadline: date(),
+            },
+            timeline: TimelineData {
+                expected_review: date(),
+                expected_visit: date(),
+                expected_pickup: date(),
+            },
+            term: Term::from_years(1.0),
+            fee_rmb: Some(0),
+            checklist: Vec::new(),
+            onsite: Vec::new(),
+            enquiry: Vec::new(),
+            notes: Vec::new(),
+            photo: Some(PhotoData::new("", true, None)),
+            as_of,
+        }),
+    };
+    value.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_load_and_declare_their_fields() {
+        let r = Renderer::new(&Templates::builtin()).unwrap();
+        let salary = r.required_fields(Doc::SalaryCertificate);
+        assert!(salary.iter().any(|f| f == "employee.annual_salary"));
+        assert!(salary.iter().any(|f| f == "employee.passport_no"));
+        let guarantee = r.required_fields(Doc::GuaranteeLetter);
+        for f in [
+            "employee.date_of_birth",
+            "company.legal_representative",
+            "term",
+        ] {
+            assert!(guarantee.iter().any(|g| g == f), "{f}");
+        }
+        assert!(!guarantee.iter().any(|g| g == "employee.annual_salary"));
+        assert_eq!(
+            r.required_fields(Doc::Cover),
+            ["employee.name", "employee.passport_no"]
+        );
+    }
+
+    #[test]
+    fn schema_knows_nested_paths() {
+        let s = schema(Doc::Cover);
+        for p in [
+            "employee.start_date.zh",
+            "employee.annual_salary.capital",
+            "window.deadline.iso",
+            "timeline.expected_pickup.en",
+            "photo.thumbnail",
+            "checklist",
+            "fee_rmb",
+        ] {
+            assert!(fields::lookup(&s, p).is_some(), "{p}");
+        }
+        assert!(fields::lookup(&schema(Doc::GuaranteeLetter), "requested_until.zh").is_some());
+        assert!(fields::lookup(&schema(Doc::GuaranteeLetter), "employee.nmae").is_none());
+    }
+
+    #[test]
+    fn doc_names() {
+        assert_eq!(Doc::SalaryCertificate.template(), "salary_certificate.typ");
+        assert_eq!(Doc::ALL.map(|d| d as usize), [0, 1, 2]);
+    }
+}
