@@ -17,6 +17,18 @@ static DEFAULTS: &[(&str, &[u8])] = &[
         "messages/common.toml",
         include_bytes!("../templates/messages/common.toml"),
     ),
+    (
+        "messages/photo.toml",
+        include_bytes!("../templates/messages/photo.toml"),
+    ),
+    (
+        "photo/shenzhen-2inch.toml",
+        include_bytes!("../templates/photo/shenzhen-2inch.toml"),
+    ),
+    (
+        "photo/cn-exit-entry.toml",
+        include_bytes!("../templates/photo/cn-exit-entry.toml"),
+    ),
 ];
 
 /// Access to template files: a user's directory first, then the built-in defaults.

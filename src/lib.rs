@@ -13,3 +13,4 @@ pub mod cli;
 pub mod issue;
 pub mod model;
 pub mod outcome;
+pub mod photo;
