@@ -43,14 +43,15 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
             lang,
             &[
                 ("profile", profile.name.clone()),
-                ("name", pick(lang, &profile.name_zh, &profile.name_en)),
+                ("name", profile.name_en.clone()),
+                ("name_zh", profile.name_zh.clone()),
             ],
         )
     );
     // Judge in parallel, print in the order given. Chunks keep memory bounded for long lists.
     let (mut passed, mut readable, mut total) = (0usize, 0usize, 0usize);
     for chunk in args.files.chunks(64) {
-        let results: Vec<(String, Result<PhotoVerdict, Issue>)> = chunk
+        let results: Vec<(String, Result<PhotoVerdict, Unread>)> = chunk
             .par_iter()
             .map(|path| {
                 let shown = display_name(path);
@@ -91,9 +92,18 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
                         }
                     }
                 }
-                Err(issue) => {
+                Err(Unread::Issue(issue)) => {
                     let _ = writeln!(out, "{}  {shown}", catalog.ui("ui.photo.fail", lang, &[]));
                     print_issue(&mut out, &catalog, lang, &issue);
+                }
+                Err(Unread::Io(detail)) => {
+                    let _ = writeln!(out, "{}  {shown}", catalog.ui("ui.photo.fail", lang, &[]));
+                    let line = catalog.ui(
+                        "ui.photo.cannot_read",
+                        lang,
+                        &[("file", shown.clone()), ("detail", detail)],
+                    );
+                    let _ = writeln!(out, "    - {line}");
                 }
             }
         }
@@ -116,22 +126,27 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
     })
 }
 
-fn pick(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-        Lang::Both => format!("{zh} / {en}"),
-    }
+/// What went wrong with a file given on the command line.
+enum Unread {
+    /// Refused by the photo stage (over the size cap).
+    Issue(Issue),
+    /// Could not be opened (missing, a folder, no permission).
+    Io(String),
 }
 
 /// Reads a file given on the command line, under the profile's size cap.
-fn read(path: &Path, shown: &str, max_bytes: u64) -> Result<Vec<u8>, Issue> {
+fn read(path: &Path, shown: &str, max_bytes: u64) -> Result<Vec<u8>, Unread> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(Unread::Io("not a file".into())),
+        Err(e) => return Err(Unread::Io(e.kind().to_string())),
+    }
     let file = photo::PhotoFile {
         path: path.to_path_buf(),
         name: shown.to_string(),
         warnings: Vec::new(),
     };
-    photo::read_photo(&file, max_bytes)
+    photo::read_photo(&file, max_bytes).map_err(Unread::Issue)
 }
 
 /// The path as typed, with a file stem that looks like a passport number masked: photos are
@@ -193,7 +208,6 @@ fn print_verdict(
     let _ = writeln!(out, "{}  {shown}", catalog.ui(head, lang, &[]));
     let need = catalog.ui("ui.photo.need", lang, &[]);
     for c in &v.report.checks {
-        let name = catalog.ui(&format!("ui.photo.check.{}", c.check), lang, &[]);
         let status = catalog.ui(
             match c.status {
                 CheckStatus::Pass => "ui.photo.status.pass",
@@ -204,12 +218,18 @@ fn print_verdict(
             lang,
             &[],
         );
-        let threshold = if c.threshold.is_empty() {
+        let threshold = c.threshold(catalog, lang);
+        let threshold = if threshold.is_empty() {
             String::new()
         } else {
-            format!("  ({need} {})", c.threshold)
+            format!("  ({need}: {threshold})")
         };
-        let _ = writeln!(out, "    [{status}] {name}: {}{threshold}", c.measured);
+        let _ = writeln!(
+            out,
+            "    [{status}] {}: {}{threshold}",
+            c.name(catalog, lang),
+            c.measured(catalog, lang)
+        );
     }
     for i in &v.issues {
         print_issue(out, catalog, lang, i);

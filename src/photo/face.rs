@@ -211,7 +211,7 @@ mod tests {
         // From 0.2 above the box top (y = 0.1) to 0.04 below its bottom (y = 0.74).
         assert!((e.cy - 42.0).abs() < 1e-9 && (e.ry - 32.0).abs() < 1e-9);
         assert!(
-            e.contains(50, 11) && !e.contains(50, 9) && !e.contains(24, 42) && e.contains(25, 42)
+            e.contains(50, 11) && !e.contains(50, 9) && !e.contains(23, 42) && e.contains(24, 42)
         );
         assert_eq!(
             f.rect(100, 100),

@@ -4,8 +4,10 @@
 //!
 //! Order of work, cheapest refusal first: file-size cap, format by magic bytes, header size
 //! against the pixel cap, completeness, then one decode to a small working image (see
-//! [`decode`]), then geometry, colour, face, background and uniformity, then the preview.
+//! [`decode`]), then geometry, colour, face, background and uniformity ([`checks`]), then
+//! the preview.
 
+pub mod checks;
 pub mod decode;
 pub mod face;
 pub mod icc;
@@ -18,13 +20,15 @@ pub mod sniff;
 pub use locate::{PhotoFile, PhotoIndex, locate, read_photo};
 pub use profile::{DEFAULT_PROFILE, PhotoProfile};
 
-use crate::issue::{Issue, Severity};
-use decode::{ColourFacts, Working};
+use crate::catalog::{Catalog, Lang};
+use crate::issue::Issue;
+use checks::Judge;
+use decode::ColourFacts;
 use face::Face;
 use measure::{BackgroundMeasure, Rect};
-use profile::{ColourAction, Level};
 use serde::Serialize;
-use sniff::{Format, SniffError, Stored};
+use sniff::{Format, SniffError};
+use std::collections::BTreeMap;
 
 /// Result of one check, for people and the reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,18 +37,48 @@ pub enum CheckStatus {
     Pass,
     Warn,
     Fail,
-    /// Could not be measured (e.g. no face to measure, detector could not run).
+    /// Could not be measured (e.g. no background found, the detector could not run).
     Skip,
 }
 
-/// One check with what was measured and what the profile asks, as short language-neutral
-/// text (numbers and units). The check's name comes from the catalog: `ui.photo.check.<id>`.
+/// One check with what was measured and what the profile asks. The texts come from the
+/// catalog: the check's name from `ui.photo.check.<check>`, the measurement from
+/// `measured_key` and the threshold from `threshold_key` (both `ui.photo.*`), filled from
+/// `values` (numbers already formatted with their units).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckLine {
     pub check: &'static str,
     pub status: CheckStatus,
-    pub measured: String,
-    pub threshold: String,
+    pub measured_key: &'static str,
+    /// Empty when the check has no threshold to show.
+    pub threshold_key: &'static str,
+    pub values: BTreeMap<String, String>,
+}
+
+impl CheckLine {
+    /// The check's name in the chosen language.
+    pub fn name(&self, catalog: &Catalog, lang: Lang) -> String {
+        catalog.ui(&format!("ui.photo.check.{}", self.check), lang, &[])
+    }
+    /// What was measured, in the chosen language.
+    pub fn measured(&self, catalog: &Catalog, lang: Lang) -> String {
+        self.text(self.measured_key, catalog, lang)
+    }
+    /// What the profile asks, in the chosen language (empty if nothing to show).
+    pub fn threshold(&self, catalog: &Catalog, lang: Lang) -> String {
+        self.text(self.threshold_key, catalog, lang)
+    }
+    fn text(&self, key: &str, catalog: &Catalog, lang: Lang) -> String {
+        if key.is_empty() {
+            return String::new();
+        }
+        let args: Vec<(&str, String)> = self
+            .values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        catalog.ui(key, lang, &args)
+    }
 }
 
 /// The face detector's findings.
@@ -55,7 +89,8 @@ pub struct FaceReport {
     pub count: usize,
     /// Faces found, best first (at most 5), as fractions of the displayed photo.
     pub faces: Vec<Face>,
-    /// For exactly one face: centre offset and face-box height share.
+    /// For exactly one face: centre offset (share of the width) and face-box height (share
+    /// of the height).
     pub centre_offset: Option<f64>,
     pub height_share: Option<f64>,
 }
@@ -112,10 +147,6 @@ impl PhotoVerdict {
     }
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.1} %", v * 100.0)
-}
-
 /// `12.3 MB`, `45.6 KB`, `789 B` (1 KB = 1024 bytes, as file managers on Windows show).
 pub fn human_bytes(n: u64) -> String {
     if n >= 1 << 20 {
@@ -124,49 +155,6 @@ pub fn human_bytes(n: u64) -> String {
         format!("{:.1} KB", n as f64 / 1024.0)
     } else {
         format!("{n} B")
-    }
-}
-
-/// Collects issues and check lines while judging.
-struct Judge<'a> {
-    file: &'a str,
-    issues: Vec<Issue>,
-    checks: Vec<CheckLine>,
-}
-
-impl Judge<'_> {
-    fn issue(&mut self, code: &str, severity: Severity) -> &mut Issue {
-        self.issues
-            .push(Issue::new(code, severity).file(self.file.to_string()));
-        let last = self.issues.len() - 1;
-        &mut self.issues[last]
-    }
-    fn add(&mut self, code: &str, severity: Severity, args: &[(&str, String)]) {
-        let i = self.issue(code, severity);
-        for (k, v) in args {
-            i.args.push((k.to_string(), v.clone()));
-        }
-    }
-    fn check(
-        &mut self,
-        check: &'static str,
-        status: CheckStatus,
-        measured: String,
-        threshold: String,
-    ) {
-        self.checks.push(CheckLine {
-            check,
-            status,
-            measured,
-            threshold,
-        });
-    }
-}
-
-fn status_of(level: Level) -> CheckStatus {
-    match level {
-        Level::Error => CheckStatus::Fail,
-        Level::Warning => CheckStatus::Warn,
     }
 }
 
@@ -191,11 +179,7 @@ pub fn judge(bytes: &[u8], file_name: &str, profile: &PhotoProfile) -> PhotoVerd
         checks: Vec::new(),
         ok: false,
     };
-    let mut j = Judge {
-        file: file_name,
-        issues: Vec::new(),
-        checks: Vec::new(),
-    };
+    let mut j = Judge::new(file_name);
     let preview = judge_into(bytes, profile, &mut report, &mut j);
     report.ok = !j.issues.iter().any(Issue::is_error);
     report.checks = j.checks;
@@ -216,75 +200,24 @@ fn judge_into(
     // 1. File-size cap, before looking inside.
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
-        j.add(
-            "photo.oversize_file",
-            Severity::Error,
-            &[
-                ("bytes", human_bytes(size)),
-                ("max", human_bytes(limits.max_file_bytes)),
-            ],
-        );
-        j.check(
-            "file",
-            CheckStatus::Fail,
-            human_bytes(size),
-            format!("≤ {}", human_bytes(limits.max_file_bytes)),
-        );
+        checks::oversize_file(j, size, limits.max_file_bytes);
         return None;
     }
     // 2. Format and headers.
     let header = match sniff::sniff(bytes) {
         Ok(h) => h,
         Err(e) => {
-            let (code, args, measured): (&str, Vec<(&str, String)>, String) = match e {
-                SniffError::NotImage => (
-                    "photo.unreadable",
-                    vec![("detail", "not an image file".to_string())],
-                    "not an image".into(),
-                ),
-                SniffError::Other(f) => {
-                    report.format = Some(f);
-                    (
-                        "photo.format",
-                        vec![
-                            ("format", f.key().to_uppercase()),
-                            ("accepted", accepted(profile)),
-                        ],
-                        f.key().to_uppercase(),
-                    )
-                }
-                SniffError::Truncated(kind) => (
-                    "photo.unreadable",
-                    vec![(
-                        "detail",
-                        format!("the {} file is cut off (truncated)", kind.to_uppercase()),
-                    )],
-                    "truncated".into(),
-                ),
-                SniffError::Malformed(d) => {
-                    ("photo.unreadable", vec![("detail", d)], "damaged".into())
-                }
-            };
-            let sev = if code == "photo.format" {
-                profile.formats.severity.severity()
-            } else {
-                Severity::Error
-            };
-            j.add(code, sev, &args);
-            let status = if sev == Severity::Error {
-                CheckStatus::Fail
-            } else {
-                CheckStatus::Warn
-            };
-            j.check("file", status, measured, accepted(profile));
+            if let SniffError::Other(f) = &e {
+                report.format = Some(*f);
+            }
+            checks::unreadable_file(j, profile, e);
             return None;
         }
     };
     report.format = Some(header.format);
     report.orientation = header.orientation;
     report.dpi = header.dpi;
-    let swapped = header.orientation >= 5;
-    let (dw, dh) = if swapped {
+    let (dw, dh) = if header.orientation >= 5 {
         (header.height, header.width)
     } else {
         (header.width, header.height)
@@ -294,99 +227,50 @@ fn judge_into(
     // 3. Pixel cap, from the header, before any decoding.
     let pixels = header.width as u64 * header.height as u64;
     if pixels > limits.max_pixels {
-        j.add(
-            "photo.oversize_image",
-            Severity::Error,
-            &[
-                ("width", dw.to_string()),
-                ("height", dh.to_string()),
-                ("megapixels", format!("{:.1}", pixels as f64 / 1e6)),
-                (
-                    "max_megapixels",
-                    format!("{:.1}", limits.max_pixels as f64 / 1e6),
-                ),
-            ],
-        );
-        j.check(
-            "file",
-            CheckStatus::Fail,
-            format!("{dw} × {dh} px"),
-            format!("≤ {:.1} MP", limits.max_pixels as f64 / 1e6),
-        );
+        checks::oversize_image(j, dw, dh, limits.max_pixels);
         return None;
     }
-    if !profile.accepts(header.format.key()) {
-        j.add(
-            "photo.format",
-            profile.formats.severity.severity(),
-            &[
-                ("format", header.format.key().to_uppercase()),
-                ("accepted", accepted(profile)),
-            ],
-        );
-        j.check(
-            "file",
-            status_of(profile.formats.severity),
-            header.format.key().to_uppercase(),
-            accepted(profile),
-        );
-    } else {
-        j.check(
-            "file",
-            CheckStatus::Pass,
-            header.format.key().to_uppercase(),
-            accepted(profile),
-        );
-    }
+    checks::format(j, profile, header.format);
     // 4. Geometry from the header (as displayed).
-    check_aspect(j, profile, dw, dh, report);
-    check_resolution(j, profile, dw, dh);
-    check_file(j, profile, size, header.dpi);
-    // 5. Decode once to the working image. Decoders are fuzzed but foreign code: a panic is
-    // caught and reported like any unreadable file.
+    report.aspect = Some(dw as f64 / dh as f64);
+    checks::aspect(j, profile, dw, dh);
+    checks::resolution(j, profile, dw, dh);
+    checks::file(j, profile, size, header.dpi);
+    // 5. Decode once to the working image. The decoders are fuzzed but foreign code: a
+    // panic is caught and reported like any unreadable file.
     let decoded = std::panic::catch_unwind(|| decode::decode(bytes, &header, limits.max_pixels))
         .unwrap_or_else(|_| Err("the decoder failed on this file".into()));
     let work = match decoded {
         Ok(w) => w,
         Err(detail) => {
-            j.add("photo.unreadable", Severity::Error, &[("detail", detail)]);
-            j.check(
-                "decode",
-                CheckStatus::Fail,
-                "unreadable".into(),
-                String::new(),
-            );
+            checks::undecodable(j, detail);
             return None;
         }
     };
-    check_colour(j, profile, &work.colour);
+    checks::colour(j, profile, &work.colour);
     report.colour = Some(work.colour.clone());
     // 6. Face, then the background around it.
-    let faces = check_face(j, profile, &work);
+    let faces = checks::face(j, profile, &work);
     let head = match &faces {
         Some(f) if f.len() == 1 => Some(f[0].head_region(work.width, work.height)),
         _ => None,
     };
     let face_ok = !j.issues.iter().any(|i| i.code.starts_with("photo.face."));
-    report.face = faces.as_ref().map(|f| FaceReport {
-        ran: true,
-        count: f.len(),
-        faces: f.iter().take(5).cloned().collect(),
-        centre_offset: (f.len() == 1).then(|| f[0].centre_offset()),
-        height_share: (f.len() == 1).then(|| f[0].height),
-    });
-    if report.face.is_none() && profile.face.enabled {
+    if profile.face.enabled {
         report.face = Some(FaceReport {
-            ran: false,
-            count: 0,
-            faces: Vec::new(),
-            centre_offset: None,
-            height_share: None,
+            ran: faces.is_some(),
+            count: faces.as_ref().map_or(0, Vec::len),
+            faces: faces.iter().flatten().take(5).cloned().collect(),
+            centre_offset: faces
+                .as_ref()
+                .filter(|f| f.len() == 1)
+                .map(|f| f[0].centre_offset()),
+            height_share: faces.as_ref().filter(|f| f.len() == 1).map(|f| f[0].height),
         });
     }
     let bg = measure::measure(&work, &profile.background, head);
-    check_background(j, profile, &bg);
-    check_uniformity(j, profile, &bg);
+    checks::background(j, profile, &bg);
+    checks::uniformity(j, profile, &bg);
     report.background_share = Some(bg.share);
     // 7. Preview.
     let bands = measure::bands(work.width, work.height, &profile.background);
@@ -409,421 +293,227 @@ fn judge_into(
     preview
 }
 
-fn accepted(profile: &PhotoProfile) -> String {
-    profile
-        .formats
-        .accept
-        .iter()
-        .map(|f| f.to_uppercase())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::Templates;
+    use crate::catalog::Catalog;
+    use profile::{ColourAction, Level};
 
-fn check_aspect(
-    j: &mut Judge<'_>,
-    profile: &PhotoProfile,
-    w: u32,
-    h: u32,
-    report: &mut PhotoReport,
-) {
-    let a = &profile.aspect;
-    let ratio = w as f64 / h as f64;
-    report.aspect = Some(ratio);
-    let expected = a.ratio();
-    let off = (ratio / expected - 1.0).abs();
-    let threshold = format!(
-        "{} ({}:{}) ± {:.1} %",
-        fmt_ratio(expected),
-        trim_num(a.width),
-        trim_num(a.height),
-        a.tolerance * 100.0
-    );
-    let measured = format!("{} ({w} × {h})", fmt_ratio(ratio));
-    // A tiny epsilon so a ratio exactly at the tolerance passes despite rounding.
-    if off > a.tolerance + 1e-9 {
-        j.add(
-            "photo.aspect",
-            a.severity.severity(),
-            &[
-                ("ratio", fmt_ratio(ratio)),
-                ("width", w.to_string()),
-                ("height", h.to_string()),
-                ("expected", fmt_ratio(expected)),
-                ("expected_w", trim_num(a.width)),
-                ("expected_h", trim_num(a.height)),
-                ("tolerance", format!("{:.1} %", a.tolerance * 100.0)),
-                ("off", format!("{:.1} %", off * 100.0)),
-            ],
-        );
-        j.check("aspect", status_of(a.severity), measured, threshold);
-    } else {
-        j.check("aspect", CheckStatus::Pass, measured, threshold);
+    fn profile(name: &str) -> PhotoProfile {
+        PhotoProfile::load(&Templates::builtin(), name).unwrap()
     }
-}
 
-fn fmt_ratio(r: f64) -> String {
-    format!("{r:.3}")
-}
-
-/// `35` for 35.0, `33.5` for 33.5.
-fn trim_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
-fn check_resolution(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
-    let r = &profile.resolution;
-    let measured = format!("{w} × {h} px");
-    let threshold = format!("≥ {} × {} px", r.min_width_px, r.min_height_px);
-    if w < r.min_width_px || h < r.min_height_px {
-        let dpi_w = w as f64 / (profile.print.width_mm / 25.4);
-        let dpi_h = h as f64 / (profile.print.height_mm / 25.4);
-        j.add(
-            "photo.resolution",
-            r.severity.severity(),
-            &[
-                ("width", w.to_string()),
-                ("height", h.to_string()),
-                ("min_width", r.min_width_px.to_string()),
-                ("min_height", r.min_height_px.to_string()),
-                ("print_dpi", format!("{:.0}", dpi_w.min(dpi_h))),
-                ("print_w", trim_num(profile.print.width_mm)),
-                ("print_h", trim_num(profile.print.height_mm)),
-            ],
-        );
-        j.check("resolution", status_of(r.severity), measured, threshold);
-    } else {
-        j.check("resolution", CheckStatus::Pass, measured, threshold);
-    }
-}
-
-fn check_file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f64>) {
-    let f = &profile.file;
-    if f.min_bytes > 0 || f.max_bytes > 0 {
-        let threshold = match (f.min_bytes, f.max_bytes) {
-            (0, max) => format!("≤ {}", human_bytes(max)),
-            (min, 0) => format!("≥ {}", human_bytes(min)),
-            (min, max) => format!("{} – {}", human_bytes(min), human_bytes(max)),
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_bytes!(concat!("../../tests/fixtures/photos/", $name)).as_slice()
         };
-        let bad = size < f.min_bytes || (f.max_bytes > 0 && size > f.max_bytes);
-        if bad {
-            j.add(
-                "photo.file_size",
-                f.severity.severity(),
-                &[("bytes", human_bytes(size)), ("range", threshold.clone())],
-            );
-        }
-        let status = if bad {
-            status_of(f.severity)
-        } else {
-            CheckStatus::Pass
-        };
-        j.check("file_size", status, human_bytes(size), threshold);
     }
-    if f.min_dpi > 0.0 || f.max_dpi > 0.0 {
-        let threshold = match (f.min_dpi > 0.0, f.max_dpi > 0.0) {
-            (true, true) => format!("{} – {} dpi", trim_num(f.min_dpi), trim_num(f.max_dpi)),
-            (true, false) => format!("≥ {} dpi", trim_num(f.min_dpi)),
-            _ => format!("≤ {} dpi", trim_num(f.max_dpi)),
-        };
-        match dpi {
-            None => {
-                j.add(
-                    "photo.dpi.missing",
-                    f.severity.severity(),
-                    &[("range", threshold.clone())],
-                );
-                j.check("dpi", status_of(f.severity), "—".into(), threshold);
+
+    fn codes(v: &PhotoVerdict) -> Vec<String> {
+        let mut c: Vec<String> = v
+            .issues
+            .iter()
+            .map(|i| format!("{}{}", i.code, if i.is_error() { "!" } else { "" }))
+            .collect();
+        c.sort();
+        c
+    }
+
+    /// (fixture, bytes, profile, passes, issue codes with "!" for errors)
+    fn cases() -> Vec<(&'static str, &'static [u8], &'static str, bool, &'static [&'static str])> {
+        let sz = "shenzhen-2inch";
+        let ee = "cn-exit-entry";
+        vec![
+            ("blue.jpg", fixture!("blue.jpg"), sz, true, &[]),
+            ("blue_studio.jpg", fixture!("blue_studio.jpg"), sz, true, &[]),
+            ("light_blue.jpg", fixture!("light_blue.jpg"), sz, true, &[]),
+            ("white.jpg", fixture!("white.jpg"), sz, false, &["photo.background!"]),
+            ("grey.jpg", fixture!("grey.jpg"), sz, false, &["photo.background!"]),
+            ("light_cyan.jpg", fixture!("light_cyan.jpg"), sz, false, &["photo.background!"]),
+            ("mottled.jpg", fixture!("mottled.jpg"), sz, true, &["photo.uniformity.mottled"]),
+            ("shadow.jpg", fixture!("shadow.jpg"), sz, true, &["photo.uniformity.shadow"]),
+            ("no_person.jpg", fixture!("no_person.jpg"), sz, true, &["photo.face.none"]),
+            ("square.jpg", fixture!("square.jpg"), sz, false, &["photo.aspect!"]),
+            ("small.jpg", fixture!("small.jpg"), sz, false, &["photo.resolution!"]),
+            ("rotated_exif.jpg", fixture!("rotated_exif.jpg"), sz, true, &[]),
+            ("cmyk.jpg", fixture!("cmyk.jpg"), sz, true, &["photo.colour.cmyk"]),
+            ("cmyk.jpg", fixture!("cmyk.jpg"), ee, false, &[
+                "photo.aspect!", "photo.colour.cmyk!", "photo.dpi.missing",
+            ]),
+            ("greyscale.jpg", fixture!("greyscale.jpg"), sz, false, &[
+                "photo.background!", "photo.colour.greyscale!",
+            ]),
+            ("display_p3.jpg", fixture!("display_p3.jpg"), sz, true, &["photo.colour.profile"]),
+            ("alpha.png", fixture!("alpha.png"), sz, false, &["photo.background!", "photo.colour.alpha"]),
+            ("opaque.png", fixture!("opaque.png"), sz, true, &[]),
+            ("opaque.png", fixture!("opaque.png"), ee, false, &[
+                "photo.aspect!", "photo.dpi.missing", "photo.format!",
+            ]),
+            ("exit_entry_white.jpg", fixture!("exit_entry_white.jpg"), ee, true, &[]),
+            ("exit_entry_white.jpg", fixture!("exit_entry_white.jpg"), sz, false, &[
+                "photo.aspect!", "photo.background!", "photo.resolution!",
+            ]),
+            ("white.jpg", fixture!("white.jpg"), ee, false, &["photo.aspect!", "photo.dpi.missing"]),
+            ("truncated.jpg", fixture!("truncated.jpg"), sz, false, &["photo.unreadable!"]),
+            ("not_an_image.jpg", fixture!("not_an_image.jpg"), sz, false, &["photo.unreadable!"]),
+            ("iphone.heic", fixture!("iphone.heic"), sz, false, &["photo.format!"]),
+            ("bomb.png", fixture!("bomb.png"), sz, false, &["photo.oversize_image!"]),
+        ]
+    }
+
+    #[test]
+    fn every_fixture_gets_its_verdict() {
+        let mut failures = Vec::new();
+        for (name, bytes, prof, pass, expected) in cases() {
+            let v = judge(bytes, name, &profile(prof));
+            let got = codes(&v);
+            let want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+            if v.ok() != pass || got != want {
+                failures.push(format!("{name} ({prof}): ok={} codes={got:?}, expected ok={pass} codes={want:?}", v.ok()));
             }
-            Some(d) => {
-                let bad = (f.min_dpi > 0.0 && d < f.min_dpi - 0.5)
-                    || (f.max_dpi > 0.0 && d > f.max_dpi + 0.5);
-                if bad {
-                    j.add(
-                        "photo.dpi",
-                        f.severity.severity(),
-                        &[("dpi", format!("{d:.0}")), ("range", threshold.clone())],
-                    );
+            // Every issue names the file and has a catalog entry in both languages.
+            for i in &v.issues {
+                assert_eq!(i.at.file.as_deref(), Some(name), "{i:?}");
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_issue_code_has_a_message() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        for (name, bytes, prof, _, _) in cases() {
+            let v = judge(bytes, name, &profile(prof));
+            // Every check line renders in both languages, with every placeholder filled.
+            for c in &v.report.checks {
+                for lang in [Lang::En, Lang::Zh] {
+                    let m = c.measured(&cat, lang);
+                    let t = c.threshold(&cat, lang);
+                    let n = c.name(&cat, lang);
+                    for text in [&m, &t, &n] {
+                        assert!(!text.contains('{') && !text.starts_with("ui."), "{name}: {c:?} -> {text}");
+                    }
+                    assert!(!m.is_empty(), "{name}: {c:?}");
                 }
-                let status = if bad {
-                    status_of(f.severity)
-                } else {
-                    CheckStatus::Pass
-                };
-                j.check("dpi", status, format!("{d:.0} dpi"), threshold);
+            }
+            for i in v.issues {
+                assert!(cat.contains(&i.code), "no message for {}", i.code);
+                let t = cat.text(&i);
+                assert!(!t.message.contains('{') && !t.message_zh.contains('{'), "unfilled: {t:?}");
+                assert!(!t.action.is_empty() && !t.action_zh.is_empty(), "{}", i.code);
             }
         }
+        for code in [
+            "photo.missing", "photo.missing.file", "photo.path", "photo.ambiguous", "photo.folder",
+            "photo.oversize_file", "photo.face.many", "photo.face.centre", "photo.face.size",
+            "photo.face.unavailable", "photo.colour.profile_unconverted", "photo.dpi", "photo.file_size",
+        ] {
+            assert!(cat.contains(code), "no message for {code}");
+        }
+        for check in ["file", "decode", "aspect", "resolution", "file_size", "dpi", "colour", "background", "uniformity", "face"] {
+            assert!(cat.contains(&format!("ui.photo.check.{check}")), "{check}");
+        }
     }
-}
 
-fn check_colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
-    let rules = &profile.colour;
-    let mut found: Vec<(&str, ColourAction, Vec<(&str, String)>)> = Vec::new();
-    match c.stored {
-        Stored::Grey | Stored::GreyAlpha => {
-            found.push(("photo.colour.greyscale", rules.greyscale, vec![]))
+    #[test]
+    fn a_good_photo_reports_its_measurements() {
+        let v = judge(fixture!("blue.jpg"), "blue.jpg", &profile("shenzhen-2inch"));
+        let r = &v.report;
+        assert_eq!((r.width, r.height), (Some(480), Some(658)));
+        assert_eq!(r.format, Some(Format::Jpeg));
+        assert!(r.background_share.unwrap() > 0.99);
+        let face = r.face.as_ref().unwrap();
+        assert!(face.ran && face.count == 1);
+        assert!(face.centre_offset.unwrap() < 0.04, "{face:?}");
+        let share = face.height_share.unwrap();
+        assert!((0.38..0.62).contains(&share), "{share}");
+        assert!(r.ok);
+        let checks: Vec<&str> = r.checks.iter().map(|c| c.check).collect();
+        assert_eq!(checks, ["file", "aspect", "resolution", "colour", "face", "background", "uniformity"]);
+        assert!(r.checks.iter().all(|c| c.status == CheckStatus::Pass), "{:?}", r.checks);
+        // A small JPEG preview, about 240 px tall, as displayed.
+        let p = image::load_from_memory(v.preview.as_ref().unwrap()).unwrap();
+        assert_eq!((p.width(), p.height()), (175, 240));
+        // report.json fields.
+        let json = serde_json::to_value(r).unwrap();
+        for key in ["file", "width", "height", "background_share", "face", "dpi", "bytes", "colour", "ok", "checks"] {
+            assert!(json.get(key).is_some(), "{key} missing from {json}");
         }
-        Stored::Cmyk | Stored::Ycck => found.push(("photo.colour.cmyk", rules.cmyk, vec![])),
-        _ => {}
+        assert!(json["background"]["uniformity"]["left_right"].is_number());
     }
-    if c.alpha_channel {
-        let t = if c.transparent_pixels { "yes" } else { "no" };
-        found.push((
-            "photo.colour.alpha",
-            rules.alpha,
-            vec![("transparent", t.to_string())],
-        ));
+
+    #[test]
+    fn exif_orientation_is_applied_before_geometry() {
+        let p = profile("shenzhen-2inch");
+        let with = judge(fixture!("rotated_exif.jpg"), "r.jpg", &p);
+        assert_eq!(with.report.orientation, 6);
+        assert_eq!((with.report.width, with.report.height), (Some(480), Some(658)));
+        assert!(with.ok());
+        let without = judge(fixture!("rotated_no_exif.jpg"), "r.jpg", &p);
+        assert_eq!((without.report.width, without.report.height), (Some(658), Some(480)));
+        assert!(!without.ok());
+        // Same pixels, judged the same once upright.
+        let upright = judge(fixture!("blue.jpg"), "b.jpg", &p);
+        let a = with.report.background_share.unwrap();
+        let b = upright.report.background_share.unwrap();
+        assert!((a - b).abs() < 0.01);
     }
-    if let Some(icc) = &c.icc {
-        if icc.space == "RGB" && !icc.srgb {
-            let name = if icc.description.is_empty() {
-                "(unnamed)".to_string()
-            } else {
-                icc.description.clone()
-            };
-            let code = if c.icc_converted {
-                "photo.colour.profile"
-            } else {
-                "photo.colour.profile_unconverted"
-            };
-            found.push((code, rules.other_profile, vec![("profile", name)]));
-        }
+
+    #[test]
+    fn file_size_cap_is_checked_first() {
+        let mut p = profile("shenzhen-2inch");
+        p.limits.max_file_bytes = 1000;
+        let v = judge(fixture!("blue.jpg"), "b.jpg", &p);
+        assert_eq!(codes(&v), ["photo.oversize_file!"]);
+        assert!(v.preview.is_none());
     }
-    let mut measured = match c.stored {
-        Stored::Grey => "greyscale".to_string(),
-        Stored::GreyAlpha => "greyscale + alpha".to_string(),
-        Stored::Rgb | Stored::Palette => "RGB".to_string(),
-        Stored::RgbAlpha => "RGB + alpha".to_string(),
-        Stored::Cmyk => "CMYK".to_string(),
-        Stored::Ycck => "YCCK (CMYK)".to_string(),
-    };
-    if c.bit_depth != 8 {
-        measured.push_str(&format!(", {}-bit", c.bit_depth));
+
+    #[test]
+    fn warnings_and_errors_follow_the_profile() {
+        let mut p = profile("shenzhen-2inch");
+        p.uniformity.severity = Level::Error;
+        let v = judge(fixture!("mottled.jpg"), "m.jpg", &p);
+        assert_eq!(codes(&v), ["photo.uniformity.mottled!"]);
+        assert!(!v.ok());
+        p.face.enabled = false;
+        let v = judge(fixture!("no_person.jpg"), "n.jpg", &p);
+        assert!(v.ok() && v.report.face.is_none());
+        p.colour.cmyk = ColourAction::Accept;
+        assert!(codes(&judge(fixture!("cmyk.jpg"), "c.jpg", &p)).is_empty());
     }
-    if let Some(icc) = &c.icc {
-        measured.push_str(&format!(
-            ", ICC: {}",
-            if icc.description.is_empty() {
-                &icc.space
-            } else {
-                &icc.description
-            }
-        ));
-    }
-    let mut status = CheckStatus::Pass;
-    for (code, action, args) in found {
-        let sev = match action {
-            ColourAction::Accept => continue,
-            ColourAction::Convert => Severity::Warning,
-            ColourAction::Fail => Severity::Error,
+
+    #[test]
+    fn never_panics_on_damaged_files() {
+        // Deterministic damage: truncations and byte flips of every fixture kind.
+        let p = profile("shenzhen-2inch");
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
         };
-        j.add(code, sev, &args);
-        status = match (status, sev) {
-            (_, Severity::Error) | (CheckStatus::Fail, _) => CheckStatus::Fail,
-            _ => CheckStatus::Warn,
-        };
-    }
-    j.check("colour", status, measured, "RGB, 8-bit, sRGB".into());
-}
-
-fn check_face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option<Vec<Face>> {
-    let rules = &profile.face;
-    if !rules.enabled {
-        return None;
-    }
-    let sev = rules.severity.severity();
-    let status = status_of(rules.severity);
-    let range = format!(
-        "1, ±{} from centre, height {} – {}",
-        pct(rules.max_centre_offset),
-        pct(rules.min_height_share),
-        pct(rules.max_height_share)
-    );
-    let faces = match face::detect(work, rules.min_score) {
-        Ok(f) => f,
-        Err(detail) => {
-            j.add(
-                "photo.face.unavailable",
-                Severity::Warning,
-                &[("detail", detail)],
-            );
-            j.check("face", CheckStatus::Skip, "—".into(), range);
-            return None;
-        }
-    };
-    match faces.len() {
-        0 => {
-            j.add("photo.face.none", sev, &[]);
-            j.check("face", status, "0".into(), range);
-        }
-        1 => {
-            let f = &faces[0];
-            let off = f.centre_offset();
-            let share = f.height;
-            let mut bad = false;
-            if off > rules.max_centre_offset {
-                bad = true;
-                let side = if f.x + f.width / 2.0 < 0.5 {
-                    "left"
+        for src in [fixture!("small.jpg"), fixture!("opaque.png"), fixture!("cmyk.jpg"), fixture!("rotated_exif.jpg")] {
+            for round in 0..12 {
+                let mut b = src.to_vec();
+                if round % 3 == 0 {
+                    let cut = (next() as usize) % b.len();
+                    b.truncate(cut);
                 } else {
-                    "right"
-                };
-                j.add(
-                    "photo.face.centre",
-                    sev,
-                    &[
-                        ("offset", pct(off)),
-                        ("max", pct(rules.max_centre_offset)),
-                        ("side", side.into()),
-                    ],
-                );
+                    for _ in 0..(1 + round) {
+                        let at = (next() as usize) % b.len();
+                        b[at] = next() as u8;
+                    }
+                }
+                let v = judge(&b, "damaged", &p);
+                // Either judged or refused with a reason; never silent.
+                assert!(v.report.ok || !v.issues.is_empty());
             }
-            if share < rules.min_height_share || share > rules.max_height_share {
-                bad = true;
-                let dir = if share < rules.min_height_share {
-                    "small"
-                } else {
-                    "large"
-                };
-                j.add(
-                    "photo.face.size",
-                    sev,
-                    &[
-                        ("share", pct(share)),
-                        ("min", pct(rules.min_height_share)),
-                        ("max", pct(rules.max_height_share)),
-                        ("direction", dir.into()),
-                    ],
-                );
-            }
-            j.check(
-                "face",
-                if bad { status } else { CheckStatus::Pass },
-                format!("1, {} from centre, height {}", pct(off), pct(share)),
-                range,
-            );
         }
-        n => {
-            j.add("photo.face.many", sev, &[("count", n.to_string())]);
-            j.check("face", status, n.to_string(), range);
+        for junk in [&b""[..], b"\xFF\xD8", b"\x89PNG\r\n\x1a\n", b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"] {
+            let v = judge(junk, "junk", &p);
+            assert!(!v.ok());
         }
     }
-    Some(faces)
-}
-
-fn colour_names(profile: &PhotoProfile) -> (String, String) {
-    let en = profile
-        .background
-        .colours
-        .iter()
-        .map(|c| c.name.replace('_', " "))
-        .collect::<Vec<_>>()
-        .join(" or ");
-    let zh = profile
-        .background
-        .colours
-        .iter()
-        .map(|c| c.name_zh.clone())
-        .collect::<Vec<_>>()
-        .join("或");
-    (en, zh)
-}
-
-fn check_background(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeasure) {
-    let b = &profile.background;
-    let (en, zh) = colour_names(profile);
-    let threshold = format!("≥ {} {en}", pct(b.min_share));
-    let measured = format!(
-        "{} (mean RGB {},{},{})",
-        pct(bg.share),
-        bg.mean_rgb[0],
-        bg.mean_rgb[1],
-        bg.mean_rgb[2]
-    );
-    if bg.pixels == 0 {
-        j.check("background", CheckStatus::Skip, "—".into(), threshold);
-        return;
-    }
-    if bg.share < b.min_share {
-        j.add(
-            "photo.background",
-            b.severity.severity(),
-            &[
-                ("share", pct(bg.share)),
-                ("min", pct(b.min_share)),
-                ("colours", en),
-                ("colours_zh", zh),
-                (
-                    "mean_rgb",
-                    format!(
-                        "RGB({},{},{})",
-                        bg.mean_rgb[0], bg.mean_rgb[1], bg.mean_rgb[2]
-                    ),
-                ),
-            ],
-        );
-        j.check("background", status_of(b.severity), measured, threshold);
-    } else {
-        j.check("background", CheckStatus::Pass, measured, threshold);
-    }
-}
-
-fn check_uniformity(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeasure) {
-    let u = &profile.uniformity;
-    let threshold = format!(
-        "ΔL* left/right ≤ {}, top/bottom ≤ {}, spread ≤ {}, texture ≤ {}",
-        trim_num(u.max_left_right),
-        trim_num(u.max_top_bottom),
-        trim_num(u.max_spread),
-        trim_num(u.max_gradient)
-    );
-    let Some(m) = &bg.uniformity else {
-        j.check("uniformity", CheckStatus::Skip, "—".into(), threshold);
-        return;
-    };
-    let measured = format!(
-        "left/right {:.1}, top/bottom {:.1}, spread {:.1}, texture {:.2}",
-        m.left_right, m.top_bottom, m.spread, m.gradient
-    );
-    let mut over: Vec<&str> = Vec::new();
-    if m.left_right > u.max_left_right {
-        over.push("left_right");
-    }
-    if m.top_bottom > u.max_top_bottom {
-        over.push("top_bottom");
-    }
-    if m.spread > u.max_spread {
-        over.push("spread");
-    }
-    if m.gradient > u.max_gradient {
-        over.push("texture");
-    }
-    if over.is_empty() {
-        j.check("uniformity", CheckStatus::Pass, measured, threshold);
-        return;
-    }
-    let kind = if over.contains(&"left_right") || over.contains(&"top_bottom") {
-        "photo.uniformity.shadow"
-    } else {
-        "photo.uniformity.mottled"
-    };
-    j.add(
-        kind,
-        u.severity.severity(),
-        &[
-            ("left_right", format!("{:.1}", m.left_right)),
-            ("top_bottom", format!("{:.1}", m.top_bottom)),
-            ("spread", format!("{:.1}", m.spread)),
-            ("texture", format!("{:.2}", m.gradient)),
-            ("max_left_right", trim_num(u.max_left_right)),
-            ("max_top_bottom", trim_num(u.max_top_bottom)),
-            ("max_spread", trim_num(u.max_spread)),
-            ("max_texture", trim_num(u.max_gradient)),
-            ("over", over.join(", ")),
-        ],
-    );
-    j.check("uniformity", status_of(u.severity), measured, threshold);
 }
