@@ -16,6 +16,8 @@ pub mod issue;
 pub mod model;
 pub mod outcome;
 pub mod packet;
+pub mod photo;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod roster;

@@ -1,0 +1,465 @@
+//! Decodes a JPEG or PNG (whose headers [`super::sniff`] has already accepted) into a small
+//! 8-bit sRGB working image, as displayed: rows stream through a box filter so only the
+//! working image is kept, greyscale/CMYK/alpha/16-bit/ICC-profiled pixels are converted on
+//! the way, and the EXIF orientation is applied last. Decoder limits are always set.
+
+use super::icc::{self, IccSummary, ToSrgb};
+use super::sniff::{Format, Header, Stored};
+use serde::Serialize;
+
+/// The working image's shorter side is reduced to about this many pixels (never enlarged):
+/// enough for the background bands, the uniformity blocks and the face detector.
+pub const WORK_SHORT_SIDE: u32 = 400;
+
+/// The photo as displayed, reduced for measuring.
+#[derive(Debug, Clone)]
+pub struct Working {
+    /// Interleaved sRGB, 3 bytes a pixel, `width * height * 3` long.
+    pub rgb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub colour: ColourFacts,
+}
+
+impl Working {
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * self.width + x) * 3) as usize;
+        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+    }
+}
+
+/// What was found about the colour encoding while decoding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColourFacts {
+    pub stored: Stored,
+    pub bit_depth: u8,
+    /// An alpha channel (or PNG tRNS transparency) is present.
+    pub alpha_channel: bool,
+    /// Some pixel is not fully opaque (composited over white for judging).
+    pub transparent_pixels: bool,
+    /// The embedded colour profile, if any.
+    pub icc: Option<IccSummary>,
+    /// A non-sRGB profile was converted to sRGB.
+    pub icc_converted: bool,
+}
+
+/// Integer box reduction, fed one RGB row at a time.
+struct BoxDown {
+    factor: u32,
+    in_width: u32,
+    out_width: u32,
+    out_height: u32,
+    acc: Vec<u32>,
+    rows_in_acc: u32,
+    out: Vec<u8>,
+}
+
+impl BoxDown {
+    fn new(in_width: u32, in_height: u32, factor: u32) -> BoxDown {
+        let out_width = (in_width / factor).max(1);
+        let out_height = (in_height / factor).max(1);
+        BoxDown {
+            factor,
+            in_width,
+            out_width,
+            out_height,
+            acc: vec![0; out_width as usize * 3],
+            rows_in_acc: 0,
+            out: Vec::with_capacity(out_width as usize * out_height as usize * 3),
+        }
+    }
+
+    /// Adds one input row of `in_width` RGB pixels.
+    fn push(&mut self, row: &[u8]) {
+        if self.out.len() >= self.out_width as usize * self.out_height as usize * 3 {
+            return; // rows beyond the last whole block are dropped
+        }
+        let f = self.factor as usize;
+        let usable = (self.out_width as usize * f).min(self.in_width as usize);
+        for (ox, acc) in self.acc.chunks_exact_mut(3).enumerate() {
+            let start = ox * f * 3;
+            let end = ((ox + 1) * f).min(usable) * 3;
+            let Some(block) = row.get(start..end) else {
+                break;
+            };
+            for px in block.chunks_exact(3) {
+                acc[0] += px[0] as u32;
+                acc[1] += px[1] as u32;
+                acc[2] += px[2] as u32;
+            }
+        }
+        self.rows_in_acc += 1;
+        if self.rows_in_acc == self.factor {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let n = self.factor * self.factor.min(self.in_width);
+        let n = n.max(1);
+        let half = n / 2;
+        for v in self.acc.iter_mut() {
+            self.out.push(((*v + half) / n).min(255) as u8);
+            *v = 0;
+        }
+        self.rows_in_acc = 0;
+    }
+
+    fn finish(mut self) -> (Vec<u8>, u32, u32) {
+        // A partial last block (image height not a multiple of the factor) is dropped unless
+        // it is the only row of output.
+        if self.out.is_empty() && self.rows_in_acc > 0 {
+            let n = (self.rows_in_acc * self.factor.min(self.in_width)).max(1);
+            for v in self.acc.iter() {
+                self.out.push(((*v + n / 2) / n).min(255) as u8);
+            }
+        }
+        let h = (self.out.len() / (self.out_width as usize * 3)) as u32;
+        (self.out, self.out_width, h)
+    }
+}
+
+/// The box factor that brings the shorter side down to about [`WORK_SHORT_SIDE`].
+pub fn reduction_factor(width: u32, height: u32) -> u32 {
+    (width.min(height) / WORK_SHORT_SIDE).max(1)
+}
+
+/// Converts one stored row (`channels` bytes a pixel: 1 grey, 2 grey+alpha, 3 RGB,
+/// 4 RGB+alpha) to RGB, compositing transparency over white. Returns whether a pixel was
+/// not fully opaque.
+fn to_rgb_row(src: &[u8], channels: usize, dst: &mut Vec<u8>) -> bool {
+    dst.clear();
+    let mut transparent = false;
+    let over_white = |c: u8, a: u8| -> u8 {
+        let (c, a) = (c as u32, a as u32);
+        ((c * a + 255 * (255 - a) + 127) / 255) as u8
+    };
+    match channels {
+        1 => {
+            for &g in src {
+                dst.extend_from_slice(&[g, g, g]);
+            }
+        }
+        2 => {
+            for p in src.chunks_exact(2) {
+                transparent |= p[1] != 255;
+                let g = over_white(p[0], p[1]);
+                dst.extend_from_slice(&[g, g, g]);
+            }
+        }
+        3 => dst.extend_from_slice(src),
+        _ => {
+            for p in src.chunks_exact(4) {
+                transparent |= p[3] != 255;
+                dst.extend_from_slice(&[
+                    over_white(p[0], p[3]),
+                    over_white(p[1], p[3]),
+                    over_white(p[2], p[3]),
+                ]);
+            }
+        }
+    }
+    transparent
+}
+
+/// Decodes the file into the working image. `Err` carries a short technical reason.
+pub fn decode(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Working, String> {
+    let pixels = header.width as u64 * header.height as u64;
+    if pixels > max_pixels {
+        return Err(format!("{pixels} pixels is over the limit of {max_pixels}"));
+    }
+    let (rgb, w, h, mut colour, icc_bytes) = match header.format {
+        Format::Jpeg => decode_jpeg(bytes, header)?,
+        Format::Png => decode_png(bytes, header, max_pixels)?,
+        other => return Err(format!("{} is not decoded", other.key())),
+    };
+    let mut rgb = rgb;
+    if let Some(p) = icc_bytes.as_deref() {
+        colour.icc = icc::summarize(p);
+        if let Some(s) = &colour.icc {
+            if s.space == "RGB" && !s.srgb {
+                if let Some(conv) = ToSrgb::new(p) {
+                    conv.apply(&mut rgb);
+                    colour.icc_converted = true;
+                }
+            }
+        }
+    }
+    let (rgb, width, height) = orient(rgb, w, h, header.orientation)?;
+    Ok(Working {
+        rgb,
+        width,
+        height,
+        colour,
+    })
+}
+
+type Decoded = (Vec<u8>, u32, u32, ColourFacts, Option<Vec<u8>>);
+
+fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+
+    if matches!(header.stored, Stored::Cmyk | Stored::Ycck) {
+        return decode_cmyk_jpeg(bytes, header);
+    }
+    let grey = header.stored == Stored::Grey;
+    let out_space = if grey {
+        ColorSpace::Luma
+    } else {
+        ColorSpace::RGB
+    };
+    let options = DecoderOptions::default()
+        .set_strict_mode(false)
+        .set_max_width(header.width as usize)
+        .set_max_height(header.height as usize)
+        .jpeg_set_out_colorspace(out_space);
+    let mut d = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    d.decode_headers().map_err(|e| format!("{e:?}"))?;
+    let (w, h) = d
+        .dimensions()
+        .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
+    let (w, h) = (w as u32, h as u32);
+    if (w, h) != (header.width, header.height) {
+        return Err(format!(
+            "the JPEG decoder found {w} x {h}, the header says {} x {}",
+            header.width, header.height
+        ));
+    }
+    let channels = if grey { 1 } else { 3 };
+    let size = d
+        .output_buffer_size()
+        .ok_or_else(|| "the JPEG is too large".to_string())?;
+    if size != w as usize * h as usize * channels {
+        return Err("unexpected JPEG output size".into());
+    }
+    let mut full = vec![0u8; size];
+    d.decode_into(&mut full).map_err(|e| format!("{e:?}"))?;
+    let factor = reduction_factor(w, h);
+    let mut boxd = BoxDown::new(w, h, factor);
+    let mut row = Vec::with_capacity(w as usize * 3);
+    for src in full.chunks_exact(w as usize * channels) {
+        to_rgb_row(src, channels, &mut row);
+        boxd.push(&row);
+    }
+    drop(full);
+    let (rgb, ow, oh) = boxd.finish();
+    let colour = ColourFacts {
+        stored: header.stored,
+        bit_depth: header.bit_depth,
+        alpha_channel: false,
+        transparent_pixels: false,
+        icc: None,
+        icc_converted: false,
+    };
+    Ok((rgb, ow, oh, colour, header.icc.clone()))
+}
+
+/// CMYK and YCCK JPEGs go through `jpeg-decoder`: zune-jpeg 0.5.15 leaves every other row
+/// black in 4-component JPEGs with vertically subsampled components. These files are rare
+/// (print exports), so the slower decoder costs nothing in practice.
+fn decode_cmyk_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
+    let mut d = jpeg_decoder::Decoder::new(bytes);
+    d.set_max_decoding_buffer_size(header.width as usize * header.height as usize * 4);
+    let full = d.decode().map_err(|e| e.to_string())?;
+    let info = d
+        .info()
+        .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
+    let (w, h) = (info.width as u32, info.height as u32);
+    if (w, h) != (header.width, header.height)
+        || info.pixel_format != jpeg_decoder::PixelFormat::CMYK32
+        || full.len() != w as usize * h as usize * 4
+    {
+        return Err("unexpected CMYK JPEG layout".into());
+    }
+    let factor = reduction_factor(w, h);
+    let mut boxd = BoxDown::new(w, h, factor);
+    let mut row = Vec::with_capacity(w as usize * 3);
+    for src in full.chunks_exact(w as usize * 4) {
+        row.clear();
+        // Naive CMYK -> RGB (no print profile): R = (1 - C)(1 - K), and so on.
+        for p in src.chunks_exact(4) {
+            let k = 255 - p[3] as u32;
+            for &c in &p[..3] {
+                row.push(((255 - c as u32) * k / 255) as u8);
+            }
+        }
+        boxd.push(&row);
+    }
+    drop(full);
+    let (rgb, ow, oh) = boxd.finish();
+    let colour = ColourFacts {
+        stored: header.stored,
+        bit_depth: header.bit_depth,
+        alpha_channel: false,
+        transparent_pixels: false,
+        icc: None,
+        icc_converted: false,
+    };
+    Ok((rgb, ow, oh, colour, header.icc.clone()))
+}
+
+fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded, String> {
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    // Enough for one interlaced frame at 8 bytes a pixel (16-bit RGBA) and the metadata.
+    let budget = max_pixels
+        .saturating_mul(8)
+        .saturating_add(16 << 20)
+        .min(usize::MAX as u64) as usize;
+    dec.set_limits(png::Limits { bytes: budget });
+    dec.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = dec.read_info().map_err(|e| e.to_string())?;
+    let info = reader.info();
+    let (w, h) = (info.width, info.height);
+    if (w, h) != (header.width, header.height) {
+        return Err("the PNG size changed between reads".into());
+    }
+    let icc_bytes = info.icc_profile.as_ref().map(|c| c.to_vec());
+    let (out_type, _) = reader.output_color_type();
+    let channels = match out_type {
+        png::ColorType::Grayscale => 1,
+        png::ColorType::GrayscaleAlpha => 2,
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        png::ColorType::Indexed => return Err("the PNG palette could not be expanded".into()),
+    };
+    let factor = reduction_factor(w, h);
+    let mut boxd = BoxDown::new(w, h, factor);
+    let mut row = Vec::with_capacity(w as usize * 3);
+    let mut transparent = false;
+    let line = w as usize * channels;
+    if header.progressive {
+        let size = reader
+            .output_buffer_size()
+            .ok_or_else(|| "the PNG is too large".to_string())?;
+        let mut full = vec![0u8; size];
+        reader.next_frame(&mut full).map_err(|e| e.to_string())?;
+        for src in full.chunks_exact(line).take(h as usize) {
+            transparent |= to_rgb_row(src, channels, &mut row);
+            boxd.push(&row);
+        }
+    } else {
+        let mut rows = 0u32;
+        while let Some(r) = reader.next_row().map_err(|e| e.to_string())? {
+            let src = r.data();
+            if src.len() < line {
+                return Err("a PNG row is too short".into());
+            }
+            transparent |= to_rgb_row(&src[..line], channels, &mut row);
+            boxd.push(&row);
+            rows += 1;
+        }
+        if rows != h {
+            return Err(format!("the PNG has {rows} of {h} rows"));
+        }
+    }
+    let (rgb, ow, oh) = boxd.finish();
+    let colour = ColourFacts {
+        stored: header.stored,
+        bit_depth: header.bit_depth,
+        alpha_channel: matches!(channels, 2 | 4),
+        transparent_pixels: transparent,
+        icc: None,
+        icc_converted: false,
+    };
+    Ok((rgb, ow, oh, colour, icc_bytes))
+}
+
+/// Applies an EXIF orientation (1-8) so the pixels are as displayed.
+pub fn orient(
+    rgb: Vec<u8>,
+    w: u32,
+    h: u32,
+    orientation: u8,
+) -> Result<(Vec<u8>, u32, u32), String> {
+    let Some(o) = image::metadata::Orientation::from_exif(orientation) else {
+        return Ok((rgb, w, h));
+    };
+    if o == image::metadata::Orientation::NoTransforms {
+        return Ok((rgb, w, h));
+    }
+    let img = image::RgbImage::from_raw(w, h, rgb)
+        .ok_or_else(|| "working image has the wrong length".to_string())?;
+    let mut dynimg = image::DynamicImage::ImageRgb8(img);
+    dynimg.apply_orientation(o);
+    let out = dynimg.into_rgb8();
+    let (w, h) = out.dimensions();
+    Ok((out.into_raw(), w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sniff::sniff;
+    use super::*;
+
+    fn encode_png(img: &image::DynamicImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn box_reduction_averages_blocks() {
+        let mut b = BoxDown::new(4, 4, 2);
+        for y in 0..4u8 {
+            let row: Vec<u8> = (0..4u8).flat_map(|x| [x * 10 + y, 0, 255]).collect();
+            b.push(&row);
+        }
+        let (out, w, h) = b.finish();
+        assert_eq!((w, h), (2, 2));
+        // block (0,0): x in 0..2, y in 0..2 -> (0+10+1+11)/4 = 5.5 -> 6
+        assert_eq!(&out[0..3], &[6, 0, 255]);
+        assert_eq!(reduction_factor(4000, 3000), 7);
+        assert_eq!(reduction_factor(413, 567), 1);
+    }
+
+    #[test]
+    fn png_alpha_is_composited_over_white_and_reported() {
+        let mut img = image::RgbaImage::from_pixel(8, 8, image::Rgba([0, 0, 255, 255]));
+        img.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
+        let bytes = encode_png(&image::DynamicImage::ImageRgba8(img));
+        let h = sniff(&bytes).unwrap();
+        let w = decode(&bytes, &h, 1_000_000).unwrap();
+        assert_eq!((w.width, w.height), (8, 8));
+        assert!(w.colour.alpha_channel && w.colour.transparent_pixels);
+        assert_eq!(w.pixel(0, 0), [255, 255, 255]);
+        assert_eq!(w.pixel(1, 1), [0, 0, 255]);
+    }
+
+    #[test]
+    fn sixteen_bit_grey_png_becomes_rgb() {
+        let img = image::ImageBuffer::<image::Luma<u16>, Vec<u16>>::from_pixel(
+            5,
+            3,
+            image::Luma([65535]),
+        );
+        let bytes = encode_png(&image::DynamicImage::ImageLuma16(img));
+        let h = sniff(&bytes).unwrap();
+        assert_eq!((h.stored, h.bit_depth), (Stored::Grey, 16));
+        let w = decode(&bytes, &h, 1_000_000).unwrap();
+        assert_eq!(w.pixel(4, 2), [255, 255, 255]);
+        assert!(!w.colour.alpha_channel);
+    }
+
+    #[test]
+    fn pixel_cap_refuses_before_decoding() {
+        let img = image::RgbImage::new(100, 100);
+        let bytes = encode_png(&image::DynamicImage::ImageRgb8(img));
+        let h = sniff(&bytes).unwrap();
+        assert!(decode(&bytes, &h, 9_999).is_err());
+        assert!(decode(&bytes, &h, 10_000).is_ok());
+    }
+
+    #[test]
+    fn orientation_six_turns_landscape_into_portrait() {
+        // 3 x 2 stored; top-left red. Orientation 6 = rotate 90 clockwise to display:
+        // the stored top-left ends up top-right.
+        let mut rgb = vec![0u8; 3 * 2 * 3];
+        rgb[0..3].copy_from_slice(&[255, 0, 0]);
+        let (out, w, h) = orient(rgb, 3, 2, 6).unwrap();
+        assert_eq!((w, h), (2, 3));
+        assert_eq!(&out[3..6], &[255, 0, 0]);
+    }
+}

@@ -1,0 +1,164 @@
+//! The annotated thumbnail HR sees next to a verdict: the photo as displayed, about
+//! [`PREVIEW_HEIGHT`] px tall, with band pixels that are not an accepted background colour
+//! tinted magenta, the measured bands outlined (dashed yellow) and the face box drawn
+//! (green when the face checks pass, orange otherwise). Encoded as a JPEG.
+
+use super::decode::Working;
+use super::measure::{Rect, Role};
+use image::{Rgb, RgbImage};
+
+/// Preview height in pixels.
+pub const PREVIEW_HEIGHT: u32 = 240;
+/// MIME type of the preview bytes.
+pub const PREVIEW_MIME: &str = "image/jpeg";
+
+const TINT: [u8; 3] = [255, 0, 200];
+const BAND: [u8; 3] = [255, 230, 0];
+const FACE_OK: [u8; 3] = [0, 220, 60];
+const FACE_BAD: [u8; 3] = [255, 140, 0];
+
+/// What to draw on the preview.
+pub struct Marks<'a> {
+    /// Role of each working pixel (from the background measurement); may be empty.
+    pub roles: &'a [Role],
+    /// Band rectangles in working pixels.
+    pub bands: &'a [Rect],
+    /// Face boxes in working pixels, and whether the face checks passed.
+    pub faces: &'a [Rect],
+    pub face_ok: bool,
+}
+
+/// Renders and encodes the preview. `None` only if encoding fails.
+pub fn render(work: &Working, marks: &Marks<'_>) -> Option<Vec<u8>> {
+    let (w, h) = (work.width, work.height);
+    let mut tinted = work.rgb.clone();
+    if marks.roles.len() == (w * h) as usize {
+        for (px, role) in tinted.chunks_exact_mut(3).zip(marks.roles) {
+            if *role == Role::NotBackground {
+                for (c, t) in px.iter_mut().zip(TINT) {
+                    *c = ((*c as u32 * 45 + t as u32 * 55) / 100) as u8;
+                }
+            }
+        }
+    }
+    let img = RgbImage::from_raw(w, h, tinted)?;
+    let ph = PREVIEW_HEIGHT.min(h).max(1);
+    let pw = ((w as f64 * ph as f64 / h as f64).round() as u32).max(1);
+    let mut small = if (pw, ph) == (w, h) {
+        img
+    } else {
+        image::imageops::resize(&img, pw, ph, image::imageops::FilterType::Triangle)
+    };
+    let sx = pw as f64 / w as f64;
+    let sy = ph as f64 / h as f64;
+    let scale = |r: &Rect| Rect {
+        x0: (r.x0 as f64 * sx).round() as u32,
+        y0: (r.y0 as f64 * sy).round() as u32,
+        x1: (r.x1 as f64 * sx).round() as u32,
+        y1: (r.y1 as f64 * sy).round() as u32,
+    };
+    for b in marks.bands {
+        outline(&mut small, &scale(b), BAND, 1, true);
+    }
+    let colour = if marks.face_ok { FACE_OK } else { FACE_BAD };
+    for f in marks.faces {
+        outline(&mut small, &scale(f), colour, 2, false);
+    }
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&small)
+        .ok()?;
+    Some(out)
+}
+
+/// Draws a rectangle outline `thick` px wide inside `r`, dashed if asked. Clipped.
+fn outline(img: &mut RgbImage, r: &Rect, c: [u8; 3], thick: u32, dashed: bool) {
+    let (w, h) = img.dimensions();
+    if r.x1 <= r.x0 || r.y1 <= r.y0 {
+        return;
+    }
+    let x1 = r.x1.min(w);
+    let y1 = r.y1.min(h);
+    let mut put = |x: u32, y: u32, along: u32| {
+        if x < w && y < h && (!dashed || (along / 3) % 2 == 0) {
+            img.put_pixel(x, y, Rgb(c));
+        }
+    };
+    for t in 0..thick {
+        for x in r.x0..x1 {
+            put(x, r.y0 + t, x);
+            put(x, (y1 - 1).saturating_sub(t), x);
+        }
+        for y in r.y0..y1 {
+            put(r.x0 + t, y, y);
+            put((x1 - 1).saturating_sub(t), y, y);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::photo::decode::ColourFacts;
+    use crate::photo::sniff::Stored;
+
+    #[test]
+    fn preview_is_a_small_jpeg_with_marks() {
+        let (w, h) = (300u32, 400u32);
+        let work = Working {
+            rgb: [67u8, 142, 219].repeat((w * h) as usize),
+            width: w,
+            height: h,
+            colour: ColourFacts {
+                stored: Stored::Rgb,
+                bit_depth: 8,
+                alpha_channel: false,
+                transparent_pixels: false,
+                icc: None,
+                icc_converted: false,
+            },
+        };
+        let mut roles = vec![Role::Outside; (w * h) as usize];
+        for r in roles.iter_mut().take((w * 20) as usize) {
+            *r = Role::NotBackground;
+        }
+        let face = Rect {
+            x0: 100,
+            y0: 120,
+            x1: 200,
+            y1: 220,
+        };
+        let bytes = render(
+            &work,
+            &Marks {
+                roles: &roles,
+                bands: &[],
+                faces: &[face],
+                face_ok: true,
+            },
+        )
+        .unwrap();
+        let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), (180, 240));
+        // The tinted top rows are magenta-ish, the middle is still blue.
+        let top = img.get_pixel(90, 3);
+        assert!(top[0] > 120 && top[1] < 100, "{top:?}");
+        let mid = img.get_pixel(20, 200);
+        assert!(mid[2] > 180 && mid[0] < 110, "{mid:?}");
+        // The face box edge is green.
+        let edge = img.get_pixel(90, 72);
+        assert!(edge[1] > 150 && edge[0] < 120, "{edge:?}");
+        // Same input, same bytes.
+        let again = render(
+            &work,
+            &Marks {
+                roles: &roles,
+                bands: &[],
+                faces: &[face],
+                face_ok: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(bytes, again);
+    }
+}

@@ -1,0 +1,125 @@
+//! Memory bounds of the photo stage, measured with a counting global allocator in this test
+//! binary: a decompression bomb is refused with almost no allocation, and a 12-megapixel
+//! phone-size JPEG is judged within a fixed budget (the full decode plus small buffers),
+//! however many photos came before it.
+
+use permitpack::assets::Templates;
+use permitpack::photo::{self, PhotoProfile};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+            PEAK.fetch_max(now, Ordering::SeqCst);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size > layout.size() {
+                let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::SeqCst)
+                    + (new_size - layout.size());
+                PEAK.fetch_max(now, Ordering::SeqCst);
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::SeqCst);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Tests in this binary run one at a time so the counters belong to one test.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Bytes allocated at the peak of `f`, above what was live before it.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let out = f();
+    (out, PEAK.load(Ordering::SeqCst).saturating_sub(base))
+}
+
+fn profile() -> PhotoProfile {
+    PhotoProfile::load(&Templates::builtin(), "shenzhen-2inch").unwrap()
+}
+
+#[test]
+fn decompression_bomb_is_refused_with_bounded_memory() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/bomb.png")).unwrap();
+    assert!(bytes.len() < 100_000, "the bomb is small on disk");
+    let p = profile();
+    let (v, peak) = peak_during(|| photo::judge(&bytes, "bomb.png", &p));
+    let codes: Vec<&str> = v.issues.iter().map(|i| i.code.as_str()).collect();
+    assert_eq!(codes, ["photo.oversize_image"]);
+    assert_eq!((v.report.width, v.report.height), (Some(20_000), Some(20_000)));
+    eprintln!("bomb: peak allocation {peak} bytes");
+    // Decoding it would need 400 MB as greyscale, 1.6 GB as RGBA.
+    assert!(peak < 256 * 1024, "peak allocation {peak} bytes");
+}
+
+#[test]
+fn oversize_file_is_refused_before_reading() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.jpg");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(64 * 1024 * 1024).unwrap(); // sparse: 64 MB claimed, nothing written
+    let file = photo::locate(dir.path(), Some("huge.jpg"), None).unwrap();
+    let cap = profile().limits.max_file_bytes;
+    let (r, peak) = peak_during(|| photo::read_photo(&file, cap));
+    assert_eq!(r.unwrap_err().code, "photo.oversize_file");
+    assert!(peak < 64 * 1024, "peak allocation {peak} bytes");
+}
+
+#[test]
+fn twelve_megapixel_jpeg_is_judged_within_a_fixed_budget() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // A 3000 x 4000 portrait-format JPEG (phone camera size), smooth so it encodes quickly.
+    let (w, h) = (3000u32, 4000u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let inside = {
+            let dx = (x as f32 - 1500.0) / 700.0;
+            let dy = (y as f32 - 1800.0) / 950.0;
+            dx * dx + dy * dy < 1.0
+        };
+        if inside { image::Rgb([224, 182, 150]) } else { image::Rgb([67, 142, 219]) }
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&img)
+        .unwrap();
+    drop(img);
+    let p = profile();
+    let full_rgb = (w * h * 3) as usize; // 36 MB: the one full-size buffer
+    let mut peaks = Vec::new();
+    for _ in 0..3 {
+        let (v, peak) = peak_during(|| photo::judge(&bytes, "big.jpg", &p));
+        assert_eq!((v.report.width, v.report.height), (Some(w), Some(h)));
+        assert!(v.report.background_share.unwrap() > 0.9);
+        peaks.push(peak);
+    }
+    eprintln!("12 MP JPEG: peak allocation per photo {peaks:?} bytes");
+    for peak in &peaks {
+        assert!(*peak < full_rgb + 12 * 1024 * 1024, "peak {peak} bytes for a {full_rgb}-byte image");
+    }
+    // Nothing accumulates from one photo to the next.
+    assert!(peaks[2] <= peaks[0] + 1024 * 1024, "{peaks:?}");
+}
