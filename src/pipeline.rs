@@ -10,7 +10,10 @@
 
 use crate::assets::Templates;
 use crate::catalog::Catalog;
-use crate::documents::{self, DocsIndex, FolderScan};
+use crate::documents::{
+    self,
+    folder::{DocsIndex, FolderScan},
+};
 use crate::issue::Issue;
 use crate::model::Company;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
@@ -63,7 +66,15 @@ impl Setup {
         let calendar = Calendar::load(&templates)?;
         let profile = PhotoProfile::load(&templates, photo_profile)?;
         let renderer = Renderer::new(&templates)?;
-        Ok(Setup { templates, catalog, aliases, rules, calendar, profile, renderer })
+        Ok(Setup {
+            templates,
+            catalog,
+            aliases,
+            rules,
+            calendar,
+            profile,
+            renderer,
+        })
     }
 }
 
@@ -160,7 +171,9 @@ impl Batch<'_> {
         let letter = LetterData::new(emp, &self.company, self.as_of, ev.term_years);
         let mut letters = Vec::new();
         for (item, doc) in GENERATED {
-            let Some(line) = checklist.iter_mut().find(|l| l.id == item) else { continue };
+            let Some(line) = checklist.iter_mut().find(|l| l.id == item) else {
+                continue;
+            };
             if self.packets_dir.is_none() {
                 // `check`: the same field and glyph checks, without typesetting.
                 let problems = s.renderer.check_letter(doc, &letter);
@@ -197,13 +210,19 @@ impl Batch<'_> {
             details.insert("photo".into(), p);
         }
         if !matched.unmatched.is_empty() {
-            details.insert("unmatched_files".into(), serde_json::json!(matched.unmatched));
+            details.insert(
+                "unmatched_files".into(),
+                serde_json::json!(matched.unmatched),
+            );
         }
-        let timeline = ev.timeline.as_ref().map_or_else(TimelineData::default, |t| TimelineData {
-            expected_review: Some(render::DateText::new(t.review_result_by)),
-            expected_visit: Some(render::DateText::new(t.earliest_visit)),
-            expected_pickup: Some(render::DateText::new(t.permit_ready_about)),
-        });
+        let timeline = ev
+            .timeline
+            .as_ref()
+            .map_or_else(TimelineData::default, |t| TimelineData {
+                expected_review: Some(render::DateText::new(t.review_result_by)),
+                expected_visit: Some(render::DateText::new(t.earliest_visit)),
+                expected_pickup: Some(render::DateText::new(t.permit_ready_about)),
+            });
         let outcome = EmployeeOutcome {
             employee: emp.clone(),
             status,
@@ -220,7 +239,15 @@ impl Batch<'_> {
             packet: None,
             details,
         };
-        Work { outcome, state, timeline, letters, photo: photo_doc, scans, company_scans }
+        Work {
+            outcome,
+            state,
+            timeline,
+            letters,
+            photo: photo_doc,
+            scans,
+            company_scans,
+        }
     }
 
     /// Finds, reads and judges the employee's photo. Returns the verdict line, the photo as
@@ -229,7 +256,11 @@ impl Batch<'_> {
         &self,
         row: &RosterRow,
         issues: &mut Vec<Issue>,
-    ) -> (Option<PhotoLine>, Option<Document>, Option<serde_json::Value>) {
+    ) -> (
+        Option<PhotoLine>,
+        Option<Document>,
+        Option<serde_json::Value>,
+    ) {
         let emp = &row.employee;
         let on_row = |i: Issue| {
             let i = i.sheet(emp.sheet.clone()).row(emp.row);
@@ -249,7 +280,7 @@ impl Batch<'_> {
                 return (None, None, None);
             }
         };
-        let bytes = match photo::read_photo(&file, self.setup.profile.max_file_bytes()) {
+        let bytes = match photo::read_photo(&file, self.setup.profile.limits.max_file_bytes) {
             Ok(b) => b,
             Err(issue) => {
                 issues.push(on_row(issue));
@@ -257,13 +288,8 @@ impl Batch<'_> {
             }
         };
         let verdict = photo::judge(&bytes, &file.name, &self.setup.profile);
+        let line = verdict.line();
         issues.extend(verdict.issues.into_iter().map(on_row));
-        let line = PhotoLine {
-            file: file.name.clone(),
-            ok: verdict.report.ok,
-            preview: verdict.preview,
-            preview_mime: verdict.preview_mime,
-        };
         let detail = serde_json::to_value(&verdict.report).ok();
         let doc = Document {
             item_id: packet::PHOTO_ITEM.to_string(),
@@ -286,7 +312,8 @@ impl Batch<'_> {
             company_scans: std::mem::take(&mut work.company_scans),
         };
         let mut plan = packet::plan(&o.checklist, sources);
-        o.details.insert("packet_entries".into(), serde_json::json!(plan.manifest()));
+        o.details
+            .insert("packet_entries".into(), serde_json::json!(plan.manifest()));
 
         // The cover reflects everything known before the packet is written.
         let mut preview = o.clone();
@@ -296,7 +323,11 @@ impl Batch<'_> {
         let lines = s.rules.enquiry();
         cover.enquiry = [&lines.work_permit, &lines.residence_permit]
             .into_iter()
-            .map(|e| Enquiry { name_zh: e.office_zh.clone(), name_en: e.office_en.clone(), phone: e.phone.clone() })
+            .map(|e| Enquiry {
+                name_zh: e.office_zh.clone(),
+                name_en: e.office_en.clone(),
+                phone: e.phone.clone(),
+            })
             .collect();
         match s.renderer.cover(&cover) {
             Ok(pdf) => {
@@ -308,7 +339,13 @@ impl Batch<'_> {
                 return;
             }
         }
-        match packet::write_packet(dir, name, &plan.entries, self.as_of, self.password.as_deref()) {
+        match packet::write_packet(
+            dir,
+            name,
+            &plan.entries,
+            self.as_of,
+            self.password.as_deref(),
+        ) {
             Ok(_) => o.packet = Some(name.to_string()),
             Err(e) => o.issues.push(e.to_issue(name)),
         }
@@ -366,7 +403,10 @@ fn scan_documents(
                         content: Content::File(path.to_path_buf()),
                     });
                 }
-            } else if let Some(path) = own.and_then(|o| o.listing.as_ref()).and_then(|l| l.path_of(name)) {
+            } else if let Some(path) = own
+                .and_then(|o| o.listing.as_ref())
+                .and_then(|l| l.path_of(name))
+            {
                 scans.push(Document {
                     item_id: line.id.clone(),
                     original: name.clone(),

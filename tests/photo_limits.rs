@@ -63,13 +63,20 @@ fn profile() -> PhotoProfile {
 #[test]
 fn decompression_bomb_is_refused_with_bounded_memory() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/bomb.png")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/bomb.png"
+    ))
+    .unwrap();
     assert!(bytes.len() < 100_000, "the bomb is small on disk");
     let p = profile();
     let (v, peak) = peak_during(|| photo::judge(&bytes, "bomb.png", &p));
     let codes: Vec<&str> = v.issues.iter().map(|i| i.code.as_str()).collect();
     assert_eq!(codes, ["photo.oversize_image"]);
-    assert_eq!((v.report.width, v.report.height), (Some(20_000), Some(20_000)));
+    assert_eq!(
+        (v.report.width, v.report.height),
+        (Some(20_000), Some(20_000))
+    );
     eprintln!("bomb: peak allocation {peak} bytes");
     // Decoding it would need 400 MB as greyscale, 1.6 GB as RGBA.
     assert!(peak < 256 * 1024, "peak allocation {peak} bytes");
@@ -100,7 +107,11 @@ fn twelve_megapixel_jpeg_is_judged_within_a_fixed_budget() {
             let dy = (y as f32 - 1800.0) / 950.0;
             dx * dx + dy * dy < 1.0
         };
-        if inside { image::Rgb([224, 182, 150]) } else { image::Rgb([67, 142, 219]) }
+        if inside {
+            image::Rgb([224, 182, 150])
+        } else {
+            image::Rgb([67, 142, 219])
+        }
     });
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
@@ -118,7 +129,10 @@ fn twelve_megapixel_jpeg_is_judged_within_a_fixed_budget() {
     }
     eprintln!("12 MP JPEG: peak allocation per photo {peaks:?} bytes");
     for peak in &peaks {
-        assert!(*peak < full_rgb + 12 * 1024 * 1024, "peak {peak} bytes for a {full_rgb}-byte image");
+        assert!(
+            *peak < full_rgb + 12 * 1024 * 1024,
+            "peak {peak} bytes for a {full_rgb}-byte image"
+        );
     }
     // Nothing accumulates from one photo to the next.
     assert!(peaks[2] <= peaks[0] + 1024 * 1024, "{peaks:?}");

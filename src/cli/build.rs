@@ -8,7 +8,7 @@
 
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs};
 use crate::catalog::{Catalog, Lang};
-use crate::documents::{DocsIndex, FolderScan};
+use crate::documents::folder::{DocsIndex, FolderScan};
 use crate::issue::Issue;
 use crate::model::{Company, mask_id};
 use crate::outcome::EmployeeOutcome;
@@ -274,7 +274,11 @@ fn prepare_out(out: &Path, packets: Option<&Path>) -> Result<(), String> {
             )
         })?;
         crate::fsutil::remove_stale_temps(dir).map_err(|e| {
-            format!("cannot read the output folder {}: {}", dir.display(), io_reason(&e))
+            format!(
+                "cannot read the output folder {}: {}",
+                dir.display(),
+                io_reason(&e)
+            )
         })?;
     }
     Ok(())
@@ -317,9 +321,16 @@ fn open_folders(
     if let Some(d) = &docs {
         roster_issues.extend(company_scans.issues.iter().cloned());
         for name in d.stray_files() {
-            roster_issues.push(Issue::warning("document.stray_file").arg("file", name).file(name.clone()));
+            roster_issues.push(
+                Issue::warning("document.stray_file")
+                    .arg("file", name)
+                    .file(name.clone()),
+            );
         }
-        let passports = roster.rows.iter().filter_map(|r| r.employee.passport_no.as_deref());
+        let passports = roster
+            .rows
+            .iter()
+            .filter_map(|r| r.employee.passport_no.as_deref());
         for folder in d.unclaimed(passports) {
             roster_issues.push(Issue::warning("document.unclaimed_folder").arg("folder", folder));
         }
@@ -336,13 +347,21 @@ fn run_info(args: &RunArgs, inputs: &Inputs, loaded: &Loaded, write_packets: boo
         CompanySource::Absent => Value::Null,
     };
     let mut extra = Map::new();
-    extra.insert("command".into(), json!(if write_packets { "build" } else { "check" }));
+    extra.insert(
+        "command".into(),
+        json!(if write_packets { "build" } else { "check" }),
+    );
     extra.insert("format".into(), json!(r.format.name()));
     extra.insert("encoding".into(), json!(r.encoding));
     extra.insert("header_row".into(), json!(r.header_row));
     extra.insert(
         "columns".into(),
-        Value::Object(r.columns.iter().map(|(f, c)| (f.key().to_string(), json!(c))).collect()),
+        Value::Object(
+            r.columns
+                .iter()
+                .map(|(f, c)| (f.key().to_string(), json!(c)))
+                .collect(),
+        ),
     );
     RunInfo {
         as_of: inputs.as_of,
@@ -366,7 +385,9 @@ fn progress(len: usize, quiet: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} employees {elapsed_precise} (eta {eta})") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40.cyan/blue} {pos}/{len} employees {elapsed_precise} (eta {eta})",
+    ) {
         bar.set_style(style);
     }
     bar
@@ -374,7 +395,10 @@ fn progress(len: usize, quiet: bool) -> indicatif::ProgressBar {
 
 pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     let fail = |msg: String| {
-        eprintln!("permitpack: {}", msg.split_whitespace().collect::<Vec<_>>().join(" "));
+        eprintln!(
+            "permitpack: {}",
+            msg.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
         Ok(EXIT_FAILED)
     };
     let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
@@ -382,7 +406,9 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         Err(e) => return fail(e),
     };
     if args.password.as_deref() == Some("") {
-        return fail("the packet password is empty; give a password or leave --password out".into());
+        return fail(
+            "the packet password is empty; give a password or leave --password out".into(),
+        );
     }
     let inputs = Inputs::resolve(args, super::today_in_china());
     let mut loaded = match load_inputs(&inputs.roster, args.company.as_deref(), &setup.aliases) {
@@ -396,7 +422,8 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
         return fail(e);
     }
-    let (photos, docs, company_scans) = open_folders(&inputs, &loaded.roster, &mut loaded.roster_issues);
+    let (photos, docs, company_scans) =
+        open_folders(&inputs, &loaded.roster, &mut loaded.roster_issues);
     let batch = Batch {
         setup: &setup,
         as_of: inputs.as_of,
@@ -412,8 +439,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     // Packet names are settled in row order first, so duplicates get the same suffix on
     // every run whatever the thread timing.
     let mut names = PacketNames::new();
-    let rows: Vec<(&RosterRow, String)> =
-        loaded.roster.rows.iter().map(|r| (r, names.claim(&r.employee))).collect();
+    let rows: Vec<(&RosterRow, String)> = loaded
+        .roster
+        .rows
+        .iter()
+        .map(|r| (r, names.claim(&r.employee)))
+        .collect();
     let bar = progress(rows.len(), args.quiet);
     let work = || -> Vec<EmployeeOutcome> {
         rows.par_iter()
@@ -425,7 +456,10 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             .collect()
     };
     let outcomes = match args.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
             Ok(pool) => pool.install(work),
             Err(e) => return fail(format!("cannot start {n} worker threads: {e}")),
         },
@@ -434,165 +468,123 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     bar.finish_and_clear();
 
     let info = run_info(args, &inputs, &loaded, write_packets);
-    let paths = match report::write_all(&inputs.out, &info, &outcomes, &setup.catalog, &setup.templates) {
+    let paths = match report::write_all(
+        &inputs.out,
+        &info,
+        &outcomes,
+        &setup.catalog,
+        &setup.templates,
+    ) {
         Ok(p) => p,
         Err(e) => return fail(format!("cannot write the reports: {e}")),
     };
     if !args.quiet {
-        let html = paths.iter().find(|p| p.extension().is_some_and(|e| e == "html"));
+        let html = paths
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "html"));
         print!(
             "{}",
-            summary(&outcomes, &loaded.roster_issues, html.unwrap_or(&paths[0]), &setup.catalog, args.lang)
+            summary(
+                &outcomes,
+                &loaded.roster_issues,
+                html.unwrap_or(&paths[0]),
+                &setup.catalog,
+                args.lang
+            )
         );
     }
     Ok(exit_status(&outcomes, &loaded.roster_issues))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn setup() -> Setup {
-        Setup::load(None).unwrap()
-    }
+    use crate::outcome::Status;
 
     const CSV: &str = "Name,Passport No,Nationality,Date of birth,Talent category,Position,Work permit expiry,Residence permit expiry\n\
                        Anna Nowak,EA1234567,Poland,1985-02-03,(六),Engineer,2027-01-10,2027-01-10\n\
                        Bob Lee,EA7654321,,1990-01-01,(一),Designer,soon,2027-01-10\n";
 
-    fn loaded(csv: &str) -> Loaded {
-        let s = setup();
-        let roster = roster::read(csv.as_bytes(), "r.csv", &s.aliases).unwrap();
-        let company = Company {
-            name_zh: Some("深圳市示例科技有限公司".into()),
-            uscc: Some("91440300MA5G2K7P15".into()),
-            address: Some("深圳市南山区".into()),
-            contact_person: Some("王丽".into()),
-            contact_phone: Some("0755-88886666".into()),
-            ..Company::default()
+    /// The outcomes of a small roster with no photos or scans, as `check` computes them.
+    fn outcomes(setup: &Setup, roster_blocked: bool) -> Vec<EmployeeOutcome> {
+        let roster = roster::read(CSV.as_bytes(), "r.csv", &setup.aliases).unwrap();
+        let batch = Batch {
+            setup,
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            company: Company::default(),
+            roster_blocked,
+            photos: None,
+            docs: None,
+            company_scans: FolderScan::default(),
+            packets_dir: None,
+            password: None,
         };
-        let source = CompanySource::File {
-            name: "company.toml".into(),
-        };
-        let roster_issues = roster::check_company(Some(&company), &source, &s.aliases);
-        Loaded {
-            roster,
-            company: Some(company),
-            company_source: source,
-            roster_issues,
+        roster
+            .rows
+            .iter()
+            .map(|r| batch.process(r, "x.zip"))
+            .collect()
+    }
+
+    #[test]
+    fn a_roster_error_blocks_everyone() {
+        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
+        for o in outcomes(&setup, true) {
+            assert!(!o.ready);
+            assert_ne!(o.status, Status::Ready);
         }
     }
 
     #[test]
-    fn report_has_the_contract_shape() {
-        let s = setup();
-        let l = loaded(CSV);
-        assert!(l.roster_issues.is_empty(), "{:?}", l.roster_issues);
-        let outcomes = roster_outcomes(&l);
-        let info = RunInfo {
-            command: "check",
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        };
-        let r = report_json(&info, &l, &outcomes, &s.catalog);
-        assert_eq!(r["as_of"], "2026-11-26");
-        assert_eq!(r["roster"], "r.csv");
-        assert_eq!(r["company"]["uscc"], "91440300MA5G2K7P15");
-        assert_eq!(r["company"]["source"]["file"], "company.toml");
-        let e0 = &r["employees"][0];
-        assert_eq!(e0["row"], 2);
-        assert_eq!(e0["name"], "Anna Nowak");
-        assert_eq!(e0["passport_no"], "EA1234567");
-        assert_eq!(e0["ready"], true);
-        assert_eq!(e0["category"], "B6");
-        assert_eq!(e0["cells"]["passport_no"], "B2");
-        let e1 = &r["employees"][1];
-        assert_eq!(e1["ready"], false);
-        let issue = &e1["issues"][0];
-        assert_eq!(issue["code"], "roster.missing");
-        assert_eq!(issue["severity"], "error");
-        assert_eq!(issue["cell"], "C3");
-        assert_eq!(issue["sheet"], "r");
-        assert!(issue["message"].as_str().unwrap().contains("Nationality"));
-        assert!(issue["message_zh"].as_str().unwrap().contains("国籍"));
-        assert!(!issue["action"].as_str().unwrap().is_empty());
-        assert!(!issue["action_zh"].as_str().unwrap().is_empty());
-        assert_eq!(r["summary"]["attention"], 1);
-        assert_eq!(exit_status(&outcomes, &l.roster_issues), EXIT_ATTENTION);
-    }
-
-    #[test]
-    fn a_company_error_blocks_everyone() {
-        let s = setup();
-        let mut l = loaded(CSV);
-        l.roster_issues = roster::check_company(None, &CompanySource::Absent, &s.aliases);
-        let outcomes = roster_outcomes(&l);
-        assert!(outcomes.iter().all(|o| !o.ready));
-    }
-
-    #[test]
     fn summary_masks_passports() {
-        let s = setup();
-        let l = loaded(CSV);
-        let outcomes = roster_outcomes(&l);
+        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
+        let outcomes = outcomes(&setup, false);
         let text = summary(
             &outcomes,
-            &l.roster_issues,
-            Path::new("out/report.json"),
-            &s.catalog,
+            &[],
+            Path::new("out/report.html"),
+            &setup.catalog,
             Lang::En,
         );
         assert!(!text.contains("EA7654321"), "{text}");
         assert!(text.contains("EA****321"), "{text}");
-        assert!(
-            text.contains("2 employees: 1 ready, 1 need attention."),
-            "{text}"
-        );
+        assert!(text.contains("2 employees"), "{text}");
+        assert_eq!(exit_status(&outcomes, &[]), EXIT_ATTENTION);
     }
 
     #[test]
     fn every_roster_code_has_a_message() {
-        let s = setup();
-        let catalog_codes: Vec<&str> = s.catalog.codes().collect();
+        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
+        let catalog_codes: Vec<&str> = setup.catalog.codes().collect();
         let source = [
             include_str!("../roster/values.rs"),
             include_str!("../roster/rows.rs"),
             include_str!("../roster/mod.rs"),
             include_str!("../roster/company.rs"),
+            include_str!("../pipeline.rs"),
             include_str!("build.rs"),
             include_str!("init.rs"),
         ]
         .concat();
-        let mut rest = source.as_str();
         let mut checked = 0;
-        while let Some(i) = rest.find("\"roster.") {
-            let tail = &rest[i + 1..];
-            let end = tail.find('"').unwrap_or(0);
-            let code = &tail[..end];
-            let name = code.strip_prefix("roster.").unwrap_or("");
-            let is_file = ["xlsx", "xls", "csv", "ods", "toml", "json"].contains(&name);
-            if !name.is_empty()
-                && !is_file
-                && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-            {
-                assert!(catalog_codes.contains(&code), "no message for {code}");
-                checked += 1;
+        for family in ["\"roster.", "\"photo.", "\"document.", "\"internal."] {
+            let mut rest = source.as_str();
+            while let Some(i) = rest.find(family) {
+                let tail = &rest[i + 1..];
+                let end = tail.find('"').unwrap_or(0);
+                let code = &tail[..end];
+                let name = code.split_once('.').map_or("", |(_, n)| n);
+                let is_file = ["xlsx", "xls", "csv", "ods", "toml", "json", "rs"].contains(&name);
+                if !name.is_empty()
+                    && !is_file
+                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
+                    assert!(catalog_codes.contains(&code), "no message for {code}");
+                    checked += 1;
+                }
+                rest = &tail[end..];
             }
-            rest = &tail[end..];
         }
         assert!(checked > 20);
-    }
-
-    #[test]
-    fn atomic_write_replaces_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        write_atomic(dir.path(), "report.json", b"one").unwrap();
-        write_atomic(dir.path(), "report.json", b"two").unwrap();
-        assert_eq!(
-            std::fs::read(dir.path().join("report.json")).unwrap(),
-            b"two"
-        );
-        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(leftovers, 1);
     }
 }

@@ -71,7 +71,7 @@ action_zh = "如果该列只是备注，无需处理。"
 pub fn catalog(dir: &Path) -> Catalog {
     let tdir = dir.join("templates");
     std::fs::create_dir_all(tdir.join("messages")).unwrap();
-    std::fs::write(tdir.join("messages/fixture.toml"), FIXTURE_MESSAGES).unwrap();
+    std::fs::write(tdir.join("messages/zz_fixture.toml"), FIXTURE_MESSAGES).unwrap();
     Catalog::load(&Templates::with_dir(&tdir)).unwrap()
 }
 
