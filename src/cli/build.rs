@@ -172,8 +172,44 @@ fn place(issue: &Issue) -> String {
     }
 }
 
-/// The terminal summary: employees needing attention (passport numbers masked), roster
-/// problems, counts and where the report is.
+/// Text padded (or cut with an ellipsis) to `width` terminal columns; Chinese characters
+/// count as two.
+fn cell(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if total > width && used + w + 1 > width {
+            out.push('…');
+            used += 1;
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+/// Text right-aligned in `width` terminal columns.
+fn rcell(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let padded = cell(text, width);
+    let body = padded.trim_end();
+    let w = body.width();
+    format!("{}{body}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// One language for the terminal table: the report carries both.
+fn one_lang(lang: Lang) -> Lang {
+    if lang == Lang::Both { Lang::Zh } else { lang }
+}
+
+/// The terminal summary: a table of the employees (all of them for a small batch, else those
+/// needing attention), passport numbers masked; the roster problems; the counts per status
+/// and where the report is.
 pub fn summary(
     outcomes: &[EmployeeOutcome],
     roster_issues: &[Issue],
@@ -181,68 +217,128 @@ pub fn summary(
     catalog: &Catalog,
     lang: Lang,
 ) -> String {
+    let one = one_lang(lang);
     let mut s = String::new();
-    let attention: Vec<&EmployeeOutcome> = outcomes.iter().filter(|o| !o.ready).collect();
-    // Employees with errors of their own; the others wait only on roster problems below.
-    let listed: Vec<&&EmployeeOutcome> = attention
-        .iter()
-        .filter(|o| o.issues.iter().any(Issue::is_error))
-        .collect();
-    for o in listed.iter().take(SUMMARY_LINES) {
-        let e = &o.employee;
-        let passport = e.passport_no.as_deref().map(mask_id).unwrap_or_default();
-        let name = e.name.as_deref().unwrap_or("");
-        s.push_str(&format!("  row {:<5} {name} {passport}\n", e.row));
-        for i in o.issues.iter().filter(|i| i.is_error()) {
+    let shown: Vec<&EmployeeOutcome> = if outcomes.len() <= SUMMARY_LINES {
+        outcomes.iter().collect()
+    } else {
+        outcomes
+            .iter()
+            .filter(|o| !o.ready)
+            .take(SUMMARY_LINES)
+            .collect()
+    };
+    if !shown.is_empty() {
+        let head = |k: &str| catalog.ui(&format!("ui.table.{k}"), one, &[]);
+        s.push_str(&format!(
+            "{}  {}{}{}{}{}\n",
+            rcell(&head("row"), 5),
+            cell(&head("name"), 26),
+            cell(&head("passport"), 11),
+            cell(&head("status"), 14),
+            cell(&head("deadline"), 12),
+            head("problem"),
+        ));
+        for o in &shown {
+            let e = &o.employee;
+            let passport = e.passport_no.as_deref().map(mask_id).unwrap_or_default();
+            let name = e
+                .name
+                .as_deref()
+                .or(e.chinese_name.as_deref())
+                .unwrap_or("");
+            let status = catalog.ui(
+                &format!("ui.status.{}", report::status_key(o.status)),
+                one,
+                &[],
+            );
+            let deadline = o.deadline.map(|d| d.to_string()).unwrap_or_default();
+            let first = o
+                .issues
+                .iter()
+                .find(|i| i.is_error())
+                .or_else(|| o.issues.first())
+                .map(|i| {
+                    let more = o.issues.len() - 1;
+                    let text = catalog.message(i, one);
+                    if more > 0 {
+                        format!("{text} (+{more})")
+                    } else {
+                        text
+                    }
+                })
+                .unwrap_or_default();
             s.push_str(&format!(
-                "      {} {}\n",
-                place(i),
-                catalog.message(i, lang)
+                "{:>5}  {}{}{}{}{}\n",
+                e.row,
+                cell(name, 26),
+                cell(&passport, 11),
+                cell(&status, 14),
+                cell(&deadline, 12),
+                cell(&first, 70).trim_end(),
             ));
         }
-    }
-    if listed.len() > SUMMARY_LINES {
-        s.push_str(&format!(
-            "  {}\n",
-            catalog.ui(
-                "ui.run.more",
-                lang,
-                &[("count", (listed.len() - SUMMARY_LINES).to_string())]
-            )
-        ));
+        let hidden = outcomes
+            .iter()
+            .filter(|o| !o.ready)
+            .count()
+            .saturating_sub(shown.iter().filter(|o| !o.ready).count());
+        if hidden > 0 {
+            s.push_str(&format!(
+                "       {}\n",
+                catalog.ui("ui.run.more", one, &[("count", hidden.to_string())])
+            ));
+        }
     }
     if !roster_issues.is_empty() {
-        s.push_str(&catalog.ui("ui.run.roster_problems", lang, &[]));
+        s.push_str(&catalog.ui("ui.run.roster_problems", one, &[]));
         s.push('\n');
         for i in roster_issues.iter().take(SUMMARY_LINES) {
-            s.push_str(&format!(
-                "  {:<7} {} {}\n",
-                format!("{:?}", i.severity).to_lowercase(),
-                place(i),
-                catalog.message(i, lang)
-            ));
+            let place = place(i);
+            let place = if place.is_empty() {
+                String::new()
+            } else {
+                format!("{place}: ")
+            };
+            s.push_str(&format!("  - {place}{}\n", catalog.message(i, one)));
         }
         if roster_issues.len() > SUMMARY_LINES {
+            let more = (roster_issues.len() - SUMMARY_LINES).to_string();
             s.push_str(&format!(
                 "  {}\n",
-                catalog.ui(
-                    "ui.run.more",
-                    lang,
-                    &[("count", (roster_issues.len() - SUMMARY_LINES).to_string())]
-                )
+                catalog.ui("ui.run.more", one, &[("count", more)])
             ));
         }
     }
-    let ready = outcomes.len() - attention.len();
-    s.push_str(&catalog.ui(
-        "ui.run.summary",
-        lang,
-        &[
-            ("total", outcomes.len().to_string()),
-            ("ready", ready.to_string()),
-            ("attention", attention.len().to_string()),
-        ],
-    ));
+    let count = |st: crate::outcome::Status| {
+        outcomes
+            .iter()
+            .filter(|o| o.status == st)
+            .count()
+            .to_string()
+    };
+    use crate::outcome::Status::*;
+    s.push_str(
+        &catalog.ui(
+            "ui.run.summary",
+            lang,
+            &[
+                ("total", outcomes.len().to_string()),
+                ("ready", count(Ready)),
+                ("attention", count(Attention)),
+                ("not_yet", count(NotYet)),
+                ("too_late", count(TooLate)),
+                (
+                    "packets",
+                    outcomes
+                        .iter()
+                        .filter(|o| o.packet.is_some())
+                        .count()
+                        .to_string(),
+                ),
+            ],
+        ),
+    );
     s.push('\n');
     s.push_str(&catalog.ui(
         "ui.run.report_written",
@@ -549,6 +645,7 @@ mod tests {
         assert!(!text.contains("EA7654321"), "{text}");
         assert!(text.contains("EA****321"), "{text}");
         assert!(text.contains("2 employees"), "{text}");
+        assert!(text.contains("Needs attention"), "{text}");
         assert_eq!(exit_status(&outcomes, &[]), EXIT_ATTENTION);
     }
 
