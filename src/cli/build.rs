@@ -235,7 +235,7 @@ pub fn summary(
             rcell(&head("row"), 5),
             cell(&head("name"), 26),
             cell(&head("passport"), 11),
-            cell(&head("status"), 14),
+            cell(&head("status"), 17),
             cell(&head("deadline"), 12),
             head("problem"),
         ));
@@ -273,7 +273,7 @@ pub fn summary(
                 e.row,
                 cell(name, 26),
                 cell(&passport, 11),
-                cell(&status, 14),
+                cell(&status, 17),
                 cell(&deadline, 12),
                 cell(&first, 70).trim_end(),
             ));
