@@ -408,10 +408,8 @@ fn open_folders(
                 None
             }
         },
-        None => {
-            roster_issues.push(Issue::warning("document.no_docs_folder"));
-            None
-        }
+        // Each employee gets `document.not_checked` instead.
+        None => None,
     };
     let company_scans = docs.as_ref().map(DocsIndex::company).unwrap_or_default();
     if let Some(d) = &docs {
