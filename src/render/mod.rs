@@ -532,6 +532,12 @@ mod tests {
     }
 
     #[test]
+    fn renderer_is_shareable_across_threads() {
+        fn send_sync<T: Send + Sync + Clone + 'static>() {}
+        send_sync::<Renderer>();
+    }
+
+    #[test]
     fn doc_names() {
         assert_eq!(Doc::SalaryCertificate.template(), "salary_certificate.typ");
         assert_eq!(Doc::ALL.map(|d| d as usize), [0, 1, 2]);
