@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cargo bench --bench render                      # 2,000 documents, default cache policy
-//! cargo bench --bench render -- --docs 2000 --threads 2 --evict-every 8 --evict-age 2
+//! cargo bench --bench render -- --docs 2000 --threads 2 --render-threads 2
+//! cargo bench --bench render -- --kind cover --evict-every 8 --evict-age 2
 //! cargo bench --bench render -- --evict-every 1 --evict-age 0   # evict(0) after each
 //! cargo bench --bench render -- --no-evict                      # memory without trimming
 //! ```
@@ -22,17 +23,24 @@ use rayon::prelude::*;
 use std::time::Instant;
 
 struct Args {
+    /// Only this document kind in the batch (salary, guarantee, cover); all three if None.
+    kind: Option<Kind>,
     docs: usize,
+    /// Threads calling the renderer (a rayon pool, as the pipeline does).
     threads: usize,
+    /// The renderer's own threads.
+    render_threads: usize,
     evict: Option<(usize, usize)>,
     single: usize,
 }
 
 fn args() -> Args {
     let mut a = Args {
+        kind: None,
         docs: 2000,
         threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-        evict: Some((8, 2)),
+        render_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        evict: None,
         single: 150,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
@@ -46,11 +54,20 @@ fn args() -> Args {
         match v[i].as_str() {
             "--docs" => a.docs = num(i),
             "--threads" => a.threads = num(i),
+            "--render-threads" => a.render_threads = num(i),
             "--single" => a.single = num(i),
             "--evict-every" => a.evict = Some((num(i), a.evict.map_or(0, |e| e.1))),
             "--evict-age" => a.evict = Some((a.evict.map_or(1, |e| e.0), num(i))),
+            "--kind" => {
+                a.kind = match v.get(i + 1).map(String::as_str) {
+                    Some("salary") => Some(Kind::Salary),
+                    Some("guarantee") => Some(Kind::Guarantee),
+                    Some("cover") => Some(Kind::Cover),
+                    _ => panic!("--kind salary|guarantee|cover"),
+                }
+            }
             "--no-evict" => {
-                a.evict = None;
+                a.evict = Some((usize::MAX, 0));
                 i += 1;
                 continue;
             }
@@ -270,6 +287,18 @@ fn letter(i: usize) -> LetterData {
     LetterData::new(&employee(i), &company(), date(2026, 11, 26), Some(1.0))
 }
 
+/// CPU time (user + system) of the whole process in seconds, from /proc (Linux; clock
+/// ticks of 1/100 s). Robust when other processes share the cores, unlike wall time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Peak and current resident memory in MB, from /proc (Linux).
 fn memory() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -307,20 +336,25 @@ fn main() {
     let a = args();
     let thumb = thumbnail();
     let t0 = Instant::now();
-    let r = Renderer::new(&Templates::builtin()).expect("templates");
+    let r = Renderer::with_threads(&Templates::builtin(), a.render_threads).expect("templates");
+    println!(
+        "{} render threads, {} calling threads",
+        a.render_threads, a.threads
+    );
     println!(
         "renderer start-up: {:.1} ms",
         t0.elapsed().as_secs_f64() * 1e3
     );
     match a.evict {
+        Some((usize::MAX, _)) => {
+            r.set_eviction(usize::MAX, 0);
+            println!("cache policy: never evict");
+        }
         Some((every, age)) => {
             r.set_eviction(every, age);
             println!("cache policy: evict({age}) every {every} documents");
         }
-        None => {
-            r.set_eviction(usize::MAX, 0);
-            println!("cache policy: never evict");
-        }
+        None => println!("cache policy: the renderer's default"),
     }
     for k in [Kind::Salary, Kind::Guarantee, Kind::Cover] {
         render(&r, k, 0, &thumb);
@@ -330,20 +364,26 @@ fn main() {
 
     // One thread, each document kind.
     for k in [Kind::Salary, Kind::Guarantee, Kind::Cover] {
+        if a.single == 0 {
+            break;
+        }
         let t = Instant::now();
+        let cpu = cpu_seconds();
         let mut bytes = Vec::with_capacity(a.single);
         for i in 0..a.single {
             bytes.push(render(&r, k, i, &thumb));
         }
         let secs = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu;
         let mean = bytes.iter().sum::<usize>() as f64 / bytes.len() as f64;
         let max = bytes.iter().max().copied().unwrap_or(0);
         println!(
-            "1 thread  {k:<9?}: {:>4} docs in {:.2} s = {:>6.1} docs/s, {:>5.2} ms/doc, {:>6.0} bytes mean, {max} max",
+            "one at a time {k:<9?}: {:>4} docs in {:.2} s = {:>6.1} docs/s, {:>5.2} ms/doc wall, {:>5.2} ms/doc CPU, {:>6.0} bytes mean, {max} max",
             a.single,
             secs,
             a.single as f64 / secs,
             secs * 1e3 / a.single as f64,
+            cpu * 1e3 / a.single as f64,
             mean
         );
     }
@@ -355,20 +395,27 @@ fn main() {
         .expect("thread pool");
     let kinds = [Kind::Salary, Kind::Guarantee, Kind::Cover];
     let t = Instant::now();
+    let cpu = cpu_seconds();
     let total: usize = pool.install(|| {
         (0..a.docs)
             .into_par_iter()
-            .map(|n| render(&r, kinds[n % 3], 1000 + n / 3, &thumb))
+            .map(|n| match a.kind {
+                Some(k) => render(&r, k, 1000 + n, &thumb),
+                None => render(&r, kinds[n % 3], 1000 + n / 3, &thumb),
+            })
             .sum()
     });
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     let (hwm, rss) = memory();
     println!(
-        "{} threads mixed    : {:>4} docs in {:.2} s = {:>6.1} docs/s, {:>6.0} bytes mean",
+        "batch, {} caller threads, {:<9}: {:>4} docs in {:.2} s = {:>6.1} docs/s, {:>5.2} ms/doc CPU, {:>6.0} bytes mean",
         a.threads,
+        a.kind.map_or("mixed".to_string(), |k| format!("{k:?}")),
         a.docs,
         secs,
         a.docs as f64 / secs,
+        cpu * 1e3 / a.docs as f64,
         total as f64 / a.docs as f64
     );
     println!("after the batch: peak {hwm:.0} MB, resident {rss:.0} MB");

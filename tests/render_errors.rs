@@ -227,3 +227,29 @@ fn renders_in_parallel_with_identical_results() {
         &["PA0000007", "373,507.00", "人民币叁拾柒万叁仟伍佰零柒元整"],
     );
 }
+
+#[test]
+fn callers_with_small_stacks_and_their_own_rayon_pool_are_fine() {
+    // The pipeline calls the renderer from rayon workers; typesetting must not depend on
+    // their stack size nor run other queued work nested inside a document.
+    let r = builtin();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .stack_size(256 * 1024)
+        .build()
+        .unwrap();
+    let sizes: Vec<usize> = pool.install(|| {
+        (0..48)
+            .into_par_iter()
+            .map(|i| {
+                let pdf = match i % 3 {
+                    0 => r.cover(&cover()),
+                    1 => r.salary_certificate(&letter()),
+                    _ => r.guarantee_letter(&letter()),
+                };
+                pdf.unwrap().bytes.len()
+            })
+            .collect()
+    });
+    assert!(sizes.iter().all(|&n| n > 10_000), "{sizes:?}");
+}

@@ -499,6 +499,49 @@ mod tests {
     }
 
     #[test]
+    fn cover_data_from_the_pipeline_outcome() {
+        use crate::assets::Templates;
+        use crate::issue::Issue;
+        use crate::outcome::{PhotoLine, Status};
+        let outcome = EmployeeOutcome {
+            employee: Employee {
+                name: Some("A B".into()),
+                passport_no: Some("E1".into()),
+                ..Default::default()
+            },
+            status: Status::NotYet,
+            ready: false,
+            window_state: "not_yet".into(),
+            days_left: Some(120),
+            window_opens: Some(d(2027, 1, 1)),
+            deadline: Some(d(2027, 3, 2)),
+            term_years: Some(2.0),
+            fee_rmb: Some(800),
+            photo: Some(PhotoLine {
+                file: "a.jpg".into(),
+                ok: false,
+                preview: Some(vec![0x89, b'P']),
+                preview_mime: "image/png",
+            }),
+            checklist: Vec::new(),
+            issues: vec![Issue::error("internal.error").arg("detail", "x")],
+            packet: None,
+            details: Default::default(),
+        };
+        let catalog = Catalog::load(&Templates::builtin()).unwrap();
+        let c = CoverData::from_outcome(&outcome, &Company::default(), d(2026, 11, 26), &catalog);
+        assert_eq!(c.status, "not_yet");
+        assert_eq!(c.window.deadline.as_ref().unwrap().zh, "2027年3月2日");
+        assert_eq!(c.term.as_ref().unwrap().years, Some(2));
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.notes[0].zh.contains('x') && c.notes[0].en.contains("could not"));
+        let p = c.photo.unwrap();
+        assert!(!p.ok);
+        assert_eq!(p.thumbnail.as_deref(), Some("/photo.png"));
+        assert_eq!(p.thumbnail_bytes.as_deref(), Some(&[0x89, b'P'][..]));
+    }
+
+    #[test]
     fn photo_thumbnail_gets_a_virtual_path_by_type() {
         let p = PhotoData::new("a.jpg", true, Some((vec![1, 2], "image/png")));
         assert_eq!(p.thumbnail.as_deref(), Some("/photo.png"));

@@ -70,10 +70,16 @@ impl Doc {
 const SHARED_TEMPLATES: [&str; 1] = ["common.typ"];
 
 /// Every this many documents (over all threads) the typst memo cache is trimmed...
-const EVICT_EVERY: usize = 8;
-/// ...of entries unused for this many trims. Chosen with `benches/render.rs` (see
-/// `Renderer::set_eviction`).
-const EVICT_AGE: usize = 2;
+const EVICT_EVERY: usize = 4;
+/// ...of entries unused since the last trim. Measured with `benches/render.rs` over 2,000
+/// mixed documents on 2 threads: peak 59 MB and 17.3 ms CPU a document; evict(0) after
+/// every document gave 43 MB and 19.8 ms; every 8 keeping 2 ages grew to 119 MB by 300.
+const EVICT_AGE: usize = 1;
+
+/// Stack of the render threads. typst's layout recurses deeply (the cover sheet overflowed a
+/// 2 MiB rayon worker stack in a release build); stacks are mapped on demand, so only the
+/// pages used cost memory.
+const RENDER_STACK: usize = 32 * 1024 * 1024;
 
 /// A rendered PDF and any warnings typst gave for it (a user's template).
 #[derive(Debug, Clone)]
@@ -83,6 +89,8 @@ pub struct Pdf {
 }
 
 struct Inner {
+    /// Documents are typeset on these threads, never on the caller's (see `render`).
+    pool: rayon::ThreadPool,
     shared: Shared,
     catalog_labels: Labels,
     /// Required field paths per document, in `Doc::ALL` order.
@@ -99,9 +107,23 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Loads fonts, templates and field labels. Fails with a message naming the template
-    /// file when a template cannot be read or requires a field permitpack does not know.
+    /// Loads fonts, templates and field labels, with one render thread per core. Fails with a
+    /// message naming the template file when a template cannot be read or requires a field
+    /// permitpack does not know.
     pub fn new(templates: &Templates) -> Result<Renderer, String> {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Renderer::with_threads(templates, threads)
+    }
+
+    /// [`Renderer::new`] with `threads` render threads (at least 1): the most documents
+    /// typeset at once, whatever number of threads call the renderer.
+    pub fn with_threads(templates: &Templates, threads: usize) -> Result<Renderer, String> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .stack_size(RENDER_STACK)
+            .thread_name(|i| format!("permitpack-render-{i}"))
+            .build()
+            .map_err(|e| format!("cannot start the render threads: {e}"))?;
         let fonts = FontSet::load(templates)?;
         let catalog = Catalog::load(templates)?;
         let mut preload: Vec<String> = Doc::ALL.iter().map(|d| d.template()).collect();
@@ -127,6 +149,7 @@ impl Renderer {
         }
         Ok(Renderer {
             inner: Arc::new(Inner {
+                pool,
                 shared,
                 catalog_labels: Labels::from_catalog(&catalog),
                 required,
@@ -139,8 +162,8 @@ impl Renderer {
 
     /// How often typst's memo cache is trimmed: every `every` documents (over all clones
     /// and threads), dropping entries unused for `age` trims. typst caches layout results
-    /// across documents; without trimming, memory grows with the batch. The default
-    /// (every 8, age 2) was chosen with `cargo bench --bench render`.
+    /// across documents; without trimming, memory grows with the batch (about 1 MB a
+    /// document). The default (every 4, age 1) was chosen with `cargo bench --bench render`.
     pub fn set_eviction(&self, every: usize, age: usize) {
         self.inner
             .evict_every
@@ -244,76 +267,93 @@ impl Renderer {
         });
         let today = Datetime::from_ymd(as_of.year(), as_of.month() as u8, as_of.day() as u8)
             .ok_or_else(|| vec![internal(&name, "as-of date out of range")])?;
-        let world = DocWorld {
-            shared: &self.inner.shared,
-            main: world::file_id(&format!("/{}", doc.template())),
-            data: Bytes::new(json),
-            photo,
-            today,
-        };
+        let main = world::file_id(&format!("/{}", doc.template()));
         let ident = format!(
             "permitpack/{}/{}",
             doc.stem(),
             employee.passport_no.as_deref().unwrap_or(&name)
         );
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.compile(&world, &name, ident, today)
-        }))
-        .unwrap_or_else(|_| Err(vec![internal(&name, "the typesetter stopped unexpectedly")]));
-        self.after_document();
-        result
-    }
 
-    fn compile(
-        &self,
-        world: &DocWorld,
-        name: &str,
-        ident: String,
-        today: Datetime,
-    ) -> Result<Pdf, Vec<Issue>> {
-        let warned = typst::compile::<PagedDocument>(world);
-        let mut warnings = diagnostics(world, &warned.warnings, name);
-        let document = warned
-            .output
-            .map_err(|errors| diagnostics(world, &errors, name))?;
-        // PDF/A-2b: archivable, all fonts embedded; costs about 4 KB a document.
-        let standards = PdfStandards::new(&[PdfStandard::A_2b])
-            .map_err(|e| vec![internal(name, e.message())])?;
-        let options = PdfOptions {
-            ident: Smart::Custom(ident),
-            creator: Smart::Custom(Some(format!(
-                "permitpack {} (typst)",
-                env!("CARGO_PKG_VERSION")
-            ))),
-            // Noon of the as-of date, China Standard Time: a fixed instant that shows the
-            // same date in any viewer's time zone between UTC-11 and UTC+11.
-            timestamp: Datetime::from_ymd_hms(
-                today.year().unwrap_or(2000),
-                today.month().unwrap_or(1),
-                today.day().unwrap_or(1),
-                12,
-                0,
-                0,
-            )
-            .and_then(|noon| Timestamp::new_local(noon, 8 * 60)),
-            page_ranges: None,
-            standards,
-            tagged: true,
-            pretty: false,
-        };
-        let bytes = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| diagnostics(world, &errors, name))?;
-        warnings.retain(|w| !w.is_error());
-        Ok(Pdf { bytes, warnings })
+        // The document is typeset on the renderer's own threads while the caller blocks on a
+        // channel. typst-pdf hands work to rayon and, while waiting for it, lets the waiting
+        // thread run other queued rayon jobs: on a caller's rayon worker (the pipeline's
+        // `par_iter`) that started the next employees' documents nested on the same stack,
+        // which overflowed the stack and kept every unfinished document in memory
+        // (1.1 GB after 2,000 documents). A plain channel wait steals nothing.
+        let inner = Arc::clone(&self.inner);
+        let data = Bytes::new(json);
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let job_name = name.clone();
+        self.inner.pool.spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let world = DocWorld {
+                    shared: &inner.shared,
+                    main,
+                    data,
+                    photo,
+                    today,
+                };
+                compile(&world, &job_name, ident, today)
+            }))
+            .unwrap_or_else(|_| Err(vec![internal(&job_name, "the typesetter stopped")]));
+            after_document(&inner);
+            drop(inner);
+            let _ = tx.send(result);
+        });
+        rx.recv()
+            .unwrap_or_else(|_| Err(vec![internal(&name, "the typesetter stopped")]))
     }
+}
 
-    /// Keeps typst's memo cache from growing with the batch.
-    fn after_document(&self) {
-        let n = self.inner.rendered.fetch_add(1, Ordering::Relaxed) + 1;
-        let every = self.inner.evict_every.load(Ordering::Relaxed).max(1);
-        if n.is_multiple_of(every) {
-            comemo::evict(self.inner.evict_age.load(Ordering::Relaxed));
-        }
+/// Typesets one document and exports it as PDF/A-2b.
+fn compile(
+    world: &DocWorld,
+    name: &str,
+    ident: String,
+    today: Datetime,
+) -> Result<Pdf, Vec<Issue>> {
+    let warned = typst::compile::<PagedDocument>(world);
+    let mut warnings = diagnostics(world, &warned.warnings, name);
+    let document = warned
+        .output
+        .map_err(|errors| diagnostics(world, &errors, name))?;
+    // PDF/A-2b: archivable, all fonts embedded; costs about 4 KB a document.
+    let standards =
+        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| vec![internal(name, e.message())])?;
+    let options = PdfOptions {
+        ident: Smart::Custom(ident),
+        creator: Smart::Custom(Some(format!(
+            "permitpack {} (typst)",
+            env!("CARGO_PKG_VERSION")
+        ))),
+        // Noon of the as-of date, China Standard Time: a fixed instant that shows the
+        // same date in any viewer's time zone between UTC-11 and UTC+11.
+        timestamp: Datetime::from_ymd_hms(
+            today.year().unwrap_or(2000),
+            today.month().unwrap_or(1),
+            today.day().unwrap_or(1),
+            12,
+            0,
+            0,
+        )
+        .and_then(|noon| Timestamp::new_local(noon, 8 * 60)),
+        page_ranges: None,
+        standards,
+        tagged: true,
+        pretty: false,
+    };
+    let bytes =
+        typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(world, &errors, name))?;
+    warnings.retain(|w| !w.is_error());
+    Ok(Pdf { bytes, warnings })
+}
+
+/// Keeps typst's memo cache from growing with the batch.
+fn after_document(inner: &Inner) {
+    let n = inner.rendered.fetch_add(1, Ordering::Relaxed) + 1;
+    let every = inner.evict_every.load(Ordering::Relaxed).max(1);
+    if n.is_multiple_of(every) {
+        comemo::evict(inner.evict_age.load(Ordering::Relaxed));
     }
 }
 
@@ -489,6 +529,12 @@ mod tests {
         }
         assert!(fields::lookup(&schema(Doc::GuaranteeLetter), "requested_until.zh").is_some());
         assert!(fields::lookup(&schema(Doc::GuaranteeLetter), "employee.nmae").is_none());
+    }
+
+    #[test]
+    fn renderer_is_shareable_across_threads() {
+        fn send_sync<T: Send + Sync + Clone + 'static>() {}
+        send_sync::<Renderer>();
     }
 
     #[test]
