@@ -417,3 +417,31 @@ fn scan_documents(
     }
     (scans, company_docs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue messages are printed on the cover sheet: every character of every built-in
+    /// message must be in the embedded fonts, or covers would fail with `template.glyph`.
+    #[test]
+    fn every_message_character_is_in_the_fonts() {
+        let templates = Templates::builtin();
+        let fonts = render::fonts::FontSet::builtin().unwrap();
+        let mut missing = std::collections::BTreeSet::new();
+        for name in templates.list("messages", "toml") {
+            let text = templates.get_text(&format!("messages/{name}")).unwrap();
+            let table: toml::Table = toml::from_str(&text).unwrap();
+            for (code, entry) in &table {
+                for (_, v) in entry.as_table().into_iter().flatten() {
+                    for c in v.as_str().unwrap_or("").chars() {
+                        if !c.is_control() && !fonts.covers(c) {
+                            missing.insert(format!("{c} (U+{:04X}) in {code}", c as u32));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "characters missing from the fonts: {missing:?}");
+    }
+}
