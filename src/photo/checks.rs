@@ -20,6 +20,9 @@ pub struct Judge<'a> {
 /// Named values for a check line or an issue.
 type Values<'v> = &'v [(&'v str, String)];
 
+/// A colour finding: issue code, what the profile says to do, issue arguments.
+type ColourFinding<'a> = (&'a str, ColourAction, Vec<(&'a str, String)>);
+
 impl<'a> Judge<'a> {
     pub fn new(file: &'a str) -> Judge<'a> {
         Judge {
@@ -95,7 +98,13 @@ fn accepted(profile: &PhotoProfile) -> String {
 pub fn oversize_file(j: &mut Judge<'_>, size: u64, max: u64) {
     let v = [("bytes", human_bytes(size)), ("max", human_bytes(max))];
     j.issue("photo.oversize_file", Severity::Error, &v);
-    j.check("file", CheckStatus::Fail, "ui.photo.m.bytes", "ui.photo.t.max_bytes", &v);
+    j.check(
+        "file",
+        CheckStatus::Fail,
+        "ui.photo.m.bytes",
+        "ui.photo.t.max_bytes",
+        &v,
+    );
 }
 
 pub fn oversize_image(j: &mut Judge<'_>, w: u32, h: u32, max_pixels: u64) {
@@ -106,7 +115,13 @@ pub fn oversize_image(j: &mut Judge<'_>, w: u32, h: u32, max_pixels: u64) {
         ("max_megapixels", format!("{:.1}", max_pixels as f64 / 1e6)),
     ];
     j.issue("photo.oversize_image", Severity::Error, &v);
-    j.check("file", CheckStatus::Fail, "ui.photo.m.pixels", "ui.photo.t.max_pixels", &v);
+    j.check(
+        "file",
+        CheckStatus::Fail,
+        "ui.photo.m.pixels",
+        "ui.photo.t.max_pixels",
+        &v,
+    );
 }
 
 /// A file that is not a JPEG or PNG permitpack can read.
@@ -117,19 +132,45 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
             let v = [("format", f.key().to_uppercase()), acc];
             let level = profile.formats.severity;
             j.issue("photo.format", level.severity(), &v);
-            j.check("file", status_of(level), "ui.photo.m.format", "ui.photo.t.format", &v);
+            j.check(
+                "file",
+                status_of(level),
+                "ui.photo.m.format",
+                "ui.photo.t.format",
+                &v,
+            );
         }
         SniffError::NotImage => {
-            j.issue("photo.unreadable", Severity::Error, &[("detail", "not an image file".into())]);
-            j.check("file", CheckStatus::Fail, "ui.photo.m.not_image", "ui.photo.t.format", &[acc]);
+            j.issue(
+                "photo.unreadable",
+                Severity::Error,
+                &[("detail", "not an image file".into())],
+            );
+            j.check(
+                "file",
+                CheckStatus::Fail,
+                "ui.photo.m.not_image",
+                "ui.photo.t.format",
+                &[acc],
+            );
         }
         SniffError::Truncated(kind) => {
             let detail = format!("the {} file is cut off (truncated)", kind.to_uppercase());
             j.issue("photo.unreadable", Severity::Error, &[("detail", detail)]);
-            j.check("file", CheckStatus::Fail, "ui.photo.m.truncated", "ui.photo.t.format", &[acc]);
+            j.check(
+                "file",
+                CheckStatus::Fail,
+                "ui.photo.m.truncated",
+                "ui.photo.t.format",
+                &[acc],
+            );
         }
         SniffError::Malformed(detail) => {
-            j.issue("photo.unreadable", Severity::Error, &[("detail", detail.clone())]);
+            j.issue(
+                "photo.unreadable",
+                Severity::Error,
+                &[("detail", detail.clone())],
+            );
             j.check(
                 "file",
                 CheckStatus::Fail,
@@ -149,13 +190,28 @@ pub fn undecodable(j: &mut Judge<'_>, detail: String) {
 }
 
 pub fn format(j: &mut Judge<'_>, profile: &PhotoProfile, format: Format) {
-    let v = [("format", format.key().to_uppercase()), ("accepted", accepted(profile))];
+    let v = [
+        ("format", format.key().to_uppercase()),
+        ("accepted", accepted(profile)),
+    ];
     if profile.accepts(format.key()) {
-        j.check("file", CheckStatus::Pass, "ui.photo.m.format", "ui.photo.t.format", &v);
+        j.check(
+            "file",
+            CheckStatus::Pass,
+            "ui.photo.m.format",
+            "ui.photo.t.format",
+            &v,
+        );
     } else {
         let level = profile.formats.severity;
         j.issue("photo.format", level.severity(), &v);
-        j.check("file", status_of(level), "ui.photo.m.format", "ui.photo.t.format", &v);
+        j.check(
+            "file",
+            status_of(level),
+            "ui.photo.m.format",
+            "ui.photo.t.format",
+            &v,
+        );
     }
 }
 
@@ -181,7 +237,13 @@ pub fn aspect(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
     } else {
         CheckStatus::Pass
     };
-    j.check("aspect", status, "ui.photo.m.aspect", "ui.photo.t.aspect", &v);
+    j.check(
+        "aspect",
+        status,
+        "ui.photo.m.aspect",
+        "ui.photo.t.aspect",
+        &v,
+    );
 }
 
 pub fn resolution(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
@@ -203,7 +265,13 @@ pub fn resolution(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
     } else {
         CheckStatus::Pass
     };
-    j.check("resolution", status, "ui.photo.m.pixels", "ui.photo.t.min_pixels", &v);
+    j.check(
+        "resolution",
+        status,
+        "ui.photo.m.pixels",
+        "ui.photo.t.min_pixels",
+        &v,
+    );
 }
 
 /// File size and recorded dpi, when the profile asks for them.
@@ -222,7 +290,13 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
         } else {
             CheckStatus::Pass
         };
-        j.check("file_size", status, "ui.photo.m.bytes", "ui.photo.t.range", &v);
+        j.check(
+            "file_size",
+            status,
+            "ui.photo.m.bytes",
+            "ui.photo.t.range",
+            &v,
+        );
     }
     if f.min_dpi > 0.0 || f.max_dpi > 0.0 {
         let range = match (f.min_dpi > 0.0, f.max_dpi > 0.0) {
@@ -234,7 +308,13 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
             None => {
                 let v = [("range", range)];
                 j.issue("photo.dpi.missing", f.severity.severity(), &v);
-                j.check("dpi", status_of(f.severity), "ui.photo.m.dpi_none", "ui.photo.t.range", &v);
+                j.check(
+                    "dpi",
+                    status_of(f.severity),
+                    "ui.photo.m.dpi_none",
+                    "ui.photo.t.range",
+                    &v,
+                );
             }
             Some(d) => {
                 let v = [("dpi", format!("{d:.0}")), ("range", range)];
@@ -254,7 +334,7 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
 
 pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
     let rules = &profile.colour;
-    let mut found: Vec<(&str, ColourAction, Vec<(&str, String)>)> = Vec::new();
+    let mut found: Vec<ColourFinding<'_>> = Vec::new();
     match c.stored {
         Stored::Grey | Stored::GreyAlpha => {
             found.push(("photo.colour.greyscale", rules.greyscale, vec![]))
@@ -264,22 +344,27 @@ pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
     }
     if c.alpha_channel {
         let t = if c.transparent_pixels { "yes" } else { "no" };
-        found.push(("photo.colour.alpha", rules.alpha, vec![("transparent", t.into())]));
+        found.push((
+            "photo.colour.alpha",
+            rules.alpha,
+            vec![("transparent", t.into())],
+        ));
     }
-    if let Some(icc) = &c.icc {
-        if icc.space == "RGB" && !icc.srgb {
-            let name = if icc.description.is_empty() {
-                "(unnamed)".to_string()
-            } else {
-                icc.description.clone()
-            };
-            let code = if c.icc_converted {
-                "photo.colour.profile"
-            } else {
-                "photo.colour.profile_unconverted"
-            };
-            found.push((code, rules.other_profile, vec![("profile", name)]));
-        }
+    if let Some(icc) = &c.icc
+        && icc.space == "RGB"
+        && !icc.srgb
+    {
+        let name = if icc.description.is_empty() {
+            "(unnamed)".to_string()
+        } else {
+            icc.description.clone()
+        };
+        let code = if c.icc_converted {
+            "photo.colour.profile"
+        } else {
+            "photo.colour.profile_unconverted"
+        };
+        found.push((code, rules.other_profile, vec![("profile", name)]));
     }
     let mut status = CheckStatus::Pass;
     for (code, action, args) in found {
@@ -341,8 +426,18 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
     let faces = match face::detect(work, rules.min_score) {
         Ok(f) => f,
         Err(detail) => {
-            j.issue("photo.face.unavailable", Severity::Warning, &[("detail", detail)]);
-            j.check("face", CheckStatus::Skip, "ui.photo.m.none", "ui.photo.t.face", &limits);
+            j.issue(
+                "photo.face.unavailable",
+                Severity::Warning,
+                &[("detail", detail)],
+            );
+            j.check(
+                "face",
+                CheckStatus::Skip,
+                "ui.photo.m.none",
+                "ui.photo.t.face",
+                &limits,
+            );
             return None;
         }
     };
@@ -351,7 +446,13 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
             j.issue("photo.face.none", sev, &[]);
             let mut v = limits.to_vec();
             v.push(("count", "0".into()));
-            j.check("face", status, "ui.photo.m.face_count", "ui.photo.t.face", &v);
+            j.check(
+                "face",
+                status,
+                "ui.photo.m.face_count",
+                "ui.photo.t.face",
+                &v,
+            );
         }
         1 => {
             let f = &faces[0];
@@ -360,16 +461,28 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
             let mut bad = false;
             if off > rules.max_centre_offset {
                 bad = true;
-                let side = if f.x + f.width / 2.0 < 0.5 { "left" } else { "right" };
+                let side = if f.x + f.width / 2.0 < 0.5 {
+                    "left"
+                } else {
+                    "right"
+                };
                 j.issue(
                     "photo.face.centre",
                     sev,
-                    &[("offset", pct(off)), ("max", pct(rules.max_centre_offset)), ("side", side.into())],
+                    &[
+                        ("offset", pct(off)),
+                        ("max", pct(rules.max_centre_offset)),
+                        ("side", side.into()),
+                    ],
                 );
             }
             if share < rules.min_height_share || share > rules.max_height_share {
                 bad = true;
-                let dir = if share < rules.min_height_share { "small" } else { "large" };
+                let dir = if share < rules.min_height_share {
+                    "small"
+                } else {
+                    "large"
+                };
                 j.issue(
                     "photo.face.size",
                     sev,
@@ -391,7 +504,13 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
             j.issue("photo.face.many", sev, &[("count", n.to_string())]);
             let mut v = limits.to_vec();
             v.push(("count", n.to_string()));
-            j.check("face", status, "ui.photo.m.face_count", "ui.photo.t.face", &v);
+            j.check(
+                "face",
+                status,
+                "ui.photo.m.face_count",
+                "ui.photo.t.face",
+                &v,
+            );
         }
     }
     Some(faces)
@@ -420,7 +539,13 @@ pub fn background(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeas
         ("mean_rgb", format!("RGB({r},{g},{bl})")),
     ];
     if bg.pixels == 0 {
-        j.check("background", CheckStatus::Skip, "ui.photo.m.none", "ui.photo.t.background", &v);
+        j.check(
+            "background",
+            CheckStatus::Skip,
+            "ui.photo.m.none",
+            "ui.photo.t.background",
+            &v,
+        );
         return;
     }
     let status = if bg.share < b.min_share {
@@ -429,7 +554,13 @@ pub fn background(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeas
     } else {
         CheckStatus::Pass
     };
-    j.check("background", status, "ui.photo.m.background", "ui.photo.t.background", &v);
+    j.check(
+        "background",
+        status,
+        "ui.photo.m.background",
+        "ui.photo.t.background",
+        &v,
+    );
 }
 
 pub fn uniformity(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeasure) {
@@ -441,7 +572,13 @@ pub fn uniformity(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeas
         ("max_texture", num(u.max_gradient)),
     ];
     let Some(m) = &bg.uniformity else {
-        j.check("uniformity", CheckStatus::Skip, "ui.photo.m.none", "ui.photo.t.uniformity", &v);
+        j.check(
+            "uniformity",
+            CheckStatus::Skip,
+            "ui.photo.m.none",
+            "ui.photo.t.uniformity",
+            &v,
+        );
         return;
     };
     v.extend([
@@ -453,7 +590,13 @@ pub fn uniformity(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeas
     let shadow = m.left_right > u.max_left_right || m.top_bottom > u.max_top_bottom;
     let mottled = m.spread > u.max_spread || m.gradient > u.max_gradient;
     if !shadow && !mottled {
-        j.check("uniformity", CheckStatus::Pass, "ui.photo.m.uniformity", "ui.photo.t.uniformity", &v);
+        j.check(
+            "uniformity",
+            CheckStatus::Pass,
+            "ui.photo.m.uniformity",
+            "ui.photo.t.uniformity",
+            &v,
+        );
         return;
     }
     // One issue: an uneven light (shadow, gradient) explains blotchiness too.

@@ -321,44 +321,182 @@ mod tests {
     }
 
     /// (fixture, bytes, profile, passes, issue codes with "!" for errors)
-    fn cases() -> Vec<(&'static str, &'static [u8], &'static str, bool, &'static [&'static str])> {
+    type Case = (
+        &'static str,
+        &'static [u8],
+        &'static str,
+        bool,
+        &'static [&'static str],
+    );
+
+    fn cases() -> Vec<Case> {
         let sz = "shenzhen-2inch";
         let ee = "cn-exit-entry";
         vec![
             ("blue.jpg", fixture!("blue.jpg"), sz, true, &[]),
-            ("blue_studio.jpg", fixture!("blue_studio.jpg"), sz, true, &[]),
+            (
+                "blue_studio.jpg",
+                fixture!("blue_studio.jpg"),
+                sz,
+                true,
+                &[],
+            ),
             ("light_blue.jpg", fixture!("light_blue.jpg"), sz, true, &[]),
-            ("white.jpg", fixture!("white.jpg"), sz, false, &["photo.background!"]),
-            ("grey.jpg", fixture!("grey.jpg"), sz, false, &["photo.background!"]),
-            ("light_cyan.jpg", fixture!("light_cyan.jpg"), sz, false, &["photo.background!"]),
-            ("mottled.jpg", fixture!("mottled.jpg"), sz, true, &["photo.uniformity.mottled"]),
-            ("shadow.jpg", fixture!("shadow.jpg"), sz, true, &["photo.uniformity.shadow"]),
-            ("no_person.jpg", fixture!("no_person.jpg"), sz, true, &["photo.face.none"]),
-            ("square.jpg", fixture!("square.jpg"), sz, false, &["photo.aspect!"]),
-            ("small.jpg", fixture!("small.jpg"), sz, false, &["photo.resolution!"]),
-            ("rotated_exif.jpg", fixture!("rotated_exif.jpg"), sz, true, &[]),
-            ("cmyk.jpg", fixture!("cmyk.jpg"), sz, true, &["photo.colour.cmyk"]),
-            ("cmyk.jpg", fixture!("cmyk.jpg"), ee, false, &[
-                "photo.aspect!", "photo.colour.cmyk!", "photo.dpi.missing",
-            ]),
-            ("greyscale.jpg", fixture!("greyscale.jpg"), sz, false, &[
-                "photo.background!", "photo.colour.greyscale!",
-            ]),
-            ("display_p3.jpg", fixture!("display_p3.jpg"), sz, true, &["photo.colour.profile"]),
-            ("alpha.png", fixture!("alpha.png"), sz, false, &["photo.background!", "photo.colour.alpha"]),
+            (
+                "white.jpg",
+                fixture!("white.jpg"),
+                sz,
+                false,
+                &["photo.background!"],
+            ),
+            (
+                "grey.jpg",
+                fixture!("grey.jpg"),
+                sz,
+                false,
+                &["photo.background!"],
+            ),
+            (
+                "light_cyan.jpg",
+                fixture!("light_cyan.jpg"),
+                sz,
+                false,
+                &["photo.background!"],
+            ),
+            (
+                "mottled.jpg",
+                fixture!("mottled.jpg"),
+                sz,
+                true,
+                &["photo.uniformity.mottled"],
+            ),
+            (
+                "shadow.jpg",
+                fixture!("shadow.jpg"),
+                sz,
+                true,
+                &["photo.uniformity.shadow"],
+            ),
+            (
+                "no_person.jpg",
+                fixture!("no_person.jpg"),
+                sz,
+                true,
+                &["photo.face.none"],
+            ),
+            (
+                "square.jpg",
+                fixture!("square.jpg"),
+                sz,
+                false,
+                &["photo.aspect!"],
+            ),
+            (
+                "small.jpg",
+                fixture!("small.jpg"),
+                sz,
+                false,
+                &["photo.resolution!"],
+            ),
+            (
+                "rotated_exif.jpg",
+                fixture!("rotated_exif.jpg"),
+                sz,
+                true,
+                &[],
+            ),
+            (
+                "cmyk.jpg",
+                fixture!("cmyk.jpg"),
+                sz,
+                true,
+                &["photo.colour.cmyk"],
+            ),
+            (
+                "cmyk.jpg",
+                fixture!("cmyk.jpg"),
+                ee,
+                false,
+                &["photo.aspect!", "photo.colour.cmyk!", "photo.dpi.missing"],
+            ),
+            (
+                "greyscale.jpg",
+                fixture!("greyscale.jpg"),
+                sz,
+                false,
+                &["photo.background!", "photo.colour.greyscale!"],
+            ),
+            (
+                "display_p3.jpg",
+                fixture!("display_p3.jpg"),
+                sz,
+                true,
+                &["photo.colour.profile"],
+            ),
+            (
+                "alpha.png",
+                fixture!("alpha.png"),
+                sz,
+                false,
+                &["photo.background!", "photo.colour.alpha"],
+            ),
             ("opaque.png", fixture!("opaque.png"), sz, true, &[]),
-            ("opaque.png", fixture!("opaque.png"), ee, false, &[
-                "photo.aspect!", "photo.dpi.missing", "photo.format!",
-            ]),
-            ("exit_entry_white.jpg", fixture!("exit_entry_white.jpg"), ee, true, &[]),
-            ("exit_entry_white.jpg", fixture!("exit_entry_white.jpg"), sz, false, &[
-                "photo.aspect!", "photo.background!", "photo.resolution!",
-            ]),
-            ("white.jpg", fixture!("white.jpg"), ee, false, &["photo.aspect!", "photo.dpi.missing"]),
-            ("truncated.jpg", fixture!("truncated.jpg"), sz, false, &["photo.unreadable!"]),
-            ("not_an_image.jpg", fixture!("not_an_image.jpg"), sz, false, &["photo.unreadable!"]),
-            ("iphone.heic", fixture!("iphone.heic"), sz, false, &["photo.format!"]),
-            ("bomb.png", fixture!("bomb.png"), sz, false, &["photo.oversize_image!"]),
+            (
+                "opaque.png",
+                fixture!("opaque.png"),
+                ee,
+                false,
+                &["photo.aspect!", "photo.dpi.missing", "photo.format!"],
+            ),
+            (
+                "exit_entry_white.jpg",
+                fixture!("exit_entry_white.jpg"),
+                ee,
+                true,
+                &[],
+            ),
+            (
+                "exit_entry_white.jpg",
+                fixture!("exit_entry_white.jpg"),
+                sz,
+                false,
+                &["photo.aspect!", "photo.background!", "photo.resolution!"],
+            ),
+            (
+                "white.jpg",
+                fixture!("white.jpg"),
+                ee,
+                false,
+                &["photo.aspect!", "photo.dpi.missing"],
+            ),
+            (
+                "truncated.jpg",
+                fixture!("truncated.jpg"),
+                sz,
+                false,
+                &["photo.unreadable!"],
+            ),
+            (
+                "not_an_image.jpg",
+                fixture!("not_an_image.jpg"),
+                sz,
+                false,
+                &["photo.unreadable!"],
+            ),
+            (
+                "iphone.heic",
+                fixture!("iphone.heic"),
+                sz,
+                false,
+                &["photo.format!"],
+            ),
+            (
+                "bomb.png",
+                fixture!("bomb.png"),
+                sz,
+                false,
+                &["photo.oversize_image!"],
+            ),
         ]
     }
 
@@ -370,7 +508,10 @@ mod tests {
             let got = codes(&v);
             let want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
             if v.ok() != pass || got != want {
-                failures.push(format!("{name} ({prof}): ok={} codes={got:?}, expected ok={pass} codes={want:?}", v.ok()));
+                failures.push(format!(
+                    "{name} ({prof}): ok={} codes={got:?}, expected ok={pass} codes={want:?}",
+                    v.ok()
+                ));
             }
             // Every issue names the file and has a catalog entry in both languages.
             for i in &v.issues {
@@ -392,7 +533,10 @@ mod tests {
                     let t = c.threshold(&cat, lang);
                     let n = c.name(&cat, lang);
                     for text in [&m, &t, &n] {
-                        assert!(!text.contains('{') && !text.starts_with("ui."), "{name}: {c:?} -> {text}");
+                        assert!(
+                            !text.contains('{') && !text.starts_with("ui."),
+                            "{name}: {c:?} -> {text}"
+                        );
                     }
                     assert!(!m.is_empty(), "{name}: {c:?}");
                 }
@@ -400,18 +544,46 @@ mod tests {
             for i in v.issues {
                 assert!(cat.contains(&i.code), "no message for {}", i.code);
                 let t = cat.text(&i);
-                assert!(!t.message.contains('{') && !t.message_zh.contains('{'), "unfilled: {t:?}");
-                assert!(!t.action.is_empty() && !t.action_zh.is_empty(), "{}", i.code);
+                assert!(
+                    !t.message.contains('{') && !t.message_zh.contains('{'),
+                    "unfilled: {t:?}"
+                );
+                assert!(
+                    !t.action.is_empty() && !t.action_zh.is_empty(),
+                    "{}",
+                    i.code
+                );
             }
         }
         for code in [
-            "photo.missing", "photo.missing.file", "photo.path", "photo.ambiguous", "photo.folder",
-            "photo.oversize_file", "photo.face.many", "photo.face.centre", "photo.face.size",
-            "photo.face.unavailable", "photo.colour.profile_unconverted", "photo.dpi", "photo.file_size",
+            "photo.missing",
+            "photo.missing.file",
+            "photo.path",
+            "photo.ambiguous",
+            "photo.folder",
+            "photo.oversize_file",
+            "photo.face.many",
+            "photo.face.centre",
+            "photo.face.size",
+            "photo.face.unavailable",
+            "photo.colour.profile_unconverted",
+            "photo.dpi",
+            "photo.file_size",
         ] {
             assert!(cat.contains(code), "no message for {code}");
         }
-        for check in ["file", "decode", "aspect", "resolution", "file_size", "dpi", "colour", "background", "uniformity", "face"] {
+        for check in [
+            "file",
+            "decode",
+            "aspect",
+            "resolution",
+            "file_size",
+            "dpi",
+            "colour",
+            "background",
+            "uniformity",
+            "face",
+        ] {
             assert!(cat.contains(&format!("ui.photo.check.{check}")), "{check}");
         }
     }
@@ -430,14 +602,40 @@ mod tests {
         assert!((0.38..0.62).contains(&share), "{share}");
         assert!(r.ok);
         let checks: Vec<&str> = r.checks.iter().map(|c| c.check).collect();
-        assert_eq!(checks, ["file", "aspect", "resolution", "colour", "face", "background", "uniformity"]);
-        assert!(r.checks.iter().all(|c| c.status == CheckStatus::Pass), "{:?}", r.checks);
+        assert_eq!(
+            checks,
+            [
+                "file",
+                "aspect",
+                "resolution",
+                "colour",
+                "face",
+                "background",
+                "uniformity"
+            ]
+        );
+        assert!(
+            r.checks.iter().all(|c| c.status == CheckStatus::Pass),
+            "{:?}",
+            r.checks
+        );
         // A small JPEG preview, about 240 px tall, as displayed.
         let p = image::load_from_memory(v.preview.as_ref().unwrap()).unwrap();
         assert_eq!((p.width(), p.height()), (175, 240));
         // report.json fields.
         let json = serde_json::to_value(r).unwrap();
-        for key in ["file", "width", "height", "background_share", "face", "dpi", "bytes", "colour", "ok", "checks"] {
+        for key in [
+            "file",
+            "width",
+            "height",
+            "background_share",
+            "face",
+            "dpi",
+            "bytes",
+            "colour",
+            "ok",
+            "checks",
+        ] {
             assert!(json.get(key).is_some(), "{key} missing from {json}");
         }
         assert!(json["background"]["uniformity"]["left_right"].is_number());
@@ -448,10 +646,16 @@ mod tests {
         let p = profile("shenzhen-2inch");
         let with = judge(fixture!("rotated_exif.jpg"), "r.jpg", &p);
         assert_eq!(with.report.orientation, 6);
-        assert_eq!((with.report.width, with.report.height), (Some(480), Some(658)));
+        assert_eq!(
+            (with.report.width, with.report.height),
+            (Some(480), Some(658))
+        );
         assert!(with.ok());
         let without = judge(fixture!("rotated_no_exif.jpg"), "r.jpg", &p);
-        assert_eq!((without.report.width, without.report.height), (Some(658), Some(480)));
+        assert_eq!(
+            (without.report.width, without.report.height),
+            (Some(658), Some(480))
+        );
         assert!(!without.ok());
         // Same pixels, judged the same once upright.
         let upright = judge(fixture!("blue.jpg"), "b.jpg", &p);
@@ -494,7 +698,12 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for src in [fixture!("small.jpg"), fixture!("opaque.png"), fixture!("cmyk.jpg"), fixture!("rotated_exif.jpg")] {
+        for src in [
+            fixture!("small.jpg"),
+            fixture!("opaque.png"),
+            fixture!("cmyk.jpg"),
+            fixture!("rotated_exif.jpg"),
+        ] {
             for round in 0..12 {
                 let mut b = src.to_vec();
                 if round % 3 == 0 {
@@ -511,7 +720,32 @@ mod tests {
                 assert!(v.report.ok || !v.issues.is_empty());
             }
         }
-        for junk in [&b""[..], b"\xFF\xD8", b"\x89PNG\r\n\x1a\n", b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"] {
+        // Degenerate sizes decode and are judged without panicking.
+        for (w, h) in [(1u32, 1u32), (1, 600), (600, 1), (3, 2), (47, 64)] {
+            let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+                w,
+                h,
+                image::Rgb([67, 142, 219]),
+            ));
+            for fmt in [image::ImageFormat::Png, image::ImageFormat::Jpeg] {
+                let mut b = Vec::new();
+                img.write_to(&mut std::io::Cursor::new(&mut b), fmt)
+                    .unwrap();
+                let v = judge(&b, "tiny", &p);
+                assert!(!v.ok(), "{w}x{h} {fmt:?} is too small to pass");
+                assert!(
+                    v.issues.iter().any(|i| i.code == "photo.resolution"),
+                    "{w}x{h}: {:?}",
+                    v.issues
+                );
+            }
+        }
+        for junk in [
+            &b""[..],
+            b"\xFF\xD8",
+            b"\x89PNG\r\n\x1a\n",
+            b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR",
+        ] {
             let v = judge(junk, "junk", &p);
             assert!(!v.ok());
         }
