@@ -442,6 +442,9 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "characters missing from the fonts: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "characters missing from the fonts: {missing:?}"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Memory bounds of the photo stage, measured with a counting global allocator in this test
 //! binary: a decompression bomb is refused with almost no allocation, and a 12-megapixel
-//! phone-size JPEG is judged within a fixed budget (the full decode plus small buffers),
-//! however many photos came before it.
+//! phone-size JPEG is judged without ever holding a full-size pixel buffer (it is decoded at
+//! reduced scale), and nothing accumulates from one photo to the next.
+#![allow(clippy::result_large_err)]
 
 use permitpack::assets::Templates;
 use permitpack::photo::{self, PhotoProfile};
@@ -97,7 +98,7 @@ fn oversize_file_is_refused_before_reading() {
 }
 
 #[test]
-fn twelve_megapixel_jpeg_is_judged_within_a_fixed_budget() {
+fn twelve_megapixel_jpeg_never_exists_at_full_size() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // A 3000 x 4000 portrait-format JPEG (phone camera size), smooth so it encodes quickly.
     let (w, h) = (3000u32, 4000u32);
@@ -119,7 +120,10 @@ fn twelve_megapixel_jpeg_is_judged_within_a_fixed_budget() {
         .unwrap();
     drop(img);
     let p = profile();
-    let full_rgb = (w * h * 3) as usize; // 36 MB: the one full-size buffer
+    let full_rgb = (w * h * 3) as usize; // 36 MB: what a full-size decode would hold
+    // Warm up: the face detector is built once per thread and kept.
+    drop(photo::judge(&bytes, "big.jpg", &p));
+    let live_before = CURRENT.load(Ordering::SeqCst);
     let mut peaks = Vec::new();
     for _ in 0..3 {
         let (v, peak) = peak_during(|| photo::judge(&bytes, "big.jpg", &p));
@@ -127,13 +131,18 @@ fn twelve_megapixel_jpeg_is_judged_within_a_fixed_budget() {
         assert!(v.report.background_share.unwrap() > 0.9);
         peaks.push(peak);
     }
+    let live_after = CURRENT.load(Ordering::SeqCst);
     eprintln!("12 MP JPEG: peak allocation per photo {peaks:?} bytes");
+    // Decoded at reduced scale: never a full-size pixel buffer.
     for peak in &peaks {
         assert!(
-            *peak < full_rgb + 12 * 1024 * 1024,
+            *peak < full_rgb / 2,
             "peak {peak} bytes for a {full_rgb}-byte image"
         );
     }
     // Nothing accumulates from one photo to the next.
-    assert!(peaks[2] <= peaks[0] + 1024 * 1024, "{peaks:?}");
+    assert!(
+        live_after.abs_diff(live_before) < 64 * 1024,
+        "live bytes {live_before} -> {live_after}"
+    );
 }

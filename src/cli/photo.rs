@@ -4,6 +4,8 @@
 //! Exit status: 0 every photo passes, 1 some photo fails, 2 nothing could be read or the
 //! arguments are wrong.
 
+#![allow(clippy::result_large_err)] // `Unread` carries a whole issue, by design
+
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, PhotoArgs};
 use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
@@ -50,6 +52,7 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
     );
     // Judge in parallel, print in the order given. Chunks keep memory bounded for long lists.
     let (mut passed, mut readable, mut total) = (0usize, 0usize, 0usize);
+    let mut used_names = std::collections::HashSet::new();
     for chunk in args.files.chunks(64) {
         let results: Vec<(String, Result<PhotoVerdict, Unread>)> = chunk
             .par_iter()
@@ -72,7 +75,7 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
                     }
                     print_verdict(&mut out, &catalog, lang, &shown, &v);
                     if let (Some(dir), Some(bytes)) = (&args.previews, &v.preview) {
-                        let name = preview_name(&shown);
+                        let name = unique(preview_name(&shown), &mut used_names);
                         let target = dir.join(&name);
                         match std::fs::write(&target, bytes) {
                             Ok(()) => {
@@ -156,12 +159,12 @@ fn display_name(path: &Path) -> String {
     let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
         return text;
     };
-    if looks_like_id(stem) {
-        if let Some(pos) = text.rfind(stem) {
-            let mut masked = text.clone();
-            masked.replace_range(pos..pos + stem.len(), &mask_id(stem));
-            return masked;
-        }
+    if looks_like_id(stem)
+        && let Some(pos) = text.rfind(stem)
+    {
+        let mut masked = text.clone();
+        masked.replace_range(pos..pos + stem.len(), &mask_id(stem));
+        return masked;
     }
     text
 }
@@ -172,6 +175,18 @@ fn looks_like_id(s: &str) -> bool {
     (6..=20).contains(&len)
         && s.chars().all(|c| c.is_ascii_alphanumeric())
         && s.chars().filter(char::is_ascii_digit).count() >= 5
+}
+
+/// `name`, or `name-2`, `name-3`... if already used (two photos with the same stem).
+fn unique(name: String, used: &mut std::collections::HashSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        n += 1;
+        let stem = name.trim_end_matches(".preview.jpg");
+        candidate = format!("{stem}-{n}.preview.jpg");
+    }
+    candidate
 }
 
 /// `photos/E1****678.jpg` -> `E1____678.preview.jpg`-style safe file name.
@@ -256,6 +271,10 @@ mod tests {
         );
         assert_eq!(display_name(Path::new("alice.jpg")), "alice.jpg");
         assert_eq!(display_name(Path::new("IMG_2024.jpg")), "IMG_2024.jpg");
+        let mut used = std::collections::HashSet::new();
+        assert_eq!(unique("a.preview.jpg".into(), &mut used), "a.preview.jpg");
+        assert_eq!(unique("a.preview.jpg".into(), &mut used), "a-2.preview.jpg");
+        assert_eq!(unique("a.preview.jpg".into(), &mut used), "a-3.preview.jpg");
         assert_eq!(
             preview_name("photos/E1****678.jpg"),
             "E1____678.preview.jpg"

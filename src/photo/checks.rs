@@ -20,6 +20,9 @@ pub struct Judge<'a> {
 /// Named values for a check line or an issue.
 type Values<'v> = &'v [(&'v str, String)];
 
+/// A colour finding: issue code, what the profile says to do, issue arguments.
+type ColourFinding<'a> = (&'a str, ColourAction, Vec<(&'a str, String)>);
+
 impl<'a> Judge<'a> {
     pub fn new(file: &'a str) -> Judge<'a> {
         Judge {
@@ -331,7 +334,7 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
 
 pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
     let rules = &profile.colour;
-    let mut found: Vec<(&str, ColourAction, Vec<(&str, String)>)> = Vec::new();
+    let mut found: Vec<ColourFinding<'_>> = Vec::new();
     match c.stored {
         Stored::Grey | Stored::GreyAlpha => {
             found.push(("photo.colour.greyscale", rules.greyscale, vec![]))
@@ -347,20 +350,21 @@ pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
             vec![("transparent", t.into())],
         ));
     }
-    if let Some(icc) = &c.icc {
-        if icc.space == "RGB" && !icc.srgb {
-            let name = if icc.description.is_empty() {
-                "(unnamed)".to_string()
-            } else {
-                icc.description.clone()
-            };
-            let code = if c.icc_converted {
-                "photo.colour.profile"
-            } else {
-                "photo.colour.profile_unconverted"
-            };
-            found.push((code, rules.other_profile, vec![("profile", name)]));
-        }
+    if let Some(icc) = &c.icc
+        && icc.space == "RGB"
+        && !icc.srgb
+    {
+        let name = if icc.description.is_empty() {
+            "(unnamed)".to_string()
+        } else {
+            icc.description.clone()
+        };
+        let code = if c.icc_converted {
+            "photo.colour.profile"
+        } else {
+            "photo.colour.profile_unconverted"
+        };
+        found.push((code, rules.other_profile, vec![("profile", name)]));
     }
     let mut status = CheckStatus::Pass;
     for (code, action, args) in found {

@@ -1,7 +1,8 @@
 //! Decodes a JPEG or PNG (whose headers [`super::sniff`] has already accepted) into a small
-//! 8-bit sRGB working image, as displayed: rows stream through a box filter so only the
-//! working image is kept, greyscale/CMYK/alpha/16-bit/ICC-profiled pixels are converted on
-//! the way, and the EXIF orientation is applied last. Decoder limits are always set.
+//! 8-bit sRGB working image, as displayed. JPEGs are decoded at reduced scale in the DCT
+//! domain; PNG rows stream through a box filter, so only the working image is kept.
+//! Greyscale/CMYK/alpha/16-bit/ICC-profiled pixels are converted on the way, and the EXIF
+//! orientation is applied last. Decoder limits are always set.
 
 use super::icc::{self, IccSummary, ToSrgb};
 use super::sniff::{Format, Header, Stored};
@@ -176,13 +177,13 @@ pub fn decode(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Working,
     let mut rgb = rgb;
     if let Some(p) = icc_bytes.as_deref() {
         colour.icc = icc::summarize(p);
-        if let Some(s) = &colour.icc {
-            if s.space == "RGB" && !s.srgb {
-                if let Some(conv) = ToSrgb::new(p) {
-                    conv.apply(&mut rgb);
-                    colour.icc_converted = true;
-                }
-            }
+        if let Some(s) = &colour.icc
+            && s.space == "RGB"
+            && !s.srgb
+            && let Some(conv) = ToSrgb::new(p)
+        {
+            conv.apply(&mut rgb);
+            colour.icc_converted = true;
         }
     }
     let (rgb, width, height) = orient(rgb, w, h, header.orientation)?;
@@ -196,98 +197,80 @@ pub fn decode(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Working,
 
 type Decoded = (Vec<u8>, u32, u32, ColourFacts, Option<Vec<u8>>);
 
-fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
-    use zune_core::bytestream::ZCursor;
-    use zune_core::colorspace::ColorSpace;
-    use zune_core::options::DecoderOptions;
+/// JPEGs are decoded at a reduced scale in the DCT domain (1/8, 1/4 or 1/2, by
+/// `jpeg-decoder`), the smallest that keeps the shorter side at [`JPEG_MIN_SHORT_SIDE`] or
+/// more: a 12-megapixel photo never exists at full size in memory. 1/8 keeps only each
+/// 8 x 8 block's average, exactly a box filter.
+pub const JPEG_MIN_SHORT_SIDE: u32 = 300;
 
-    if matches!(header.stored, Stored::Cmyk | Stored::Ycck) {
-        return decode_cmyk_jpeg(bytes, header);
-    }
-    let grey = header.stored == Stored::Grey;
-    let out_space = if grey {
-        ColorSpace::Luma
+/// The `(width, height)` to ask `jpeg-decoder` for so that the shorter side stays at least
+/// [`JPEG_MIN_SHORT_SIDE`]: the decoder picks the smallest scale meeting either request, so
+/// the longer side is asked for an impossible size.
+fn jpeg_request(w: u32, h: u32) -> (u16, u16) {
+    let short = JPEG_MIN_SHORT_SIDE.min(w.min(h)) as u16;
+    if w <= h {
+        (short, u16::MAX)
     } else {
-        ColorSpace::RGB
-    };
-    let options = DecoderOptions::default()
-        .set_strict_mode(false)
-        .set_max_width(header.width as usize)
-        .set_max_height(header.height as usize)
-        .jpeg_set_out_colorspace(out_space);
-    let mut d = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
-    d.decode_headers().map_err(|e| format!("{e:?}"))?;
-    let (w, h) = d
-        .dimensions()
-        .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
-    let (w, h) = (w as u32, h as u32);
-    if (w, h) != (header.width, header.height) {
-        return Err(format!(
-            "the JPEG decoder found {w} x {h}, the header says {} x {}",
-            header.width, header.height
-        ));
+        (u16::MAX, short)
     }
-    let channels = if grey { 1 } else { 3 };
-    let size = d
-        .output_buffer_size()
-        .ok_or_else(|| "the JPEG is too large".to_string())?;
-    if size != w as usize * h as usize * channels {
-        return Err("unexpected JPEG output size".into());
-    }
-    let mut full = vec![0u8; size];
-    d.decode_into(&mut full).map_err(|e| format!("{e:?}"))?;
-    let factor = reduction_factor(w, h);
-    let mut boxd = BoxDown::new(w, h, factor);
-    let mut row = Vec::with_capacity(w as usize * 3);
-    for src in full.chunks_exact(w as usize * channels) {
-        to_rgb_row(src, channels, &mut row);
-        boxd.push(&row);
-    }
-    drop(full);
-    let (rgb, ow, oh) = boxd.finish();
-    let colour = ColourFacts {
-        stored: header.stored,
-        bit_depth: header.bit_depth,
-        alpha_channel: false,
-        transparent_pixels: false,
-        icc: None,
-        icc_converted: false,
-    };
-    Ok((rgb, ow, oh, colour, header.icc.clone()))
 }
 
-/// CMYK and YCCK JPEGs go through `jpeg-decoder`: zune-jpeg 0.5.15 leaves every other row
-/// black in 4-component JPEGs with vertically subsampled components. These files are rare
-/// (print exports), so the slower decoder costs nothing in practice.
-fn decode_cmyk_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
+fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
     let mut d = jpeg_decoder::Decoder::new(bytes);
+    // The largest buffer the decoder may plan: the full image at 4 bytes a pixel (it
+    // needs less once scaled; progressive files also keep their coefficients).
     d.set_max_decoding_buffer_size(header.width as usize * header.height as usize * 4);
-    let full = d.decode().map_err(|e| e.to_string())?;
+    d.read_info().map_err(|e| e.to_string())?;
     let info = d
         .info()
         .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
-    let (w, h) = (info.width as u32, info.height as u32);
-    if (w, h) != (header.width, header.height)
-        || info.pixel_format != jpeg_decoder::PixelFormat::CMYK32
-        || full.len() != w as usize * h as usize * 4
-    {
-        return Err("unexpected CMYK JPEG layout".into());
+    if (info.width as u32, info.height as u32) != (header.width, header.height) {
+        return Err(format!(
+            "the JPEG decoder found {} x {}, the header says {} x {}",
+            info.width, info.height, header.width, header.height
+        ));
     }
-    let factor = reduction_factor(w, h);
-    let mut boxd = BoxDown::new(w, h, factor);
+    let (rw, rh) = jpeg_request(header.width, header.height);
+    let (w, h) = d.scale(rw, rh).map_err(|e| e.to_string())?;
+    let (w, h) = (w as u32, h as u32);
+    let pixels = d.decode().map_err(|e| e.to_string())?;
+    let format = d
+        .info()
+        .map(|i| i.pixel_format)
+        .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
+    let channels = match format {
+        jpeg_decoder::PixelFormat::L8 => 1,
+        jpeg_decoder::PixelFormat::RGB24 => 3,
+        jpeg_decoder::PixelFormat::CMYK32 => 4,
+        jpeg_decoder::PixelFormat::L16 => return Err("16-bit JPEG is not supported".into()),
+    };
+    if w == 0 || h == 0 || pixels.len() != w as usize * h as usize * channels {
+        return Err("unexpected JPEG output size".into());
+    }
+    let mut boxd = BoxDown::new(w, h, reduction_factor(w, h));
     let mut row = Vec::with_capacity(w as usize * 3);
-    for src in full.chunks_exact(w as usize * 4) {
-        row.clear();
-        // Naive CMYK -> RGB (no print profile): R = (1 - C)(1 - K), and so on.
-        for p in src.chunks_exact(4) {
-            let k = 255 - p[3] as u32;
-            for &c in &p[..3] {
-                row.push(((255 - c as u32) * k / 255) as u8);
+    for src in pixels.chunks_exact(w as usize * channels) {
+        match channels {
+            3 => boxd.push(src),
+            1 => {
+                to_rgb_row(src, 1, &mut row);
+                boxd.push(&row);
+            }
+            _ => {
+                // Naive CMYK -> RGB (no print profile): R = (1 - C)(1 - K), and so on.
+                // jpeg-decoder has already undone Adobe's inversion and YCCK.
+                row.clear();
+                for p in src.chunks_exact(4) {
+                    let k = 255 - p[3] as u32;
+                    for &c in &p[..3] {
+                        row.push(((255 - c as u32) * k / 255) as u8);
+                    }
+                }
+                boxd.push(&row);
             }
         }
-        boxd.push(&row);
     }
-    drop(full);
+    drop(pixels);
     let (rgb, ow, oh) = boxd.finish();
     let colour = ColourFacts {
         stored: header.stored,
@@ -413,6 +396,33 @@ mod tests {
         assert_eq!(&out[0..3], &[6, 0, 255]);
         assert_eq!(reduction_factor(4000, 3000), 7);
         assert_eq!(reduction_factor(413, 567), 1);
+    }
+
+    #[test]
+    fn jpeg_is_decoded_at_reduced_scale() {
+        // 3000 x 4000 -> 1/8 in the DCT domain (375 x 500): above 300 on the short side.
+        assert_eq!(jpeg_request(3000, 4000), (300, u16::MAX));
+        assert_eq!(jpeg_request(4000, 3000), (u16::MAX, 300));
+        assert_eq!(jpeg_request(200, 100), (u16::MAX, 100));
+        let img = image::RgbImage::from_fn(1600, 1200, |x, _| {
+            if x < 800 {
+                image::Rgb([255, 0, 0])
+            } else {
+                image::Rgb([0, 0, 255])
+            }
+        });
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&img)
+            .unwrap();
+        let h = sniff(&bytes).unwrap();
+        let w = decode(&bytes, &h, 100_000_000).unwrap();
+        // 1/4 scale: 400 x 300 (1/8 would give a short side of 150).
+        assert_eq!((w.width, w.height), (400, 300));
+        let left = w.pixel(10, 150);
+        let right = w.pixel(390, 150);
+        assert!(left[0] > 230 && left[2] < 30, "{left:?}");
+        assert!(right[2] > 230 && right[0] < 30, "{right:?}");
     }
 
     #[test]

@@ -13,9 +13,10 @@ use std::sync::OnceLock;
 /// The SeetaFace frontal face model (rustface 0.1.7 crate package, BSD-2-Clause).
 static MODEL_BYTES: &[u8] = include_bytes!("../../models/seeta_fd_frontal_v1.0.bin");
 
-/// The detection image's shorter side (pixels). SeetaFace's smallest window is 40 px, so the
-/// smallest face found is 40/200 = 20 % of the photo's shorter side; passport-style faces
-/// are far larger. A small image keeps detection at a few milliseconds.
+/// The detection image's shorter side is reduced to about this many pixels (by a whole
+/// factor). SeetaFace's smallest window is 40 px, so the smallest face found is about 20-27 %
+/// of the photo's shorter side; passport-style faces are far larger (45-60 % of the width).
+/// A small image keeps detection at a few milliseconds.
 const DETECT_SHORT_SIDE: u32 = 200;
 
 /// The smallest image the detector accepts (its window is 40 px).
@@ -92,7 +93,9 @@ pub fn available() -> bool {
 pub fn detect(work: &Working, min_score: f64) -> Result<Vec<Face>, String> {
     let model = model().ok_or_else(|| "the face model could not be loaded".to_string())?;
     let (w, h) = (work.width, work.height);
-    let factor = (w.min(h) / DETECT_SHORT_SIDE).max(1);
+    // Nearest integer reduction (375 -> 187, 480 -> 240): detection cost grows with the
+    // pixel count, and faces in a portrait photo are far larger than the 40 px window.
+    let factor = ((w.min(h) as f64 / DETECT_SHORT_SIDE as f64).round() as u32).max(1);
     let (dw, dh) = (w / factor, h / factor);
     if dw < DETECT_MIN_SIDE || dh < DETECT_MIN_SIDE {
         return Err(format!(

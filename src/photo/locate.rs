@@ -3,6 +3,10 @@
 //! insensitive) and reads it under the size cap. Never leaves the photos folder, whether
 //! by `..`, an absolute path or a symbolic link.
 
+// Lookups return `Result<_, Issue>`: the issue is the user-facing outcome, not an error
+// to propagate cheaply, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use crate::issue::Issue;
 use crate::model::{Employee, Field, mask_id};
 use std::collections::BTreeMap;
@@ -63,13 +67,13 @@ impl PhotoIndex {
                 continue;
             }
             by_name.insert(name.to_lowercase(), name.clone());
-            if ext_rank(&name).is_some() {
-                if let Some(stem) = Path::new(&name).file_stem().and_then(|s| s.to_str()) {
-                    by_stem
-                        .entry(stem.trim().to_lowercase())
-                        .or_default()
-                        .push(name.clone());
-                }
+            if ext_rank(&name).is_some()
+                && let Some(stem) = Path::new(&name).file_stem().and_then(|s| s.to_str())
+            {
+                by_stem
+                    .entry(stem.trim().to_lowercase())
+                    .or_default()
+                    .push(name.clone());
             }
         }
         for names in by_stem.values_mut() {
@@ -182,10 +186,10 @@ impl PhotoIndex {
         let mut tries: Vec<PathBuf> = vec![rel.to_path_buf()];
         // Case-insensitive match of a bare file name, and a cell that repeats the folder
         // name ("photos/E123.jpg") or another prefix: try the bare file name too.
-        if let Some(file) = rel.file_name().and_then(|f| f.to_str()) {
-            if let Some(real) = self.by_name.get(&file.to_lowercase()) {
-                tries.push(PathBuf::from(real));
-            }
+        if let Some(file) = rel.file_name().and_then(|f| f.to_str())
+            && let Some(real) = self.by_name.get(&file.to_lowercase())
+        {
+            tries.push(PathBuf::from(real));
         }
         for t in &tries {
             if self.canonical.join(t).is_file() {

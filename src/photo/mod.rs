@@ -321,13 +321,15 @@ mod tests {
     }
 
     /// (fixture, bytes, profile, passes, issue codes with "!" for errors)
-    fn cases() -> Vec<(
+    type Case = (
         &'static str,
         &'static [u8],
         &'static str,
         bool,
         &'static [&'static str],
-    )> {
+    );
+
+    fn cases() -> Vec<Case> {
         let sz = "shenzhen-2inch";
         let ee = "cn-exit-entry";
         vec![
@@ -716,6 +718,26 @@ mod tests {
                 let v = judge(&b, "damaged", &p);
                 // Either judged or refused with a reason; never silent.
                 assert!(v.report.ok || !v.issues.is_empty());
+            }
+        }
+        // Degenerate sizes decode and are judged without panicking.
+        for (w, h) in [(1u32, 1u32), (1, 600), (600, 1), (3, 2), (47, 64)] {
+            let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+                w,
+                h,
+                image::Rgb([67, 142, 219]),
+            ));
+            for fmt in [image::ImageFormat::Png, image::ImageFormat::Jpeg] {
+                let mut b = Vec::new();
+                img.write_to(&mut std::io::Cursor::new(&mut b), fmt)
+                    .unwrap();
+                let v = judge(&b, "tiny", &p);
+                assert!(!v.ok(), "{w}x{h} {fmt:?} is too small to pass");
+                assert!(
+                    v.issues.iter().any(|i| i.code == "photo.resolution"),
+                    "{w}x{h}: {:?}",
+                    v.issues
+                );
             }
         }
         for junk in [

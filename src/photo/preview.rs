@@ -80,7 +80,7 @@ fn outline(img: &mut RgbImage, r: &Rect, c: [u8; 3], thick: u32, dashed: bool) {
     let x1 = r.x1.min(w);
     let y1 = r.y1.min(h);
     let mut put = |x: u32, y: u32, along: u32| {
-        if x < w && y < h && (!dashed || (along / 3) % 2 == 0) {
+        if x < w && y < h && (!dashed || (along / 3).is_multiple_of(2)) {
             img.put_pixel(x, y, Rgb(c));
         }
     };
