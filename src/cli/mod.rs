@@ -94,7 +94,7 @@ pub struct PhotoArgs {
     /// A folder of templates overriding the built-in ones file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,
-    /// Write an annotated preview PNG for each photo into this folder.
+    /// Write an annotated preview (JPEG) for each photo into this folder.
     #[arg(long)]
     pub previews: Option<PathBuf>,
     /// Language of messages.
