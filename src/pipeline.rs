@@ -274,7 +274,10 @@ impl Batch<'_> {
             return (None, None, None);
         };
         let file = match index.locate_employee(emp) {
-            Ok(f) => f,
+            Ok(f) => {
+                issues.extend(f.warnings.iter().cloned().map(on_row));
+                f
+            }
             Err(issue) => {
                 issues.push(on_row(issue));
                 return (None, None, None);
