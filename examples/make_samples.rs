@@ -1,16 +1,26 @@
-//! Writes the sample roster files in `samples/`: `roster.xlsx` (every spreadsheet trap the
-//! roster stage handles) and `roster_gbk.csv` (Chinese headers, GB18030 as Chinese Excel saves
-//! a CSV). Run with `cargo run --example make_samples`; the output is deterministic.
+//! Writes the samples in `samples/`: `roster.xlsx` (every spreadsheet trap the roster stage
+//! handles), `roster_gbk.csv` (Chinese headers, GB18030 as Chinese Excel saves a CSV),
+//! `company.toml`, and the employees' photos (`photos/<passport>.jpg`, synthetic portraits,
+//! a few deliberately bad) and scans (`docs/<passport>/...` and `docs/_company/...`, small
+//! JPEG scan pages and one-page PDFs named the way HR names them, some items missing on
+//! purpose). Run with `cargo run --example make_samples`; the output is deterministic (the
+//! `photos/` and `docs/` folders are rewritten from scratch).
 //!
 //! Work Permit expiries are relative to the sample as-of date 2026-11-26, so that
 //! `permitpack build samples/roster.xlsx --as-of 2026-11-26` shows every application-window
 //! case: open (45-85 days left), exactly 90 and exactly 30 days, not yet (>90), too late (<30)
 //! and expired. The table in samples/README.md lists who is who.
 
+#[path = "make_samples/scans.rs"]
+mod scans;
+#[path = "make_photo_fixtures/synth.rs"]
+mod synth;
+
 use chrono::{Datelike, Days, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
+use scans::Page;
 use std::path::Path;
 
 /// The as-of date the samples are built around.
@@ -66,7 +76,7 @@ fn iso(d: NaiveDate) -> V {
 }
 
 /// Column headers of the employees sheet, as a company might write them.
-const HEADERS: [&str; 16] = [
+const HEADERS: [&str; 17] = [
     "序号\nNo.",
     "姓名\nName",
     "中文名 Chinese name",
@@ -80,7 +90,8 @@ const HEADERS: [&str; 16] = [
     "Work Permit Expiry\n工作许可到期日",
     "居留许可到期日 Residence permit expiry",
     "在华工作年限 Years worked in China",
-    "年薪（元）Annual salary (RMB)",
+    "年薪（税前，元）\nAnnual salary (pre-tax, RMB)",
+    "税前/税后 Pre- or after-tax",
     "手机号码 Mobile",
     "备注 Notes",
 ];
@@ -99,6 +110,8 @@ struct Person {
     rp_expiry: V,
     years: V,
     salary: V,
+    /// The salary-basis cell: empty for most rows (the salary header says pre-tax).
+    basis: &'static str,
     mobile: &'static str,
     note: &'static str,
 }
@@ -119,6 +132,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(60)),
             years: V::Num(5.5),
             salary: V::Num(560_000.0),
+            basis: "",
             mobile: "13612345678",
             note: "",
         }),
@@ -136,6 +150,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: slash(plus(45)),
             years: V::Num(2.0),
             salary: t("480,000"),
+            basis: "",
             mobile: "136 1234 5679",
             note: "",
         }),
@@ -153,6 +168,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: dots(plus(72)),
             years: t("3年"),
             salary: t("￥520,000.00"),
+            basis: "",
             mobile: "13712345670",
             note: "",
         }),
@@ -170,6 +186,8 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: zh(plus(85)),
             years: V::Num(8.0),
             salary: t("48万"),
+            // A basis cell wins over the header's pre-tax.
+            basis: "税后",
             mobile: "13812345671",
             note: "",
         }),
@@ -188,6 +206,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: compact(plus(90)),
             years: V::Num(3.0),
             salary: V::Num(360_000.0),
+            basis: "",
             mobile: "13912345672",
             note: "exactly 90 days",
         }),
@@ -206,6 +225,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(30)),
             years: V::Num(3.5),
             salary: V::Num(300_000.0),
+            basis: "",
             mobile: "+44 7700 900123",
             note: "exactly 30 days",
         }),
@@ -223,6 +243,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: iso(plus(55)),
             years: V::Num(5.0),
             salary: V::Num(650_000.0),
+            basis: "",
             mobile: "13512345673",
             note: "",
         }),
@@ -240,6 +261,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(50)),
             years: V::Num(10.0),
             salary: V::Num(720_000.0),
+            basis: "",
             mobile: "13412345674",
             note: "aged 62",
         }),
@@ -258,6 +280,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(120)),
             years: V::Num(6.0),
             salary: V::Num(540_000.0),
+            basis: "",
             mobile: "13312345675",
             note: "category not decided yet",
         }),
@@ -275,6 +298,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(-10)),
             years: V::Num(4.0),
             salary: V::Num(320_000.0),
+            basis: "",
             mobile: "13212345676",
             note: "expired",
         }),
@@ -292,6 +316,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(20)),
             years: V::Num(3.0),
             salary: V::Num(600_000.0),
+            basis: "",
             mobile: "13112345677",
             note: "",
         }),
@@ -310,6 +335,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(65)),
             years: V::Num(5.0),
             salary: V::Num(450_000.0),
+            basis: "",
             mobile: "15012345678",
             note: "",
         }),
@@ -327,6 +353,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(70)),
             years: V::Num(2.5),
             salary: V::Num(260_000.0),
+            basis: "",
             mobile: "15112345679",
             note: "",
         }),
@@ -344,6 +371,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(62)),
             years: V::Num(6.0),
             salary: V::Num(500_000.0),
+            basis: "",
             mobile: "15212345670",
             note: "",
         }),
@@ -361,6 +389,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(75)),
             years: t("three"),
             salary: V::Num(380_000.0),
+            basis: "",
             mobile: "15312345671",
             note: "",
         }),
@@ -378,6 +407,7 @@ fn people() -> Vec<Option<Person>> {
             rp_expiry: V::Date(plus(80)),
             years: V::Num(4.0),
             salary: t("面议"),
+            basis: "",
             mobile: "15512345672",
             note: "",
         }),
@@ -456,6 +486,7 @@ fn header_and_rows(
             p.rp_expiry.clone(),
             p.years.clone(),
             p.salary.clone(),
+            t(p.basis),
             t(p.mobile),
             t(p.note),
         ];
@@ -543,7 +574,7 @@ fn workbook() -> Result<Vec<u8>, XlsxError> {
         }
     }
     for (c, w) in [
-        6, 24, 10, 14, 18, 12, 22, 34, 12, 20, 16, 16, 12, 16, 16, 22,
+        6, 24, 10, 14, 18, 12, 22, 34, 12, 20, 16, 16, 12, 18, 12, 16, 22,
     ]
     .iter()
     .enumerate()
@@ -593,7 +624,7 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "工作许可到期日",
             "居留许可到期日",
             "在华工作年限",
-            "年薪",
+            "税前年薪",
         ]
         .map(str::to_string),
         [
@@ -693,9 +724,449 @@ contact_phone = \"0755-8666 1234\"
 legal_representative = \"陈建国\"
 ";
 
+/// What is wrong with a sample photo, on purpose.
+#[derive(Clone, Copy, PartialEq)]
+enum Flaw {
+    None,
+    /// A grey studio backdrop instead of blue.
+    Grey,
+    /// 240 x 329 px: below 413 x 567 (300 dpi at 35 x 48 mm).
+    Small,
+    /// A mottled cloth backdrop lit from the left, with the person's shadow on it.
+    Shadowed,
+}
+
+/// One employee's photo: `samples/photos/<passport>.jpg`.
+struct Look {
+    passport: &'static str,
+    backdrop: [u8; 3],
+    skin: [u8; 3],
+    hair: [u8; 3],
+    seed: u64,
+    flaw: Flaw,
+}
+
+/// The three studio blues seen in practice (DOMAIN.md).
+const BLUE: [u8; 3] = [67, 142, 219];
+const MID_BLUE: [u8; 3] = [98, 139, 206];
+const LIGHT_BLUE: [u8; 3] = [100, 197, 255];
+
+const fn look(
+    passport: &'static str,
+    backdrop: [u8; 3],
+    skin: [u8; 3],
+    hair: [u8; 3],
+    seed: u64,
+    flaw: Flaw,
+) -> Look {
+    Look {
+        passport,
+        backdrop,
+        skin,
+        hair,
+        seed,
+        flaw,
+    }
+}
+
+/// Every sample employee but Priya Sharma (Z1234567), who has no photo yet. Carlos Eduardo
+/// Santos shares Michał's passport number (the duplicate), and so his photo file too.
+const LOOKS: [Look; 14] = [
+    look(
+        "EK1234567",
+        BLUE,
+        [226, 186, 160],
+        [150, 110, 70],
+        11,
+        Flaw::None,
+    ),
+    look(
+        "U12345678",
+        MID_BLUE,
+        [206, 160, 126],
+        [28, 22, 20],
+        12,
+        Flaw::None,
+    ),
+    look(
+        "18FV12345",
+        LIGHT_BLUE,
+        [232, 196, 172],
+        [120, 62, 34],
+        13,
+        Flaw::None,
+    ),
+    look(
+        "PAA123456",
+        [168, 168, 166],
+        [214, 170, 136],
+        [40, 32, 28],
+        14,
+        Flaw::Grey,
+    ),
+    look(
+        "056789123",
+        BLUE,
+        [230, 192, 166],
+        [196, 160, 104],
+        15,
+        Flaw::None,
+    ),
+    look(
+        "123456789",
+        BLUE,
+        [236, 200, 178],
+        [170, 120, 60],
+        16,
+        Flaw::Small,
+    ),
+    look(
+        "PX1234567",
+        MID_BLUE,
+        [238, 204, 184],
+        [176, 80, 40],
+        17,
+        Flaw::None,
+    ),
+    look(
+        "C01X00T47",
+        BLUE,
+        [224, 184, 158],
+        [170, 166, 160],
+        18,
+        Flaw::Shadowed,
+    ),
+    look(
+        "TR1234567",
+        LIGHT_BLUE,
+        [222, 184, 150],
+        [20, 18, 18],
+        19,
+        Flaw::None,
+    ),
+    look(
+        "751234567",
+        MID_BLUE,
+        [236, 206, 186],
+        [200, 170, 120],
+        20,
+        Flaw::None,
+    ),
+    look(
+        "C1234567",
+        BLUE,
+        [200, 156, 118],
+        [18, 16, 16],
+        21,
+        Flaw::None,
+    ),
+    look(
+        "M12345678",
+        LIGHT_BLUE,
+        [226, 190, 160],
+        [22, 20, 20],
+        22,
+        Flaw::None,
+    ),
+    look(
+        "AB123456",
+        MID_BLUE,
+        [232, 194, 170],
+        [90, 60, 40],
+        23,
+        Flaw::None,
+    ),
+    look(
+        "A12345678",
+        BLUE,
+        [176, 126, 92],
+        [24, 20, 18],
+        24,
+        Flaw::None,
+    ),
+];
+
+/// The JPEG of a sample photo: 480 x 658 px (35:48) at about 45 KB, as a studio delivers it.
+fn photo(l: &Look) -> Vec<u8> {
+    let (w, h) = if l.flaw == Flaw::Small {
+        (240, 329)
+    } else {
+        (480, 658)
+    };
+    let scene = synth::Scene {
+        skin: l.skin,
+        hair: l.hair,
+        seed: l.seed,
+        mottled: l.flaw == Flaw::Shadowed,
+        shadow: l.flaw == Flaw::Shadowed,
+        ..synth::Scene::on(l.backdrop)
+    };
+    let target = if l.flaw == Flaw::Small {
+        14_000
+    } else {
+        45_000
+    };
+    scans::jpeg_near(&synth::portrait(w, h, &scene), target, 300)
+}
+
+/// How one scan file is made.
+#[derive(Clone, Copy)]
+enum Scan {
+    /// A JPEG scan page of about 24 KB.
+    Jpg(Page),
+    /// A one-page PDF with this title.
+    Pdf(&'static str),
+}
+
+use Scan::{Jpg, Pdf};
+
+/// One employee's scan folder: `samples/docs/<passport>/`.
+struct Folder {
+    passport: &'static str,
+    /// The name as printed in the PDFs (ASCII, as in the passport's machine-readable zone).
+    name: &'static str,
+    files: &'static [(&'static str, Scan)],
+}
+
+const PASSPORT_PDF: &str = "Passport data page (copy)";
+const RP_PDF: &str = "Residence Permit page (copy)";
+const WP_PDF: &str = "Foreigner's Work Permit (copy)";
+const CONTRACT_PDF: &str = "Labour Contract";
+const RECEIPT_PDF: &str = "Digital photo verification receipt";
+const TAX_PDF: &str = "Individual Income Tax Certificate 2025";
+const WP_FORM_PDF: &str = "Application for Extension of Work Permit";
+
+/// The employees' scan folders. Employees not listed have no folder yet
+/// (`document.no_folder`). See samples/README.md for what each one shows.
+const FOLDERS: [Folder; 9] = [
+    // Complete (六) set, Chinese names.
+    Folder {
+        passport: "EK1234567",
+        name: "WISNIEWSKI MICHAL",
+        files: &[
+            ("护照首页.jpg", Jpg(Page::Passport)),
+            ("居留许可.jpg", Jpg(Page::ResidencePermit)),
+            ("工作许可证.jpg", Jpg(Page::WorkPermit)),
+            ("劳动合同.pdf", Pdf(CONTRACT_PDF)),
+            ("相片回执.jpg", Jpg(Page::PhotoReceipt)),
+            ("完税证明2025.pdf", Pdf(TAX_PDF)),
+            ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // (六) with English names and no tax certificate.
+    Folder {
+        passport: "U12345678",
+        name: "YILMAZ AYSE",
+        files: &[
+            ("Passport.jpg", Jpg(Page::Passport)),
+            ("Residence Permit page.jpg", Jpg(Page::ResidencePermit)),
+            ("Work Permit.jpg", Jpg(Page::WorkPermit)),
+            ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
+            ("photo_receipt.jpg", Jpg(Page::PhotoReceipt)),
+            ("WP extension form.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // Mixed names, the passport twice, and a phone snapshot nobody renamed.
+    Folder {
+        passport: "18FV12345",
+        name: "DUBOIS RENEE",
+        files: &[
+            ("护照首页.jpg", Jpg(Page::Passport)),
+            ("Passport.pdf", Pdf(PASSPORT_PDF)),
+            ("居留许可 Residence Permit.jpg", Jpg(Page::ResidencePermit)),
+            ("劳动合同 Labour Contract.pdf", Pdf(CONTRACT_PDF)),
+            ("相片回执.jpg", Jpg(Page::PhotoReceipt)),
+            ("完税证明2025.pdf", Pdf(TAX_PDF)),
+            ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+            ("IMG_0001.jpg", Jpg(Page::Snapshot)),
+        ],
+    },
+    // Complete; the photo is the problem.
+    Folder {
+        passport: "PAA123456",
+        name: "MUNOZ GARCIA JOSE LUIS",
+        files: &[
+            ("护照.pdf", Pdf(PASSPORT_PDF)),
+            ("居留许可.jpg", Jpg(Page::ResidencePermit)),
+            ("工作许可证.jpg", Jpg(Page::WorkPermit)),
+            ("劳动合同.pdf", Pdf(CONTRACT_PDF)),
+            ("照片回执.jpg", Jpg(Page::PhotoReceipt)),
+            ("个人所得税完税证明.pdf", Pdf(TAX_PDF)),
+            ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // Complete (一) set, English names with ids.
+    Folder {
+        passport: "056789123",
+        name: "MILLER DAVID",
+        files: &[
+            ("passport_056789123.jpg", Jpg(Page::Passport)),
+            ("Residence_Permit.jpg", Jpg(Page::ResidencePermit)),
+            ("photo_receipt.jpg", Jpg(Page::PhotoReceipt)),
+            ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
+            ("work_permit_extension_form.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // Complete (一) set, scanned to PDF; the photo is too small.
+    Folder {
+        passport: "123456789",
+        name: "JOHNSON EMMA",
+        files: &[
+            ("Passport.pdf", Pdf(PASSPORT_PDF)),
+            ("Residence Permit.pdf", Pdf(RP_PDF)),
+            ("相片回执.jpg", Jpg(Page::PhotoReceipt)),
+            ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
+            ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // Complete (六) set, mostly PDFs.
+    Folder {
+        passport: "C01X00T47",
+        name: "MUELLER HANS",
+        files: &[
+            ("护照首页.pdf", Pdf(PASSPORT_PDF)),
+            ("居留许可.pdf", Pdf(RP_PDF)),
+            ("工作许可证.pdf", Pdf(WP_PDF)),
+            ("劳动合同.pdf", Pdf(CONTRACT_PDF)),
+            ("相片回执.jpg", Jpg(Page::PhotoReceipt)),
+            ("完税证明2025.pdf", Pdf(TAX_PDF)),
+            ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // Complete (六) set in English PDFs: the documents are fine, the deadline has passed.
+    Folder {
+        passport: "Z1234567",
+        name: "SHARMA PRIYA",
+        files: &[
+            ("Passport.pdf", Pdf(PASSPORT_PDF)),
+            ("Residence Permit.pdf", Pdf(RP_PDF)),
+            ("Work Permit.pdf", Pdf(WP_PDF)),
+            ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
+            ("Photo receipt.pdf", Pdf(RECEIPT_PDF)),
+            ("Tax certificate 2025.pdf", Pdf(TAX_PDF)),
+            ("WP extension form.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+    // Complete (一) set, every name prefixed with the passport number.
+    Folder {
+        passport: "C1234567",
+        name: "NGUYEN VAN AN",
+        files: &[
+            ("C1234567 passport.pdf", Pdf(PASSPORT_PDF)),
+            ("C1234567 RP page.pdf", Pdf(RP_PDF)),
+            ("C1234567 photo receipt.pdf", Pdf(RECEIPT_PDF)),
+            ("C1234567 contract.pdf", Pdf(CONTRACT_PDF)),
+            ("C1234567 WP extension.pdf", Pdf(WP_FORM_PDF)),
+        ],
+    },
+];
+
+/// The shared company documents: tax certificate and bank statements, no business contracts.
+const COMPANY_FILES: [(&str, &str); 2] = [
+    (
+        "公司纳税证明.pdf",
+        "Tax Payment Certificate (company), 2026-08 to 2026-10",
+    ),
+    (
+        "银行对账单.pdf",
+        "Bank statement, company account, 2026-08 to 2026-10",
+    ),
+];
+
+const COMPANY_EN: &str = "Shenzhen Qianhai Xinghe Technology Co., Ltd.";
+const COMPANY_USCC: &str = "91440300MA5FXT4L8P";
+
+/// The body of a sample PDF.
+fn pdf_lines(name: &str, passport: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !name.is_empty() {
+        lines.push(format!("Name: {name}"));
+        lines.push(format!("Passport No.: {passport}"));
+    }
+    lines.push(format!("Employer: {COMPANY_EN}"));
+    lines.push(format!("Unified social credit code: {COMPANY_USCC}"));
+    lines.push(String::new());
+    lines.push("Sample document written by permitpack's examples/make_samples.rs.".into());
+    lines.push("It stands in for the scan HR would put in this folder.".into());
+    lines
+}
+
+/// A stable seed from a file's folder and name.
+fn seed_of(folder: &str, name: &str) -> u64 {
+    folder
+        .bytes()
+        .chain([b'/'])
+        .chain(name.bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+fn scan_bytes(folder: &str, file: &str, scan: Scan, name: &str) -> Vec<u8> {
+    match scan {
+        Pdf(title) => scans::pdf(title, &pdf_lines(name, folder)),
+        Jpg(kind) => {
+            let (w, h) = match kind {
+                Page::Passport | Page::ResidencePermit => (700, 490),
+                Page::WorkPermit => (640, 420),
+                Page::PhotoReceipt => (560, 420),
+                Page::Snapshot => (640, 480),
+            };
+            let img = scans::page(kind, w, h, seed_of(folder, file));
+            scans::jpeg_near(&img, 24_000, 150)
+        }
+    }
+}
+
+/// Empties and recreates a samples sub-folder, so a rerun leaves no stale file behind.
+fn fresh_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes `photos/` and `docs/`; returns (files, bytes).
+fn photos_and_docs(dir: &Path) -> Result<(usize, usize), String> {
+    let (mut files, mut bytes) = (0, 0);
+    let photos = dir.join("photos");
+    fresh_dir(&photos)?;
+    for l in &LOOKS {
+        let jpg = photo(l);
+        write_file(&photos.join(format!("{}.jpg", l.passport)), &jpg)?;
+        files += 1;
+        bytes += jpg.len();
+    }
+    let docs = dir.join("docs");
+    fresh_dir(&docs)?;
+    for f in &FOLDERS {
+        let folder = docs.join(f.passport);
+        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        for (file, scan) in f.files {
+            let b = scan_bytes(f.passport, file, *scan, f.name);
+            write_file(&folder.join(file), &b)?;
+            files += 1;
+            bytes += b.len();
+        }
+    }
+    let company = docs.join("_company");
+    std::fs::create_dir_all(&company).map_err(|e| e.to_string())?;
+    for (file, title) in COMPANY_FILES {
+        let b = scans::pdf(title, &pdf_lines("", ""));
+        write_file(&company.join(file), &b)?;
+        files += 1;
+        bytes += b.len();
+    }
+    Ok((files, bytes))
+}
+
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    let result = (|| -> Result<(), String> {
+    let result = (|| -> Result<(usize, usize), String> {
         // The sample company's USCC must pass its own check.
         if permitpack::roster::uscc_problem("91440300MA5FXT4L8P").is_some() {
             return Err("sample USCC fails its check character".into());
@@ -705,11 +1176,13 @@ fn main() {
         std::fs::write(dir.join("roster.xlsx"), xlsx).map_err(|e| e.to_string())?;
         std::fs::write(dir.join("roster_gbk.csv"), gbk_csv()?).map_err(|e| e.to_string())?;
         std::fs::write(dir.join("company.toml"), COMPANY_TOML).map_err(|e| e.to_string())?;
-        Ok(())
+        photos_and_docs(&dir)
     })();
     match result {
-        Ok(()) => println!(
-            "wrote roster.xlsx, roster_gbk.csv and company.toml in {}",
+        Ok((files, bytes)) => println!(
+            "wrote roster.xlsx, roster_gbk.csv, company.toml and {files} photos and scans \
+             ({} KB) in {}",
+            bytes / 1024,
             dir.display()
         ),
         Err(e) => {

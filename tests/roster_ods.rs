@@ -196,7 +196,10 @@ fn ods_with_every_trap() {
         assert_eq!(e["work_permit_expiry"], "2027-03-01");
         assert_eq!(e["date_of_birth"], "1979-01-25");
         assert_eq!(e["category"], "B6");
-        assert_eq!(e["ready"], true);
+        // The date reached the rules stage: 95 days before expiry the window is not open yet.
+        // (`ready` needs the photo and scans too; this test is about reading the roster.)
+        assert_eq!(e["window_state"], "not_yet");
+        assert_eq!(e["days_left"], 95);
     }
     let e6 = employee_at_row(&r, 6);
     assert_eq!(
@@ -229,10 +232,12 @@ fn ods_with_every_trap() {
     );
     assert_eq!(e12["category"], "B1");
 
+    // Only the roster family: the run also reports `document.no_docs_folder` (no --docs).
     let roster: Vec<(String, String)> = r["roster_issues"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|i| i["code"].as_str().unwrap().starts_with("roster."))
         .map(|i| {
             (
                 i["code"].as_str().unwrap().to_string(),

@@ -21,7 +21,7 @@ const HEADER: [&str; 14] = [
     "Work Permit Expiry\n工作许可到期日",
     "居留许可到期日 Residence permit expiry",
     "在华工作年限 Years worked in China",
-    "年薪（元）Annual salary",
+    "年薪（税前，元）Annual salary (pre-tax)",
     "备注 Notes",
 ];
 
@@ -272,7 +272,12 @@ fn xlsx_with_every_trap() {
         assert_eq!(e["work_permit_expiry"], "2027-03-01", "row {row}");
         assert_eq!(e["category"], "B6", "row {row}");
         assert_eq!(e["annual_salary_fen"], 48_000_000, "row {row}");
-        assert_eq!(e["ready"], true, "row {row}");
+        // No basis column: the salary header says pre-tax, for every row.
+        assert_eq!(e["salary_basis"], "pre_tax", "row {row}");
+        // The date reached the rules stage: 95 days before expiry the window is not open
+        // yet. (`ready` needs photos and scans too: see the USCC test below.)
+        assert_eq!(e["window_state"], "not_yet", "row {row}");
+        assert_eq!(e["days_left"], 95, "row {row}");
     }
     assert_eq!(employee_at_row(&r, 5)["passport_no"], "U12345678");
     assert_eq!(employee_at_row(&r, 5)["date_of_birth"], "1990-02-11");
@@ -301,7 +306,7 @@ fn xlsx_with_every_trap() {
             .unwrap()
             .contains("row 4")
     );
-    assert_eq!(e11["ready"], false);
+    assert_eq!(e11["issues"][0]["severity"], "error");
     assert_eq!(
         issue_codes(employee_at_row(&r, 12), "roster."),
         pairs(&[("roster.missing", "D12")])
@@ -327,10 +332,12 @@ fn xlsx_with_every_trap() {
         pairs(&[("roster.bad_passport", "C17"), ("roster.missing", "F17")])
     );
 
+    // Only the roster family: the run also reports `document.no_docs_folder` (no --docs).
     let roster: Vec<(String, String)> = r["roster_issues"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|i| i["code"].as_str().unwrap().starts_with("roster."))
         .map(|i| {
             (
                 i["code"].as_str().unwrap().to_string(),
@@ -415,19 +422,41 @@ fn xlsx_in_the_1904_date_system() {
     assert_eq!(e["date_of_birth"], "1989-01-24");
 }
 
+/// Copies Michał Wiśniewski's sample photo and his complete (六) set of scans, plus the
+/// company scans, beside a roster in `dir` (`photos/` and `docs/`, found by default).
+fn sample_photo_and_scans(dir: &Dir) {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    dir.write(
+        "photos/EK1234567.jpg",
+        std::fs::read(samples.join("photos/EK1234567.jpg")).unwrap(),
+    );
+    for sub in ["EK1234567", "_company"] {
+        for f in std::fs::read_dir(samples.join("docs").join(sub)).unwrap() {
+            let f = f.unwrap();
+            dir.write(
+                std::path::Path::new("docs").join(sub).join(f.file_name()),
+                std::fs::read(f.path()).unwrap(),
+            );
+        }
+    }
+}
+
 #[test]
 fn a_wrong_uscc_check_character_blocks_everyone() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     header(ws, 0, false);
+    // 60 days left: the window is open.
     write_row(
         ws,
         1,
-        &person("Michał Wiśniewski", C::S("EK1234567"), C::D(2027, 3, 1)),
+        &person("Michał Wiśniewski", C::S("EK1234567"), C::D(2027, 1, 25)),
     );
     company_sheet(&mut wb, "91440300MA5FXT4L8Q");
     let dir = Dir::new();
     dir.write("r.xlsx", wb.save_to_buffer().unwrap());
+    // A good photo and every scan: only the company sheet can stand in the way.
+    sample_photo_and_scans(&dir);
     let (c, r, _) = check(&dir, "r.xlsx", &[]);
     assert_eq!(c, 1);
     let i = &r["roster_issues"][0];
@@ -438,15 +467,20 @@ fn a_wrong_uscc_check_character_blocks_everyone() {
         i["message"].as_str().unwrap().contains("should be P"),
         "{i}"
     );
-    assert_eq!(employee_at_row(&r, 2)["ready"], false);
-    assert_eq!(issue_codes(employee_at_row(&r, 2), "roster."), vec![]);
+    let e = employee_at_row(&r, 2);
+    assert_eq!(e["window_state"], "open");
+    assert_eq!(e["ready"], false);
+    assert_eq!(e["status"], "attention");
+    // The employee has no error of their own: the company's code is what blocks them.
+    assert_eq!(e["error_count"], 0, "{}", e["issues"]);
 
     // --company replaces the sheet: with a valid file the roster problem is gone.
     dir.write(
         "company.toml",
-        "name_zh = \"深圳市测试科技有限公司\"\nuscc = \"91440300MA5FXT4L8P\"\naddress = \"深圳市福田区\"\ncontact_person = \"李明\"\ncontact_phone = \"0755-23456789\"\n",
+        "name_zh = \"深圳市测试科技有限公司\"\nuscc = \"91440300MA5FXT4L8P\"\naddress = \"深圳市福田区\"\ncontact_person = \"李明\"\ncontact_phone = \"0755-23456789\"\nlegal_representative = \"张伟\"\n",
     );
-    let (_, r, _) = check(&dir, "r.xlsx", &["--company", "company.toml"]);
+    let (c, r, _) = check(&dir, "r.xlsx", &["--company", "company.toml"]);
+    assert_eq!(c, 0, "{}", r["employees"]);
     assert_eq!(r["roster_issues"], Value::Array(vec![]));
     assert_eq!(r["company"]["source"]["file"], "company.toml");
     assert_eq!(employee_at_row(&r, 2)["ready"], true);
@@ -477,6 +511,7 @@ fn missing_columns_and_company_are_roster_issues() {
         .unwrap()
         .iter()
         .map(|i| i["code"].as_str().unwrap())
+        .filter(|c| c.starts_with("roster."))
         .collect();
     assert_eq!(
         codes,
@@ -494,7 +529,8 @@ fn missing_columns_and_company_are_roster_issues() {
             .unwrap()
             .contains("Work permit expiry")
     );
-    assert_eq!(r["company"], Value::Null);
+    assert_eq!(r["company"]["name_zh"], Value::Null);
+    assert_eq!(r["company"]["source"], Value::Null);
     assert_eq!(employee_at_row(&r, 2)["ready"], false);
 }
 

@@ -38,6 +38,9 @@ pub struct ColumnAliases {
     pub company: BTreeMap<String, ColumnSpec>,
     pre_tax: Vec<String>,
     after_tax: Vec<String>,
+    /// `ignore` plus the pre- and after-tax words: the words the annual salary header may
+    /// carry beside its name ("年薪（税前）", "Gross annual salary").
+    salary_ignore: Vec<String>,
     /// Category drop-down choices for the starter workbook, as written.
     pub category_choices: Vec<String>,
     pub category_prompt_en: String,
@@ -191,17 +194,29 @@ impl ColumnAliases {
         if file.passport.min_length == 0 || file.passport.min_length > file.passport.max_length {
             return Err("[passport] needs 0 < min_length <= max_length".into());
         }
+        let ignore = norm_list(&file.header.ignore);
+        let pre_tax = norm_list(&file.values.salary_basis.pre_tax);
+        let after_tax = norm_list(&file.values.salary_basis.after_tax);
+        let mut salary_ignore: Vec<String> = ignore
+            .iter()
+            .chain(&pre_tax)
+            .chain(&after_tax)
+            .cloned()
+            .collect();
+        salary_ignore.sort();
+        salary_ignore.dedup();
         Ok(ColumnAliases {
             columns,
-            ignore: norm_list(&file.header.ignore),
+            ignore,
             search_rows: file.header.search_rows.max(1),
             min_matches: file.header.min_matches,
             passport_min_len: file.passport.min_length,
             passport_max_len: file.passport.max_length,
             company_sheets: norm_list(&file.company.sheet_names),
             company,
-            pre_tax: norm_list(&file.values.salary_basis.pre_tax),
-            after_tax: norm_list(&file.values.salary_basis.after_tax),
+            pre_tax,
+            after_tax,
+            salary_ignore,
             category_choices: file.values.category.choices,
             category_prompt_en: file.values.category.prompt_en,
             category_prompt_zh: file.values.category.prompt_zh,
@@ -210,12 +225,19 @@ impl ColumnAliases {
 
     /// The field a header cell names, if any. When the text could name several fields, the
     /// one whose aliases cover more of it wins (ties: the earlier field in [`Field::ALL`]).
+    /// The annual salary header may also carry a pre- or after-tax word ("年薪（税前）").
     pub fn field_of_header(&self, header: &str) -> Option<Field> {
         let n = normalize(header);
         best_match(
             &n,
-            self.columns.iter().map(|(f, s)| (*f, s.aliases.as_slice())),
-            &self.ignore,
+            self.columns.iter().map(|(f, s)| {
+                let ignore = if *f == Field::AnnualSalary {
+                    &self.salary_ignore
+                } else {
+                    &self.ignore
+                };
+                (*f, s.aliases.as_slice(), ignore.as_slice())
+            }),
         )
     }
 
@@ -224,10 +246,11 @@ impl ColumnAliases {
         let n = normalize(key);
         best_match(
             &n,
-            COMPANY_KEYS
-                .iter()
-                .filter_map(|k| self.company.get(*k).map(|s| (*k, s.aliases.as_slice()))),
-            &self.ignore,
+            COMPANY_KEYS.iter().filter_map(|k| {
+                self.company
+                    .get(*k)
+                    .map(|s| (*k, s.aliases.as_slice(), self.ignore.as_slice()))
+            }),
         )
     }
 
@@ -277,6 +300,20 @@ impl ColumnAliases {
             None
         }
     }
+
+    /// The basis an annual salary header states ("年薪（税前） Annual salary (pre-tax)",
+    /// "税前年薪", "Gross annual salary"): a pre- or after-tax word found anywhere in the
+    /// normalised header. `None` when it names neither, or both.
+    pub fn salary_basis_in_header(&self, header: &str) -> Option<SalaryBasis> {
+        let n = normalize(header);
+        let pre = self.pre_tax.iter().any(|w| n.contains(w.as_str()));
+        let after = self.after_tax.iter().any(|w| n.contains(w.as_str()));
+        match (pre, after) {
+            (true, false) => Some(SalaryBasis::PreTax),
+            (false, true) => Some(SalaryBasis::AfterTax),
+            _ => None,
+        }
+    }
 }
 
 fn join_labels(en: &str, zh: &str) -> String {
@@ -307,18 +344,17 @@ pub fn halfwidth(c: char) -> char {
     }
 }
 
-/// Picks the candidate whose aliases (plus ignorable words) cover the whole text with the
+/// Picks the candidate whose aliases (plus its ignorable words) cover the whole text with the
 /// most characters taken by aliases. `None` when no candidate covers it.
 fn best_match<'a, K: Copy>(
     text: &str,
-    candidates: impl Iterator<Item = (K, &'a [String])>,
-    ignore: &[String],
+    candidates: impl Iterator<Item = (K, &'a [String], &'a [String])>,
 ) -> Option<K> {
     if text.is_empty() {
         return None;
     }
     let mut best: Option<(K, usize)> = None;
-    for (key, aliases) in candidates {
+    for (key, aliases, ignore) in candidates {
         if let Some(score) = cover(text, aliases, ignore)
             && best.is_none_or(|(_, s)| score > s)
         {
@@ -448,6 +484,41 @@ mod tests {
         assert_eq!(a.salary_basis("税前"), Some(SalaryBasis::PreTax));
         assert_eq!(a.salary_basis("After tax"), Some(SalaryBasis::AfterTax));
         assert_eq!(a.salary_basis("maybe"), None);
+    }
+
+    #[test]
+    fn salary_header_may_state_its_basis() {
+        let a = builtin();
+        for (text, basis) in [
+            (
+                "年薪（税前） Annual salary (pre-tax)",
+                Some(SalaryBasis::PreTax),
+            ),
+            ("税前年薪", Some(SalaryBasis::PreTax)),
+            ("Gross annual salary", Some(SalaryBasis::PreTax)),
+            ("Annual salary before tax (RMB)", Some(SalaryBasis::PreTax)),
+            ("税后年薪（元）", Some(SalaryBasis::AfterTax)),
+            ("Annual income, net", Some(SalaryBasis::AfterTax)),
+            (
+                "Annual salary after-tax 年薪税后",
+                Some(SalaryBasis::AfterTax),
+            ),
+            ("年薪（元）Annual salary (RMB)", None),
+            // Both words: the header does not say which.
+            ("年薪（税前/税后）", None),
+        ] {
+            assert_eq!(
+                a.field_of_header(text),
+                Some(Field::AnnualSalary),
+                "{text:?}"
+            );
+            assert_eq!(a.salary_basis_in_header(text), basis, "{text:?}");
+        }
+        // The basis words alone still name the basis column, and do not widen other columns.
+        assert_eq!(a.field_of_header("税前/税后"), Some(Field::SalaryBasis));
+        assert_eq!(a.field_of_header("税前"), None);
+        assert_eq!(a.field_of_header("Gross"), None);
+        assert_eq!(a.field_of_header("Position (pre-tax)"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::aliases::ColumnAliases;
 use super::values::{CellIn, display, is_blank};
-use crate::model::Field;
+use crate::model::{Field, SalaryBasis};
 use calamine::{Data, Range};
 use std::collections::BTreeMap;
 
@@ -18,6 +18,9 @@ pub struct Header {
     pub repeated: Vec<(u32, String, Field)>,
     /// Header cells that name no known column: (column, text).
     pub unknown: Vec<(u32, String)>,
+    /// The basis the annual salary header states ("年薪（税前）", "Gross annual salary"), if
+    /// any: the default for rows whose salary-basis cell is empty or absent.
+    pub salary_basis: Option<SalaryBasis>,
 }
 
 impl Header {
@@ -34,6 +37,7 @@ fn read_row(range: &Range<Data>, row: u32, aliases: &ColumnAliases) -> Header {
         columns: BTreeMap::new(),
         repeated: Vec::new(),
         unknown: Vec::new(),
+        salary_basis: None,
     };
     let (Some(start), Some(end)) = (range.start(), range.end()) else {
         return h;
@@ -49,6 +53,9 @@ fn read_row(range: &Range<Data>, row: u32, aliases: &ColumnAliases) -> Header {
         match aliases.field_of_header(&text) {
             Some(field) if h.columns.contains_key(&field) => h.repeated.push((col, text, field)),
             Some(field) => {
+                if field == Field::AnnualSalary {
+                    h.salary_basis = aliases.salary_basis_in_header(&text);
+                }
                 h.columns.insert(field, col);
             }
             None => h.unknown.push((col, text)),

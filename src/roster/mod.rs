@@ -337,6 +337,53 @@ mod tests {
         }
     }
 
+    fn bases(r: &Roster) -> Vec<Option<crate::model::SalaryBasis>> {
+        r.rows.iter().map(|r| r.employee.salary_basis).collect()
+    }
+
+    #[test]
+    fn salary_header_gives_every_row_its_basis() {
+        use crate::model::SalaryBasis::PreTax;
+        let csv = "Name,Passport No,Nationality,年薪（税前） Annual salary (pre-tax)\n\
+                   Anna,EA1234567,Poland,480000\n\
+                   Bob,EB1234567,Chile,\n";
+        let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
+        assert_eq!(bases(&r), vec![Some(PreTax), Some(PreTax)]);
+        assert_eq!(
+            r.rows[0].employee.annual_salary.map(|f| f.0),
+            Some(48_000_000)
+        );
+        assert!(r.rows[0].issues.is_empty(), "{:?}", r.rows[0].issues);
+        assert!(
+            !r.issues.iter().any(|i| i.code == "roster.unknown_column"),
+            "{:?}",
+            r.issues
+        );
+    }
+
+    #[test]
+    fn a_basis_cell_wins_over_the_salary_header() {
+        use crate::model::SalaryBasis::{AfterTax, PreTax};
+        let csv = "Name,Passport No,Nationality,Gross annual salary,税前/税后\n\
+                   Anna,EA1234567,Poland,480000,税后\n\
+                   Bob,EB1234567,Chile,300000,\n\
+                   Cleo,EC1234567,Peru,300000,maybe\n";
+        let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
+        assert_eq!(bases(&r), vec![Some(AfterTax), Some(PreTax), None]);
+        assert_eq!(
+            codes(&r.rows[2].issues),
+            vec![("roster.bad_choice".to_string(), "E4".to_string())]
+        );
+    }
+
+    #[test]
+    fn no_basis_anywhere_leaves_it_unknown() {
+        let csv = "Name,Passport No,Nationality,年薪（元）Annual salary (RMB)\n\
+                   Anna,EA1234567,Poland,480000\n";
+        let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
+        assert_eq!(bases(&r), vec![None]);
+    }
+
     #[test]
     fn missing_required_column_is_a_roster_issue() {
         let csv = "Name,Passport No,Nationality\nAnna,EA1234567,Poland\n";

@@ -88,6 +88,7 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
         ..Employee::default()
     };
     let mut issues = Vec::new();
+    let mut basis_typed = false;
     for (&field, &col) in &header.columns {
         let cell_name = cell_ref(col, row1);
         e.cells.insert(field, cell_name.clone());
@@ -99,6 +100,7 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
         };
         let mut problems = Vec::new();
         let filled = read_field(&mut e, field, cell, aliases, &mut problems);
+        basis_typed |= field == Field::SalaryBasis && filled;
         if !filled && problems.is_empty() && aliases.is_required(field) {
             problems.push(Problem::error("roster.missing"));
         }
@@ -109,6 +111,11 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
             }
             issues.push(issue.sheet(&sheet.name).row(row1).cell(&cell_name));
         }
+    }
+    // A typed basis cell wins (an unreadable one keeps its error); an empty or absent one
+    // takes the basis the salary header states, if any.
+    if !basis_typed {
+        e.salary_basis = header.salary_basis;
     }
     RosterRow {
         employee: e,
