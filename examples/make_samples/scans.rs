@@ -260,7 +260,7 @@ pub fn page(kind: Page, w: u32, h: u32, seed: u64) -> Img {
             fill(&mut img, qx, qy, q, q, [250, 250, 250]);
             for by in 0..20 {
                 for bx in 0..20 {
-                    let corner = (bx < 5 || bx > 14) && (by < 5 || (bx < 5 && by > 14));
+                    let corner = !(5..=14).contains(&bx) && (by < 5 || (bx < 5 && by > 14));
                     if corner || rng.range(0, 2) == 0 {
                         fill(&mut img, qx + bx * 4, qy + by * 4, 4, 4, [15, 15, 20]);
                     }
@@ -288,7 +288,7 @@ pub fn page(kind: Page, w: u32, h: u32, seed: u64) -> Img {
             img
         }
         Page::Snapshot => {
-            // A phone photo of a page lying on a wooden desk, slightly rotated.
+            // A phone photo of a page lying on a wooden desk.
             let mut img = Img::new(w, h);
             for (x, y, p) in img.enumerate_pixels_mut() {
                 let grain = ((x as f32 * 0.05 + (y as f32 * 0.013).sin() * 3.0).sin() * 10.0)
