@@ -4,10 +4,10 @@
 //! warnings, company items as warnings, the `eligibility` object for open / not yet / too
 //! late / expired employees, `term_years` and `fee_rmb`, and `ready`.
 
-mod e2e_company;
-mod util;
 #[path = "fixtures/docs.rs"]
 mod docs_fixture;
+mod e2e_company;
+mod util;
 
 use e2e_company::{AS_OF, Scan, day};
 use serde_json::Value;
@@ -208,7 +208,10 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
     );
     // System files are skipped without a word.
     let all = jane["issues"].to_string();
-    assert!(!all.contains("DS_Store") && !all.contains("Thumbs.db"), "{all}");
+    assert!(
+        !all.contains("DS_Store") && !all.contains("Thumbs.db"),
+        "{all}"
+    );
     assert_eq!(jane["ready"], false);
     assert_eq!(jane["status"], "attention");
     assert_eq!(jane["eligibility"]["state"], "open");
@@ -256,7 +259,10 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
     assert_eq!(late.len(), 1);
     assert_eq!(late[0]["severity"], "error");
     let text = format!("{}{}", late[0]["message"], late[0]["action"]);
-    assert!(text.contains("0755-88121678") || text.contains("12367"), "{text}");
+    assert!(
+        text.contains("0755-88121678") || text.contains("12367"),
+        "{text}"
+    );
     assert_eq!(priya["ready"], false);
     assert_eq!(priya["status"], "too_late");
 

@@ -112,7 +112,11 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
 
     for (name, path) in &pdfs {
         // Every PDF in the packet, generated or scanned, is structurally sound.
-        let check = Command::new("qpdf").arg("--check").arg(path).output().unwrap();
+        let check = Command::new("qpdf")
+            .arg("--check")
+            .arg(path)
+            .output()
+            .unwrap();
         assert_eq!(
             check.status.code(),
             Some(0),

@@ -11,7 +11,6 @@ mod util;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use e2e_company::{AS_OF, Person};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -90,7 +89,10 @@ fn have(tool: &str) -> bool {
 /// Info-ZIP's `unzip -t`, when the tool is installed (`.ci/run` installs it).
 fn unzip_t(path: &Path) -> Option<bool> {
     if !have("unzip") {
-        eprintln!("unzip not installed: skipping `unzip -t` of {}", path.display());
+        eprintln!(
+            "unzip not installed: skipping `unzip -t` of {}",
+            path.display()
+        );
         return None;
     }
     let out = Command::new("unzip").arg("-t").arg(path).output().unwrap();
@@ -138,7 +140,9 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let r = dir.report("out");
     let anna = employee_at_row(&r, 2);
-    let packet = anna["packet"].as_str().expect("packet named in report.json");
+    let packet = anna["packet"]
+        .as_str()
+        .expect("packet named in report.json");
     assert_eq!(packet, "E12345678_ANNA_NOWAK.zip");
     let zip = dir.join("out/packets").join(packet);
     let names = entry_names(&zip);
@@ -217,13 +221,14 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
         let names = entry_names(&p);
         assert_eq!(names[0], "00_cover_checklist.pdf", "{}", p.display());
         for (i, n) in names.iter().enumerate() {
-            assert!(
-                n.starts_with(&format!("{i:02}_")),
-                "{n} in {}",
-                p.display()
-            );
+            assert!(n.starts_with(&format!("{i:02}_")), "{n} in {}", p.display());
         }
     }
+}
+
+fn reader_header(text: &str) -> Vec<String> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    r.headers().unwrap().iter().map(str::to_string).collect()
 }
 
 /// The employees sheet of report.xlsx as strings (dates and numbers in their display form).
@@ -232,12 +237,7 @@ fn xlsx_employees(path: &Path) -> (Vec<String>, Vec<Vec<Data>>) {
     let names = wb.sheet_names();
     let range = wb.worksheet_range(&names[0]).unwrap();
     let mut rows = range.rows().map(|r| r.to_vec());
-    let header = rows
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
     (header, rows.collect())
 }
 
@@ -245,8 +245,8 @@ fn xlsx_employees(path: &Path) -> (Vec<String>, Vec<Vec<Data>>) {
 fn reports_read_back_as_hr_opens_them() {
     let dir = Dir::new();
     let mut people = e2e_company::standard();
-    // A position Excel would run as a formula.
-    people[1].position = "=HYPERLINK(\"http://x\",\"y\")";
+    // A name Excel would run as a formula.
+    people[1].name = "=HYPERLINK(\"http://x\",\"y\")";
     e2e_company::write(&dir.join("co"), &people);
     let out = build(&dir, &["--lang", "en"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
@@ -283,18 +283,28 @@ fn reports_read_back_as_hr_opens_them() {
         other => panic!("missing items cell: {other:?}"),
     }
 
-    // report.csv: BOM, one line per employee, the formula neutralised.
+    // report.csv: BOM, one line per problem (an employee without any gets one line), every
+    // employee present, the formula neutralised.
     let csv = dir.read("out/report.csv");
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
     let text = String::from_utf8(csv[3..].to_vec()).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    assert_eq!(records.len(), 7);
+    let header = reader_header(&text);
+    let passport_col = header
+        .iter()
+        .position(|h| h.contains("Passport") || h.contains("passport"))
+        .expect("a passport column");
+    let mut passports: Vec<&str> = records.iter().map(|r| &r[passport_col]).collect();
+    passports.sort();
+    passports.dedup();
+    passports.retain(|p| !p.is_empty());
+    assert_eq!(passports.len(), 7, "{passports:?}");
     let cells: Vec<&str> = records.iter().flat_map(|r| r.iter()).collect();
     assert!(
         cells.contains(&"'=HYPERLINK(\"http://x\",\"y\")"),
         "the formula is prefixed with ': {:?}",
-        records[1]
+        records
     );
     for c in &cells {
         let bad = ['=', '+', '@', '\t', '\r', '＝', '＋', '－', '＠'];
@@ -304,7 +314,7 @@ fn reports_read_back_as_hr_opens_them() {
         );
     }
     // Numbers are untouched: Olga's days left stays a negative number.
-    assert!(cells.contains(&"-10"), "{:?}", records[4]);
+    assert!(cells.contains(&"-10"), "{records:?}");
 
     // report.html: self-contained, nothing fetched from the network, packets linked.
     let html = String::from_utf8(dir.read("out/report.html")).unwrap();
@@ -324,11 +334,9 @@ fn reports_read_back_as_hr_opens_them() {
         assert!(!html.contains(bad), "{bad} in report.html");
     }
     assert!(html.contains("packets/E12345678_ANNA_NOWAK.zip"));
-    assert!(
-        !html.contains("=HYPERLINK(\"http"),
-        "text is HTML-escaped"
-    );
-    assert!(html.contains("Anna Nowak") && html.contains("Liam O&#39;Brien") || html.contains("Liam O&#x27;Brien") || html.contains("Liam O'Brien"));
+    assert!(!html.contains("=HYPERLINK(\"http"), "text is HTML-escaped");
+    assert!(html.contains("Anna Nowak"));
+    assert!(html.contains("=HYPERLINK(&quot;http") || html.contains("=HYPERLINK(&#34;http"));
 }
 
 #[test]
@@ -352,7 +360,7 @@ fn exit_codes_and_masked_terminal_output() {
         }
         // The masked forms do appear for the employees with errors.
         assert!(terminal.contains("G1****678"), "{terminal}");
-        assert!(terminal.contains("Z1****567"), "{terminal}");
+        assert!(terminal.contains("Z1***567"), "{terminal}");
     }
     // The same with `check`.
     let out = dir.run(&["check", "co/roster.xlsx", "--as-of", AS_OF, "--out", "chk"]);
@@ -397,7 +405,10 @@ fn password_gives_aes_packets_that_open_only_with_it() {
     );
     let out = build(&dir, &["--password", "s3cret-密码"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(!stdout(&out).contains("s3cret"), "the password is never echoed");
+    assert!(
+        !stdout(&out).contains("s3cret"),
+        "the password is never echoed"
+    );
     let zip = dir.join("out/packets/E12345678_ANNA_NOWAK.zip");
     let photo = std::fs::read(e2e_company::fixture_photo("blue.jpg")).unwrap();
 
@@ -405,7 +416,10 @@ fn password_gives_aes_packets_that_open_only_with_it() {
     assert_eq!(z.len(), 13);
     for i in 0..z.len() {
         // Names are visible (zip encrypts contents only), contents are not.
-        assert!(z.by_index(i).is_err(), "entry {i} readable without password");
+        assert!(
+            z.by_index(i).is_err(),
+            "entry {i} readable without password"
+        );
         assert!(
             match z.by_index_decrypt(i, b"wrong") {
                 Err(_) => true,
@@ -447,6 +461,4 @@ fn password_gives_aes_packets_that_open_only_with_it() {
     // An empty password is refused rather than giving an unencrypted packet.
     let out = build(&dir, &["--password", ""]);
     assert_eq!(code(&out), 2);
-
-    let _: Option<Value> = None;
 }

@@ -252,7 +252,9 @@ pub fn scan_bytes(name: &str, kind: Scan) -> Vec<u8> {
 /// A small grey-on-white "scanned page" JPEG; the name varies the pattern so two scans
 /// differ.
 fn scan_jpeg(name: &str) -> Vec<u8> {
-    let seed = name.bytes().fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(b as u32));
+    let seed = name
+        .bytes()
+        .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(b as u32));
     let img = image::RgbImage::from_fn(300, 420, |x, y| {
         let line = (y / 12) % 3 == 0 && x > 30 && x < 270 - (seed % 60);
         if line {
@@ -292,7 +294,9 @@ pub fn scan_pdf(name: &str) -> Vec<u8> {
         pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for off in offsets {
         pdf.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
@@ -327,7 +331,9 @@ pub fn standard() -> Vec<Person> {
     vec![
         Person::new("Anna Nowak", "E12345678").scans(FULL_B6),
         {
-            let mut p = Person::new("Jane Doe", "G12345678").expiring_in(45).years(1.5);
+            let mut p = Person::new("Jane Doe", "G12345678")
+                .expiring_in(45)
+                .years(1.5);
             p.nationality = "United Kingdom";
             p
         },
