@@ -5,15 +5,16 @@
 # Needs: cargo, chromium (Debian's), poppler-utils (pdftoppm), unzip; ImageMagick's
 # `convert` (optional) to keep each PNG under 300 KB.
 #
-# Usage: scripts/screenshots.sh [PASSPORT]   (default EK1234567, sample row 4)
+# Usage: scripts/screenshots.sh [ROW]   (sheet row of the employee whose cover is shown;
+#                                      default 4, Michał Wiśniewski)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-passport="${1:-EK1234567}"
+row="${1:-4}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-for tool in chromium pdftoppm unzip; do
+for tool in chromium pdftoppm unzip python3; do
   command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is not installed" >&2; exit 2; }
 done
 
@@ -40,9 +41,11 @@ chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   "file://$work/out/report.html" >/dev/null 2>&1
 
 # The cover checklist of one employee.
-packet="$(find "$work/out/packets" -name "${passport}_*.zip" | sort | head -n 1)"
-if [ -z "$packet" ]; then
-  echo "screenshots.sh: no packet for $passport in the samples" >&2
+# The packet name comes from report.json (two rows may share a passport number).
+name="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(next((e.get("packet") or "") for e in r["employees"] if e["row"]==int(sys.argv[2])))' "$work/out/report.json" "$row" 2>/dev/null || true)"
+packet="$work/out/packets/$name"
+if [ -z "$name" ] || [ ! -f "$packet" ]; then
+  echo "screenshots.sh: no packet for row $row in the samples" >&2
   exit 2
 fi
 unzip -q -o "$packet" 00_cover_checklist.pdf -d "$work"
