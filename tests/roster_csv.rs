@@ -167,7 +167,7 @@ fn assert_traps(r: &Value) {
     );
     assert_eq!(e9["category_raw"], "待定");
     assert_eq!(e9["category"], Value::Null);
-    // Only the roster family: the run also reports `document.no_docs_folder` (no --docs).
+    // Only the roster family: the run may add other families (document.*, photo.*).
     let roster: Vec<(String, String)> = r["roster_issues"]
         .as_array()
         .unwrap()

@@ -232,7 +232,7 @@ fn ods_with_every_trap() {
     );
     assert_eq!(e12["category"], "B1");
 
-    // Only the roster family: the run also reports `document.no_docs_folder` (no --docs).
+    // Only the roster family: the run may add other families (document.*, photo.*).
     let roster: Vec<(String, String)> = r["roster_issues"]
         .as_array()
         .unwrap()

@@ -332,7 +332,7 @@ fn xlsx_with_every_trap() {
         pairs(&[("roster.bad_passport", "C17"), ("roster.missing", "F17")])
     );
 
-    // Only the roster family: the run also reports `document.no_docs_folder` (no --docs).
+    // Only the roster family: the run may add other families (document.*, photo.*).
     let roster: Vec<(String, String)> = r["roster_issues"]
         .as_array()
         .unwrap()
