@@ -46,7 +46,7 @@ fn ten_thousand_rows_are_all_reported() {
     assert_eq!(employees.len(), n);
     // Rows keep their sheet numbering (header is row 1).
     let last = employee_at_row(&report, n as u64 + 1);
-    assert_eq!(last["employee"]["name"], format!("Employee {}", n - 1));
+    assert_eq!(last["name"], format!("Employee {}", n - 1));
     let summary = stdout(&out);
     assert!(summary.contains("10000"), "{summary}");
     for ext in ["csv", "xlsx", "html"] {
@@ -104,7 +104,7 @@ fn five_thousand_character_cells_are_reported_not_fatal() {
     let packet = good["packet"].as_str().expect("row 2 has a packet");
     assert!(dir.join("out/packets").join(packet).is_file());
     // The report lines for the long rows are bounded: no cell blows up the terminal.
-    assert!(stdout(&out).len() < 200_000, "{}", stdout(&out).len());
+    assert!(stdout(&out).len() < 50_000, "{}", stdout(&out).len());
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn formula_cells_without_cached_values_are_empty_cells_named_by_cell() {
     }
     // The next row is read normally.
     let bob = employee_at_row(&report, 3);
-    assert_eq!(bob["employee"]["passport_no"], "EA7654321");
+    assert_eq!(bob["passport_no"], "EA7654321");
 }
 
 #[test]

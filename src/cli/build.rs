@@ -192,7 +192,7 @@ pub fn summary(
         let e = &o.employee;
         let passport = e.passport_no.as_deref().map(mask_id).unwrap_or_default();
         let name = e.name.as_deref().unwrap_or("");
-        s.push_str(&format!("  row {:<5} {name} {passport}\n", e.row));
+        s.push_str(&format!("  row {:<5} {name:.60} {passport:.20}\n", e.row));
         for i in o.issues.iter().filter(|i| i.is_error()) {
             s.push_str(&format!(
                 "      {} {}\n",
