@@ -56,12 +56,19 @@ fn symlinks_pointing_outside_are_not_followed() {
     let mut secret = jpeg();
     secret.extend_from_slice(b"SECRET-OUTSIDE-THE-FOLDER");
     let outside = dir.write("elsewhere/secret.jpg", &secret);
-    dir.write("elsewhere/passport.pdf", b"%PDF-1.4 SECRET-OUTSIDE-THE-FOLDER");
+    dir.write(
+        "elsewhere/passport.pdf",
+        b"%PDF-1.4 SECRET-OUTSIDE-THE-FOLDER",
+    );
     // Employee 0: an ordinary photo. Employee 1: a link to the secret. Employee 2: a link
     // to /etc/passwd named in no way special.
     dir.write(format!("photos/{}.jpg", passport(0)), jpeg());
     symlink(&outside, dir.join(format!("photos/{}.jpg", passport(1)))).unwrap();
-    symlink("/etc/passwd", dir.join(format!("photos/{}.jpg", passport(2)))).unwrap();
+    symlink(
+        "/etc/passwd",
+        dir.join(format!("photos/{}.jpg", passport(2))),
+    )
+    .unwrap();
     // A linked folder and a linked scan in the docs folder.
     std::fs::create_dir_all(dir.join(format!("docs/{}", passport(0)))).unwrap();
     symlink(
@@ -69,7 +76,11 @@ fn symlinks_pointing_outside_are_not_followed() {
         dir.join(format!("docs/{}/passport.pdf", passport(0))),
     )
     .unwrap();
-    symlink(dir.join("elsewhere"), dir.join(format!("docs/{}", passport(1)))).unwrap();
+    symlink(
+        dir.join("elsewhere"),
+        dir.join(format!("docs/{}", passport(1))),
+    )
+    .unwrap();
 
     let out = build(&dir);
     let passports: Vec<String> = (0..3).map(passport).collect();

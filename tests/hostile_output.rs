@@ -107,7 +107,12 @@ fn one_packet_that_cannot_be_written_does_not_stop_the_others() {
         assert!(complete_zip(&dir.join("out/packets").join(p)));
     }
     // The blocking folder is left alone.
-    assert!(dir.join("out/packets").join(&name).join("keep.txt").is_file());
+    assert!(
+        dir.join("out/packets")
+            .join(&name)
+            .join("keep.txt")
+            .is_file()
+    );
 }
 
 /// A tmpfs mounted for the test's life; unmounted on drop (also when the test fails).

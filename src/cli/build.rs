@@ -194,11 +194,12 @@ pub fn summary(
         let name = e.name.as_deref().unwrap_or("");
         s.push_str(&format!("  row {:<5} {name:.60} {passport:.20}\n", e.row));
         for i in o.issues.iter().filter(|i| i.is_error()) {
-            s.push_str(&format!(
-                "      {} {}\n",
-                place(i),
-                catalog.message(i, lang)
-            ));
+            // A file named after the passport number must not show it in full either.
+            let message = match e.passport_no.as_deref().filter(|p| p.len() > 3) {
+                Some(p) => catalog.message(i, lang).replace(p, &mask_id(p)),
+                None => catalog.message(i, lang),
+            };
+            s.push_str(&format!("      {} {message}\n", place(i)));
         }
     }
     if listed.len() > SUMMARY_LINES {

@@ -239,7 +239,10 @@ mod tests {
         let bytes = buf.into_inner();
         assert!(bytes.len() < 2 << 20, "{}", bytes.len());
         let err = check_package(&bytes).unwrap_err();
-        assert!(err.contains("sheet1.xml") && err.contains("256 MB"), "{err}");
+        assert!(
+            err.contains("sheet1.xml") && err.contains("256 MB"),
+            "{err}"
+        );
     }
 
     #[test]

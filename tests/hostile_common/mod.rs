@@ -52,7 +52,10 @@ pub fn sane(out: &Output, dir: &Path, passports: &[String]) {
         assert!(!text.contains("panicked"), "{text}");
         assert!(!text.contains("RUST_BACKTRACE"), "{text}");
         for p in passports {
-            assert!(!text.contains(p.as_str()), "passport {p} printed in full: {text}");
+            assert!(
+                !text.contains(p.as_str()),
+                "passport {p} printed in full: {text}"
+            );
         }
     }
     no_leftovers(dir);

@@ -164,13 +164,19 @@ fn xlsx_seeds() {
     for (r, row) in ROWS.iter().enumerate() {
         let r = r as u32 + 2;
         for (c, v) in row.iter().enumerate() {
-            sheet.write_string_with_format(r, c as u16, *v, &text).unwrap();
+            sheet
+                .write_string_with_format(r, c as u16, *v, &text)
+                .unwrap();
         }
     }
     let expiry = ExcelDateTime::from_ymd(2027, 3, 1).unwrap();
-    sheet.write_datetime_with_format(5, 6, &expiry, &date).unwrap();
+    sheet
+        .write_datetime_with_format(5, 6, &expiry, &date)
+        .unwrap();
     sheet.write_number(5, 7, 46447.0).unwrap();
-    sheet.write_number_with_format(5, 1, 12345.0, &zeros).unwrap();
+    sheet
+        .write_number_with_format(5, 1, 12345.0, &zeros)
+        .unwrap();
     sheet.write_string(5, 0, "Chen Mei").unwrap();
     sheet.write_formula(5, 2, "=\"Can\"&\"ada\"").unwrap();
     let company = wb.add_worksheet();
