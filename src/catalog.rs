@@ -150,7 +150,20 @@ fn pick(lang: Lang, zh: &str, en: &str) -> String {
     }
 }
 
-/// Replaces `{name}` with the argument's value; unknown placeholders stay as written.
+/// The longest argument value put into a message, in characters: a 5,000-character cell
+/// must not turn one message into a page. Longer values end in `…`.
+const MAX_ARG_CHARS: usize = 200;
+
+/// An argument value cut to [`MAX_ARG_CHARS`].
+fn short_arg(v: &str) -> std::borrow::Cow<'_, str> {
+    match v.char_indices().nth(MAX_ARG_CHARS) {
+        Some((cut, _)) => format!("{}…", &v[..cut]).into(),
+        None => v.into(),
+    }
+}
+
+/// Replaces `{name}` with the argument's value (cut to [`MAX_ARG_CHARS`]); unknown
+/// placeholders stay as written.
 fn fill(template: &str, args: &[(String, String)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
@@ -161,7 +174,7 @@ fn fill(template: &str, args: &[(String, String)]) -> String {
             Some(end) => {
                 let name = &after[..end];
                 match args.iter().find(|(k, _)| k == name) {
-                    Some((_, v)) => out.push_str(v),
+                    Some((_, v)) => out.push_str(&short_arg(v)),
                     None => {
                         out.push('{');
                         out.push_str(name);
@@ -190,6 +203,17 @@ mod tests {
         assert_eq!(fill("{column} is empty {x}", &args), "Name is empty {x}");
         assert_eq!(fill("no braces", &args), "no braces");
         assert_eq!(fill("open { brace", &args), "open { brace");
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = "长".repeat(5_000);
+        let args = vec![("v".to_string(), long)];
+        let out = fill("[{v}]", &args);
+        assert_eq!(out.chars().count(), MAX_ARG_CHARS + 3);
+        assert!(out.ends_with("…]"), "{out}");
+        let exact = "x".repeat(MAX_ARG_CHARS);
+        assert_eq!(short_arg(&exact), exact);
     }
 
     #[test]

@@ -202,6 +202,14 @@ fn rcell(text: &str, width: usize) -> String {
     format!("{}{body}", " ".repeat(width.saturating_sub(w)))
 }
 
+/// `text` with every occurrence of the passport number masked.
+fn mask_in(text: &str, passport: Option<&str>) -> String {
+    match passport.filter(|p| p.len() > 3) {
+        Some(p) => text.replace(p, &mask_id(p)),
+        None => text.to_string(),
+    }
+}
+
 /// One language for the terminal table: the report carries both.
 fn one_lang(lang: Lang) -> Lang {
     if lang == Lang::Both { Lang::Zh } else { lang }
@@ -260,7 +268,8 @@ pub fn summary(
                 .or_else(|| o.issues.first())
                 .map(|i| {
                     let more = o.issues.len() - 1;
-                    let text = catalog.message(i, one);
+                    // A file named after the passport number must not show it in full.
+                    let text = mask_in(&catalog.message(i, one), e.passport_no.as_deref());
                     if more > 0 {
                         format!("{text} (+{more})")
                     } else {
@@ -291,6 +300,12 @@ pub fn summary(
         }
     }
     if !roster_issues.is_empty() {
+        // Roster problems may name files called after passport numbers.
+        let passports: Vec<&str> = outcomes
+            .iter()
+            .filter_map(|o| o.employee.passport_no.as_deref())
+            .filter(|p| p.len() > 3)
+            .collect();
         s.push_str(&catalog.ui("ui.run.roster_problems", one, &[]));
         s.push('\n');
         for i in roster_issues.iter().take(SUMMARY_LINES) {
@@ -300,7 +315,8 @@ pub fn summary(
             } else {
                 format!("{place}: ")
             };
-            s.push_str(&format!("  - {place}{}\n", catalog.message(i, one)));
+            let line = format!("  - {place}{}\n", catalog.message(i, one));
+            s.push_str(&passports.iter().fold(line, |l, p| mask_in(&l, Some(p))));
         }
         if roster_issues.len() > SUMMARY_LINES {
             let more = (roster_issues.len() - SUMMARY_LINES).to_string();

@@ -4,10 +4,12 @@
 //!
 //! Submodules: `source` (format detection, opening), `text` (csv decoding), `aliases` (the
 //! column vocabulary from `templates/columns.toml`), `header` (finding the header row),
-//! `values` (reading one cell), `rows` (employees), `company` (Company sheet, TOML, USCC).
+//! `values` (reading one cell), `rows` (employees), `company` (Company sheet, TOML, USCC),
+//! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing).
 
 mod aliases;
 mod company;
+mod guard;
 mod header;
 mod rows;
 mod source;

@@ -3,6 +3,7 @@
 //! as a calamine `Range` with its visibility, number formats and date epoch.
 
 use super::RosterError;
+use super::guard;
 use super::text;
 use calamine::{Data, Ods, Range, Reader, SheetVisible, StyleRange, Xls, Xlsb, Xlsx};
 use std::io::{Cursor, Read};
@@ -184,6 +185,9 @@ impl<'a> Book<'a> {
         score: &dyn Fn(&Range<Data>) -> usize,
     ) -> Result<Book<'a>, RosterError> {
         let format = detect(bytes, file)?;
+        if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+            guard::check_package(bytes).map_err(|reason| unreadable(file, format, reason))?;
+        }
         let cur = || Cursor::new(bytes);
         let inner = match format {
             Format::Xlsx => Inner::Xlsx(Box::new(
@@ -265,7 +269,10 @@ impl<'a> Book<'a> {
             |e: &dyn std::fmt::Display| unreadable(&file, format, format!("sheet '{name}': {e}"));
         let (range, styles, is_1904) = match &mut self.inner {
             Inner::Xlsx(x) => {
-                let range = x.worksheet_range(name).map_err(|e| err(&e))?;
+                let range = guard::xlsx_range(x, name).map_err(|e| match e {
+                    guard::RangeError::Parser(e) => err(&e),
+                    guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
+                })?;
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose
                 // styles cannot be read is still read, without them.
                 let styles = x.worksheet_style(name).unwrap_or_default();
