@@ -19,7 +19,7 @@ import zipfile
 from multiprocessing import Pool
 
 from openpyxl import load_workbook
-from PIL import Image, ImageOps
+from PIL import Image, ImageChops, ImageOps
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -54,30 +54,44 @@ def read_roster(path):
     return people
 
 
+# The default photo profile (templates/photo/shenzhen-2inch.toml): 35:48 within 2 %, at
+# least 413 x 567 px, 90 % of the background bands studio blue (HSV hue 190-230 degrees,
+# saturation >= 0.30, value >= 0.40). Pillow's HSV hue runs 0-255 for 0-360 degrees.
+HUE_LUT = [255 if 190 <= v * 360 / 256 <= 230 else 0 for v in range(256)]
+SAT_LUT = [255 if v >= 0.30 * 255 else 0 for v in range(256)]
+VAL_LUT = [255 if v >= 0.40 * 255 else 0 for v in range(256)]
+
+
 def judge_photo(path):
     img = Image.open(path)
-    w, h = img.size
-    img.draft("RGB", (w // 8, h // 8))
+    full_w, full_h = img.size  # stored size, from the header
+    img.draft("RGB", (full_w // 8, full_h // 8))  # DCT-domain 1/8 decode
+    orientation = img.getexif().get(0x0112, 1)
+    if orientation in (5, 6, 7, 8):
+        full_w, full_h = full_h, full_w
     img = ImageOps.exif_transpose(img).convert("RGB")
     w, h = img.size  # displayed size at reduced scale
-    full_w, full_h = Image.open(path).size
     hsv = img.convert("HSV")
-    bands = [hsv.crop((0, 0, w, h // 8)), hsv.crop((0, 0, w // 8, h // 2)), hsv.crop((w - w // 8, 0, w, h // 2))]
+    top, side, bottom = h * 6 // 100, w * 12 // 100, h * 55 // 100
+    bands = [hsv.crop((0, 0, w, top)), hsv.crop((0, top, side, bottom)),
+             hsv.crop((w - side, top, w, bottom))]
     blue = total = 0
     for band in bands:
         hch, sch, vch = band.split()
-        # PIL hue is 0..255 for 0..360 degrees: 190..230 degrees -> 134..163.
-        hmask = hch.point(lambda v: 255 if 134 <= v <= 163 else 0)
-        smask = sch.point(lambda v: 255 if v >= 64 else 0)
-        vmask = vch.point(lambda v: 255 if v >= 90 else 0)
-        from PIL import ImageChops
-        m = ImageChops.multiply(ImageChops.multiply(hmask, smask), vmask)
+        m = ImageChops.multiply(ImageChops.multiply(hch.point(HUE_LUT), sch.point(SAT_LUT)),
+                                vch.point(VAL_LUT))
         blue += m.histogram()[255]
         total += band.size[0] * band.size[1]
     share = blue / total if total else 0.0
     ratio = full_w / full_h if full_h else 0
-    return {"width": full_w, "height": full_h, "blue_share": share,
-            "ok": share >= 0.9 and full_w >= 413 and full_h >= 567 and abs(min(ratio, 1 / ratio) - 35 / 48) < 0.05}
+    # A small preview for the report, as permitpack makes one.
+    thumb = img.copy()
+    thumb.thumbnail((176, 240))
+    preview = io.BytesIO()
+    thumb.save(preview, "JPEG", quality=80)
+    return {"width": full_w, "height": full_h, "blue_share": share, "preview": len(preview.getvalue()),
+            "ok": share >= 0.9 and full_w >= 413 and full_h >= 567
+            and abs(ratio / (35 / 48) - 1) <= 0.02}
 
 
 def pdf(lines, title):
