@@ -193,6 +193,7 @@ fn write_roster(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
         "居留许可到期日 Residence Permit Expiry",
         "在华工作年限 Years Worked in China",
         "年薪 Annual Salary",
+        "税前/税后 Pre- or after-tax",
         "手机号码 Mobile",
     ];
     for (c, h) in headers.iter().enumerate() {
@@ -212,7 +213,8 @@ fn write_roster(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
         ws.write_datetime_with_format(r, 9, &xl(p.rp_expiry)?, &date_fmt)?;
         ws.write_number(r, 10, p.years as f64)?;
         ws.write_number(r, 11, p.salary as f64)?;
-        ws.write_string(r, 12, format!("138{:08}", r))?;
+        ws.write_string(r, 12, if r % 4 == 0 { "税后" } else { "税前" })?;
+        ws.write_string(r, 13, format!("138{:08}", r))?;
     }
     let cs = wb.add_worksheet().set_name("Company")?;
     let company = [
@@ -270,7 +272,12 @@ fn scan_page(w: u32, h: u32, seed: u32) -> RgbImage {
             && y > 150
             && y < h - 150
             && (x / 9 + y / 28 + seed) % 7 != 0;
-        let v = if line && (x + rng % 3) % 9 < 6 { 40 } else { 236 } + (rng % 5) as i32 - 2;
+        let v = if line && (x + rng % 3) % 9 < 6 {
+            40
+        } else {
+            236
+        } + (rng % 5) as i32
+            - 2;
         let v = v.clamp(0, 255) as u8;
         Rgb([v, v, v])
     })

@@ -59,6 +59,30 @@ pub fn write_atomic_with<T, F>(dir: &Path, name: &str, fill: F) -> Result<(PathB
 where
     F: FnOnce(&mut BufWriter<File>) -> io::Result<T>,
 {
+    write_atomic_durable(dir, name, Durability::Now, fill)
+}
+
+/// When an atomically written file is forced to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync the file before the rename and the folder after it.
+    Now,
+    /// Rename without waiting for the disk; the caller makes the files durable later with
+    /// [`sync_files`]. Readers still see either the old file or the complete new one (the
+    /// rename is atomic); only a power cut before that later sync could lose the new content.
+    Later,
+}
+
+/// [`write_atomic_with`] with a choice of when the file reaches the disk.
+pub fn write_atomic_durable<T, F>(
+    dir: &Path,
+    name: &str,
+    durability: Durability,
+    fill: F,
+) -> Result<(PathBuf, T), WriteError>
+where
+    F: FnOnce(&mut BufWriter<File>) -> io::Result<T>,
+{
     let target = dir.join(name);
     let err = |source: io::Error| WriteError {
         path: target.clone(),
@@ -81,11 +105,33 @@ where
     // On any error below, `tmp_path` (a TempPath) removes the temporary file when dropped.
     let value = fill(&mut writer).map_err(err)?;
     let file = writer.into_inner().map_err(|e| err(e.into_error()))?;
-    file.sync_all().map_err(err)?;
+    if durability == Durability::Now {
+        file.sync_all().map_err(err)?;
+    }
     drop(file);
     tmp_path.persist(&target).map_err(|e| err(e.error))?;
-    sync_dir(dir);
+    if durability == Durability::Now {
+        sync_dir(dir);
+    }
     Ok((target, value))
+}
+
+/// Makes files written with [`Durability::Later`] durable: fsyncs `dir/name` for each name,
+/// then `dir` itself (the renames). Returns the names that could not be synced, with the
+/// error; an empty list means everything is on disk.
+pub fn sync_files<'a>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<(String, WriteError)> {
+    let mut failed = Vec::new();
+    for name in names {
+        let path = dir.join(name);
+        if let Err(source) = File::open(&path).and_then(|f| f.sync_all()) {
+            failed.push((name.to_string(), WriteError { path, source }));
+        }
+    }
+    sync_dir(dir);
+    failed
 }
 
 /// Makes the rename durable on Unix; a no-op elsewhere. Failures are ignored: the data is
@@ -234,6 +280,28 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deferred_writes_are_complete_and_sync_reports_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ()) = write_atomic_durable(dir.path(), "a.zip", Durability::Later, |w| {
+            w.write_all(b"first")
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        // A failing fill leaves the previous file and no temporary file.
+        let failed = write_atomic_durable(dir.path(), "a.zip", Durability::Later, |w| {
+            w.write_all(b"half")?;
+            Err::<(), _>(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let problems = sync_files(dir.path(), ["a.zip", "gone.zip"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "gone.zip");
+        assert_eq!(problems[0].1.source.kind(), io::ErrorKind::NotFound);
+    }
 
     #[test]
     fn safe_names_have_no_separators_or_dot_dot() {

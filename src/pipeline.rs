@@ -355,6 +355,110 @@ impl Batch<'_> {
     }
 }
 
+/// Stack size of a worker thread: typst's layout recurses deeply on long tables.
+const WORKER_STACK: usize = 32 << 20;
+
+impl Batch<'_> {
+    /// Processes every row on `jobs` worker threads and returns the outcomes in row order;
+    /// `done` is called after each employee (progress). Exactly `jobs` employees are in
+    /// flight at any time, so memory is bounded by `jobs`, not by the batch.
+    ///
+    /// The workers are plain threads, not rayon tasks: typst parallelises its own layout with
+    /// rayon, and a rayon worker waiting on that inner work steals other employees' tasks on
+    /// the same stack, so the number of photos, letters and packets half-done at once (and
+    /// the stack depth) would grow with the batch. From a plain thread, typst's inner work
+    /// runs on rayon's pool while the worker waits.
+    pub fn process_all(
+        &self,
+        rows: &[(&RosterRow, String)],
+        jobs: usize,
+        done: &(dyn Fn() + Sync),
+    ) -> Result<Vec<EmployeeOutcome>, String> {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<EmployeeOutcome>>> =
+            rows.iter().map(|_| Mutex::new(None)).collect();
+        let worker = || {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((row, name)) = rows.get(i) else {
+                    break;
+                };
+                let outcome = self.process(row, name);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(outcome);
+                }
+                done();
+            }
+        };
+        let jobs = jobs.clamp(1, rows.len().max(1));
+        std::thread::scope(|scope| {
+            let mut started = 0;
+            for k in 0..jobs {
+                let spawned = std::thread::Builder::new()
+                    .name(format!("permitpack-worker-{k}"))
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, worker);
+                match spawned {
+                    Ok(_) => started += 1,
+                    Err(e) if started == 0 => {
+                        return Err(format!("cannot start a worker thread: {e}"));
+                    }
+                    Err(_) => break, // fewer workers than asked: the others carry on
+                }
+            }
+            Ok(())
+        })?;
+        Ok(rows
+            .iter()
+            .zip(slots)
+            .map(|((row, _), slot)| {
+                slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                    let mut issues = row.issues.clone();
+                    issues.push(
+                        Issue::error("internal.error")
+                            .arg("detail", "the employee was not processed")
+                            .sheet(row.employee.sheet.clone())
+                            .row(row.employee.row),
+                    );
+                    blank_outcome(row, issues)
+                })
+            })
+            .collect())
+    }
+
+    /// Makes every packet of the run durable once all are written (packets are renamed into
+    /// place without waiting for the disk, see [`packet::write_packet`]); call it before the
+    /// report that lists them is written. A packet that cannot be synced becomes an issue on
+    /// its employee and is no longer listed as written.
+    pub fn sync_packets(&self, outcomes: &mut [EmployeeOutcome]) {
+        let Some(dir) = &self.packets_dir else {
+            return;
+        };
+        let failed = packet::sync_packets(dir, outcomes.iter().filter_map(|o| o.packet.as_deref()));
+        for (name, issue) in failed {
+            for o in outcomes
+                .iter_mut()
+                .filter(|o| o.packet.as_deref() == Some(name.as_str()))
+            {
+                o.packet = None;
+                o.issues.push(issue.clone());
+                finish(o, window_state(&o.window_state), self.roster_blocked);
+            }
+        }
+    }
+}
+
+/// The window state an outcome records by name.
+fn window_state(name: &str) -> rules::WindowState {
+    use rules::WindowState::*;
+    [Open, NotYet, TooLate, Expired, Unknown]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+        .unwrap_or(Unknown)
+}
+
 /// Settles readiness and status once every issue is known.
 fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bool) {
     o.ready = !roster_blocked && rules::is_ready(state, &o.issues);

@@ -18,7 +18,6 @@ use crate::pipeline::{Batch, Setup};
 use crate::report::{self, RunInfo};
 use crate::roster::{self, ColumnAliases, CompanySource, Roster, RosterRow};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
@@ -556,26 +555,17 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         .map(|r| (r, names.claim(&r.employee)))
         .collect();
     let bar = progress(rows.len(), args.quiet);
-    let work = || -> Vec<EmployeeOutcome> {
-        rows.par_iter()
-            .map(|(row, name)| {
-                let o = batch.process(row, name);
-                bar.inc(1);
-                o
-            })
-            .collect()
-    };
-    let outcomes = match args.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-        {
-            Ok(pool) => pool.install(work),
-            Err(e) => return fail(format!("cannot start {n} worker threads: {e}")),
-        },
-        None => work(),
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| rayon::current_num_threads())
+        .max(1);
+    let mut outcomes = match batch.process_all(&rows, jobs, &|| bar.inc(1)) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
     };
     bar.finish_and_clear();
+    // Packets reach the disk here, once, before the report that lists them.
+    batch.sync_packets(&mut outcomes);
 
     let info = run_info(args, &inputs, &loaded, write_packets);
     let paths = match report::write_all(

@@ -68,6 +68,13 @@ impl PacketError {
 /// (`.<file_name>.tmp-XXXXXX`) in `dir` and renamed over any previous packet only when it is
 /// complete, so an interrupted run leaves no half packet and a rerun replaces packets whole.
 /// `dir` must exist. Returns the packet's path.
+///
+/// The packet is not fsynced here: a batch calls [`sync_packets`] once all packets are
+/// written (before the report that lists them). Waiting for the disk after every packet
+/// would stall a worker for each one (tens of milliseconds for a few MB) while the kernel
+/// can write them back in the background as the batch goes on; the rename keeps readers from
+/// ever seeing a partial packet, and only a power cut during the run could lose packets,
+/// which the next run writes again.
 pub fn write_packet(
     dir: &Path,
     file_name: &str,
@@ -76,20 +83,39 @@ pub fn write_packet(
     password: Option<&str>,
 ) -> Result<PathBuf, PacketError> {
     let mut failure = None;
-    let written = fsutil::write_atomic_with(dir, file_name, |w| {
-        match assemble(w, entries, as_of, password) {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let io = std::io::Error::other(e.to_string());
-                failure = Some(e);
-                Err(io)
-            }
-        }
-    });
+    let written =
+        fsutil::write_atomic_durable(
+            dir,
+            file_name,
+            fsutil::Durability::Later,
+            |w| match assemble(w, entries, as_of, password) {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    let io = std::io::Error::other(e.to_string());
+                    failure = Some(e);
+                    Err(io)
+                }
+            },
+        );
     match written {
         Ok((path, ())) => Ok(path),
         Err(e) => Err(failure.unwrap_or(PacketError::Output(e))),
     }
+}
+
+/// Makes the packets written by [`write_packet`] durable (one fsync each, then the folder).
+/// Returns the packets that could not be synced, each with its issue.
+pub fn sync_packets<'a>(
+    dir: &Path,
+    file_names: impl IntoIterator<Item = &'a str>,
+) -> Vec<(String, Issue)> {
+    fsutil::sync_files(dir, file_names)
+        .into_iter()
+        .map(|(name, e)| {
+            let issue = PacketError::Output(e).to_issue(&name);
+            (name, issue)
+        })
+        .collect()
 }
 
 #[cfg(test)]
