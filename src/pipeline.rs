@@ -528,6 +528,7 @@ fn scan_documents(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Issue messages are printed on the cover sheet: every character of every built-in
     /// message must be in the embedded fonts, or covers would fail with `template.glyph`.
@@ -553,5 +554,50 @@ mod tests {
             missing.is_empty(),
             "characters missing from the fonts: {missing:?}"
         );
+    }
+
+    #[test]
+    fn process_all_keeps_row_order_and_reports_progress() {
+        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
+        let mut csv = String::from(
+            "Name,Passport No,Nationality,Date of birth,Talent category,Position,\
+             Work permit expiry,Residence permit expiry\n",
+        );
+        for i in 0..23 {
+            csv.push_str(&format!(
+                "Person {i},EA{:07},Poland,1985-02-03,(六),Engineer,2027-01-10,2027-01-10\n",
+                1_000_000 + i
+            ));
+        }
+        let roster = crate::roster::read(csv.as_bytes(), "r.csv", &setup.aliases).unwrap();
+        let batch = Batch {
+            setup: &setup,
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            company: Company::default(),
+            roster_blocked: false,
+            photos: None,
+            docs: None,
+            company_scans: FolderScan::default(),
+            packets_dir: None,
+            password: None,
+        };
+        let rows: Vec<(&RosterRow, String)> = roster
+            .rows
+            .iter()
+            .map(|r| (r, format!("{}.zip", r.employee.row)))
+            .collect();
+        let done = AtomicUsize::new(0);
+        let tick = || {
+            done.fetch_add(1, Ordering::Relaxed);
+        };
+        for jobs in [1, 3, 64] {
+            done.store(0, Ordering::Relaxed);
+            let outcomes = batch.process_all(&rows, jobs, &tick).unwrap();
+            assert_eq!(done.load(Ordering::Relaxed), 23);
+            let names: Vec<_> = outcomes.iter().map(|o| o.employee.name.clone()).collect();
+            let want: Vec<_> = (0..23).map(|i| Some(format!("Person {i}"))).collect();
+            assert_eq!(names, want, "jobs = {jobs}");
+        }
+        assert!(batch.process_all(&[], 2, &tick).unwrap().is_empty());
     }
 }
