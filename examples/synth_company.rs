@@ -1,6 +1,6 @@
 //! Makes a synthetic company for benchmarks: `cargo run --release --example synth_company --
 //! N DIR [--as-of YYYY-MM-DD]` writes DIR/roster.xlsx (N employees with a Company sheet),
-//! DIR/photos/<passport>.jpg (12-megapixel portraits, 2960 x 4064 = 35:48 as the default
+//! DIR/photos/<passport>.jpg (12-megapixel 4:2:0 JPEG portraits, 2960 x 4064 = 35:48 as the default
 //! photo profile asks, on studio-blue backdrops, with a face the detector finds) and
 //! DIR/docs/<passport>/ (scans as JPEG and PDF) plus DIR/docs/_company/.
 //!
@@ -14,7 +14,7 @@
 mod synth;
 
 use chrono::{Duration, NaiveDate};
-use image::{ImageEncoder, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 use rust_xlsxwriter::{Workbook, XlsxError};
 use std::path::{Path, PathBuf};
 
@@ -283,16 +283,17 @@ fn scan_page(w: u32, h: u32, seed: u32) -> RgbImage {
     })
 }
 
+/// Writes a baseline JPEG with 4:2:0 chroma subsampling, as phone cameras and scanners do.
 fn write_jpeg(path: &Path, img: &RgbImage, quality: u8) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
-    let mut w = std::io::BufWriter::new(file);
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut w, quality)
-        .write_image(
-            img.as_raw(),
-            img.width(),
-            img.height(),
-            image::ExtendedColorType::Rgb8,
-        )
+    let w = std::io::BufWriter::new(file);
+    let mut enc = jpeg_encoder::Encoder::new(w, quality);
+    enc.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    let (width, height) = (
+        u16::try_from(img.width()).map_err(|e| e.to_string())?,
+        u16::try_from(img.height()).map_err(|e| e.to_string())?,
+    );
+    enc.encode(img.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
