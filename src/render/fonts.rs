@@ -175,7 +175,9 @@ mod tests {
     fn merged_coverage_agrees_with_every_face() {
         let set = FontSet::builtin().unwrap();
         for cp in 0u32..0x3_0000 {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             if c.is_whitespace() || c.is_control() {
                 continue;
             }
