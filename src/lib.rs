@@ -22,3 +22,4 @@ pub mod render;
 pub mod report;
 pub mod roster;
 pub mod rules;
+pub mod spool;

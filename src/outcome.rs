@@ -7,6 +7,7 @@ use crate::issue::Issue;
 use crate::model::Employee;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where an employee stands overall, for the report summary and colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -85,5 +86,34 @@ impl EmployeeOutcome {
     }
     pub fn missing_items(&self) -> impl Iterator<Item = &ChecklistLine> {
         self.checklist.iter().filter(|c| c.status == "missing")
+    }
+}
+
+/// The employees' outcomes in roster order, wherever they are kept: in memory (a slice, for
+/// tests and small callers) or on disk ([`crate::spool::Spool`], for a run). The reports read
+/// them one at a time, as many times as they need, so that a batch never has to be in memory
+/// at once.
+pub trait Outcomes {
+    /// Number of employees.
+    fn count(&self) -> usize;
+    /// Every outcome in roster order. Reading from disk can fail.
+    fn each(&self) -> Box<dyn Iterator<Item = std::io::Result<Cow<'_, EmployeeOutcome>>> + '_>;
+}
+
+impl Outcomes for [EmployeeOutcome] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn each(&self) -> Box<dyn Iterator<Item = std::io::Result<Cow<'_, EmployeeOutcome>>> + '_> {
+        Box::new(self.iter().map(|o| Ok(Cow::Borrowed(o))))
+    }
+}
+
+impl Outcomes for Vec<EmployeeOutcome> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn each(&self) -> Box<dyn Iterator<Item = std::io::Result<Cow<'_, EmployeeOutcome>>> + '_> {
+        self.as_slice().each()
     }
 }

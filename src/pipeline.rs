@@ -5,8 +5,9 @@
 //! company, the photo and scan folders, where packets go). [`Batch::process`] takes one
 //! roster row through rules -> scans -> photo -> letters -> cover -> packet, and never
 //! fails: whatever goes wrong becomes an issue on that employee, so one bad employee never
-//! stops the batch. Nothing per employee is kept beyond the returned outcome, so memory does
-//! not grow with the batch beyond the report rows.
+//! stops the batch. Nothing per employee is kept beyond the returned outcome, and
+//! [`Batch::process_into`] hands each outcome to the [`Spool`] (on disk) as soon as it is
+//! done, so memory does not grow with the batch.
 
 use crate::assets::Templates;
 use crate::catalog::Catalog;
@@ -16,12 +17,13 @@ use crate::documents::{
 };
 use crate::issue::Issue;
 use crate::model::Company;
-use crate::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, PhotoLine, Status};
 use crate::packet::{self, Content, Document, PacketSources};
 use crate::photo::{self, PhotoIndex, PhotoProfile};
 use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
 use crate::roster::{ColumnAliases, RosterRow};
 use crate::rules::{self, Calendar, Rules};
+use crate::spool::Spool;
 use chrono::NaiveDate;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -375,10 +377,63 @@ impl Batch<'_> {
         done: &(dyn Fn() + Sync),
     ) -> Result<Vec<EmployeeOutcome>, String> {
         use std::sync::Mutex;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let next = AtomicUsize::new(0);
         let slots: Vec<Mutex<Option<EmployeeOutcome>>> =
             rows.iter().map(|_| Mutex::new(None)).collect();
+        self.process_each(rows, jobs, done, &|i, outcome| {
+            if let Ok(mut slot) = slots[i].lock() {
+                *slot = Some(outcome);
+            }
+            Ok(())
+        })?;
+        Ok(rows
+            .iter()
+            .zip(slots)
+            .map(|((row, _), slot)| {
+                slot.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| unprocessed(row))
+            })
+            .collect())
+    }
+
+    /// [`Batch::process_all`] into a spool: each outcome goes to `spool` (under its row
+    /// index) as soon as its employee is done, so only the employees in flight are in
+    /// memory. Every row has an outcome in the spool afterwards. `Err` when the spool
+    /// cannot be written (a full disk): the run stops.
+    pub fn process_into(
+        &self,
+        rows: &[(&RosterRow, String)],
+        jobs: usize,
+        done: &(dyn Fn() + Sync),
+        spool: &Spool,
+    ) -> Result<(), String> {
+        let spool_err = |e: std::io::Error| format!("cannot keep an employee's results: {e}");
+        self.process_each(rows, jobs, done, &|i, outcome| {
+            spool.put(i, &outcome).map_err(spool_err)
+        })?;
+        for (i, (row, _)) in rows.iter().enumerate() {
+            if !spool.has(i) {
+                spool.put(i, &unprocessed(row)).map_err(spool_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the workers; `put` receives each outcome with its row index, from the worker
+    /// that made it. The first `put` error stops the workers (after the employees in
+    /// flight) and is returned.
+    fn process_each(
+        &self,
+        rows: &[(&RosterRow, String)],
+        jobs: usize,
+        done: &(dyn Fn() + Sync),
+        put: &(dyn Fn(usize, EmployeeOutcome) -> Result<(), String> + Sync),
+    ) -> Result<(), String> {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let next = AtomicUsize::new(0);
+        let failed: Mutex<Option<String>> = Mutex::new(None);
         let worker = || {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -386,8 +441,12 @@ impl Batch<'_> {
                     break;
                 };
                 let outcome = self.process(row, name);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(outcome);
+                if let Err(e) = put(i, outcome) {
+                    next.store(rows.len(), Ordering::Relaxed);
+                    if let Ok(mut f) = failed.lock() {
+                        f.get_or_insert(e);
+                    }
+                    break;
                 }
                 done();
             }
@@ -410,22 +469,10 @@ impl Batch<'_> {
             }
             Ok(())
         })?;
-        Ok(rows
-            .iter()
-            .zip(slots)
-            .map(|((row, _), slot)| {
-                slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                    let mut issues = row.issues.clone();
-                    issues.push(
-                        Issue::error("internal.error")
-                            .arg("detail", "the employee was not processed")
-                            .sheet(row.employee.sheet.clone())
-                            .row(row.employee.row),
-                    );
-                    blank_outcome(row, issues)
-                })
-            })
-            .collect())
+        match failed.into_inner() {
+            Ok(Some(e)) => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Makes every packet of the run durable once all are written (packets are renamed into
@@ -442,12 +489,52 @@ impl Batch<'_> {
                 .iter_mut()
                 .filter(|o| o.packet.as_deref() == Some(name.as_str()))
             {
-                o.packet = None;
-                o.issues.push(issue.clone());
-                finish(o, window_state(&o.window_state), self.roster_blocked);
+                self.unlist_packet(o, issue.clone());
             }
         }
     }
+
+    /// [`Batch::sync_packets`] for outcomes in a spool: an outcome whose packet could not
+    /// be synced is read back, changed and spooled again.
+    pub fn sync_spooled_packets(&self, spool: &Spool) -> std::io::Result<()> {
+        let Some(dir) = &self.packets_dir else {
+            return Ok(());
+        };
+        let mut written: Vec<(usize, String)> = Vec::new();
+        for (i, o) in spool.each().enumerate() {
+            if let Some(p) = &o?.packet {
+                written.push((i, p.clone()));
+            }
+        }
+        let failed = packet::sync_packets(dir, written.iter().map(|(_, n)| n.as_str()));
+        for (name, issue) in failed {
+            for (i, _) in written.iter().filter(|(_, n)| *n == name) {
+                let mut o = spool.get(*i)?;
+                self.unlist_packet(&mut o, issue.clone());
+                spool.put(*i, &o)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An outcome whose packet did not reach the disk.
+    fn unlist_packet(&self, o: &mut EmployeeOutcome, issue: Issue) {
+        o.packet = None;
+        o.issues.push(issue);
+        finish(o, window_state(&o.window_state), self.roster_blocked);
+    }
+}
+
+/// The outcome of a row no worker finished.
+fn unprocessed(row: &RosterRow) -> EmployeeOutcome {
+    let mut issues = row.issues.clone();
+    issues.push(
+        Issue::error("internal.error")
+            .arg("detail", "the employee was not processed")
+            .sheet(row.employee.sheet.clone())
+            .row(row.employee.row),
+    );
+    blank_outcome(row, issues)
 }
 
 /// The window state an outcome records by name.
@@ -599,5 +686,19 @@ mod tests {
             assert_eq!(names, want, "jobs = {jobs}");
         }
         assert!(batch.process_all(&[], 2, &tick).unwrap().is_empty());
+
+        // The same into a spool: every row, in row order, nothing left in the folder.
+        let dir = tempfile::tempdir().unwrap();
+        for jobs in [1, 3] {
+            let spool = Spool::new_in(dir.path(), rows.len()).unwrap();
+            batch.process_into(&rows, jobs, &tick, &spool).unwrap();
+            let names: Vec<_> = spool
+                .each()
+                .map(|o| o.unwrap().employee.name.clone())
+                .collect();
+            let want: Vec<_> = (0..23).map(|i| Some(format!("Person {i}"))).collect();
+            assert_eq!(names, want, "jobs = {jobs}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

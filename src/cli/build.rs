@@ -11,12 +11,13 @@ use crate::catalog::{Catalog, Lang};
 use crate::documents::folder::{DocsIndex, FolderScan};
 use crate::issue::Issue;
 use crate::model::{Company, mask_id};
-use crate::outcome::EmployeeOutcome;
+use crate::outcome::{EmployeeOutcome, Outcomes};
 use crate::packet::PacketNames;
 use crate::photo::PhotoIndex;
 use crate::pipeline::{Batch, Setup};
 use crate::report::{self, RunInfo};
 use crate::roster::{self, ColumnAliases, CompanySource, Roster, RosterRow};
+use crate::spool::Spool;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
@@ -217,24 +218,39 @@ fn one_lang(lang: Lang) -> Lang {
 /// The terminal summary: a table of the employees (all of them for a small batch, else those
 /// needing attention), passport numbers masked; the roster problems; the counts per status
 /// and where the report is.
-pub fn summary(
-    outcomes: &[EmployeeOutcome],
+///
+/// The outcomes are read once; only the few shown, the counts and (when there are roster
+/// problems) the passport numbers to mask are kept.
+pub fn summary<O: Outcomes + ?Sized>(
+    outcomes: &O,
     roster_issues: &[Issue],
     report_path: &Path,
     catalog: &Catalog,
     lang: Lang,
-) -> String {
+) -> std::io::Result<String> {
     let one = one_lang(lang);
     let mut s = String::new();
-    let shown: Vec<&EmployeeOutcome> = if outcomes.len() <= SUMMARY_LINES {
-        outcomes.iter().collect()
-    } else {
-        outcomes
-            .iter()
-            .filter(|o| !o.ready)
-            .take(SUMMARY_LINES)
-            .collect()
-    };
+    let show_all = outcomes.count() <= SUMMARY_LINES;
+    let mut shown: Vec<EmployeeOutcome> = Vec::new();
+    let mut not_ready = 0;
+    let mut passports: Vec<String> = Vec::new();
+    let sum = report::Summary::read(outcomes, &[])?;
+    for o in outcomes.each() {
+        let o = o?;
+        not_ready += usize::from(!o.ready);
+        if !roster_issues.is_empty() {
+            passports.extend(
+                o.employee
+                    .passport_no
+                    .as_deref()
+                    .filter(|p| p.len() > 3)
+                    .map(str::to_string),
+            );
+        }
+        if show_all || (!o.ready && shown.len() < SUMMARY_LINES) {
+            shown.push(o.into_owned());
+        }
+    }
     if !shown.is_empty() {
         let head = |k: &str| catalog.ui(&format!("ui.table.{k}"), one, &[]);
         s.push_str(&format!(
@@ -286,11 +302,7 @@ pub fn summary(
                 cell(&first, 70).trim_end(),
             ));
         }
-        let hidden = outcomes
-            .iter()
-            .filter(|o| !o.ready)
-            .count()
-            .saturating_sub(shown.iter().filter(|o| !o.ready).count());
+        let hidden = not_ready.saturating_sub(shown.iter().filter(|o| !o.ready).count());
         if hidden > 0 {
             s.push_str(&format!(
                 "       {}\n",
@@ -300,11 +312,6 @@ pub fn summary(
     }
     if !roster_issues.is_empty() {
         // Roster problems may name files called after passport numbers.
-        let passports: Vec<&str> = outcomes
-            .iter()
-            .filter_map(|o| o.employee.passport_no.as_deref())
-            .filter(|p| p.len() > 3)
-            .collect();
         s.push_str(&catalog.ui("ui.run.roster_problems", one, &[]));
         s.push('\n');
         for i in roster_issues.iter().take(SUMMARY_LINES) {
@@ -315,7 +322,11 @@ pub fn summary(
                 format!("{place}: ")
             };
             let line = format!("  - {place}{}\n", catalog.message(i, one));
-            s.push_str(&passports.iter().fold(line, |l, p| mask_in(&l, Some(p))));
+            s.push_str(
+                &passports
+                    .iter()
+                    .fold(line, |l, p| mask_in(&l, Some(p.as_str()))),
+            );
         }
         if roster_issues.len() > SUMMARY_LINES {
             let more = (roster_issues.len() - SUMMARY_LINES).to_string();
@@ -325,35 +336,20 @@ pub fn summary(
             ));
         }
     }
-    let count = |st: crate::outcome::Status| {
-        outcomes
-            .iter()
-            .filter(|o| o.status == st)
-            .count()
-            .to_string()
-    };
+    let count = |st: crate::outcome::Status| sum.count(st).to_string();
     use crate::outcome::Status::*;
-    s.push_str(
-        &catalog.ui(
-            "ui.run.summary",
-            lang,
-            &[
-                ("total", outcomes.len().to_string()),
-                ("ready", count(Ready)),
-                ("attention", count(Attention)),
-                ("not_yet", count(NotYet)),
-                ("too_late", count(TooLate)),
-                (
-                    "packets",
-                    outcomes
-                        .iter()
-                        .filter(|o| o.packet.is_some())
-                        .count()
-                        .to_string(),
-                ),
-            ],
-        ),
-    );
+    s.push_str(&catalog.ui(
+        "ui.run.summary",
+        lang,
+        &[
+            ("total", sum.employees.to_string()),
+            ("ready", count(Ready)),
+            ("attention", count(Attention)),
+            ("not_yet", count(NotYet)),
+            ("too_late", count(TooLate)),
+            ("packets", sum.packets.to_string()),
+        ],
+    ));
     s.push('\n');
     s.push_str(&catalog.ui(
         "ui.run.report_written",
@@ -361,16 +357,23 @@ pub fn summary(
         &[("path", report_path.display().to_string())],
     ));
     s.push('\n');
-    s
+    Ok(s)
 }
 
 /// Exit status for a finished run.
-pub fn exit_status(outcomes: &[EmployeeOutcome], roster_issues: &[Issue]) -> i32 {
-    if outcomes.iter().all(|o| o.ready) && !roster_issues.iter().any(Issue::is_error) {
+pub fn exit_status<O: Outcomes + ?Sized>(
+    outcomes: &O,
+    roster_issues: &[Issue],
+) -> std::io::Result<i32> {
+    let mut all_ready = true;
+    for o in outcomes.each() {
+        all_ready &= o?.ready;
+    }
+    Ok(if all_ready && !roster_issues.iter().any(Issue::is_error) {
         EXIT_READY
     } else {
         EXIT_ATTENTION
-    }
+    })
 }
 
 /// Creates the output folders and removes temporary files a killed run left behind, so
@@ -559,41 +562,56 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         .jobs
         .unwrap_or_else(|| rayon::current_num_threads())
         .max(1);
-    let mut outcomes = match batch.process_all(&rows, jobs, &|| bar.inc(1)) {
-        Ok(o) => o,
-        Err(e) => return fail(e),
+    // Each finished employee goes to the spool (an anonymous temporary file in OUT, gone
+    // when the spool is dropped, on success or failure), so memory does not grow with the
+    // batch; the reports read the outcomes back one at a time.
+    let spool = match Spool::new_in(&inputs.out, rows.len()) {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(format!(
+                "cannot create a temporary file in the output folder {}: {}",
+                inputs.out.display(),
+                io_reason(&e)
+            ));
+        }
     };
+    if let Err(e) = batch.process_into(&rows, jobs, &|| bar.inc(1), &spool) {
+        return fail(e);
+    }
     bar.finish_and_clear();
+    drop(rows);
     // Packets reach the disk here, once, before the report that lists them.
-    batch.sync_packets(&mut outcomes);
+    if let Err(e) = batch.sync_spooled_packets(&spool) {
+        return fail(format!("cannot keep the employees' results: {e}"));
+    }
 
     let info = run_info(args, &inputs, &loaded, write_packets);
-    let paths = match report::write_all(
-        &inputs.out,
-        &info,
-        &outcomes,
-        &setup.catalog,
-        &setup.templates,
-    ) {
-        Ok(p) => p,
-        Err(e) => return fail(format!("cannot write the reports: {e}")),
-    };
+    let paths =
+        match report::write_all(&inputs.out, &info, &spool, &setup.catalog, &setup.templates) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("cannot write the reports: {e}")),
+        };
+    let read_failed = |e: std::io::Error| format!("cannot read the employees' results: {e}");
     if !args.quiet {
         let html = paths
             .iter()
             .find(|p| p.extension().is_some_and(|e| e == "html"));
-        print!(
-            "{}",
-            summary(
-                &outcomes,
-                &loaded.roster_issues,
-                html.unwrap_or(&paths[0]),
-                &setup.catalog,
-                args.lang
-            )
+        let text = summary(
+            &spool,
+            &loaded.roster_issues,
+            html.unwrap_or(&paths[0]),
+            &setup.catalog,
+            args.lang,
         );
+        match text {
+            Ok(text) => print!("{text}"),
+            Err(e) => return fail(read_failed(e)),
+        }
     }
-    Ok(exit_status(&outcomes, &loaded.roster_issues))
+    match exit_status(&spool, &loaded.roster_issues) {
+        Ok(code) => Ok(code),
+        Err(e) => fail(read_failed(e)),
+    }
 }
 
 #[cfg(test)]
@@ -645,12 +663,13 @@ mod tests {
             Path::new("out/report.html"),
             &setup.catalog,
             Lang::En,
-        );
+        )
+        .unwrap();
         assert!(!text.contains("EA7654321"), "{text}");
         assert!(text.contains("EA****321"), "{text}");
         assert!(text.contains("2 employees"), "{text}");
         assert!(text.contains("Needs attention"), "{text}");
-        assert_eq!(exit_status(&outcomes, &[]), EXIT_ATTENTION);
+        assert_eq!(exit_status(&outcomes, &[]).unwrap(), EXIT_ATTENTION);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use super::{RunInfo, Texts};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
-use crate::outcome::EmployeeOutcome;
+use crate::outcome::Outcomes;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -45,10 +45,10 @@ pub fn guard(s: &str) -> Cow<'_, str> {
 }
 
 /// Streams report.csv into `w`.
-pub fn write<W: Write>(
+pub fn write<W: Write, O: Outcomes + ?Sized>(
     w: W,
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
     catalog: &Catalog,
 ) -> io::Result<()> {
     let t = Texts::new(catalog, run.lang);
@@ -90,10 +90,11 @@ pub fn write<W: Write>(
     header.push(t.ui("ui.col.file"));
     write_row(&mut out, header.iter().map(|h| text(h.as_str())))?;
 
-    for o in outcomes {
+    for o in outcomes.each() {
+        let o = o?;
         let e = &o.employee;
         let status = t.status(o.status);
-        let missing = t.missing_items(o);
+        let missing = t.missing_items(&o);
         let deadline = o.deadline.map(|d| d.to_string());
         let employee_cells = |row: Option<u32>, sheet: Option<&str>| -> Vec<Cell<'_>> {
             vec![
@@ -131,7 +132,7 @@ pub fn write<W: Write>(
 }
 
 /// report.csv in memory.
-pub fn render(run: &RunInfo, outcomes: &[EmployeeOutcome], catalog: &Catalog) -> Vec<u8> {
+pub fn render<O: Outcomes + ?Sized>(run: &RunInfo, outcomes: &O, catalog: &Catalog) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = write(&mut out, run, outcomes, catalog);

@@ -14,15 +14,17 @@ use super::{RunInfo, STATUSES, Summary, Texts, fmt_years, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::model::mask_id;
-use crate::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, PhotoLine};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-/// Streams report.html into `w`.
-pub fn write<W: Write>(
+/// Streams report.html into `w`: the outcomes are read one at a time (twice: the overview
+/// table, then the cards), and each card, with its photo preview, is written as soon as it
+/// is built, so the page is never whole in memory.
+pub fn write<W: Write, O: Outcomes + ?Sized>(
     mut w: W,
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
     catalog: &Catalog,
     css: &str,
 ) -> io::Result<()> {
@@ -30,16 +32,18 @@ pub fn write<W: Write>(
         t: Texts::new(catalog, run.lang),
     };
     w.write_all(h.head(run, css).as_bytes())?;
-    w.write_all(h.summary(run, outcomes).as_bytes())?;
+    let sum = Summary::read(outcomes, &run.roster_issues)?;
+    w.write_all(h.summary(&sum).as_bytes())?;
     if !run.roster_issues.is_empty() {
         w.write_all(h.roster_issues(&run.roster_issues).as_bytes())?;
     }
-    w.write_all(h.overview(outcomes).as_bytes())?;
+    h.overview(&mut w, outcomes)?;
     w.write_all(b"<section class=\"cards\">\n")?;
     let mut buf = String::with_capacity(16 * 1024);
-    for o in outcomes {
+    for o in outcomes.each() {
+        let o = o?;
         buf.clear();
-        h.card(&mut buf, o);
+        h.card(&mut buf, &o);
         w.write_all(buf.as_bytes())?;
     }
     w.write_all(b"</section>\n</main>\n")?;
@@ -48,7 +52,12 @@ pub fn write<W: Write>(
 }
 
 /// report.html in memory.
-pub fn render(run: &RunInfo, outcomes: &[EmployeeOutcome], catalog: &Catalog, css: &str) -> String {
+pub fn render<O: Outcomes + ?Sized>(
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+    css: &str,
+) -> String {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = write(&mut out, run, outcomes, catalog, css);
@@ -154,8 +163,7 @@ impl Html<'_> {
         s
     }
 
-    fn summary(&self, run: &RunInfo, outcomes: &[EmployeeOutcome]) -> String {
-        let sum = Summary::of(outcomes, &run.roster_issues);
+    fn summary(&self, sum: &Summary) -> String {
         let mut s =
             String::from("<section class=\"summary\" id=\"summary\">\n<div class=\"tiles\">\n");
         for st in STATUSES {
@@ -190,18 +198,19 @@ impl Html<'_> {
         s
     }
 
-    fn overview(&self, outcomes: &[EmployeeOutcome]) -> String {
-        let mut s = String::with_capacity(256 + outcomes.len() * 400);
+    /// The overview table, streamed row by row.
+    fn overview<W: Write, O: Outcomes + ?Sized>(&self, w: &mut W, outcomes: &O) -> io::Result<()> {
+        let mut s = String::with_capacity(1024);
         s.push_str("<section class=\"overview\" id=\"overview\">\n");
         let _ = writeln!(s, "<h2>{}</h2>", self.ui("ui.report.overview"));
-        if outcomes.is_empty() {
+        if outcomes.count() == 0 {
             let _ = writeln!(
                 s,
                 "<p class=\"empty\">{}</p>",
                 self.ui("ui.report.no_employees")
             );
             s.push_str("</section>\n");
-            return s;
+            return w.write_all(s.as_bytes());
         }
         s.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
         for (key, class) in [
@@ -216,7 +225,10 @@ impl Html<'_> {
             let _ = write!(s, "<th class=\"{class}\">{}</th>", self.ui(key));
         }
         s.push_str("</tr></thead>\n<tbody>\n");
-        for o in outcomes {
+        for o in outcomes.each() {
+            let o = o?;
+            w.write_all(s.as_bytes())?;
+            s.clear();
             let e = &o.employee;
             let key = status_key(o.status);
             let missing = o.missing_items().filter(|l| !l.optional).count();
@@ -227,7 +239,7 @@ impl Html<'_> {
                  <td><span class=\"badge s-{key}\">{status}</span></td><td class=\"date\">{deadline}</td>\
                  <td class=\"num{miss_class}\">{missing}</td><td class=\"num opt{err_class}\">{errors}</td></tr>",
                 row = e.row,
-                name = self.display_name(o),
+                name = self.display_name(&o),
                 pp = e
                     .passport_no
                     .as_deref()
@@ -241,7 +253,7 @@ impl Html<'_> {
             );
         }
         s.push_str("</tbody></table></div>\n</section>\n");
-        s
+        w.write_all(s.as_bytes())
     }
 
     fn display_name(&self, o: &EmployeeOutcome) -> String {

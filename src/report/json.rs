@@ -9,7 +9,7 @@ use super::{RunInfo, Summary};
 use crate::catalog::Catalog;
 use crate::issue::{Issue, Severity};
 use crate::model::{Category, Company};
-use crate::outcome::{ChecklistLine, EmployeeOutcome, Status};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -44,7 +44,8 @@ const CORE_KEYS: &[&str] = &[
 ];
 
 #[derive(Serialize)]
-struct Report<'a> {
+#[serde(bound = "")]
+struct Report<'a, O: Outcomes + ?Sized> {
     format_version: u32,
     tool: &'static str,
     tool_version: &'a str,
@@ -54,20 +55,26 @@ struct Report<'a> {
     photo_profile: &'a str,
     company: Value,
     summary: Summary,
-    employees: Employees<'a>,
+    employees: Employees<'a, O>,
     roster_issues: Vec<IssueJson<'a>>,
     #[serde(flatten)]
     extra: &'a Map<String, Value>,
 }
 
-struct Employees<'a> {
-    outcomes: &'a [EmployeeOutcome],
+struct Employees<'a, O: ?Sized> {
+    outcomes: &'a O,
     catalog: &'a Catalog,
 }
 
-impl Serialize for Employees<'_> {
+impl<O: Outcomes + ?Sized> Serialize for Employees<'_, O> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.outcomes.iter().map(|o| employee_json(o, self.catalog)))
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.outcomes.count()))?;
+        for o in self.outcomes.each() {
+            let o = o.map_err(S::Error::custom)?;
+            seq.serialize_element(&employee_json(&o, self.catalog))?;
+        }
+        seq.end()
     }
 }
 
@@ -215,10 +222,10 @@ fn merge_into(photo: &mut Value, details: &Value) {
 }
 
 /// Streams report.json into `w` (pretty-printed, UTF-8, trailing newline).
-pub fn write<W: Write>(
+pub fn write<W: Write, O: Outcomes + ?Sized>(
     mut w: W,
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
     catalog: &Catalog,
 ) -> serde_json::Result<()> {
     let report = Report {
@@ -230,7 +237,7 @@ pub fn write<W: Write>(
         sheet: run.sheet.as_deref(),
         photo_profile: &run.photo_profile,
         company: company_json(&run.company, &run.company_source),
-        summary: Summary::of(outcomes, &run.roster_issues),
+        summary: Summary::read(outcomes, &run.roster_issues).map_err(serde_json::Error::io)?,
         employees: Employees { outcomes, catalog },
         roster_issues: run
             .roster_issues
@@ -244,9 +251,9 @@ pub fn write<W: Write>(
 }
 
 /// report.json in memory.
-pub fn render(
+pub fn render<O: Outcomes + ?Sized>(
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
     catalog: &Catalog,
 ) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::new();

@@ -20,7 +20,7 @@ use crate::catalog::{Catalog, Lang};
 use crate::fsutil::{self, WriteError};
 use crate::issue::Issue;
 use crate::model::Company;
-use crate::outcome::{ChecklistLine, EmployeeOutcome, Status};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -69,25 +69,44 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(outcomes: &[EmployeeOutcome], roster_issues: &[Issue]) -> Summary {
-        let mut s = Summary {
-            employees: outcomes.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
         for o in outcomes {
-            match o.status {
-                Status::Ready => s.ready += 1,
-                Status::Attention => s.attention += 1,
-                Status::NotYet => s.not_yet += 1,
-                Status::TooLate => s.too_late += 1,
-            }
-            s.errors += o.error_count();
-            s.warnings += o.warning_count();
-            s.packets += usize::from(o.packet.is_some());
+            s.add(o);
         }
-        let roster_errors = roster_issues.iter().filter(|i| i.is_error()).count();
-        s.errors += roster_errors;
-        s.warnings += roster_issues.len() - roster_errors;
+        s.add_roster(roster_issues);
         s
+    }
+
+    /// [`Summary::of`] outcomes read one at a time (from a spool).
+    pub fn read<O: Outcomes + ?Sized>(
+        outcomes: &O,
+        roster_issues: &[Issue],
+    ) -> std::io::Result<Summary> {
+        let mut s = Summary::default();
+        for o in outcomes.each() {
+            s.add(&*o?);
+        }
+        s.add_roster(roster_issues);
+        Ok(s)
+    }
+
+    fn add(&mut self, o: &EmployeeOutcome) {
+        self.employees += 1;
+        match o.status {
+            Status::Ready => self.ready += 1,
+            Status::Attention => self.attention += 1,
+            Status::NotYet => self.not_yet += 1,
+            Status::TooLate => self.too_late += 1,
+        }
+        self.errors += o.error_count();
+        self.warnings += o.warning_count();
+        self.packets += usize::from(o.packet.is_some());
+    }
+
+    fn add_roster(&mut self, roster_issues: &[Issue]) {
+        let roster_errors = roster_issues.iter().filter(|i| i.is_error()).count();
+        self.errors += roster_errors;
+        self.warnings += roster_issues.len() - roster_errors;
     }
 
     /// The count for one status.
@@ -134,10 +153,13 @@ pub enum ReportError {
 
 /// Writes report.json, report.csv, report.xlsx and report.html into `dir` (which must exist),
 /// each atomically, and returns their paths. The HTML style sheet comes from `templates`.
-pub fn write_all(
+/// The outcomes are read one at a time, once per report pass (they may be spooled on disk);
+/// the xlsx sheets are streamed through temporary files in `dir`, so memory does not grow
+/// with the number of employees.
+pub fn write_all<O: Outcomes + ?Sized>(
     dir: &Path,
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
     catalog: &Catalog,
     templates: &Templates,
 ) -> Result<Vec<PathBuf>, ReportError> {
@@ -160,9 +182,20 @@ pub fn write_all(
     let (p, ()) =
         fsutil::write_atomic_with(dir, "report.csv", |w| csv::write(w, run, outcomes, catalog))?;
     paths.push(p);
-    let bytes = xlsx::render(run, outcomes, catalog)?;
-    paths.push(fsutil::write_atomic(dir, "report.xlsx", &bytes)?);
-    drop(bytes);
+    let mut xlsx_err = None;
+    let (p, ()) = fsutil::write_atomic_with(dir, "report.xlsx", |w| {
+        xlsx::write(w, run, outcomes, catalog, Some(dir)).map_err(|e| {
+            let io = std::io::Error::other(e.to_string());
+            xlsx_err = Some(e);
+            io
+        })
+    })
+    .map_err(|e| {
+        xlsx_err
+            .take()
+            .map_or(ReportError::Write(e), ReportError::Xlsx)
+    })?;
+    paths.push(p);
     let (p, ()) = fsutil::write_atomic_with(dir, "report.html", |w| {
         html::write(w, run, outcomes, catalog, &css)
     })?;
@@ -336,6 +369,31 @@ mod tests {
         assert_eq!(fmt_years(1.0), "1");
         assert_eq!(fmt_years(1.5), "1.5");
         assert_eq!(fmt_years(0.25), "0.25");
+    }
+
+    #[test]
+    fn reports_from_a_spool_are_those_from_memory() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let outcomes = testdata::outcomes();
+        for lang in [Lang::Both, Lang::En] {
+            let run = testdata::run(lang);
+            let mem = tempfile::tempdir().unwrap();
+            write_all(mem.path(), &run, &outcomes, &cat, &Templates::builtin()).unwrap();
+            let out = tempfile::tempdir().unwrap();
+            let spool = crate::spool::Spool::new_in(out.path(), outcomes.len()).unwrap();
+            for (i, o) in outcomes.iter().enumerate().rev() {
+                spool.put(i, o).unwrap();
+            }
+            write_all(out.path(), &run, &spool, &cat, &Templates::builtin()).unwrap();
+            for name in ["report.json", "report.csv", "report.xlsx", "report.html"] {
+                let a = std::fs::read(mem.path().join(name)).unwrap();
+                let b = std::fs::read(out.path().join(name)).unwrap();
+                assert!(a == b, "{name} differs");
+            }
+            drop(spool);
+            // The spool and the xlsx sheets' temporary files leave nothing behind.
+            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 4);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use super::{RunInfo, STATUSES, Summary, Texts, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
-use crate::outcome::{EmployeeOutcome, Status};
+use crate::outcome::{EmployeeOutcome, Outcomes, Status};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
@@ -213,7 +213,9 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    fn header(&mut self, titles: &[String], f: &Format) -> Result<(), XlsxError> {
+    /// The header row; its height is set first, as a streamed sheet writes each row once.
+    fn header(&mut self, titles: &[String], f: &Format, both: bool) -> Result<(), XlsxError> {
+        self.ws.set_row_height(0, if both { 46.0 } else { 32.0 })?;
         for (c, t) in titles.iter().enumerate() {
             let col = c as u16;
             self.ws.write_string_with_format(0, col, cap_chars(t), f)?;
@@ -225,7 +227,7 @@ impl<'a> Sheet<'a> {
 
     /// Frozen header, filter over the used range, column widths; `wide` columns (long text)
     /// get a larger cap and wrap.
-    fn finish(self, rows: u32, wide: &[u16], both: bool) -> Result<(), XlsxError> {
+    fn finish(self, rows: u32, wide: &[u16]) -> Result<(), XlsxError> {
         let cols = self.widths.len() as u16;
         self.ws.set_freeze_panes(1, 0)?;
         if cols > 0 {
@@ -236,20 +238,45 @@ impl<'a> Sheet<'a> {
             let cap = if wide.contains(&col) { 60.0 } else { 36.0 };
             self.ws.set_column_width(col, (w + 2.0).clamp(6.0, cap))?;
         }
-        self.ws.set_row_height(0, if both { 46.0 } else { 32.0 })?;
         Ok(())
     }
 }
 
-/// Builds report.xlsx in memory.
-pub fn render(
+/// report.xlsx in memory (its sheets still stream through temporary files).
+pub fn render<O: Outcomes + ?Sized>(
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
     catalog: &Catalog,
 ) -> Result<Vec<u8>, XlsxError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    write(&mut out, run, outcomes, catalog, None)?;
+    Ok(out.into_inner())
+}
+
+/// Streams report.xlsx into `w`. The sheets are written row by row ("low memory" worksheets:
+/// each row goes to a temporary file in `tempdir`, or the system's, as soon as the next one
+/// starts; only the shared strings and the hyperlinks stay in memory), so memory hardly
+/// grows with the number of employees. The result differs from a workbook built in memory
+/// only in the optional `spans` row attributes, which a streamed sheet cannot know.
+pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
+    w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+    tempdir: Option<&std::path::Path>,
+) -> Result<(), XlsxError> {
     let t = Texts::new(catalog, run.lang);
     let f = Formats::new();
+    let summary = Summary::read(outcomes, &run.roster_issues)?;
     let mut wb = Workbook::new();
+    if let Some(dir) = tempdir {
+        wb.set_tempdir(dir)?;
+    }
+    if summary.packets > 0 {
+        // Streamed sheets number their formats as they are first used; a workbook built in
+        // memory puts the hyperlink style first, so register it first to keep that order.
+        wb.register_format(&Format::default().set_hyperlink());
+    }
     let mut props = DocProperties::new()
         .set_title(t.ui("ui.report.title"))
         .set_author("permitpack");
@@ -258,18 +285,18 @@ pub fn render(
     }
     wb.set_properties(&props);
 
-    employees_sheet(wb.add_worksheet(), &t, &f, outcomes)?;
-    issues_sheet(wb.add_worksheet(), &t, &f, run, outcomes)?;
-    checklist_sheet(wb.add_worksheet(), &t, &f, outcomes)?;
-    run_sheet(wb.add_worksheet(), &t, &f, run, outcomes)?;
-    wb.save_to_buffer()
+    employees_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
+    issues_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, outcomes)?;
+    checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
+    run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, &summary)?;
+    wb.save_to_writer(w)
 }
 
-fn employees_sheet(
+fn employees_sheet<O: Outcomes + ?Sized>(
     ws: &mut Worksheet,
     t: &Texts,
     f: &Formats,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.employees"))?;
     ws.set_tab_color(Color::RGB(0x1F4E78));
@@ -297,9 +324,11 @@ fn employees_sheet(
     ];
     let titles: Vec<String> = keys.iter().map(|k| t.ui(k)).collect();
     let mut s = Sheet::new(ws, titles.len());
-    s.header(&titles, &f.header)?;
-    for (i, o) in outcomes.iter().enumerate() {
-        let r = i as u32 + 1;
+    s.header(&titles, &f.header, t.lang == Lang::Both)?;
+    let mut r = 0u32;
+    for o in outcomes.each() {
+        let o = o?;
+        r += 1;
         let e = &o.employee;
         let si = status_index(o.status);
         let (tx, nm, dt) = (&f.text[si], &f.num[si], &f.date[si]);
@@ -328,7 +357,7 @@ fn employees_sheet(
             None => t.ui("ui.photo.none"),
         };
         s.text(r, 15, &photo, tx)?;
-        s.text(r, 16, &t.missing_items(o), &f.wrap[si])?;
+        s.text(r, 16, &t.missing_items(&o), &f.wrap[si])?;
         s.num(r, 17, Some(o.error_count() as f64), nm)?;
         s.num(r, 18, Some(o.warning_count() as f64), nm)?;
         match &o.packet {
@@ -336,15 +365,15 @@ fn employees_sheet(
             None => s.blank(r, 19, tx)?,
         }
     }
-    s.finish(outcomes.len() as u32 + 1, &[16], t.lang == Lang::Both)
+    s.finish(r + 1, &[16])
 }
 
-fn issues_sheet(
+fn issues_sheet<O: Outcomes + ?Sized>(
     ws: &mut Worksheet,
     t: &Texts,
     f: &Formats,
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.issues"))?;
     ws.set_tab_color(Color::RGB(0xC00000));
@@ -376,51 +405,68 @@ fn issues_sheet(
     }
     titles.push(t.ui("ui.col.file"));
     let mut s = Sheet::new(ws, titles.len());
-    s.header(&titles, &f.header)?;
+    s.header(&titles, &f.header, t.lang == Lang::Both)?;
     let mut r = 1u32;
-    let rows = outcomes
-        .iter()
-        .flat_map(|o| o.issues.iter().map(move |i| (Some(o), i)))
-        .chain(run.roster_issues.iter().map(|i| (None, i)));
-    for (o, issue) in rows {
-        let e = o.map(|o| &o.employee);
-        let row = issue.at.row.or(e.map(|e| e.row));
-        s.num(r, 0, row.map(f64::from), &f.plain_num)?;
-        let sheet = issue.at.sheet.as_deref().or(e.map(|e| e.sheet.as_str()));
-        s.opt_text(r, 1, sheet, &f.plain_text)?;
-        s.opt_text(r, 2, issue.at.cell.as_deref(), &f.plain_text)?;
-        s.opt_text(r, 3, e.and_then(|e| e.name.as_deref()), &f.plain_text)?;
-        s.opt_text(
-            r,
-            4,
-            e.and_then(|e| e.passport_no.as_deref()),
-            &f.plain_text,
-        )?;
-        match o {
-            Some(o) => s.text(r, 5, &t.status(o.status), &f.status_cell(o.status))?,
-            None => s.blank(r, 5, &f.plain_text)?,
+    for o in outcomes.each() {
+        let o = o?;
+        for issue in &o.issues {
+            issue_row(&mut s, t, f, r, Some(&o), issue, both)?;
+            r += 1;
         }
-        let (sev_key, sev_fmt) = severity(issue, f);
-        s.text(r, 6, &t.ui(sev_key), sev_fmt)?;
-        s.text(r, 7, &issue.code, &f.plain_text)?;
-        let tx = t.catalog.text(issue);
-        let mut c = 8u16;
-        let texts: Vec<String> = if both {
-            vec![tx.message_zh, tx.message, tx.action_zh, tx.action]
-        } else {
-            vec![
-                super::join_lang(t.lang, &tx.message_zh, &tx.message),
-                super::join_lang(t.lang, &tx.action_zh, &tx.action),
-            ]
-        };
-        for text in &texts {
-            s.text(r, c, text, &f.plain_wrap)?;
-            c += 1;
-        }
-        s.opt_text(r, c, issue.at.file.as_deref(), &f.plain_text)?;
+    }
+    for issue in &run.roster_issues {
+        issue_row(&mut s, t, f, r, None, issue, both)?;
         r += 1;
     }
-    s.finish(r, &wide, both)
+    s.finish(r, &wide)
+}
+
+/// One row of the issues sheet: an employee's problem, or the roster's (`o` is `None`).
+fn issue_row(
+    s: &mut Sheet,
+    t: &Texts,
+    f: &Formats,
+    r: u32,
+    o: Option<&EmployeeOutcome>,
+    issue: &Issue,
+    both: bool,
+) -> Result<(), XlsxError> {
+    let e = o.map(|o| &o.employee);
+    let row = issue.at.row.or(e.map(|e| e.row));
+    s.num(r, 0, row.map(f64::from), &f.plain_num)?;
+    let sheet = issue.at.sheet.as_deref().or(e.map(|e| e.sheet.as_str()));
+    s.opt_text(r, 1, sheet, &f.plain_text)?;
+    s.opt_text(r, 2, issue.at.cell.as_deref(), &f.plain_text)?;
+    s.opt_text(r, 3, e.and_then(|e| e.name.as_deref()), &f.plain_text)?;
+    s.opt_text(
+        r,
+        4,
+        e.and_then(|e| e.passport_no.as_deref()),
+        &f.plain_text,
+    )?;
+    match o {
+        Some(o) => s.text(r, 5, &t.status(o.status), &f.status_cell(o.status))?,
+        None => s.blank(r, 5, &f.plain_text)?,
+    }
+    let (sev_key, sev_fmt) = severity(issue, f);
+    s.text(r, 6, &t.ui(sev_key), sev_fmt)?;
+    s.text(r, 7, &issue.code, &f.plain_text)?;
+    let tx = t.catalog.text(issue);
+    let mut c = 8u16;
+    let texts: Vec<String> = if both {
+        vec![tx.message_zh, tx.message, tx.action_zh, tx.action]
+    } else {
+        vec![
+            super::join_lang(t.lang, &tx.message_zh, &tx.message),
+            super::join_lang(t.lang, &tx.action_zh, &tx.action),
+        ]
+    };
+    for text in &texts {
+        s.text(r, c, text, &f.plain_wrap)?;
+        c += 1;
+    }
+    s.opt_text(r, c, issue.at.file.as_deref(), &f.plain_text)?;
+    Ok(())
 }
 
 fn severity<'f>(issue: &Issue, f: &'f Formats) -> (&'static str, &'f Format) {
@@ -430,11 +476,11 @@ fn severity<'f>(issue: &Issue, f: &'f Formats) -> (&'static str, &'f Format) {
     }
 }
 
-fn checklist_sheet(
+fn checklist_sheet<O: Outcomes + ?Sized>(
     ws: &mut Worksheet,
     t: &Texts,
     f: &Formats,
-    outcomes: &[EmployeeOutcome],
+    outcomes: &O,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.checklist"))?;
     let titles: Vec<String> = [
@@ -452,10 +498,11 @@ fn checklist_sheet(
     .map(|k| t.ui(k))
     .collect();
     let mut s = Sheet::new(ws, titles.len());
-    s.header(&titles, &f.header)?;
+    s.header(&titles, &f.header, t.lang == Lang::Both)?;
     let (yes, no) = (t.ui("ui.word.yes"), t.ui("ui.word.no"));
     let mut r = 1u32;
-    for o in outcomes {
+    for o in outcomes.each() {
+        let o = o?;
         let e = &o.employee;
         for line in &o.checklist {
             s.num(r, 0, Some(e.row as f64), &f.plain_num)?;
@@ -477,7 +524,7 @@ fn checklist_sheet(
             r += 1;
         }
     }
-    s.finish(r, &[4, 7, 8], t.lang == Lang::Both)
+    s.finish(r, &[4, 7, 8])
 }
 
 fn run_sheet(
@@ -485,13 +532,12 @@ fn run_sheet(
     t: &Texts,
     f: &Formats,
     run: &RunInfo,
-    outcomes: &[EmployeeOutcome],
+    summary: &Summary,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.run"))?;
     let titles = vec![t.ui("ui.col.field"), t.ui("ui.col.value")];
     let mut s = Sheet::new(ws, 2);
-    s.header(&titles, &f.header)?;
-    let summary = Summary::of(outcomes, &run.roster_issues);
+    s.header(&titles, &f.header, t.lang == Lang::Both)?;
     let company = super::join_lang(
         t.lang,
         run.company.name_zh.as_deref().unwrap_or(""),
@@ -533,7 +579,7 @@ fn run_sheet(
         s.num(r, 1, Some(n as f64), fmt)?;
         r += 1;
     }
-    s.finish(r, &[1], t.lang == Lang::Both)
+    s.finish(r, &[1])
 }
 
 /// A worksheet name from a `ui.sheet.*` key: both languages joined by a space, without the
