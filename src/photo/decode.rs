@@ -215,7 +215,39 @@ fn jpeg_request(w: u32, h: u32) -> (u16, u16) {
     }
 }
 
+/// Whether `jpeg-decoder`, asked for [`jpeg_request`], would decode at 1/8 scale (its
+/// `choose_idct_size`: the smallest scale meeting either requested side).
+fn eighth_is_chosen(w: u32, h: u32) -> bool {
+    let (rw, rh) = jpeg_request(w, h);
+    w.div_ceil(8) >= rw as u32 || h.div_ceil(8) >= rh as u32
+}
+
 fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
+    let colour = ColourFacts {
+        stored: header.stored,
+        bit_depth: header.bit_depth,
+        alpha_channel: false,
+        transparent_pixels: false,
+        icc: None,
+        icc_converted: false,
+    };
+    // The DC-only decoder gives the same 1/8-scale image several times faster; anything it
+    // does not handle (or any error) goes to jpeg-decoder below, exactly as before.
+    if eighth_is_chosen(header.width, header.height)
+        && let Ok(e) = super::jpeg_dc::decode_eighth(bytes, header.width, header.height)
+    {
+        let (rgb, ow, oh) = reduce(&e.rgb, e.width, e.height, 3);
+        return Ok((rgb, ow, oh, colour, header.icc.clone()));
+    }
+    decode_jpeg_decoder(bytes, header, colour)
+}
+
+/// The general path: `jpeg-decoder` with DCT-domain scaling.
+fn decode_jpeg_decoder(
+    bytes: &[u8],
+    header: &Header,
+    colour: ColourFacts,
+) -> Result<Decoded, String> {
     let mut d = jpeg_decoder::Decoder::new(bytes);
     // The largest buffer the decoder may plan: the full image at 4 bytes a pixel (it
     // needs less once scaled; progressive files also keep their coefficients).
@@ -247,6 +279,14 @@ fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
     if w == 0 || h == 0 || pixels.len() != w as usize * h as usize * channels {
         return Err("unexpected JPEG output size".into());
     }
+    let (rgb, ow, oh) = reduce(&pixels, w, h, channels);
+    drop(pixels);
+    Ok((rgb, ow, oh, colour, header.icc.clone()))
+}
+
+/// Converts decoded JPEG pixels (1 grey, 3 RGB or 4 CMYK bytes a pixel, `w * h` of them)
+/// to RGB and box-reduces them to the working size.
+fn reduce(pixels: &[u8], w: u32, h: u32, channels: usize) -> (Vec<u8>, u32, u32) {
     let mut boxd = BoxDown::new(w, h, reduction_factor(w, h));
     let mut row = Vec::with_capacity(w as usize * 3);
     for src in pixels.chunks_exact(w as usize * channels) {
@@ -270,17 +310,7 @@ fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
             }
         }
     }
-    drop(pixels);
-    let (rgb, ow, oh) = boxd.finish();
-    let colour = ColourFacts {
-        stored: header.stored,
-        bit_depth: header.bit_depth,
-        alpha_channel: false,
-        transparent_pixels: false,
-        icc: None,
-        icc_converted: false,
-    };
-    Ok((rgb, ow, oh, colour, header.icc.clone()))
+    boxd.finish()
 }
 
 fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded, String> {
@@ -423,6 +453,85 @@ mod tests {
         let right = w.pixel(390, 150);
         assert!(left[0] > 230 && left[2] < 30, "{left:?}");
         assert!(right[2] > 230 && right[0] < 30, "{right:?}");
+    }
+
+    /// A JPEG big enough for 1/8 scale (short side 2400 -> 300).
+    fn big_jpeg(progressive: bool, sampling: jpeg_encoder::SamplingFactor) -> Vec<u8> {
+        let (w, h) = (2400u16, 2520u16);
+        let rgb: Vec<u8> = (0..h as u32)
+            .flat_map(|y| {
+                (0..w as u32)
+                    .flat_map(move |x| [(x / 10) as u8, (y / 10) as u8, ((x ^ y) & 0xFF) as u8])
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut e = jpeg_encoder::Encoder::new(&mut out, 85);
+        e.set_progressive(progressive);
+        e.set_sampling_factor(sampling);
+        e.set_restart_interval(32);
+        e.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
+        out
+    }
+
+    /// At 1/8 scale the DC-only decoder is used and gives jpeg-decoder's image (within one
+    /// level of colour rounding); files it refuses give exactly jpeg-decoder's result, errors
+    /// included.
+    #[test]
+    fn eighth_scale_fast_path_and_fallback() {
+        use jpeg_encoder::SamplingFactor::*;
+        assert!(eighth_is_chosen(2960, 4064) && eighth_is_chosen(2400, 2520));
+        assert!(!eighth_is_chosen(2392, 4000) && !eighth_is_chosen(1600, 1200));
+        let colour = |h: &Header| ColourFacts {
+            stored: h.stored,
+            bit_depth: h.bit_depth,
+            alpha_channel: false,
+            transparent_pixels: false,
+            icc: None,
+            icc_converted: false,
+        };
+        let ok = big_jpeg(false, R_4_2_0);
+        let h = sniff(&ok).unwrap();
+        assert!(super::super::jpeg_dc::decode_eighth(&ok, h.width, h.height).is_ok());
+        let fast = decode_jpeg(&ok, &h).unwrap();
+        let slow = decode_jpeg_decoder(&ok, &h, colour(&h)).unwrap();
+        assert_eq!((fast.1, fast.2), (300, 315));
+        assert_eq!((fast.1, fast.2, &fast.3), (slow.1, slow.2, &slow.3));
+        let max = fast
+            .0
+            .iter()
+            .zip(&slow.0)
+            .map(|(a, b)| a.abs_diff(*b))
+            .max();
+        assert!(max <= Some(1), "{max:?}");
+
+        let sos = ok.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        let mut garbage = ok.clone();
+        for (i, b) in garbage.iter_mut().enumerate().skip(sos + 20).take(5000) {
+            *b = (i * 7919 % 251) as u8;
+        }
+        let mut bad_dht = ok.clone();
+        let dht = ok.windows(2).position(|w| w == [0xFF, 0xC4]).unwrap();
+        bad_dht[dht + 5] = 3; // three 1-bit codes
+        let refused = [
+            ("progressive", big_jpeg(true, R_4_2_0)),
+            ("4:1:1", big_jpeg(false, R_4_1_1)),
+            ("truncated", ok[..ok.len() / 2].to_vec()),
+            ("garbage after SOS", garbage),
+            ("bad DHT", bad_dht),
+        ];
+        for (what, bytes) in refused {
+            assert!(
+                super::super::jpeg_dc::decode_eighth(&bytes, h.width, h.height).is_err(),
+                "{what}"
+            );
+            let via = decode_jpeg(&bytes, &h);
+            let direct = decode_jpeg_decoder(&bytes, &h, colour(&h));
+            match (via, direct) {
+                (Ok(a), Ok(b)) => assert!(a.0 == b.0 && (a.1, a.2) == (b.1, b.2), "{what}"),
+                (Err(a), Err(b)) => assert_eq!(a, b, "{what}"),
+                (a, b) => panic!("{what}: {:?} vs {:?}", a.err(), b.err()),
+            }
+        }
     }
 
     #[test]

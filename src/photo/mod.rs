@@ -11,6 +11,7 @@ pub mod checks;
 pub mod decode;
 pub mod face;
 pub mod icc;
+pub mod jpeg_dc;
 pub mod locate;
 pub mod measure;
 pub mod preview;
