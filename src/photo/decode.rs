@@ -287,7 +287,12 @@ fn decode_jpeg_decoder(
 /// Converts decoded JPEG pixels (1 grey, 3 RGB or 4 CMYK bytes a pixel, `w * h` of them)
 /// to RGB and box-reduces them to the working size.
 fn reduce(pixels: &[u8], w: u32, h: u32, channels: usize) -> (Vec<u8>, u32, u32) {
-    let mut boxd = BoxDown::new(w, h, reduction_factor(w, h));
+    let factor = reduction_factor(w, h);
+    if factor == 1 && channels == 3 && pixels.len() == w as usize * h as usize * 3 {
+        // Already the working size (a 12-megapixel photo at 1/8): nothing to average.
+        return (pixels.to_vec(), w, h);
+    }
+    let mut boxd = BoxDown::new(w, h, factor);
     let mut row = Vec::with_capacity(w as usize * 3);
     for src in pixels.chunks_exact(w as usize * channels) {
         match channels {
