@@ -18,8 +18,8 @@ for tool in chromium pdftoppm unzip python3; do
   command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is not installed" >&2; exit 2; }
 done
 
-cargo build --quiet
-bin=target/debug/permitpack
+cargo build --release --quiet
+bin=target/release/permitpack
 
 # Exit status 1 (someone needs attention) is what the samples are meant to give.
 set +e
