@@ -8,6 +8,7 @@
 //! that touches the filesystem.
 
 pub mod assets;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod documents;

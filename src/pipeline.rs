@@ -556,7 +556,7 @@ fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bo
 }
 
 /// The outcome of a row no stage could finish.
-fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
+pub(crate) fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
     EmployeeOutcome {
         employee: row.employee.clone(),
         status: Status::Attention,
