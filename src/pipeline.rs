@@ -95,6 +95,8 @@ pub struct Batch<'a> {
     /// `Some(OUT/packets)` for `build`, `None` for `check`.
     pub packets_dir: Option<PathBuf>,
     pub password: Option<String>,
+    /// The rerun cache (`build` without `--no-cache` or `--password`).
+    pub cache: Option<&'a crate::cache::RunCache>,
 }
 
 /// What the stages found for one employee before the packet is written.
@@ -440,7 +442,7 @@ impl Batch<'_> {
                 let Some((row, name)) = rows.get(i) else {
                     break;
                 };
-                let outcome = self.process(row, name);
+                let outcome = self.process_cached(row, name);
                 if let Err(e) = put(i, outcome) {
                     next.store(rows.len(), Ordering::Relaxed);
                     if let Ok(mut f) = failed.lock() {
@@ -667,6 +669,7 @@ mod tests {
             company_scans: FolderScan::default(),
             packets_dir: None,
             password: None,
+            cache: None,
         };
         let rows: Vec<(&RosterRow, String)> = roster
             .rows

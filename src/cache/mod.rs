@@ -9,11 +9,13 @@
 //! (`pipeline::Batch`), since it is the pipeline that reads them.
 
 pub mod digest;
+mod employee;
 mod entry;
 pub mod lock;
 pub mod stamps;
 
 pub use digest::{Digest, KeyBuilder, build_id};
+pub use employee::RunCache;
 pub use entry::{Damage, Entry, PacketRecord};
 pub use lock::{LockError, OutLock, STATE_DIR};
 pub use stamps::FileStamp;

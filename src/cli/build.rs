@@ -450,6 +450,34 @@ fn open_folders(
     (photos, docs, company_scans)
 }
 
+/// The rerun cache of a `build` into `out`, unless `--no-cache` or `--password` (encrypted
+/// packets differ on every run). A cache that cannot be opened is a warning, not a failure.
+fn open_cache(
+    args: &RunArgs,
+    out: &Path,
+    write_packets: bool,
+    batch: &Batch<'_>,
+    warn: &dyn Fn(&Issue),
+) -> Option<crate::cache::RunCache> {
+    if !write_packets || args.no_cache || args.password.is_some() {
+        return None;
+    }
+    let cache = crate::cache::Cache::open(out).map_err(|i| warn(&i)).ok()?;
+    for note in cache.take_notes() {
+        warn(&note);
+    }
+    let dir = cache.dir().to_path_buf();
+    crate::cache::RunCache::new(cache, batch, &format!("{:?}", args.lang))
+        .map_err(|e| {
+            warn(
+                &Issue::warning("cache.unavailable")
+                    .arg("dir", dir.display())
+                    .arg("detail", e),
+            )
+        })
+        .ok()
+}
+
 /// The report header.
 fn run_info(args: &RunArgs, inputs: &Inputs, loaded: &Loaded, write_packets: bool) -> RunInfo {
     let r = &loaded.roster;
@@ -530,6 +558,15 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_FAILED);
         }
     };
+    // One run at a time per output folder; released when this process ends, however.
+    let _lock = match crate::cache::OutLock::acquire(&inputs.out) {
+        Ok(l) => l,
+        Err(e) => {
+            let issue = e.to_issue(&inputs.out);
+            eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
+            return Ok(EXIT_FAILED);
+        }
+    };
     let packets_dir = write_packets.then(|| inputs.out.join("packets"));
     if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
         return fail(e);
@@ -546,6 +583,13 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         company_scans,
         packets_dir,
         password: args.password.clone(),
+        cache: None,
+    };
+    let warn = |issue: &Issue| eprintln!("{}", fatal_line(issue, &setup.catalog, args.lang));
+    let run_cache = open_cache(args, &inputs.out, write_packets, &batch, &warn);
+    let batch = Batch {
+        cache: run_cache.as_ref(),
+        ..batch
     };
 
     // Packet names are settled in row order first, so duplicates get the same suffix on
@@ -579,6 +623,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         return fail(e);
     }
     bar.finish_and_clear();
+    let total = rows.len();
     drop(rows);
     // Packets reach the disk here, once, before the report that lists them.
     if let Err(e) = batch.sync_spooled_packets(&spool) {
@@ -591,6 +636,20 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             Ok(p) => p,
             Err(e) => return fail(format!("cannot write the reports: {e}")),
         };
+    if let Some(rc) = run_cache {
+        let reused = rc.reused();
+        for note in rc.cache.finish() {
+            warn(&note);
+        }
+        if reused > 0 && !args.quiet {
+            let line = setup.catalog.ui(
+                "ui.cache.reused",
+                args.lang,
+                &[("reused", reused.to_string()), ("total", total.to_string())],
+            );
+            eprintln!("permitpack: {line}");
+        }
+    }
     let read_failed = |e: std::io::Error| format!("cannot read the employees' results: {e}");
     if !args.quiet {
         let html = paths
