@@ -8,13 +8,13 @@
 
 use crate::e2e_company;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
 use crate::e2e_company::{AS_OF, Person};
+use crate::util::{Dir, code, employee_at_row, need_tool, stderr, stdout};
+use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use crate::util::{Dir, need_tool, code, employee_at_row, stderr, stdout};
 
 fn build(dir: &Dir, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"];
@@ -22,13 +22,17 @@ fn build(dir: &Dir, extra: &[&str]) -> std::process::Output {
     dir.run(&args)
 }
 
-/// Every file under `root`, relative path -> bytes.
+/// Every file under `root`, relative path -> bytes (not permitpack's own working state in
+/// `.permitpack/`: the lock and the rerun cache).
 fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == ".permitpack") {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
             } else {

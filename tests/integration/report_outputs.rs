@@ -14,7 +14,8 @@ fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let cat = report_data::catalog(dir.path());
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let paths = report::write_all(&out,
+    let paths = report::write_all(
+        &out,
         &report_data::run(lang),
         &report_data::outcomes(),
         &cat,
