@@ -695,6 +695,7 @@ mod tests {
             company_scans: FolderScan::default(),
             packets_dir: None,
             password: None,
+            cache: None,
         };
         roster
             .rows
