@@ -18,6 +18,7 @@
 # machine is shared; every run's figures are kept in target/bench/runs.tsv.
 #
 # Environment: REPEAT=n, SKIP_BASELINE=1 (permitpack only), SKIP_WARM=1 (cold run only),
+# BIN and SYNTH (use these permitpack and synth_company binaries instead of building them),
 # BENCH_DIR (default target/bench),
 # JOBS (permitpack --jobs and the baseline's --procs; default: every core), PRUNE=1 (when the
 # packets would not fit on the disk, about 5.5 MB an employee: every second, finished packets
@@ -36,13 +37,26 @@ work=${BENCH_DIR:-target/bench}
 repeat=${REPEAT:-2}
 mkdir -p "$work"
 
-cargo build --release --quiet
-cargo build --release --quiet --example synth_company
-# A private copy: a target folder shared with other checkouts may be rebuilt mid-benchmark.
+# Private copies, taken right after each build: a target folder shared with other checkouts
+# (CARGO_TARGET_DIR) may be rebuilt from another branch mid-benchmark. BIN and SYNTH give
+# binaries built beforehand instead.
 target_dir=${CARGO_TARGET_DIR:-target}
 mkdir -p "$work/bin"
-cp "$target_dir/release/permitpack" "$target_dir/release/examples/synth_company" "$work/bin/"
-bin=$work/bin/permitpack
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  cp "$target_dir/release/permitpack" "$work/bin/permitpack"
+  BIN=$work/bin/permitpack
+fi
+if [ -z "${SYNTH:-}" ]; then
+  cargo build --release --quiet --example synth_company
+  cp "$target_dir/release/examples/synth_company" "$work/bin/synth_company"
+  SYNTH=$work/bin/synth_company
+fi
+bin=$BIN
+if ! "$bin" build --help | grep -q -- --no-cache; then
+  echo "bench: $bin has no rerun cache (built from another checkout?); build again or set BIN" >&2
+  exit 2
+fi
 jobs=()
 [ -z "${JOBS:-}" ] || jobs=(--jobs "$JOBS")
 
@@ -143,7 +157,7 @@ printf '%-7s %-11s %8s %12s %9s %11s %8s\n' N tool wall_s employees/s peak_MB ou
 for n in "${sizes[@]}"; do
   company="$work/company-$n"
   if [ ! -f "$company/roster.xlsx" ]; then
-    "$work/bin/synth_company" "$n" "$company" 2>/dev/null
+    "$SYNTH" "$n" "$company" 2>/dev/null
   fi
   pp=("$bin" build "$company/roster.xlsx" --photos "$company/photos" --docs "$company/docs"
     --out "$work/out-pp-$n" --as-of 2026-11-26 --quiet "${jobs[@]}")
