@@ -301,7 +301,7 @@ fn killed_writer_leaves_no_partial_zip() {
     }
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
-            "kill_helper",
+            "packet_zip::kill_helper",
             "--exact",
             "--ignored",
             "--nocapture",
