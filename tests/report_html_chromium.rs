@@ -86,6 +86,9 @@ fn report_html_renders_in_headless_chromium() {
     );
     assert!(!dom.contains("<script"), "no script element was created");
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // The renewal timeline: one inline SVG, the as-of line, and a row per employee.
+    assert_eq!(dom.matches("class=\"timeline-svg\"").count(), 1);
+    assert_eq!(dom.matches("class=\"today\"").count(), 1);
 
     for (name, w, h, url) in [
         ("report-desktop.png", 1280, 2600, url.clone()),

@@ -191,9 +191,9 @@ fn run_batch(n: usize, catalog: &Catalog, templates: &Templates) -> Figures {
     PEAK.store(base, Relaxed);
     let paths = report::write_all(dir.path(), &run, &spool, catalog, templates).unwrap();
     let peak = PEAK.load(Relaxed) - base;
-    assert_eq!(paths.len(), 4);
+    assert_eq!(paths.len(), 5);
     drop(spool);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     Figures {
         kept,
         peak_text,

@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::model::mask_id;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, PhotoLine};
+use crate::rules::RenewalCalendar;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -22,11 +23,24 @@ use std::io::{self, Write};
 /// table, then the cards), and each card, with its photo preview, is written as soon as it
 /// is built, so the page is never whole in memory.
 pub fn write<W: Write, O: Outcomes + ?Sized>(
+    w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+    css: &str,
+) -> io::Result<()> {
+    write_with_timeline(w, run, outcomes, catalog, css, None)
+}
+
+/// [`write`], with the renewal timeline ([`super::timeline`]) after the overview when `cal`
+/// is given.
+pub fn write_with_timeline<W: Write, O: Outcomes + ?Sized>(
     mut w: W,
     run: &RunInfo,
     outcomes: &O,
     catalog: &Catalog,
     css: &str,
+    cal: Option<&RenewalCalendar>,
 ) -> io::Result<()> {
     let h = Html {
         t: Texts::new(catalog, run.lang),
@@ -38,6 +52,9 @@ pub fn write<W: Write, O: Outcomes + ?Sized>(
         w.write_all(h.roster_issues(&run.roster_issues).as_bytes())?;
     }
     h.overview(&mut w, outcomes)?;
+    if let Some(cal) = cal.filter(|_| outcomes.count() > 0) {
+        super::timeline::write(&mut w, &h.t, run.as_of, outcomes, cal)?;
+    }
     w.write_all(b"<section class=\"cards\">\n")?;
     let mut buf = String::with_capacity(16 * 1024);
     for o in outcomes.each() {

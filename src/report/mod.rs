@@ -12,7 +12,9 @@
 
 pub mod csv;
 pub mod html;
+pub mod ics;
 pub mod json;
+pub mod timeline;
 pub mod xlsx;
 
 use crate::assets::{AssetError, Templates};
@@ -21,6 +23,7 @@ use crate::fsutil::{self, WriteError};
 use crate::issue::Issue;
 use crate::model::Company;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
+use crate::rules::RenewalCalendar;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -149,10 +152,12 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Template(#[from] AssetError),
+    #[error("{0}")]
+    Rules(String),
 }
 
-/// Writes report.json, report.csv, report.xlsx and report.html into `dir` (which must exist),
-/// each atomically, and returns their paths. The HTML style sheet comes from `templates`.
+/// Writes report.json, report.csv, report.xlsx, report.html and report.ics into `dir` (which
+/// must exist), each atomically, and returns their paths. The HTML style sheet comes from `templates`.
 /// The outcomes are read one at a time, once per report pass (they may be spooled on disk);
 /// the xlsx sheets are streamed through temporary files in `dir`, so memory does not grow
 /// with the number of employees.
@@ -164,6 +169,7 @@ pub fn write_all<O: Outcomes + ?Sized>(
     templates: &Templates,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let css = templates.get_text(CSS_TEMPLATE)?;
+    let renewal = RenewalCalendar::load(templates).map_err(ReportError::Rules)?;
     let mut paths = Vec::with_capacity(4);
     let mut json_err = None;
     let (p, ()) = fsutil::write_atomic_with(dir, "report.json", |w| {
@@ -184,11 +190,13 @@ pub fn write_all<O: Outcomes + ?Sized>(
     paths.push(p);
     let mut xlsx_err = None;
     let (p, ()) = fsutil::write_atomic_with(dir, "report.xlsx", |w| {
-        xlsx::write(w, run, outcomes, catalog, Some(dir)).map_err(|e| {
-            let io = std::io::Error::other(e.to_string());
-            xlsx_err = Some(e);
-            io
-        })
+        xlsx::write_with_calendar(w, run, outcomes, catalog, Some(dir), Some(&renewal)).map_err(
+            |e| {
+                let io = std::io::Error::other(e.to_string());
+                xlsx_err = Some(e);
+                io
+            },
+        )
     })
     .map_err(|e| {
         xlsx_err
@@ -197,7 +205,11 @@ pub fn write_all<O: Outcomes + ?Sized>(
     })?;
     paths.push(p);
     let (p, ()) = fsutil::write_atomic_with(dir, "report.html", |w| {
-        html::write(w, run, outcomes, catalog, &css)
+        html::write_with_timeline(w, run, outcomes, catalog, &css, Some(&renewal))
+    })?;
+    paths.push(p);
+    let (p, ()) = fsutil::write_atomic_with(dir, "report.ics", |w| {
+        ics::write(w, run, outcomes, catalog, &renewal)
     })?;
     paths.push(p);
     Ok(paths)
@@ -317,6 +329,10 @@ mod tests {
             include_str!("csv.rs"),
             include_str!("xlsx.rs"),
             include_str!("html.rs"),
+            include_str!("ics.rs"),
+            include_str!("timeline.rs"),
+            include_str!("xlsx/calendar.rs"),
+            include_str!("../cli/plan.rs"),
         ];
         let mut checked = 0;
         for src in sources {
@@ -385,19 +401,25 @@ mod tests {
                 spool.put(i, o).unwrap();
             }
             write_all(out.path(), &run, &spool, &cat, &Templates::builtin()).unwrap();
-            for name in ["report.json", "report.csv", "report.xlsx", "report.html"] {
+            for name in [
+                "report.json",
+                "report.csv",
+                "report.xlsx",
+                "report.html",
+                "report.ics",
+            ] {
                 let a = std::fs::read(mem.path().join(name)).unwrap();
                 let b = std::fs::read(out.path().join(name)).unwrap();
                 assert!(a == b, "{name} differs");
             }
             drop(spool);
             // The spool and the xlsx sheets' temporary files leave nothing behind.
-            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 4);
+            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 5);
         }
     }
 
     #[test]
-    fn write_all_writes_four_files_atomically() {
+    fn write_all_writes_five_files_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let cat = Catalog::load(&Templates::builtin()).unwrap();
         let paths = write_all(
@@ -414,8 +436,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["report.json", "report.csv", "report.xlsx", "report.html"]
+            [
+                "report.json",
+                "report.csv",
+                "report.xlsx",
+                "report.html",
+                "report.ics"
+            ]
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     }
 }

@@ -5,10 +5,13 @@
 //! Deterministic: the document's creation date is the as-of date, so reruns give identical
 //! bytes.
 
+mod calendar;
+
 use super::{RunInfo, STATUSES, Summary, Texts, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::outcome::{EmployeeOutcome, Outcomes, Status};
+use crate::rules::RenewalCalendar;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
@@ -265,6 +268,18 @@ pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     catalog: &Catalog,
     tempdir: Option<&std::path::Path>,
 ) -> Result<(), XlsxError> {
+    write_with_calendar(w, run, outcomes, catalog, tempdir, None)
+}
+
+/// [`write`], with a last "Calendar" sheet ([`calendar`]) when `cal` is given.
+pub fn write_with_calendar<W: std::io::Write + Send, O: Outcomes + ?Sized>(
+    w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+    tempdir: Option<&std::path::Path>,
+    cal: Option<&RenewalCalendar>,
+) -> Result<(), XlsxError> {
     let t = Texts::new(catalog, run.lang);
     let f = Formats::new();
     let summary = Summary::read(outcomes, &run.roster_issues)?;
@@ -289,6 +304,10 @@ pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     issues_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, outcomes)?;
     checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
     run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, &summary)?;
+    if let Some(cal) = cal {
+        let ws = wb.add_worksheet_with_low_memory()?;
+        calendar::sheet(ws, &t, &f, run.as_of, outcomes, cal)?;
+    }
     wb.save_to_writer(w)
 }
 
