@@ -4,7 +4,7 @@
 
 mod util;
 
-use icalendar::{Component, EventLike};
+use icalendar::Component;
 use util::{Dir, code, stderr, stdout};
 
 /// As of 2026-11-26: Anna open (deadline 2026-12-11), Bob expired, Chen not yet (window opens

@@ -36,7 +36,8 @@ fn xlsx_rows_read_back_with_calamine() {
             "员工 Employees",
             "问题 Issues",
             "材料 Documents",
-            "运行信息 Run"
+            "运行信息 Run",
+            "日历 Calendar"
         ]
     );
 

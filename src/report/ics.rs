@@ -26,6 +26,7 @@ use crate::rules::{EventKind, RenewalCalendar, RenewalEvent, WindowState};
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use icalendar::{Alarm, Component, EventLike, Property};
 use sha1::{Digest, Sha1};
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 /// Names the producing program (RFC 5545 3.7.3); no version, so an upgrade alone does not
@@ -48,10 +49,17 @@ pub fn write<W: Write, O: Outcomes + ?Sized>(
     let end = "END:VCALENDAR\r\n";
     let body = head.strip_suffix(end).unwrap_or(&head);
     w.write_all(body.as_bytes())?;
+    // A passport number twice in a roster (a copy-paste slip) must not give two people the
+    // same UIDs: the later rows add their row. 16 bytes an employee stay in memory.
+    let mut seen: HashSet<[u8; 16]> = HashSet::new();
     for o in outcomes.each() {
         let o = o?;
+        let mut key = who_key(&o.employee);
+        if !seen.insert(digest(&key)) {
+            key = format!("{key}\0row:{}:{}", o.employee.sheet, o.employee.row);
+        }
         for event in cal.events(&o.employee, run.as_of) {
-            w.write_all(ics.event(&o, event).as_bytes())?;
+            w.write_all(ics.event(&o, &key, event).as_bytes())?;
         }
     }
     w.write_all(end.as_bytes())?;
@@ -117,14 +125,14 @@ impl<'a> Ics<'a> {
     }
 
     /// One VEVENT, folded, CRLF-terminated.
-    fn event(&self, o: &EmployeeOutcome, event: RenewalEvent) -> String {
+    fn event(&self, o: &EmployeeOutcome, key: &str, event: RenewalEvent) -> String {
         let emp = &o.employee;
         let end = event
             .date
             .checked_add_days(Days::new(1))
             .unwrap_or(event.date);
         let mut e = icalendar::Event::new();
-        e.uid(&uid(emp, event.kind))
+        e.uid(&uid_of(key, event.kind))
             .timestamp(self.stamp)
             .add_property(
                 "LAST-MODIFIED",
@@ -146,7 +154,7 @@ impl<'a> Ics<'a> {
             .append_property(Property::new("TRIGGER", format!("-PT{hours}H")))
             // The crate gives every component a UID and a DTSTAMP, random and the clock's
             // when not set (RFC 9074 allows a UID on an alarm).
-            .uid(&format!("alarm-{}", uid(emp, event.kind)))
+            .uid(&format!("alarm-{}", uid_of(key, event.kind)))
             .timestamp(self.stamp)
             .done();
             e.alarm(alarm);
@@ -272,17 +280,29 @@ pub(crate) fn display_name(emp: &Employee) -> String {
 /// A stable UID: the digest of the passport number (the name, then the row, when there is
 /// none) and the event kind.
 pub fn uid(emp: &Employee, kind: EventKind) -> String {
-    let who = match (&emp.passport_no, &emp.name) {
+    uid_of(&who_key(emp), kind)
+}
+
+/// Who an employee is for the UIDs.
+fn who_key(emp: &Employee) -> String {
+    match (&emp.passport_no, &emp.name) {
         (Some(p), _) => format!("passport:{p}"),
         (None, Some(n)) => format!("name:{n}"),
         (None, None) => format!("row:{}:{}", emp.sheet, emp.row),
-    };
+    }
+}
+
+fn digest(text: &str) -> [u8; 16] {
     let mut h = Sha1::new();
     h.update(b"permitpack renewal event\0");
-    h.update(who.as_bytes());
-    h.update(b"\0");
-    h.update(kind.id().as_bytes());
-    let hex: String = h.finalize()[..16]
+    h.update(text.as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize()[..16]);
+    out
+}
+
+fn uid_of(key: &str, kind: EventKind) -> String {
+    let hex: String = digest(&format!("{key}\0{}", kind.id()))
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -312,7 +332,7 @@ fn plain(text: &str, one_line: bool) -> String {
 /// A value for a property the crate writes unescaped (`X-WR-CALNAME`): one line, without the
 /// `,` `;` `\` a reader would take for separators or escapes.
 fn unescaped_value(text: &str) -> String {
-    plain(text, true)
+    let spaced: String = plain(text, true)
         .chars()
         .map(|c| {
             if matches!(c, ',' | ';' | '\\') {
@@ -321,7 +341,8 @@ fn unescaped_value(text: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -536,6 +557,27 @@ pub(crate) mod tests {
         }
         assert!(checked > 0);
         assert!(unfolded.contains("****"), "masked numbers are shown");
+    }
+
+    #[test]
+    fn a_passport_twice_in_the_roster_still_gives_unique_uids() {
+        let (cat, cal) = setup();
+        let run = testdata::run(Lang::En);
+        let mut outcomes = outcomes();
+        let first = outcomes[0].clone();
+        let mut twin = first.clone();
+        twin.employee.row = 40;
+        twin.employee.name = Some("SMITH JANE".into());
+        outcomes.push(twin);
+        let text = render(&run, &outcomes, &cat, &cal).unwrap();
+        let uids: Vec<&str> = text.lines().filter(|l| l.starts_with("UID:")).collect();
+        let unique: HashSet<&str> = uids.iter().copied().collect();
+        assert_eq!(unique.len(), uids.len(), "duplicate UIDs");
+        // The first of the two keeps the UIDs it has without the twin.
+        assert!(text.contains(&format!(
+            "UID:{}",
+            uid(&first.employee, EventKind::Deadline)
+        )));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::html::esc;
 use super::{Texts, status_key};
+use crate::catalog::Lang;
 use crate::model::mask_id;
 use crate::outcome::{Outcomes, Status};
 use crate::report::ics::{display_name, holiday_name};
@@ -85,8 +86,7 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
     let _ = writeln!(
         s,
         "<div class=\"timeline-wrap\"><svg class=\"timeline-svg\" viewBox=\"0 0 {WIDTH} {height}\" \
-         width=\"100%\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" \
-         font-size=\"11\">",
+         width=\"100%\" role=\"img\" aria-label=\"{}\" font-size=\"11\">",
         esc(&t.ui("ui.calendar.timeline"))
     );
     let bottom = height - 2.0;
@@ -242,7 +242,7 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
     s.push_str("<ul class=\"legend\">");
     for (swatch, key) in [
         (
-            "<rect x=\"1\" y=\"3\" width=\"22\" height=\"10\" rx=\"3\" fill=\"#1565c0\" fill-opacity=\"0.75\"/>",
+            "<rect x=\"1\" y=\"3\" width=\"22\" height=\"10\" rx=\"3\" fill=\"#888\" fill-opacity=\"0.75\"/>",
             "ui.calendar.legend_window",
         ),
         (
@@ -287,9 +287,18 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
     w.write_all(s.as_bytes())
 }
 
-/// A `ui.*` string as HTML, Chinese and English on one line with --lang both.
+/// A `ui.*` string as HTML, as the report's headings show it: with --lang both, Chinese
+/// then English in a lighter span.
 fn ui_html(t: &Texts, key: &str) -> String {
-    esc(&t.ui(key))
+    if t.lang != Lang::Both {
+        return esc(&t.ui(key));
+    }
+    let (zh, en) = t.pair(key, &[]);
+    format!(
+        "{}<span class=\"en\" lang=\"en\">{}</span>",
+        esc(&zh),
+        esc(&en)
+    )
 }
 
 fn holiday(t: &Texts, name: &str) -> String {
@@ -300,7 +309,7 @@ fn holiday(t: &Texts, name: &str) -> String {
 mod tests {
     use super::*;
     use crate::assets::Templates;
-    use crate::catalog::{Catalog, Lang};
+    use crate::catalog::Catalog;
     use crate::report::testdata;
 
     fn render(as_of: NaiveDate) -> String {
