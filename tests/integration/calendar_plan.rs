@@ -2,10 +2,8 @@
 //! icalendar crate's parser, byte-identical on a rerun, no passport number in clear), and
 //! `permitpack plan` prints the months ahead with masked passports and check's exit codes.
 
-mod util;
-
+use crate::util::{Dir, code, stderr, stdout};
 use icalendar::Component;
-use util::{Dir, code, stderr, stdout};
 
 /// As of 2026-11-26: Anna open (deadline 2026-12-11), Bob expired, Chen not yet (window opens
 /// 2027-01-10), Dana without a Work Permit expiry.

@@ -2,7 +2,7 @@
 //! readers will: report.xlsx with calamine, report.csv as Excel sees it (BOM, formulas),
 //! report.json with serde, report.html as text.
 
-mod report_data;
+use crate::report_data;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use permitpack::assets::Templates;
