@@ -8,13 +8,13 @@
 
 use crate::e2e_company;
 
-use crate::e2e_company::{AS_OF, Person};
-use crate::util::{Dir, code, employee_at_row, need_tool, stderr, stdout};
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use crate::e2e_company::{AS_OF, Person};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use crate::util::{Dir, need_tool, code, employee_at_row, stderr, stdout};
 
 fn build(dir: &Dir, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"];
@@ -96,13 +96,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     let before = snapshot(&dir.join("out"));
     let packets: Vec<&String> = before.keys().filter(|k| k.ends_with(".zip")).collect();
     assert_eq!(packets.len(), 7, "one packet per readable row: {packets:?}");
-    for report in [
-        "report.json",
-        "report.csv",
-        "report.xlsx",
-        "report.html",
-        "report.ics",
-    ] {
+    for report in ["report.json", "report.csv", "report.xlsx", "report.html", "report.ics"] {
         assert!(before.contains_key(report), "{report} written");
     }
 

@@ -2,11 +2,12 @@
 //! links pointing outside (never followed, never copied into a packet), and unreadable
 //! files (permissions). The others' packets are still written.
 
+
 use crate::hostile_common::*;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 /// A small real JPEG (blue backdrop fixture, as it is).
 fn jpeg() -> Vec<u8> {

@@ -4,10 +4,11 @@
 //! gives a clear message naming the file, the others' packets are still written, and
 //! nothing half-written remains.
 
+
 use crate::hostile_common::*;
-use crate::util::{Dir, code, employee_at_row, stderr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use crate::util::{Dir, code, employee_at_row, stderr};
 
 fn setup(n: usize) -> Dir {
     let dir = Dir::new();

@@ -3,6 +3,7 @@
 //! named .xlsx. Each gives a clear message naming the file or cell, never a crash; a roster
 //! that can be read still gives every employee a report row.
 
+
 use crate::hostile_common::*;
 use crate::util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
 

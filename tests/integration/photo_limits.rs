@@ -4,9 +4,9 @@
 //! reduced scale), and nothing accumulates from one photo to the next.
 #![allow(clippy::result_large_err)]
 
-use crate::alloc_count::{self, alone};
 use permitpack::assets::Templates;
 use permitpack::photo::{self, PhotoProfile};
+use crate::alloc_count::{self, alone};
 
 /// Bytes allocated at the peak of `f`, above what was live before it.
 fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {

@@ -6,7 +6,6 @@
 //! memory (an xlsx workbook kept in memory, an HTML page in a String), or if the spool keeps
 //! more than its index.
 
-use crate::alloc_count::{self, alone};
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
 use permitpack::issue::Issue;
@@ -15,6 +14,7 @@ use permitpack::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
 use permitpack::report::{self, RunInfo};
 use permitpack::spool::{self, Spool};
 use serde_json::json;
+use crate::alloc_count::{self, alone};
 
 fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()

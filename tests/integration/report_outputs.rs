@@ -14,8 +14,7 @@ fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let cat = report_data::catalog(dir.path());
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let paths = report::write_all(
-        &out,
+    let paths = report::write_all(&out,
         &report_data::run(lang),
         &report_data::outcomes(),
         &cat,
@@ -106,13 +105,7 @@ fn xlsx_rows_read_back_with_calamine() {
 fn xlsx_and_json_are_identical_on_rerun() {
     let (a, _) = write(Lang::Both);
     let (b, _) = write(Lang::Both);
-    for f in [
-        "report.xlsx",
-        "report.json",
-        "report.csv",
-        "report.html",
-        "report.ics",
-    ] {
+    for f in ["report.xlsx", "report.json", "report.csv", "report.html", "report.ics"] {
         let x = std::fs::read(a.path().join("out").join(f)).unwrap();
         let y = std::fs::read(b.path().join("out").join(f)).unwrap();
         assert!(x == y, "{f} differs between identical runs");

@@ -149,10 +149,7 @@ impl Ran {
     #[track_caller]
     pub fn assert_not_code(&self, unwanted: i32) -> &Ran {
         if self.code() == unwanted {
-            panic!(
-                "{}",
-                self.story(&format!("expected any exit status but {unwanted}"))
-            );
+            panic!("{}", self.story(&format!("expected any exit status but {unwanted}")));
         }
         self
     }
