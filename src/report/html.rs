@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::model::mask_id;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine};
+use crate::rules::RenewalCalendar;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -29,10 +30,11 @@ pub fn write<W: Write, O: Outcomes + ?Sized>(
     css: &str,
 ) -> io::Result<()> {
     let sum = Summary::read(outcomes, &run.roster_issues)?;
-    write_with(w, run, outcomes, &sum, catalog, css)
+    write_with(w, run, outcomes, &sum, catalog, css, None)
 }
 
-/// [`write`] with the summary already counted.
+/// [`write`] with the summary already counted, and the renewal timeline
+/// ([`super::timeline`]) after the overview when `cal` is given.
 pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
     mut w: W,
     run: &RunInfo,
@@ -40,6 +42,7 @@ pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
     sum: &Summary,
     catalog: &Catalog,
     css: &str,
+    cal: Option<&RenewalCalendar>,
 ) -> io::Result<()> {
     let h = Html {
         t: Texts::new(catalog, run.lang),
@@ -50,6 +53,9 @@ pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
         w.write_all(h.roster_issues(&run.roster_issues).as_bytes())?;
     }
     h.overview(&mut w, outcomes)?;
+    if let Some(cal) = cal.filter(|_| outcomes.count() > 0) {
+        super::timeline::write(&mut w, &h.t, run.as_of, outcomes, cal)?;
+    }
     w.write_all(b"<section class=\"cards\">\n")?;
     let mut buf = String::with_capacity(16 * 1024);
     for o in outcomes.each() {

@@ -12,7 +12,9 @@
 
 pub mod csv;
 pub mod html;
+pub mod ics;
 pub mod json;
+pub mod timeline;
 pub mod xlsx;
 
 use crate::assets::{AssetError, Templates};
@@ -21,6 +23,7 @@ use crate::fsutil::WriteError;
 use crate::issue::Issue;
 use crate::model::Company;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
+use crate::rules::RenewalCalendar;
 use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -150,10 +153,13 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Template(#[from] AssetError),
+    #[error("{0}")]
+    Rules(String),
 }
 
-/// Writes report.json, report.csv, report.xlsx and report.html into `sink`, each whole, and
-/// returns where they went. The counts are read once, for all four (and for the caller:
+/// Writes report.json, report.csv, report.xlsx, report.html and
+/// report.ics into `sink`, each whole, and
+/// returns where they went. The counts are read once, for all five (and for the caller:
 /// [`write_all_counted`]). The HTML style sheet comes from `templates`. The outcomes are
 /// read one at a time, once per report pass (they may be spooled on disk); the xlsx sheets
 /// are streamed through temporary files in the sink's scratch folder, so memory does not
@@ -180,6 +186,7 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
     templates: &Templates,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let css = templates.get_text(CSS_TEMPLATE)?;
+    let renewal = RenewalCalendar::load(templates).map_err(ReportError::Rules)?;
     let mut paths = Vec::with_capacity(4);
     let mut json_err = None;
     let p = sink
@@ -203,7 +210,16 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
     let mut xlsx_err = None;
     let p = sink
         .write(OutFile::Report("report.xlsx"), &mut |w| {
-            xlsx::write_with(w, run, outcomes, summary, catalog, sink.scratch()).map_err(|e| {
+            xlsx::write_with(
+                w,
+                run,
+                outcomes,
+                summary,
+                catalog,
+                sink.scratch(),
+                Some(&renewal),
+            )
+            .map_err(|e| {
                 let io = std::io::Error::other(e.to_string());
                 xlsx_err = Some(e);
                 io
@@ -216,7 +232,11 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
         })?;
     paths.push(p);
     let p = sink.write(OutFile::Report("report.html"), &mut |w| {
-        html::write_with(w, run, outcomes, summary, catalog, &css)
+        html::write_with(w, run, outcomes, summary, catalog, &css, Some(&renewal))
+    })?;
+    paths.push(p);
+    let p = sink.write(OutFile::Report("report.ics"), &mut |w| {
+        ics::write(w, run, outcomes, catalog, &renewal)
     })?;
     paths.push(p);
     Ok(paths)
@@ -337,6 +357,10 @@ mod tests {
             include_str!("csv.rs"),
             include_str!("xlsx.rs"),
             include_str!("html.rs"),
+            include_str!("ics.rs"),
+            include_str!("timeline.rs"),
+            include_str!("xlsx/calendar.rs"),
+            include_str!("../cli/plan.rs"),
         ];
         let mut checked = 0;
         for src in sources {
@@ -419,19 +443,25 @@ mod tests {
                 &Templates::builtin(),
             )
             .unwrap();
-            for name in ["report.json", "report.csv", "report.xlsx", "report.html"] {
+            for name in [
+                "report.json",
+                "report.csv",
+                "report.xlsx",
+                "report.html",
+                "report.ics",
+            ] {
                 let a = std::fs::read(mem.path().join(name)).unwrap();
                 let b = std::fs::read(out.path().join(name)).unwrap();
                 assert!(a == b, "{name} differs");
             }
             drop(spool);
             // The spool and the xlsx sheets' temporary files leave nothing behind.
-            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 4);
+            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 5);
         }
     }
 
     #[test]
-    fn write_all_writes_four_files_atomically() {
+    fn write_all_writes_five_files_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let cat = Catalog::load(&Templates::builtin()).unwrap();
         let paths = write_all(
@@ -448,8 +478,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["report.json", "report.csv", "report.xlsx", "report.html"]
+            [
+                "report.json",
+                "report.csv",
+                "report.xlsx",
+                "report.html",
+                "report.ics"
+            ]
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     }
 }

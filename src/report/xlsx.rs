@@ -5,10 +5,13 @@
 //! Deterministic: the document's creation date is the as-of date, so reruns give identical
 //! bytes.
 
+mod calendar;
+
 use super::{RunInfo, STATUSES, Summary, Texts, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::outcome::{EmployeeOutcome, ItemStatus, Outcomes, Status};
+use crate::rules::RenewalCalendar;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
@@ -266,10 +269,11 @@ pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     tempdir: Option<&std::path::Path>,
 ) -> Result<(), XlsxError> {
     let summary = Summary::read(outcomes, &run.roster_issues)?;
-    write_with(w, run, outcomes, &summary, catalog, tempdir)
+    write_with(w, run, outcomes, &summary, catalog, tempdir, None)
 }
 
-/// [`write`] with the summary already counted.
+/// [`write`] with the summary already counted, and a last "Calendar" sheet ([`calendar`])
+/// when `cal` is given.
 pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     w: W,
     run: &RunInfo,
@@ -277,6 +281,7 @@ pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     summary: &Summary,
     catalog: &Catalog,
     tempdir: Option<&std::path::Path>,
+    cal: Option<&RenewalCalendar>,
 ) -> Result<(), XlsxError> {
     let t = Texts::new(catalog, run.lang);
     let f = Formats::new();
@@ -301,6 +306,10 @@ pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     issues_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, outcomes)?;
     checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
     run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, summary)?;
+    if let Some(cal) = cal {
+        let ws = wb.add_worksheet_with_low_memory()?;
+        calendar::sheet(ws, &t, &f, run.as_of, outcomes, cal)?;
+    }
     wb.save_to_writer(w)
 }
 

@@ -14,6 +14,9 @@ pub struct RulesData {
     pub timeline: TimelineRule,
     pub calendar: CalendarRule,
     pub enquiry: Enquiries,
+    /// Absent in a `rules.toml` copied before it existed: the built-in one is used then.
+    #[serde(default)]
+    pub reminders: Option<ReminderRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -121,6 +124,17 @@ pub struct Enquiry {
     pub source: String,
 }
 
+/// Lead-time reminders before the last day to file (report.ics, `permitpack plan`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderRule {
+    /// Calendar days before the deadline, each its own all-day event.
+    pub days_before_deadline: Vec<u32>,
+    /// The alarm on the deadline event, in hours before that all-day event starts.
+    pub deadline_alarm_hours_before: u32,
+    pub source: String,
+}
+
 impl CalendarRule {
     /// The parsed month and day, `None` when the check is off.
     pub fn month_day(&self) -> Result<Option<(u32, u32)>, String> {
@@ -219,6 +233,24 @@ impl RulesData {
             return Err("term.extended_from_years_in_china must be 0 or more".into());
         }
         self.validate_fees()?;
+        if let Some(r) = &self.reminders {
+            if r.source.trim().is_empty() {
+                return Err("reminders.source is empty: every rule must name its source".into());
+            }
+            let opens = self.window.opens.days_before_wp_expiry;
+            if let Some(d) = r
+                .days_before_deadline
+                .iter()
+                .find(|d| **d == 0 || **d > opens)
+            {
+                return Err(format!(
+                    "reminders.days_before_deadline: {d} is not between 1 and {opens} (the window's length)"
+                ));
+            }
+            if r.deadline_alarm_hours_before > 24 * 30 {
+                return Err("reminders.deadline_alarm_hours_before is more than 30 days".into());
+            }
+        }
         if self.age.limit == 0 || self.age.limit > 150 {
             return Err(format!(
                 "age.limit ({}) is not a plausible age",
@@ -308,6 +340,9 @@ mod tests {
         assert_eq!(r.enquiry.work_permit.phone, "0755-88121678");
         assert_eq!(r.enquiry.residence_permit.phone, "12367");
         assert_eq!(r.calendar.month_day().unwrap(), Some((12, 29)));
+        let reminders = r.reminders.unwrap();
+        assert_eq!(reminders.days_before_deadline, [14, 7]);
+        assert_eq!(reminders.deadline_alarm_hours_before, 15);
     }
 
     #[test]
@@ -352,6 +387,18 @@ mod tests {
         assert_ne!(broken, text);
         let err = RulesData::parse(&broken).unwrap_err();
         assert!(err.contains("fee band 2 overlaps"), "{err}");
+    }
+
+    #[test]
+    fn reminders_may_be_absent_but_not_out_of_the_window() {
+        let text = Templates::builtin().get_text("rules.toml").unwrap();
+        let start = text.find("[reminders]").unwrap();
+        let end = start + text[start..].find("# ----").unwrap();
+        let without = format!("{}{}", &text[..start], &text[end..]);
+        assert_eq!(RulesData::parse(&without).unwrap().reminders, None);
+        let broken = text.replacen("[14, 7]", "[14, 120]", 1);
+        let err = RulesData::parse(&broken).unwrap_err();
+        assert!(err.contains("reminders.days_before_deadline: 120"), "{err}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod checklist;
 pub mod config;
 pub mod eligibility;
+pub mod events;
 pub mod term;
 pub mod timeline;
 
@@ -14,6 +15,7 @@ pub use calendar::{Calendar, WorkingDate};
 pub use checklist::{CategoryList, ChecklistItem, Checklists, ItemKind};
 pub use config::{Enquiries, Enquiry, RulesData};
 pub use eligibility::{Eligibility, Permit, WindowState};
+pub use events::{EventKind, RenewalCalendar, RenewalEvent};
 pub use term::{TermDecision, TermLimit};
 pub use timeline::Timeline;
 

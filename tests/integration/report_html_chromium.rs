@@ -148,6 +148,9 @@ fn report_html_renders_in_headless_chromium() {
     );
     assert!(!dom.contains("<script"), "no script element was created");
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // The renewal timeline: one inline SVG with the as-of line.
+    assert_eq!(dom.matches("class=\"timeline-svg\"").count(), 1);
+    assert_eq!(dom.matches("class=\"today\"").count(), 1);
 
     // What the English page shows once the browser has laid it out.
     let seen = probe(&bin, profile.path(), &out.join("en"));

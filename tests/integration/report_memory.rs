@@ -151,9 +151,9 @@ fn run_batch(n: usize, catalog: &Catalog, templates: &Templates) -> Figures {
     let paths =
         report::write_all(&FsSink::new(dir.path()), &run, &spool, catalog, templates).unwrap();
     let peak = alloc_count::peak_since(base);
-    assert_eq!(paths.len(), 4);
+    assert_eq!(paths.len(), 5);
     drop(spool);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     Figures {
         kept,
         peak_text,
