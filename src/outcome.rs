@@ -31,10 +31,15 @@ pub struct ChecklistLine {
     pub name_en: String,
     /// generated | upload | original | after_booking
     pub kind: String,
-    /// generated | provided | missing | bring_original | after_booking
+    /// generated | provided | missing | after_booking. An original is `provided` when its
+    /// scan was found (the scan is uploaded; the original is brought as well).
     pub status: String,
-    /// Whether a missing item is only a warning (company-side items).
+    /// Whether a missing item is only a warning (company-side items, items the window may
+    /// ask for).
     pub optional: bool,
+    /// The original is handed in at the window on the day (passport, Work Permit, labour
+    /// contract), besides the uploaded scan.
+    pub bring_original: bool,
     /// How to obtain the item.
     pub how_zh: String,
     pub how_en: String,

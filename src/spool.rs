@@ -206,6 +206,7 @@ pub fn encode(o: &EmployeeOutcome) -> Vec<u8> {
             kind,
             status,
             optional,
+            bring_original,
             how_zh,
             how_en,
             files,
@@ -214,6 +215,7 @@ pub fn encode(o: &EmployeeOutcome) -> Vec<u8> {
             w.str(s);
         }
         w.bool(*optional);
+        w.bool(*bring_original);
         w.str(how_zh);
         w.str(how_en);
         w.len(files.len());
@@ -464,6 +466,7 @@ pub fn decode(bytes: &[u8]) -> io::Result<EmployeeOutcome> {
             kind: r.string()?,
             status: r.string()?,
             optional: r.bool()?,
+            bring_original: r.bool()?,
             how_zh: r.string()?,
             how_en: r.string()?,
             files: r.vec(Dec::string)?,

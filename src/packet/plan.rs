@@ -226,6 +226,7 @@ mod tests {
             kind: "upload".into(),
             status: "provided".into(),
             optional: false,
+            bring_original: false,
             how_zh: String::new(),
             how_en: String::new(),
             files: vec![],

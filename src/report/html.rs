@@ -454,6 +454,13 @@ impl Html<'_> {
         if line.status == "missing" && line.optional {
             let _ = write!(s, " <em>({})</em>", self.ui("ui.item.optional"));
         }
+        if line.bring_original {
+            let _ = write!(
+                s,
+                " <span class=\"orig\">{}</span>",
+                self.ui("ui.item.bring_original")
+            );
+        }
         if line.status == "missing" {
             let how = self.bi(&line.how_zh, &line.how_en);
             if !how.is_empty() {

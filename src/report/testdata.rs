@@ -50,6 +50,7 @@ pub fn line(id: &str, zh: &str, en: &str, status: &str, optional: bool) -> Check
         kind: "upload".into(),
         status: status.into(),
         optional,
+        bring_original: false,
         how_zh: "公司网银".into(),
         how_en: "company online banking".into(),
         files: if status == "provided" {

@@ -279,7 +279,6 @@ fn checklist(passport: &str, missing: &[&str], six: bool) -> Vec<ChecklistLine> 
                 match i.kind {
                     "generated" => "generated",
                     "after_booking" => "after_booking",
-                    "original" => "bring_original",
                     _ => "provided",
                 }
             };
@@ -299,6 +298,7 @@ fn checklist(passport: &str, missing: &[&str], six: bool) -> Vec<ChecklistLine> 
                 kind: i.kind.into(),
                 status: status.into(),
                 optional: i.optional,
+                bring_original: i.kind == "original",
                 how_zh: i.how_zh.into(),
                 how_en: i.how_en.into(),
                 files,
