@@ -84,7 +84,7 @@ fn statuses_from_a_real_docs_folder() {
         .filter(|i| i.code == "document.missing")
         .map(|i| i.get("item").unwrap())
         .collect();
-    assert_eq!(missing, ["wp_extension_form", "photo_receipt"]);
+    assert_eq!(missing, ["wp_extension_form", "work_permit", "photo_receipt"]);
     assert!(!rules::is_ready(ev.eligibility.state, &issues));
     assert_eq!(
         rules::status(ev.eligibility.state, &issues),

@@ -290,8 +290,10 @@ fn verdicts_on_realistic_inputs() {
         "no bring-original mark in the HTML card"
     );
     if let Ok(text) = pdftotext_cover(&dir, anna["packet"].as_str().unwrap()) {
-        assert!(text.contains("现场交原件"), "{text}");
-        assert!(text.contains("bring the original"), "{text}");
+        assert!(text.contains("+原件"), "{text}");
+        assert!(text.contains("provided + original"), "{text}");
+        // The on-site list names the originals to bring.
+        assert!(text.contains("携带原件"), "{text}");
     }
     // The expiry is what the rules judged from.
     assert_eq!(
