@@ -4,14 +4,12 @@
 //! warnings, company items as warnings, the `eligibility` object for open / not yet / too
 //! late / expired employees, `term_years` and `fee_rmb`, and `ready`.
 
-#[path = "fixtures/docs.rs"]
-mod docs_fixture;
-mod e2e_company;
-mod util;
+use crate::docs_fixture;
+use crate::e2e_company;
 
-use e2e_company::{AS_OF, Scan, day};
+use crate::e2e_company::{AS_OF, Scan, day};
 use serde_json::Value;
-use util::{Dir, code, employee_at_row, stderr};
+use crate::util::{Dir, code, employee_at_row, stderr};
 
 /// Writes the standard company, with Jane Doe's folder holding the files of
 /// `tests/fixtures/docs.rs` under a lower-case folder name.
@@ -102,7 +100,7 @@ fn run(dir: &Dir, command: &str) -> Value {
         "--lang",
         "en",
     ]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     dir.report("out")
 }
 

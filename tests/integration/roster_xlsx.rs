@@ -1,12 +1,12 @@
 //! End-to-end: the real binary on xlsx rosters written here with rust_xlsxwriter, carrying
 //! every spreadsheet trap the roster stage handles; asserts exact issue codes and cells.
 
-mod util;
+use crate::util;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use serde_json::Value;
 use std::io::{Read, Write};
-use util::{Dir, code, employee_at_row, issue_codes, stderr};
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 const HEADER: [&str; 14] = [
     "姓名\nName",
@@ -233,11 +233,10 @@ fn check(dir: &Dir, file: &str, extra: &[&str]) -> (i32, Value, String) {
     let mut args = vec!["check", file, "--as-of", "2026-11-26"];
     args.extend_from_slice(extra);
     let out = dir.run(&args);
-    let c = code(&out);
-    let err = stderr(&out);
-    assert!(!err.contains("panicked"), "{err}");
-    assert_ne!(c, 2, "stderr: {err}");
-    (c, dir.report("out"), err)
+    let err = out.stderr();
+    out.assert_that(!err.contains("panicked"), "no panic")
+        .assert_not_code(2);
+    (out.code(), dir.report("out"), err)
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -548,11 +547,11 @@ fn a_bad_company_file_stops_the_run() {
     dir.write("r.xlsx", wb.save_to_buffer().unwrap());
     dir.write("company.toml", "nmae_zh = \"x\"\n");
     let out = dir.run(&["check", "r.xlsx", "--company", "company.toml"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("nmae_zh"), "{err}");
     let out = dir.run(&["check", "r.xlsx", "--company", "nope.toml"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     assert_eq!(stderr(&out).trim_end().lines().count(), 1);
 }

@@ -3,10 +3,9 @@
 //! documents them. The build test is the sample run of the README: every employee's state,
 //! status, photo verdict and checklist.
 
-mod util;
 
 use serde_json::Value;
-use util::{Dir, code, employee_at_row, issue_codes, stderr};
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 fn sample(name: &str) -> String {
     format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +31,7 @@ fn sample_workbook_reads_as_documented() {
     let dir = Dir::new();
     let roster = sample("roster.xlsx");
     let out = dir.run(&["check", &roster, "--as-of", "2026-11-26"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let r = dir.report("out");
     assert_eq!(r["sheet"], "员工名册");
     assert_eq!(r["header_row"], 3);
@@ -124,7 +123,7 @@ fn sample_gbk_csv_reads_with_the_company_file() {
         "--company",
         &sample("company.toml"),
     ]);
-    assert_ne!(code(&out), 2, "{}", stderr(&out));
+    out.assert_not_code(2);
     let r = dir.report("out");
     assert_eq!(r["encoding"], "GB18030");
     let run: Vec<(&str, &str)> = r["roster_issues"]
@@ -453,7 +452,7 @@ fn sample_build_ends_as_documented() {
     let dir = Dir::new();
     let out = dir.run(&["build", &sample("roster.xlsx"), "--as-of", "2026-11-26"]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 1, "{err}");
+    out.assert_code(1);
     assert!(!err.contains("panicked"), "{err}");
     let r = dir.report("out");
     assert_eq!(r["summary"]["employees"], 16);

@@ -2,11 +2,10 @@
 //! header, no employees, missing) give exit status 2 and exactly one clear line on stderr,
 //! never a panic, and no report.
 
-mod util;
 
 use rust_xlsxwriter::Workbook;
 use std::io::Write;
-use util::{Dir, code, stderr};
+use crate::util::{Dir, code, stderr};
 
 /// Runs `check` on `bytes` saved as `name` and returns the single stderr line.
 fn fails(name: &str, bytes: &[u8]) -> String {
@@ -14,7 +13,7 @@ fn fails(name: &str, bytes: &[u8]) -> String {
     dir.write(name, bytes);
     let out = dir.run(&["check", name, "--as-of", "2026-11-26"]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 2, "{name}: {err}");
+    out.assert_code(2);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(
         err.trim_end().lines().count(),
@@ -126,13 +125,13 @@ fn no_header_and_no_employees() {
 fn missing_roster_file() {
     let dir = Dir::new();
     let out = dir.run(&["check", "nowhere.xlsx"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("nowhere.xlsx"), "{err}");
     // `build` follows the same contract.
     let out = dir.run(&["build", "nowhere.xlsx"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
 }
 
 /// Replaces text in one part of an xlsx package.
@@ -175,6 +174,6 @@ fn a_parser_panic_is_one_line_not_a_crash() {
     match code(&out) {
         2 => assert_eq!(err.trim_end().lines().count(), 1, "{err}"),
         1 => assert!(dir.join("out/report.json").exists()),
-        other => panic!("unexpected exit {other}: {err}"),
+        _ => panic!("{}", out.story("expected exit status 1 or 2")),
     }
 }

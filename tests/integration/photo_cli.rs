@@ -1,10 +1,9 @@
 //! `permitpack photo FILE...` end to end, on the committed fixtures
 //! (tests/fixtures/photos, made by `cargo run --example make_photo_fixtures`).
 
-mod util;
 
 use std::path::PathBuf;
-use util::{Dir, code, stderr, stdout};
+use crate::util::{Dir, code, stderr, stdout};
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -108,7 +107,7 @@ fn every_fixture_gets_its_verdict_and_reasons() {
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = d.run(&argv);
     let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{}\n{text}", stderr(&out));
+    out.assert_code(1);
     for (name, verdict, needles) in expected {
         assert_eq!(
             verdict_of(&text, name),
@@ -144,7 +143,7 @@ fn all_good_exits_zero_and_writes_previews() {
         "--previews",
         "prev",
     ]);
-    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    out.assert_code(0);
     for name in ["blue.preview.jpg", "rotated_exif.preview.jpg"] {
         let img =
             image::load_from_memory(&d.read(format!("prev/{name}"))).expect("preview is an image");
@@ -171,7 +170,7 @@ fn nothing_readable_or_bad_arguments_exit_two() {
         "--lang",
         "en",
     ]);
-    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    out.assert_code(2);
     assert!(
         stdout(&out).contains("cannot read missing.jpg"),
         "{}",
@@ -183,14 +182,14 @@ fn nothing_readable_or_bad_arguments_exit_two() {
         "--photo-profile",
         "passport-uk",
     ]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     assert!(
         stderr(&out).contains("cn-exit-entry, shenzhen-2inch"),
         "{}",
         stderr(&out)
     );
     let out = d.run(&["photo"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
 }
 
 #[test]
@@ -205,7 +204,7 @@ fn exit_entry_profile_takes_white_three_by_four() {
         "--lang",
         "en",
     ]);
-    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    out.assert_code(0);
     assert!(stdout(&out).contains("[ok] file size"), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("[ok] dpi: 300 dpi"),
@@ -215,7 +214,7 @@ fn exit_entry_profile_takes_white_three_by_four() {
     // The default 35 x 48 mm blue profile takes its 3:4 studio size, with a note on the
     // print, but not its white backdrop.
     let out = d.run(&["photo", &f, "--lang", "en"]);
-    assert_eq!(code(&out), 1);
+    out.assert_code(1);
     let text = stdout(&out);
     assert!(text.contains("[photo.background]"), "{text}");
     for code in ["[photo.aspect]", "[photo.resolution]"] {
@@ -254,7 +253,7 @@ fn a_user_profile_is_used_and_checked() {
         "--lang",
         "en",
     ]);
-    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    out.assert_code(0);
     assert!(stdout(&out).contains("blue or white"), "{}", stdout(&out));
     let out = d.run(&[
         "photo",
@@ -264,7 +263,7 @@ fn a_user_profile_is_used_and_checked() {
         "--photo-profile",
         "broken",
     ]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     assert!(
         stderr(&out).contains("photo/broken.toml") && stderr(&out).contains("background.min_share"),
         "{}",

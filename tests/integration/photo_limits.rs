@@ -1,60 +1,18 @@
-//! Memory bounds of the photo stage, measured with a counting global allocator in this test
-//! binary: a decompression bomb is refused with almost no allocation, and a 12-megapixel
+//! Memory bounds of the photo stage, measured with the counting allocator (`alloc_count`), each test alone in
+//! its own process: a decompression bomb is refused with almost no allocation, and a 12-megapixel
 //! phone-size JPEG is judged without ever holding a full-size pixel buffer (it is decoded at
 //! reduced scale), and nothing accumulates from one photo to the next.
 #![allow(clippy::result_large_err)]
 
 use permitpack::assets::Templates;
 use permitpack::photo::{self, PhotoProfile};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-            PEAK.fetch_max(now, Ordering::SeqCst);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size > layout.size() {
-                let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::SeqCst)
-                    + (new_size - layout.size());
-                PEAK.fetch_max(now, Ordering::SeqCst);
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Ordering::SeqCst);
-            }
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
-
-/// Tests in this binary run one at a time so the counters belong to one test.
-static SERIAL: Mutex<()> = Mutex::new(());
+use crate::alloc_count::{self, alone};
 
 /// Bytes allocated at the peak of `f`, above what was live before it.
 fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
+    let base = alloc_count::start_peak();
     let out = f();
-    (out, PEAK.load(Ordering::SeqCst).saturating_sub(base))
+    (out, alloc_count::peak_since(base))
 }
 
 fn profile() -> PhotoProfile {
@@ -63,7 +21,9 @@ fn profile() -> PhotoProfile {
 
 #[test]
 fn decompression_bomb_is_refused_with_bounded_memory() {
-    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !alone("photo_limits::decompression_bomb_is_refused_with_bounded_memory") {
+        return;
+    }
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/photos/bomb.png"
@@ -85,7 +45,9 @@ fn decompression_bomb_is_refused_with_bounded_memory() {
 
 #[test]
 fn oversize_file_is_refused_before_reading() {
-    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !alone("photo_limits::oversize_file_is_refused_before_reading") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.jpg");
     let f = std::fs::File::create(&path).unwrap();
@@ -99,7 +61,9 @@ fn oversize_file_is_refused_before_reading() {
 
 #[test]
 fn twelve_megapixel_jpeg_never_exists_at_full_size() {
-    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !alone("photo_limits::twelve_megapixel_jpeg_never_exists_at_full_size") {
+        return;
+    }
     // A 3000 x 4000 portrait-format JPEG (phone camera size), smooth so it encodes quickly.
     let (w, h) = (3000u32, 4000u32);
     let img = image::RgbImage::from_fn(w, h, |x, y| {
@@ -123,7 +87,7 @@ fn twelve_megapixel_jpeg_never_exists_at_full_size() {
     let full_rgb = (w * h * 3) as usize; // 36 MB: what a full-size decode would hold
     // Warm up: the face detector is built once per thread and kept.
     drop(photo::judge(&bytes, "big.jpg", &p));
-    let live_before = CURRENT.load(Ordering::SeqCst);
+    let live_before = alloc_count::live();
     let mut peaks = Vec::new();
     for _ in 0..3 {
         let (v, peak) = peak_during(|| photo::judge(&bytes, "big.jpg", &p));
@@ -131,7 +95,7 @@ fn twelve_megapixel_jpeg_never_exists_at_full_size() {
         assert!(v.report.background_share.unwrap() > 0.9);
         peaks.push(peak);
     }
-    let live_after = CURRENT.load(Ordering::SeqCst);
+    let live_after = alloc_count::live();
     eprintln!("12 MP JPEG: peak allocation per photo {peaks:?} bytes");
     // Decoded at reduced scale: never a full-size pixel buffer.
     for peak in &peaks {

@@ -2,7 +2,7 @@
 //! readers will: report.xlsx with calamine, report.csv as Excel sees it (BOM, formulas),
 //! report.json with serde, report.html as text.
 
-mod report_data;
+use crate::report_data;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use permitpack::assets::Templates;
@@ -14,8 +14,7 @@ fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let cat = report_data::catalog(dir.path());
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let paths = report::write_all(
-        &out,
+    let paths = report::write_all(&out,
         &report_data::run(lang),
         &report_data::outcomes(),
         &cat,

@@ -6,16 +6,15 @@
 //! neutralised), report.html self-contained. Exit codes 0/1/2 and passport numbers masked on
 //! the terminal.
 
-mod e2e_company;
-mod util;
+use crate::e2e_company;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use e2e_company::{AS_OF, Person};
+use crate::e2e_company::{AS_OF, Person};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use util::{Dir, code, employee_at_row, stderr, stdout};
+use crate::util::{Dir, need_tool, code, employee_at_row, stderr, stdout};
 
 fn build(dir: &Dir, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"];
@@ -79,20 +78,9 @@ fn verify_zip(path: &Path) {
     }
 }
 
-fn have(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success() || !o.stdout.is_empty())
-}
-
 /// Info-ZIP's `unzip -t`, when the tool is installed (`.ci/run` installs it).
 fn unzip_t(path: &Path) -> Option<bool> {
-    if !have("unzip") {
-        eprintln!(
-            "unzip not installed: skipping `unzip -t` of {}",
-            path.display()
-        );
+    if !need_tool("unzip", &["-v"]) {
         return None;
     }
     let out = Command::new("unzip").arg("-t").arg(path).output().unwrap();
@@ -104,7 +92,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     let dir = Dir::new();
     e2e_company::write(&dir.join("co"), &e2e_company::standard());
     let first = build(&dir, &[]);
-    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    first.assert_code(1);
     let before = snapshot(&dir.join("out"));
     let packets: Vec<&String> = before.keys().filter(|k| k.ends_with(".zip")).collect();
     assert_eq!(packets.len(), 7, "one packet per readable row: {packets:?}");
@@ -114,7 +102,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
 
     // The same inputs, into the same folder (replacing) and into a fresh one.
     let second = build(&dir, &[]);
-    assert_eq!(code(&second), 1, "{}", stderr(&second));
+    second.assert_code(1);
     let again = snapshot(&dir.join("out"));
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
@@ -125,7 +113,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
         assert!(again[name] == *bytes, "{name} differs on rerun");
     }
     let fresh = dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out2"]);
-    assert_eq!(code(&fresh), 1);
+    fresh.assert_code(1);
     let other = snapshot(&dir.join("out2"));
     for (name, bytes) in &before {
         assert!(other[name] == *bytes, "{name} differs in another folder");
@@ -137,7 +125,7 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
     let dir = Dir::new();
     e2e_company::write(&dir.join("co"), &e2e_company::standard());
     let out = build(&dir, &[]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let r = dir.report("out");
     let anna = employee_at_row(&r, 2);
     let packet = anna["packet"]
@@ -249,7 +237,7 @@ fn reports_read_back_as_hr_opens_them() {
     people[1].name = "=HYPERLINK(\"http://x\",\"y\")";
     e2e_company::write(&dir.join("co"), &people);
     let out = build(&dir, &["--lang", "en"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let r = dir.report("out");
 
     // report.xlsx: one row per employee, in roster order, with the right status.
@@ -348,7 +336,7 @@ fn exit_codes_and_masked_terminal_output() {
     // 1: someone needs attention. Nothing printed shows a full passport number.
     for lang in ["both", "en", "zh"] {
         let out = build(&dir, &["--lang", lang]);
-        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        out.assert_code(1);
         let terminal = format!("{}{}", stdout(&out), stderr(&out));
         assert!(!terminal.is_empty());
         for p in &people {
@@ -364,7 +352,7 @@ fn exit_codes_and_masked_terminal_output() {
     }
     // The same with `check`.
     let out = dir.run(&["check", "co/roster.xlsx", "--as-of", AS_OF, "--out", "chk"]);
-    assert_eq!(code(&out), 1);
+    out.assert_code(1);
     let terminal = format!("{}{}", stdout(&out), stderr(&out));
     for p in &people {
         assert!(!terminal.contains(p.passport), "{terminal}");
@@ -377,23 +365,23 @@ fn exit_codes_and_masked_terminal_output() {
         &[Person::new("Anna Nowak", "E12345678").scans(e2e_company::FULL_B6)],
     );
     let out = build(&ok, &[]);
-    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    out.assert_code(0);
     assert!(!stdout(&out).contains("E12345678"));
     assert_eq!(zips(&ok.join("out/packets")).len(), 1);
 
     // 2: nothing could be done; one line on stderr, nothing written.
     let out = dir.run(&["build", "nope.xlsx", "--as-of", AS_OF, "--out", "bad"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     let err = stderr(&out);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("nope.xlsx"), "{err}");
     assert!(!dir.join("bad/report.json").exists());
     dir.write("garbage.xlsx", b"PK\x03\x04 this is not a workbook");
     let out = dir.run(&["build", "garbage.xlsx", "--as-of", AS_OF, "--out", "bad"]);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    out.assert_code(2);
     assert!(stderr(&out).contains("garbage.xlsx"), "{}", stderr(&out));
     let out = dir.run(&["build", "co/roster.xlsx", "--as-of", "2026-13-01"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
 }
 
 #[test]
@@ -404,7 +392,7 @@ fn password_gives_aes_packets_that_open_only_with_it() {
         &[Person::new("Anna Nowak", "E12345678").scans(e2e_company::FULL_B6)],
     );
     let out = build(&dir, &["--password", "s3cret-密码"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    out.assert_code(0);
     assert!(
         !stdout(&out).contains("s3cret"),
         "the password is never echoed"
@@ -445,7 +433,7 @@ fn password_gives_aes_packets_that_open_only_with_it() {
         .env("PERMITPACK_PASSWORD", "from-env")
         .output()
         .unwrap();
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    out.assert_code(0);
     let mut z = zip::ZipArchive::new(
         std::fs::File::open(dir.join("env/packets/E12345678_ANNA_NOWAK.zip")).unwrap(),
     )
@@ -460,5 +448,5 @@ fn password_gives_aes_packets_that_open_only_with_it() {
 
     // An empty password is refused rather than giving an unencrypted packet.
     let out = build(&dir, &["--password", ""]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
 }

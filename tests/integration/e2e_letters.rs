@@ -5,19 +5,13 @@
 //! 2026年11月26日 in their text layer. Needs poppler-utils and qpdf (skipped, loudly, when
 //! either is missing).
 
-mod e2e_company;
-mod util;
+use crate::e2e_company;
 
-use e2e_company::{AS_OF, Person};
+use crate::e2e_company::{AS_OF, Person};
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
-use util::{Dir, code, stderr};
-
-fn tool(name: &str) -> bool {
-    Command::new(name).arg("--version").output().is_ok()
-        || Command::new(name).arg("-v").output().is_ok()
-}
+use crate::util::{Dir, need_tool, code, stderr};
 
 /// Every PDF entry of a zip, written into `into`; returns (entry name, path).
 fn extract_pdfs(zip: &Path, into: &Path) -> Vec<(String, std::path::PathBuf)> {
@@ -80,8 +74,7 @@ fn has(text: &str, doc: &str, wanted: &[&str]) {
 
 #[test]
 fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
-    if !tool("pdftotext") || !tool("qpdf") {
-        eprintln!("SKIPPED: pdftotext (poppler-utils) or qpdf not installed");
+    if !need_tool("pdftotext", &["-v"]) || !need_tool("qpdf", &["--version"]) {
         return;
     }
     let dir = Dir::new();
@@ -89,7 +82,7 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
     anna.birth = chrono::NaiveDate::from_ymd_opt(1985, 2, 3).unwrap();
     e2e_company::write(&dir.join("co"), &[anna]);
     let out = dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    out.assert_code(0);
 
     let pdfs = extract_pdfs(
         &dir.join("out/packets/E12345678_ANNA_NOWAK.zip"),

@@ -1,7 +1,7 @@
 //! Regression guard for memory: a batch's outcomes wait in the spool on disk, and the four
 //! reports are written from it one employee at a time, so the heap does not grow with the
-//! number of employees. Measured by counting heap bytes with a wrapping allocator (this file
-//! is its own test binary with a single test), not by RSS: deterministic and cheap enough for
+//! number of employees. Measured by counting heap bytes with a wrapping allocator (`alloc_count`,
+//! the test alone in its own process), not by RSS: deterministic and cheap enough for
 //! CI. It fails if outcomes are collected in memory again, if a report is built whole in
 //! memory (an xlsx workbook kept in memory, an HTML page in a String), or if the spool keeps
 //! more than its index.
@@ -14,53 +14,7 @@ use permitpack::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
 use permitpack::report::{self, RunInfo};
 use permitpack::spool::{self, Spool};
 use serde_json::json;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(p, layout) };
-        LIVE.fetch_sub(layout.size(), Relaxed);
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let q = unsafe { System.realloc(p, layout, new_size) };
-        if !q.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        q
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+use crate::alloc_count::{self, alone};
 
 fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -175,23 +129,21 @@ fn run_batch(n: usize, catalog: &Catalog, templates: &Templates) -> Figures {
         company_source: serde_json::Value::Null,
         extra: serde_json::Map::new(),
     };
-    let start = LIVE.load(Relaxed);
+    let start = alloc_count::live();
     let spool = Spool::new_in(dir.path(), n).unwrap();
     for i in 0..n {
         spool.put(i, &outcome(i)).unwrap();
     }
-    let kept = LIVE.load(Relaxed) - start;
+    let kept = (alloc_count::live() - start).max(0) as usize;
     let css = templates.get_text(report::CSS_TEMPLATE).unwrap();
-    let base = LIVE.load(Relaxed);
-    PEAK.store(base, Relaxed);
+    let base = alloc_count::start_peak();
     report::json::write(std::io::sink(), &run, &spool, catalog).unwrap();
     report::csv::write(std::io::sink(), &run, &spool, catalog).unwrap();
     report::html::write(std::io::sink(), &run, &spool, catalog, &css).unwrap();
-    let peak_text = PEAK.load(Relaxed) - base;
-    let base = LIVE.load(Relaxed);
-    PEAK.store(base, Relaxed);
+    let peak_text = alloc_count::peak_since(base);
+    let base = alloc_count::start_peak();
     let paths = report::write_all(dir.path(), &run, &spool, catalog, templates).unwrap();
-    let peak = PEAK.load(Relaxed) - base;
+    let peak = alloc_count::peak_since(base);
     assert_eq!(paths.len(), 4);
     drop(spool);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
@@ -205,6 +157,9 @@ fn run_batch(n: usize, catalog: &Catalog, templates: &Templates) -> Figures {
 
 #[test]
 fn report_memory_does_not_grow_with_the_batch() {
+    if !alone("report_memory::report_memory_does_not_grow_with_the_batch") {
+        return;
+    }
     let templates = Templates::builtin();
     let catalog = Catalog::load(&templates).unwrap();
     let small = run_batch(20, &catalog, &templates);

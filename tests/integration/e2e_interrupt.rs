@@ -3,15 +3,14 @@
 //! full by the zip crate, and `unzip -t` when Info-ZIP is installed), any leftover temporary
 //! file can never be taken for a packet, and the next run removes the leftovers.
 
-mod e2e_company;
-mod util;
+use crate::e2e_company;
 
-use e2e_company::{AS_OF, Person};
+use crate::e2e_company::{AS_OF, Person};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use util::{Dir, code, stderr};
+use crate::util::{Dir, code, stderr};
 
 const EMPLOYEES: usize = 300;
 
@@ -43,7 +42,7 @@ fn assert_complete(path: &Path) {
         f.read_to_end(&mut v)
             .unwrap_or_else(|e| panic!("{} entry {i}: {e}", path.display()));
     }
-    if Command::new("unzip").arg("-v").output().is_ok() {
+    if crate::util::need_tool("unzip", &["-v"]) {
         let out = Command::new("unzip").arg("-t").arg(path).output().unwrap();
         assert!(
             out.status.success(),
@@ -164,7 +163,7 @@ fn a_killed_build_leaves_no_partial_packet_and_a_rerun_cleans_up() {
         "--out",
         "out",
     ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    out.assert_code(0);
     for dir in [&packets, &dir.join("out")] {
         let left: Vec<String> = files(dir)
             .iter()

@@ -2,10 +2,9 @@
 //! with the zip crate, as LibreOffice lays one out: a hidden sheet, a title row, headers with
 //! line breaks, date cells, text dates, numbers, repeated empty rows, a Company sheet.
 
-mod util;
 
 use std::io::Write;
-use util::{Dir, code, employee_at_row, issue_codes, stderr};
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 /// One ODS cell.
 enum O {
@@ -178,7 +177,7 @@ fn ods_with_every_trap() {
         ods(&format!("{hidden}{staff}{}", company("91440300MA5FXT4L8P"))),
     );
     let out = dir.run(&["check", "roster.ods", "--as-of", "2026-11-26"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let r = dir.report("out");
     assert_eq!(r["format"], "ods");
     assert_eq!(r["sheet"], "Staff");
@@ -270,7 +269,7 @@ fn ods_company_with_a_bad_uscc() {
         ods(&format!("{staff}{}", company("9144030OMA5FXT4L8P"))),
     );
     let out = dir.run(&["check", "r.ods", "--as-of", "2026-11-26"]);
-    assert_eq!(code(&out), 1);
+    out.assert_code(1);
     let r = dir.report("out");
     let uscc = r["roster_issues"]
         .as_array()

@@ -3,11 +3,9 @@
 //! named .xlsx. Each gives a clear message naming the file or cell, never a crash; a roster
 //! that can be read still gives every employee a report row.
 
-mod hostile_common;
-mod util;
 
-use hostile_common::*;
-use util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
+use crate::hostile_common::*;
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
 
 /// Runs `check` on a roster that must be refused: exit 2, one line naming the file, no
 /// report.
@@ -15,7 +13,7 @@ fn refused(dir: &Dir, name: &str) -> String {
     let out = dir.run(&["check", name, "--as-of", AS_OF]);
     sane(&out, dir.path(), &[]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 2, "{err}");
+    out.assert_code(2);
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     assert!(err.contains(name), "names the file: {err}");
     assert!(!dir.join("out/report.json").exists());
@@ -40,7 +38,7 @@ fn ten_thousand_rows_are_all_reported() {
     let sample: Vec<String> = (0..n).step_by(997).map(passport).collect();
     sane(&out, dir.path(), &sample);
     // No photos and no scans: everyone needs attention, nothing is fatal.
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let report = dir.report("out");
     let employees = report["employees"].as_array().expect("employees");
     assert_eq!(employees.len(), n);
@@ -87,7 +85,7 @@ fn five_thousand_character_cells_are_reported_not_fatal() {
         "2",
     ]);
     sane(&out, dir.path(), &[passport(0), passport(7)]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let report = dir.report("out");
     assert_eq!(report["employees"].as_array().unwrap().len(), 3);
     // The all-long row: its passport and dates are problems named by cell.
@@ -148,7 +146,7 @@ fn formula_cells_without_cached_values_are_empty_cells_named_by_cell() {
         AS_OF,
     ]);
     sane(&out, dir.path(), &["EA7654321".into()]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let report = dir.report("out");
     let anna = employee_at_row(&report, 2);
     let cells: Vec<String> = issue_codes(anna, "roster.")
@@ -189,7 +187,7 @@ fn zip_bomb_is_refused_quickly_within_bounded_memory() {
         .unwrap();
     sane(&out, dir.path(), &[]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 2, "{err}");
+    out.assert_code(2);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("bomb.xlsx"), "{err}");
     assert!(err.contains("256 MB"), "{err}");

@@ -2,8 +2,7 @@
 //! is judged, their folder found by passport number (another case), the scans matched with
 //! Chinese and English names, and the checklist lines and readiness asserted.
 
-#[path = "fixtures/docs.rs"]
-mod docs_fixture;
+use crate::docs_fixture;
 
 use chrono::NaiveDate;
 use permitpack::assets::Templates;

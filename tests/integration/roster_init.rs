@@ -1,15 +1,14 @@
 //! End-to-end: `permitpack init DIR` writes a starter workbook that `check` reads cleanly, a
 //! copy of the templates that `--templates` then uses, and refuses to overwrite a roster.
 
-mod util;
 
-use util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
 
 #[test]
 fn init_writes_a_workbook_that_checks_clean() {
     let dir = Dir::new();
     let out = dir.run(&["init", "hr"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    out.assert_code(0);
     assert!(stdout(&out).contains("roster.xlsx"));
     for f in [
         "hr/roster.xlsx",
@@ -28,7 +27,7 @@ fn init_writes_a_workbook_that_checks_clean() {
         "--out",
         "o",
     ]);
-    assert_ne!(code(&out), 2, "{}", stderr(&out));
+    out.assert_not_code(2);
     let r = dir.report("o");
     assert_eq!(r["header_row"], 2);
     // No roster problem and no run-level note (without a scans folder each employee gets
@@ -55,7 +54,7 @@ fn init_writes_a_workbook_that_checks_clean() {
         "--out",
         "o2",
     ]);
-    assert_ne!(code(&out), 2, "{}", stderr(&out));
+    out.assert_not_code(2);
     assert_eq!(
         dir.report("o2")["company"]["source"]["file"],
         "company.example.toml"
@@ -67,7 +66,7 @@ fn init_refuses_to_overwrite_a_roster() {
     let dir = Dir::new();
     dir.write("hr/roster.xlsx", b"mine");
     let out = dir.run(&["init", "hr"]);
-    assert_eq!(code(&out), 2);
+    out.assert_code(2);
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("roster.xlsx"), "{err}");
@@ -80,14 +79,14 @@ fn init_keeps_edited_templates_and_check_uses_them() {
     // An edited alias file already in place: init keeps it.
     let builtin = {
         let d = Dir::new();
-        assert_eq!(code(&d.run(&["init", "x"])), 0);
+        d.run(&["init", "x"]).assert_code(0);
         String::from_utf8(d.read("x/templates/columns.toml")).unwrap()
     };
     let edited = builtin.replace("\"护照英文姓名\",", "\"护照英文姓名\", \"staff member\",");
     assert_ne!(edited, builtin, "alias inserted");
     dir.write("hr/templates/columns.toml", &edited);
     let out = dir.run(&["init", "hr"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    out.assert_code(0);
     assert_eq!(dir.read("hr/templates/columns.toml"), edited.as_bytes());
 
     let csv =
@@ -95,7 +94,7 @@ fn init_keeps_edited_templates_and_check_uses_them() {
     dir.write("r.csv", csv);
     // Without the edited templates the name column is unknown...
     let out = dir.run(&["check", "r.csv", "--out", "a"]);
-    assert_ne!(code(&out), 2, "{}", stderr(&out));
+    out.assert_not_code(2);
     let a = dir.report("a");
     assert_eq!(a["roster_issues"][0]["code"], "roster.unknown_column");
     assert_eq!(a["employees"][0]["name"], serde_json::Value::Null);
@@ -108,7 +107,7 @@ fn init_keeps_edited_templates_and_check_uses_them() {
         "--templates",
         "hr/templates",
     ]);
-    assert_ne!(code(&out), 2, "{}", stderr(&out));
+    out.assert_not_code(2);
     let b = dir.report("b");
     assert_eq!(b["employees"][0]["name"], "Anna Nowak");
 }

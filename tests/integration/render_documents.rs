@@ -1,11 +1,10 @@
 //! The three documents rendered for a sample employee: text layer (pdftotext), structure
 //! (qpdf --check), one page, size, metadata and byte-identical output.
 
-mod render_common;
 
 use permitpack::assets::Templates;
 use permitpack::render::{Doc, Renderer};
-use render_common::*;
+use crate::render_common::*;
 
 fn renderer() -> Renderer {
     Renderer::new(&Templates::builtin()).expect("built-in templates load")

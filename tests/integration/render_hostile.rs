@@ -2,11 +2,10 @@
 //! the page, Latin letters outside Latin-1 print with their accents; and sparse cover data
 //! still gives a readable sheet.
 
-mod render_common;
 
 use permitpack::assets::Templates;
 use permitpack::render::{CoverData, LetterData, Renderer, TimelineData, WindowData};
-use render_common::*;
+use crate::render_common::*;
 
 const MARKUP_NAME: &str =
     "#import \"evil.typ\": * ] $x^2$ *bold* _it_ <lbl> @ref \\ // no /* comment */ `raw` = h";

@@ -4,13 +4,11 @@
 //! gives a clear message naming the file, the others' packets are still written, and
 //! nothing half-written remains.
 
-mod hostile_common;
-mod util;
 
-use hostile_common::*;
+use crate::hostile_common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use util::{Dir, code, employee_at_row, stderr};
+use crate::util::{Dir, code, employee_at_row, stderr};
 
 fn setup(n: usize) -> Dir {
     let dir = Dir::new();
@@ -55,7 +53,7 @@ fn an_output_folder_that_is_a_file_is_refused() {
     let out = build(&dir, "out");
     sane(&out, dir.path(), &[passport(0), passport(1)]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 2, "{err}");
+    out.assert_code(2);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("out"), "names the folder: {err}");
     assert!(err.contains("--out"), "says what to do: {err}");
@@ -68,7 +66,7 @@ fn an_output_folder_under_proc_is_refused() {
     let out = build(&dir, "/proc/permitpack-out");
     sane(&out, dir.path(), &[passport(0)]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 2, "{err}");
+    out.assert_code(2);
     assert!(err.contains("/proc/permitpack-out"), "{err}");
 }
 
@@ -77,7 +75,7 @@ fn one_packet_that_cannot_be_written_does_not_stop_the_others() {
     let dir = setup(3);
     // A first run tells the packet names.
     let first = build(&dir, "out");
-    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    first.assert_code(1);
     let report = dir.report("out");
     let name = employee_at_row(&report, 3)["packet"]
         .as_str()
@@ -90,7 +88,7 @@ fn one_packet_that_cannot_be_written_does_not_stop_the_others() {
 
     let out = build(&dir, "out");
     sane(&out, dir.path(), &(0..3).map(passport).collect::<Vec<_>>());
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let report = dir.report("out");
     let blocked = employee_at_row(&report, 3);
     assert!(blocked["packet"].is_null(), "{blocked}");
@@ -142,7 +140,7 @@ fn running_out_of_space_leaves_only_complete_packets() {
     let dir = setup(n);
     // Sizes from a run with room to spare.
     let roomy = build(&dir, "roomy");
-    assert_eq!(code(&roomy), 1, "{}", stderr(&roomy));
+    roomy.assert_code(1);
     let packet_bytes: u64 = std::fs::read_dir(dir.join("roomy/packets"))
         .unwrap()
         .flatten()

@@ -2,14 +2,12 @@
 //! links pointing outside (never followed, never copied into a packet), and unreadable
 //! files (permissions). The others' packets are still written.
 
-mod hostile_common;
-mod util;
 
-use hostile_common::*;
+use crate::hostile_common::*;
 use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
-use util::{Dir, code, employee_at_row, issue_codes, stderr};
+use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 /// A small real JPEG (blue backdrop fixture, as it is).
 fn jpeg() -> Vec<u8> {
@@ -85,7 +83,7 @@ fn symlinks_pointing_outside_are_not_followed() {
     let out = build(&dir);
     let passports: Vec<String> = (0..3).map(passport).collect();
     sane(&out, dir.path(), &passports);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let report = dir.report("out");
     for (row, i) in [(3, 1), (4, 2)] {
         let e = employee_at_row(&report, row);
@@ -154,7 +152,7 @@ fn unreadable_photos_and_scans_are_named_and_the_batch_goes_on() {
     let out = build(&dir);
     let passports: Vec<String> = (0..3).map(passport).collect();
     sane(&out, dir.path(), &passports);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let report = dir.report("out");
     assert_eq!(report["employees"].as_array().unwrap().len(), 3);
     // The first employee is untouched by the others' problems.
