@@ -33,3 +33,4 @@ mod roster_readme;
 mod roster_samples;
 mod roster_xlsx;
 mod rules_documents;
+mod rules_verdicts;

@@ -5,12 +5,9 @@
 //! category B; an unusable scan is refused on its file; a photo named by the employee's
 //! name is found with a warning; originals are `provided`/`missing` with `bring_original`.
 
-mod e2e_company;
-mod util;
-
-use e2e_company::{AS_OF, FULL_B6, Person, Scan, day, fixture_photo};
+use crate::e2e_company::{self, AS_OF, FULL_B6, Person, Scan, day, fixture_photo};
+use crate::util::{Dir, employee_at_row};
 use serde_json::Value;
-use util::{Dir, code, employee_at_row, stderr};
 
 /// The scans of a complete category (六) employee, under the names HR used in the issue:
 /// `签证页` for the Residence Permit page, `Receipt of tax payment` for the tax certificate,
@@ -130,8 +127,8 @@ fn files(e: &Value, id: &str) -> Vec<String> {
 fn verdicts_on_realistic_inputs() {
     let dir = Dir::new();
     company(&dir);
-    let out = dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"])
+        .assert_code(1);
     let report = dir.report("out");
     assert_eq!(report["format_version"], 2);
     for e in report["employees"].as_array().unwrap() {
@@ -334,8 +331,8 @@ fn no_docs_folder_is_never_ready() {
         &[Person::new("Anna Nowak", "E12345678").scans(FULL_B6)],
     );
     std::fs::remove_dir_all(dir.join("co/docs")).unwrap();
-    let out = dir.run(&["check", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    dir.run(&["check", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"])
+        .assert_code(1);
     let report = dir.report("out");
     let anna = employee_at_row(&report, 2);
     assert_eq!(anna["ready"], false);
