@@ -31,30 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 /// results and messages.
 pub const COMPANY_DIR: &str = "_company";
 
-/// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    /// permitpack writes it.
-    Generated,
-    /// A usable scan was found (for an original: the scan; the original is brought too).
-    Provided,
-    /// No usable scan (upload and original items alike).
-    Missing,
-    /// Only exists once the appointment is booked.
-    AfterBooking,
-}
-
-impl ItemStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Generated => "generated",
-            ItemStatus::Provided => "provided",
-            ItemStatus::Missing => "missing",
-            ItemStatus::AfterBooking => "after_booking",
-        }
-    }
-}
+pub use crate::outcome::ItemStatus;
 
 /// One checklist item with its status and matched files.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,10 +71,10 @@ impl DocumentMatch {
     }
 }
 
-/// Lower-cased NFKC text with every run of characters that are not letters or digits
-/// turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
+/// The key a scan's file name is matched by: lower-cased NFKC text with every run of
+/// characters that are not letters or digits turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
 /// `"labour_contract_signed"`; full-width `ｐａｓｓｐｏｒｔ` -> `passport`.
-pub fn normalize(name: &str) -> String {
+pub fn scan_key(name: &str) -> String {
     use unicode_normalization::{IsNormalized, is_nfkc_quick};
     let composed: std::borrow::Cow<str> =
         if name.is_ascii() || is_nfkc_quick(name.chars()) == IsNormalized::Yes {
@@ -125,7 +102,7 @@ pub fn normalize(name: &str) -> String {
 pub fn match_keys(id: &str, keywords: &[String]) -> Vec<String> {
     std::iter::once(id)
         .chain(keywords.iter().map(String::as_str))
-        .map(normalize)
+        .map(scan_key)
         .collect()
 }
 
@@ -271,7 +248,7 @@ fn side(stem: &str) -> Side {
 /// A file's order within its item: front before an unsaid side before back, then by name.
 fn file_order(name: &str) -> (Side, String) {
     let shown = name.rsplit('/').next().unwrap_or(name);
-    (side(&normalize(stem(shown))), name.to_string())
+    (side(&scan_key(stem(shown))), name.to_string())
 }
 
 /// Whether several files of one item are the sides of one card (front and back), which is
@@ -300,7 +277,7 @@ pub fn match_scans(
             i.match_keys.is_empty().then(|| {
                 (
                     match_keys(&i.id, &i.keywords),
-                    i.not_keywords.iter().map(|k| normalize(k)).collect(),
+                    i.not_keywords.iter().map(|k| scan_key(k)).collect(),
                 )
             })
         })
@@ -313,7 +290,7 @@ pub fn match_scans(
     sorted.sort();
     sorted.dedup();
     for name in sorted {
-        match matcher.best(&normalize(stem(name)), |_| true) {
+        match matcher.best(&scan_key(stem(name)), |_| true) {
             Some(i) => files[i].push(name.clone()),
             None => unmatched.push(name.clone()),
         }
@@ -324,7 +301,7 @@ pub fn match_scans(
         sorted.dedup();
         for name in sorted {
             let shown = format!("{COMPANY_DIR}/{name}");
-            match matcher.best(&normalize(stem(name)), |i| items[i].company) {
+            match matcher.best(&scan_key(stem(name)), |i| items[i].company) {
                 Some(i) => files[i].push(shown),
                 None => unmatched.push(shown),
             }
@@ -489,8 +466,8 @@ pub fn to_lines(items: &[ChecklistItem], matched: &DocumentMatch) -> Vec<Checkli
                 id: item.id.clone(),
                 name_zh: item.name_zh.clone(),
                 name_en: item.name_en.clone(),
-                kind: item.kind.as_str().to_string(),
-                status: status.as_str().to_string(),
+                kind: item.kind,
+                status,
                 optional: item.optional(),
                 bring_original: item.kind == ItemKind::Original,
                 how_zh: item.how_zh.clone(),

@@ -8,30 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// How an item reaches the packet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// permitpack writes it.
-    Generated,
-    /// A scan is expected in the docs folder.
-    Upload,
-    /// Uploaded as a scan like `Upload`, and the original is brought in person too.
-    Original,
-    /// Exists only once the on-site appointment is booked.
-    AfterBooking,
-}
-
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Generated => "generated",
-            ItemKind::Upload => "upload",
-            ItemKind::Original => "original",
-            ItemKind::AfterBooking => "after_booking",
-        }
-    }
-}
+pub use crate::outcome::ItemKind;
 
 /// One document of a checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -222,7 +199,7 @@ fn build(data: FileData) -> Result<Checklists, String> {
         let match_keys = crate::documents::match_keys(&id, &keywords);
         let exclude_keys = not_keywords
             .iter()
-            .map(|k| crate::documents::normalize(k))
+            .map(|k| crate::documents::scan_key(k))
             .collect();
         let item = ChecklistItem {
             match_keys,

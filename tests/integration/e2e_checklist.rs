@@ -8,8 +8,8 @@ use crate::docs_fixture;
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Scan, day};
+use crate::util::{Dir, employee_at_row};
 use serde_json::Value;
-use crate::util::{Dir, code, employee_at_row, stderr};
 
 /// Writes the standard company, with Jane Doe's folder holding the files of
 /// `tests/fixtures/docs.rs` under a lower-case folder name.

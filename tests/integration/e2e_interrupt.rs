@@ -6,11 +6,11 @@
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Person};
+use crate::util::Dir;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use crate::util::{Dir, code, stderr};
 
 const EMPLOYEES: usize = 300;
 

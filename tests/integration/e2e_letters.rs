@@ -8,10 +8,10 @@
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Person};
+use crate::util::{Dir, need_tool};
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
-use crate::util::{Dir, need_tool, code, stderr};
 
 /// Every PDF entry of a zip, written into `into`; returns (entry name, path).
 fn extract_pdfs(zip: &Path, into: &Path) -> Vec<(String, std::path::PathBuf)> {

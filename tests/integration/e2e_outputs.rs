@@ -8,15 +8,15 @@
 
 use crate::e2e_company;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
 use crate::e2e_company::{AS_OF, Person};
+use crate::util::{Dir, employee_at_row, need_tool, stderr, stdout};
+use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use crate::util::{Dir, need_tool, code, employee_at_row, stderr, stdout};
 
-fn build(dir: &Dir, extra: &[&str]) -> std::process::Output {
+fn build(dir: &Dir, extra: &[&str]) -> crate::util::Ran {
     let mut args = vec!["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"];
     args.extend_from_slice(extra);
     dir.run(&args)
@@ -429,10 +429,10 @@ fn password_gives_aes_packets_that_open_only_with_it() {
     // The environment variable does the same; the packet is byte-different (random salt)
     // but opens with the variable's password.
     let out = dir
-        .cmd(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "env"])
+        .command()
+        .args(["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "env"])
         .env("PERMITPACK_PASSWORD", "from-env")
-        .output()
-        .unwrap();
+        .run();
     out.assert_code(0);
     let mut z = zip::ZipArchive::new(
         std::fs::File::open(dir.join("env/packets/E12345678_ANNA_NOWAK.zip")).unwrap(),

@@ -2,12 +2,11 @@
 //! links pointing outside (never followed, never copied into a packet), and unreadable
 //! files (permissions). The others' packets are still written.
 
-
 use crate::hostile_common::*;
+use crate::util::{Dir, employee_at_row, issue_codes};
 use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 /// A small real JPEG (blue backdrop fixture, as it is).
 fn jpeg() -> Vec<u8> {
@@ -28,7 +27,7 @@ fn packet_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn build(dir: &Dir) -> std::process::Output {
+fn build(dir: &Dir) -> crate::util::Ran {
     dir.run(&[
         "build",
         "roster.csv",

@@ -4,11 +4,10 @@
 //! gives a clear message naming the file, the others' packets are still written, and
 //! nothing half-written remains.
 
-
 use crate::hostile_common::*;
+use crate::util::{Dir, code, employee_at_row, stderr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use crate::util::{Dir, code, employee_at_row, stderr};
 
 fn setup(n: usize) -> Dir {
     let dir = Dir::new();
@@ -17,7 +16,7 @@ fn setup(n: usize) -> Dir {
     dir
 }
 
-fn build(dir: &Dir, out: &str) -> std::process::Output {
+fn build(dir: &Dir, out: &str) -> crate::util::Ran {
     dir.run(&[
         "build",
         "roster.csv",

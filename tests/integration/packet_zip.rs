@@ -7,6 +7,7 @@ use crate::report_data;
 use chrono::NaiveDate;
 use permitpack::fsutil;
 use permitpack::packet::{self, Content, Document, PacketNames, PacketSources};
+use permitpack::run::FsSink;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -89,7 +90,14 @@ fn write_one(dir: &Path, out: &Path, password: Option<&str>) -> PathBuf {
     let plan = packet::plan(&outcomes[0].checklist, sources(dir));
     let name = PacketNames::new().claim(&outcomes[0].employee);
     std::fs::create_dir_all(out).unwrap();
-    packet::write_packet(out, &name, &plan.entries, as_of(), password).unwrap()
+    packet::write_packet(
+        &FsSink::with_packets(out, out),
+        &name,
+        &plan.entries,
+        as_of(),
+        password,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -205,7 +213,14 @@ fn hostile_names_stay_in_the_packets_folder_and_are_unique() {
                 ..Default::default()
             },
         );
-        let path = packet::write_packet(&out, &name, &plan.entries, as_of(), None).unwrap();
+        let path = packet::write_packet(
+            &FsSink::with_packets(&out, &out),
+            &name,
+            &plan.entries,
+            as_of(),
+            None,
+        )
+        .unwrap();
         assert_eq!(path.parent().unwrap(), out, "{name}");
         written.push(name);
     }
@@ -247,7 +262,13 @@ fn kill_helper() {
             original: Some("E1/passport.pdf".into()),
         },
     ];
-    let _ = packet::write_packet(&dir.join("packets"), "E1_A.zip", &entries, as_of(), None);
+    let _ = packet::write_packet(
+        &FsSink::with_packets(&dir.join("packets"), &dir.join("packets")),
+        "E1_A.zip",
+        &entries,
+        as_of(),
+        None,
+    );
 }
 
 #[cfg(unix)]
@@ -264,7 +285,14 @@ fn killed_writer_leaves_no_partial_zip() {
             ..Default::default()
         },
     );
-    let old_path = packet::write_packet(&packets, "E1_A.zip", &old.entries, as_of(), None).unwrap();
+    let old_path = packet::write_packet(
+        &FsSink::with_packets(&packets, &packets),
+        "E1_A.zip",
+        &old.entries,
+        as_of(),
+        None,
+    )
+    .unwrap();
     let old_bytes = std::fs::read(&old_path).unwrap();
     let status = Command::new("mkfifo").arg(dir.path().join("fifo")).status();
     if !status.is_ok_and(|s| s.success()) {

@@ -1,9 +1,8 @@
 //! `permitpack photo FILE...` end to end, on the committed fixtures
 //! (tests/fixtures/photos, made by `cargo run --example make_photo_fixtures`).
 
-
+use crate::util::{Dir, stderr, stdout};
 use std::path::PathBuf;
-use crate::util::{Dir, code, stderr, stdout};
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,10 +1,9 @@
 //! The three documents rendered for a sample employee: text layer (pdftotext), structure
 //! (qpdf --check), one page, size, metadata and byte-identical output.
 
-
+use crate::render_common::*;
 use permitpack::assets::Templates;
 use permitpack::render::{Doc, Renderer};
-use crate::render_common::*;
 
 fn renderer() -> Renderer {
     Renderer::new(&Templates::builtin()).expect("built-in templates load")

@@ -2,13 +2,12 @@
 //! fonts lack, a company's broken template; plus a company's own template in --templates,
 //! and rendering from many threads at once.
 
-
+use crate::render_common::*;
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
 use permitpack::issue::Issue;
 use permitpack::render::{Doc, LetterData, Renderer};
 use rayon::prelude::*;
-use crate::render_common::*;
 
 fn builtin() -> Renderer {
     Renderer::new(&Templates::builtin()).unwrap()

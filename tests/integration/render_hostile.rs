@@ -2,10 +2,9 @@
 //! the page, Latin letters outside Latin-1 print with their accents; and sparse cover data
 //! still gives a readable sheet.
 
-
+use crate::render_common::*;
 use permitpack::assets::Templates;
 use permitpack::render::{CoverData, LetterData, Renderer, TimelineData, WindowData};
-use crate::render_common::*;
 
 const MARKUP_NAME: &str =
     "#import \"evil.typ\": * ] $x^2$ *bold* _it_ <lbl> @ref \\ // no /* comment */ `raw` = h";

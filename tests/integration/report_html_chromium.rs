@@ -10,6 +10,7 @@ use crate::util::need_tool;
 use permitpack::assets::Templates;
 use permitpack::catalog::Lang;
 use permitpack::report;
+use permitpack::run::FsSink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -96,7 +97,11 @@ fn probe(bin: &Path, profile: &Path, dir: &Path) -> serde_json::Value {
     let json = dom
         .split_once("<pre id=\"probe\">")
         .and_then(|(_, rest)| rest.split_once("</pre>"))
-        .map(|(j, _)| j.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+        .map(|(j, _)| {
+            j.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
         .unwrap_or_else(|| {
             panic!(
                 "the probe did not report; DOM:\n{dom}\nstderr:\n{}",
@@ -121,7 +126,8 @@ fn report_html_renders_in_headless_chromium() {
     for (lang, dir) in [(Lang::Both, "both"), (Lang::En, "en")] {
         let d = out.join(dir);
         std::fs::create_dir_all(&d).unwrap();
-        report::write_all(&d,
+        report::write_all(
+            &FsSink::new(&d),
             &report_data::run(lang),
             &report_data::outcomes(),
             &cat,
@@ -160,14 +166,14 @@ fn report_html_renders_in_headless_chromium() {
             "no tile {want:?}: {tiles:?}"
         );
     }
-    assert!(
-        texts("totals").iter().any(|t| t == "6 Employees"),
-        "{seen}"
-    );
+    assert!(texts("totals").iter().any(|t| t == "6 Employees"), "{seen}");
     let cards = texts("cards");
     assert_eq!(cards.len(), 6, "{seen}");
     assert!(cards[0].contains("SMITH JOHN"), "{}", cards[0]);
-    assert!(!cards.iter().any(|c| c.contains("E12345678")), "passport unmasked");
+    assert!(
+        !cards.iter().any(|c| c.contains("E12345678")),
+        "passport unmasked"
+    );
     assert_eq!(seen["scripts"], 0, "no script ran in the report");
     // Five employees have a photo: each preview decoded and laid out.
     let previews = seen["previews"].as_array().unwrap();

@@ -8,13 +8,15 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use permitpack::assets::Templates;
 use permitpack::catalog::Lang;
 use permitpack::report::{self, Summary};
+use permitpack::run::FsSink;
 
 fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let cat = report_data::catalog(dir.path());
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let paths = report::write_all(&out,
+    let paths = report::write_all(
+        &FsSink::new(&out),
         &report_data::run(lang),
         &report_data::outcomes(),
         &cat,

@@ -2,9 +2,8 @@
 //! GBK as Chinese Excel saves it, semicolon-separated, and Excel's tab-separated UTF-16
 //! "Unicode text"; asserts exact issue codes and cells, with rows counted as Excel shows them.
 
-
+use crate::util::{Dir, employee_at_row, issue_codes};
 use serde_json::Value;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 const COMPANY: &str = "name_zh = \"深圳市测试科技有限公司\"\nuscc = \"91440300MA5FXT4L8P\"\naddress = \"深圳市福田区福华三路88号\"\ncontact_person = \"李明\"\ncontact_phone = \"0755-23456789\"\n";
 
@@ -120,7 +119,6 @@ fn run(bytes: &[u8], name: &str) -> Value {
         "--company",
         "company.toml",
     ]);
-    let err = stderr(&out);
     out.assert_code(1);
     dir.report("out")
 }

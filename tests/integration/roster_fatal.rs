@@ -2,10 +2,9 @@
 //! header, no employees, missing) give exit status 2 and exactly one clear line on stderr,
 //! never a panic, and no report.
 
-
+use crate::util::{Dir, code, stderr};
 use rust_xlsxwriter::Workbook;
 use std::io::Write;
-use crate::util::{Dir, code, stderr};
 
 /// Runs `check` on `bytes` saved as `name` and returns the single stderr line.
 fn fails(name: &str, bytes: &[u8]) -> String {

@@ -2,9 +2,8 @@
 //! with the zip crate, as LibreOffice lays one out: a hidden sheet, a title row, headers with
 //! line breaks, date cells, text dates, numbers, repeated empty rows, a Company sheet.
 
-
+use crate::util::{Dir, employee_at_row, issue_codes};
 use std::io::Write;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 /// One ODS cell.
 enum O {

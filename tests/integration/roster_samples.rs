@@ -3,9 +3,8 @@
 //! documents them. The build test is the sample run of the README: every employee's state,
 //! status, photo verdict and checklist.
 
-
+use crate::util::{Dir, employee_at_row, issue_codes, stderr};
 use serde_json::Value;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 fn sample(name: &str) -> String {
     format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))

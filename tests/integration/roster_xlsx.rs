@@ -3,10 +3,10 @@
 
 use crate::util;
 
+use crate::util::{Dir, employee_at_row, issue_codes, stderr};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use serde_json::Value;
 use std::io::{Read, Write};
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 const HEADER: [&str; 14] = [
     "姓名\nName",

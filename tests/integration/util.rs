@@ -72,6 +72,14 @@ impl Dir {
     pub fn run(&self, args: &[&str]) -> Ran {
         self.command().args(args).run()
     }
+    /// Runs another command (a shell around the binary) in this directory.
+    pub fn run_command(&self, cmd: &mut Command) -> Ran {
+        TestCommand {
+            dir: self.path().to_path_buf(),
+            cmd: std::mem::replace(cmd, Command::new("true")),
+        }
+        .run()
+    }
 }
 
 /// A command for the binary under test, remembering the folder it runs in.
@@ -149,7 +157,10 @@ impl Ran {
     #[track_caller]
     pub fn assert_not_code(&self, unwanted: i32) -> &Ran {
         if self.code() == unwanted {
-            panic!("{}", self.story(&format!("expected any exit status but {unwanted}")));
+            panic!(
+                "{}",
+                self.story(&format!("expected any exit status but {unwanted}"))
+            );
         }
         self
     }
