@@ -979,6 +979,8 @@ const FOLDERS: [Folder; 9] = [
             ("完税证明2025.pdf", Pdf(TAX_PDF)),
             ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
             ("IMG_0001.jpg", Jpg(Page::Snapshot)),
+            ("WP card front.jpg", Jpg(Page::WorkPermit)),
+            ("WP card back.jpg", Jpg(Page::WorkPermit)),
         ],
     },
     // Complete; the photo is the problem.
@@ -1005,6 +1007,7 @@ const FOLDERS: [Folder; 9] = [
             ("photo_receipt.jpg", Jpg(Page::PhotoReceipt)),
             ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
             ("work_permit_extension_form.pdf", Pdf(WP_FORM_PDF)),
+            ("Work_Permit.jpg", Jpg(Page::WorkPermit)),
         ],
     },
     // Complete (一) set, scanned to PDF; the photo is too small.
@@ -1017,6 +1020,7 @@ const FOLDERS: [Folder; 9] = [
             ("相片回执.jpg", Jpg(Page::PhotoReceipt)),
             ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
             ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+            ("Work Permit.pdf", Pdf(WP_PDF)),
         ],
     },
     // Complete (六) set, mostly PDFs.
@@ -1057,6 +1061,7 @@ const FOLDERS: [Folder; 9] = [
             ("C1234567 photo receipt.pdf", Pdf(RECEIPT_PDF)),
             ("C1234567 contract.pdf", Pdf(CONTRACT_PDF)),
             ("C1234567 WP extension.pdf", Pdf(WP_FORM_PDF)),
+            ("C1234567 WP card.pdf", Pdf(WP_PDF)),
         ],
     },
 ];

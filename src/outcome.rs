@@ -54,12 +54,10 @@ impl ItemKind {
 pub enum ItemStatus {
     /// permitpack writes it.
     Generated,
-    /// A scan was found.
+    /// A usable scan was found (for an original: the scan; the original is brought too).
     Provided,
-    /// An upload item without a scan.
+    /// No usable scan (upload and original items alike).
     Missing,
-    /// An original to bring in person (with or without a scan).
-    BringOriginal,
     /// Only exists once the appointment is booked.
     AfterBooking,
 }
@@ -70,7 +68,6 @@ impl ItemStatus {
             ItemStatus::Generated => "generated",
             ItemStatus::Provided => "provided",
             ItemStatus::Missing => "missing",
-            ItemStatus::BringOriginal => "bring_original",
             ItemStatus::AfterBooking => "after_booking",
         }
     }
@@ -111,9 +108,15 @@ pub struct ChecklistLine {
     pub name_zh: String,
     pub name_en: String,
     pub kind: ItemKind,
+    /// An original is `provided` when its scan was found (the scan is uploaded; the original
+    /// is brought as well).
     pub status: ItemStatus,
-    /// Whether a missing item is only a warning (company-side items).
+    /// Whether a missing item is only a warning (company-side items, items the window may
+    /// ask for).
     pub optional: bool,
+    /// The original is handed in at the window on the day (passport, Work Permit, labour
+    /// contract), besides the uploaded scan.
+    pub bring_original: bool,
     /// How to obtain the item.
     pub how_zh: String,
     pub how_en: String,

@@ -163,7 +163,15 @@ impl Batch<'_> {
         let matched = match &own {
             Some(own) => {
                 issues.extend(own.issues.iter().cloned());
-                documents::match_scans(&ev.checklist, &own.names(), &self.company_scans.names())
+                let mut m = documents::match_scans(
+                    &ev.checklist,
+                    &own.names(),
+                    &self.company_scans.names(),
+                );
+                documents::vet_files(&ev.checklist, &mut m, |name| {
+                    documents::folder::read_head(name, own, &self.company_scans)
+                });
+                m
             }
             None => documents::unchecked(&ev.checklist),
         };

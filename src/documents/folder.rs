@@ -218,6 +218,30 @@ pub fn list_folder(dir: &Path, root: &Path) -> io::Result<Listing> {
     Ok(listing)
 }
 
+/// The first [`super::sniff::HEAD_BYTES`] bytes and the size of a matched file, named as
+/// [`super::match_scans`] names it: an employee file, or `_company/NAME`.
+pub fn read_head(name: &str, own: &FolderScan, company: &FolderScan) -> io::Result<(Vec<u8>, u64)> {
+    use std::io::Read;
+    let (scan, file) = match name
+        .strip_prefix(COMPANY_DIR)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        Some(rest) => (company, rest),
+        None => (own, name),
+    };
+    let path = scan
+        .listing
+        .as_ref()
+        .and_then(|l| l.path_of(file))
+        .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+    let f = fs::File::open(path)?;
+    let size = f.metadata()?.len();
+    let mut head = Vec::with_capacity(super::sniff::HEAD_BYTES);
+    f.take(super::sniff::HEAD_BYTES as u64)
+        .read_to_end(&mut head)?;
+    Ok((head, size))
+}
+
 /// The folder key a passport number or folder name is compared by.
 fn folder_key(name: &str) -> String {
     name.nfkc().collect::<String>().trim().to_uppercase()

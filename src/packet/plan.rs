@@ -226,6 +226,7 @@ mod tests {
             kind: crate::outcome::ItemKind::Upload,
             status: crate::outcome::ItemStatus::Provided,
             optional: false,
+            bring_original: false,
             how_zh: String::new(),
             how_en: String::new(),
             files: vec![],

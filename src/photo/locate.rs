@@ -1,5 +1,6 @@
 //! Finding an employee's photo among the photos folder's files: the roster's photo cell,
-//! else a file whose stem is the passport number (case insensitive). The folder is listed
+//! else a file whose stem is the passport number (case insensitive), else, with a warning,
+//! a file named by the employee's name. The folder is listed
 //! and read through the run's [`Inputs`], which keep every read inside the folder (no `..`,
 //! absolute path or link leading out).
 
@@ -160,8 +161,38 @@ impl PhotoIndex {
         Err(escaped.unwrap_or_else(|| Issue::error("photo.missing").arg("passport", mask_id(p))))
     }
 
+    /// Photo files named by a person's name rather than the passport number: the stem's
+    /// words (letters and digits, any case, any order) are the name's words, or the stem is
+    /// the Chinese name. Sorted best extension first.
+    pub fn by_person(&self, names: &[&str]) -> Vec<String> {
+        fn words(s: &str) -> Vec<String> {
+            let mut w: Vec<String> = s
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| !t.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            w.sort();
+            w
+        }
+        let wanted: Vec<Vec<String>> = names
+            .iter()
+            .map(|n| words(n))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut found: Vec<String> = self
+            .by_stem
+            .iter()
+            .filter(|(stem, _)| wanted.contains(&words(stem)))
+            .flat_map(|(_, files)| files.iter().cloned())
+            .collect();
+        found.sort_by_key(|n| (ext_rank(n), n.clone()));
+        found
+    }
+
     /// [`Self::find`] for a roster row, with the issue pointing at the photo cell (or the
-    /// passport cell when the photo cell was empty).
+    /// passport cell when the photo cell was empty). With no cell and no file named by the
+    /// passport number, a file named by the employee's name (English or Chinese) is taken,
+    /// with a `photo.by_name` warning.
     pub fn find_employee(
         &self,
         inputs: &dyn Inputs,
@@ -169,13 +200,51 @@ impl PhotoIndex {
         max_bytes: u64,
     ) -> Result<FoundPhoto, Issue> {
         let cell_given = e.photo.as_deref().is_some_and(|c| !c.trim().is_empty());
-        self.find(
+        let found = self.find(
             inputs,
             e.photo.as_deref(),
             e.passport_no.as_deref(),
             max_bytes,
-        )
-        .map_err(|mut i| {
+        );
+        let found = match found {
+            Err(i) if !cell_given && i.code == "photo.missing" => {
+                let names: Vec<&str> = [e.name.as_deref(), e.chinese_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                match self.by_person(&names).first() {
+                    Some(name) => match inputs.photo(name, max_bytes) {
+                        Ok(bytes) => {
+                            let passport = e
+                                .passport_no
+                                .as_deref()
+                                .map(mask_id)
+                                .unwrap_or_else(|| "—".into());
+                            let ext = Path::new(name)
+                                .extension()
+                                .and_then(|x| x.to_str())
+                                .unwrap_or("jpg")
+                                .to_ascii_lowercase();
+                            Ok(FoundPhoto {
+                                name: name.clone(),
+                                bytes,
+                                warnings: vec![
+                                    Issue::warning("photo.by_name")
+                                        .arg("file", name)
+                                        .arg("passport", passport)
+                                        .arg("ext", ext)
+                                        .file(name.clone()),
+                                ],
+                            })
+                        }
+                        Err(_) => Err(i),
+                    },
+                    None => Err(i),
+                }
+            }
+            other => other,
+        };
+        found.map_err(|mut i| {
             i.at.sheet = Some(e.sheet.clone());
             i.at.row = Some(e.row);
             let field = if cell_given {

@@ -461,7 +461,7 @@ impl Html<'_> {
             ItemStatus::Missing if line.optional => "missing optional",
             ItemStatus::Missing => "missing",
             ItemStatus::Provided | ItemStatus::Generated => "done",
-            ItemStatus::BringOriginal | ItemStatus::AfterBooking => "todo",
+            ItemStatus::AfterBooking => "todo",
         };
         let _ = write!(
             s,
@@ -471,6 +471,13 @@ impl Html<'_> {
         );
         if line.status == ItemStatus::Missing && line.optional {
             let _ = write!(s, " <em>({})</em>", self.ui("ui.item.optional"));
+        }
+        if line.bring_original {
+            let _ = write!(
+                s,
+                " <span class=\"orig\">{}</span>",
+                self.ui("ui.item.bring_original")
+            );
         }
         if line.status == ItemStatus::Missing {
             let how = self.bi(&line.how_zh, &line.how_en);

@@ -16,7 +16,10 @@ use serde_json::{Map, Value};
 use std::io::Write;
 
 /// Version of the report.json layout; raised when a key changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: checklist `status` no longer has `bring_original` (originals are `provided` or
+/// `missing`, with `bring_original: true`); `photo` is an object with `ok: false` when no
+/// photo was judged, never null.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Keys of an employee object that permitpack sets itself; a stage detail or roster field of
 /// the same name is merged (objects) or kept under `<key>_detail` instead of replacing it.
@@ -158,9 +161,11 @@ fn employee_json<'a>(o: &'a EmployeeOutcome, catalog: &Catalog) -> EmployeeJson<
             more.insert(key, v);
         }
     }
+    // No photo judged (none found, unreadable, refused before judging) is a photo that is
+    // not OK: `ok` is false, never absent or null.
     let mut photo = match &o.photo {
         Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
-        None => Value::Null,
+        None => serde_json::json!({ "file": null, "ok": false }),
     };
     for (k, v) in &o.details {
         if k == "photo" {
@@ -289,7 +294,7 @@ mod tests {
     #[test]
     fn header_and_summary() {
         let v = parsed();
-        assert_eq!(v["format_version"], 1);
+        assert_eq!(v["format_version"], 2);
         assert_eq!(v["as_of"], "2026-11-26");
         assert_eq!(v["roster"], "roster.xlsx");
         assert_eq!(v["sheet"], "Staff");
@@ -367,6 +372,23 @@ mod tests {
         let v: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["employees"][0]["status"], "ready");
         assert_eq!(v["employees"][0]["status_detail"], "stage status");
+    }
+
+    #[test]
+    fn a_photo_not_judged_is_not_ok_never_null() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let mut outcomes = testdata::outcomes();
+        outcomes[0].photo = None;
+        outcomes[0].details.remove("photo");
+        let bytes = render(&testdata::run(Lang::En), &outcomes, &cat).unwrap();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        let photo = &v["employees"][0]["photo"];
+        assert!(photo.is_object(), "{photo}");
+        assert_eq!(photo["ok"], false);
+        assert_eq!(photo["file"], Value::Null);
+        for e in v["employees"].as_array().unwrap() {
+            assert!(e["photo"]["ok"].is_boolean(), "{}", e["photo"]);
+        }
     }
 
     #[test]

@@ -394,6 +394,7 @@ mod tests {
             "missing",
             "bring_original",
             "after_booking",
+            "optional",
         ] {
             assert!(cat.contains(&format!("ui.item.{i}")), "{i}");
         }

@@ -57,6 +57,7 @@ pub fn line(id: &str, zh: &str, en: &str, status: &str, optional: bool) -> Check
         kind: ItemKind::Upload,
         status: item_status(status),
         optional,
+        bring_original: false,
         how_zh: "公司网银".into(),
         how_en: "company online banking".into(),
         files: if status == "provided" {

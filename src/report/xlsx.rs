@@ -535,7 +535,7 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
                 ItemStatus::Missing if line.optional => &f.warning,
                 ItemStatus::Missing => &f.error,
                 ItemStatus::Provided | ItemStatus::Generated => &f.good,
-                ItemStatus::BringOriginal | ItemStatus::AfterBooking => &f.plain_text,
+                ItemStatus::AfterBooking => &f.plain_text,
             };
             s.text(r, 5, &t.item_status(line.status.as_str()), fmt)?;
             s.text(r, 6, if line.optional { &yes } else { &no }, &f.plain_text)?;

@@ -82,9 +82,24 @@ pub struct AgeRule {
     pub limit: u32,
     /// Category key prefixes the rule applies to (`B` covers `B1`..`B6`).
     pub categories: Vec<String>,
+    /// Whether an applicant at or over the limit is blocked (`error`) or only warned.
+    pub severity: AgeSeverity,
     pub reason_zh: String,
     pub reason_en: String,
+    /// What to do instead (the route that remains), in both languages.
+    pub route_zh: String,
+    pub route_en: String,
     pub source: String,
+    /// The source as quoted in the Chinese message.
+    pub source_zh: String,
+}
+
+/// Severity of the age rule as written in `rules.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgeSeverity {
+    Warning,
+    Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -184,6 +199,7 @@ impl RulesData {
             ("term.extended_source", &self.term.extended_source),
             ("term.passport_source", &self.term.passport_source),
             ("age.source", &self.age.source),
+            ("age.source_zh", &self.age.source_zh),
             ("timeline.review_source", &self.timeline.review_source),
             (
                 "timeline.permit_ready_source",
@@ -362,7 +378,7 @@ mod tests {
     fn a_rule_without_source_is_refused() {
         let text = Templates::builtin().get_text("rules.toml").unwrap();
         let broken = text.replacen(
-            "source = \"press reports 2026 (soft)\"",
+            "source = \"press reports 2026 on Shenzhen practice (soft)\"",
             "source = \"  \"",
             1,
         );

@@ -34,3 +34,4 @@ mod roster_readme;
 mod roster_samples;
 mod roster_xlsx;
 mod rules_documents;
+mod rules_verdicts;

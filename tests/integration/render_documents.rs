@@ -101,7 +101,7 @@ fn cover_has_checklist_statuses_dates_and_photo_verdict() {
             "✗",
             "✓",
             "缺少",
-            "现场交原件",
+            "+原件",
             "预约后打印",
             "可能需要",
             "RP page scan 2025.jpg",

@@ -59,6 +59,7 @@ fn outcome(i: usize) -> EmployeeOutcome {
                 ItemStatus::Provided
             },
             optional: k == 9,
+            bring_original: false,
             how_zh: "从个人所得税 App 下载。".repeat(4),
             how_en: "Download it from the Individual Income Tax app. ".repeat(4),
             files: vec![format!("{passport}/item_{k}.pdf")],

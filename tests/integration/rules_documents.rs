@@ -86,7 +86,10 @@ fn statuses_from_a_real_docs_folder() {
         .filter(|i| i.code == "document.missing")
         .map(|i| i.get("item").unwrap())
         .collect();
-    assert_eq!(missing, ["wp_extension_form", "photo_receipt"]);
+    assert_eq!(
+        missing,
+        ["wp_extension_form", "work_permit", "photo_receipt"]
+    );
     assert!(!rules::is_ready(ev.eligibility.state, &issues));
     assert_eq!(
         rules::status(ev.eligibility.state, &issues),
@@ -102,9 +105,10 @@ fn statuses_from_a_real_docs_folder() {
             .contains("wp_extension_form")
     );
 
-    // Once the two scans are added the employee is ready (warnings remain).
+    // Once the three scans are added the employee is ready (warnings remain).
     std::fs::write(tmp.path().join("e12345678/WP延期申请表.pdf"), b"scan").unwrap();
     std::fs::write(tmp.path().join("e12345678/相片回执.JPG"), b"scan").unwrap();
+    std::fs::write(tmp.path().join("e12345678/工作许可证.jpg"), b"scan").unwrap();
     let own = index.employee(&inputs, "E12345678");
     let m = documents::match_scans(&ev.checklist, &own.names(), &company.names());
     let mut issues = ev.issues.clone();

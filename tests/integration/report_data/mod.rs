@@ -280,7 +280,6 @@ fn checklist(passport: &str, missing: &[&str], six: bool) -> Vec<ChecklistLine> 
                 match i.kind {
                     "generated" => "generated",
                     "after_booking" => "after_booking",
-                    "original" => "bring_original",
                     _ => "provided",
                 }
             };
@@ -300,6 +299,7 @@ fn checklist(passport: &str, missing: &[&str], six: bool) -> Vec<ChecklistLine> 
                 kind: serde_json::from_value(i.kind.into()).unwrap(),
                 status: serde_json::from_value(status.into()).unwrap(),
                 optional: i.optional,
+                bring_original: i.kind == "original",
                 how_zh: i.how_zh.into(),
                 how_en: i.how_en.into(),
                 files,
