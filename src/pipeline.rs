@@ -169,7 +169,7 @@ impl Batch<'_> {
                     &self.company_scans.names(),
                 );
                 documents::vet_files(&ev.checklist, &mut m, |name| {
-                    documents::folder::read_head(name, own, &self.company_scans)
+                    documents::folder::read_head(self.inputs, name, own, &self.company_scans)
                 });
                 m
             }

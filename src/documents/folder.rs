@@ -220,7 +220,12 @@ pub fn list_folder(dir: &Path, root: &Path) -> io::Result<Listing> {
 
 /// The first [`super::sniff::HEAD_BYTES`] bytes and the size of a matched file, named as
 /// [`super::match_scans`] names it: an employee file, or `_company/NAME`.
-pub fn read_head(name: &str, own: &FolderScan, company: &FolderScan) -> io::Result<(Vec<u8>, u64)> {
+pub fn read_head(
+    inputs: &dyn Inputs,
+    name: &str,
+    own: &FolderScan,
+    company: &FolderScan,
+) -> io::Result<(Vec<u8>, u64)> {
     use std::io::Read;
     let (scan, file) = match name
         .strip_prefix(COMPANY_DIR)
@@ -229,17 +234,28 @@ pub fn read_head(name: &str, own: &FolderScan, company: &FolderScan) -> io::Resu
         Some(rest) => (company, rest),
         None => (own, name),
     };
-    let path = scan
+    let file = scan
         .listing
         .as_ref()
-        .and_then(|l| l.path_of(file))
+        .and_then(|l| l.files.iter().find(|f| f.name == file))
         .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
-    let f = fs::File::open(path)?;
-    let size = f.metadata()?.len();
-    let mut head = Vec::with_capacity(super::sniff::HEAD_BYTES);
-    f.take(super::sniff::HEAD_BYTES as u64)
-        .read_to_end(&mut head)?;
-    Ok((head, size))
+    // Through the same `Inputs` the packet reads from, so the bytes judged are the bytes
+    // packed, whatever holds them (a folder on disk, an upload in memory).
+    match inputs.scan(file) {
+        crate::packet::Content::Bytes(bytes) => {
+            let size = bytes.len() as u64;
+            let head = bytes[..bytes.len().min(super::sniff::HEAD_BYTES)].to_vec();
+            Ok((head, size))
+        }
+        crate::packet::Content::File(path) => {
+            let f = fs::File::open(path)?;
+            let size = f.metadata()?.len();
+            let mut head = Vec::with_capacity(super::sniff::HEAD_BYTES);
+            f.take(super::sniff::HEAD_BYTES as u64)
+                .read_to_end(&mut head)?;
+            Ok((head, size))
+        }
+    }
 }
 
 /// The folder key a passport number or folder name is compared by.

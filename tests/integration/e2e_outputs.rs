@@ -96,7 +96,13 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     let before = snapshot(&dir.join("out"));
     let packets: Vec<&String> = before.keys().filter(|k| k.ends_with(".zip")).collect();
     assert_eq!(packets.len(), 7, "one packet per readable row: {packets:?}");
-    for report in ["report.json", "report.csv", "report.xlsx", "report.html", "report.ics"] {
+    for report in [
+        "report.json",
+        "report.csv",
+        "report.xlsx",
+        "report.html",
+        "report.ics",
+    ] {
         assert!(before.contains_key(report), "{report} written");
     }
 

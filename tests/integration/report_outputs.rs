@@ -107,7 +107,13 @@ fn xlsx_rows_read_back_with_calamine() {
 fn xlsx_and_json_are_identical_on_rerun() {
     let (a, _) = write(Lang::Both);
     let (b, _) = write(Lang::Both);
-    for f in ["report.xlsx", "report.json", "report.csv", "report.html", "report.ics"] {
+    for f in [
+        "report.xlsx",
+        "report.json",
+        "report.csv",
+        "report.html",
+        "report.ics",
+    ] {
         let x = std::fs::read(a.path().join("out").join(f)).unwrap();
         let y = std::fs::read(b.path().join("out").join(f)).unwrap();
         assert!(x == y, "{f} differs between identical runs");
