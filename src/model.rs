@@ -154,7 +154,7 @@ impl Field {
 }
 
 /// Whether an annual salary is before or after individual income tax.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SalaryBasis {
     PreTax,
@@ -215,6 +215,10 @@ pub struct Company {
     pub contact_person: Option<String>,
     pub contact_phone: Option<String>,
     pub legal_representative: Option<String>,
+    /// The basis of the roster's annual salaries as written (税前 / 税后 / pre-tax ...), for
+    /// rows whose own cell and salary header say nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salary_basis: Option<String>,
 }
 
 /// Masks an identifier for anything printed: `E12345678` -> `E1****678`.

@@ -530,6 +530,14 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_FAILED);
         }
     };
+    let settled = roster::settle(
+        &mut loaded.roster.rows,
+        loaded.company.as_ref(),
+        &setup.aliases,
+        setup.rules.default_salary_basis(),
+        inputs.as_of,
+    );
+    loaded.roster_issues.extend(settled);
     let packets_dir = write_packets.then(|| inputs.out.join("packets"));
     if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
         return fail(e);

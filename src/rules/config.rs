@@ -14,6 +14,7 @@ pub struct RulesData {
     pub timeline: TimelineRule,
     pub calendar: CalendarRule,
     pub enquiry: Enquiries,
+    pub salary: SalaryRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -101,6 +102,14 @@ pub struct CalendarRule {
     pub source: String,
 }
 
+/// The salary basis a certificate uses when the roster states none.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalaryRule {
+    pub default_basis: crate::model::SalaryBasis,
+    pub source: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Enquiries {
@@ -176,6 +185,7 @@ impl RulesData {
                 &self.timeline.permit_ready_source,
             ),
             ("calendar.source", &self.calendar.source),
+            ("salary.source", &self.salary.source),
             (
                 "enquiry.work_permit.source",
                 &self.enquiry.work_permit.source,
