@@ -19,8 +19,9 @@ pub use plan::{
 
 use crate::fsutil;
 use crate::issue::Issue;
+use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why a packet could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -64,52 +65,42 @@ impl PacketError {
     }
 }
 
-/// Writes one packet as `dir/file_name` atomically: the zip is assembled in a temporary file
-/// (`.<file_name>.tmp-XXXXXX`) in `dir` and renamed over any previous packet only when it is
-/// complete, so an interrupted run leaves no half packet and a rerun replaces packets whole.
-/// `dir` must exist. Returns the packet's path.
+/// Writes one packet named `file_name` into `sink`, whole: the zip is assembled into the
+/// sink's temporary file and takes the name only when complete, so an interrupted run leaves
+/// no half packet and a rerun replaces packets whole. Returns where it went.
 ///
-/// The packet is not fsynced here: a batch calls [`sync_packets`] once all packets are
-/// written (before the report that lists them). Waiting for the disk after every packet
-/// would stall a worker for each one (tens of milliseconds for a few MB) while the kernel
-/// can write them back in the background as the batch goes on; the rename keeps readers from
-/// ever seeing a partial packet, and only a power cut during the run could lose packets,
-/// which the next run writes again.
+/// The packet is not made durable here: a batch calls [`Sink::sync_packets`] once all
+/// packets are written (before the report that lists them). Waiting for the disk after every
+/// packet would stall a worker for each one (tens of milliseconds for a few MB) while the
+/// kernel can write them back in the background as the batch goes on.
 pub fn write_packet(
-    dir: &Path,
+    sink: &dyn Sink,
     file_name: &str,
     entries: &[PacketEntry],
     as_of: NaiveDate,
     password: Option<&str>,
 ) -> Result<PathBuf, PacketError> {
     let mut failure = None;
-    let written =
-        fsutil::write_atomic_durable(
-            dir,
-            file_name,
-            fsutil::Durability::Later,
-            |w| match assemble(w, entries, as_of, password) {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    let io = std::io::Error::other(e.to_string());
-                    failure = Some(e);
-                    Err(io)
-                }
-            },
-        );
+    let written = sink.write(OutFile::Packet(file_name), &mut |w| match assemble(
+        w, entries, as_of, password,
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let io = std::io::Error::other(e.to_string());
+            failure = Some(e);
+            Err(io)
+        }
+    });
     match written {
-        Ok((path, ())) => Ok(path),
-        Err(e) => Err(failure.unwrap_or(PacketError::Output(e))),
+        Ok(path) => Ok(path),
+        Err(e) => Err(failure.take().unwrap_or(PacketError::Output(e))),
     }
 }
 
-/// Makes the packets written by [`write_packet`] durable (one fsync each, then the folder).
-/// Returns the packets that could not be synced, each with its issue.
-pub fn sync_packets<'a>(
-    dir: &Path,
-    file_names: impl IntoIterator<Item = &'a str>,
-) -> Vec<(String, Issue)> {
-    fsutil::sync_files(dir, file_names)
+/// Makes the packets written by [`write_packet`] durable (one pass). Returns the packets that
+/// could not be synced, each with its issue.
+pub fn sync_packets(sink: &dyn Sink, file_names: &[&str]) -> Vec<(String, Issue)> {
+    sink.sync_packets(file_names)
         .into_iter()
         .map(|(name, e)| {
             let issue = PacketError::Output(e).to_issue(&name);
@@ -123,6 +114,7 @@ mod tests {
     use super::*;
     use crate::assets::Templates;
     use crate::catalog::Catalog;
+    use crate::run::FsSink;
 
     fn date() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
@@ -144,9 +136,23 @@ mod tests {
     fn write_packet_replaces_atomically_and_cleans_up_on_failure() {
         let dir = tempfile::tempdir().unwrap();
         let p = plan(&[], sources());
-        let path = write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None).unwrap();
+        let path = write_packet(
+            &FsSink::with_packets(dir.path(), dir.path()),
+            "E1_A.zip",
+            &p.entries,
+            date(),
+            None,
+        )
+        .unwrap();
         let first = std::fs::read(&path).unwrap();
-        write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None).unwrap();
+        write_packet(
+            &FsSink::with_packets(dir.path(), dir.path()),
+            "E1_A.zip",
+            &p.entries,
+            date(),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             std::fs::read(&path).unwrap(),
             first,
@@ -155,7 +161,14 @@ mod tests {
 
         let mut broken = p.clone();
         broken.entries[1].content = Content::File(dir.path().join("missing.jpg"));
-        let err = write_packet(dir.path(), "E1_A.zip", &broken.entries, date(), None).unwrap_err();
+        let err = write_packet(
+            &FsSink::with_packets(dir.path(), dir.path()),
+            "E1_A.zip",
+            &broken.entries,
+            date(),
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(err, PacketError::Source { .. }), "{err:?}");
         assert_eq!(std::fs::read(&path).unwrap(), first, "old packet kept");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

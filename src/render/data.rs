@@ -454,7 +454,7 @@ impl CoverData {
             PhotoData::new(
                 &p.file,
                 p.ok,
-                p.preview.clone().map(|b| (b, p.preview_mime)),
+                p.preview.clone().map(|b| (b, &*p.preview_mime)),
             )
         });
         CoverData {
@@ -463,7 +463,7 @@ impl CoverData {
             date: DateText::new(as_of),
             status,
             window: WindowData {
-                state: outcome.window_state.clone(),
+                state: outcome.window_state.as_str().to_string(),
                 days_left: outcome.days_left,
                 opens: outcome.window_opens.map(DateText::new),
                 deadline: outcome.deadline.map(DateText::new),
@@ -650,7 +650,7 @@ mod tests {
             },
             status: Status::NotYet,
             ready: false,
-            window_state: "not_yet".into(),
+            window_state: crate::outcome::WindowState::NotYet,
             days_left: Some(120),
             window_opens: Some(d(2027, 1, 1)),
             deadline: Some(d(2027, 3, 2)),
@@ -660,7 +660,7 @@ mod tests {
                 file: "a.jpg".into(),
                 ok: false,
                 preview: Some(vec![0x89, b'P']),
-                preview_mime: "image/png",
+                preview_mime: "image/png".into(),
             }),
             checklist: Vec::new(),
             issues: vec![Issue::error("internal.error").arg("detail", "x")],

@@ -160,7 +160,7 @@ struct File {
 }
 
 fn spec(s: FileSpec) -> ColumnSpec {
-    let mut aliases: Vec<String> = s.aliases.iter().map(|a| normalize(a)).collect();
+    let mut aliases: Vec<String> = s.aliases.iter().map(|a| header_key(a)).collect();
     aliases.retain(|a| !a.is_empty());
     aliases.sort();
     aliases.dedup();
@@ -176,7 +176,7 @@ fn spec(s: FileSpec) -> ColumnSpec {
 fn norm_list(list: &[String]) -> Vec<String> {
     let mut v: Vec<String> = list
         .iter()
-        .map(|s| normalize(s))
+        .map(|s| header_key(s))
         .filter(|s| !s.is_empty())
         .collect();
     v.sort();
@@ -274,7 +274,7 @@ impl ColumnAliases {
     /// one whose aliases cover more of it wins (ties: the earlier field in [`Field::ALL`]).
     /// The annual salary header may also carry a pre- or after-tax word ("年薪（税前）").
     pub fn field_of_header(&self, header: &str) -> Option<Field> {
-        let n = normalize(header);
+        let n = header_key(header);
         best_match(
             &n,
             self.columns.iter().map(|(f, s)| {
@@ -290,7 +290,7 @@ impl ColumnAliases {
 
     /// The `Company` field a Company sheet key names, if any.
     pub fn company_key(&self, key: &str) -> Option<&'static str> {
-        let n = normalize(key);
+        let n = header_key(key);
         best_match(
             &n,
             COMPANY_KEYS.iter().filter_map(|k| {
@@ -303,7 +303,7 @@ impl ColumnAliases {
 
     /// Whether a sheet name is a Company sheet name, alone or combined (`公司信息 Company`).
     pub fn is_company_sheet(&self, name: &str) -> bool {
-        let n = normalize(name);
+        let n = header_key(name);
         !n.is_empty() && cover(&n, &self.company_sheets, &[]).is_some()
     }
 
@@ -321,7 +321,7 @@ impl ColumnAliases {
 
     /// Whether a sheet's name says it holds instructions or an example, not the roster.
     pub fn is_not_employee_sheet(&self, name: &str) -> bool {
-        let n = normalize(name);
+        let n = header_key(name);
         self.not_employee_sheets
             .iter()
             .any(|w| n.contains(w.as_str()))
@@ -330,7 +330,7 @@ impl ColumnAliases {
     /// Whether a cell's text marks a total or summary row: a total word alone or followed by
     /// a count ("合计", "Total: 6"), or a count of people ("6人", "共6人", "6 people").
     pub fn is_total_text(&self, text: &str) -> bool {
-        let n = normalize(text);
+        let n = header_key(text);
         if n.is_empty() {
             return false;
         }
@@ -353,7 +353,7 @@ impl ColumnAliases {
     /// The factor a unit in the annual salary header puts on plain numbers: 10,000 for
     /// "年收入（万元）", else 1.
     pub fn salary_scale_in_header(&self, header: &str) -> i64 {
-        let n = normalize(header);
+        let n = header_key(header);
         if self
             .salary_ten_thousand
             .iter()
@@ -392,7 +392,7 @@ impl ColumnAliases {
 
     /// Reads a "pre- or after-tax" cell.
     pub fn salary_basis(&self, text: &str) -> Option<SalaryBasis> {
-        let n = normalize(text);
+        let n = header_key(text);
         if self.pre_tax.contains(&n) {
             Some(SalaryBasis::PreTax)
         } else if self.after_tax.contains(&n) {
@@ -406,7 +406,7 @@ impl ColumnAliases {
     /// "税前年薪", "Gross annual salary"): a pre- or after-tax word found anywhere in the
     /// normalised header. `None` when it names neither, or both.
     pub fn salary_basis_in_header(&self, header: &str) -> Option<SalaryBasis> {
-        let n = normalize(header);
+        let n = header_key(header);
         let pre = self.pre_tax.iter().any(|w| n.contains(w.as_str()));
         let after = self.after_tax.iter().any(|w| n.contains(w.as_str()));
         match (pre, after) {
@@ -425,10 +425,10 @@ fn join_labels(en: &str, zh: &str) -> String {
     }
 }
 
-/// Normalises text for matching: full-width forms to ASCII, lower case, and only letters
-/// and digits kept (spaces, line breaks and punctuation dropped). `"护照号码\nPassport No."`
-/// becomes `"护照号码passportno"`.
-pub fn normalize(text: &str) -> String {
+/// The key a header cell or company key is matched by: full-width forms to ASCII, lower
+/// case, and only letters and digits kept (spaces, line breaks and punctuation dropped).
+/// `"护照号码\nPassport No."` becomes `"护照号码passportno"`.
+pub fn header_key(text: &str) -> String {
     text.chars()
         .map(halfwidth)
         .filter(|c| c.is_alphanumeric())
@@ -510,9 +510,9 @@ mod tests {
 
     #[test]
     fn normalizes_case_space_punctuation_and_fullwidth() {
-        assert_eq!(normalize("护照号码\nPassport No."), "护照号码passportno");
-        assert_eq!(normalize("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
-        assert_eq!(normalize("*姓名（Name）"), "姓名name");
+        assert_eq!(header_key("护照号码\nPassport No."), "护照号码passportno");
+        assert_eq!(header_key("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
+        assert_eq!(header_key("*姓名（Name）"), "姓名name");
     }
 
     #[test]
