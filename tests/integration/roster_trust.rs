@@ -7,16 +7,13 @@
 //! hidden row, a total row, a start date in the future. Employees whose inputs are complete
 //! and correct come out ready.
 
-mod e2e_company;
-mod util;
-
-use e2e_company::{AS_OF, FULL_B1, FULL_B6, Person, day};
+use crate::e2e_company::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
+use crate::util::{Dir, employee_at_row, issue_codes};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Command;
-use util::{Dir, code, employee_at_row, issue_codes, stderr};
 
 fn excel(d: chrono::NaiveDate) -> ExcelDateTime {
     use chrono::Datelike;
@@ -394,7 +391,7 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
         "--lang",
         "en",
     ]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let r = dir.report("out");
 
     // The sheet chosen by content, the two-level header below the title.
@@ -624,7 +621,7 @@ fn ods_zero_padded_passport_hidden_row_and_unsaved_formula() {
         "--company",
         company.to_str().unwrap(),
     ]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    out.assert_code(1);
     let r = dir.report("out");
     // Styled with leading zeros: read like the same xlsx cell, no warning.
     let david = employee_at_row(&r, 2);
