@@ -231,6 +231,10 @@ pub struct Company {
     pub contact_person: Option<String>,
     pub contact_phone: Option<String>,
     pub legal_representative: Option<String>,
+    /// The basis of the roster's annual salaries as written (税前 / 税后 / pre-tax ...), for
+    /// rows whose own cell and salary header say nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salary_basis: Option<String>,
 }
 
 /// Masks an identifier for anything printed: `E12345678` -> `E1****678`.

@@ -151,6 +151,7 @@ impl Batch<'_> {
         let s = self.setup;
         let emp = &row.employee;
         let mut issues = row.issues.clone();
+        let passport_unsure = self.name_zero_padded_files(emp, &mut issues);
 
         let ev = rules::evaluate(emp, self.as_of, &s.rules, &s.calendar);
         issues.extend(ev.issues.iter().cloned());
@@ -190,6 +191,11 @@ impl Batch<'_> {
             let Some(line) = checklist.iter_mut().find(|l| l.id == item) else {
                 continue;
             };
+            if passport_unsure {
+                // The number may have lost leading zeros: it must not be printed on a letter.
+                line.status = ItemStatus::Missing;
+                continue;
+            }
             if self.packets.is_none() {
                 // `check`: the same field and glyph checks, without typesetting.
                 let problems = s.renderer.check_letter(doc, &letter);
@@ -264,6 +270,44 @@ impl Batch<'_> {
             scans,
             company_scans,
         }
+    }
+
+    /// When the passport number was stored as a number without a zero-padding format
+    /// (`roster.passport_as_number`), looks for a docs folder or photo named with leading
+    /// zeros plus that number and names it in the issue. Returns whether the number is unsure.
+    fn name_zero_padded_files(&self, emp: &crate::model::Employee, issues: &mut [Issue]) -> bool {
+        let Some(issue) = issues
+            .iter_mut()
+            .find(|i| i.code == "roster.passport_as_number")
+        else {
+            return false;
+        };
+        let Some(digits) = emp.passport_no.as_deref() else {
+            return true;
+        };
+        let max_len = self.setup.aliases.passport_max_len;
+        let found = (1..=max_len.saturating_sub(digits.len())).find_map(|zeros| {
+            let padded = format!("{}{digits}", "0".repeat(zeros));
+            let folder = self
+                .docs
+                .as_ref()
+                .is_some_and(|d| d.employee(self.inputs, &padded).listing.is_some());
+            let max = self.setup.profile.limits.max_file_bytes;
+            let photo = self
+                .photos
+                .as_ref()
+                .is_some_and(|p| p.find(self.inputs, None, Some(&padded), max).is_ok());
+            if folder {
+                Some(format!("docs/{}", crate::model::mask_id(&padded)))
+            } else {
+                photo.then(|| format!("photos/{}", crate::model::mask_id(&padded)))
+            }
+        });
+        if let Some(found) = found {
+            issue.code = "roster.passport_as_number_found".into();
+            issue.args.push(("found".into(), found));
+        }
+        true
     }
 
     /// Finds, reads and judges the employee's photo. Returns the verdict line, the photo as

@@ -4,6 +4,7 @@
 
 use super::RosterError;
 use super::guard;
+use super::sheetxml::{self, SheetExtras};
 use super::text;
 use calamine::{Data, Ods, Range, Reader, SheetVisible, StyleRange, Xls, Xlsb, Xlsx};
 use std::io::{Cursor, Read};
@@ -126,16 +127,44 @@ pub struct SheetData {
     /// Number formats (xlsx only; empty otherwise).
     pub styles: StyleRange,
     pub is_1904: bool,
+    /// Formula text by cell (workbooks only; empty for text files), to tell a formula whose
+    /// result was never saved from an empty cell, and to spot SUM rows.
+    pub formulas: Range<String>,
+    /// Hidden rows, and .ods zero-padding formats.
+    pub extras: SheetExtras,
 }
 
 impl SheetData {
     /// The number format code of a cell, if the format is known and not General.
     pub fn format_of(&self, row: u32, col: u32) -> Option<&str> {
+        if let Some(f) = self.extras.formats.get(&(row, col)) {
+            return Some(f.as_str());
+        }
         self.styles
             .get((row, col))
             .and_then(|s| s.number_format.as_ref())
             .map(|f| f.format_code.as_str())
             .filter(|c| !c.eq_ignore_ascii_case("general"))
+    }
+
+    /// The formula of a cell, if it holds one.
+    pub fn formula(&self, row: u32, col: u32) -> Option<&str> {
+        self.formulas
+            .get_value((row, col))
+            .map(|f| f.trim())
+            .filter(|f| !f.is_empty())
+    }
+
+    pub fn is_hidden_row(&self, row: u32) -> bool {
+        self.extras.hidden_rows.contains(&row)
+    }
+
+    /// The last row holding a value or a formula.
+    pub fn last_row(&self) -> Option<u32> {
+        match (self.range.end(), self.formulas.end()) {
+            (Some(a), Some(b)) => Some(a.0.max(b.0)),
+            (a, b) => a.or(b).map(|e| e.0),
+        }
     }
 }
 
@@ -158,6 +187,7 @@ enum Inner<'a> {
 pub struct Book<'a> {
     pub format: Format,
     file: String,
+    bytes: &'a [u8],
     inner: Inner<'a>,
     /// Note on how a text file was decoded (csv only), e.g. `GB18030`.
     pub encoding: Option<&'static str>,
@@ -217,6 +247,7 @@ impl<'a> Book<'a> {
                 return Ok(Book {
                     format,
                     file: file.to_string(),
+                    bytes,
                     inner: Inner::Csv(Some(range)),
                     encoding: Some(decoded.encoding),
                 });
@@ -225,6 +256,7 @@ impl<'a> Book<'a> {
         Ok(Book {
             format,
             file: file.to_string(),
+            bytes,
             inner,
             encoding: None,
         })
@@ -267,7 +299,9 @@ impl<'a> Book<'a> {
         let format = self.format;
         let err =
             |e: &dyn std::fmt::Display| unreadable(&file, format, format!("sheet '{name}': {e}"));
-        let (range, styles, is_1904) = match &mut self.inner {
+        let bytes = self.bytes;
+        // A sheet whose formulas or XML extras cannot be read is still read, without them.
+        let (range, styles, is_1904, formulas, extras) = match &mut self.inner {
             Inner::Xlsx(x) => {
                 let range = guard::xlsx_range(x, name).map_err(|e| match e {
                     guard::RangeError::Parser(e) => err(&e),
@@ -276,30 +310,51 @@ impl<'a> Book<'a> {
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose
                 // styles cannot be read is still read, without them.
                 let styles = x.worksheet_style(name).unwrap_or_default();
-                (range, styles, x.has_1904_epoch())
+                let formulas = x.worksheet_formula(name).unwrap_or_default();
+                (
+                    range,
+                    styles,
+                    x.has_1904_epoch(),
+                    formulas,
+                    sheetxml::xlsx(bytes, name),
+                )
             }
             Inner::Xlsb(x) => (
                 x.worksheet_range(name).map_err(|e| err(&e))?,
                 StyleRange::empty(),
                 x.has_1904_epoch(),
+                x.worksheet_formula(name).unwrap_or_default(),
+                SheetExtras::default(),
             ),
             Inner::Xls(x) => (
                 x.worksheet_range(name).map_err(|e| err(&e))?,
                 StyleRange::empty(),
                 x.has_1904_epoch(),
+                x.worksheet_formula(name).unwrap_or_default(),
+                SheetExtras::default(),
             ),
             Inner::Ods(x) => (
                 x.worksheet_range(name).map_err(|e| err(&e))?,
                 StyleRange::empty(),
                 false,
+                x.worksheet_formula(name).unwrap_or_default(),
+                sheetxml::ods(bytes, name),
             ),
-            Inner::Csv(r) => (r.take().unwrap_or_default(), StyleRange::empty(), false),
+            Inner::Csv(r) => (
+                r.take().unwrap_or_default(),
+                StyleRange::empty(),
+                false,
+                Range::default(),
+                SheetExtras::default(),
+            ),
         };
         Ok(SheetData {
             name: name.to_string(),
             range,
             styles,
             is_1904,
+            formulas,
+            extras,
         })
     }
 }

@@ -17,6 +17,7 @@ pub struct RulesData {
     /// Absent in a `rules.toml` copied before it existed: the built-in one is used then.
     #[serde(default)]
     pub reminders: Option<ReminderRule>,
+    pub salary: SalaryRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -119,6 +120,14 @@ pub struct CalendarRule {
     pub source: String,
 }
 
+/// The salary basis a certificate uses when the roster states none.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalaryRule {
+    pub default_basis: crate::model::SalaryBasis,
+    pub source: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Enquiries {
@@ -206,6 +215,7 @@ impl RulesData {
                 &self.timeline.permit_ready_source,
             ),
             ("calendar.source", &self.calendar.source),
+            ("salary.source", &self.salary.source),
             (
                 "enquiry.work_permit.source",
                 &self.enquiry.work_permit.source,

@@ -61,6 +61,11 @@ impl Rules {
     pub fn enquiry(&self) -> &Enquiries {
         &self.data.enquiry
     }
+
+    /// The salary basis a certificate uses when the roster states none.
+    pub fn default_salary_basis(&self) -> crate::model::SalaryBasis {
+        self.data.salary.default_basis
+    }
 }
 
 /// What the rules stage decides for one employee.

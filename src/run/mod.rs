@@ -153,7 +153,7 @@ impl Run {
         let inputs = given.inputs;
         let aliases = &given.setup.aliases;
         let file = inputs.roster().map_err(|i| RunError::Input(Box::new(i)))?;
-        let roster = quietly(|| roster::read(&file.bytes, &file.name, aliases))
+        let mut roster = quietly(|| roster::read(&file.bytes, &file.name, aliases))
             .map_err(|e| RunError::Input(Box::new(e.issue())))?;
         drop(file);
         let (company, company_source) = match inputs.company_file() {
@@ -171,6 +171,13 @@ impl Run {
             company.as_ref(),
             &company_source,
             aliases,
+        ));
+        roster_issues.extend(roster::settle(
+            &mut roster.rows,
+            company.as_ref(),
+            aliases,
+            given.setup.rules.default_salary_basis(),
+            given.as_of,
         ));
         let (photos, docs, company_scans) = open_folders(&*inputs, &roster, &mut roster_issues);
         Ok(Run {

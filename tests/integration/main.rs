@@ -32,6 +32,7 @@ mod roster_init;
 mod roster_ods;
 mod roster_readme;
 mod roster_samples;
+mod roster_trust;
 mod roster_xlsx;
 mod rules_documents;
 mod rules_verdicts;

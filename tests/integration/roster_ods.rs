@@ -243,9 +243,16 @@ fn ods_with_every_trap() {
             )
         })
         .collect();
+    // No start date column (required: both letters print it); no salary basis stated (the
+    // certificate takes the stated default, said once).
     assert_eq!(
         roster,
-        pairs(&[("roster.hidden_sheet", ""), ("roster.unknown_column", "J2")])
+        pairs(&[
+            ("roster.hidden_sheet", ""),
+            ("roster.unknown_column", "J2"),
+            ("roster.missing_column", ""),
+            ("roster.salary_basis_assumed", "")
+        ])
     );
     assert_eq!(r["company"]["contact_phone"], "75523456789");
     assert_eq!(r["company"]["source"]["cells"]["uscc"], "B2");

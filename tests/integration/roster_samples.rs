@@ -98,6 +98,8 @@ fn sample_workbook_reads_as_documented() {
         codes_of(&r["roster_issues"]),
         vec![
             "roster.hidden_sheet",
+            "roster.sheet_chosen",
+            "roster.sheet_passed_no_header",
             "roster.unknown_column",
             "roster.unknown_column"
         ]
@@ -166,9 +168,21 @@ fn sample_gbk_csv_reads_with_the_company_file() {
         ]
     );
     for e in r["employees"].as_array().unwrap() {
-        assert_eq!(issue_codes(e, "roster."), vec![], "{}", e["name"]);
+        // Kenji's start date is a month only ("2020年4月"): read as the 1st, with a note.
+        let notes = if e["name"] == "Kenji Tanaka" {
+            pairs(&[("roster.month_only_date", "G6")])
+        } else {
+            vec![]
+        };
+        assert_eq!(issue_codes(e, "roster."), notes, "{}", e["name"]);
         // "税前年薪": the header gives the basis.
         assert_eq!(e["salary_basis"], "pre_tax", "{}", e["name"]);
+    }
+    assert_eq!(employee_at_row(&r, 6)["start_date"], "2020-04-01");
+    // The CSV format shows ready employees too: the start date a letter needs is there.
+    for row in [4, 5] {
+        let e = employee_at_row(&r, row);
+        assert_eq!(e["ready"], true, "{}: {:#}", e["name"], e["issues"]);
     }
 }
 
@@ -270,7 +284,8 @@ const EXPECTED: [Expect; 16] = [
         Some(30),
         Some(false),
         &["roster.passport_as_number", MA, MA, CM, "photo.resolution"],
-        &[],
+        // The number may have lost a zero: no letter is written with it.
+        &["guarantee_letter"],
     ),
     x(
         10,

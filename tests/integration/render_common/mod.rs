@@ -60,6 +60,7 @@ pub fn company() -> Company {
         contact_person: Some("王敏".into()),
         contact_phone: Some("0755-86001234".into()),
         legal_representative: Some("李建国".into()),
+        salary_basis: None,
     }
 }
 

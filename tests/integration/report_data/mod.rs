@@ -89,6 +89,7 @@ pub fn run(lang: Lang) -> RunInfo {
             contact_person: Some("王芳".into()),
             contact_phone: Some("0755-86001234".into()),
             legal_representative: Some("李强".into()),
+            salary_basis: None,
         },
         roster_issues: vec![
             Issue::warning("roster.unknown_column")
