@@ -10,6 +10,7 @@ use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs};
 use crate::catalog::{Catalog, Lang};
 use crate::documents::folder::{DocsIndex, FolderScan};
 use crate::issue::Issue;
+use crate::limits::RosterLimits;
 use crate::model::{Company, mask_id};
 use crate::outcome::{EmployeeOutcome, Outcomes};
 use crate::packet::PacketNames;
@@ -83,17 +84,20 @@ pub fn load_inputs(
     roster_path: &Path,
     company_path: Option<&Path>,
     aliases: &ColumnAliases,
+    limits: &RosterLimits,
 ) -> Result<Loaded, Box<Issue>> {
     let name = file_name(roster_path);
-    let bytes = std::fs::read(roster_path).map_err(|e| {
+    // Size and file type are checked on the open handle before anything is read: a FIFO
+    // would hang the run, /dev/zero never ends, a 3 GB file is not a roster.
+    let bytes = crate::fsutil::read_input(roster_path, limits.max_file_bytes).map_err(|e| {
         Box::new(
             Issue::error("roster.cannot_open")
                 .arg("file", roster_path.display())
-                .arg("reason", io_reason(&e)),
+                .arg("reason", e),
         )
     })?;
-    let roster =
-        quietly(|| roster::read(&bytes, &name, aliases)).map_err(|e| Box::new(e.issue()))?;
+    let roster = quietly(|| roster::read_limited(&bytes, &name, aliases, limits))
+        .map_err(|e| Box::new(e.issue()))?;
     drop(bytes);
     let (company, company_source) = match company_path {
         Some(p) => {
@@ -105,7 +109,8 @@ pub fn load_inputs(
                         .arg("reason", reason),
                 )
             };
-            let text = std::fs::read(p).map_err(|e| bad(io_reason(&e)))?;
+            let text = crate::fsutil::read_input(p, limits.max_company_file_bytes)
+                .map_err(|e| bad(e.to_string()))?;
             let text =
                 String::from_utf8(text).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
             let company = roster::load_company_toml(&text)
@@ -523,7 +528,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         );
     }
     let inputs = Inputs::resolve(args, super::today_in_china());
-    let mut loaded = match load_inputs(&inputs.roster, args.company.as_deref(), &setup.aliases) {
+    let mut loaded = match load_inputs(
+        &inputs.roster,
+        args.company.as_deref(),
+        &setup.aliases,
+        &setup.limits.roster,
+    ) {
         Ok(l) => l,
         Err(issue) => {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));

@@ -3,7 +3,8 @@
 //! as a calamine `Range` with its visibility, number formats and date epoch.
 
 use super::RosterError;
-use super::guard;
+use super::guard::{self, LongCell};
+use crate::limits::RosterLimits;
 use super::text;
 use calamine::{Data, Ods, Range, Reader, SheetVisible, StyleRange, Xls, Xlsb, Xlsx};
 use std::io::{Cursor, Read};
@@ -126,6 +127,8 @@ pub struct SheetData {
     /// Number formats (xlsx only; empty otherwise).
     pub styles: StyleRange,
     pub is_1904: bool,
+    /// Cells cut to the length limit as they were read.
+    pub long_cells: Vec<LongCell>,
 }
 
 impl SheetData {
@@ -161,6 +164,7 @@ pub struct Book<'a> {
     inner: Inner<'a>,
     /// Note on how a text file was decoded (csv only), e.g. `GB18030`.
     pub encoding: Option<&'static str>,
+    limits: RosterLimits,
 }
 
 fn unreadable(file: &str, format: Format, reason: impl ToString) -> RosterError {
@@ -183,10 +187,15 @@ impl<'a> Book<'a> {
         bytes: &'a [u8],
         file: &str,
         score: &dyn Fn(&Range<Data>) -> usize,
+        limits: &RosterLimits,
     ) -> Result<Book<'a>, RosterError> {
         let format = detect(bytes, file)?;
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             guard::check_package(bytes).map_err(|reason| unreadable(file, format, reason))?;
+        }
+        if format == Format::Ods {
+            // The parser expands every sheet's repeats as it opens the file.
+            guard::check_ods(bytes, limits).map_err(|reason| unreadable(file, format, reason))?;
         }
         let cur = || Cursor::new(bytes);
         let inner = match format {
@@ -219,6 +228,7 @@ impl<'a> Book<'a> {
                     file: file.to_string(),
                     inner: Inner::Csv(Some(range)),
                     encoding: Some(decoded.encoding),
+                    limits: limits.clone(),
                 });
             }
         };
@@ -227,6 +237,7 @@ impl<'a> Book<'a> {
             file: file.to_string(),
             inner,
             encoding: None,
+            limits: limits.clone(),
         })
     }
 
@@ -267,9 +278,11 @@ impl<'a> Book<'a> {
         let format = self.format;
         let err =
             |e: &dyn std::fmt::Display| unreadable(&file, format, format!("sheet '{name}': {e}"));
-        let (range, styles, is_1904) = match &mut self.inner {
+        let mut long_cells = Vec::new();
+        let limits = &self.limits;
+        let (mut range, styles, is_1904) = match &mut self.inner {
             Inner::Xlsx(x) => {
-                let range = guard::xlsx_range(x, name).map_err(|e| match e {
+                let range = guard::xlsx_range(x, name, limits, &mut long_cells).map_err(|e| match e {
                     guard::RangeError::Parser(e) => err(&e),
                     guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
                 })?;
@@ -295,11 +308,16 @@ impl<'a> Book<'a> {
             ),
             Inner::Csv(r) => (r.take().unwrap_or_default(), StyleRange::empty(), false),
         };
+        if self.format != Format::Xlsx {
+            guard::cut_long_cells(&mut range, name, &self.limits, &mut long_cells)
+                .map_err(|reason| unreadable(&file, format, reason))?;
+        }
         Ok(SheetData {
             name: name.to_string(),
             range,
             styles,
             is_1904,
+            long_cells,
         })
     }
 }
