@@ -398,6 +398,11 @@ pub fn safe_file_name(raw: &str, max_bytes: usize) -> String {
             }
         }
     }
+    // `..` inside a name is harmless to a file system but reads as a path step to people
+    // and to careless unzip tools: one dot.
+    while out.contains("..") {
+        out = out.replace("..", ".");
+    }
     let mut name = trim_edges(&out).to_string();
     if is_reserved(&name) {
         name.insert(0, '_');
@@ -484,6 +489,8 @@ mod tests {
         assert_eq!(safe_file_name("", 100), "_");
         assert_eq!(safe_file_name("   ", 100), "_");
         assert_eq!(safe_file_name(".hidden", 100), "hidden");
+        assert_eq!(safe_file_name("A..B...zip", 100), "A.B.zip");
+        assert_eq!(safe_file_name("..\u{200B}.x", 100), "x");
         assert_eq!(
             safe_file_name("a/b\\c:d*e?f\"g<h>i|j", 100),
             "a_b_c_d_e_f_g_h_i_j"
@@ -521,6 +528,58 @@ mod tests {
         assert!(capped.starts_with('张'));
         let long_ascii = "A".repeat(300);
         assert_eq!(safe_file_name(&long_ascii, 64).len(), 64);
+    }
+
+    #[test]
+    fn inputs_are_read_once_without_links_devices_or_excess() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("scan.pdf");
+        std::fs::write(&file, b"%PDF-1.7 scan").unwrap();
+        assert_eq!(read_input(&file, 100).unwrap(), b"%PDF-1.7 scan");
+        assert!(matches!(
+            read_input(&file, 4),
+            Err(InputError::TooLarge { size: 13, limit: 4 })
+        ));
+        assert!(matches!(
+            read_input(&dir.path().join("gone.pdf"), 100),
+            Err(InputError::NotFound)
+        ));
+        assert!(matches!(
+            read_input(dir.path(), 100),
+            Err(InputError::NotRegular(_)) | Err(InputError::Io(_))
+        ));
+        #[cfg(unix)]
+        {
+            let secret = dir.path().join("secret.txt");
+            std::fs::write(&secret, b"outside").unwrap();
+            let link = dir.path().join("link.pdf");
+            std::os::unix::fs::symlink(&secret, &link).unwrap();
+            let e = read_input(&link, 100).unwrap_err();
+            assert!(matches!(e, InputError::Link), "{e:?}");
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            let e = read_input(Path::new("/dev/zero"), 100).unwrap_err();
+            assert!(matches!(e, InputError::NotRegular(_)), "{e:?}");
+            // A FIFO with no writer: refused at once, not waited on.
+            let fifo = dir.path().join("fifo.csv");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let e = read_input(&fifo, 100).unwrap_err();
+            assert!(e.to_string().contains("FIFO"), "{e}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out/packets");
+        create_output_dir(&out, false).unwrap();
+        for d in [dir.path().join("out"), out] {
+            let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", d.display());
+        }
+        assert_eq!(output_dir_mode(true), 0o750);
     }
 
     #[test]
@@ -568,19 +627,23 @@ mod tests {
 
     #[test]
     fn stale_temps_are_recognised_and_removed_but_nothing_else() {
-        assert!(is_temp_leftover(".E1_A.zip.tmp-a1B2c3"));
+        assert!(is_temp_leftover(".permitpack-E1_A.zip.tmp-a1B2c3"));
         assert!(!is_temp_leftover("E1_A.zip"));
-        assert!(!is_temp_leftover(".tmp-abc"));
-        assert!(!is_temp_leftover(".x.tmp-"));
-        assert!(!is_temp_leftover("x.tmp-abc"));
+        assert!(!is_temp_leftover(".permitpack-.tmp-abc"));
+        assert!(!is_temp_leftover(".permitpack-x.tmp-"));
+        // A user's own temporary dotfiles look alike but lack the prefix.
+        assert!(!is_temp_leftover(".E1_A.zip.tmp-a1B2c3"));
+        assert!(!is_temp_leftover(".notes.tmp-1"));
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(".E1_A.zip.tmp-abc123"), b"half").unwrap();
+        std::fs::write(dir.path().join(".permitpack-E1_A.zip.tmp-abc123"), b"half").unwrap();
         std::fs::write(dir.path().join("E1_A.zip"), b"whole").unwrap();
         std::fs::write(dir.path().join(".keep"), b"user").unwrap();
+        std::fs::write(dir.path().join(".draft.tmp-123456"), b"user").unwrap();
         let removed = remove_stale_temps(dir.path()).unwrap();
-        assert_eq!(removed, vec![".E1_A.zip.tmp-abc123".to_string()]);
+        assert_eq!(removed, vec![".permitpack-E1_A.zip.tmp-abc123".to_string()]);
         assert!(dir.path().join("E1_A.zip").exists());
         assert!(dir.path().join(".keep").exists());
+        assert!(dir.path().join(".draft.tmp-123456").exists());
         assert!(
             remove_stale_temps(&dir.path().join("missing"))
                 .unwrap()

@@ -30,7 +30,7 @@ pub struct RosterLimits {
 }
 
 /// Bounds on the scans of the docs folder.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanLimits {
     pub max_file_bytes: u64,
@@ -48,7 +48,18 @@ pub struct ReportLimits {
 impl Default for Limits {
     /// The built-in `limits.toml`.
     fn default() -> Limits {
-        Limits::load(&Templates::builtin()).expect("the built-in limits.toml is valid")
+        static BUILTIN: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Limits::load(&Templates::builtin()).expect("the built-in limits.toml is valid")
+            })
+            .clone()
+    }
+}
+
+impl Default for ScanLimits {
+    fn default() -> ScanLimits {
+        Limits::default().scans
     }
 }
 

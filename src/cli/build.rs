@@ -207,10 +207,10 @@ fn rcell(text: &str, width: usize) -> String {
     format!("{}{body}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// `text` with every occurrence of the passport number masked.
+/// `text` with every occurrence of the passport number masked, in any case.
 fn mask_in(text: &str, passport: Option<&str>) -> String {
     match passport.filter(|p| p.len() > 3) {
-        Some(p) => text.replace(p, &mask_id(p)),
+        Some(p) => crate::model::mask_in(text, p),
         None => text.to_string(),
     }
 }
@@ -385,7 +385,7 @@ pub fn exit_status<O: Outcomes + ?Sized>(
 /// nothing half-written stays in OUT.
 fn prepare_out(out: &Path, packets: Option<&Path>) -> Result<(), String> {
     for dir in std::iter::once(out).chain(packets) {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        crate::fsutil::create_output_dir(dir, false).map_err(|e| {
             format!(
                 "cannot create the output folder {}: {}; choose another folder with --out",
                 dir.display(),
@@ -408,6 +408,7 @@ fn open_folders(
     inputs: &Inputs,
     roster: &Roster,
     roster_issues: &mut Vec<Issue>,
+    limits: &crate::limits::ScanLimits,
 ) -> (Option<PhotoIndex>, Option<DocsIndex>, FolderScan) {
     let photos = match &inputs.photos {
         Some(dir) => match PhotoIndex::scan(dir) {
@@ -421,7 +422,7 @@ fn open_folders(
     };
     let docs = match &inputs.docs {
         Some(dir) => match DocsIndex::open(dir) {
-            Ok(index) => Some(index),
+            Ok(index) => Some(index.with_limits(limits.clone())),
             Err(e) => {
                 roster_issues.push(
                     Issue::error("document.docs_unreadable")
@@ -437,11 +438,20 @@ fn open_folders(
     let company_scans = docs.as_ref().map(DocsIndex::company).unwrap_or_default();
     if let Some(d) = &docs {
         roster_issues.extend(company_scans.issues.iter().cloned());
-        for name in d.stray_files() {
+        let stray = d.stray_files();
+        for name in stray.iter().take(limits.max_listed_per_kind) {
             roster_issues.push(
                 Issue::warning("document.stray_file")
                     .arg("file", name)
                     .file(name.clone()),
+            );
+        }
+        if stray.len() > limits.max_listed_per_kind {
+            roster_issues.push(
+                Issue::warning("document.more_files")
+                    .arg("count", stray.len() - limits.max_listed_per_kind)
+                    .arg("code", "document.stray_file")
+                    .arg("folder", "."),
             );
         }
         let passports = roster
@@ -453,6 +463,44 @@ fn open_folders(
         }
     }
     (photos, docs, company_scans)
+}
+
+/// Makes the packets folder reflect this run. After `build`: the packets an earlier build
+/// wrote and this one did not are removed (nothing else), and the new manifest is written.
+/// After `check`: a note that the packets on disk are from that earlier build, if any.
+fn note_packets_on_disk(
+    inputs: &Inputs,
+    roster_file: &str,
+    packets_dir: Option<&Path>,
+    spool: &Spool,
+) -> Result<Vec<Issue>, String> {
+    use crate::packet::manifest;
+    let mut notes = Vec::new();
+    match packets_dir {
+        Some(dir) => {
+            let mut written = Vec::new();
+            for o in spool.each() {
+                written.extend(o.map_err(|e| e.to_string())?.packet.clone());
+            }
+            let removed = manifest::finish_build(dir, &written, inputs.as_of, roster_file)
+                .map_err(|e| e.to_string())?;
+            if !removed.is_empty() {
+                // Not named: the old names hold passport numbers no longer in the roster.
+                notes.push(Issue::warning("packet.stale_removed").arg("count", removed.len()));
+            }
+        }
+        None => {
+            if let Some(m) = manifest::Manifest::read(&inputs.out.join("packets")) {
+                notes.push(
+                    Issue::warning("packet.from_earlier_build")
+                        .arg("count", m.packets.len())
+                        .arg("as_of", m.as_of)
+                        .arg("roster", m.roster),
+                );
+            }
+        }
+    }
+    Ok(notes)
 }
 
 /// The report header.
@@ -545,7 +593,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         return fail(e);
     }
     let (photos, docs, company_scans) =
-        open_folders(&inputs, &loaded.roster, &mut loaded.roster_issues);
+        open_folders(
+            &inputs,
+            &loaded.roster,
+            &mut loaded.roster_issues,
+            &setup.limits.scans,
+        );
     let batch = Batch {
         setup: &setup,
         as_of: inputs.as_of,
@@ -593,6 +646,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     // Packets reach the disk here, once, before the report that lists them.
     if let Err(e) = batch.sync_spooled_packets(&spool) {
         return fail(format!("cannot keep the employees' results: {e}"));
+    }
+
+    match note_packets_on_disk(&inputs, &loaded.roster.file, batch.packets_dir.as_deref(), &spool)
+    {
+        Ok(notes) => loaded.roster_issues.extend(notes),
+        Err(e) => return fail(format!("cannot record the packets written: {e}")),
     }
 
     let info = run_info(args, &inputs, &loaded, write_packets);

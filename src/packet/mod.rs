@@ -5,8 +5,10 @@
 //! - [`plan`]: entry order and names (`00_cover_checklist.pdf`, `NN_<item id>.<ext>`).
 //! - [`archive`]: deterministic zip writing, optional AES-256.
 //! - [`write_packet`]: the thin I/O edge, writing atomically into the packets folder.
+//! - [`manifest`]: which packets the last build wrote, so a rerun removes its stale ones.
 
 pub mod archive;
+pub mod manifest;
 pub mod name;
 pub mod plan;
 
