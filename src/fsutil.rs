@@ -44,7 +44,9 @@ impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InputError::NotFound => f.write_str("no such file"),
-            InputError::Link => f.write_str("it is a symbolic link, which permitpack does not follow"),
+            InputError::Link => {
+                f.write_str("it is a symbolic link, which permitpack does not follow")
+            }
             InputError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
             InputError::TooLarge { size, limit } => write!(
                 f,
@@ -159,7 +161,11 @@ fn kind_name(kind: &std::fs::FileType) -> &'static str {
             return "a socket";
         }
     }
-    if kind.is_dir() { "a folder" } else { "not a file" }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
 }
 
 /// Creates `dir` (and its parents) for output. Folders permitpack creates are private to the

@@ -72,9 +72,7 @@ impl Default for RosterLimits {
 impl Limits {
     /// Reads `limits.toml` (a user's copy over the built-in one). The error names the file.
     pub fn load(templates: &Templates) -> Result<Limits, String> {
-        let text = templates
-            .get_text(LIMITS_FILE)
-            .map_err(|e| e.to_string())?;
+        let text = templates.get_text(LIMITS_FILE).map_err(|e| e.to_string())?;
         let limits: Limits =
             toml::from_str(&text).map_err(|e| format!("template {LIMITS_FILE}: {e}"))?;
         limits
@@ -102,7 +100,9 @@ impl Limits {
             }
         }
         if !(2..=1_048_576).contains(&self.report.max_xlsx_rows) {
-            return Err("report.max_xlsx_rows must be between 2 and 1048576 (Excel's limit)".into());
+            return Err(
+                "report.max_xlsx_rows must be between 2 and 1048576 (Excel's limit)".into(),
+            );
         }
         Ok(())
     }
@@ -123,6 +123,9 @@ mod tests {
             .replace("max_files_per_folder = 200", "max_files_per_folder = 0");
         std::fs::write(dir.path().join(LIMITS_FILE), text).unwrap();
         let err = Limits::load(&Templates::with_dir(dir.path())).unwrap_err();
-        assert!(err.contains("limits.toml") && err.contains("max_files_per_folder"), "{err}");
+        assert!(
+            err.contains("limits.toml") && err.contains("max_files_per_folder"),
+            "{err}"
+        );
     }
 }

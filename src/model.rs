@@ -256,9 +256,7 @@ pub fn mask_in(text: &str, id: &str) -> String {
         let hit = (0..want.len()).all(|k| fold(chars[i + k].1) == want[k]);
         if hit {
             let start = chars[i].0;
-            let end = chars
-                .get(i + want.len())
-                .map_or(text.len(), |(b, _)| *b);
+            let end = chars.get(i + want.len()).map_or(text.len(), |(b, _)| *b);
             out.push_str(&text[copied..start]);
             out.push_str(&mask_id(&text[start..end]));
             copied = end;
@@ -277,10 +275,19 @@ mod tests {
 
     #[test]
     fn passport_numbers_are_masked_in_any_case() {
-        assert_eq!(mask_in("scan_u12345678_x.pdf", "U12345678"), "scan_u1****678_x.pdf");
+        assert_eq!(
+            mask_in("scan_u12345678_x.pdf", "U12345678"),
+            "scan_u1****678_x.pdf"
+        );
         assert_eq!(mask_in("ek1234567.pdf", "EK1234567"), "ek****567.pdf");
-        assert_eq!(mask_in("EK1234567 and ek1234567", "ek1234567"), "EK****567 and ek****567");
-        assert_eq!(mask_in("Ｅ１２３４５６７８.jpg", "E12345678"), "Ｅ１****６７８.jpg");
+        assert_eq!(
+            mask_in("EK1234567 and ek1234567", "ek1234567"),
+            "EK****567 and ek****567"
+        );
+        assert_eq!(
+            mask_in("Ｅ１２３４５６７８.jpg", "E12345678"),
+            "Ｅ１****６７８.jpg"
+        );
         assert_eq!(mask_in("nothing here", "E12345678"), "nothing here");
         assert_eq!(mask_in("张三 E12", "E12"), "张三 E12");
     }

@@ -592,13 +592,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
         return fail(e);
     }
-    let (photos, docs, company_scans) =
-        open_folders(
-            &inputs,
-            &loaded.roster,
-            &mut loaded.roster_issues,
-            &setup.limits.scans,
-        );
+    let (photos, docs, company_scans) = open_folders(
+        &inputs,
+        &loaded.roster,
+        &mut loaded.roster_issues,
+        &setup.limits.scans,
+    );
     let batch = Batch {
         setup: &setup,
         as_of: inputs.as_of,
@@ -648,8 +647,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         return fail(format!("cannot keep the employees' results: {e}"));
     }
 
-    match note_packets_on_disk(&inputs, &loaded.roster.file, batch.packets_dir.as_deref(), &spool)
-    {
+    match note_packets_on_disk(
+        &inputs,
+        &loaded.roster.file,
+        batch.packets_dir.as_deref(),
+        &spool,
+    ) {
         Ok(notes) => loaded.roster_issues.extend(notes),
         Err(e) => return fail(format!("cannot record the packets written: {e}")),
     }

@@ -94,10 +94,13 @@ impl Listing {
         for s in &self.skipped {
             let name = format!("{prefix}{}", s.name);
             let (code, issue) = match s.reason {
-                SkipReason::Subfolder => ("document.subfolder", Issue::warning("document.subfolder")),
-                SkipReason::LinkOutside => {
-                    ("document.link_outside", Issue::warning("document.link_outside"))
+                SkipReason::Subfolder => {
+                    ("document.subfolder", Issue::warning("document.subfolder"))
                 }
+                SkipReason::LinkOutside => (
+                    "document.link_outside",
+                    Issue::warning("document.link_outside"),
+                ),
                 SkipReason::Empty => ("document.empty", Issue::warning("document.empty")),
                 SkipReason::Unreadable => {
                     ("document.unreadable", Issue::warning("document.unreadable"))
@@ -256,12 +259,10 @@ pub fn list_folder_limited(dir: &Path, root: &Path, limits: &ScanLimits) -> io::
                 name,
                 reason: SkipReason::Empty,
             }),
-            Kind::File(size, _) if size > limits.max_file_bytes => {
-                listing.skipped.push(Skipped {
-                    name,
-                    reason: SkipReason::TooLarge(size),
-                })
-            }
+            Kind::File(size, _) if size > limits.max_file_bytes => listing.skipped.push(Skipped {
+                name,
+                reason: SkipReason::TooLarge(size),
+            }),
             Kind::File(size, path) => {
                 if garbled {
                     listing.garbled.push(name.clone());

@@ -6,9 +6,9 @@
 use super::PacketError;
 use super::plan::{Content, PacketEntry};
 use crate::fsutil::{InputError, open_input, safe_file_name};
-use std::io::Read;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
+use std::io::Read;
 use std::io::{Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{AesMode, CompressionMethod, DateTime, ZipWriter};
@@ -298,9 +298,16 @@ mod tests {
             assert_eq!(left.len(), 1, "{left:?}");
             assert_eq!(left[0].file, "orig/01_passport.pdf");
             assert_eq!(left[0].entry, "01_passport.pdf");
-            assert!(left[0].reason.to_string().contains(want), "{}", left[0].reason);
+            assert!(
+                left[0].reason.to_string().contains(want),
+                "{}",
+                left[0].reason
+            );
             let zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-            assert_eq!(zip.file_names().collect::<Vec<_>>(), ["00_cover_checklist.pdf"]);
+            assert_eq!(
+                zip.file_names().collect::<Vec<_>>(),
+                ["00_cover_checklist.pdf"]
+            );
         };
         let both = [cover.clone(), e.clone()];
         check(&both, 4, "more than");

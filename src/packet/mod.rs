@@ -76,19 +76,20 @@ pub fn write_packet(
     max_source_bytes: u64,
 ) -> Result<(PathBuf, Vec<LeftOut>), PacketError> {
     let mut failure = None;
-    let written = fsutil::write_atomic_durable(
-        dir,
-        file_name,
-        fsutil::Durability::Later,
-        |w| match assemble(w, entries, as_of, password, max_source_bytes) {
-            Ok((_, left_out)) => Ok(left_out),
-            Err(e) => {
-                let io = std::io::Error::other(e.to_string());
-                failure = Some(e);
-                Err(io)
-            }
-        },
-    );
+    let written =
+        fsutil::write_atomic_durable(
+            dir,
+            file_name,
+            fsutil::Durability::Later,
+            |w| match assemble(w, entries, as_of, password, max_source_bytes) {
+                Ok((_, left_out)) => Ok(left_out),
+                Err(e) => {
+                    let io = std::io::Error::other(e.to_string());
+                    failure = Some(e);
+                    Err(io)
+                }
+            },
+        );
     match written {
         Ok(written) => Ok(written),
         Err(e) => Err(failure.unwrap_or(PacketError::Output(e))),
@@ -159,8 +160,15 @@ mod tests {
 
         let mut broken = p.clone();
         broken.entries[1].name = "../escape.jpg".into();
-        let err = write_packet(dir.path(), "E1_A.zip", &broken.entries, date(), None, u64::MAX)
-            .unwrap_err();
+        let err = write_packet(
+            dir.path(),
+            "E1_A.zip",
+            &broken.entries,
+            date(),
+            None,
+            u64::MAX,
+        )
+        .unwrap_err();
         assert!(matches!(err, PacketError::BadEntryName(_)), "{err:?}");
         assert_eq!(std::fs::read(&path).unwrap(), first, "old packet kept");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -169,11 +177,21 @@ mod tests {
         // A scan that cannot be read is left out by name; the packet is still written.
         let mut missing = p.clone();
         missing.entries[1].content = Content::File(dir.path().join("missing.jpg"));
-        let (_, left) =
-            write_packet(dir.path(), "E1_A.zip", &missing.entries, date(), None, u64::MAX)
-                .unwrap();
+        let (_, left) = write_packet(
+            dir.path(),
+            "E1_A.zip",
+            &missing.entries,
+            date(),
+            None,
+            u64::MAX,
+        )
+        .unwrap();
         assert_eq!(left.len(), 1);
-        assert_ne!(std::fs::read(&path).unwrap(), first, "packet rewritten without it");
+        assert_ne!(
+            std::fs::read(&path).unwrap(),
+            first,
+            "packet rewritten without it"
+        );
         let issue = left[0].to_issue("E1_A.zip");
         assert_eq!(issue.code, "packet.source_unreadable");
         assert_eq!(issue.at.file.as_deref(), Some("E1/passport.jpg"));

@@ -29,7 +29,6 @@ use std::io::{Cursor, Read, Seek};
 /// of 10,000 employees is a few megabytes of XML.
 pub const MAX_INFLATED_BYTES: u64 = 256 << 20;
 
-
 /// The smallest XML one shared string takes (`<si><t/></si>`): a part of N bytes cannot hold
 /// more than N / this many strings.
 const MIN_SHARED_STRING_BYTES: u64 = 8;
@@ -343,7 +342,11 @@ pub fn check_ods(bytes: &[u8], limits: &RosterLimits) -> Result<(), String> {
     };
     // The package check has already bounded the inflated size.
     let mut xml = Vec::new();
-    if content.take(MAX_INFLATED_BYTES).read_to_end(&mut xml).is_err() {
+    if content
+        .take(MAX_INFLATED_BYTES)
+        .read_to_end(&mut xml)
+        .is_err()
+    {
         return Ok(());
     }
     ods_budget(&xml, limits)
@@ -381,9 +384,7 @@ fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
         let at = reader.buffer_position() as usize;
         match reader.read_event_into(&mut buf) {
             Err(_) | Ok(Event::Eof) => return Ok(()), // the parser reports broken XML
-            Ok(Event::Start(e)) | Ok(Event::Empty(e))
-                if e.name().as_ref() == "table:table" =>
-            {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.name().as_ref() == "table:table" => {
                 table = e
                     .attributes()
                     .flatten()
@@ -402,7 +403,9 @@ fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
                 pushed += row_cols;
                 if row_cols > 0 {
                     // Empty rows between content rows are expanded too.
-                    rows = rows.saturating_add(rows_since_content).saturating_add(row_repeat);
+                    rows = rows
+                        .saturating_add(rows_since_content)
+                        .saturating_add(row_repeat);
                     rows_since_content = 0;
                     width = width.max(row_cols);
                     text = text.saturating_add(row_text.saturating_mul(row_repeat));
@@ -432,7 +435,9 @@ fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                let repeats = attr(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+                let repeats = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
                 let valued = has(&e, &["office:value-type", "table:formula"]);
                 cell = Some((repeats, at, valued));
             }
@@ -442,7 +447,9 @@ fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                let repeats = attr(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+                let repeats = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
                 if has(&e, &["office:value-type", "table:formula"]) {
                     row_cols = (row_cols + pending_empty + repeats).min(ODS_MAX_COLUMNS);
                     row_text = row_text.saturating_add(repeats.saturating_mul(e.len() as u64));

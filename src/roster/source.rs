@@ -4,8 +4,8 @@
 
 use super::RosterError;
 use super::guard::{self, LongCell};
-use crate::limits::RosterLimits;
 use super::text;
+use crate::limits::RosterLimits;
 use calamine::{Data, Ods, Range, Reader, SheetVisible, StyleRange, Xls, Xlsb, Xlsx};
 use std::io::{Cursor, Read};
 
@@ -282,10 +282,11 @@ impl<'a> Book<'a> {
         let limits = &self.limits;
         let (mut range, styles, is_1904) = match &mut self.inner {
             Inner::Xlsx(x) => {
-                let range = guard::xlsx_range(x, name, limits, &mut long_cells).map_err(|e| match e {
-                    guard::RangeError::Parser(e) => err(&e),
-                    guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
-                })?;
+                let range =
+                    guard::xlsx_range(x, name, limits, &mut long_cells).map_err(|e| match e {
+                        guard::RangeError::Parser(e) => err(&e),
+                        guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
+                    })?;
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose
                 // styles cannot be read is still read, without them.
                 let styles = x.worksheet_style(name).unwrap_or_default();
