@@ -2,12 +2,12 @@
 //! roster, the company, and the talent category. No I/O and no rules live here.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// Amount of money in fen (1/100 RMB), so sums and formatting stay exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -79,9 +79,25 @@ impl Serialize for Category {
     }
 }
 
+impl<'de> Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
+        let key = String::deserialize(d)?;
+        match key.as_str() {
+            "A" => Ok(Category::A),
+            "B" => Ok(Category::B(0)),
+            "C" => Ok(Category::C),
+            _ => key
+                .strip_prefix('B')
+                .and_then(|n| n.parse().ok())
+                .map(Category::B)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown category {key}"))),
+        }
+    }
+}
+
 /// A roster column permitpack understands. The spreadsheet header aliases for each live in
 /// `templates/columns.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Name,
@@ -154,7 +170,7 @@ impl Field {
 }
 
 /// Whether an annual salary is before or after individual income tax.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SalaryBasis {
     PreTax,
@@ -163,7 +179,7 @@ pub enum SalaryBasis {
 
 /// One employee row as read from the roster. Values that could not be read are `None` and
 /// the roster stage has emitted an issue for them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Employee {
     /// Sheet the row came from.
     pub sheet: String,

@@ -252,7 +252,10 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
     let roster = dir.join(STARTER_FILE);
     if roster.exists() {
         let issue = Issue::error("roster.init_exists").arg("path", roster.display());
-        eprintln!("{}", super::build::fatal_line(&issue, &catalog, Lang::Both));
+        eprintln!(
+            "{}",
+            super::summary::fatal_line(&issue, &catalog, Lang::Both)
+        );
         return Ok(EXIT_FAILED);
     }
     std::fs::create_dir_all(dir)

@@ -1,10 +1,11 @@
 //! The command line: argument parsing, exit codes and dispatch to one file per subcommand.
-//! This is the thin shell of the program; it is the only layer (with small I/O edges) that
-//! touches the filesystem.
+//! A thin shell: `build` and `check` hand the folders to [`crate::run::Run`] and print its
+//! summary ([`summary`]).
 
 mod build;
 mod init;
 mod photo;
+mod summary;
 
 use crate::catalog::Lang;
 use chrono::NaiveDate;

@@ -1,6 +1,7 @@
-//! The filesystem edge of the documents stage: reads `--docs DIR` once, finds an employee's
-//! folder by passport number (case-insensitive) and `_company/`, and lists the regular files
-//! in a folder. Symlinks are followed only when they stay inside DIR; hidden and system files
+//! The scans folder: indexes its top level once ([`DocsIndex`]), finds an employee's folder
+//! by passport number (case-insensitive) and `_company/`, and lists the regular files in a
+//! folder through the run's [`Inputs`]; the on-disk listing ([`list_folder`], [`read_top`])
+//! is what [`crate::run::FsInputs`] calls. Symlinks are followed only when they stay inside DIR; hidden and system files
 //! (`.DS_Store`, `Thumbs.db`, `~$` Office lock files...) are skipped; sub-folders, empty and
 //! unreadable files are reported, never silently dropped.
 
@@ -8,6 +9,7 @@ use super::COMPANY_DIR;
 use crate::issue::Issue;
 use crate::limits::ScanLimits;
 use crate::model::mask_id;
+use crate::run::Inputs;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
@@ -20,6 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 pub struct ScanFile {
     /// The name as the user sees it (a GBK name from a Windows zip is decoded).
     pub name: String,
+    /// Where the [`Inputs`] that listed it find it again (a real path on disk).
     pub path: PathBuf,
     pub size: u64,
 }
@@ -72,6 +75,14 @@ impl Listing {
             .iter()
             .find(|f| f.name == name)
             .map(|f| f.path.as_path())
+    }
+
+    /// The listing without hidden and system entries, whichever [`Inputs`] listed it.
+    fn without_hidden(mut self) -> Listing {
+        self.files.retain(|f| !is_hidden(&f.name));
+        self.skipped.retain(|f| !is_hidden(&f.name));
+        self.garbled.retain(|f| !is_hidden(f));
+        self
     }
 
     /// Warnings for skipped and garbled entries; `prefix` (e.g. `_company/`) is put before
@@ -287,14 +298,44 @@ fn folder_key(name: &str) -> String {
     name.nfkc().collect::<String>().trim().to_uppercase()
 }
 
-/// `--docs DIR`, read once: its employee folders by name and `_company/`.
+/// The top level of the scans folder as the [`crate::run::Inputs`] give it: its
+/// sub-folders and the files lying directly in it, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocsTop {
+    pub folders: Vec<String>,
+    pub files: Vec<String>,
+}
+
+/// Reads the top level of `dir` on disk: the canonical folder, its entries, and the real path
+/// of each sub-folder by name (links followed only when they stay inside).
+pub(crate) fn read_top(dir: &Path) -> io::Result<(PathBuf, DocsTop, BTreeMap<String, PathBuf>)> {
+    let root = fs::canonicalize(dir)?;
+    let mut top = DocsTop::default();
+    let mut paths = BTreeMap::new();
+    for entry in fs::read_dir(&root)? {
+        let Ok(entry) = entry else { continue };
+        let (name, _) = name_text(entry.file_name());
+        if is_hidden(&name) {
+            continue;
+        }
+        match classify(&entry.path(), &root) {
+            Kind::Dir(real) => {
+                top.folders.push(name.clone());
+                paths.insert(name, real);
+            }
+            Kind::File(..) => top.files.push(name),
+            Kind::Skip(_) => {}
+        }
+    }
+    Ok((root, top, paths))
+}
+
+/// The scans folder, read once: its employee folders by name and `_company/`.
 #[derive(Debug, Clone)]
 pub struct DocsIndex {
-    root: PathBuf,
-    limits: ScanLimits,
-    /// Upper-cased folder name -> (name as written, real path); sorted.
-    folders: BTreeMap<String, Vec<(String, PathBuf)>>,
-    company: Option<PathBuf>,
+    /// Upper-cased folder name -> names as written; sorted.
+    folders: BTreeMap<String, Vec<String>>,
+    company: Option<String>,
     /// Files lying directly in DIR, which belong to nobody.
     stray: Vec<String>,
 }
@@ -315,57 +356,46 @@ impl FolderScan {
             .map(Listing::names)
             .unwrap_or_default()
     }
+
+    /// A listed file by the name shown.
+    pub fn file(&self, name: &str) -> Option<&ScanFile> {
+        self.listing.as_ref()?.files.iter().find(|f| f.name == name)
+    }
 }
 
 impl DocsIndex {
-    /// Reads the top level of `dir`. An error means the folder itself cannot be read.
-    pub fn open(dir: &Path) -> io::Result<DocsIndex> {
-        let root = fs::canonicalize(dir)?;
-        let mut folders: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
-        let mut company = None;
-        let mut stray = Vec::new();
-        for entry in fs::read_dir(&root)? {
-            let Ok(entry) = entry else { continue };
-            let (name, _) = name_text(entry.file_name());
+    /// Indexes the top level of the scans folder.
+    pub fn new(top: DocsTop) -> DocsIndex {
+        let mut folders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut company: Option<String> = None;
+        for name in top.folders {
             if is_hidden(&name) {
                 continue;
             }
-            match classify(&entry.path(), &root) {
-                Kind::Dir(real) if name.eq_ignore_ascii_case(COMPANY_DIR) => {
-                    if company.is_none() || name == COMPANY_DIR {
-                        company = Some(real);
-                    }
+            if name.eq_ignore_ascii_case(COMPANY_DIR) {
+                if company.is_none() || name == COMPANY_DIR {
+                    company = Some(name);
                 }
-                Kind::Dir(real) => folders
-                    .entry(folder_key(&name))
-                    .or_default()
-                    .push((name, real)),
-                Kind::File(..) => stray.push(name),
-                Kind::Skip(_) => {}
+            } else {
+                folders.entry(folder_key(&name)).or_default().push(name);
             }
         }
         for list in folders.values_mut() {
             list.sort();
         }
+        let mut stray: Vec<String> = top.files.into_iter().filter(|n| !is_hidden(n)).collect();
         stray.sort();
-        Ok(DocsIndex {
-            root,
-            limits: ScanLimits::default(),
+        DocsIndex {
             folders,
             company,
             stray,
-        })
+        }
     }
 
-    /// The index listing folders within `limits` (`[scans]` of `limits.toml`).
-    pub fn with_limits(mut self, limits: ScanLimits) -> DocsIndex {
-        self.limits = limits;
-        self
-    }
-
-    /// The canonical docs folder.
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// Opens the scans folder through `inputs`; `None` without one. `Err` is the issue when
+    /// the folder itself cannot be read.
+    pub fn open(inputs: &dyn Inputs) -> Option<Result<DocsIndex, Issue>> {
+        inputs.docs().map(|top| top.map(DocsIndex::new))
     }
 
     /// Files lying directly in the docs folder (they belong to no employee).
@@ -392,21 +422,21 @@ impl DocsIndex {
         self.folders
             .iter()
             .filter(|(key, _)| !claimed(key))
-            .flat_map(|(_, list)| list.iter().map(|(name, _)| mask_id(name)))
+            .flat_map(|(_, list)| list.iter().map(|name| mask_id(name)))
             .collect()
     }
 
     /// The folder of the employee with this passport number: named exactly by the number
     /// (any case), or by the number followed by a space, `_`, `-` or `.` and anything
     /// (`E12345678 Jane Doe`). An exact name wins over a longer one.
-    pub fn employee(&self, passport_no: &str) -> FolderScan {
+    pub fn employee(&self, inputs: &dyn Inputs, passport_no: &str) -> FolderScan {
         let key = folder_key(passport_no);
         let masked = mask_id(&key);
         let mut scan = FolderScan::default();
         if key.is_empty() {
             return scan;
         }
-        let mut candidates: Vec<&(String, PathBuf)> = self
+        let mut candidates: Vec<&String> = self
             .folders
             .get(&key)
             .map(|v| v.iter().collect())
@@ -421,7 +451,7 @@ impl DocsIndex {
                 }
             }
         }
-        let Some((_, path)) = candidates.first() else {
+        let Some(folder) = candidates.first() else {
             scan.issues
                 .push(Issue::warning("document.no_folder").arg("passport", &masked));
             return scan;
@@ -433,8 +463,9 @@ impl DocsIndex {
                     .arg("count", candidates.len()),
             );
         }
-        match list_folder_limited(path, &self.root, &self.limits) {
+        match inputs.scan_folder(folder) {
             Ok(listing) => {
+                let listing = listing.without_hidden();
                 scan.issues.extend(listing.issues(""));
                 scan.listing = Some(listing);
             }
@@ -449,13 +480,14 @@ impl DocsIndex {
 
     /// The shared `_company/` folder (no issue when there is none: the company items then
     /// show as missing).
-    pub fn company(&self) -> FolderScan {
+    pub fn company(&self, inputs: &dyn Inputs) -> FolderScan {
         let mut scan = FolderScan::default();
-        let Some(path) = &self.company else {
+        let Some(folder) = &self.company else {
             return scan;
         };
-        match list_folder_limited(path, &self.root, &self.limits) {
+        match inputs.scan_folder(folder) {
             Ok(listing) => {
+                let listing = listing.without_hidden();
                 scan.issues
                     .extend(listing.issues(&format!("{COMPANY_DIR}/")));
                 scan.listing = Some(listing);
@@ -473,6 +505,13 @@ impl DocsIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::FsInputs;
+
+    fn open(root: &Path) -> (FsInputs, DocsIndex) {
+        let inputs = FsInputs::new(PathBuf::new(), None, None, Some(root.to_path_buf()));
+        let index = DocsIndex::open(&inputs).unwrap().unwrap();
+        (inputs, index)
+    }
 
     fn write(root: &Path, rel: &str, bytes: &[u8]) {
         let p = root.join(rel);
@@ -553,8 +592,8 @@ mod tests {
         write(outside.path(), "E2/passport.pdf", b"x");
         symlink(outside.path().join("E2"), root.join("E2")).unwrap();
 
-        let index = DocsIndex::open(&root).unwrap();
-        let scan = index.employee("e1");
+        let (inputs, index) = open(&root);
+        let scan = index.employee(&inputs, "e1");
         assert_eq!(scan.names(), vec!["bank.pdf", "passport.pdf"]);
         let skipped: Vec<_> = scan.listing.as_ref().unwrap().skipped.clone();
         assert_eq!(skipped.len(), 2);
@@ -564,7 +603,7 @@ mod tests {
                 .iter()
                 .all(|i| i.code == "document.link_outside")
         );
-        let scan = index.employee("E2");
+        let scan = index.employee(&inputs, "E2");
         assert!(scan.listing.is_none());
         assert_eq!(scan.issues[0].code, "document.no_folder");
     }
@@ -579,13 +618,19 @@ mod tests {
         write(root, "_Company/bank_statement.pdf", b"x");
         write(root, "stray.pdf", b"x");
         write(root, ".hidden/x.pdf", b"x");
-        let index = DocsIndex::open(root).unwrap();
-        assert_eq!(index.employee("E12345678").names(), vec!["passport.pdf"]);
-        let scan = index.employee("g7654321");
+        let (inputs, index) = open(root);
+        assert_eq!(
+            index.employee(&inputs, "E12345678").names(),
+            vec!["passport.pdf"]
+        );
+        let scan = index.employee(&inputs, "g7654321");
         assert_eq!(scan.names(), vec!["passport.pdf"]);
         assert!(scan.issues.is_empty(), "{:?}", scan.issues);
-        assert_eq!(index.employee("G76543210").names(), vec!["other.pdf"]);
-        assert_eq!(index.company().names(), vec!["bank_statement.pdf"]);
+        assert_eq!(
+            index.employee(&inputs, "G76543210").names(),
+            vec!["other.pdf"]
+        );
+        assert_eq!(index.company(&inputs).names(), vec!["bank_statement.pdf"]);
         assert_eq!(index.stray_files(), ["stray.pdf"]);
         assert_eq!(
             index.unclaimed(["E12345678", "G7654321"]),
@@ -598,12 +643,12 @@ mod tests {
             0
         );
         // No folder: a warning with the number masked.
-        let scan = index.employee("X99999999");
+        let scan = index.employee(&inputs, "X99999999");
         assert_eq!(scan.issues.len(), 1);
         assert_eq!(scan.issues[0].code, "document.no_folder");
         assert_eq!(scan.issues[0].get("passport"), Some("X9****999"));
         // An empty passport finds nothing and says nothing.
-        assert_eq!(index.employee("  "), FolderScan::default());
+        assert_eq!(index.employee(&inputs, "  "), FolderScan::default());
     }
 
     #[test]
@@ -612,8 +657,8 @@ mod tests {
         let root = tmp.path();
         write(root, "E1 old/a.pdf", b"x");
         write(root, "E1_new/b.pdf", b"x");
-        let index = DocsIndex::open(root).unwrap();
-        let scan = index.employee("E1");
+        let (inputs, index) = open(root);
+        let scan = index.employee(&inputs, "E1");
         assert_eq!(scan.names(), vec!["a.pdf"]);
         assert_eq!(scan.issues[0].code, "document.folder_ambiguous");
     }
@@ -641,6 +686,7 @@ mod tests {
     #[test]
     fn a_missing_docs_folder_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(DocsIndex::open(&tmp.path().join("nope")).is_err());
+        let inputs = FsInputs::new(PathBuf::new(), None, None, Some(tmp.path().join("nope")));
+        assert!(DocsIndex::open(&inputs).unwrap().is_err());
     }
 }

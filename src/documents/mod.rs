@@ -28,33 +28,7 @@ use unicode_normalization::UnicodeNormalization;
 /// results and messages.
 pub const COMPANY_DIR: &str = "_company";
 
-/// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    /// permitpack writes it.
-    Generated,
-    /// A scan was found.
-    Provided,
-    /// An upload item without a scan.
-    Missing,
-    /// An original to bring in person (with or without a scan).
-    BringOriginal,
-    /// Only exists once the appointment is booked.
-    AfterBooking,
-}
-
-impl ItemStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Generated => "generated",
-            ItemStatus::Provided => "provided",
-            ItemStatus::Missing => "missing",
-            ItemStatus::BringOriginal => "bring_original",
-            ItemStatus::AfterBooking => "after_booking",
-        }
-    }
-}
+pub use crate::outcome::ItemStatus;
 
 /// One checklist item with its status and matched files.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,10 +68,10 @@ impl DocumentMatch {
     }
 }
 
-/// Lower-cased NFKC text with every run of characters that are not letters or digits
-/// turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
+/// The key a scan's file name is matched by: lower-cased NFKC text with every run of
+/// characters that are not letters or digits turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
 /// `"labour_contract_signed"`; full-width `ｐａｓｓｐｏｒｔ` -> `passport`.
-pub fn normalize(name: &str) -> String {
+pub fn scan_key(name: &str) -> String {
     use unicode_normalization::{IsNormalized, is_nfkc_quick};
     let composed: std::borrow::Cow<str> =
         if name.is_ascii() || is_nfkc_quick(name.chars()) == IsNormalized::Yes {
@@ -125,7 +99,7 @@ pub fn normalize(name: &str) -> String {
 pub fn match_keys(id: &str, keywords: &[String]) -> Vec<String> {
     std::iter::once(id)
         .chain(keywords.iter().map(String::as_str))
-        .map(normalize)
+        .map(scan_key)
         .collect()
 }
 
@@ -151,14 +125,11 @@ struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    /// `computed[i]` holds the keys of item `i` when it came without `match_keys` (an item
-    /// built by hand rather than loaded).
-    fn new(items: &'a [ChecklistItem], computed: &'a [Option<Vec<String>>]) -> Matcher<'a> {
-        let patterns = items
+    /// `keys[i]` holds the [`match_keys`] of item `i`.
+    fn new(keys: &'a [Vec<String>]) -> Matcher<'a> {
+        let patterns = keys
             .iter()
-            .zip(computed)
-            .map(|(item, computed)| {
-                let keys = computed.as_ref().unwrap_or(&item.match_keys);
+            .map(|keys| {
                 keys.iter()
                     .enumerate()
                     .filter(|(_, k)| !k.is_empty())
@@ -235,15 +206,13 @@ pub fn match_scans(
     employee_files: &[String],
     company_files: &[String],
 ) -> DocumentMatch {
-    let computed: Vec<Option<Vec<String>>> = items
+    // The checklist items are plain configuration; what the matching needs is derived here
+    // (a few dozen short strings, far below the cost of judging one photo).
+    let keys: Vec<Vec<String>> = items
         .iter()
-        .map(|i| {
-            i.match_keys
-                .is_empty()
-                .then(|| match_keys(&i.id, &i.keywords))
-        })
+        .map(|i| match_keys(&i.id, &i.keywords))
         .collect();
-    let matcher = Matcher::new(items, &computed);
+    let matcher = Matcher::new(&keys);
     let mut files: Vec<Vec<String>> = vec![Vec::new(); items.len()];
     let mut unmatched = Vec::new();
     let mut issues = Vec::new();
@@ -252,7 +221,7 @@ pub fn match_scans(
     sorted.sort();
     sorted.dedup();
     for name in sorted {
-        match matcher.best(&normalize(stem(name)), |_| true) {
+        match matcher.best(&scan_key(stem(name)), |_| true) {
             Some(i) => files[i].push(name.clone()),
             None => unmatched.push(name.clone()),
         }
@@ -263,7 +232,7 @@ pub fn match_scans(
         sorted.dedup();
         for name in sorted {
             let shown = format!("{COMPANY_DIR}/{name}");
-            match matcher.best(&normalize(stem(name)), |i| items[i].company) {
+            match matcher.best(&scan_key(stem(name)), |i| items[i].company) {
                 Some(i) => files[i].push(shown),
                 None => unmatched.push(shown),
             }
@@ -335,8 +304,8 @@ pub fn to_lines(items: &[ChecklistItem], matched: &DocumentMatch) -> Vec<Checkli
                 id: item.id.clone(),
                 name_zh: item.name_zh.clone(),
                 name_en: item.name_en.clone(),
-                kind: item.kind.as_str().to_string(),
-                status: status.as_str().to_string(),
+                kind: item.kind,
+                status,
                 optional: item.company,
                 how_zh: item.how_zh.clone(),
                 how_en: item.how_en.clone(),

@@ -28,16 +28,16 @@ fn item_of(file: &str) -> Option<String> {
 #[test]
 fn normalize_folds_case_width_and_separators() {
     assert_eq!(
-        normalize("Labour-Contract (signed)"),
+        scan_key("Labour-Contract (signed)"),
         "labour_contract_signed"
     );
-    assert_eq!(normalize("ｐａｓｓｐｏｒｔ　ＳＣＡＮ"), "passport_scan");
-    assert_eq!(normalize("  __聘用合同__2025 "), "聘用合同_2025");
-    assert_eq!(normalize("（完税证明）"), "完税证明");
+    assert_eq!(scan_key("ｐａｓｓｐｏｒｔ　ＳＣＡＮ"), "passport_scan");
+    assert_eq!(scan_key("  __聘用合同__2025 "), "聘用合同_2025");
+    assert_eq!(scan_key("（完税证明）"), "完税证明");
     // Decomposed é (e + combining acute) equals the composed one.
     assert_eq!(
-        normalize("contrat_sign\u{65}\u{301}"),
-        normalize("contrat_sign\u{e9}")
+        scan_key("contrat_sign\u{65}\u{301}"),
+        scan_key("contrat_sign\u{e9}")
     );
     assert_eq!(stem("passport_scan.PDF"), "passport_scan");
     assert_eq!(stem("a.b.pdf"), "a.b");
@@ -241,8 +241,8 @@ fn lines_for_the_report() {
     let lines = to_lines(&items, &m);
     assert_eq!(lines.len(), items.len());
     let receipt = lines.iter().find(|l| l.id == "photo_receipt").unwrap();
-    assert_eq!(receipt.status, "provided");
-    assert_eq!(receipt.kind, "upload");
+    assert_eq!(receipt.status, ItemStatus::Provided);
+    assert_eq!(receipt.kind, ItemKind::Upload);
     assert_eq!(receipt.files, ["photo_receipt.jpg"]);
     assert!(!receipt.optional);
     let bank = lines
@@ -250,7 +250,7 @@ fn lines_for_the_report() {
         .find(|l| l.id == "company_bank_statements")
         .unwrap();
     assert!(bank.optional);
-    assert_eq!(bank.status, "missing");
+    assert_eq!(bank.status, ItemStatus::Missing);
     let json = serde_json::to_value(&lines[0]).unwrap();
     for key in ["id", "name_zh", "name_en", "kind", "status", "files"] {
         assert!(json.get(key).is_some(), "{key}");

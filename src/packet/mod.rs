@@ -21,8 +21,9 @@ pub use plan::{
 
 use crate::fsutil;
 use crate::issue::Issue;
+use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why a packet could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -53,22 +54,19 @@ impl PacketError {
     }
 }
 
-/// Writes one packet as `dir/file_name` atomically: the zip is assembled in a temporary file
-/// (`.<file_name>.tmp-XXXXXX`) in `dir` and renamed over any previous packet only when it is
-/// complete, so an interrupted run leaves no half packet and a rerun replaces packets whole.
-/// `dir` must exist. Returns the packet's path.
+/// Writes one packet named `file_name` into `sink`, whole: the zip is assembled into the
+/// sink's temporary file and takes the name only when complete, so an interrupted run leaves
+/// no half packet and a rerun replaces packets whole. Returns where it went.
 ///
-/// The packet is not fsynced here: a batch calls [`sync_packets`] once all packets are
-/// written (before the report that lists them). Waiting for the disk after every packet
-/// would stall a worker for each one (tens of milliseconds for a few MB) while the kernel
-/// can write them back in the background as the batch goes on; the rename keeps readers from
-/// ever seeing a partial packet, and only a power cut during the run could lose packets,
-/// which the next run writes again.
+/// The packet is not made durable here: a batch calls [`Sink::sync_packets`] once all
+/// packets are written (before the report that lists them). Waiting for the disk after every
+/// packet would stall a worker for each one (tens of milliseconds for a few MB) while the
+/// kernel can write them back in the background as the batch goes on.
 ///
 /// Source files that cannot be read are left out (see [`LeftOut`]); the packet is still
 /// written, with everything else.
 pub fn write_packet(
-    dir: &Path,
+    sink: &dyn Sink,
     file_name: &str,
     entries: &[PacketEntry],
     as_of: NaiveDate,
@@ -76,23 +74,27 @@ pub fn write_packet(
     max_source_bytes: u64,
 ) -> Result<(PathBuf, Vec<LeftOut>), PacketError> {
     let mut failure = None;
-    let written =
-        fsutil::write_atomic_durable(
-            dir,
-            file_name,
-            fsutil::Durability::Later,
-            |w| match assemble(w, entries, as_of, password, max_source_bytes) {
-                Ok((_, left_out)) => Ok(left_out),
-                Err(e) => {
-                    let io = std::io::Error::other(e.to_string());
-                    failure = Some(e);
-                    Err(io)
-                }
-            },
-        );
+    let mut left_out = Vec::new();
+    let written = sink.write(OutFile::Packet(file_name), &mut |w| match assemble(
+        w,
+        entries,
+        as_of,
+        password,
+        max_source_bytes,
+    ) {
+        Ok((_, left)) => {
+            left_out = left;
+            Ok(())
+        }
+        Err(e) => {
+            let io = std::io::Error::other(e.to_string());
+            failure = Some(e);
+            Err(io)
+        }
+    });
     match written {
-        Ok(written) => Ok(written),
-        Err(e) => Err(failure.unwrap_or(PacketError::Output(e))),
+        Ok(path) => Ok((path, left_out)),
+        Err(e) => Err(failure.take().unwrap_or(PacketError::Output(e))),
     }
 }
 
@@ -107,13 +109,10 @@ impl LeftOut {
     }
 }
 
-/// Makes the packets written by [`write_packet`] durable (one fsync each, then the folder).
-/// Returns the packets that could not be synced, each with its issue.
-pub fn sync_packets<'a>(
-    dir: &Path,
-    file_names: impl IntoIterator<Item = &'a str>,
-) -> Vec<(String, Issue)> {
-    fsutil::sync_files(dir, file_names)
+/// Makes the packets written by [`write_packet`] durable (one pass). Returns the packets that
+/// could not be synced, each with its issue.
+pub fn sync_packets(sink: &dyn Sink, file_names: &[&str]) -> Vec<(String, Issue)> {
+    sink.sync_packets(file_names)
         .into_iter()
         .map(|(name, e)| {
             let issue = PacketError::Output(e).to_issue(&name);
@@ -127,6 +126,7 @@ mod tests {
     use super::*;
     use crate::assets::Templates;
     use crate::catalog::Catalog;
+    use crate::run::FsSink;
 
     fn date() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
@@ -148,10 +148,11 @@ mod tests {
     fn write_packet_replaces_atomically_and_cleans_up_on_failure() {
         let dir = tempfile::tempdir().unwrap();
         let p = plan(&[], sources());
+        let sink = FsSink::with_packets(dir.path(), dir.path());
         let (path, _) =
-            write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();
+            write_packet(&sink, "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();
         let first = std::fs::read(&path).unwrap();
-        write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();
+        write_packet(&sink, "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();
         assert_eq!(
             std::fs::read(&path).unwrap(),
             first,
@@ -161,7 +162,7 @@ mod tests {
         let mut broken = p.clone();
         broken.entries[1].name = "../escape.jpg".into();
         let err = write_packet(
-            dir.path(),
+            &FsSink::with_packets(dir.path(), dir.path()),
             "E1_A.zip",
             &broken.entries,
             date(),
@@ -178,7 +179,7 @@ mod tests {
         let mut missing = p.clone();
         missing.entries[1].content = Content::File(dir.path().join("missing.jpg"));
         let (_, left) = write_packet(
-            dir.path(),
+            &FsSink::with_packets(dir.path(), dir.path()),
             "E1_A.zip",
             &missing.entries,
             date(),

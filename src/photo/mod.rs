@@ -1,6 +1,6 @@
 //! The photo stage: judges one photo file (bytes) against a [`PhotoProfile`] and returns
-//! the measurements, the `photo.*` issues and an annotated preview. Pure: no filesystem
-//! access except in [`locate`], the thin edge that finds an employee's photo file.
+//! the measurements, the `photo.*` issues and an annotated preview. No filesystem access:
+//! [`locate`] finds an employee's photo among the files the run's inputs list.
 //!
 //! Order of work, cheapest refusal first: file-size cap, format by magic bytes, header size
 //! against the pixel cap, completeness, then one decode to a small working image (see
@@ -18,7 +18,7 @@ pub mod preview;
 pub mod profile;
 pub mod sniff;
 
-pub use locate::{PhotoFile, PhotoIndex, locate, read_photo};
+pub use locate::{FoundPhoto, PhotoFile, PhotoIndex, read_photo};
 pub use profile::{DEFAULT_PROFILE, PhotoProfile};
 
 use crate::catalog::{Catalog, Lang};
@@ -143,7 +143,7 @@ impl PhotoVerdict {
             file: self.report.file.clone(),
             ok: self.report.ok,
             preview: self.preview.clone(),
-            preview_mime: preview::PREVIEW_MIME,
+            preview_mime: preview::PREVIEW_MIME.into(),
         }
     }
 }

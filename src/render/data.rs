@@ -377,7 +377,7 @@ impl CoverData {
             PhotoData::new(
                 &p.file,
                 p.ok,
-                p.preview.clone().map(|b| (b, p.preview_mime)),
+                p.preview.clone().map(|b| (b, &*p.preview_mime)),
             )
         });
         CoverData {
@@ -386,7 +386,7 @@ impl CoverData {
             date: DateText::new(as_of),
             status,
             window: WindowData {
-                state: outcome.window_state.clone(),
+                state: outcome.window_state.as_str().to_string(),
                 days_left: outcome.days_left,
                 opens: outcome.window_opens.map(DateText::new),
                 deadline: outcome.deadline.map(DateText::new),
@@ -511,7 +511,7 @@ mod tests {
             },
             status: Status::NotYet,
             ready: false,
-            window_state: "not_yet".into(),
+            window_state: crate::outcome::WindowState::NotYet,
             days_left: Some(120),
             window_opens: Some(d(2027, 1, 1)),
             deadline: Some(d(2027, 3, 2)),
@@ -521,7 +521,7 @@ mod tests {
                 file: "a.jpg".into(),
                 ok: false,
                 preview: Some(vec![0x89, b'P']),
-                preview_mime: "image/png",
+                preview_mime: "image/png".into(),
             }),
             checklist: Vec::new(),
             issues: vec![Issue::error("internal.error").arg("detail", "x")],

@@ -212,14 +212,6 @@ impl Renderer {
         }
     }
 
-    /// [`Renderer::check_letter`] for the cover sheet.
-    pub fn check_cover(&self, data: &CoverData) -> Vec<Issue> {
-        match to_json(data) {
-            Ok(v) => self.check_value(Doc::Cover, &v, &data.employee),
-            Err(i) => vec![*i],
-        }
-    }
-
     fn check_value(
         &self,
         doc: Doc,

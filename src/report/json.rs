@@ -9,7 +9,7 @@ use super::{RunInfo, Summary};
 use crate::catalog::Catalog;
 use crate::issue::{Issue, Severity};
 use crate::model::{Category, Company};
-use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status, WindowState};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -88,7 +88,7 @@ struct EmployeeJson<'a> {
     category: Option<Category>,
     status: Status,
     ready: bool,
-    window_state: &'a str,
+    window_state: WindowState,
     days_left: Option<i64>,
     window_opens: Option<NaiveDate>,
     deadline: Option<NaiveDate>,
@@ -180,7 +180,7 @@ fn employee_json<'a>(o: &'a EmployeeOutcome, catalog: &Catalog) -> EmployeeJson<
         category: e.category,
         status: o.status,
         ready: o.ready,
-        window_state: &o.window_state,
+        window_state: o.window_state,
         days_left: o.days_left,
         window_opens: o.window_opens,
         deadline: o.deadline,
@@ -223,9 +223,21 @@ fn merge_into(photo: &mut Value, details: &Value) {
 
 /// Streams report.json into `w` (pretty-printed, UTF-8, trailing newline).
 pub fn write<W: Write, O: Outcomes + ?Sized>(
+    w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+) -> serde_json::Result<()> {
+    let summary = Summary::read(outcomes, &run.roster_issues).map_err(serde_json::Error::io)?;
+    write_with(w, run, outcomes, &summary, catalog)
+}
+
+/// [`write`] with the summary already counted.
+pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
     mut w: W,
     run: &RunInfo,
     outcomes: &O,
+    summary: &Summary,
     catalog: &Catalog,
 ) -> serde_json::Result<()> {
     let report = Report {
@@ -237,7 +249,7 @@ pub fn write<W: Write, O: Outcomes + ?Sized>(
         sheet: run.sheet.as_deref(),
         photo_profile: &run.photo_profile,
         company: company_json(&run.company, &run.company_source),
-        summary: Summary::read(outcomes, &run.roster_issues).map_err(serde_json::Error::io)?,
+        summary: *summary,
         employees: Employees { outcomes, catalog },
         roster_issues: run
             .roster_issues

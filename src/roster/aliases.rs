@@ -128,7 +128,7 @@ struct File {
 }
 
 fn spec(s: FileSpec) -> ColumnSpec {
-    let mut aliases: Vec<String> = s.aliases.iter().map(|a| normalize(a)).collect();
+    let mut aliases: Vec<String> = s.aliases.iter().map(|a| header_key(a)).collect();
     aliases.retain(|a| !a.is_empty());
     aliases.sort();
     aliases.dedup();
@@ -143,7 +143,7 @@ fn spec(s: FileSpec) -> ColumnSpec {
 fn norm_list(list: &[String]) -> Vec<String> {
     let mut v: Vec<String> = list
         .iter()
-        .map(|s| normalize(s))
+        .map(|s| header_key(s))
         .filter(|s| !s.is_empty())
         .collect();
     v.sort();
@@ -227,7 +227,7 @@ impl ColumnAliases {
     /// one whose aliases cover more of it wins (ties: the earlier field in [`Field::ALL`]).
     /// The annual salary header may also carry a pre- or after-tax word ("年薪（税前）").
     pub fn field_of_header(&self, header: &str) -> Option<Field> {
-        let n = normalize(header);
+        let n = header_key(header);
         best_match(
             &n,
             self.columns.iter().map(|(f, s)| {
@@ -243,7 +243,7 @@ impl ColumnAliases {
 
     /// The `Company` field a Company sheet key names, if any.
     pub fn company_key(&self, key: &str) -> Option<&'static str> {
-        let n = normalize(key);
+        let n = header_key(key);
         best_match(
             &n,
             COMPANY_KEYS.iter().filter_map(|k| {
@@ -256,7 +256,7 @@ impl ColumnAliases {
 
     /// Whether a sheet name is a Company sheet name, alone or combined (`公司信息 Company`).
     pub fn is_company_sheet(&self, name: &str) -> bool {
-        let n = normalize(name);
+        let n = header_key(name);
         !n.is_empty() && cover(&n, &self.company_sheets, &[]).is_some()
     }
 
@@ -291,7 +291,7 @@ impl ColumnAliases {
 
     /// Reads a "pre- or after-tax" cell.
     pub fn salary_basis(&self, text: &str) -> Option<SalaryBasis> {
-        let n = normalize(text);
+        let n = header_key(text);
         if self.pre_tax.contains(&n) {
             Some(SalaryBasis::PreTax)
         } else if self.after_tax.contains(&n) {
@@ -305,7 +305,7 @@ impl ColumnAliases {
     /// "税前年薪", "Gross annual salary"): a pre- or after-tax word found anywhere in the
     /// normalised header. `None` when it names neither, or both.
     pub fn salary_basis_in_header(&self, header: &str) -> Option<SalaryBasis> {
-        let n = normalize(header);
+        let n = header_key(header);
         let pre = self.pre_tax.iter().any(|w| n.contains(w.as_str()));
         let after = self.after_tax.iter().any(|w| n.contains(w.as_str()));
         match (pre, after) {
@@ -324,10 +324,10 @@ fn join_labels(en: &str, zh: &str) -> String {
     }
 }
 
-/// Normalises text for matching: full-width forms to ASCII, lower case, and only letters
-/// and digits kept (spaces, line breaks and punctuation dropped). `"护照号码\nPassport No."`
-/// becomes `"护照号码passportno"`.
-pub fn normalize(text: &str) -> String {
+/// The key a header cell or company key is matched by: full-width forms to ASCII, lower
+/// case, and only letters and digits kept (spaces, line breaks and punctuation dropped).
+/// `"护照号码\nPassport No."` becomes `"护照号码passportno"`.
+pub fn header_key(text: &str) -> String {
     text.chars()
         .map(halfwidth)
         .filter(|c| c.is_alphanumeric())
@@ -409,9 +409,9 @@ mod tests {
 
     #[test]
     fn normalizes_case_space_punctuation_and_fullwidth() {
-        assert_eq!(normalize("护照号码\nPassport No."), "护照号码passportno");
-        assert_eq!(normalize("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
-        assert_eq!(normalize("*姓名（Name）"), "姓名name");
+        assert_eq!(header_key("护照号码\nPassport No."), "护照号码passportno");
+        assert_eq!(header_key("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
+        assert_eq!(header_key("*姓名（Name）"), "姓名name");
     }
 
     #[test]

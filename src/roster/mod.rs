@@ -16,7 +16,7 @@ mod source;
 mod text;
 mod values;
 
-pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, normalize};
+pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, header_key};
 pub use company::{
     CompanySource, check_company, company_field, load_company_toml, uscc_check_char, uscc_problem,
 };

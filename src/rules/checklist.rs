@@ -6,30 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// How an item reaches the packet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// permitpack writes it.
-    Generated,
-    /// A scan is expected in the docs folder.
-    Upload,
-    /// Bring the original in person; a scan may also be uploaded.
-    Original,
-    /// Exists only once the on-site appointment is booked.
-    AfterBooking,
-}
-
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Generated => "generated",
-            ItemKind::Upload => "upload",
-            ItemKind::Original => "original",
-            ItemKind::AfterBooking => "after_booking",
-        }
-    }
-}
+pub use crate::outcome::ItemKind;
 
 /// One document of a checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,11 +21,6 @@ pub struct ChecklistItem {
     pub company: bool,
     /// Words that identify a scan of this item, as written in the data file.
     pub keywords: Vec<String>,
-    /// The id then the keywords, normalised for matching
-    /// ([`crate::documents::match_keys`]); filled when the checklists are loaded, computed
-    /// on the fly when empty.
-    #[serde(skip)]
-    pub match_keys: Vec<String>,
 }
 
 /// The checklist of one category.
@@ -152,9 +124,7 @@ fn build(data: FileData) -> Result<Checklists, String> {
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty())
             .collect();
-        let match_keys = crate::documents::match_keys(&id, &keywords);
         let item = ChecklistItem {
-            match_keys,
             id: id.clone(),
             name_zh: it.name_zh,
             name_en: it.name_en,
