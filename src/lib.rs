@@ -14,6 +14,7 @@ pub mod cli;
 pub mod documents;
 pub mod fsutil;
 pub mod issue;
+pub mod limits;
 pub mod model;
 pub mod outcome;
 pub mod packet;

@@ -251,9 +251,66 @@ pub fn mask_id(id: &str) -> String {
     out
 }
 
+/// `text` with every occurrence of `id` masked as [`mask_id`] does, matched ignoring case
+/// (a file named `scan_u12345678.pdf` holds the passport number `U12345678` all the same)
+/// and full-width forms; the rest of the text is kept as it was.
+pub fn mask_in(text: &str, id: &str) -> String {
+    let id = id.trim();
+    if id.chars().count() <= 3 {
+        return text.to_string();
+    }
+    let fold = |c: char| -> char {
+        // Full-width ASCII (Ａ１) as typed with a Chinese input method.
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        c.to_ascii_uppercase()
+    };
+    let want: Vec<char> = id.chars().map(fold).collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0; // byte offset in `text` copied so far
+    while i + want.len() <= chars.len() {
+        let hit = (0..want.len()).all(|k| fold(chars[i + k].1) == want[k]);
+        if hit {
+            let start = chars[i].0;
+            let end = chars.get(i + want.len()).map_or(text.len(), |(b, _)| *b);
+            out.push_str(&text[copied..start]);
+            out.push_str(&mask_id(&text[start..end]));
+            copied = end;
+            i += want.len();
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passport_numbers_are_masked_in_any_case() {
+        assert_eq!(
+            mask_in("scan_u12345678_x.pdf", "U12345678"),
+            "scan_u1****678_x.pdf"
+        );
+        assert_eq!(mask_in("ek1234567.pdf", "EK1234567"), "ek****567.pdf");
+        assert_eq!(
+            mask_in("EK1234567 and ek1234567", "ek1234567"),
+            "EK****567 and ek****567"
+        );
+        assert_eq!(
+            mask_in("Ｅ１２３４５６７８.jpg", "E12345678"),
+            "Ｅ１****６７８.jpg"
+        );
+        assert_eq!(mask_in("nothing here", "E12345678"), "nothing here");
+        assert_eq!(mask_in("张三 E12", "E12"), "张三 E12");
+    }
 
     #[test]
     fn fen_figures_group_thousands() {

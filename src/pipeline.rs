@@ -16,6 +16,7 @@ use crate::documents::{
     folder::{DocsIndex, FolderScan},
 };
 use crate::issue::Issue;
+use crate::limits::Limits;
 use crate::model::Company;
 use crate::outcome::{
     ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine, Status, WindowState,
@@ -46,6 +47,7 @@ pub struct Setup {
     pub calendar: Calendar,
     pub profile: PhotoProfile,
     pub renderer: Renderer,
+    pub limits: Limits,
 }
 
 impl Setup {
@@ -71,6 +73,7 @@ impl Setup {
         let calendar = Calendar::load(&templates)?;
         let profile = PhotoProfile::load(&templates, photo_profile)?;
         let renderer = Renderer::new(&templates)?;
+        let limits = Limits::load(&templates)?;
         Ok(Setup {
             templates,
             catalog,
@@ -79,6 +82,7 @@ impl Setup {
             calendar,
             profile,
             renderer,
+            limits,
         })
     }
 }
@@ -401,8 +405,12 @@ impl Batch<'_> {
             &plan.entries,
             self.as_of,
             self.password.as_deref(),
+            s.limits.scans.max_file_bytes,
         ) {
-            Ok(_) => o.packet = Some(name.to_string()),
+            Ok((_, left_out)) => {
+                o.issues.extend(left_out.iter().map(|l| l.to_issue(name)));
+                o.packet = Some(name.to_string());
+            }
             Err(e) => o.issues.push(e.to_issue(name)),
         }
     }

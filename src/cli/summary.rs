@@ -70,7 +70,7 @@ fn rcell(text: &str, width: usize) -> String {
 /// `text` with every occurrence of the passport number masked.
 fn mask_in(text: &str, passport: Option<&str>) -> String {
     match passport.filter(|p| p.len() > 3) {
-        Some(p) => text.replace(p, &mask_id(p)),
+        Some(p) => crate::model::mask_in(text, p),
         None => text.to_string(),
     }
 }

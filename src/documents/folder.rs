@@ -7,6 +7,7 @@
 
 use super::COMPANY_DIR;
 use crate::issue::Issue;
+use crate::limits::ScanLimits;
 use crate::model::mask_id;
 use crate::run::Inputs;
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub enum SkipReason {
     Empty,
     /// The entry could not be read.
     Unreadable,
+    /// Larger than `scans.max_file_bytes` of `limits.toml` (the size is kept).
+    TooLarge(u64),
 }
 
 /// An entry that was not taken.
@@ -54,6 +57,10 @@ pub struct Listing {
     /// Names that were not valid text in any known encoding (shown with replacement
     /// characters).
     pub garbled: Vec<String>,
+    /// Files beyond `scans.max_files_per_folder` (by name order), not looked at.
+    pub over_count: usize,
+    /// The limits the folder was listed with.
+    pub limits: ScanLimits,
 }
 
 impl Listing {
@@ -80,24 +87,67 @@ impl Listing {
 
     /// Warnings for skipped and garbled entries; `prefix` (e.g. `_company/`) is put before
     /// each name.
+    ///
+    /// At most `scans.max_listed_per_kind` files are named per kind of problem; the rest of
+    /// that kind are counted in one `document.more_files` line, so a folder of thousands of
+    /// files gives a few lines, not thousands.
     pub fn issues(&self, prefix: &str) -> Vec<Issue> {
         let mut out = Vec::new();
+        let max = self.limits.max_listed_per_kind;
+        let mut per_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut push = |out: &mut Vec<Issue>, code: &'static str, issue: Issue| {
+            let n = per_kind.entry(code).or_default();
+            *n += 1;
+            if *n <= max {
+                out.push(issue);
+            }
+        };
         for s in &self.skipped {
-            let code = match s.reason {
-                SkipReason::Subfolder => "document.subfolder",
-                SkipReason::LinkOutside => "document.link_outside",
-                SkipReason::Empty => "document.empty",
-                SkipReason::Unreadable => "document.unreadable",
-            };
             let name = format!("{prefix}{}", s.name);
-            out.push(Issue::warning(code).arg("file", &name).file(name));
+            let (code, issue) = match s.reason {
+                SkipReason::Subfolder => {
+                    ("document.subfolder", Issue::warning("document.subfolder"))
+                }
+                SkipReason::LinkOutside => (
+                    "document.link_outside",
+                    Issue::warning("document.link_outside"),
+                ),
+                SkipReason::Empty => ("document.empty", Issue::warning("document.empty")),
+                SkipReason::Unreadable => {
+                    ("document.unreadable", Issue::warning("document.unreadable"))
+                }
+                SkipReason::TooLarge(size) => (
+                    "document.too_large",
+                    Issue::warning("document.too_large")
+                        .arg("size", crate::fsutil::human_size(size))
+                        .arg("max", crate::fsutil::human_size(self.limits.max_file_bytes)),
+                ),
+            };
+            push(&mut out, code, issue.arg("file", &name).file(name));
         }
         for g in &self.garbled {
             let name = format!("{prefix}{g}");
+            let issue = Issue::warning("document.bad_name")
+                .arg("file", &name)
+                .file(name);
+            push(&mut out, "document.bad_name", issue);
+        }
+        for (code, n) in per_kind {
+            if n > max {
+                out.push(
+                    Issue::warning("document.more_files")
+                        .arg("count", n - max)
+                        .arg("code", code)
+                        .arg("folder", if prefix.is_empty() { "." } else { prefix }),
+                );
+            }
+        }
+        if self.over_count > 0 {
             out.push(
-                Issue::warning("document.bad_name")
-                    .arg("file", &name)
-                    .file(name),
+                Issue::warning("document.too_many_files")
+                    .arg("count", self.over_count)
+                    .arg("max", self.limits.max_files_per_folder)
+                    .arg("folder", if prefix.is_empty() { "." } else { prefix }),
             );
         }
         out
@@ -143,7 +193,9 @@ fn decode_raw(os: &std::ffi::OsStr) -> (String, bool) {
 
 /// What an entry is, symlinks resolved only inside `root`.
 enum Kind {
-    File(u64),
+    /// A regular file: its size and the path to read it by (a link inside the docs folder
+    /// resolved, so the file is opened without following links).
+    File(u64, PathBuf),
     Dir(PathBuf),
     Skip(SkipReason),
 }
@@ -170,7 +222,7 @@ fn classify(path: &Path, root: &Path) -> Kind {
     if meta.is_dir() {
         Kind::Dir(real)
     } else if meta.is_file() {
-        Kind::File(meta.len())
+        Kind::File(meta.len(), real)
     } else {
         // Sockets, devices, fifos.
         Kind::Skip(SkipReason::Unreadable)
@@ -180,26 +232,49 @@ fn classify(path: &Path, root: &Path) -> Kind {
 /// Lists the regular files directly inside `dir`, which must lie inside `root` (the
 /// canonical docs folder; symlinks leaving it are skipped). Sorted by name.
 pub fn list_folder(dir: &Path, root: &Path) -> io::Result<Listing> {
-    let mut listing = Listing::default();
+    list_folder_limited(dir, root, &ScanLimits::default())
+}
+
+/// [`list_folder`] within `limits`: only the first `max_files_per_folder` entries by name are
+/// looked at (the rest are counted), and files over `max_file_bytes` are skipped.
+pub fn list_folder_limited(dir: &Path, root: &Path, limits: &ScanLimits) -> io::Result<Listing> {
+    let mut listing = Listing {
+        limits: limits.clone(),
+        ..Listing::default()
+    };
+    // Names first (cheap), then only the first entries are classified.
+    let mut entries: Vec<(OsString, PathBuf)> = Vec::new();
     for entry in fs::read_dir(dir)? {
-        let Ok(entry) = entry else {
-            listing.skipped.push(Skipped {
+        match entry {
+            Ok(e) => entries.push((e.file_name(), e.path())),
+            Err(_) => listing.skipped.push(Skipped {
                 name: "?".into(),
                 reason: SkipReason::Unreadable,
-            });
-            continue;
-        };
-        let (name, garbled) = name_text(entry.file_name());
+            }),
+        }
+    }
+    entries.sort();
+    let mut looked = 0usize;
+    for (file_name, path) in entries {
+        let (name, garbled) = name_text(file_name);
         if is_hidden(&name) {
             continue;
         }
-        let path = entry.path();
+        if looked == limits.max_files_per_folder {
+            listing.over_count += 1;
+            continue;
+        }
+        looked += 1;
         match classify(&path, root) {
-            Kind::File(0) => listing.skipped.push(Skipped {
+            Kind::File(0, _) => listing.skipped.push(Skipped {
                 name,
                 reason: SkipReason::Empty,
             }),
-            Kind::File(size) => {
+            Kind::File(size, _) if size > limits.max_file_bytes => listing.skipped.push(Skipped {
+                name,
+                reason: SkipReason::TooLarge(size),
+            }),
+            Kind::File(size, path) => {
                 if garbled {
                     listing.garbled.push(name.clone());
                 }
@@ -288,7 +363,7 @@ pub(crate) fn read_top(dir: &Path) -> io::Result<(PathBuf, DocsTop, BTreeMap<Str
                 top.folders.push(name.clone());
                 paths.insert(name, real);
             }
-            Kind::File(_) => top.files.push(name),
+            Kind::File(..) => top.files.push(name),
             Kind::Skip(_) => {}
         }
     }

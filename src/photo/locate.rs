@@ -348,22 +348,19 @@ fn read_issue(e: PhotoReadError, name: &str, max_bytes: u64) -> Issue {
     }
 }
 
-/// Reads a photo file given on the command line, refusing (without reading) a file over
-/// `max_bytes`.
+/// Reads a photo file once, without following a link, refusing (without reading) a file
+/// over `max_bytes` or one that is not a regular file.
 pub fn read_photo(file: &PhotoFile, max_bytes: u64) -> Result<Vec<u8>, Issue> {
-    let unreadable = |e: std::io::Error| {
-        Issue::error("photo.unreadable")
-            .arg("detail", format!("cannot read the file: {}", e.kind()))
-            .file(file.name.clone())
-    };
-    let len = std::fs::metadata(&file.path).map_err(unreadable)?.len();
-    if len > max_bytes {
-        return Err(Issue::error("photo.oversize_file")
-            .arg("bytes", super::human_bytes(len))
-            .arg("max", super::human_bytes(max_bytes))
-            .file(file.name.clone()));
-    }
-    std::fs::read(&file.path).map_err(unreadable)
+    use crate::fsutil::InputError;
+    crate::fsutil::read_input(&file.path, max_bytes).map_err(|e| match e {
+        InputError::TooLarge { size, limit } => Issue::error("photo.oversize_file")
+            .arg("bytes", super::human_bytes(size))
+            .arg("max", super::human_bytes(limit))
+            .file(file.name.clone()),
+        other => Issue::error("photo.unreadable")
+            .arg("detail", format!("cannot read the file: {other}"))
+            .file(file.name.clone()),
+    })
 }
 
 #[cfg(test)]

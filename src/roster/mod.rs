@@ -30,6 +30,7 @@ pub use source::Format;
 pub use values::parse_category;
 
 use crate::issue::{Issue, cell_ref, column_letters};
+use crate::limits::RosterLimits;
 use crate::model::{Company, Employee, Field};
 use calamine::{Data, Range};
 use std::collections::BTreeMap;
@@ -180,10 +181,20 @@ fn one_line(s: &str) -> String {
 /// Reads a roster from the bytes of `file_name` (a name for messages; the extension is only a
 /// hint, the content decides the format).
 pub fn read(bytes: &[u8], file_name: &str, aliases: &ColumnAliases) -> Result<Roster, RosterError> {
+    read_limited(bytes, file_name, aliases, &RosterLimits::default())
+}
+
+/// [`read`] within the budgets of `limits.toml`'s `[roster]`.
+pub fn read_limited(
+    bytes: &[u8],
+    file_name: &str,
+    aliases: &ColumnAliases,
+    limits: &RosterLimits,
+) -> Result<Roster, RosterError> {
     // The spreadsheet parsers are third-party code fed with user files: a panic inside them
     // must become an "unreadable file" error, not a crash.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_inner(bytes, file_name, aliases)
+        read_inner(bytes, file_name, aliases, limits)
     })) {
         Ok(r) => r,
         Err(_) => Err(RosterError::Unreadable {
@@ -200,9 +211,10 @@ fn read_inner(
     bytes: &[u8],
     file_name: &str,
     aliases: &ColumnAliases,
+    limits: &RosterLimits,
 ) -> Result<Roster, RosterError> {
     let score = |r: &Range<Data>| header::find(r, aliases).map_or(0, |h| h.matched());
-    let mut book = source::Book::open(bytes, file_name, &score)?;
+    let mut book = source::Book::open(bytes, file_name, &score, limits)?;
     let sheets = book.sheets();
     let mut issues = Vec::new();
     for s in sheets.iter().filter(|s| !s.visible) {
@@ -274,7 +286,7 @@ fn read_inner(
     let Candidate {
         sheet,
         header,
-        rows,
+        mut rows,
         row_issues,
         ..
     } = chosen;
@@ -314,6 +326,19 @@ fn read_inner(
     }
 
     issues.extend(row_issues);
+    let known = |col: u32| header.columns.values().any(|c| *c == col);
+    for (row, issue) in guard::long_cell_issues(
+        &sheet.long_cells,
+        &sheet.name,
+        limits.max_cell_chars,
+        &known,
+    ) {
+        match rows.iter_mut().find(|r| r.employee.row == row) {
+            Some(r) if issue.is_error() => r.issues.push(issue),
+            _ => issues.push(issue),
+        }
+    }
+    guard::refuse_long_names(&mut rows, limits);
     if rows.is_empty() {
         return Err(RosterError::NoEmployees {
             file: file_name.to_string(),

@@ -3,9 +3,10 @@
 //! as a calamine `Range` with its visibility, number formats and date epoch.
 
 use super::RosterError;
-use super::guard;
+use super::guard::{self, LongCell};
 use super::sheetxml::{self, SheetExtras};
 use super::text;
+use crate::limits::RosterLimits;
 use calamine::{Data, Ods, Range, Reader, SheetVisible, StyleRange, Xls, Xlsb, Xlsx};
 use std::io::{Cursor, Read};
 
@@ -132,6 +133,8 @@ pub struct SheetData {
     pub formulas: Range<String>,
     /// Hidden rows, and .ods zero-padding formats.
     pub extras: SheetExtras,
+    /// Cells cut to the length limit as they were read.
+    pub long_cells: Vec<LongCell>,
 }
 
 impl SheetData {
@@ -191,6 +194,7 @@ pub struct Book<'a> {
     inner: Inner<'a>,
     /// Note on how a text file was decoded (csv only), e.g. `GB18030`.
     pub encoding: Option<&'static str>,
+    limits: RosterLimits,
 }
 
 fn unreadable(file: &str, format: Format, reason: impl ToString) -> RosterError {
@@ -213,10 +217,15 @@ impl<'a> Book<'a> {
         bytes: &'a [u8],
         file: &str,
         score: &dyn Fn(&Range<Data>) -> usize,
+        limits: &RosterLimits,
     ) -> Result<Book<'a>, RosterError> {
         let format = detect(bytes, file)?;
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             guard::check_package(bytes).map_err(|reason| unreadable(file, format, reason))?;
+        }
+        if format == Format::Ods {
+            // The parser expands every sheet's repeats as it opens the file.
+            guard::check_ods(bytes, limits).map_err(|reason| unreadable(file, format, reason))?;
         }
         let cur = || Cursor::new(bytes);
         let inner = match format {
@@ -250,6 +259,7 @@ impl<'a> Book<'a> {
                     bytes,
                     inner: Inner::Csv(Some(range)),
                     encoding: Some(decoded.encoding),
+                    limits: limits.clone(),
                 });
             }
         };
@@ -259,6 +269,7 @@ impl<'a> Book<'a> {
             bytes,
             inner,
             encoding: None,
+            limits: limits.clone(),
         })
     }
 
@@ -300,13 +311,16 @@ impl<'a> Book<'a> {
         let err =
             |e: &dyn std::fmt::Display| unreadable(&file, format, format!("sheet '{name}': {e}"));
         let bytes = self.bytes;
+        let mut long_cells = Vec::new();
+        let limits = &self.limits;
         // A sheet whose formulas or XML extras cannot be read is still read, without them.
-        let (range, styles, is_1904, formulas, extras) = match &mut self.inner {
+        let (mut range, styles, is_1904, formulas, extras) = match &mut self.inner {
             Inner::Xlsx(x) => {
-                let range = guard::xlsx_range(x, name).map_err(|e| match e {
-                    guard::RangeError::Parser(e) => err(&e),
-                    guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
-                })?;
+                let range =
+                    guard::xlsx_range(x, name, limits, &mut long_cells).map_err(|e| match e {
+                        guard::RangeError::Parser(e) => err(&e),
+                        guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
+                    })?;
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose
                 // styles cannot be read is still read, without them.
                 let styles = x.worksheet_style(name).unwrap_or_default();
@@ -348,6 +362,10 @@ impl<'a> Book<'a> {
                 SheetExtras::default(),
             ),
         };
+        if self.format != Format::Xlsx {
+            guard::cut_long_cells(&mut range, name, &self.limits, &mut long_cells)
+                .map_err(|reason| unreadable(&file, format, reason))?;
+        }
         Ok(SheetData {
             name: name.to_string(),
             range,
@@ -355,6 +373,7 @@ impl<'a> Book<'a> {
             is_1904,
             formulas,
             extras,
+            long_cells,
         })
     }
 }

@@ -69,23 +69,32 @@ pub trait Inputs: Sync {
 enum ReadFail {
     TooLarge(u64),
     Io(io::Error),
+    /// A link, a FIFO, a device: refused on the open handle.
+    Refused(crate::fsutil::InputError),
 }
 
-/// Reads a whole input file, refusing it unread when larger than `max_bytes`: the one place
-/// the filesystem inputs open a file.
+/// Reads a whole input file once through [`crate::fsutil::read_input`] (no link followed,
+/// regular files only, size checked on the handle): the one place the filesystem inputs
+/// open a file.
 fn read_capped(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadFail> {
-    let len = std::fs::metadata(path).map_err(ReadFail::Io)?.len();
-    if len > max_bytes {
-        return Err(ReadFail::TooLarge(len));
-    }
-    std::fs::read(path).map_err(ReadFail::Io)
+    use crate::fsutil::InputError;
+    crate::fsutil::read_input(path, max_bytes).map_err(|e| match e {
+        InputError::TooLarge { size, .. } => ReadFail::TooLarge(size),
+        InputError::NotFound => ReadFail::Io(io::ErrorKind::NotFound.into()),
+        InputError::Io(e) => ReadFail::Io(e),
+        other => ReadFail::Refused(other),
+    })
 }
 
 /// Why the roster or company file was not read, in words.
 fn fail_reason(e: &ReadFail) -> String {
     match e {
-        ReadFail::TooLarge(size) => format!("it is too large ({size} bytes)"),
+        ReadFail::TooLarge(size) => format!(
+            "it is {}, more than a roster can be (limits.toml, roster.max_file_bytes)",
+            crate::fsutil::human_size(*size)
+        ),
         ReadFail::Io(e) => io_reason(e),
+        ReadFail::Refused(e) => e.to_string(),
     }
 }
 
@@ -143,7 +152,8 @@ pub(crate) fn io_reason(e: &io::Error) -> String {
 
 impl Inputs for FsInputs {
     fn roster(&self) -> Result<Named, Issue> {
-        let bytes = read_capped(&self.roster, u64::MAX).map_err(|e| {
+        let limits = crate::limits::RosterLimits::default();
+        let bytes = read_capped(&self.roster, limits.max_file_bytes).map_err(|e| {
             Issue::error("roster.cannot_open")
                 .arg("file", self.roster.display())
                 .arg("reason", fail_reason(&e))
@@ -158,17 +168,20 @@ impl Inputs for FsInputs {
     fn company_file(&self) -> Option<Result<Named, Issue>> {
         let p = self.company.as_ref()?;
         Some(
-            read_capped(p, u64::MAX)
-                .map(|bytes| Named {
-                    name: file_name(p),
-                    shown: p.display().to_string(),
-                    bytes,
-                })
-                .map_err(|e| {
-                    Issue::error("roster.company_file_bad")
-                        .arg("file", p.display())
-                        .arg("reason", fail_reason(&e))
-                }),
+            read_capped(
+                p,
+                crate::limits::RosterLimits::default().max_company_file_bytes,
+            )
+            .map(|bytes| Named {
+                name: file_name(p),
+                shown: p.display().to_string(),
+                bytes,
+            })
+            .map_err(|e| {
+                Issue::error("roster.company_file_bad")
+                    .arg("file", p.display())
+                    .arg("reason", fail_reason(&e))
+            }),
         )
     }
 
@@ -210,6 +223,7 @@ impl Inputs for FsInputs {
             ReadFail::TooLarge(size) => PhotoReadError::TooLarge { size },
             ReadFail::Io(e) if e.kind() == io::ErrorKind::NotFound => PhotoReadError::NotFound,
             ReadFail::Io(e) => PhotoReadError::Io(e.kind()),
+            ReadFail::Refused(_) => PhotoReadError::Io(io::ErrorKind::InvalidInput),
         })
     }
 
@@ -235,7 +249,7 @@ impl Inputs for FsInputs {
             .and_then(Option::as_ref)
             .ok_or_else(not_found)?;
         let path = folders.get(folder).ok_or_else(not_found)?;
-        folder::list_folder(path, root)
+        folder::list_folder_limited(path, root, &crate::limits::ScanLimits::default())
     }
 
     fn scan(&self, file: &ScanFile) -> Content {

@@ -153,7 +153,8 @@ impl Run {
         let inputs = given.inputs;
         let aliases = &given.setup.aliases;
         let file = inputs.roster().map_err(|i| RunError::Input(Box::new(i)))?;
-        let mut roster = quietly(|| roster::read(&file.bytes, &file.name, aliases))
+        let limits = &given.setup.limits.roster;
+        let mut roster = quietly(|| roster::read_limited(&file.bytes, &file.name, aliases, limits))
             .map_err(|e| RunError::Input(Box::new(e.issue())))?;
         drop(file);
         let (company, company_source) = match inputs.company_file() {
@@ -219,7 +220,7 @@ impl Run {
         write_packets: bool,
     ) -> Result<RunSummary, RunError> {
         sink.prepare(write_packets).map_err(RunError::Failed)?;
-        let info = self.run_info(write_packets);
+        let mut info = self.run_info(write_packets);
         let Run {
             setup,
             inputs,
@@ -234,6 +235,15 @@ impl Run {
             company_scans,
             ..
         } = self;
+        let mut roster_issues = roster_issues;
+        if !write_packets && let Some(m) = sink.earlier_build() {
+            let note = Issue::warning("packet.from_earlier_build")
+                .arg("count", m.packets.len())
+                .arg("as_of", m.as_of)
+                .arg("roster", m.roster);
+            info.roster_issues.push(note.clone());
+            roster_issues.push(note);
+        }
         let batch = Batch {
             setup: &setup,
             inputs: &*inputs,
@@ -278,6 +288,21 @@ impl Run {
         };
         // Packets reach the disk here, once, before the report that lists them.
         batch.sync_spooled_packets(&spool).map_err(failed)?;
+        if write_packets {
+            let mut written = Vec::new();
+            for o in spool.each() {
+                written.extend(o.map_err(failed)?.packet.clone());
+            }
+            let removed = sink
+                .finish_packets(&written, as_of, &roster.file)
+                .map_err(|e| RunError::Failed(format!("cannot record the packets written: {e}")))?;
+            if !removed.is_empty() {
+                // Not named: the old names hold passport numbers no longer in the roster.
+                let note = Issue::warning("packet.stale_removed").arg("count", removed.len());
+                info.roster_issues.push(note.clone());
+                roster_issues.push(note);
+            }
+        }
         let counts = Summary::read(&spool, &roster_issues).map_err(failed)?;
         let reports = report::write_all_counted(
             sink,

@@ -4,6 +4,8 @@
 //! memory, for tests and a server that streams them).
 
 use crate::fsutil::{self, Durability, WriteError};
+use crate::packet::manifest::{self, Manifest};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +42,22 @@ pub trait Sink: Sync {
     /// A folder for the run's temporary files (the outcome spool, the xlsx sheets); `None`
     /// for the system's temporary folder.
     fn scratch(&self) -> Option<&Path>;
+    /// Ends a build's packets: removes the packets an earlier build wrote that this one did
+    /// not (`written` are this build's packet names; nothing else is ever touched) and
+    /// records `written` for the next run. Returns the names removed.
+    fn finish_packets(
+        &self,
+        _written: &[String],
+        _as_of: NaiveDate,
+        _roster: &str,
+    ) -> Result<Vec<String>, WriteError> {
+        Ok(Vec::new())
+    }
+    /// What the last build recorded about the packets now in the sink, if any (a `check`
+    /// says they are from that build).
+    fn earlier_build(&self) -> Option<Manifest> {
+        None
+    }
 }
 
 /// The output folder on disk: reports in it, packets in `packets/`.
@@ -76,7 +94,7 @@ impl Sink for FsSink {
     fn prepare(&self, packets: bool) -> Result<(), String> {
         let packets = packets.then_some(self.packets.as_path());
         for dir in std::iter::once(self.out.as_path()).chain(packets) {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            fsutil::create_output_dir(dir, false).map_err(|e| {
                 format!(
                     "cannot create the output folder {}: {}; choose another folder with --out",
                     dir.display(),
@@ -108,6 +126,19 @@ impl Sink for FsSink {
 
     fn scratch(&self) -> Option<&Path> {
         Some(&self.out)
+    }
+
+    fn finish_packets(
+        &self,
+        written: &[String],
+        as_of: NaiveDate,
+        roster: &str,
+    ) -> Result<Vec<String>, WriteError> {
+        manifest::finish_build(&self.packets, written, as_of, roster)
+    }
+
+    fn earlier_build(&self) -> Option<Manifest> {
+        Manifest::read(&self.packets)
     }
 }
 
