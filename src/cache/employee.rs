@@ -10,11 +10,12 @@
 //! what was skipped). Files are hashed in full unless their stamp shows them unchanged.
 
 use super::{Cache, Digest, Entry, FileStamp, KeyBuilder, PacketRecord};
-use crate::documents::folder::FolderScan;
+use crate::documents::folder::{FolderScan, ScanFile};
 use crate::outcome::EmployeeOutcome;
+use crate::packet::Content;
 use crate::pipeline::Batch;
 use crate::roster::RosterRow;
-use std::path::Path;
+use crate::run::Inputs;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The cache as one run uses it: the store, the run key and what was reused.
@@ -22,16 +23,25 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct RunCache {
     pub cache: Cache,
     run_key: Digest,
+    /// `false` with `--no-cache`: every employee is computed afresh and stored.
+    reuse: bool,
     reused: AtomicUsize,
 }
 
 impl RunCache {
-    /// The cache of a build of `batch` (whose `cache` field is still `None`).
-    pub fn new(cache: Cache, batch: &Batch<'_>, lang: &str) -> std::io::Result<RunCache> {
+    /// The cache of a build of `batch` (whose `cache` field is still `None`). With `reuse`
+    /// false nothing is taken from it, but this run's results replace what it held.
+    pub fn new(
+        cache: Cache,
+        batch: &Batch<'_>,
+        lang: &str,
+        reuse: bool,
+    ) -> std::io::Result<RunCache> {
         let run_key = run_key(&cache, batch, lang)?;
         Ok(RunCache {
             cache,
             run_key,
+            reuse,
             reused: AtomicUsize::new(0),
         })
     }
@@ -58,37 +68,60 @@ fn run_key(cache: &Cache, batch: &Batch<'_>, lang: &str) -> std::io::Result<Dige
         .bool("roster_blocked", batch.roster_blocked)
         .bool("photos_folder", batch.photos.is_some())
         .bool("docs_folder", batch.docs.is_some());
-    folder(cache, &mut k, "company_scans", &batch.company_scans);
+    folder(cache, batch, &mut k, "company_scans", &batch.company_scans);
     Ok(k.finish())
 }
 
-/// A scans folder: its issues and every file's name and content.
-fn folder(cache: &Cache, k: &mut KeyBuilder, tag: &str, scan: &FolderScan) {
+/// A scans folder: its issues, what was left out, and every file's name and content.
+fn folder(cache: &Cache, batch: &Batch<'_>, k: &mut KeyBuilder, tag: &str, scan: &FolderScan) {
     k.issues(tag, &scan.issues);
     let Some(listing) = &scan.listing else {
         k.str(tag, "no folder");
         return;
     };
+    k.str(
+        "left_out",
+        &format!(
+            "{:?} {:?} {}",
+            listing.skipped, listing.garbled, listing.over_count
+        ),
+    );
     k.u64(tag, listing.files.len() as u64);
     for f in &listing.files {
         k.str("name", &f.name);
-        file(cache, k, "scan", &f.path);
+        scan_digest(cache, batch, k, f);
     }
 }
 
-/// A file's content digest (or why it could not be read, which the pipeline will meet too).
-fn file(cache: &Cache, k: &mut KeyBuilder, tag: &str, path: &Path) {
-    let id = format!("{tag}:{}", path.display());
-    let stamp = FileStamp::of_path(path).ok();
-    match cache.digest(&id, stamp, || std::fs::read(path)) {
-        Ok(d) => k.digest(tag, &d),
-        Err(e) => k.str(tag, &format!("unreadable: {:?}", e.kind())),
+/// A scan's content digest (or why it could not be read, which the packet will meet too).
+fn scan_digest(cache: &Cache, batch: &Batch<'_>, k: &mut KeyBuilder, f: &ScanFile) {
+    let inputs: &dyn Inputs = batch.inputs;
+    let max = batch.setup.limits.scans.max_file_bytes;
+    let id = format!("scan:{}", f.path.display());
+    let read = || match inputs.scan(f) {
+        Content::Bytes(b) => Ok(b),
+        Content::File(p) => crate::fsutil::read_input(&p, max).map_err(|e| match e {
+            crate::fsutil::InputError::Io(e) => e,
+            other => std::io::Error::other(other.to_string()),
+        }),
+    };
+    match cache.digest(&id, inputs.scan_stamp(f), read) {
+        Ok(d) => k.digest("scan", &d),
+        Err(e) => k.str("scan", &format!("unreadable: {e}")),
     };
 }
 
 impl Batch<'_> {
-    /// The employee's full key.
-    fn employee_key(&self, rc: &RunCache, row: &RosterRow, packet_name: &str) -> Digest {
+    /// The employee's full key; `None` when the employee is not cached (a passport number
+    /// that may have lost its zeros: its outcome depends on which padded names exist).
+    fn employee_key(&self, rc: &RunCache, row: &RosterRow, packet_name: &str) -> Option<Digest> {
+        if row
+            .issues
+            .iter()
+            .any(|i| i.code == "roster.passport_as_number")
+        {
+            return None;
+        }
         let cache = &rc.cache;
         let emp = &row.employee;
         let mut k = KeyBuilder::new("employee");
@@ -102,35 +135,50 @@ impl Batch<'_> {
             None => {
                 k.str("photo", "no folder");
             }
-            Some(index) => match index.locate_employee(emp) {
-                Err(issue) => {
-                    k.issue("photo", &issue);
+            Some(index) => {
+                let max = self.setup.profile.limits.max_file_bytes;
+                match index.locate_employee(self.inputs, emp, max) {
+                    Err(issue) => {
+                        k.issue("photo", &issue);
+                    }
+                    Ok(f) => {
+                        k.str("photo", &f.name).issues("photo_choice", &f.warnings);
+                        let id = format!("photo:{}", f.name);
+                        let read = || {
+                            self.inputs
+                                .photo(&f.name, max)
+                                .map_err(|e| std::io::Error::other(format!("{e:?}")))
+                        };
+                        match cache.digest(&id, f.stamp, read) {
+                            Ok(d) => k.digest("photo", &d),
+                            Err(e) => k.str("photo", &format!("unreadable: {e}")),
+                        };
+                    }
                 }
-                Ok(f) => {
-                    k.str("photo", &f.name).issues("photo_choice", &f.warnings);
-                    file(cache, &mut k, "photo", &f.path);
-                }
-            },
+            }
         }
         match (&self.docs, emp.passport_no.as_deref()) {
-            (Some(d), Some(p)) => folder(cache, &mut k, "scans", &d.employee(p)),
+            (Some(d), Some(p)) => folder(cache, self, &mut k, "scans", &d.employee(self.inputs, p)),
             _ => {
                 k.str("scans", "none");
             }
         }
-        k.finish()
+        Some(k.finish())
     }
 
-    /// [`Batch::process`] through the cache: the stored outcome when the key matches and
-    /// the packet is still the one recorded, else the pipeline, whose result is stored.
-    /// Encrypted builds and `check` never use it.
+    /// [`Batch::process`] through the rerun cache (when the run has one): the stored
+    /// outcome when the key matches and the packet is still the one recorded, else the
+    /// pipeline, whose result is stored.
     pub fn process_cached(&self, row: &RosterRow, packet_name: &str) -> EmployeeOutcome {
-        let (Some(rc), Some(dir), None) = (self.cache, &self.packets_dir, &self.password) else {
+        let Some(rc) = self.cache else {
             return self.process(row, packet_name);
         };
-        let key = self.employee_key(rc, row, packet_name);
-        if let Some(found) = rc.cache.lookup(&key)
-            && packet_unchanged(&rc.cache, dir, found.packet.as_ref())
+        let Some(key) = self.employee_key(rc, row, packet_name) else {
+            return self.process(row, packet_name);
+        };
+        if rc.reuse
+            && let Some(found) = rc.cache.lookup(&key)
+            && rc.cache.packet_unchanged(found.packet.as_ref())
         {
             rc.reused.fetch_add(1, Ordering::Relaxed);
             return found.outcome;
@@ -139,7 +187,7 @@ impl Batch<'_> {
         // Only complete results are kept: an employee whose packet was not written (a full
         // disk, a file that could not be read) is tried again on the next run.
         if let Some(name) = &outcome.packet
-            && let Some(record) = packet_record(&rc.cache, dir, name)
+            && let Some(record) = rc.cache.packet_record(name)
         {
             rc.cache.store(
                 &key,
@@ -157,24 +205,27 @@ fn packet_id(name: &str) -> String {
     format!("packet:{name}")
 }
 
-/// The digest of a packet as now in `dir`.
-fn packet_record(cache: &Cache, dir: &Path, name: &str) -> Option<PacketRecord> {
-    let path = dir.join(name);
-    let stamp = FileStamp::of_path(&path).ok()?;
-    let digest = cache
-        .digest(&packet_id(name), Some(stamp), || std::fs::read(&path))
-        .ok()?;
-    Some(PacketRecord {
-        name: name.to_string(),
-        len: stamp.len,
-        digest,
-    })
-}
+impl Cache {
+    /// The digest of a packet as now in the packets folder.
+    pub fn packet_record(&self, name: &str) -> Option<PacketRecord> {
+        let path = self.packets_dir().join(name);
+        let stamp = FileStamp::of_path(&path).ok()?;
+        let digest = self
+            .digest(&packet_id(name), Some(stamp), || std::fs::read(&path))
+            .ok()?;
+        Some(PacketRecord {
+            name: name.to_string(),
+            len: stamp.len,
+            digest,
+        })
+    }
 
-/// Whether the packet recorded in an entry is still in `dir` with the same content.
-fn packet_unchanged(cache: &Cache, dir: &Path, recorded: Option<&PacketRecord>) -> bool {
-    let Some(rec) = recorded else {
-        return false;
-    };
-    packet_record(cache, dir, &rec.name).is_some_and(|now| now == *rec)
+    /// Whether the packet recorded in an entry is still in the packets folder with the same
+    /// content.
+    pub fn packet_unchanged(&self, recorded: Option<&PacketRecord>) -> bool {
+        let Some(rec) = recorded else {
+            return false;
+        };
+        self.packet_record(&rec.name).is_some_and(|now| now == *rec)
+    }
 }

@@ -51,7 +51,7 @@ impl OutLock {
     /// who holds it. Never waits.
     pub fn acquire(out: &Path) -> Result<OutLock, LockError> {
         let dir = out.join(STATE_DIR);
-        std::fs::create_dir_all(&dir).map_err(LockError::Io)?;
+        crate::fsutil::create_output_dir(&dir, false).map_err(LockError::Io)?;
         let path = dir.join("lock");
         // Not truncated on open: the holder's process number must survive until we know
         // whether we hold the lock.

@@ -1,34 +1,19 @@
-//! `permitpack build` and `permitpack check`: resolve the inputs, read the roster and the
-//! company details, run the stages, write OUT/report.json (atomically) and print a short
-//! summary with passport numbers masked. Exit status 0 (all ready), 1 (someone needs
-//! attention) or 2 (nothing could be done, one line on stderr).
-//!
-//! Each step is its own function so later stages slot in between `load_inputs` and
-//! `write_report_json`.
+//! `permitpack build` and `permitpack check`: resolve the folders, run the engine
+//! ([`crate::run::Run`]) on them with a progress bar, print the summary table. Exit status 0
+//! (all ready), 1 (someone needs attention) or 2 (nothing could be done, one line on stderr).
 
+use super::summary::{fatal_line, summary};
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs};
-use crate::catalog::{Catalog, Lang};
-use crate::documents::folder::{DocsIndex, FolderScan};
-use crate::issue::Issue;
-use crate::model::{Company, mask_id};
-use crate::outcome::{EmployeeOutcome, Outcomes};
-use crate::packet::PacketNames;
-use crate::photo::PhotoIndex;
-use crate::pipeline::{Batch, Setup};
-use crate::report::{self, RunInfo};
-use crate::roster::{self, ColumnAliases, CompanySource, Roster, RosterRow};
-use crate::spool::Spool;
+use crate::outcome::Status;
+use crate::pipeline::Setup;
+use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
 use chrono::NaiveDate;
-use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// At most this many employees needing attention are listed on the terminal; the report
-/// has them all.
-const SUMMARY_LINES: usize = 40;
-
-/// The run's inputs after defaults are applied.
+/// The run's folders and date after the command line's defaults are applied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Inputs {
+pub struct Paths {
     pub roster: PathBuf,
     /// `--photos`, or `photos/` beside the roster when that folder exists.
     pub photos: Option<PathBuf>,
@@ -38,9 +23,9 @@ pub struct Inputs {
     pub as_of: NaiveDate,
 }
 
-impl Inputs {
+impl Paths {
     /// Applies the defaults of the command-line contract.
-    pub fn resolve(args: &RunArgs, today: NaiveDate) -> Inputs {
+    pub fn resolve(args: &RunArgs, today: NaiveDate) -> Paths {
         let beside = args
             .roster
             .parent()
@@ -50,7 +35,7 @@ impl Inputs {
             let p = beside.join(name);
             p.is_dir().then_some(p)
         };
-        Inputs {
+        Paths {
             roster: args.roster.clone(),
             photos: args.photos.clone().or_else(|| default_dir("photos")),
             docs: args.docs.clone().or_else(|| default_dir("docs")),
@@ -60,481 +45,39 @@ impl Inputs {
     }
 }
 
-/// What the roster stage produced for the run: the roster, the company (from its sheet or
-/// `--company`), and the problems not tied to one employee (roster and company).
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub roster: Roster,
-    pub company: Option<Company>,
-    pub company_source: CompanySource,
-    pub roster_issues: Vec<Issue>,
-}
+/// A progress bar on stderr; hidden when stderr is not a terminal or with `--quiet`.
+struct Bar(indicatif::ProgressBar);
 
-/// The file name of a path, for messages and the report (never the machine's full path).
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Reads the roster file and the company details. `Err` is the issue that stops the run
-/// (exit status 2).
-pub fn load_inputs(
-    roster_path: &Path,
-    company_path: Option<&Path>,
-    aliases: &ColumnAliases,
-) -> Result<Loaded, Box<Issue>> {
-    let name = file_name(roster_path);
-    let bytes = std::fs::read(roster_path).map_err(|e| {
-        Box::new(
-            Issue::error("roster.cannot_open")
-                .arg("file", roster_path.display())
-                .arg("reason", io_reason(&e)),
-        )
-    })?;
-    let roster =
-        quietly(|| roster::read(&bytes, &name, aliases)).map_err(|e| Box::new(e.issue()))?;
-    drop(bytes);
-    let (company, company_source) = match company_path {
-        Some(p) => {
-            let company_file = file_name(p);
-            let bad = |reason: String| {
-                Box::new(
-                    Issue::error("roster.company_file_bad")
-                        .arg("file", p.display())
-                        .arg("reason", reason),
-                )
-            };
-            let text = std::fs::read(p).map_err(|e| bad(io_reason(&e)))?;
-            let text =
-                String::from_utf8(text).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
-            let company = roster::load_company_toml(&text)
-                .map_err(|e| bad(e.split_whitespace().collect::<Vec<_>>().join(" ")))?;
-            (Some(company), CompanySource::File { name: company_file })
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(indicatif::ProgressBar::hidden());
         }
-        None => (roster.company.clone(), roster.company_source.clone()),
-    };
-    let mut roster_issues = roster.issues.clone();
-    roster_issues.extend(roster::check_company(
-        company.as_ref(),
-        &company_source,
-        aliases,
-    ));
-    Ok(Loaded {
-        roster,
-        company,
-        company_source,
-        roster_issues,
-    })
-}
-
-/// Runs `f` with the panic message silenced. `roster::read` turns a panic of the spreadsheet
-/// parsers on a damaged file into an error; without this the default hook would still print
-/// a backtrace notice before the one clear line. Called on the main thread before any
-/// parallel stage starts.
-fn quietly<T>(f: impl FnOnce() -> T) -> T {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let out = f();
-    std::panic::set_hook(previous);
-    out
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
-
-/// The one stderr line for a run that could not be done.
-pub fn fatal_line(issue: &Issue, catalog: &Catalog, lang: Lang) -> String {
-    let message = catalog.message(issue, lang);
-    let action = catalog.action(issue, lang);
-    let line = if action.is_empty() {
-        format!("permitpack: {message}")
-    } else {
-        format!("permitpack: {message} {action}")
-    };
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn place(issue: &Issue) -> String {
-    let at = &issue.at;
-    match (&at.sheet, &at.cell, at.row, &at.file) {
-        (Some(s), Some(c), _, _) => format!("{s}!{c}"),
-        (Some(s), None, Some(r), _) => format!("{s} row {r}"),
-        (Some(s), None, None, _) => s.clone(),
-        (None, Some(c), _, _) => c.clone(),
-        (None, None, _, Some(f)) => f.clone(),
-        _ => String::new(),
-    }
-}
-
-/// Text padded (or cut with an ellipsis) to `width` terminal columns; Chinese characters
-/// count as two.
-fn cell(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if total > width && used + w + 1 > width {
-            out.push('…');
-            used += 1;
-            break;
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40.cyan/blue} {pos}/{len} employees {elapsed_precise} (eta {eta})",
+        ) {
+            bar.set_style(style);
         }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
-/// Text right-aligned in `width` terminal columns.
-fn rcell(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let padded = cell(text, width);
-    let body = padded.trim_end();
-    let w = body.width();
-    format!("{}{body}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// `text` with every occurrence of the passport number masked.
-fn mask_in(text: &str, passport: Option<&str>) -> String {
-    match passport.filter(|p| p.len() > 3) {
-        Some(p) => text.replace(p, &mask_id(p)),
-        None => text.to_string(),
+        Bar(bar)
     }
 }
 
-/// One language for the terminal table: the report carries both.
-fn one_lang(lang: Lang) -> Lang {
-    if lang == Lang::Both { Lang::Zh } else { lang }
-}
-
-/// The terminal summary: a table of the employees (all of them for a small batch, else those
-/// needing attention), passport numbers masked; the roster problems; the counts per status
-/// and where the report is.
-///
-/// The outcomes are read once; only the few shown, the counts and (when there are roster
-/// problems) the passport numbers to mask are kept.
-pub fn summary<O: Outcomes + ?Sized>(
-    outcomes: &O,
-    roster_issues: &[Issue],
-    report_path: &Path,
-    catalog: &Catalog,
-    lang: Lang,
-) -> std::io::Result<String> {
-    let one = one_lang(lang);
-    let mut s = String::new();
-    let show_all = outcomes.count() <= SUMMARY_LINES;
-    let mut shown: Vec<EmployeeOutcome> = Vec::new();
-    let mut not_ready = 0;
-    let mut passports: Vec<String> = Vec::new();
-    let sum = report::Summary::read(outcomes, &[])?;
-    for o in outcomes.each() {
-        let o = o?;
-        not_ready += usize::from(!o.ready);
-        if !roster_issues.is_empty() {
-            passports.extend(
-                o.employee
-                    .passport_no
-                    .as_deref()
-                    .filter(|p| p.len() > 3)
-                    .map(str::to_string),
-            );
-        }
-        if show_all || (!o.ready && shown.len() < SUMMARY_LINES) {
-            shown.push(o.into_owned());
-        }
+impl Progress for Bar {
+    fn start(&self, employees: usize) {
+        self.0.set_length(employees as u64);
     }
-    if !shown.is_empty() {
-        let head = |k: &str| catalog.ui(&format!("ui.table.{k}"), one, &[]);
-        s.push_str(&format!(
-            "{}  {}{}{}{}{}\n",
-            rcell(&head("row"), 5),
-            cell(&head("name"), 26),
-            cell(&head("passport"), 11),
-            cell(&head("status"), 17),
-            cell(&head("deadline"), 12),
-            head("problem"),
-        ));
-        for o in &shown {
-            let e = &o.employee;
-            let passport = e.passport_no.as_deref().map(mask_id).unwrap_or_default();
-            let name = e
-                .name
-                .as_deref()
-                .or(e.chinese_name.as_deref())
-                .unwrap_or("");
-            let status = catalog.ui(
-                &format!("ui.status.{}", report::status_key(o.status)),
-                one,
-                &[],
-            );
-            let deadline = o.deadline.map(|d| d.to_string()).unwrap_or_default();
-            let first = o
-                .issues
-                .iter()
-                .find(|i| i.is_error())
-                .or_else(|| o.issues.first())
-                .map(|i| {
-                    let more = o.issues.len() - 1;
-                    // A file named after the passport number must not show it in full.
-                    let text = mask_in(&catalog.message(i, one), e.passport_no.as_deref());
-                    if more > 0 {
-                        format!("{text} (+{more})")
-                    } else {
-                        text
-                    }
-                })
-                .unwrap_or_default();
-            s.push_str(&format!(
-                "{:>5}  {}{}{}{}{}\n",
-                e.row,
-                cell(name, 26),
-                cell(&passport, 11),
-                cell(&status, 17),
-                cell(&deadline, 12),
-                cell(&first, 70).trim_end(),
-            ));
-        }
-        let hidden = not_ready.saturating_sub(shown.iter().filter(|o| !o.ready).count());
-        if hidden > 0 {
-            s.push_str(&format!(
-                "       {}\n",
-                catalog.ui("ui.run.more", one, &[("count", hidden.to_string())])
-            ));
-        }
+    fn employee_done(&self, _index: usize, _status: Status) {
+        self.0.inc(1);
     }
-    if !roster_issues.is_empty() {
-        // Roster problems may name files called after passport numbers.
-        s.push_str(&catalog.ui("ui.run.roster_problems", one, &[]));
-        s.push('\n');
-        for i in roster_issues.iter().take(SUMMARY_LINES) {
-            let place = place(i);
-            let place = if place.is_empty() {
-                String::new()
-            } else {
-                format!("{place}: ")
-            };
-            let line = format!("  - {place}{}\n", catalog.message(i, one));
-            s.push_str(
-                &passports
-                    .iter()
-                    .fold(line, |l, p| mask_in(&l, Some(p.as_str()))),
-            );
-        }
-        if roster_issues.len() > SUMMARY_LINES {
-            let more = (roster_issues.len() - SUMMARY_LINES).to_string();
-            s.push_str(&format!(
-                "  {}\n",
-                catalog.ui("ui.run.more", one, &[("count", more)])
-            ));
-        }
+    fn finish(&self) {
+        self.0.finish_and_clear();
     }
-    let count = |st: crate::outcome::Status| sum.count(st).to_string();
-    use crate::outcome::Status::*;
-    s.push_str(&catalog.ui(
-        "ui.run.summary",
-        lang,
-        &[
-            ("total", sum.employees.to_string()),
-            ("ready", count(Ready)),
-            ("attention", count(Attention)),
-            ("not_yet", count(NotYet)),
-            ("too_late", count(TooLate)),
-            ("packets", sum.packets.to_string()),
-        ],
-    ));
-    s.push('\n');
-    s.push_str(&catalog.ui(
-        "ui.run.report_written",
-        lang,
-        &[("path", report_path.display().to_string())],
-    ));
-    s.push('\n');
-    Ok(s)
-}
-
-/// Exit status for a finished run.
-pub fn exit_status<O: Outcomes + ?Sized>(
-    outcomes: &O,
-    roster_issues: &[Issue],
-) -> std::io::Result<i32> {
-    let mut all_ready = true;
-    for o in outcomes.each() {
-        all_ready &= o?.ready;
-    }
-    Ok(if all_ready && !roster_issues.iter().any(Issue::is_error) {
-        EXIT_READY
-    } else {
-        EXIT_ATTENTION
-    })
-}
-
-/// Creates the output folders and removes temporary files a killed run left behind, so
-/// nothing half-written stays in OUT.
-fn prepare_out(out: &Path, packets: Option<&Path>) -> Result<(), String> {
-    for dir in std::iter::once(out).chain(packets) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            format!(
-                "cannot create the output folder {}: {}; choose another folder with --out",
-                dir.display(),
-                io_reason(&e)
-            )
-        })?;
-        crate::fsutil::remove_stale_temps(dir).map_err(|e| {
-            format!(
-                "cannot read the output folder {}: {}",
-                dir.display(),
-                io_reason(&e)
-            )
-        })?;
-    }
-    Ok(())
-}
-
-/// The photo and scan folders, opened once. Problems with them are run-level issues.
-fn open_folders(
-    inputs: &Inputs,
-    roster: &Roster,
-    roster_issues: &mut Vec<Issue>,
-) -> (Option<PhotoIndex>, Option<DocsIndex>, FolderScan) {
-    let photos = match &inputs.photos {
-        Some(dir) => match PhotoIndex::scan(dir) {
-            Ok(index) => Some(index),
-            Err(issue) => {
-                roster_issues.push(issue);
-                None
-            }
-        },
-        None => None,
-    };
-    let docs = match &inputs.docs {
-        Some(dir) => match DocsIndex::open(dir) {
-            Ok(index) => Some(index),
-            Err(e) => {
-                roster_issues.push(
-                    Issue::error("document.docs_unreadable")
-                        .arg("dir", dir.display())
-                        .arg("detail", io_reason(&e)),
-                );
-                None
-            }
-        },
-        // Each employee gets `document.not_checked` instead.
-        None => None,
-    };
-    let company_scans = docs.as_ref().map(DocsIndex::company).unwrap_or_default();
-    if let Some(d) = &docs {
-        roster_issues.extend(company_scans.issues.iter().cloned());
-        for name in d.stray_files() {
-            roster_issues.push(
-                Issue::warning("document.stray_file")
-                    .arg("file", name)
-                    .file(name.clone()),
-            );
-        }
-        let passports = roster
-            .rows
-            .iter()
-            .filter_map(|r| r.employee.passport_no.as_deref());
-        for folder in d.unclaimed(passports) {
-            roster_issues.push(Issue::warning("document.unclaimed_folder").arg("folder", folder));
-        }
-    }
-    (photos, docs, company_scans)
-}
-
-/// The rerun cache of a `build` into `out`, unless `--no-cache` or `--password` (encrypted
-/// packets differ on every run). A cache that cannot be opened is a warning, not a failure.
-fn open_cache(
-    args: &RunArgs,
-    out: &Path,
-    write_packets: bool,
-    batch: &Batch<'_>,
-    warn: &dyn Fn(&Issue),
-) -> Option<crate::cache::RunCache> {
-    if !write_packets || args.no_cache || args.password.is_some() {
-        return None;
-    }
-    let cache = crate::cache::Cache::open(out).map_err(|i| warn(&i)).ok()?;
-    for note in cache.take_notes() {
-        warn(&note);
-    }
-    let dir = cache.dir().to_path_buf();
-    crate::cache::RunCache::new(cache, batch, &format!("{:?}", args.lang))
-        .map_err(|e| {
-            warn(
-                &Issue::warning("cache.unavailable")
-                    .arg("dir", dir.display())
-                    .arg("detail", e),
-            )
-        })
-        .ok()
-}
-
-/// The report header.
-fn run_info(args: &RunArgs, inputs: &Inputs, loaded: &Loaded, write_packets: bool) -> RunInfo {
-    let r = &loaded.roster;
-    let company_source = match &loaded.company_source {
-        CompanySource::Sheet { sheet, cells } => json!({"sheet": sheet, "cells": cells}),
-        CompanySource::File { name } => json!({"file": name}),
-        CompanySource::Absent => Value::Null,
-    };
-    let mut extra = Map::new();
-    extra.insert(
-        "command".into(),
-        json!(if write_packets { "build" } else { "check" }),
-    );
-    extra.insert("format".into(), json!(r.format.name()));
-    extra.insert("encoding".into(), json!(r.encoding));
-    extra.insert("header_row".into(), json!(r.header_row));
-    extra.insert(
-        "columns".into(),
-        Value::Object(
-            r.columns
-                .iter()
-                .map(|(f, c)| (f.key().to_string(), json!(c)))
-                .collect(),
-        ),
-    );
-    RunInfo {
-        as_of: inputs.as_of,
-        roster: r.file.clone(),
-        sheet: Some(r.sheet.clone()),
-        company: loaded.company.clone().unwrap_or_default(),
-        roster_issues: loaded.roster_issues.clone(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        lang: args.lang,
-        photo_profile: args.photo_profile.clone(),
-        company_source,
-        extra,
-    }
-}
-
-/// A progress bar on stderr for long runs; hidden when stderr is not a terminal or with
-/// `--quiet`.
-fn progress(len: usize, quiet: bool) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40.cyan/blue} {pos}/{len} employees {elapsed_precise} (eta {eta})",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
-    let fail = |msg: String| {
+    let fail = |msg: &str| {
         eprintln!(
             "permitpack: {}",
             msg.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -542,229 +85,76 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         Ok(EXIT_FAILED)
     };
     let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
+        Ok(s) => Arc::new(s),
+        Err(e) => return fail(&e),
     };
-    if args.password.as_deref() == Some("") {
-        return fail(
-            "the packet password is empty; give a password or leave --password out".into(),
-        );
-    }
-    let inputs = Inputs::resolve(args, super::today_in_china());
-    let mut loaded = match load_inputs(&inputs.roster, args.company.as_deref(), &setup.aliases) {
-        Ok(l) => l,
-        Err(issue) => {
-            eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
-            return Ok(EXIT_FAILED);
-        }
-    };
-    // One run at a time per output folder; released when this process ends, however.
-    let _lock = match crate::cache::OutLock::acquire(&inputs.out) {
-        Ok(l) => l,
-        Err(e) => {
-            let issue = e.to_issue(&inputs.out);
-            eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
-            return Ok(EXIT_FAILED);
-        }
-    };
-    let packets_dir = write_packets.then(|| inputs.out.join("packets"));
-    if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
-        return fail(e);
-    }
-    let (photos, docs, company_scans) =
-        open_folders(&inputs, &loaded.roster, &mut loaded.roster_issues);
-    let batch = Batch {
-        setup: &setup,
-        as_of: inputs.as_of,
-        company: loaded.company.clone().unwrap_or_default(),
-        roster_blocked: loaded.roster_issues.iter().any(Issue::is_error),
-        photos,
-        docs,
-        company_scans,
-        packets_dir,
+    let paths = Paths::resolve(args, super::today_in_china());
+    let inputs = FsInputs::new(
+        paths.roster.clone(),
+        args.company.clone(),
+        paths.photos.clone(),
+        paths.docs.clone(),
+    );
+    let given = RunInputs {
+        lang: args.lang,
         password: args.password.clone(),
-        cache: None,
+        jobs: args.jobs.unwrap_or_else(rayon::current_num_threads),
+        cache: !args.no_cache,
+        ..RunInputs::new(setup.clone(), inputs, paths.as_of)
     };
-    let warn = |issue: &Issue| eprintln!("{}", fatal_line(issue, &setup.catalog, args.lang));
-    let run_cache = open_cache(args, &inputs.out, write_packets, &batch, &warn);
-    let batch = Batch {
-        cache: run_cache.as_ref(),
-        ..batch
+    let sink = FsSink::new(&paths.out);
+    let bar = Bar::new(args.quiet);
+    let done = Run::load(given).and_then(|run| {
+        if write_packets {
+            run.build(&sink, &bar)
+        } else {
+            run.check(&sink, &bar)
+        }
+    });
+    let done = match done {
+        Ok(done) => done,
+        Err(RunError::Input(issue) | RunError::Busy(issue)) => {
+            eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
+            return Ok(EXIT_FAILED);
+        }
+        Err(RunError::Failed(msg)) => return fail(&msg),
     };
-
-    // Packet names are settled in row order first, so duplicates get the same suffix on
-    // every run whatever the thread timing.
-    let mut names = PacketNames::new();
-    let rows: Vec<(&RosterRow, String)> = loaded
-        .roster
-        .rows
-        .iter()
-        .map(|r| (r, names.claim(&r.employee)))
-        .collect();
-    let bar = progress(rows.len(), args.quiet);
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| rayon::current_num_threads())
-        .max(1);
-    // Each finished employee goes to the spool (an anonymous temporary file in OUT, gone
-    // when the spool is dropped, on success or failure), so memory does not grow with the
-    // batch; the reports read the outcomes back one at a time.
-    let spool = match Spool::new_in(&inputs.out, rows.len()) {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(format!(
-                "cannot create a temporary file in the output folder {}: {}",
-                inputs.out.display(),
-                io_reason(&e)
-            ));
-        }
-    };
-    if let Err(e) = batch.process_into(&rows, jobs, &|| bar.inc(1), &spool) {
-        return fail(e);
+    // About permitpack's own files, not the company's data: the terminal only.
+    for note in &done.cache_notes {
+        eprintln!("{}", fatal_line(note, &setup.catalog, args.lang));
     }
-    bar.finish_and_clear();
-    let total = rows.len();
-    drop(rows);
-    // Packets reach the disk here, once, before the report that lists them.
-    if let Err(e) = batch.sync_spooled_packets(&spool) {
-        return fail(format!("cannot keep the employees' results: {e}"));
+    if done.reused > 0 && !args.quiet {
+        let line = setup.catalog.ui(
+            "ui.cache.reused",
+            args.lang,
+            &[
+                ("reused", done.reused.to_string()),
+                ("total", done.counts.employees.to_string()),
+            ],
+        );
+        eprintln!("permitpack: {line}");
     }
-
-    let info = run_info(args, &inputs, &loaded, write_packets);
-    let paths =
-        match report::write_all(&inputs.out, &info, &spool, &setup.catalog, &setup.templates) {
-            Ok(p) => p,
-            Err(e) => return fail(format!("cannot write the reports: {e}")),
-        };
-    if let Some(rc) = run_cache {
-        let reused = rc.reused();
-        for note in rc.cache.finish() {
-            warn(&note);
-        }
-        if reused > 0 && !args.quiet {
-            let line = setup.catalog.ui(
-                "ui.cache.reused",
-                args.lang,
-                &[("reused", reused.to_string()), ("total", total.to_string())],
-            );
-            eprintln!("permitpack: {line}");
-        }
-    }
-    let read_failed = |e: std::io::Error| format!("cannot read the employees' results: {e}");
     if !args.quiet {
-        let html = paths
+        let html = done
+            .reports
             .iter()
             .find(|p| p.extension().is_some_and(|e| e == "html"));
         let text = summary(
-            &spool,
-            &loaded.roster_issues,
-            html.unwrap_or(&paths[0]),
+            done.outcomes(),
+            &done.counts,
+            &done.roster_issues,
+            html.unwrap_or(&done.reports[0]),
             &setup.catalog,
             args.lang,
         );
         match text {
             Ok(text) => print!("{text}"),
-            Err(e) => return fail(read_failed(e)),
+            Err(e) => return fail(&format!("cannot read the employees' results: {e}")),
         }
     }
-    match exit_status(&spool, &loaded.roster_issues) {
-        Ok(code) => Ok(code),
-        Err(e) => fail(read_failed(e)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::outcome::Status;
-
-    const CSV: &str = "Name,Passport No,Nationality,Date of birth,Talent category,Position,Work permit expiry,Residence permit expiry\n\
-                       Anna Nowak,EA1234567,Poland,1985-02-03,(六),Engineer,2027-01-10,2027-01-10\n\
-                       Bob Lee,EA7654321,,1990-01-01,(一),Designer,soon,2027-01-10\n";
-
-    /// The outcomes of a small roster with no photos or scans, as `check` computes them.
-    fn outcomes(setup: &Setup, roster_blocked: bool) -> Vec<EmployeeOutcome> {
-        let roster = roster::read(CSV.as_bytes(), "r.csv", &setup.aliases).unwrap();
-        let batch = Batch {
-            setup,
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-            company: Company::default(),
-            roster_blocked,
-            photos: None,
-            docs: None,
-            company_scans: FolderScan::default(),
-            packets_dir: None,
-            password: None,
-            cache: None,
-        };
-        roster
-            .rows
-            .iter()
-            .map(|r| batch.process(r, "x.zip"))
-            .collect()
-    }
-
-    #[test]
-    fn a_roster_error_blocks_everyone() {
-        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
-        for o in outcomes(&setup, true) {
-            assert!(!o.ready);
-            assert_ne!(o.status, Status::Ready);
-        }
-    }
-
-    #[test]
-    fn summary_masks_passports() {
-        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
-        let outcomes = outcomes(&setup, false);
-        let text = summary(
-            &outcomes,
-            &[],
-            Path::new("out/report.html"),
-            &setup.catalog,
-            Lang::En,
-        )
-        .unwrap();
-        assert!(!text.contains("EA7654321"), "{text}");
-        assert!(text.contains("EA****321"), "{text}");
-        assert!(text.contains("2 employees"), "{text}");
-        assert!(text.contains("Needs attention"), "{text}");
-        assert_eq!(exit_status(&outcomes, &[]).unwrap(), EXIT_ATTENTION);
-    }
-
-    #[test]
-    fn every_roster_code_has_a_message() {
-        let setup = Setup::load(None, "shenzhen-2inch").unwrap();
-        let catalog_codes: Vec<&str> = setup.catalog.codes().collect();
-        let source = [
-            include_str!("../roster/values.rs"),
-            include_str!("../roster/rows.rs"),
-            include_str!("../roster/mod.rs"),
-            include_str!("../roster/company.rs"),
-            include_str!("../pipeline.rs"),
-            include_str!("build.rs"),
-            include_str!("init.rs"),
-        ]
-        .concat();
-        let mut checked = 0;
-        for family in ["\"roster.", "\"photo.", "\"document.", "\"internal."] {
-            let mut rest = source.as_str();
-            while let Some(i) = rest.find(family) {
-                let tail = &rest[i + 1..];
-                let end = tail.find('"').unwrap_or(0);
-                let code = &tail[..end];
-                let name = code.split_once('.').map_or("", |(_, n)| n);
-                let is_file = ["xlsx", "xls", "csv", "ods", "toml", "json", "rs"].contains(&name);
-                if !name.is_empty()
-                    && !is_file
-                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                {
-                    assert!(catalog_codes.contains(&code), "no message for {code}");
-                    checked += 1;
-                }
-                rest = &tail[end..];
-            }
-        }
-        assert!(checked > 20);
-    }
+    Ok(if done.all_ready {
+        EXIT_READY
+    } else {
+        EXIT_ATTENTION
+    })
 }

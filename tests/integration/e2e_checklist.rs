@@ -8,7 +8,7 @@ use crate::docs_fixture;
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Scan, day};
-use crate::util::{Dir, code, employee_at_row, stderr};
+use crate::util::{Dir, employee_at_row};
 use serde_json::Value;
 
 /// Writes the standard company, with Jane Doe's folder holding the files of
@@ -120,13 +120,16 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
             ("wp_extension_form", "provided"),
             ("visa_application_form", "after_booking"),
             ("guarantee_letter", "generated"),
-            ("labour_contract", "bring_original"),
-            ("passport", "bring_original"),
+            ("labour_contract", "provided"),
+            ("passport", "provided"),
             ("residence_permit", "provided"),
-            ("work_permit", "bring_original"),
+            ("work_permit", "provided"),
             ("photo_receipt", "provided"),
             ("salary_certificate", "generated"),
             ("tax_certificate", "provided"),
+            // The window may ask for these: missing, only warnings.
+            ("accommodation_registration", "missing"),
+            ("multi_year_request_letter", "missing"),
             ("company_tax_certificate", "provided"),
             ("company_bank_statements", "provided"),
             ("business_contracts", "missing"),
@@ -166,14 +169,15 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
     assert_eq!(anna["term_years"], 2.0);
     assert_eq!(anna["fee_rmb"], 800);
 
-    // Row 3, Jane Doe: the fixture's files in a lower-case folder; two uploads missing.
+    // Row 3, Jane Doe: the fixture's files in a lower-case folder; two uploads and the Work
+    // Permit scan missing. 1.5 years in China: a 1-year term, so no multi-year letter.
     let jane = employee_at_row(&r, 3);
-    assert_eq!(
-        statuses(jane),
-        owned(docs_fixture::EXPECTED_B6),
-        "{:#}",
-        jane["checklist"]
-    );
+    let expected: Vec<(&str, &str)> = docs_fixture::EXPECTED_B6
+        .iter()
+        .copied()
+        .filter(|(id, _)| *id != "multi_year_request_letter")
+        .collect();
+    assert_eq!(statuses(jane), owned(&expected), "{:#}", jane["checklist"]);
     assert_eq!(
         files(jane, "labour_contract"),
         ["Labour Contract.jpg", "聘用合同.pdf"]
@@ -185,7 +189,7 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
         .iter()
         .map(|i| i["args"]["item"].as_str().unwrap())
         .collect();
-    assert_eq!(items, ["wp_extension_form", "photo_receipt"]);
+    assert_eq!(items, ["wp_extension_form", "work_permit", "photo_receipt"]);
     for (i, item) in missing.iter().zip(&items) {
         assert_eq!(i["severity"], "error");
         assert!(
@@ -238,7 +242,8 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
     assert_eq!(kenji["ready"], false);
     assert_eq!(kenji["status"], "not_yet");
     assert_eq!(errors(kenji), Vec::<String>::new(), "{:#}", kenji["issues"]);
-    // Category (一): no tax certificate line; every scan matched.
+    // Category (一): no tax certificate line; every scan matched. Missing: only what the
+    // window may ask for (warnings).
     let ids: Vec<String> = statuses(kenji).into_iter().map(|(id, _)| id).collect();
     assert!(!ids.contains(&"tax_certificate".to_string()), "{ids:?}");
     let missing: Vec<String> = statuses(kenji)
@@ -246,7 +251,14 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
         .filter(|(_, s)| s == "missing")
         .map(|(id, _)| id)
         .collect();
-    assert_eq!(missing, ["business_contracts"]);
+    assert_eq!(
+        missing,
+        [
+            "accommodation_registration",
+            "multi_year_request_letter",
+            "business_contracts"
+        ]
+    );
 
     // Row 5, Priya Sharma: 20 days left, too late; the error says whom to call.
     let priya = employee_at_row(&r, 5);
@@ -339,6 +351,12 @@ fn adding_the_missing_scans_makes_the_employee_ready() {
     std::fs::write(
         dir.join("co/docs/g12345678/Photo Receipt.JPG"),
         e2e_company::scan_bytes("r", Scan::Jpeg),
+    )
+    .unwrap();
+    // The Work Permit is brought as an original and uploaded as a scan too.
+    std::fs::write(
+        dir.join("co/docs/g12345678/Work Permit card.jpg"),
+        e2e_company::scan_bytes("wp", Scan::Jpeg),
     )
     .unwrap();
     let r = run(&dir, "check");

@@ -6,7 +6,7 @@
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Person};
-use crate::util::{Dir, code, stderr};
+use crate::util::Dir;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -147,7 +147,7 @@ fn a_killed_build_leaves_no_partial_packet_and_a_rerun_cleans_up() {
     // A leftover as a killed writer leaves it (in case the kill fell between two packets),
     // then a rerun on a small roster into the same OUT.
     std::fs::write(
-        packets.join(".E99999999_GHOST.zip.tmp-AbC123"),
+        packets.join(".permitpack-E99999999_GHOST.zip.tmp-AbC123"),
         b"PK\x03\x04 half a packet",
     )
     .unwrap();

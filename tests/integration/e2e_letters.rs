@@ -8,7 +8,7 @@
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Person};
-use crate::util::{Dir, code, need_tool, stderr};
+use crate::util::{Dir, need_tool};
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;

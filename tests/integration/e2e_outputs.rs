@@ -9,14 +9,14 @@
 use crate::e2e_company;
 
 use crate::e2e_company::{AS_OF, Person};
-use crate::util::{Dir, code, employee_at_row, need_tool, stderr, stdout};
+use crate::util::{Dir, employee_at_row, need_tool, stderr, stdout};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn build(dir: &Dir, extra: &[&str]) -> std::process::Output {
+fn build(dir: &Dir, extra: &[&str]) -> crate::util::Ran {
     let mut args = vec!["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"];
     args.extend_from_slice(extra);
     dir.run(&args)
@@ -100,7 +100,13 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     let before = snapshot(&dir.join("out"));
     let packets: Vec<&String> = before.keys().filter(|k| k.ends_with(".zip")).collect();
     assert_eq!(packets.len(), 7, "one packet per readable row: {packets:?}");
-    for report in ["report.json", "report.csv", "report.xlsx", "report.html"] {
+    for report in [
+        "report.json",
+        "report.csv",
+        "report.xlsx",
+        "report.html",
+        "report.ics",
+    ] {
         assert!(before.contains_key(report), "{report} written");
     }
 
@@ -433,10 +439,10 @@ fn password_gives_aes_packets_that_open_only_with_it() {
     // The environment variable does the same; the packet is byte-different (random salt)
     // but opens with the variable's password.
     let out = dir
-        .cmd(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "env"])
+        .command()
+        .args(["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "env"])
         .env("PERMITPACK_PASSWORD", "from-env")
-        .output()
-        .unwrap();
+        .run();
     out.assert_code(0);
     let mut z = zip::ZipArchive::new(
         std::fs::File::open(dir.join("env/packets/E12345678_ANNA_NOWAK.zip")).unwrap(),

@@ -3,7 +3,7 @@
 //! files (permissions). The others' packets are still written.
 
 use crate::hostile_common::*;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
+use crate::util::{Dir, employee_at_row, issue_codes};
 use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
@@ -27,7 +27,7 @@ fn packet_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn build(dir: &Dir) -> std::process::Output {
+fn build(dir: &Dir) -> crate::util::Ran {
     dir.run(&[
         "build",
         "roster.csv",

@@ -16,7 +16,7 @@ fn setup(n: usize) -> Dir {
     dir
 }
 
-fn build(dir: &Dir, out: &str) -> std::process::Output {
+fn build(dir: &Dir, out: &str) -> crate::util::Ran {
     dir.run(&[
         "build",
         "roster.csv",

@@ -4,7 +4,7 @@
 //! that can be read still gives every employee a report row.
 
 use crate::hostile_common::*;
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
+use crate::util::{Dir, employee_at_row, issue_codes, stderr, stdout};
 
 /// Runs `check` on a roster that must be refused: exit 2, one line naming the file, no
 /// report.
@@ -175,15 +175,15 @@ fn zip_bomb_is_refused_quickly_within_bounded_memory() {
     let dir = Dir::new();
     dir.write("bomb.xlsx", &bytes);
     // Address space capped at 1 GiB: inflating the sheet, or holding its cells, would fail.
-    let out = std::process::Command::new("sh")
-        .current_dir(dir.path())
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v 1048576 && exec '{}' check bomb.xlsx --as-of {AS_OF}",
-            env!("CARGO_BIN_EXE_permitpack")
-        ))
-        .output()
-        .unwrap();
+    let out = dir.run_command(
+        std::process::Command::new("sh")
+            .current_dir(dir.path())
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 1048576 && exec '{}' check bomb.xlsx --as-of {AS_OF}",
+                env!("CARGO_BIN_EXE_permitpack")
+            )),
+    );
     sane(&out, dir.path(), &[]);
     let err = stderr(&out);
     out.assert_code(2);

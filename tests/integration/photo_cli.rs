@@ -1,7 +1,7 @@
 //! `permitpack photo FILE...` end to end, on the committed fixtures
 //! (tests/fixtures/photos, made by `cargo run --example make_photo_fixtures`).
 
-use crate::util::{Dir, code, stderr, stdout};
+use crate::util::{Dir, stderr, stdout};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> String {
@@ -56,7 +56,7 @@ fn every_fixture_gets_its_verdict_and_reasons() {
             "FAIL",
             &[
                 "[photo.resolution]",
-                "[FAIL] resolution: 240 × 329 px  (need: at least 413 × 567 px)",
+                "[FAIL] resolution: 240 × 329 px  (need: at least 354 × 472 px)",
             ],
         ),
         ("rotated_exif.jpg", "PASS", &["480 × 658"]),
@@ -98,7 +98,8 @@ fn every_fixture_gets_its_verdict_and_reasons() {
             "FAIL",
             &["[photo.oversize_image]", "20000 × 20000"],
         ),
-        ("no_person.jpg", "PASS", &["[photo.face.none]"]),
+        // A plain blue image: no face is an error.
+        ("no_person.jpg", "FAIL", &["[photo.face.none]"]),
     ];
     let mut args = vec!["photo".to_string(), "--lang".into(), "en".into()];
     args.extend(expected.iter().map(|(n, _, _)| fixture(n)));
@@ -209,13 +210,19 @@ fn exit_entry_profile_takes_white_three_by_four() {
         "{}",
         stdout(&out)
     );
-    // The same file fails the default 35 x 48 mm blue profile.
+    // The default 35 x 48 mm blue profile takes its 3:4 studio size, with a note on the
+    // print, but not its white backdrop.
     let out = d.run(&["photo", &f, "--lang", "en"]);
     out.assert_code(1);
     let text = stdout(&out);
-    for code in ["[photo.aspect]", "[photo.resolution]", "[photo.background]"] {
-        assert!(text.contains(code), "{code} in {text}");
+    assert!(text.contains("[photo.background]"), "{text}");
+    for code in ["[photo.aspect]", "[photo.resolution]"] {
+        assert!(!text.contains(code), "{code} in {text}");
     }
+    assert!(
+        text.contains("the print glued on the form must still be 35 × 48 mm"),
+        "{text}"
+    );
 }
 
 #[test]

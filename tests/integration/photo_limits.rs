@@ -6,7 +6,9 @@
 
 use crate::alloc_count::{self, alone};
 use permitpack::assets::Templates;
-use permitpack::photo::{self, PhotoProfile};
+use permitpack::photo::{self, PhotoIndex, PhotoProfile};
+use permitpack::run::FsInputs;
+use std::path::PathBuf;
 
 /// Bytes allocated at the peak of `f`, above what was live before it.
 fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
@@ -52,9 +54,10 @@ fn oversize_file_is_refused_before_reading() {
     let path = dir.path().join("huge.jpg");
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(64 * 1024 * 1024).unwrap(); // sparse: 64 MB claimed, nothing written
-    let file = photo::locate(dir.path(), Some("huge.jpg"), None).unwrap();
+    let inputs = FsInputs::new(PathBuf::new(), None, Some(dir.path().to_path_buf()), None);
+    let index = PhotoIndex::open(&inputs).unwrap().unwrap();
     let cap = profile().limits.max_file_bytes;
-    let (r, peak) = peak_during(|| photo::read_photo(&file, cap));
+    let (r, peak) = peak_during(|| index.find(&inputs, Some("huge.jpg"), None, cap));
     assert_eq!(r.unwrap_err().code, "photo.oversize_file");
     assert!(peak < 64 * 1024, "peak allocation {peak} bytes");
 }

@@ -50,7 +50,7 @@ fn missing_salary_blocks_only_the_salary_certificate() {
 }
 
 #[test]
-fn guarantee_letter_needs_birth_date_representative_and_term() {
+fn guarantee_letter_needs_birth_date_and_term_but_not_the_representative_name() {
     let mut e = employee();
     e.date_of_birth = None;
     e.requested_term_years = None;
@@ -59,12 +59,11 @@ fn guarantee_letter_needs_birth_date_representative_and_term() {
     let data = LetterData::new(&e, &c, as_of(), None);
     let issues = builtin().guarantee_letter(&data).unwrap_err();
     let fields: Vec<&str> = issues.iter().filter_map(|i| i.get("field_zh")).collect();
-    assert_eq!(
-        fields,
-        ["法定代表人", "出生日期", "申请居留期限"],
-        "{issues:?}"
-    );
+    assert_eq!(fields, ["出生日期", "申请居留期限"], "{issues:?}");
     assert!(issues.iter().all(|i| i.code == "template.missing_field"));
+    // Without a representative's name the letter is written, its name line left to sign.
+    let data = LetterData::new(&employee(), &c, as_of(), Some(1.0));
+    assert!(builtin().guarantee_letter(&data).is_ok());
 }
 
 #[test]

@@ -11,8 +11,11 @@ use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
 use permitpack::issue::Issue;
 use permitpack::model::{Category, Company, Employee, Fen, Field};
-use permitpack::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
+use permitpack::outcome::{
+    ChecklistLine, EmployeeOutcome, ItemKind, ItemStatus, PhotoLine, Status, WindowState,
+};
 use permitpack::report::{self, RunInfo};
+use permitpack::run::FsSink;
 use permitpack::spool::{self, Spool};
 use serde_json::json;
 
@@ -49,9 +52,14 @@ fn outcome(i: usize) -> EmployeeOutcome {
             id: format!("item_{k}"),
             name_zh: "申请人近1年的完税证明".into(),
             name_en: "Individual income tax certificate".into(),
-            kind: "upload".into(),
-            status: if k == 3 { "missing" } else { "provided" }.into(),
+            kind: ItemKind::Upload,
+            status: if k == 3 {
+                ItemStatus::Missing
+            } else {
+                ItemStatus::Provided
+            },
             optional: k == 9,
+            bring_original: false,
             how_zh: "从个人所得税 App 下载。".repeat(4),
             how_en: "Download it from the Individual Income Tax app. ".repeat(4),
             files: vec![format!("{passport}/item_{k}.pdf")],
@@ -84,7 +92,7 @@ fn outcome(i: usize) -> EmployeeOutcome {
         employee,
         status: Status::Attention,
         ready: false,
-        window_state: "open".into(),
+        window_state: WindowState::Open,
         days_left: Some(45),
         window_opens: Some(date(2026, 11, 16)),
         deadline: Some(date(2027, 1, 15)),
@@ -94,7 +102,7 @@ fn outcome(i: usize) -> EmployeeOutcome {
             file: format!("{passport}.jpg"),
             ok: true,
             preview: Some((0..40_000).map(|b| (b * 7 + i) as u8).collect()),
-            preview_mime: "image/jpeg",
+            preview_mime: "image/jpeg".into(),
         }),
         checklist,
         issues,
@@ -141,11 +149,12 @@ fn run_batch(n: usize, catalog: &Catalog, templates: &Templates) -> Figures {
     report::html::write(std::io::sink(), &run, &spool, catalog, &css).unwrap();
     let peak_text = alloc_count::peak_since(base);
     let base = alloc_count::start_peak();
-    let paths = report::write_all(dir.path(), &run, &spool, catalog, templates).unwrap();
+    let paths =
+        report::write_all(&FsSink::new(dir.path()), &run, &spool, catalog, templates).unwrap();
     let peak = alloc_count::peak_since(base);
-    assert_eq!(paths.len(), 4);
+    assert_eq!(paths.len(), 5);
     drop(spool);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     Figures {
         kept,
         peak_text,

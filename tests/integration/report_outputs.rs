@@ -8,6 +8,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use permitpack::assets::Templates;
 use permitpack::catalog::Lang;
 use permitpack::report::{self, Summary};
+use permitpack::run::FsSink;
 
 fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
@@ -15,7 +16,7 @@ fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     let paths = report::write_all(
-        &out,
+        &FsSink::new(&out),
         &report_data::run(lang),
         &report_data::outcomes(),
         &cat,
@@ -36,7 +37,8 @@ fn xlsx_rows_read_back_with_calamine() {
             "员工 Employees",
             "问题 Issues",
             "材料 Documents",
-            "运行信息 Run"
+            "运行信息 Run",
+            "日历 Calendar"
         ]
     );
 
@@ -105,7 +107,13 @@ fn xlsx_rows_read_back_with_calamine() {
 fn xlsx_and_json_are_identical_on_rerun() {
     let (a, _) = write(Lang::Both);
     let (b, _) = write(Lang::Both);
-    for f in ["report.xlsx", "report.json", "report.csv", "report.html"] {
+    for f in [
+        "report.xlsx",
+        "report.json",
+        "report.csv",
+        "report.html",
+        "report.ics",
+    ] {
         let x = std::fs::read(a.path().join("out").join(f)).unwrap();
         let y = std::fs::read(b.path().join("out").join(f)).unwrap();
         assert!(x == y, "{f} differs between identical runs");

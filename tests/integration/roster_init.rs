@@ -1,7 +1,7 @@
 //! End-to-end: `permitpack init DIR` writes a starter workbook that `check` reads cleanly, a
 //! copy of the templates that `--templates` then uses, and refuses to overwrite a roster.
 
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
+use crate::util::{Dir, employee_at_row, issue_codes, stderr, stdout};
 
 #[test]
 fn init_writes_a_workbook_that_checks_clean() {

@@ -3,7 +3,7 @@
 
 use crate::util;
 
-use crate::util::{Dir, code, employee_at_row, issue_codes, stderr};
+use crate::util::{Dir, employee_at_row, issue_codes, stderr};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -289,7 +289,8 @@ fn xlsx_with_every_trap() {
         issue_codes(e9, "roster."),
         pairs(&[("roster.passport_as_number", "C9")])
     );
-    assert_eq!(e9["issues"][0]["severity"], "warning");
+    // A bare number may have lost zeros: an error, not a warning (issue 11).
+    assert_eq!(e9["issues"][0]["severity"], "error");
     assert_eq!(e9["passport_no"], "123456789");
     assert_eq!(e9["work_permit_expiry"], "2027-03-01");
     assert_eq!(e9["category"], "B1");
@@ -517,13 +518,14 @@ fn missing_columns_and_company_are_roster_issues() {
         vec![
             "roster.missing_column", // date of birth
             "roster.missing_column", // position
+            "roster.missing_column", // start date (both letters print it)
             "roster.missing_column", // work permit expiry
             "roster.missing_column", // residence permit expiry
             "roster.company_missing",
         ]
     );
     assert!(
-        r["roster_issues"][2]["message"]
+        r["roster_issues"][3]["message"]
             .as_str()
             .unwrap()
             .contains("Work permit expiry")

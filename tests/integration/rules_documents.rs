@@ -11,6 +11,8 @@ use permitpack::documents::{self, folder::DocsIndex};
 use permitpack::model::{Category, Employee, Field};
 use permitpack::outcome::Status;
 use permitpack::rules::{self, Calendar, Rules};
+use permitpack::run::FsInputs;
+use std::path::PathBuf;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -47,9 +49,10 @@ fn statuses_from_a_real_docs_folder() {
     assert_eq!(ev.window_state(), "open");
     assert_eq!((ev.term_years, ev.fee_rmb), (Some(2.0), Some(800)));
 
-    let index = DocsIndex::open(tmp.path()).unwrap();
-    let own = index.employee(emp.passport_no.as_deref().unwrap());
-    let company = index.company();
+    let inputs = FsInputs::new(PathBuf::new(), None, None, Some(tmp.path().to_path_buf()));
+    let index = DocsIndex::open(&inputs).unwrap().unwrap();
+    let own = index.employee(&inputs, emp.passport_no.as_deref().unwrap());
+    let company = index.company(&inputs);
     assert!(own.issues.is_empty(), "{:?}", own.issues);
     assert!(company.issues.is_empty(), "{:?}", company.issues);
     let m = documents::match_scans(&ev.checklist, &own.names(), &company.names());
@@ -83,7 +86,10 @@ fn statuses_from_a_real_docs_folder() {
         .filter(|i| i.code == "document.missing")
         .map(|i| i.get("item").unwrap())
         .collect();
-    assert_eq!(missing, ["wp_extension_form", "photo_receipt"]);
+    assert_eq!(
+        missing,
+        ["wp_extension_form", "work_permit", "photo_receipt"]
+    );
     assert!(!rules::is_ready(ev.eligibility.state, &issues));
     assert_eq!(
         rules::status(ev.eligibility.state, &issues),
@@ -99,10 +105,11 @@ fn statuses_from_a_real_docs_folder() {
             .contains("wp_extension_form")
     );
 
-    // Once the two scans are added the employee is ready (warnings remain).
+    // Once the three scans are added the employee is ready (warnings remain).
     std::fs::write(tmp.path().join("e12345678/WP延期申请表.pdf"), b"scan").unwrap();
     std::fs::write(tmp.path().join("e12345678/相片回执.JPG"), b"scan").unwrap();
-    let own = index.employee("E12345678");
+    std::fs::write(tmp.path().join("e12345678/工作许可证.jpg"), b"scan").unwrap();
+    let own = index.employee(&inputs, "E12345678");
     let m = documents::match_scans(&ev.checklist, &own.names(), &company.names());
     let mut issues = ev.issues.clone();
     issues.extend(m.issues);
@@ -115,8 +122,9 @@ fn statuses_from_a_real_docs_folder() {
 fn an_employee_without_a_folder_is_told_so_with_the_number_masked() {
     let tmp = tempfile::tempdir().unwrap();
     docs_fixture::write_docs(tmp.path(), "E12345678");
-    let index = DocsIndex::open(tmp.path()).unwrap();
-    let scan = index.employee("G00012345");
+    let inputs = FsInputs::new(PathBuf::new(), None, None, Some(tmp.path().to_path_buf()));
+    let index = DocsIndex::open(&inputs).unwrap().unwrap();
+    let scan = index.employee(&inputs, "G00012345");
     assert!(scan.listing.is_none());
     let cat = Catalog::load(&Templates::builtin()).unwrap();
     let text = cat.message(&scan.issues[0], Lang::Both);

@@ -72,6 +72,14 @@ impl Dir {
     pub fn run(&self, args: &[&str]) -> Ran {
         self.command().args(args).run()
     }
+    /// Runs another command (a shell around the binary) in this directory.
+    pub fn run_command(&self, cmd: &mut Command) -> Ran {
+        TestCommand {
+            dir: self.path().to_path_buf(),
+            cmd: std::mem::replace(cmd, Command::new("true")),
+        }
+        .run()
+    }
 }
 
 /// A command for the binary under test, remembering the folder it runs in.

@@ -69,7 +69,7 @@ pub fn no_leftovers(dir: &Path) {
     for entry in rd.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         assert!(
-            !(name.starts_with('.') && name.contains(".tmp-")),
+            !(name.starts_with(".permitpack-") && name.contains(".tmp-")),
             "half-written file left: {}",
             entry.path().display()
         );

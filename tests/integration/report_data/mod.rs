@@ -22,27 +22,28 @@ pub fn as_of() -> NaiveDate {
     d(2026, 11, 26)
 }
 
-/// Messages for the issue codes used below, as other stages will provide them.
+/// Shorter messages for some codes the stages emit (they replace the built-in ones in the
+/// test catalog), with the arguments the outcomes below carry.
 pub const FIXTURE_MESSAGES: &str = r#"
-["rules.window_not_open"]
+["eligibility.not_yet"]
 en = "The Work Permit still has {days} days left; the combined extension opens on {opens}."
 zh = "工作许可剩余 {days} 天，合并延期办理自 {opens} 起开放。"
 action_en = "Nothing to do now; run permitpack again after {opens}."
 action_zh = "目前无需处理；请于 {opens} 之后重新运行 permitpack。"
 
-["rules.too_late"]
+["eligibility.too_late"]
 en = "The Work Permit expires on {expiry}: the extension had to be filed by {deadline}."
 zh = "工作许可将于 {expiry} 到期，延期申请应在 {deadline} 之前提交。"
 action_en = "Call the Shenzhen Foreign Experts Bureau (0755-88121678) today about the options left."
 action_zh = "请今天致电深圳市外国专家局（0755-88121678）咨询可行办法。"
 
-["documents.missing"]
+["document.missing"]
 en = "No file was found for: {item}."
 zh = "未找到以下材料的文件：{item}。"
 action_en = "Put the scan in docs/{passport}/ with a name containing {hint}, then run again."
 action_zh = "请将扫描件放入 docs/{passport}/，文件名包含 {hint}，然后重新运行。"
 
-["documents.optional_missing"]
+["document.company_missing"]
 en = "The window may ask for: {item}."
 zh = "窗口可能要求提供：{item}。"
 action_en = "Prepare it in case it is asked for; it does not block the application."
@@ -88,6 +89,7 @@ pub fn run(lang: Lang) -> RunInfo {
             contact_person: Some("王芳".into()),
             contact_phone: Some("0755-86001234".into()),
             legal_representative: Some("李强".into()),
+            salary_basis: None,
         },
         roster_issues: vec![
             Issue::warning("roster.unknown_column")
@@ -279,7 +281,6 @@ fn checklist(passport: &str, missing: &[&str], six: bool) -> Vec<ChecklistLine> 
                 match i.kind {
                     "generated" => "generated",
                     "after_booking" => "after_booking",
-                    "original" => "bring_original",
                     _ => "provided",
                 }
             };
@@ -296,9 +297,10 @@ fn checklist(passport: &str, missing: &[&str], six: bool) -> Vec<ChecklistLine> 
                 id: i.id.into(),
                 name_zh: i.zh.into(),
                 name_en: i.en.into(),
-                kind: i.kind.into(),
-                status: status.into(),
+                kind: serde_json::from_value(i.kind.into()).unwrap(),
+                status: serde_json::from_value(status.into()).unwrap(),
                 optional: i.optional,
+                bring_original: i.kind == "original",
                 how_zh: i.how_zh.into(),
                 how_en: i.how_en.into(),
                 files,
@@ -393,13 +395,13 @@ fn outcome(
             file,
             ok,
             preview: Some(preview(bg, ok)),
-            preview_mime: "image/png",
+            preview_mime: "image/png".into(),
         }
     });
     EmployeeOutcome {
         status,
         ready: status == Status::Ready,
-        window_state: window.into(),
+        window_state: serde_json::from_value(window.into()).unwrap(),
         days_left: Some(days_left),
         window_opens: expiry.checked_sub_days(chrono::Days::new(90)),
         deadline: expiry.checked_sub_days(chrono::Days::new(30)),
@@ -416,7 +418,7 @@ fn outcome(
 
 /// Six employees in roster order, one or more per status.
 pub fn outcomes() -> Vec<EmployeeOutcome> {
-    let opt_missing = |item: &str| Issue::warning("documents.optional_missing").arg("item", item);
+    let opt_missing = |item: &str| Issue::warning("document.company_missing").arg("item", item);
     vec![
         outcome(
             employee(
@@ -467,7 +469,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
                 Issue::error("photo.background")
                     .arg("hue", 38)
                     .file("photos/C4567890.jpg"),
-                Issue::error("documents.missing")
+                Issue::error("document.missing")
                     .arg("item", "广东省外国人签证数字相片采集检测回执 photo receipt")
                     .arg("passport", "C4567890")
                     .arg("hint", "photo_receipt"),
@@ -500,7 +502,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
                     .sheet("Staff")
                     .row(6)
                     .cell("H6"),
-                Issue::error("documents.missing")
+                Issue::error("document.missing")
                     .arg("item", "申请人近1年的完税证明 tax certificate")
                     .arg("passport", "=1+2")
                     .arg("hint", "tax"),
@@ -526,7 +528,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
             Some((true, [98, 139, 206])),
             checklist("C01X00T47", &[], true),
             vec![
-                Issue::warning("rules.window_not_open")
+                Issue::warning("eligibility.not_yet")
                     .arg("days", 216)
                     .arg("opens", "2027-04-01"),
             ],
@@ -555,10 +557,10 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
                 true,
             ),
             vec![
-                Issue::error("rules.too_late")
+                Issue::error("eligibility.too_late")
                     .arg("expiry", "2026-12-10")
                     .arg("deadline", "2026-11-10"),
-                Issue::error("documents.missing")
+                Issue::error("document.missing")
                     .arg("item", "有效的工作类居留许可页 Residence Permit page")
                     .arg("passport", "PAB123456")
                     .arg("hint", "residence"),
