@@ -595,4 +595,75 @@ mod tests {
         let e = scan(&d.path().join("nope")).unwrap_err();
         assert_eq!(e.code, "photo.folder");
     }
+
+    /// The rerun cache keys an employee by the photo `locate_employee` names: it must be
+    /// the one `find_employee` reads, or the same issue, in every case, on disk and in memory.
+    #[test]
+    fn locate_agrees_with_find_without_reading() {
+        use std::os::unix::fs::symlink;
+        let d = dir_with(&[
+            "E12345678.jpg",
+            "E12345678.png",
+            "Maria Rossi.jpg",
+            "big.jpg",
+            "sub/c.jpg",
+        ]);
+        std::fs::write(d.path().join("big.jpg"), vec![0u8; 100]).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.jpg"), b"x").unwrap();
+        symlink(outside.path().join("x.jpg"), d.path().join("G1234567.jpg")).unwrap();
+        let (fs, idx) = scan(d.path()).unwrap();
+        let mut memory = crate::run::MemoryInputs::default();
+        for name in [
+            "E12345678.jpg",
+            "E12345678.png",
+            "Maria Rossi.jpg",
+            "sub/c.jpg",
+        ] {
+            memory = memory.photo(name, b"x".to_vec());
+        }
+        memory = memory.photo("big.jpg", vec![0u8; 100]);
+        let mem_idx = PhotoIndex::open(&memory).unwrap().unwrap();
+        let person = |passport: Option<&str>, cell: Option<&str>, name: Option<&str>| Employee {
+            sheet: "Staff".into(),
+            row: 3,
+            passport_no: passport.map(str::to_string),
+            photo: cell.map(str::to_string),
+            name: name.map(str::to_string),
+            ..Default::default()
+        };
+        let cases = [
+            person(Some("E12345678"), None, None),
+            person(Some("e12345678"), None, None),
+            person(None, Some("sub/c.jpg"), None),
+            person(None, Some("big.jpg"), None),
+            person(None, Some("../x.jpg"), None),
+            person(None, Some("nope.jpg"), None),
+            person(Some("X9999999"), None, Some("Maria Rossi")),
+            person(Some("X9999999"), None, None),
+            person(Some("G1234567"), None, None),
+        ];
+        for e in &cases {
+            for (inputs, idx) in [
+                (&fs as &dyn Inputs, &idx),
+                (&memory as &dyn Inputs, &mem_idx),
+            ] {
+                let found = idx.find_employee(inputs, e, 50);
+                let located = idx.locate_employee(inputs, e, 50);
+                match (&found, &located) {
+                    (Ok(f), Ok(l)) => {
+                        assert_eq!((&f.name, &f.warnings), (&l.name, &l.warnings));
+                    }
+                    (Err(f), Err(l)) => assert_eq!(f, l),
+                    _ => panic!("{e:?}: found {found:?}, located {located:?}"),
+                }
+            }
+        }
+        // On disk the stamp is the file's; in memory there is none (the bytes are hashed).
+        let e = &cases[0];
+        let l = idx.locate_employee(&fs, e, 50).unwrap();
+        let meta = std::fs::metadata(d.path().join(&l.name)).unwrap();
+        assert_eq!(l.stamp, Some(crate::cache::FileStamp::of(&meta)));
+        assert_eq!(mem_idx.locate_employee(&memory, e, 50).unwrap().stamp, None);
+    }
 }
