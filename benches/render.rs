@@ -7,6 +7,7 @@
 //! cargo bench --bench render -- --kind cover --evict-every 8 --evict-age 2
 //! cargo bench --bench render -- --evict-every 1 --evict-age 0   # evict(0) after each
 //! cargo bench --bench render -- --no-evict                      # memory without trimming
+//! PERMITPACK_BENCH_TEMPLATES=DIR cargo bench --bench render      # DIR over the built-ins
 //! ```
 //!
 //! Peak memory is a property of the process, so compare cache policies in separate runs.
@@ -336,7 +337,11 @@ fn main() {
     let a = args();
     let thumb = thumbnail();
     let t0 = Instant::now();
-    let r = Renderer::with_threads(&Templates::builtin(), a.render_threads).expect("templates");
+    // PERMITPACK_BENCH_TEMPLATES=DIR: a templates folder over the built-in ones (to time a
+    // stripped-down document against the real one).
+    let templates = std::env::var_os("PERMITPACK_BENCH_TEMPLATES")
+        .map_or_else(Templates::builtin, |d| Templates::with_dir(std::path::Path::new(&d)));
+    let r = Renderer::with_threads(&templates, a.render_threads).expect("templates");
     println!(
         "{} render threads, {} calling threads",
         a.render_threads, a.threads

@@ -7,7 +7,9 @@
 //! error blocks everyone); the employee key adds the roster row (values, cell positions and
 //! the row's own issues), the packet name, the photo the row leads to (its name, the choice
 //! warnings and its bytes) and the employee's scans folder (every file's name and bytes, and
-//! what was skipped). Files are hashed in full unless their stamp shows them unchanged.
+//! what was skipped). Files are hashed in full unless their stamp, given by the run's
+//! [`Inputs`], shows them unchanged; packets are checked against the packets folder the
+//! [`Cache`] was opened with.
 
 use super::{Cache, Digest, Entry, FileStamp, KeyBuilder, PacketRecord};
 use crate::documents::folder::{FolderScan, ScanFile};
