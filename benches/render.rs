@@ -157,6 +157,7 @@ fn company() -> Company {
         contact_person: Some("王敏".into()),
         contact_phone: Some("0755-86001234".into()),
         legal_representative: Some("李建国".into()),
+        salary_basis: None,
     }
 }
 
@@ -188,6 +189,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
         how_zh: "平台材料上传页面下载模板".into(),
         how_en: "template on the platform's document upload page".into(),
         files: vec![],
+        bring_original: false,
     };
     let checklist = vec![
         item(
@@ -212,13 +214,13 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             "contract",
             "聘用合同原件",
             "Original labour contract",
-            "bring_original",
+            "provided",
         ),
         item(
             "passport",
             "申请人护照或国际旅行证件",
             "Original passport",
-            "bring_original",
+            "provided",
         ),
         item(
             "rp_page",
@@ -230,7 +232,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             "wp_card",
             "外国人工作许可证",
             "Work Permit card",
-            "bring_original",
+            "provided",
         ),
         item(
             "photo_receipt",
