@@ -283,9 +283,7 @@ fn a_folder_sink_reuses_unchanged_employees_and_memory_keeps_no_cache() {
     let cold = build(inputs(), true);
     assert_eq!(cold.reused, 0);
     assert!(cold.cache_notes.is_empty(), "{:?}", cold.cache_notes);
-    let packets = Manifest::read(&dir.path().join("out/packets"))
-        .unwrap()
-        .packets;
+    let packets = Manifest::read(&sink.state()).unwrap().packets;
     assert_eq!(packets.len(), 2, "{packets:?}");
     let first = folder_files(sink.dir());
 
@@ -304,7 +302,7 @@ fn a_folder_sink_reuses_unchanged_employees_and_memory_keeps_no_cache() {
             assert_eq!(*ino, first[name].0, "{name} was written again");
         }
     }
-    let manifest = Manifest::read(&dir.path().join("out/packets")).unwrap();
+    let manifest = Manifest::read(&sink.state()).unwrap();
     assert_eq!(manifest.packets, packets);
 
     // One photo changed (bytes in memory: hashed, no stamps): only its employee is redone.

@@ -53,8 +53,7 @@ fn assert_same_outputs(a: &Path, b: &Path) {
     }
 }
 
-/// Each packet's inode (a rewritten packet gets a new one). Not the packets manifest,
-/// which every build rewrites.
+/// Each packet's inode (a rewritten packet gets a new one); only `.zip` files count.
 fn packet_inodes(out: &Path) -> BTreeMap<String, u64> {
     std::fs::read_dir(out.join("packets"))
         .unwrap()
