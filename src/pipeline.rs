@@ -10,7 +10,7 @@
 //! done, so memory does not grow with the batch.
 
 use crate::assets::Templates;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Lang};
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
@@ -95,6 +95,8 @@ pub struct Batch<'a> {
     /// `Some(OUT/packets)` for `build`, `None` for `check`.
     pub packets_dir: Option<PathBuf>,
     pub password: Option<String>,
+    /// Packets readable by the user's group (`--shared`), else by the user alone.
+    pub group_readable: bool,
 }
 
 /// What the stages found for one employee before the packet is written.
@@ -181,6 +183,7 @@ impl Batch<'_> {
                 let problems = s.renderer.check_letter(doc, &letter);
                 if problems.iter().any(Issue::is_error) {
                     line.status = "missing".into();
+                    explain_not_generated(line, &problems, &s.catalog);
                 }
                 issues.extend(problems);
                 continue;
@@ -200,6 +203,7 @@ impl Batch<'_> {
                 }
                 Err(problems) => {
                     line.status = "missing".into();
+                    explain_not_generated(line, &problems, &s.catalog);
                     issues.extend(problems);
                 }
             }
@@ -316,7 +320,7 @@ impl Batch<'_> {
             scans: std::mem::take(&mut work.scans),
             company_scans: std::mem::take(&mut work.company_scans),
         };
-        let mut plan = packet::plan(&o.checklist, sources);
+        let mut plan = packet::plan(&o.checklist, s.rules.checklists.sides(), sources);
         o.details
             .insert("packet_entries".into(), serde_json::json!(plan.manifest()));
 
@@ -344,12 +348,13 @@ impl Batch<'_> {
                 return;
             }
         }
-        match packet::write_packet(
+        match packet::write_packet_as(
             dir,
             name,
             &plan.entries,
             self.as_of,
             self.password.as_deref(),
+            self.group_readable,
         ) {
             Ok(_) => o.packet = Some(name.to_string()),
             Err(e) => o.issues.push(e.to_issue(name)),
@@ -612,6 +617,50 @@ fn scan_documents(
     (scans, company_docs)
 }
 
+/// A letter permitpack could not write: its checklist line says why and what to fix,
+/// instead of the "written by permitpack" of `checklists.toml`. Empty fields are listed
+/// together; any other error is given with its own message and action.
+fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: &Catalog) {
+    let errors: Vec<&Issue> = problems.iter().filter(|i| i.is_error()).collect();
+    let empty: Vec<&Issue> = errors
+        .iter()
+        .copied()
+        .filter(|i| i.code == "template.missing_field")
+        .collect();
+    let (zh, en) = if !empty.is_empty() {
+        let fields = |key: &str, sep: &str, quote: bool| {
+            empty
+                .iter()
+                .filter_map(|i| i.get(key))
+                .map(|f| if quote { format!("“{f}”") } else { f.to_string() })
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let args = [
+            ("fields_zh", fields("field_zh", "、", true)),
+            ("fields", fields("field", ", ", false)),
+            ("count", empty.len().to_string()),
+        ];
+        (
+            catalog.ui("ui.item.not_generated.empty", Lang::Zh, &args),
+            catalog.ui("ui.item.not_generated.empty", Lang::En, &args),
+        )
+    } else {
+        let reason = |lang: Lang| {
+            errors
+                .first()
+                .map(|i| format!("{} {}", catalog.message(i, lang), catalog.action(i, lang)))
+                .unwrap_or_default()
+        };
+        (
+            catalog.ui("ui.item.not_generated.other", Lang::Zh, &[("reason", reason(Lang::Zh))]),
+            catalog.ui("ui.item.not_generated.other", Lang::En, &[("reason", reason(Lang::En))]),
+        )
+    };
+    line.how_zh = zh;
+    line.how_en = en;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,6 +716,7 @@ mod tests {
             company_scans: FolderScan::default(),
             packets_dir: None,
             password: None,
+            group_readable: false,
         };
         let rows: Vec<(&RosterRow, String)> = roster
             .rows

@@ -6,12 +6,12 @@
 //! Each step is its own function so later stages slot in between `load_inputs` and
 //! `write_report_json`.
 
-use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs};
+use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs, table};
 use crate::catalog::{Catalog, Lang};
 use crate::documents::folder::{DocsIndex, FolderScan};
 use crate::issue::Issue;
-use crate::model::{Company, mask_id};
-use crate::outcome::{EmployeeOutcome, Outcomes};
+use crate::model::Company;
+use crate::outcome::Outcomes;
 use crate::packet::PacketNames;
 use crate::photo::PhotoIndex;
 use crate::pipeline::{Batch, Setup};
@@ -92,7 +92,7 @@ pub fn load_inputs(
                 .arg("reason", io_reason(&e)),
         )
     })?;
-    let roster =
+    let mut roster =
         quietly(|| roster::read(&bytes, &name, aliases)).map_err(|e| Box::new(e.issue()))?;
     drop(bytes);
     let (company, company_source) = match company_path {
@@ -120,6 +120,7 @@ pub fn load_inputs(
         &company_source,
         aliases,
     ));
+    roster_issues.extend(roster::example::leftovers(&mut roster, company.as_ref()));
     Ok(Loaded {
         roster,
         company,
@@ -172,55 +173,11 @@ fn place(issue: &Issue) -> String {
     }
 }
 
-/// Text padded (or cut with an ellipsis) to `width` terminal columns; Chinese characters
-/// count as two.
-fn cell(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if total > width && used + w + 1 > width {
-            out.push('…');
-            used += 1;
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
-/// Text right-aligned in `width` terminal columns.
-fn rcell(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let padded = cell(text, width);
-    let body = padded.trim_end();
-    let w = body.width();
-    format!("{}{body}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// `text` with every occurrence of the passport number masked.
-fn mask_in(text: &str, passport: Option<&str>) -> String {
-    match passport.filter(|p| p.len() > 3) {
-        Some(p) => text.replace(p, &mask_id(p)),
-        None => text.to_string(),
-    }
-}
-
-/// One language for the terminal table: the report carries both.
-fn one_lang(lang: Lang) -> Lang {
-    if lang == Lang::Both { Lang::Zh } else { lang }
-}
-
 /// The terminal summary: a table of the employees (all of them for a small batch, else those
 /// needing attention), passport numbers masked; the roster problems; the counts per status
 /// and where the report is.
 ///
-/// The outcomes are read once; only the few shown, the counts and (when there are roster
-/// problems) the passport numbers to mask are kept.
+/// The outcomes are read once; only the few shown and the counts are kept.
 pub fn summary<O: Outcomes + ?Sized>(
     outcomes: &O,
     roster_issues: &[Issue],
@@ -228,114 +185,39 @@ pub fn summary<O: Outcomes + ?Sized>(
     catalog: &Catalog,
     lang: Lang,
 ) -> std::io::Result<String> {
-    let one = one_lang(lang);
     let mut s = String::new();
     let show_all = outcomes.count() <= SUMMARY_LINES;
-    let mut shown: Vec<EmployeeOutcome> = Vec::new();
-    let mut not_ready = 0;
-    let mut passports: Vec<String> = Vec::new();
+    let mut shown = Vec::new();
+    let (mut not_ready, mut shown_not_ready) = (0, 0);
     let sum = report::Summary::read(outcomes, &[])?;
     for o in outcomes.each() {
         let o = o?;
         not_ready += usize::from(!o.ready);
-        if !roster_issues.is_empty() {
-            passports.extend(
-                o.employee
-                    .passport_no
-                    .as_deref()
-                    .filter(|p| p.len() > 3)
-                    .map(str::to_string),
-            );
-        }
         if show_all || (!o.ready && shown.len() < SUMMARY_LINES) {
-            shown.push(o.into_owned());
+            shown_not_ready += usize::from(!o.ready);
+            shown.push(table::Line::of(&o, catalog));
         }
     }
-    if !shown.is_empty() {
-        let head = |k: &str| catalog.ui(&format!("ui.table.{k}"), one, &[]);
+    s.push_str(&table::render(
+        &shown,
+        catalog,
+        lang,
+        table::output_width(),
+    ));
+    let hidden = not_ready.saturating_sub(shown_not_ready);
+    if hidden > 0 {
         s.push_str(&format!(
-            "{}  {}{}{}{}{}\n",
-            rcell(&head("row"), 5),
-            cell(&head("name"), 26),
-            cell(&head("passport"), 11),
-            cell(&head("status"), 17),
-            cell(&head("deadline"), 12),
-            head("problem"),
+            "       {}\n",
+            catalog.ui("ui.run.more", lang, &[("count", hidden.to_string())])
         ));
-        for o in &shown {
-            let e = &o.employee;
-            let passport = e.passport_no.as_deref().map(mask_id).unwrap_or_default();
-            let name = e
-                .name
-                .as_deref()
-                .or(e.chinese_name.as_deref())
-                .unwrap_or("");
-            let status = catalog.ui(
-                &format!("ui.status.{}", report::status_key(o.status)),
-                one,
-                &[],
-            );
-            let deadline = o.deadline.map(|d| d.to_string()).unwrap_or_default();
-            let first = o
-                .issues
-                .iter()
-                .find(|i| i.is_error())
-                .or_else(|| o.issues.first())
-                .map(|i| {
-                    let more = o.issues.len() - 1;
-                    // A file named after the passport number must not show it in full.
-                    let text = mask_in(&catalog.message(i, one), e.passport_no.as_deref());
-                    if more > 0 {
-                        format!("{text} (+{more})")
-                    } else {
-                        text
-                    }
-                })
-                .unwrap_or_default();
-            s.push_str(&format!(
-                "{:>5}  {}{}{}{}{}\n",
-                e.row,
-                cell(name, 26),
-                cell(&passport, 11),
-                cell(&status, 17),
-                cell(&deadline, 12),
-                cell(&first, 70).trim_end(),
-            ));
-        }
-        let hidden = not_ready.saturating_sub(shown.iter().filter(|o| !o.ready).count());
-        if hidden > 0 {
-            s.push_str(&format!(
-                "       {}\n",
-                catalog.ui("ui.run.more", one, &[("count", hidden.to_string())])
-            ));
-        }
     }
-    if !roster_issues.is_empty() {
-        // Roster problems may name files called after passport numbers.
-        s.push_str(&catalog.ui("ui.run.roster_problems", one, &[]));
-        s.push('\n');
-        for i in roster_issues.iter().take(SUMMARY_LINES) {
-            let place = place(i);
-            let place = if place.is_empty() {
-                String::new()
-            } else {
-                format!("{place}: ")
-            };
-            let line = format!("  - {place}{}\n", catalog.message(i, one));
-            s.push_str(
-                &passports
-                    .iter()
-                    .fold(line, |l, p| mask_in(&l, Some(p.as_str()))),
-            );
-        }
-        if roster_issues.len() > SUMMARY_LINES {
-            let more = (roster_issues.len() - SUMMARY_LINES).to_string();
-            s.push_str(&format!(
-                "  {}\n",
-                catalog.ui("ui.run.more", one, &[("count", more)])
-            ));
-        }
-    }
+    s.push_str(&table::roster_problems(
+        roster_issues,
+        place,
+        catalog,
+        lang,
+        SUMMARY_LINES,
+    ));
     let count = |st: crate::outcome::Status| sum.count(st).to_string();
     use crate::outcome::Status::*;
     s.push_str(&catalog.ui(
@@ -378,9 +260,9 @@ pub fn exit_status<O: Outcomes + ?Sized>(
 
 /// Creates the output folders and removes temporary files a killed run left behind, so
 /// nothing half-written stays in OUT.
-fn prepare_out(out: &Path, packets: Option<&Path>) -> Result<(), String> {
+fn prepare_out(out: &Path, packets: Option<&Path>, shared: bool) -> Result<(), String> {
     for dir in std::iter::once(out).chain(packets) {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        crate::fsutil::create_output_dir(dir, shared).map_err(|e| {
             format!(
                 "cannot create the output folder {}: {}; choose another folder with --out",
                 dir.display(),
@@ -513,6 +395,13 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         );
         Ok(EXIT_FAILED)
     };
+    match super::args::preflight(args, write_packets) {
+        Ok(warnings) => warnings.iter().for_each(|w| eprintln!("{w}")),
+        Err(line) => {
+            eprintln!("{line}");
+            return Ok(EXIT_FAILED);
+        }
+    }
     let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -531,7 +420,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         }
     };
     let packets_dir = write_packets.then(|| inputs.out.join("packets"));
-    if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref()) {
+    if let Err(e) = prepare_out(&inputs.out, packets_dir.as_deref(), args.shared) {
         return fail(e);
     }
     let (photos, docs, company_scans) =
@@ -546,6 +435,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         company_scans,
         packets_dir,
         password: args.password.clone(),
+        group_readable: args.shared,
     };
 
     // Packet names are settled in row order first, so duplicates get the same suffix on
@@ -587,7 +477,14 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
 
     let info = run_info(args, &inputs, &loaded, write_packets);
     let paths =
-        match report::write_all(&inputs.out, &info, &spool, &setup.catalog, &setup.templates) {
+        match report::write_all_as(
+            &inputs.out,
+            &info,
+            &spool,
+            &setup.catalog,
+            &setup.templates,
+            args.shared,
+        ) {
             Ok(p) => p,
             Err(e) => return fail(format!("cannot write the reports: {e}")),
         };
@@ -604,7 +501,14 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             args.lang,
         );
         match text {
-            Ok(text) => print!("{text}"),
+            Ok(text) => {
+                let access = if args.shared {
+                    "ui.run.shared"
+                } else {
+                    "ui.run.private"
+                };
+                print!("{text}{}\n", setup.catalog.ui(access, args.lang, &[]));
+            }
             Err(e) => return fail(read_failed(e)),
         }
     }
@@ -617,7 +521,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::Status;
+    use crate::outcome::{EmployeeOutcome, Status};
 
     const CSV: &str = "Name,Passport No,Nationality,Date of birth,Talent category,Position,Work permit expiry,Residence permit expiry\n\
                        Anna Nowak,EA1234567,Poland,1985-02-03,(六),Engineer,2027-01-10,2027-01-10\n\
@@ -636,6 +540,7 @@ mod tests {
             company_scans: FolderScan::default(),
             packets_dir: None,
             password: None,
+            group_readable: false,
         };
         roster
             .rows

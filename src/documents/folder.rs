@@ -291,8 +291,9 @@ impl DocsIndex {
     }
 
     /// Employee folders that belong to none of `passports` (a typo in a folder name, or an
-    /// employee missing from the roster), masked like passport numbers, sorted. Report them
-    /// once per run (`document.unclaimed_folder`) so no scan is dropped silently.
+    /// employee missing from the roster), sorted, named in full: the user must find them on
+    /// disk, and no roster row says they are passport numbers. Report them once per run
+    /// (`document.unclaimed_folder`) so no scan is dropped silently.
     pub fn unclaimed<'a>(&self, passports: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let keys: std::collections::BTreeSet<String> = passports
             .into_iter()
@@ -309,7 +310,7 @@ impl DocsIndex {
         self.folders
             .iter()
             .filter(|(key, _)| !claimed(key))
-            .flat_map(|(_, list)| list.iter().map(|(name, _)| mask_id(name)))
+            .flat_map(|(_, list)| list.iter().map(|(name, _)| name.clone()))
             .collect()
     }
 
@@ -338,7 +339,7 @@ impl DocsIndex {
                 }
             }
         }
-        let Some((_, path)) = candidates.first() else {
+        let Some((folder, path)) = candidates.first() else {
             scan.issues
                 .push(Issue::warning("document.no_folder").arg("passport", &masked));
             return scan;
@@ -347,7 +348,16 @@ impl DocsIndex {
             scan.issues.push(
                 Issue::warning("document.folder_ambiguous")
                     .arg("passport", &masked)
-                    .arg("count", candidates.len()),
+                    .arg("count", candidates.len())
+                    .arg(
+                        "folders",
+                        candidates
+                            .iter()
+                            .map(|(name, _)| name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                    .arg("folder", folder),
             );
         }
         match list_folder(path, &self.root) {
@@ -358,6 +368,7 @@ impl DocsIndex {
             Err(e) => scan.issues.push(
                 Issue::warning("document.folder_unreadable")
                     .arg("passport", &masked)
+                    .arg("folder", folder)
                     .arg("detail", e.kind()),
             ),
         }
@@ -504,9 +515,10 @@ mod tests {
         assert_eq!(index.employee("G76543210").names(), vec!["other.pdf"]);
         assert_eq!(index.company().names(), vec!["bank_statement.pdf"]);
         assert_eq!(index.stray_files(), ["stray.pdf"]);
+        // A folder on disk is named in full: the user must find it.
         assert_eq!(
             index.unclaimed(["E12345678", "G7654321"]),
-            vec![mask_id("G76543210")]
+            vec!["G76543210".to_string()]
         );
         assert_eq!(
             index
@@ -533,6 +545,8 @@ mod tests {
         let scan = index.employee("E1");
         assert_eq!(scan.names(), vec!["a.pdf"]);
         assert_eq!(scan.issues[0].code, "document.folder_ambiguous");
+        assert_eq!(scan.issues[0].get("folders"), Some("E1 old, E1_new"));
+        assert_eq!(scan.issues[0].get("folder"), Some("E1 old"));
     }
 
     #[cfg(unix)]

@@ -82,12 +82,26 @@ pub fn write_packet(
     as_of: NaiveDate,
     password: Option<&str>,
 ) -> Result<PathBuf, PacketError> {
+    write_packet_as(dir, file_name, entries, as_of, password, false)
+}
+
+/// [`write_packet`], readable by the user's group when `group_readable` (`--shared`;
+/// [`fsutil::output_file_mode`]).
+pub fn write_packet_as(
+    dir: &Path,
+    file_name: &str,
+    entries: &[PacketEntry],
+    as_of: NaiveDate,
+    password: Option<&str>,
+    group_readable: bool,
+) -> Result<PathBuf, PacketError> {
     let mut failure = None;
     let written =
-        fsutil::write_atomic_durable(
+        fsutil::write_atomic_as(
             dir,
             file_name,
             fsutil::Durability::Later,
+            group_readable,
             |w| match assemble(w, entries, as_of, password) {
                 Ok(_) => Ok(()),
                 Err(e) => {
@@ -143,7 +157,7 @@ mod tests {
     #[test]
     fn write_packet_replaces_atomically_and_cleans_up_on_failure() {
         let dir = tempfile::tempdir().unwrap();
-        let p = plan(&[], sources());
+        let p = plan(&[], &crate::rules::PageSides::default(), sources());
         let path = write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None).unwrap();
         let first = std::fs::read(&path).unwrap();
         write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None).unwrap();

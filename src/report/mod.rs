@@ -163,10 +163,24 @@ pub fn write_all<O: Outcomes + ?Sized>(
     catalog: &Catalog,
     templates: &Templates,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    write_all_as(dir, run, outcomes, catalog, templates, false)
+}
+
+/// [`write_all`], with the reports readable by the user's group when `group_readable`
+/// (`--shared`; [`fsutil::output_file_mode`]) instead of by the user alone.
+pub fn write_all_as<O: Outcomes + ?Sized>(
+    dir: &Path,
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+    templates: &Templates,
+    group_readable: bool,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let now = fsutil::Durability::Now;
     let css = templates.get_text(CSS_TEMPLATE)?;
     let mut paths = Vec::with_capacity(4);
     let mut json_err = None;
-    let (p, ()) = fsutil::write_atomic_with(dir, "report.json", |w| {
+    let (p, ()) = fsutil::write_atomic_as(dir, "report.json", now, group_readable, |w| {
         json::write(w, run, outcomes, catalog).map_err(|e| {
             let io = std::io::Error::other(e.to_string());
             json_err = Some(e);
@@ -180,10 +194,10 @@ pub fn write_all<O: Outcomes + ?Sized>(
     })?;
     paths.push(p);
     let (p, ()) =
-        fsutil::write_atomic_with(dir, "report.csv", |w| csv::write(w, run, outcomes, catalog))?;
+        fsutil::write_atomic_as(dir, "report.csv", now, group_readable, |w| csv::write(w, run, outcomes, catalog))?;
     paths.push(p);
     let mut xlsx_err = None;
-    let (p, ()) = fsutil::write_atomic_with(dir, "report.xlsx", |w| {
+    let (p, ()) = fsutil::write_atomic_as(dir, "report.xlsx", now, group_readable, |w| {
         xlsx::write(w, run, outcomes, catalog, Some(dir)).map_err(|e| {
             let io = std::io::Error::other(e.to_string());
             xlsx_err = Some(e);
@@ -196,7 +210,7 @@ pub fn write_all<O: Outcomes + ?Sized>(
             .map_or(ReportError::Write(e), ReportError::Xlsx)
     })?;
     paths.push(p);
-    let (p, ()) = fsutil::write_atomic_with(dir, "report.html", |w| {
+    let (p, ()) = fsutil::write_atomic_as(dir, "report.html", now, group_readable, |w| {
         html::write(w, run, outcomes, catalog, &css)
     })?;
     paths.push(p);

@@ -5,10 +5,12 @@
 //! Submodules: `source` (format detection, opening), `text` (csv decoding), `aliases` (the
 //! column vocabulary from `templates/columns.toml`), `header` (finding the header row),
 //! `values` (reading one cell), `rows` (employees), `company` (Company sheet, TOML, USCC),
-//! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing).
+//! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing), `example`
+//! (the starter roster's example data, and the warning when it is still there).
 
 mod aliases;
 mod company;
+pub mod example;
 mod guard;
 mod header;
 mod rows;
