@@ -221,10 +221,18 @@ mod tests {
     #[test]
     fn plural_forms_follow_the_count() {
         let t = "{n} {n:employee|employees}, {k} {k:file was|files were} kept";
-        let args = |n: &str, k: &str| vec![("n".to_string(), n.to_string()), ("k".to_string(), k.to_string())];
+        let args = |n: &str, k: &str| {
+            vec![
+                ("n".to_string(), n.to_string()),
+                ("k".to_string(), k.to_string()),
+            ]
+        };
         assert_eq!(fill(t, &args("1", "0")), "1 employee, 0 files were kept");
         assert_eq!(fill(t, &args("2", "1")), "2 employees, 1 file was kept");
-        assert_eq!(fill(t, &args("11", "21")), "11 employees, 21 files were kept");
+        assert_eq!(
+            fill(t, &args("11", "21")),
+            "11 employees, 21 files were kept"
+        );
         // An unknown count keeps the placeholder visible.
         assert_eq!(fill("{m:a|b}", &args("1", "1")), "{m:a|b}");
     }
@@ -234,18 +242,33 @@ mod tests {
         // Every English message that puts a count before a plural noun must choose the form.
         let cat = Catalog::load(&Templates::builtin()).unwrap();
         let one = |key: &str, args: &[(&str, &str)]| {
-            let owned: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            let owned: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (*k, v.to_string())).collect();
             cat.ui(key, Lang::En, &owned)
         };
         let summary = one(
             "ui.run.summary",
-            &[("total", "1"), ("ready", "1"), ("attention", "0"), ("not_yet", "0"), ("too_late", "0"), ("packets", "1")],
+            &[
+                ("total", "1"),
+                ("ready", "1"),
+                ("attention", "0"),
+                ("not_yet", "0"),
+                ("too_late", "0"),
+                ("packets", "1"),
+            ],
         );
         assert!(summary.starts_with("1 employee:"), "{summary}");
         assert!(summary.contains("1 packet written"), "{summary}");
         let summary = one(
             "ui.run.summary",
-            &[("total", "2"), ("ready", "1"), ("attention", "1"), ("not_yet", "0"), ("too_late", "0"), ("packets", "2")],
+            &[
+                ("total", "2"),
+                ("ready", "1"),
+                ("attention", "1"),
+                ("not_yet", "0"),
+                ("too_late", "0"),
+                ("packets", "2"),
+            ],
         );
         assert!(summary.starts_with("2 employees:"), "{summary}");
         assert!(summary.contains("1 needs attention"), "{summary}");

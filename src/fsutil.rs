@@ -365,13 +365,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let private = write_atomic(dir.path(), "a.zip", b"x").unwrap();
         assert_eq!(mode(&private), 0o600);
-        let (shared, ()) =
-            write_atomic_as(dir.path(), "b.zip", Durability::Now, true, |w| w.write_all(b"x"))
-                .unwrap();
+        let (shared, ()) = write_atomic_as(dir.path(), "b.zip", Durability::Now, true, |w| {
+            w.write_all(b"x")
+        })
+        .unwrap();
         assert_eq!(mode(&shared), 0o640);
         // A rerun with --shared opens a file a private run wrote.
-        write_atomic_as(dir.path(), "a.zip", Durability::Later, true, |w| w.write_all(b"y"))
-            .unwrap();
+        write_atomic_as(dir.path(), "a.zip", Durability::Later, true, |w| {
+            w.write_all(b"y")
+        })
+        .unwrap();
         assert_eq!(mode(&private), 0o640);
     }
 

@@ -281,7 +281,10 @@ mod tests {
     #[test]
     fn only_passport_like_text_is_masked() {
         assert_eq!(mask_if_id("E12345678"), "E1****678");
-        assert_eq!(mask_if_id("12345678901234567890123"), mask_id("12345678901234567890123"));
+        assert_eq!(
+            mask_if_id("12345678901234567890123"),
+            mask_id("12345678901234567890123")
+        );
         assert_eq!(mask_if_id("E1234-5678"), mask_id("E1234-5678"));
         for shown in ["6人", "TOTAL", "合计", "N/A", "123", "共6人", "see sheet 2"] {
             assert_eq!(mask_if_id(shown), shown);

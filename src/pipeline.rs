@@ -632,7 +632,13 @@ fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: 
             empty
                 .iter()
                 .filter_map(|i| i.get(key))
-                .map(|f| if quote { format!("“{f}”") } else { f.to_string() })
+                .map(|f| {
+                    if quote {
+                        format!("“{f}”")
+                    } else {
+                        f.to_string()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(sep)
         };
@@ -653,8 +659,16 @@ fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: 
                 .unwrap_or_default()
         };
         (
-            catalog.ui("ui.item.not_generated.other", Lang::Zh, &[("reason", reason(Lang::Zh))]),
-            catalog.ui("ui.item.not_generated.other", Lang::En, &[("reason", reason(Lang::En))]),
+            catalog.ui(
+                "ui.item.not_generated.other",
+                Lang::Zh,
+                &[("reason", reason(Lang::Zh))],
+            ),
+            catalog.ui(
+                "ui.item.not_generated.other",
+                Lang::En,
+                &[("reason", reason(Lang::En))],
+            ),
         )
     };
     line.how_zh = zh;

@@ -271,7 +271,11 @@ fn a_user_profile_is_used_and_checked() {
 #[test]
 fn typed_file_names_are_never_masked() {
     let d = Dir::new();
-    for name in ["photos/EK1234567.jpg", "photos/EK7654567.jpg", "photos/p413x579.jpg"] {
+    for name in [
+        "photos/EK1234567.jpg",
+        "photos/EK7654567.jpg",
+        "photos/p413x579.jpg",
+    ] {
         d.write(name, std::fs::read(fixture("blue.jpg")).unwrap());
     }
     d.write(
@@ -289,7 +293,12 @@ fn typed_file_names_are_never_masked() {
     ]);
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(!all.contains('*'), "{all}");
-    for name in ["EK1234567.jpg", "EK7654567.jpg", "p413x579.jpg", "G7654321.heic"] {
+    for name in [
+        "EK1234567.jpg",
+        "EK7654567.jpg",
+        "p413x579.jpg",
+        "G7654321.heic",
+    ] {
         assert!(all.contains(&format!("photos/{name}")), "{name}: {all}");
     }
     for stem in ["EK1234567", "EK7654567", "p413x579"] {

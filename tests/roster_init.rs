@@ -44,7 +44,10 @@ fn init_writes_a_workbook_that_checks_clean() {
     let e = employee_at_row(&r, 3);
     assert_eq!(issue_codes(e, "document.not_checked").len(), 1);
     // The untouched example employee is warned about, nothing else in the roster.
-    let row_codes: Vec<String> = issue_codes(e, "roster.").into_iter().map(|(c, _)| c).collect();
+    let row_codes: Vec<String> = issue_codes(e, "roster.")
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
     assert_eq!(row_codes, ["roster.example_row"]);
     assert!(stdout(&out).contains("permitpack init"), "{}", stdout(&out));
     assert_eq!(e["category"], "B6");

@@ -36,11 +36,7 @@ impl FolderOption {
 }
 
 /// `args.folder_missing` when `path`, given to `option`, is not an existing folder.
-pub fn missing_folder(
-    option: FolderOption,
-    path: &Path,
-    catalog: &Catalog,
-) -> Option<Box<Issue>> {
+pub fn missing_folder(option: FolderOption, path: &Path, catalog: &Catalog) -> Option<Box<Issue>> {
     if path.is_dir() {
         return None;
     }
@@ -53,8 +49,14 @@ pub fn missing_folder(
         Issue::error(what)
             .arg("option", option.flag())
             .arg("path", path.display())
-            .arg("default_zh", catalog.ui(option.default_key(), Lang::Zh, &[]))
-            .arg("default_en", catalog.ui(option.default_key(), Lang::En, &[])),
+            .arg(
+                "default_zh",
+                catalog.ui(option.default_key(), Lang::Zh, &[]),
+            )
+            .arg(
+                "default_en",
+                catalog.ui(option.default_key(), Lang::En, &[]),
+            ),
     ))
 }
 
@@ -156,6 +158,9 @@ mod tests {
             assert_eq!(shell_word(Path::new("a$b")), "'a$b'");
             assert_eq!(shell_word(Path::new("")), "''");
         }
-        assert_eq!(shell_word(Path::new("员工/roster.xlsx")), "员工/roster.xlsx");
+        assert_eq!(
+            shell_word(Path::new("员工/roster.xlsx")),
+            "员工/roster.xlsx"
+        );
     }
 }

@@ -198,12 +198,7 @@ pub fn summary<O: Outcomes + ?Sized>(
             shown.push(table::Line::of(&o, catalog));
         }
     }
-    s.push_str(&table::render(
-        &shown,
-        catalog,
-        lang,
-        table::output_width(),
-    ));
+    s.push_str(&table::render(&shown, catalog, lang, table::output_width()));
     let hidden = not_ready.saturating_sub(shown_not_ready);
     if hidden > 0 {
         s.push_str(&format!(
@@ -220,7 +215,8 @@ pub fn summary<O: Outcomes + ?Sized>(
     ));
     let count = |st: crate::outcome::Status| sum.count(st).to_string();
     use crate::outcome::Status::*;
-    s.push_str(&catalog.ui(
+    s.push_str(&table::ui_lines(
+        catalog,
         "ui.run.summary",
         lang,
         &[
@@ -233,7 +229,8 @@ pub fn summary<O: Outcomes + ?Sized>(
         ],
     ));
     s.push('\n');
-    s.push_str(&catalog.ui(
+    s.push_str(&table::ui_lines(
+        catalog,
         "ui.run.report_written",
         lang,
         &[("path", report_path.display().to_string())],
@@ -476,18 +473,17 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     }
 
     let info = run_info(args, &inputs, &loaded, write_packets);
-    let paths =
-        match report::write_all_as(
-            &inputs.out,
-            &info,
-            &spool,
-            &setup.catalog,
-            &setup.templates,
-            args.shared,
-        ) {
-            Ok(p) => p,
-            Err(e) => return fail(format!("cannot write the reports: {e}")),
-        };
+    let paths = match report::write_all_as(
+        &inputs.out,
+        &info,
+        &spool,
+        &setup.catalog,
+        &setup.templates,
+        args.shared,
+    ) {
+        Ok(p) => p,
+        Err(e) => return fail(format!("cannot write the reports: {e}")),
+    };
     let read_failed = |e: std::io::Error| format!("cannot read the employees' results: {e}");
     if !args.quiet {
         let html = paths
@@ -507,7 +503,10 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
                 } else {
                     "ui.run.private"
                 };
-                print!("{text}{}\n", setup.catalog.ui(access, args.lang, &[]));
+                print!(
+                    "{text}{}\n",
+                    table::ui_lines(&setup.catalog, access, args.lang, &[])
+                );
             }
             Err(e) => return fail(read_failed(e)),
         }

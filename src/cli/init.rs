@@ -7,7 +7,9 @@ use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
 use crate::model::Field;
-use crate::roster::example::{Example, company_value as company_example, employee_value as example_value};
+use crate::roster::example::{
+    Example, company_value as company_example, employee_value as example_value,
+};
 use crate::roster::{COMPANY_KEYS, ColumnAliases};
 use rust_xlsxwriter::{
     DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,

@@ -20,8 +20,7 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
     let templates = match &args.templates {
         Some(d) => {
             let builtin = Catalog::load(&Templates::builtin()).map_err(anyhow::Error::msg)?;
-            if let Some(issue) = super::args::missing_folder(FolderOption::Templates, d, &builtin)
-            {
+            if let Some(issue) = super::args::missing_folder(FolderOption::Templates, d, &builtin) {
                 eprintln!("{}", super::build::fatal_line(&issue, &builtin, args.lang));
                 return Ok(EXIT_FAILED);
             }
@@ -256,7 +255,11 @@ mod tests {
     fn typed_names_are_shown_and_used_as_typed() {
         // A passport-like stem, a size-like stem: neither is masked, and two photos whose
         // numbers differ in the middle stay two different names.
-        for name in ["photos/EK1234567.jpg", "photos/EK7654567.jpg", "p413x579.jpg"] {
+        for name in [
+            "photos/EK1234567.jpg",
+            "photos/EK7654567.jpg",
+            "p413x579.jpg",
+        ] {
             assert_eq!(display_name(Path::new(name)), name);
         }
         assert_eq!(display_name(Path::new("alice.jpg")), "alice.jpg");

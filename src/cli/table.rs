@@ -19,6 +19,8 @@ const MAX_NAME: usize = 24;
 const MIN_NAME: usize = 10;
 /// The problem column keeps at least this much, even if the line then wraps.
 const MIN_PROBLEM: usize = 16;
+/// Narrower than this beside the other columns, the problem goes on its own line.
+const MIN_SIDE_PROBLEM: usize = 36;
 /// Space between columns.
 const GAP: &str = "  ";
 
@@ -115,63 +117,109 @@ struct Widths {
     problem: usize,
 }
 
+impl Widths {
+    /// Everything but the problem column, with the gaps.
+    fn fixed(&self) -> usize {
+        self.row + self.name + self.passport + self.status + self.deadline + 5 * GAP.len()
+    }
+}
+
 /// The employee table, `width` columns wide at most (unless even the smallest layout needs
-/// more), header first.
+/// more), header first. When the problem column would be too narrow to read beside the
+/// others, each problem goes on its own line under its employee, indented.
 pub fn render(lines: &[Line], catalog: &Catalog, lang: Lang, width: usize) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let head = |key: &str, l: Lang| catalog.ui(&format!("ui.table.{key}"), l, &[]);
     let tongues = langs(lang);
-    let widest = |f: &dyn Fn(Lang) -> Vec<String>| {
+    let side_by_side = layout(lines, catalog, tongues, width, false);
+    if side_by_side.problem >= MIN_SIDE_PROBLEM {
+        return side_by_side_table(lines, catalog, tongues, &side_by_side);
+    }
+    let w = layout(lines, catalog, tongues, width, true);
+    stacked_table(lines, catalog, tongues, &w, width)
+}
+
+/// The widths for `width` columns. `stacked`: the statuses of every language share one
+/// cell (the problem is not beside them) and there is no problem column.
+fn layout(
+    lines: &[Line],
+    catalog: &Catalog,
+    tongues: &[Lang],
+    width: usize,
+    stacked: bool,
+) -> Widths {
+    let head = |key: &str, l: Lang| catalog.ui(&format!("ui.table.{key}"), l, &[]);
+    let widest = |key: &str, cell: &dyn Fn(&Line, Lang) -> String| {
         tongues
             .iter()
-            .flat_map(|&l| f(l))
+            .flat_map(|&l| {
+                std::iter::once(head(key, l)).chain(lines.iter().map(move |x| cell(x, l)))
+            })
             .map(|s| s.width())
             .max()
             .unwrap_or(0)
     };
-    let mut w = Widths {
-        row: widest(&|l| {
-            std::iter::once(head("row", l))
-                .chain(lines.iter().map(|x| x.row.to_string()))
-                .collect()
-        }),
-        name: widest(&|l| {
-            std::iter::once(head("name", l))
-                .chain(lines.iter().map(|x| x.name.clone()))
-                .collect()
+    let status = if stacked {
+        let both = |x: &Line| {
+            tongues
+                .iter()
+                .map(|&l| pick(l, &x.status_zh, &x.status_en))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        lines
+            .iter()
+            .map(|x| both(x).width())
+            .chain(tongues.iter().map(|&l| head("status", l).width()))
+            .max()
+            .unwrap_or(0)
+    } else {
+        widest("status", &|x, l| {
+            pick(l, &x.status_zh, &x.status_en).to_string()
         })
-        .min(MAX_NAME),
-        passport: widest(&|l| {
-            std::iter::once(head("passport", l))
-                .chain(lines.iter().map(|x| x.passport.clone()))
-                .collect()
-        }),
-        status: widest(&|l| {
-            std::iter::once(head("status", l))
-                .chain(
-                    lines
-                        .iter()
-                        .map(|x| pick(l, &x.status_zh, &x.status_en).to_string()),
-                )
-                .collect()
-        }),
-        deadline: widest(&|l| {
-            std::iter::once(head("deadline", l))
-                .chain(lines.iter().map(|x| x.deadline.clone()))
-                .collect()
-        }),
+    };
+    let mut w = Widths {
+        row: widest("row", &|x, _| x.row.to_string()),
+        name: widest("name", &|x, _| x.name.clone()).min(MAX_NAME),
+        passport: widest("passport", &|x, _| x.passport.clone()),
+        status,
+        deadline: widest("deadline", &|x, _| x.deadline.clone()),
         problem: 0,
     };
-    let fixed = |w: &Widths| w.row + w.name + w.passport + w.status + w.deadline + 5 * GAP.len();
     // A narrow terminal takes columns from the name first, down to its minimum.
     let min_name = MIN_NAME.min(w.name);
-    while fixed(&w) + MIN_PROBLEM > width && w.name > min_name {
+    let room = if stacked { 0 } else { MIN_SIDE_PROBLEM };
+    while w.fixed() + room > width && w.name > min_name {
         w.name -= 1;
     }
-    w.problem = width.saturating_sub(fixed(&w)).max(MIN_PROBLEM);
+    if !stacked {
+        w.problem = width.saturating_sub(w.fixed());
+    }
+    w
+}
 
+/// The problem of one line in one language, cut to `width` with the count of further
+/// problems kept visible.
+fn problem_cell(x: &Line, l: Lang, width: usize) -> String {
+    let problem = pick(l, &x.problem_zh, &x.problem_en);
+    if problem.is_empty() {
+        return String::new();
+    }
+    let suffix = if x.more > 0 {
+        format!(" (+{})", x.more)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}{suffix}",
+        fit(problem, width.saturating_sub(suffix.width())).trim_end()
+    )
+}
+
+fn side_by_side_table(lines: &[Line], catalog: &Catalog, tongues: &[Lang], w: &Widths) -> String {
+    let head = |key: &str, l: Lang| catalog.ui(&format!("ui.table.{key}"), l, &[]);
+    let blank = |n: usize| " ".repeat(n);
     let mut out = String::new();
     for &l in tongues {
         out.push_str(&join(&[
@@ -185,42 +233,64 @@ pub fn render(lines: &[Line], catalog: &Catalog, lang: Lang, width: usize) -> St
     }
     for x in lines {
         for (i, &l) in tongues.iter().enumerate() {
+            // The second language's line repeats only what is worded.
             let first = i == 0;
-            let problem = pick(l, &x.problem_zh, &x.problem_en);
-            let suffix = if x.more > 0 && !problem.is_empty() {
-                format!(" (+{})", x.more)
-            } else {
-                String::new()
-            };
-            let problem = format!(
-                "{}{suffix}",
-                fit(problem, w.problem.saturating_sub(suffix.width())).trim_end()
-            );
-            let blank = |n: usize| " ".repeat(n);
+            let only_first = |text: String, n: usize| if first { text } else { blank(n) };
             out.push_str(&join(&[
-                if first {
-                    right(&x.row.to_string(), w.row)
-                } else {
-                    blank(w.row)
-                },
-                if first {
-                    fit(&x.name, w.name)
-                } else {
-                    blank(w.name)
-                },
-                if first {
-                    fit(&x.passport, w.passport)
-                } else {
-                    blank(w.passport)
-                },
+                only_first(right(&x.row.to_string(), w.row), w.row),
+                only_first(fit(&x.name, w.name), w.name),
+                only_first(fit(&x.passport, w.passport), w.passport),
                 fit(pick(l, &x.status_zh, &x.status_en), w.status),
-                if first {
-                    fit(&x.deadline, w.deadline)
-                } else {
-                    blank(w.deadline)
-                },
-                problem,
+                only_first(fit(&x.deadline, w.deadline), w.deadline),
+                problem_cell(x, l, w.problem),
             ]));
+        }
+    }
+    out
+}
+
+fn stacked_table(
+    lines: &[Line],
+    catalog: &Catalog,
+    tongues: &[Lang],
+    w: &Widths,
+    width: usize,
+) -> String {
+    let head = |key: &str, l: Lang| catalog.ui(&format!("ui.table.{key}"), l, &[]);
+    let indent = w.row + GAP.len();
+    let problem_width = width.saturating_sub(indent).max(MIN_PROBLEM);
+    let mut out = String::new();
+    for &l in tongues {
+        out.push_str(&join(&[
+            right(&head("row", l), w.row),
+            fit(&head("name", l), w.name),
+            fit(&head("passport", l), w.passport),
+            fit(&head("status", l), w.status),
+            fit(&head("deadline", l), w.deadline),
+        ]));
+    }
+    let problem_head: Vec<String> = tongues.iter().map(|&l| head("problem", l)).collect();
+    out.push_str(&join(&[
+        " ".repeat(w.row),
+        fit(&problem_head.join(" / "), problem_width),
+    ]));
+    for x in lines {
+        let status: Vec<&str> = tongues
+            .iter()
+            .map(|&l| pick(l, &x.status_zh, &x.status_en))
+            .collect();
+        out.push_str(&join(&[
+            right(&x.row.to_string(), w.row),
+            fit(&x.name, w.name),
+            fit(&x.passport, w.passport),
+            fit(&status.join(" "), w.status),
+            fit(&x.deadline, w.deadline),
+        ]));
+        for &l in tongues {
+            let p = problem_cell(x, l, problem_width);
+            if !p.is_empty() {
+                out.push_str(&join(&[" ".repeat(w.row), p]));
+            }
         }
     }
     out
@@ -264,6 +334,19 @@ pub fn roster_problems(
         ));
     }
     out
+}
+
+/// An interface string for the terminal: with `--lang both` the Chinese line, then the
+/// English one (a terminal line joined with ` / ` would wrap mid-sentence).
+pub fn ui_lines(catalog: &Catalog, key: &str, lang: Lang, args: &[(&str, String)]) -> String {
+    let lines: Vec<String> = langs(lang)
+        .iter()
+        .map(|&l| catalog.ui(key, l, args))
+        .collect();
+    match lines.as_slice() {
+        [zh, en] if zh == en => zh.clone(),
+        _ => lines.join("\n"),
+    }
 }
 
 /// Cells joined by the gap, trailing blanks trimmed, ending the line.
@@ -395,7 +478,10 @@ mod tests {
     fn lang_picks_the_headers_and_statuses() {
         let cat = catalog();
         let en = render(&lines(), &cat, Lang::En, 120);
-        assert!(en.contains("Status") && en.contains("Needs attention"), "{en}");
+        assert!(
+            en.contains("Status") && en.contains("Needs attention"),
+            "{en}"
+        );
         assert!(!en.contains("状态") && !en.contains("需要处理"), "{en}");
         let zh = render(&lines(), &cat, Lang::Zh, 120);
         assert!(zh.contains("状态") && zh.contains("需要处理"), "{zh}");
@@ -405,10 +491,51 @@ mod tests {
         let l: Vec<&str> = both.lines().collect();
         assert_eq!(l.len(), 6, "{both}");
         assert!(l[0].contains("状态") && l[1].contains("Status"), "{both}");
-        assert!(l[2].contains("需要处理") && l[3].contains("Needs attention"), "{both}");
-        assert!(l[4].contains("可以提交") && l[5].contains("Ready"), "{both}");
+        assert!(
+            l[2].contains("需要处理") && l[3].contains("Needs attention"),
+            "{both}"
+        );
+        assert!(
+            l[4].contains("可以提交") && l[5].contains("Ready"),
+            "{both}"
+        );
         // The second line repeats neither the row nor the passport.
-        assert!(!l[3].contains("PA****456") && !l[3].contains(" 4 "), "{both}");
+        assert!(
+            !l[3].contains("PA****456") && !l[3].contains(" 4 "),
+            "{both}"
+        );
+    }
+
+    #[test]
+    fn a_narrow_terminal_puts_the_problem_under_its_employee() {
+        let cat = catalog();
+        let t = render(&lines(), &cat, Lang::Both, 80);
+        let l: Vec<&str> = t.lines().collect();
+        // Two header lines, the problem header, then per employee: the facts with both
+        // statuses, the Chinese problem, the English problem (none for a clean employee).
+        assert!(l[0].contains("状态") && l[1].contains("Status"), "{t}");
+        assert!(
+            l[2].contains("首要问题") && l[2].contains("First problem"),
+            "{t}"
+        );
+        assert!(
+            l[3].contains("PA****456") && l[3].contains("需要处理 Needs attention"),
+            "{t}"
+        );
+        assert!(l[4].starts_with("     头部周围"), "{t}");
+        assert!(
+            l[5].starts_with("     Only 0.0 %") && l[5].ends_with("(+3)"),
+            "{t}"
+        );
+        assert!(
+            l[6].contains("E1****678") && l[6].contains("可以提交 Ready"),
+            "{t}"
+        );
+        assert_eq!(l.len(), 7, "{t}");
+        // The problem gets most of the width.
+        assert!(l[5].width() > 70, "{t}");
+        let en = render(&lines(), &cat, Lang::En, 80);
+        assert!(en.lines().any(|l| l.starts_with("     Only 0.0 %")), "{en}");
     }
 
     #[test]
@@ -429,8 +556,14 @@ mod tests {
         let both = roster_problems(&issues, place, &cat, Lang::Both, 40);
         let l: Vec<&str> = both.lines().collect();
         assert_eq!(l.len(), 3, "{both}");
-        assert!(l[0].contains("名册问题") && l[0].contains("Roster problems"), "{both}");
-        assert!(l[1].contains("不属于") && l[1].contains("E12345679"), "{both}");
+        assert!(
+            l[0].contains("名册问题") && l[0].contains("Roster problems"),
+            "{both}"
+        );
+        assert!(
+            l[1].contains("不属于") && l[1].contains("E12345679"),
+            "{both}"
+        );
         assert!(l[2].contains("belongs to no employee"), "{both}");
         let en = roster_problems(&issues, place, &cat, Lang::En, 40);
         assert_eq!(en.lines().count(), 2, "{en}");

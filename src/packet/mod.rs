@@ -96,21 +96,20 @@ pub fn write_packet_as(
     group_readable: bool,
 ) -> Result<PathBuf, PacketError> {
     let mut failure = None;
-    let written =
-        fsutil::write_atomic_as(
-            dir,
-            file_name,
-            fsutil::Durability::Later,
-            group_readable,
-            |w| match assemble(w, entries, as_of, password) {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    let io = std::io::Error::other(e.to_string());
-                    failure = Some(e);
-                    Err(io)
-                }
-            },
-        );
+    let written = fsutil::write_atomic_as(
+        dir,
+        file_name,
+        fsutil::Durability::Later,
+        group_readable,
+        |w| match assemble(w, entries, as_of, password) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let io = std::io::Error::other(e.to_string());
+                failure = Some(e);
+                Err(io)
+            }
+        },
+    );
     match written {
         Ok((path, ())) => Ok(path),
         Err(e) => Err(failure.unwrap_or(PacketError::Output(e))),

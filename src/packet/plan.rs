@@ -341,8 +341,8 @@ mod tests {
             ],
             ..Default::default()
         };
-        let plan = plan(&checklist(), &sides(), sources);
-        let originals: Vec<&str> = plan
+        let planned = plan(&checklist(), &sides(), sources);
+        let originals: Vec<&str> = planned
             .entries
             .iter()
             .filter_map(|e| e.original.as_deref())

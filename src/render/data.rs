@@ -587,7 +587,10 @@ mod tests {
         let c = CoverData::from_outcome(&outcome, &Company::default(), d(2026, 11, 26), &catalog);
         assert_eq!(c.employee.passport_no.as_deref(), Some("EK1234567"));
         for n in &c.notes {
-            assert!(n.zh.contains("EK1234567") && n.en.contains("EK1234567"), "{n:?}");
+            assert!(
+                n.zh.contains("EK1234567") && n.en.contains("EK1234567"),
+                "{n:?}"
+            );
             assert!(!n.zh.contains('*') && !n.en.contains('*'), "{n:?}");
         }
     }

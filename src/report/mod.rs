@@ -193,8 +193,9 @@ pub fn write_all_as<O: Outcomes + ?Sized>(
             .map_or(ReportError::Write(e), ReportError::Json)
     })?;
     paths.push(p);
-    let (p, ()) =
-        fsutil::write_atomic_as(dir, "report.csv", now, group_readable, |w| csv::write(w, run, outcomes, catalog))?;
+    let (p, ()) = fsutil::write_atomic_as(dir, "report.csv", now, group_readable, |w| {
+        csv::write(w, run, outcomes, catalog)
+    })?;
     paths.push(p);
     let mut xlsx_err = None;
     let (p, ()) = fsutil::write_atomic_as(dir, "report.xlsx", now, group_readable, |w| {

@@ -64,9 +64,8 @@ fn text(field: Field) -> &'static str {
 pub fn leftovers(roster: &mut Roster, company: Option<&Company>) -> Vec<Issue> {
     for row in &mut roster.rows {
         let e = &row.employee;
-        let same = |v: &Option<String>, field: Field| {
-            v.as_deref().map(str::trim) == Some(text(field))
-        };
+        let same =
+            |v: &Option<String>, field: Field| v.as_deref().map(str::trim) == Some(text(field));
         if same(&e.name, Field::Name) && same(&e.passport_no, Field::PassportNo) {
             let mut issue = Issue::warning("roster.example_row")
                 .arg("name", text(Field::Name))
@@ -81,7 +80,8 @@ pub fn leftovers(roster: &mut Roster, company: Option<&Company>) -> Vec<Issue> {
     let Some(c) = company else {
         return Vec::new();
     };
-    let same = |v: &Option<String>, key: &str| v.as_deref().map(str::trim) == Some(company_value(key));
+    let same =
+        |v: &Option<String>, key: &str| v.as_deref().map(str::trim) == Some(company_value(key));
     if same(&c.name_zh, "name_zh") || same(&c.uscc, "uscc") {
         vec![Issue::warning("roster.example_company").arg("name", company_value("name_zh"))]
     } else {
@@ -111,9 +111,8 @@ mod tests {
         assert_eq!(run.len(), 1);
         assert_eq!(run[0].code, "roster.example_company");
         assert!(!run[0].is_error());
-        let codes = |i: usize| -> Vec<String> {
-            r.rows[i].issues.iter().map(|i| i.code.clone()).collect()
-        };
+        let codes =
+            |i: usize| -> Vec<String> { r.rows[i].issues.iter().map(|i| i.code.clone()).collect() };
         assert_eq!(codes(0), ["roster.example_row"]);
         assert_eq!(r.rows[0].issues[0].at.row, Some(2));
         // Same name, another passport: a real employee.

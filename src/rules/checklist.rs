@@ -315,9 +315,18 @@ mod tests {
             .sides()
             .clone();
         let key = |n: &str| sides.sort_key(n);
-        assert_eq!(key("work_permit_front.jpg"), ("work_permit".into(), Side::Front));
-        assert_eq!(key("Work Permit BACK.pdf"), ("work_permit".into(), Side::Back));
-        assert_eq!(key("工作许可证正面.jpg"), ("工作许可证".into(), Side::Front));
+        assert_eq!(
+            key("work_permit_front.jpg"),
+            ("work_permit".into(), Side::Front)
+        );
+        assert_eq!(
+            key("Work Permit BACK.pdf"),
+            ("work_permit".into(), Side::Back)
+        );
+        assert_eq!(
+            key("工作许可证正面.jpg"),
+            ("工作许可证".into(), Side::Front)
+        );
         assert_eq!(key("工作许可证背面.jpg"), ("工作许可证".into(), Side::Back));
         assert_eq!(key("工作许可证反面.jpg").1, Side::Back);
         // A word inside another word is no side.
