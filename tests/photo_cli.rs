@@ -128,7 +128,7 @@ fn every_fixture_gets_its_verdict_and_reasons() {
     }
     let passes = expected.iter().filter(|e| e.1 == "PASS").count();
     assert!(
-        text.contains(&format!("{passes} of {} photos pass.", expected.len())),
+        text.contains(&format!("{passes} of {} photos passed.", expected.len())),
         "{text}"
     );
 }
@@ -292,7 +292,7 @@ fn typed_file_names_are_never_masked() {
         "prev",
     ]);
     let all = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(!all.contains('*'), "{all}");
+    assert!(!all.contains("**"), "{all}");
     for name in [
         "EK1234567.jpg",
         "EK7654567.jpg",
