@@ -378,7 +378,8 @@ fn init_suggests_a_command_the_shell_takes_back_and_the_example_is_warned_about(
     assert_ne!(code(&out), 2, "{}", stderr(&out));
     let text = stdout(&out);
     // The example employee's own warning is in its row's problems (the report has them all).
-    let e = employee_at_row(&d.report("o"), 3);
+    let report = d.report("o");
+    let e = employee_at_row(&report, 3);
     assert!(
         e["issues"]
             .as_array()
