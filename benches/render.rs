@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 use permitpack::assets::Templates;
 use permitpack::model::{Category, Company, Employee, Fen, SalaryBasis};
-use permitpack::outcome::ChecklistLine;
+use permitpack::outcome::{ChecklistLine, ItemKind};
 use permitpack::render::{
     BiText, CoverData, DateText, EmployeeData, LetterData, PhotoData, Renderer, Term, TimelineData,
     WindowData,
@@ -181,8 +181,8 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
         id: id.into(),
         name_zh: zh.into(),
         name_en: en.into(),
-        kind: "upload".into(),
-        status: status.into(),
+        kind: ItemKind::Upload,
+        status: serde_json::from_value(status.into()).expect("a checklist status"),
         optional: false,
         how_zh: "平台材料上传页面下载模板".into(),
         how_en: "template on the platform's document upload page".into(),

@@ -613,7 +613,7 @@ fn workbook() -> Result<Vec<u8>, XlsxError> {
 
 /// The GB18030 CSV: Chinese headers, a title line, text dates, a few of the same employees.
 fn gbk_csv() -> Result<Vec<u8>, String> {
-    let rows: Vec<[String; 10]> = vec![
+    let rows: Vec<[String; 11]> = vec![
         [
             "姓名",
             "护照号码",
@@ -621,6 +621,7 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "出生日期",
             "人才类别",
             "职位",
+            "入职日期",
             "工作许可到期日",
             "居留许可到期日",
             "在华工作年限",
@@ -634,6 +635,7 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "1964-05-01".into(),
             "（六）计点积分60分以上的专业人才".into(),
             "制造顾问".into(),
+            "2016-10-10".into(),
             plus(50).format("%Y/%-m/%-d").to_string(),
             plus(50).format("%Y/%-m/%-d").to_string(),
             "10".into(),
@@ -646,6 +648,7 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "1984.11.03".into(),
             "B6".into(),
             "产品经理".into(),
+            "2022/5/16".into(),
             format!(
                 "{}年{}月{}日",
                 plus(72).year(),
@@ -663,6 +666,7 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "1987-05-03".into(),
             "（一）".into(),
             "测试工程师".into(),
+            "2023-06-01".into(),
             plus(90).format("%Y%m%d").to_string(),
             plus(90).format("%Y%m%d").to_string(),
             "3".into(),
@@ -675,6 +679,8 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "1983-12-08".into(),
             "待定".into(),
             "质量经理".into(),
+            // Month only: read as the 1st, with a note.
+            "2020年4月".into(),
             plus(120).format("%Y.%m.%d").to_string(),
             plus(120).format("%Y.%m.%d").to_string(),
             "6".into(),
@@ -687,6 +693,7 @@ fn gbk_csv() -> Result<Vec<u8>, String> {
             "1991-06-21".into(),
             "(一)".into(),
             "数据分析师".into(),
+            "2022.07.01".into(),
             plus(-10).format("%Y-%m-%d").to_string(),
             plus(-10).format("%Y-%m-%d").to_string(),
             "4".into(),
@@ -979,6 +986,8 @@ const FOLDERS: [Folder; 9] = [
             ("完税证明2025.pdf", Pdf(TAX_PDF)),
             ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
             ("IMG_0001.jpg", Jpg(Page::Snapshot)),
+            ("WP card front.jpg", Jpg(Page::WorkPermit)),
+            ("WP card back.jpg", Jpg(Page::WorkPermit)),
         ],
     },
     // Complete; the photo is the problem.
@@ -1005,6 +1014,7 @@ const FOLDERS: [Folder; 9] = [
             ("photo_receipt.jpg", Jpg(Page::PhotoReceipt)),
             ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
             ("work_permit_extension_form.pdf", Pdf(WP_FORM_PDF)),
+            ("Work_Permit.jpg", Jpg(Page::WorkPermit)),
         ],
     },
     // Complete (一) set, scanned to PDF; the photo is too small.
@@ -1017,6 +1027,7 @@ const FOLDERS: [Folder; 9] = [
             ("相片回执.jpg", Jpg(Page::PhotoReceipt)),
             ("Labour Contract.pdf", Pdf(CONTRACT_PDF)),
             ("工作许可延期申请表.pdf", Pdf(WP_FORM_PDF)),
+            ("Work Permit.pdf", Pdf(WP_PDF)),
         ],
     },
     // Complete (六) set, mostly PDFs.
@@ -1057,6 +1068,7 @@ const FOLDERS: [Folder; 9] = [
             ("C1234567 photo receipt.pdf", Pdf(RECEIPT_PDF)),
             ("C1234567 contract.pdf", Pdf(CONTRACT_PDF)),
             ("C1234567 WP extension.pdf", Pdf(WP_FORM_PDF)),
+            ("C1234567 WP card.pdf", Pdf(WP_PDF)),
         ],
     },
 ];

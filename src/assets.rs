@@ -13,6 +13,11 @@ use std::path::{Path, PathBuf};
 /// `build.rs` from every file under `templates/`, so a new template is embedded by adding it.
 static DEFAULTS: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
+/// The largest template file read from a user's folder. Templates are trusted settings, but
+/// this still keeps a device or a runaway file out; the largest real one is a CJK font
+/// collection of about 20 MB.
+const MAX_TEMPLATE_BYTES: u64 = 256 << 20;
+
 /// Access to template files: a user's directory first, then the built-in defaults.
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
@@ -52,13 +57,15 @@ impl Templates {
     pub fn get(&self, rel: &str) -> Result<Cow<'static, [u8]>, AssetError> {
         if let Some(dir) = &self.dir {
             let path = dir.join(rel);
-            match std::fs::read(&path) {
+            // Read once, without following a link (a template folder shared with others
+            // could have a file swapped for a link while the run reads it).
+            match crate::fsutil::read_input(&path, MAX_TEMPLATE_BYTES) {
                 Ok(bytes) => return Ok(Cow::Owned(bytes)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => {
+                Err(crate::fsutil::InputError::NotFound) => {}
+                Err(e) => {
                     return Err(AssetError::Io {
                         path: path.display().to_string(),
-                        source,
+                        source: std::io::Error::other(e.to_string()),
                     });
                 }
             }

@@ -1,13 +1,16 @@
-//! Small filesystem helpers for the output folder: atomic writes (temporary file in the same
-//! folder, fsync, rename over the target) so an interrupted run never leaves a half-written
-//! packet or report, who may read what is written ([`output_file_mode`],
-//! [`output_dir_mode`]: private to the user, or group-readable with `--shared`), the clean-up
-//! of leftovers from a killed run, and a file-name sanitiser that gives names safe on
-//! Windows, macOS and Linux.
+//! The filesystem edge: how every input file is read ([`read_input`], [`open_input`]: opened
+//! once without following a link, checked to be a regular file no larger than its limit on
+//! that same handle, read once), how the output folder is created ([`create_output_dir`])
+//! and written (atomic writes: temporary file in the same folder, fsync, rename over the
+//! target, so an interrupted run never leaves a half-written packet or report), who may read
+//! what is written ([`output_file_mode`], [`output_dir_mode`]: private to the user, or
+//! group-readable with `--shared`), the clean-up of this tool's leftovers from a killed run,
+//! and a file-name sanitiser that gives names safe on Windows, macOS and Linux.
 //!
-//! Temporary files are named `.<name>.tmp-XXXXXX`: they start with a dot and never end in the
-//! target's extension, so a leftover can never be mistaken for a finished packet or report,
-//! and [`is_temp_leftover`] recognises them for [`remove_stale_temps`].
+//! Temporary files are named `.permitpack-<name>.tmp-XXXXXX`: they start with a dot and a
+//! prefix only this tool writes, and never end in the target's extension, so a leftover can
+//! never be mistaken for a finished packet or report, and [`is_temp_leftover`] recognises
+//! them for [`remove_stale_temps`] without touching a user's own dotfiles.
 
 use std::fmt;
 use std::fs::File;
@@ -17,6 +20,154 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Marker between the target name and the random part of a temporary file name.
 const TEMP_MARK: &str = ".tmp-";
+
+/// Start of every temporary file name this tool writes.
+const TEMP_PREFIX: &str = ".permitpack-";
+
+/// Why an input file (roster, photo, scan, template) was not read.
+#[derive(Debug)]
+pub enum InputError {
+    /// No such file.
+    NotFound,
+    /// The path is a symbolic link: inputs are never read through a link, which could be
+    /// swapped for one to a file outside the input folders while the run goes on.
+    Link,
+    /// Not a regular file: a folder, a FIFO (which would block the run), a device such as
+    /// `/dev/zero` (which never ends), a socket.
+    NotRegular(&'static str),
+    /// Larger than the limit for this kind of input.
+    TooLarge { size: u64, limit: u64 },
+    /// Any other error of the open or the read.
+    Io(io::Error),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::NotFound => f.write_str("no such file"),
+            InputError::Link => {
+                f.write_str("it is a symbolic link, which permitpack does not follow")
+            }
+            InputError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            InputError::TooLarge { size, limit } => write!(
+                f,
+                "it is {}, more than the {} allowed",
+                human_size(*size),
+                human_size(*limit)
+            ),
+            InputError::Io(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                f.write_str("permission denied")
+            }
+            InputError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A byte count as people read it (`3.2 GB`, `480 KB`).
+pub fn human_size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1024 {
+        return format!("{n} bytes");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v < 10.0 {
+        format!("{v:.1} {}", UNITS[unit])
+    } else {
+        format!("{v:.0} {}", UNITS[unit])
+    }
+}
+
+/// Opens an input file for reading without following a symbolic link in its last
+/// component (`O_NOFOLLOW`, and `O_NONBLOCK` so a FIFO cannot block the open), then checks
+/// on that same handle that it is a regular file of at most `limit` bytes. Returns the
+/// handle and the size; read from the handle, never from the path again, so what is checked
+/// is what is read. Callers resolve links that stay inside an input folder before calling.
+pub fn open_input(path: &Path, limit: u64) -> Result<(File, u64), InputError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK only matters for the open of a FIFO (which would wait for a writer);
+        // reads of a regular file ignore it.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) => return Err(open_error(path, e)),
+    };
+    let meta = file.metadata().map_err(InputError::Io)?;
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        return Err(InputError::NotRegular(kind_name(&kind)));
+    }
+    if meta.len() > limit {
+        return Err(InputError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok((file, meta.len()))
+}
+
+/// Reads a whole input file once through [`open_input`]: the bytes returned are the bytes
+/// checked. A file that grows past `limit` while it is read is refused too.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    use std::io::Read;
+    let (file, size) = open_input(path, limit)?;
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(InputError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(InputError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+fn open_error(path: &Path, e: io::Error) -> InputError {
+    match e.kind() {
+        io::ErrorKind::NotFound => InputError::NotFound,
+        // ELOOP: the last component is a symbolic link and O_NOFOLLOW refused it.
+        #[cfg(unix)]
+        _ if e.raw_os_error() == Some(libc::ELOOP) => InputError::Link,
+        _ => match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => InputError::Link,
+            _ => InputError::Io(e),
+        },
+    }
+}
+
+fn kind_name(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
+}
 
 /// The permission bits of a file permitpack writes: private to the user running it (0600),
 /// since packets and reports hold passport numbers and salaries; `group_readable` (the
@@ -158,7 +309,7 @@ where
         )));
     }
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}{TEMP_MARK}"))
+        .prefix(&format!("{TEMP_PREFIX}{name}{TEMP_MARK}"))
         .suffix("")
         .rand_bytes(6)
         .tempfile_in(dir)
@@ -217,12 +368,13 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-/// Whether a file name is a temporary file left by an interrupted [`write_atomic`].
+/// Whether a file name is a temporary file left by an interrupted [`write_atomic`]: it has
+/// this tool's prefix, a target name and the random part. A user's own `.notes.tmp-1` is not.
 pub fn is_temp_leftover(file_name: &str) -> bool {
-    file_name.starts_with('.')
-        && file_name
-            .rfind(TEMP_MARK)
-            .is_some_and(|i| i > 1 && file_name.len() > i + TEMP_MARK.len())
+    file_name.strip_prefix(TEMP_PREFIX).is_some_and(|rest| {
+        rest.rfind(TEMP_MARK)
+            .is_some_and(|i| i > 0 && rest.len() > i + TEMP_MARK.len())
+    })
 }
 
 /// Removes the temporary files an interrupted run left directly in `dir` and returns their
@@ -300,6 +452,11 @@ pub fn safe_file_name(raw: &str, max_bytes: usize) -> String {
                 out.push(c);
             }
         }
+    }
+    // `..` inside a name is harmless to a file system but reads as a path step to people
+    // and to careless unzip tools: one dot.
+    while out.contains("..") {
+        out = out.replace("..", ".");
     }
     let mut name = trim_edges(&out).to_string();
     if is_reserved(&name) {
@@ -430,6 +587,8 @@ mod tests {
         assert_eq!(safe_file_name("", 100), "_");
         assert_eq!(safe_file_name("   ", 100), "_");
         assert_eq!(safe_file_name(".hidden", 100), "hidden");
+        assert_eq!(safe_file_name("A..B...zip", 100), "A.B.zip");
+        assert_eq!(safe_file_name("..\u{200B}.x", 100), "x");
         assert_eq!(
             safe_file_name("a/b\\c:d*e?f\"g<h>i|j", 100),
             "a_b_c_d_e_f_g_h_i_j"
@@ -467,6 +626,58 @@ mod tests {
         assert!(capped.starts_with('张'));
         let long_ascii = "A".repeat(300);
         assert_eq!(safe_file_name(&long_ascii, 64).len(), 64);
+    }
+
+    #[test]
+    fn inputs_are_read_once_without_links_devices_or_excess() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("scan.pdf");
+        std::fs::write(&file, b"%PDF-1.7 scan").unwrap();
+        assert_eq!(read_input(&file, 100).unwrap(), b"%PDF-1.7 scan");
+        assert!(matches!(
+            read_input(&file, 4),
+            Err(InputError::TooLarge { size: 13, limit: 4 })
+        ));
+        assert!(matches!(
+            read_input(&dir.path().join("gone.pdf"), 100),
+            Err(InputError::NotFound)
+        ));
+        assert!(matches!(
+            read_input(dir.path(), 100),
+            Err(InputError::NotRegular(_)) | Err(InputError::Io(_))
+        ));
+        #[cfg(unix)]
+        {
+            let secret = dir.path().join("secret.txt");
+            std::fs::write(&secret, b"outside").unwrap();
+            let link = dir.path().join("link.pdf");
+            std::os::unix::fs::symlink(&secret, &link).unwrap();
+            let e = read_input(&link, 100).unwrap_err();
+            assert!(matches!(e, InputError::Link), "{e:?}");
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            let e = read_input(Path::new("/dev/zero"), 100).unwrap_err();
+            assert!(matches!(e, InputError::NotRegular(_)), "{e:?}");
+            // A FIFO with no writer: refused at once, not waited on.
+            let fifo = dir.path().join("fifo.csv");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let e = read_input(&fifo, 100).unwrap_err();
+            assert!(e.to_string().contains("FIFO"), "{e}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out/packets");
+        create_output_dir(&out, false).unwrap();
+        for d in [dir.path().join("out"), out] {
+            let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", d.display());
+        }
+        assert_eq!(output_dir_mode(true), 0o750);
     }
 
     #[test]
@@ -514,19 +725,23 @@ mod tests {
 
     #[test]
     fn stale_temps_are_recognised_and_removed_but_nothing_else() {
-        assert!(is_temp_leftover(".E1_A.zip.tmp-a1B2c3"));
+        assert!(is_temp_leftover(".permitpack-E1_A.zip.tmp-a1B2c3"));
         assert!(!is_temp_leftover("E1_A.zip"));
-        assert!(!is_temp_leftover(".tmp-abc"));
-        assert!(!is_temp_leftover(".x.tmp-"));
-        assert!(!is_temp_leftover("x.tmp-abc"));
+        assert!(!is_temp_leftover(".permitpack-.tmp-abc"));
+        assert!(!is_temp_leftover(".permitpack-x.tmp-"));
+        // A user's own temporary dotfiles look alike but lack the prefix.
+        assert!(!is_temp_leftover(".E1_A.zip.tmp-a1B2c3"));
+        assert!(!is_temp_leftover(".notes.tmp-1"));
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(".E1_A.zip.tmp-abc123"), b"half").unwrap();
+        std::fs::write(dir.path().join(".permitpack-E1_A.zip.tmp-abc123"), b"half").unwrap();
         std::fs::write(dir.path().join("E1_A.zip"), b"whole").unwrap();
         std::fs::write(dir.path().join(".keep"), b"user").unwrap();
+        std::fs::write(dir.path().join(".draft.tmp-123456"), b"user").unwrap();
         let removed = remove_stale_temps(dir.path()).unwrap();
-        assert_eq!(removed, vec![".E1_A.zip.tmp-abc123".to_string()]);
+        assert_eq!(removed, vec![".permitpack-E1_A.zip.tmp-abc123".to_string()]);
         assert!(dir.path().join("E1_A.zip").exists());
         assert!(dir.path().join(".keep").exists());
+        assert!(dir.path().join(".draft.tmp-123456").exists());
         assert!(
             remove_stale_temps(&dir.path().join("missing"))
                 .unwrap()

@@ -4,10 +4,10 @@
 //! Stages never format user-facing sentences themselves: they emit a code plus arguments and
 //! the [`crate::catalog`] turns them into Chinese and English text with a suggested action.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How bad a problem is. `Error` blocks an employee's readiness; `Warning` does not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -16,7 +16,7 @@ pub enum Severity {
 
 /// Where a problem sits. Every field is optional: a roster cell has sheet, row and cell; a
 /// photo problem has a file; a rule problem may have none.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
@@ -33,14 +33,14 @@ pub struct Location {
 }
 
 /// One problem. `code` is dotted, family first (`roster.missing`, `photo.aspect`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Its serde form carries everything (the outcome spool); report.json shows issues in its
+/// own shape, with the messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Issue {
     pub code: String,
     pub severity: Severity,
     /// Named values the catalog substitutes into `{name}` placeholders.
-    #[serde(skip)]
     pub args: Vec<(String, String)>,
-    #[serde(flatten)]
     pub at: Location,
 }
 

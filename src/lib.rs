@@ -4,8 +4,9 @@
 //! The pipeline, one module per stage, exchanging plain data (see `model` and `issue`):
 //! `roster` (spreadsheet -> employees + cell problems) -> `rules` (window, term, fee,
 //! checklist, working days) -> `photo` (measure and judge) -> `documents` (match scans) ->
-//! `render` (PDFs) -> `packet` (zip) -> `report` (json/csv/xlsx/html). `cli` is the thin shell
-//! that touches the filesystem.
+//! `render` (PDFs) -> `packet` (zip) -> `report` (json/csv/xlsx/html). [`run::Run`] runs
+//! them for every front end, reading through [`run::Inputs`] and writing to [`run::Sink`];
+//! `cli` parses arguments, builds the inputs, calls `Run` and prints.
 
 pub mod assets;
 pub mod catalog;
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod documents;
 pub mod fsutil;
 pub mod issue;
+pub mod limits;
 pub mod model;
 pub mod outcome;
 pub mod packet;
@@ -22,4 +24,5 @@ pub mod render;
 pub mod report;
 pub mod roster;
 pub mod rules;
+pub mod run;
 pub mod spool;

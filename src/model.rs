@@ -2,12 +2,12 @@
 //! roster, the company, and the talent category. No I/O and no rules live here.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// Amount of money in fen (1/100 RMB), so sums and formatting stay exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -79,9 +79,25 @@ impl Serialize for Category {
     }
 }
 
+impl<'de> Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
+        let key = String::deserialize(d)?;
+        match key.as_str() {
+            "A" => Ok(Category::A),
+            "B" => Ok(Category::B(0)),
+            "C" => Ok(Category::C),
+            _ => key
+                .strip_prefix('B')
+                .and_then(|n| n.parse().ok())
+                .map(Category::B)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown category {key}"))),
+        }
+    }
+}
+
 /// A roster column permitpack understands. The spreadsheet header aliases for each live in
 /// `templates/columns.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Name,
@@ -154,7 +170,7 @@ impl Field {
 }
 
 /// Whether an annual salary is before or after individual income tax.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SalaryBasis {
     PreTax,
@@ -163,7 +179,7 @@ pub enum SalaryBasis {
 
 /// One employee row as read from the roster. Values that could not be read are `None` and
 /// the roster stage has emitted an issue for them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Employee {
     /// Sheet the row came from.
     pub sheet: String,
@@ -215,6 +231,10 @@ pub struct Company {
     pub contact_person: Option<String>,
     pub contact_phone: Option<String>,
     pub legal_representative: Option<String>,
+    /// The basis of the roster's annual salaries as written (税前 / 税后 / pre-tax ...), for
+    /// rows whose own cell and salary header say nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salary_basis: Option<String>,
 }
 
 /// Masks an identifier for anything printed: `E12345678` -> `E1****678`.
@@ -250,9 +270,66 @@ pub fn mask_if_id(text: &str) -> String {
     }
 }
 
+/// `text` with every occurrence of `id` masked as [`mask_id`] does, matched ignoring case
+/// (a file named `scan_u12345678.pdf` holds the passport number `U12345678` all the same)
+/// and full-width forms; the rest of the text is kept as it was.
+pub fn mask_in(text: &str, id: &str) -> String {
+    let id = id.trim();
+    if id.chars().count() <= 3 {
+        return text.to_string();
+    }
+    let fold = |c: char| -> char {
+        // Full-width ASCII (Ａ１) as typed with a Chinese input method.
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        c.to_ascii_uppercase()
+    };
+    let want: Vec<char> = id.chars().map(fold).collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0; // byte offset in `text` copied so far
+    while i + want.len() <= chars.len() {
+        let hit = (0..want.len()).all(|k| fold(chars[i + k].1) == want[k]);
+        if hit {
+            let start = chars[i].0;
+            let end = chars.get(i + want.len()).map_or(text.len(), |(b, _)| *b);
+            out.push_str(&text[copied..start]);
+            out.push_str(&mask_id(&text[start..end]));
+            copied = end;
+            i += want.len();
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passport_numbers_are_masked_in_any_case() {
+        assert_eq!(
+            mask_in("scan_u12345678_x.pdf", "U12345678"),
+            "scan_u1****678_x.pdf"
+        );
+        assert_eq!(mask_in("ek1234567.pdf", "EK1234567"), "ek****567.pdf");
+        assert_eq!(
+            mask_in("EK1234567 and ek1234567", "ek1234567"),
+            "EK****567 and ek****567"
+        );
+        assert_eq!(
+            mask_in("Ｅ１２３４５６７８.jpg", "E12345678"),
+            "Ｅ１****６７８.jpg"
+        );
+        assert_eq!(mask_in("nothing here", "E12345678"), "nothing here");
+        assert_eq!(mask_in("张三 E12", "E12"), "张三 E12");
+    }
 
     #[test]
     fn fen_figures_group_thousands() {

@@ -6,11 +6,11 @@
 use crate::issue::Issue;
 use crate::model::Employee;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Where an employee stands overall, for the report summary and colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Window open and no error: the packet can be submitted.
@@ -23,18 +23,100 @@ pub enum Status {
     TooLate,
 }
 
+/// How a checklist item reaches the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// permitpack writes it.
+    Generated,
+    /// A scan is expected in the docs folder.
+    Upload,
+    /// Bring the original in person; a scan may also be uploaded.
+    Original,
+    /// Exists only once the on-site appointment is booked.
+    AfterBooking,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Generated => "generated",
+            ItemKind::Upload => "upload",
+            ItemKind::Original => "original",
+            ItemKind::AfterBooking => "after_booking",
+        }
+    }
+}
+
+/// Where a checklist item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// permitpack writes it.
+    Generated,
+    /// A usable scan was found (for an original: the scan; the original is brought too).
+    Provided,
+    /// No usable scan (upload and original items alike).
+    Missing,
+    /// Only exists once the appointment is booked.
+    AfterBooking,
+}
+
+impl ItemStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Generated => "generated",
+            ItemStatus::Provided => "provided",
+            ItemStatus::Missing => "missing",
+            ItemStatus::AfterBooking => "after_booking",
+        }
+    }
+}
+
+/// Where an employee stands in the application window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowState {
+    /// Between the window opening and the deadline (both inclusive).
+    Open,
+    /// More days left than the window allows.
+    NotYet,
+    /// Past the deadline but not yet expired.
+    TooLate,
+    /// A permit has expired.
+    Expired,
+    /// No Work Permit expiry date to judge by.
+    Unknown,
+}
+
+impl WindowState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowState::Open => "open",
+            WindowState::NotYet => "not_yet",
+            WindowState::TooLate => "too_late",
+            WindowState::Expired => "expired",
+            WindowState::Unknown => "unknown",
+        }
+    }
+}
+
 /// One line of the document checklist, as shown on the cover sheet and in the reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChecklistLine {
     pub id: String,
     pub name_zh: String,
     pub name_en: String,
-    /// generated | upload | original | after_booking
-    pub kind: String,
-    /// generated | provided | missing | bring_original | after_booking
-    pub status: String,
-    /// Whether a missing item is only a warning (company-side items).
+    pub kind: ItemKind,
+    /// An original is `provided` when its scan was found (the scan is uploaded; the original
+    /// is brought as well).
+    pub status: ItemStatus,
+    /// Whether a missing item is only a warning (company-side items, items the window may
+    /// ask for).
     pub optional: bool,
+    /// The original is handed in at the window on the day (passport, Work Permit, labour
+    /// contract), besides the uploaded scan.
+    pub bring_original: bool,
     /// How to obtain the item.
     pub how_zh: String,
     pub how_en: String,
@@ -43,7 +125,7 @@ pub struct ChecklistLine {
 }
 
 /// The photo verdict in brief; the full measurements are in `details["photo"]`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhotoLine {
     pub file: String,
     pub ok: bool,
@@ -52,17 +134,17 @@ pub struct PhotoLine {
     pub preview: Option<Vec<u8>>,
     /// MIME type of `preview`.
     #[serde(skip)]
-    pub preview_mime: &'static str,
+    pub preview_mime: Cow<'static, str>,
 }
 
 /// Everything known about one employee after the pipeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmployeeOutcome {
     pub employee: Employee,
     pub status: Status,
     pub ready: bool,
-    /// State of the application window: open | not_yet | too_late | expired | unknown.
-    pub window_state: String,
+    /// State of the application window.
+    pub window_state: WindowState,
     pub days_left: Option<i64>,
     pub window_opens: Option<NaiveDate>,
     pub deadline: Option<NaiveDate>,
@@ -85,7 +167,9 @@ impl EmployeeOutcome {
         self.issues.len() - self.error_count()
     }
     pub fn missing_items(&self) -> impl Iterator<Item = &ChecklistLine> {
-        self.checklist.iter().filter(|c| c.status == "missing")
+        self.checklist
+            .iter()
+            .filter(|c| c.status == ItemStatus::Missing)
     }
 }
 

@@ -16,17 +16,21 @@ use crate::documents::{
     folder::{DocsIndex, FolderScan},
 };
 use crate::issue::Issue;
+use crate::limits::Limits;
 use crate::model::Company;
-use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, PhotoLine, Status};
+use crate::outcome::{
+    ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine, Status, WindowState,
+};
 use crate::packet::{self, Content, Document, PacketSources};
 use crate::photo::{self, PhotoIndex, PhotoProfile};
 use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
 use crate::roster::{ColumnAliases, RosterRow};
 use crate::rules::{self, Calendar, Rules};
+use crate::run::{Inputs, Progress, Sink};
 use crate::spool::Spool;
 use chrono::NaiveDate;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Checklist items permitpack writes itself, with the document that fills them.
 const GENERATED: [(&str, render::Doc); 2] = [
@@ -43,6 +47,7 @@ pub struct Setup {
     pub calendar: Calendar,
     pub profile: PhotoProfile,
     pub renderer: Renderer,
+    pub limits: Limits,
 }
 
 impl Setup {
@@ -68,6 +73,7 @@ impl Setup {
         let calendar = Calendar::load(&templates)?;
         let profile = PhotoProfile::load(&templates, photo_profile)?;
         let renderer = Renderer::new(&templates)?;
+        let limits = Limits::load(&templates)?;
         Ok(Setup {
             templates,
             catalog,
@@ -76,6 +82,7 @@ impl Setup {
             calendar,
             profile,
             renderer,
+            limits,
         })
     }
 }
@@ -83,6 +90,8 @@ impl Setup {
 /// The inputs of one run, shared by every employee.
 pub struct Batch<'a> {
     pub setup: &'a Setup,
+    /// Where the photos and scans are read from.
+    pub inputs: &'a dyn Inputs,
     pub as_of: NaiveDate,
     pub company: Company,
     /// An error not tied to one employee (missing company details, missing column) blocks
@@ -92,11 +101,9 @@ pub struct Batch<'a> {
     pub docs: Option<DocsIndex>,
     /// The `_company/` scans, listed once.
     pub company_scans: FolderScan,
-    /// `Some(OUT/packets)` for `build`, `None` for `check`.
-    pub packets_dir: Option<PathBuf>,
+    /// Where packets go: `Some` for `build`, `None` for `check`.
+    pub packets: Option<&'a dyn Sink>,
     pub password: Option<String>,
-    /// Packets readable by the user's group (`--shared`), else by the user alone.
-    pub group_readable: bool,
 }
 
 /// What the stages found for one employee before the packet is written.
@@ -136,8 +143,8 @@ impl Batch<'_> {
 
     fn process_inner(&self, row: &RosterRow, packet_name: &str) -> EmployeeOutcome {
         let mut work = self.judge(row);
-        if let Some(dir) = &self.packets_dir {
-            self.write_packet(&mut work, dir, packet_name);
+        if let Some(sink) = self.packets {
+            self.write_packet(&mut work, sink, packet_name);
         }
         finish(&mut work.outcome, work.state, self.roster_blocked);
         work.outcome
@@ -148,25 +155,35 @@ impl Batch<'_> {
         let s = self.setup;
         let emp = &row.employee;
         let mut issues = row.issues.clone();
+        let passport_unsure = self.name_zero_padded_files(emp, &mut issues);
 
         let ev = rules::evaluate(emp, self.as_of, &s.rules, &s.calendar);
         issues.extend(ev.issues.iter().cloned());
 
         // Scans.
         let own = match (&self.docs, emp.passport_no.as_deref()) {
-            (Some(d), Some(p)) => Some(d.employee(p)),
+            (Some(d), Some(p)) => Some(d.employee(self.inputs, p)),
             _ => None,
         };
         let matched = match &own {
             Some(own) => {
                 issues.extend(own.issues.iter().cloned());
-                documents::match_scans(&ev.checklist, &own.names(), &self.company_scans.names())
+                let mut m = documents::match_scans(
+                    &ev.checklist,
+                    &own.names(),
+                    &self.company_scans.names(),
+                );
+                documents::vet_files(&ev.checklist, &mut m, |name| {
+                    documents::folder::read_head(self.inputs, name, own, &self.company_scans)
+                });
+                m
             }
             None => documents::unchecked(&ev.checklist),
         };
         issues.extend(matched.issues.iter().cloned());
         let mut checklist = documents::to_lines(&ev.checklist, &matched);
-        let (scans, company_scans) = scan_documents(&checklist, own.as_ref(), &self.company_scans);
+        let (scans, company_scans) =
+            scan_documents(self.inputs, &checklist, own.as_ref(), &self.company_scans);
 
         // Photo.
         let (photo_line, photo_doc, photo_detail) = self.judge_photo(row, &mut issues);
@@ -178,11 +195,15 @@ impl Batch<'_> {
             let Some(line) = checklist.iter_mut().find(|l| l.id == item) else {
                 continue;
             };
-            if self.packets_dir.is_none() {
+            if passport_unsure {
+                // The number may have lost leading zeros: it must not be printed on a letter.
+                line.status = ItemStatus::Missing;
+                continue;
+            }
+            if self.packets.is_none() {
                 // `check`: the same field and glyph checks, without typesetting.
                 let problems = s.renderer.check_letter(doc, &letter);
                 if problems.iter().any(Issue::is_error) {
-                    line.status = "missing".into();
                     explain_not_generated(line, &problems, &s.catalog);
                 }
                 issues.extend(problems);
@@ -202,7 +223,6 @@ impl Batch<'_> {
                     });
                 }
                 Err(problems) => {
-                    line.status = "missing".into();
                     explain_not_generated(line, &problems, &s.catalog);
                     issues.extend(problems);
                 }
@@ -233,7 +253,7 @@ impl Batch<'_> {
             employee: emp.clone(),
             status,
             ready: rules::is_ready(state, &issues),
-            window_state: ev.window_state().to_string(),
+            window_state: ev.eligibility.state,
             days_left: ev.eligibility.days_left,
             window_opens: ev.eligibility.window_opens,
             deadline: ev.eligibility.deadline,
@@ -254,6 +274,44 @@ impl Batch<'_> {
             scans,
             company_scans,
         }
+    }
+
+    /// When the passport number was stored as a number without a zero-padding format
+    /// (`roster.passport_as_number`), looks for a docs folder or photo named with leading
+    /// zeros plus that number and names it in the issue. Returns whether the number is unsure.
+    fn name_zero_padded_files(&self, emp: &crate::model::Employee, issues: &mut [Issue]) -> bool {
+        let Some(issue) = issues
+            .iter_mut()
+            .find(|i| i.code == "roster.passport_as_number")
+        else {
+            return false;
+        };
+        let Some(digits) = emp.passport_no.as_deref() else {
+            return true;
+        };
+        let max_len = self.setup.aliases.passport_max_len;
+        let found = (1..=max_len.saturating_sub(digits.len())).find_map(|zeros| {
+            let padded = format!("{}{digits}", "0".repeat(zeros));
+            let folder = self
+                .docs
+                .as_ref()
+                .is_some_and(|d| d.employee(self.inputs, &padded).listing.is_some());
+            let max = self.setup.profile.limits.max_file_bytes;
+            let photo = self
+                .photos
+                .as_ref()
+                .is_some_and(|p| p.find(self.inputs, None, Some(&padded), max).is_ok());
+            if folder {
+                Some(format!("docs/{}", crate::model::mask_id(&padded)))
+            } else {
+                photo.then(|| format!("photos/{}", crate::model::mask_id(&padded)))
+            }
+        });
+        if let Some(found) = found {
+            issue.code = "roster.passport_as_number_found".into();
+            issue.args.push(("found".into(), found));
+        }
+        true
     }
 
     /// Finds, reads and judges the employee's photo. Returns the verdict line, the photo as
@@ -279,23 +337,16 @@ impl Batch<'_> {
             issues.push(on_row(Issue::error("photo.no_folder")));
             return (None, None, None);
         };
-        let file = match index.locate_employee(emp) {
-            Ok(f) => {
-                issues.extend(f.warnings.iter().cloned().map(on_row));
-                f
-            }
+        let max_bytes = self.setup.profile.limits.max_file_bytes;
+        let file = match index.find_employee(self.inputs, emp, max_bytes) {
+            Ok(f) => f,
             Err(issue) => {
                 issues.push(on_row(issue));
                 return (None, None, None);
             }
         };
-        let bytes = match photo::read_photo(&file, self.setup.profile.limits.max_file_bytes) {
-            Ok(b) => b,
-            Err(issue) => {
-                issues.push(on_row(issue));
-                return (None, None, None);
-            }
-        };
+        issues.extend(file.warnings.iter().cloned().map(on_row));
+        let bytes = file.bytes;
         let verdict = photo::judge(&bytes, &file.name, &self.setup.profile);
         let line = verdict.line();
         issues.extend(verdict.issues.into_iter().map(on_row));
@@ -310,7 +361,7 @@ impl Batch<'_> {
 
     /// Renders the cover, assembles the packet and writes it atomically. A failure becomes
     /// an issue on the employee; a previous packet of the same name is left as it was.
-    fn write_packet(&self, work: &mut Work, dir: &Path, name: &str) {
+    fn write_packet(&self, work: &mut Work, sink: &dyn Sink, name: &str) {
         let s = self.setup;
         let o = &mut work.outcome;
         let sources = PacketSources {
@@ -348,15 +399,18 @@ impl Batch<'_> {
                 return;
             }
         }
-        match packet::write_packet_as(
-            dir,
+        match packet::write_packet(
+            sink,
             name,
             &plan.entries,
             self.as_of,
             self.password.as_deref(),
-            self.group_readable,
+            s.limits.scans.max_file_bytes,
         ) {
-            Ok(_) => o.packet = Some(name.to_string()),
+            Ok((_, left_out)) => {
+                o.issues.extend(left_out.iter().map(|l| l.to_issue(name)));
+                o.packet = Some(name.to_string());
+            }
             Err(e) => o.issues.push(e.to_issue(name)),
         }
     }
@@ -366,25 +420,18 @@ impl Batch<'_> {
 const WORKER_STACK: usize = 32 << 20;
 
 impl Batch<'_> {
-    /// Processes every row on `jobs` worker threads and returns the outcomes in row order;
-    /// `done` is called after each employee (progress). Exactly `jobs` employees are in
-    /// flight at any time, so memory is bounded by `jobs`, not by the batch.
-    ///
-    /// The workers are plain threads, not rayon tasks: typst parallelises its own layout with
-    /// rayon, and a rayon worker waiting on that inner work steals other employees' tasks on
-    /// the same stack, so the number of photos, letters and packets half-done at once (and
-    /// the stack depth) would grow with the batch. From a plain thread, typst's inner work
-    /// runs on rayon's pool while the worker waits.
-    pub fn process_all(
+    /// The outcomes in row order, in memory (for tests of the workers).
+    #[cfg(test)]
+    fn process_all(
         &self,
         rows: &[(&RosterRow, String)],
         jobs: usize,
-        done: &(dyn Fn() + Sync),
+        progress: &dyn Progress,
     ) -> Result<Vec<EmployeeOutcome>, String> {
         use std::sync::Mutex;
         let slots: Vec<Mutex<Option<EmployeeOutcome>>> =
             rows.iter().map(|_| Mutex::new(None)).collect();
-        self.process_each(rows, jobs, done, &|i, outcome| {
+        self.process_each(rows, jobs, progress, &|i, outcome| {
             if let Ok(mut slot) = slots[i].lock() {
                 *slot = Some(outcome);
             }
@@ -402,19 +449,26 @@ impl Batch<'_> {
             .collect())
     }
 
-    /// [`Batch::process_all`] into a spool: each outcome goes to `spool` (under its row
-    /// index) as soon as its employee is done, so only the employees in flight are in
-    /// memory. Every row has an outcome in the spool afterwards. `Err` when the spool
-    /// cannot be written (a full disk): the run stops.
+    /// Processes every row on `jobs` worker threads, telling `progress` after each employee;
+    /// each outcome goes to `spool` (under its row index) as soon as its employee is done.
+    /// Exactly `jobs` employees are in flight at any time, so memory is bounded by `jobs`,
+    /// not by the batch. Every row has an outcome in the spool afterwards. `Err` when the
+    /// spool cannot be written (a full disk): the run stops.
+    ///
+    /// The workers are plain threads, not rayon tasks: typst parallelises its own layout with
+    /// rayon, and a rayon worker waiting on that inner work steals other employees' tasks on
+    /// the same stack, so the number of photos, letters and packets half-done at once (and
+    /// the stack depth) would grow with the batch. From a plain thread, typst's inner work
+    /// runs on rayon's pool while the worker waits.
     pub fn process_into(
         &self,
         rows: &[(&RosterRow, String)],
         jobs: usize,
-        done: &(dyn Fn() + Sync),
+        progress: &dyn Progress,
         spool: &Spool,
     ) -> Result<(), String> {
         let spool_err = |e: std::io::Error| format!("cannot keep an employee's results: {e}");
-        self.process_each(rows, jobs, done, &|i, outcome| {
+        self.process_each(rows, jobs, progress, &|i, outcome| {
             spool.put(i, &outcome).map_err(spool_err)
         })?;
         for (i, (row, _)) in rows.iter().enumerate() {
@@ -432,7 +486,7 @@ impl Batch<'_> {
         &self,
         rows: &[(&RosterRow, String)],
         jobs: usize,
-        done: &(dyn Fn() + Sync),
+        progress: &dyn Progress,
         put: &(dyn Fn(usize, EmployeeOutcome) -> Result<(), String> + Sync),
     ) -> Result<(), String> {
         use std::sync::Mutex;
@@ -446,6 +500,7 @@ impl Batch<'_> {
                     break;
                 };
                 let outcome = self.process(row, name);
+                let status = outcome.status;
                 if let Err(e) = put(i, outcome) {
                     next.store(rows.len(), Ordering::Relaxed);
                     if let Ok(mut f) = failed.lock() {
@@ -453,7 +508,7 @@ impl Batch<'_> {
                     }
                     break;
                 }
-                done();
+                progress.employee_done(i, status);
             }
         };
         let jobs = jobs.clamp(1, rows.len().max(1));
@@ -482,27 +537,10 @@ impl Batch<'_> {
 
     /// Makes every packet of the run durable once all are written (packets are renamed into
     /// place without waiting for the disk, see [`packet::write_packet`]); call it before the
-    /// report that lists them is written. A packet that cannot be synced becomes an issue on
-    /// its employee and is no longer listed as written.
-    pub fn sync_packets(&self, outcomes: &mut [EmployeeOutcome]) {
-        let Some(dir) = &self.packets_dir else {
-            return;
-        };
-        let failed = packet::sync_packets(dir, outcomes.iter().filter_map(|o| o.packet.as_deref()));
-        for (name, issue) in failed {
-            for o in outcomes
-                .iter_mut()
-                .filter(|o| o.packet.as_deref() == Some(name.as_str()))
-            {
-                self.unlist_packet(o, issue.clone());
-            }
-        }
-    }
-
-    /// [`Batch::sync_packets`] for outcomes in a spool: an outcome whose packet could not
-    /// be synced is read back, changed and spooled again.
+    /// report that lists them is written. An outcome whose packet could not be synced is
+    /// read back, given the issue, no longer listed as written, and spooled again.
     pub fn sync_spooled_packets(&self, spool: &Spool) -> std::io::Result<()> {
-        let Some(dir) = &self.packets_dir else {
+        let Some(sink) = self.packets else {
             return Ok(());
         };
         let mut written: Vec<(usize, String)> = Vec::new();
@@ -511,7 +549,8 @@ impl Batch<'_> {
                 written.push((i, p.clone()));
             }
         }
-        let failed = packet::sync_packets(dir, written.iter().map(|(_, n)| n.as_str()));
+        let names: Vec<&str> = written.iter().map(|(_, n)| n.as_str()).collect();
+        let failed = packet::sync_packets(sink, &names);
         for (name, issue) in failed {
             for (i, _) in written.iter().filter(|(_, n)| *n == name) {
                 let mut o = spool.get(*i)?;
@@ -526,7 +565,7 @@ impl Batch<'_> {
     fn unlist_packet(&self, o: &mut EmployeeOutcome, issue: Issue) {
         o.packet = None;
         o.issues.push(issue);
-        finish(o, window_state(&o.window_state), self.roster_blocked);
+        finish(o, o.window_state, self.roster_blocked);
     }
 }
 
@@ -540,15 +579,6 @@ fn unprocessed(row: &RosterRow) -> EmployeeOutcome {
             .row(row.employee.row),
     );
     blank_outcome(row, issues)
-}
-
-/// The window state an outcome records by name.
-fn window_state(name: &str) -> rules::WindowState {
-    use rules::WindowState::*;
-    [Open, NotYet, TooLate, Expired, Unknown]
-        .into_iter()
-        .find(|s| s.as_str() == name)
-        .unwrap_or(Unknown)
 }
 
 /// Settles readiness and status once every issue is known.
@@ -566,7 +596,7 @@ fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
         employee: row.employee.clone(),
         status: Status::Attention,
         ready: false,
-        window_state: "unknown".into(),
+        window_state: WindowState::Unknown,
         days_left: None,
         window_opens: None,
         deadline: None,
@@ -580,9 +610,10 @@ fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
     }
 }
 
-/// The employee's and the company's matched scans as packet entries (read from disk when
-/// the packet is written, not held in memory).
+/// The employee's and the company's matched scans as packet entries (read when the packet is
+/// written, not held in memory).
 fn scan_documents(
+    inputs: &dyn Inputs,
     checklist: &[ChecklistLine],
     own: Option<&FolderScan>,
     company: &FolderScan,
@@ -595,21 +626,18 @@ fn scan_documents(
                 .strip_prefix(documents::COMPANY_DIR)
                 .and_then(|rest| rest.strip_prefix('/'));
             if let Some(rest) = company_file {
-                if let Some(path) = company.listing.as_ref().and_then(|l| l.path_of(rest)) {
+                if let Some(file) = company.file(rest) {
                     company_docs.push(Document {
                         item_id: line.id.clone(),
                         original: name.clone(),
-                        content: Content::File(path.to_path_buf()),
+                        content: inputs.scan(file),
                     });
                 }
-            } else if let Some(path) = own
-                .and_then(|o| o.listing.as_ref())
-                .and_then(|l| l.path_of(name))
-            {
+            } else if let Some(file) = own.and_then(|o| o.file(name)) {
                 scans.push(Document {
                     item_id: line.id.clone(),
                     original: name.clone(),
-                    content: Content::File(path.to_path_buf()),
+                    content: inputs.scan(file),
                 });
             }
         }
@@ -617,10 +645,12 @@ fn scan_documents(
     (scans, company_docs)
 }
 
-/// A letter permitpack could not write: its checklist line says why and what to fix,
-/// instead of the "written by permitpack" of `checklists.toml`. Empty fields are listed
-/// together; any other error is given with its own message and action.
+/// A letter permitpack could not write: its checklist line is [`ItemStatus::Missing`] and
+/// says why and what to fix, instead of the "written by permitpack" of `checklists.toml`.
+/// Empty fields are listed together; any other error is given with its own message and
+/// action.
 fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: &Catalog) {
+    line.status = ItemStatus::Missing;
     let errors: Vec<&Issue> = problems.iter().filter(|i| i.is_error()).collect();
     let empty: Vec<&Issue> = errors
         .iter()
@@ -720,27 +750,32 @@ mod tests {
             ));
         }
         let roster = crate::roster::read(csv.as_bytes(), "r.csv", &setup.aliases).unwrap();
+        let inputs = crate::run::MemoryInputs::default();
         let batch = Batch {
             setup: &setup,
+            inputs: &inputs,
             as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
             company: Company::default(),
             roster_blocked: false,
             photos: None,
             docs: None,
             company_scans: FolderScan::default(),
-            packets_dir: None,
+            packets: None,
             password: None,
-            group_readable: false,
         };
         let rows: Vec<(&RosterRow, String)> = roster
             .rows
             .iter()
             .map(|r| (r, format!("{}.zip", r.employee.row)))
             .collect();
-        let done = AtomicUsize::new(0);
-        let tick = || {
-            done.fetch_add(1, Ordering::Relaxed);
-        };
+        struct Count(AtomicUsize);
+        impl Progress for Count {
+            fn employee_done(&self, _index: usize, _status: Status) {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let tick = Count(AtomicUsize::new(0));
+        let done = &tick.0;
         for jobs in [1, 3, 64] {
             done.store(0, Ordering::Relaxed);
             let outcomes = batch.process_all(&rows, jobs, &tick).unwrap();

@@ -83,10 +83,10 @@ pub fn check_run_folders(args: &RunArgs, catalog: &Catalog) -> Result<(), Box<Is
 pub fn preflight(args: &RunArgs, write_packets: bool) -> Result<Vec<String>, String> {
     let catalog = Catalog::load(&Templates::builtin()).map_err(|e| format!("permitpack: {e}"))?;
     if let Err(issue) = check_run_folders(args, &catalog) {
-        return Err(super::build::fatal_line(&issue, &catalog, args.lang));
+        return Err(super::summary::fatal_line(&issue, &catalog, args.lang));
     }
     Ok(password_ignored(args, write_packets)
-        .map(|i| super::build::fatal_line(&i, &catalog, args.lang))
+        .map(|i| super::summary::fatal_line(&i, &catalog, args.lang))
         .into_iter()
         .collect())
 }

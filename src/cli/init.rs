@@ -43,6 +43,26 @@ fn is_date(field: Field) -> bool {
     )
 }
 
+/// The 必填 mark under a column's label: required of everyone, or of some categories only
+/// (the words are in the header's ignore list of columns.toml, so the header still reads).
+fn required_mark(spec: &crate::roster::ColumnSpec) -> String {
+    if spec.required {
+        return "\n（必填 required）".into();
+    }
+    let labels: Vec<String> = spec
+        .required_for
+        .iter()
+        .filter_map(|k| crate::roster::parse_category(k))
+        .map(|c| c.label_zh())
+        .collect();
+    if labels.is_empty() {
+        return String::new();
+    }
+    let zh = labels.join("");
+    let en = labels.join(", ");
+    format!("\n{zh}必填 required for {en}")
+}
+
 /// The starter workbook as xlsx bytes.
 pub fn starter_workbook(aliases: &ColumnAliases) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
@@ -89,6 +109,7 @@ pub fn starter_workbook(aliases: &ColumnAliases) -> Result<Vec<u8>, XlsxError> {
             (true, _) => spec.label_en.clone(),
             (_, true) => spec.label_zh.clone(),
         };
+        let label = format!("{label}{}", required_mark(spec));
         ws.write_string_with_format(1, col, &label, &head)?;
         let width = match field {
             Field::Name | Field::Position => 30,
@@ -146,7 +167,10 @@ pub fn starter_workbook(aliases: &ColumnAliases) -> Result<Vec<u8>, XlsxError> {
     for (i, key) in COMPANY_KEYS.iter().enumerate() {
         let row = u32::try_from(i).unwrap_or(0);
         let label = match aliases.company.get(*key) {
-            Some(s) => format!("{} {}", s.label_zh, s.label_en).trim().to_string(),
+            Some(s) => {
+                format!("{} {}", s.label_zh, s.label_en).trim().to_string()
+                    + if s.required { " 必填 required" } else { "" }
+            }
             None => key.to_string(),
         };
         cs.write_string_with_format(row, 0, &label, &head)?;
@@ -216,7 +240,10 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
     let roster = dir.join(STARTER_FILE);
     if roster.exists() {
         let issue = Issue::error("roster.init_exists").arg("path", roster.display());
-        eprintln!("{}", super::build::fatal_line(&issue, &catalog, Lang::Both));
+        eprintln!(
+            "{}",
+            super::summary::fatal_line(&issue, &catalog, Lang::Both)
+        );
         return Ok(EXIT_FAILED);
     }
     std::fs::create_dir_all(dir)
@@ -304,6 +331,45 @@ mod tests {
         let issues = roster::check_company(Some(company), &r.company_source, &a);
         assert!(issues.is_empty(), "{issues:?}");
         assert_eq!(company.uscc.as_deref(), Some("91440300MA5G2K7P15"));
+        assert_eq!(company.salary_basis.as_deref(), Some("税前"));
+    }
+
+    #[test]
+    fn required_marks_agree_with_columns_toml() {
+        let a = aliases();
+        let bytes = starter_workbook(&a).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        use calamine::Reader;
+        let sheet = book.worksheet_range("员工 Employees").unwrap();
+        let header: Vec<String> = (0..a.columns.len() as u32)
+            .map(|c| {
+                sheet
+                    .get_value((1, c))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (field, spec) in &a.columns {
+            let cell = header
+                .iter()
+                .find(|h| a.field_of_header(h) == Some(*field))
+                .unwrap_or_else(|| panic!("{field:?} has no header"));
+            let marked = cell.contains("必填");
+            assert_eq!(
+                marked,
+                spec.required || !spec.required_for.is_empty(),
+                "{field:?}: {cell:?}"
+            );
+        }
+        assert!(a.is_required(Field::StartDate));
+        assert!(!a.is_required(Field::SalaryBasis));
+        let company = book.worksheet_range("公司信息").unwrap();
+        for (i, key) in COMPANY_KEYS.iter().enumerate() {
+            let label = company.get_value((i as u32, 0)).unwrap().to_string();
+            assert_eq!(label.contains("必填"), a.company[*key].required, "{label}");
+            assert_eq!(a.company_key(&label), Some(*key), "{label}");
+        }
     }
 
     #[test]

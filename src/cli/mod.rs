@@ -1,11 +1,13 @@
 //! The command line: argument parsing, exit codes and dispatch to one file per subcommand.
-//! This is the thin shell of the program; it is the only layer (with small I/O edges) that
-//! touches the filesystem.
+//! A thin shell: `build` and `check` hand the folders to [`crate::run::Run`] and print its
+//! summary ([`summary`]).
 
 mod args;
 mod build;
 mod init;
 mod photo;
+mod plan;
+mod summary;
 mod table;
 
 use crate::catalog::Lang;
@@ -42,6 +44,8 @@ pub enum Command {
     Photo(PhotoArgs),
     /// Write a starter workbook and a copy of the templates into DIR.
     Init(InitArgs),
+    /// Show the months ahead: whose window opens, whose deadline falls, who is late now.
+    Plan(PlanArgs),
 }
 
 /// Options shared by `build` and `check`.
@@ -115,6 +119,24 @@ pub struct InitArgs {
     pub dir: PathBuf,
 }
 
+#[derive(Debug, Args, Clone)]
+pub struct PlanArgs {
+    /// The employee spreadsheet (xlsx, xls, xlsb, ods or csv).
+    pub roster: PathBuf,
+    /// How many months ahead, counting the as-of month.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub months: u32,
+    /// The date to plan from, YYYY-MM-DD [default: today in China].
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// A folder of templates overriding the built-in ones file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Language of the plan.
+    #[arg(long, value_enum, default_value_t = Lang::Both)]
+    pub lang: Lang,
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date of the form YYYY-MM-DD"))
@@ -158,6 +180,7 @@ fn run(cli: Cli) -> i32 {
         Command::Check(args) => build::run(&args, false),
         Command::Photo(args) => photo::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -21,7 +21,10 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
         Some(d) => {
             let builtin = Catalog::load(&Templates::builtin()).map_err(anyhow::Error::msg)?;
             if let Some(issue) = super::args::missing_folder(FolderOption::Templates, d, &builtin) {
-                eprintln!("{}", super::build::fatal_line(&issue, &builtin, args.lang));
+                eprintln!(
+                    "{}",
+                    super::summary::fatal_line(&issue, &builtin, args.lang)
+                );
                 return Ok(EXIT_FAILED);
             }
             Templates::with_dir(d)

@@ -1,7 +1,8 @@
 //! The terminal's employee table and roster-problem list: one line per employee (two with
 //! `--lang both`: Chinese, then English), fitted to the terminal's width by cutting the
-//! problem column, with CJK characters counted as two columns. Passport numbers arrive
-//! masked; nothing here masks or unmasks text.
+//! problem column, with CJK characters counted as two columns. An employee's passport number
+//! is masked in the line and its problem ([`Line::of`]); the roster problems are masked by the
+//! caller, who knows the roster's numbers.
 
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
@@ -68,7 +69,14 @@ impl Line {
             .iter()
             .find(|i| i.is_error())
             .or_else(|| o.issues.first());
-        let text = |l: Lang| first.map(|i| catalog.message(i, l)).unwrap_or_default();
+        // A file named after the passport number must not show it in full.
+        let text = |l: Lang| {
+            let text = first.map(|i| catalog.message(i, l)).unwrap_or_default();
+            match e.passport_no.as_deref().filter(|p| p.len() > 3) {
+                Some(p) => crate::model::mask_in(&text, p),
+                None => text,
+            }
+        };
         Line {
             row: e.row,
             name: e
@@ -301,6 +309,7 @@ fn stacked_table(
 pub fn roster_problems(
     issues: &[Issue],
     place: impl Fn(&Issue) -> String,
+    mask: &dyn Fn(String) -> String,
     catalog: &Catalog,
     lang: Lang,
     limit: usize,
@@ -320,9 +329,9 @@ pub fn roster_problems(
         for (k, &l) in langs(lang).iter().enumerate() {
             let text = catalog.message(i, l);
             if k == 0 {
-                out.push_str(&format!("  - {at}{text}\n"));
+                out.push_str(&mask(format!("  - {at}{text}\n")));
             } else if text != catalog.message(i, Lang::Zh) {
-                out.push_str(&format!("    {text}\n"));
+                out.push_str(&mask(format!("    {text}\n")));
             }
         }
     }
@@ -553,7 +562,7 @@ mod tests {
         let cat = catalog();
         let issues = vec![Issue::warning("document.unclaimed_folder").arg("folder", "E12345679")];
         let place = |_: &Issue| String::new();
-        let both = roster_problems(&issues, place, &cat, Lang::Both, 40);
+        let both = roster_problems(&issues, place, &|l| l, &cat, Lang::Both, 40);
         let l: Vec<&str> = both.lines().collect();
         assert_eq!(l.len(), 3, "{both}");
         assert!(
@@ -565,7 +574,7 @@ mod tests {
             "{both}"
         );
         assert!(l[2].contains("belongs to no employee"), "{both}");
-        let en = roster_problems(&issues, place, &cat, Lang::En, 40);
+        let en = roster_problems(&issues, place, &|l| l, &cat, Lang::En, 40);
         assert_eq!(en.lines().count(), 2, "{en}");
     }
 }

@@ -1,12 +1,15 @@
-//! The filesystem edge of the documents stage: reads `--docs DIR` once, finds an employee's
-//! folder by passport number (case-insensitive) and `_company/`, and lists the regular files
-//! in a folder. Symlinks are followed only when they stay inside DIR; hidden and system files
+//! The scans folder: indexes its top level once ([`DocsIndex`]), finds an employee's folder
+//! by passport number (case-insensitive) and `_company/`, and lists the regular files in a
+//! folder through the run's [`Inputs`]; the on-disk listing ([`list_folder`], [`read_top`])
+//! is what [`crate::run::FsInputs`] calls. Symlinks are followed only when they stay inside DIR; hidden and system files
 //! (`.DS_Store`, `Thumbs.db`, `~$` Office lock files...) are skipped; sub-folders, empty and
 //! unreadable files are reported, never silently dropped.
 
 use super::COMPANY_DIR;
 use crate::issue::Issue;
+use crate::limits::ScanLimits;
 use crate::model::mask_id;
+use crate::run::Inputs;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
@@ -19,6 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 pub struct ScanFile {
     /// The name as the user sees it (a GBK name from a Windows zip is decoded).
     pub name: String,
+    /// Where the [`Inputs`] that listed it find it again (a real path on disk).
     pub path: PathBuf,
     pub size: u64,
 }
@@ -34,6 +38,8 @@ pub enum SkipReason {
     Empty,
     /// The entry could not be read.
     Unreadable,
+    /// Larger than `scans.max_file_bytes` of `limits.toml` (the size is kept).
+    TooLarge(u64),
 }
 
 /// An entry that was not taken.
@@ -51,6 +57,10 @@ pub struct Listing {
     /// Names that were not valid text in any known encoding (shown with replacement
     /// characters).
     pub garbled: Vec<String>,
+    /// Files beyond `scans.max_files_per_folder` (by name order), not looked at.
+    pub over_count: usize,
+    /// The limits the folder was listed with.
+    pub limits: ScanLimits,
 }
 
 impl Listing {
@@ -67,26 +77,77 @@ impl Listing {
             .map(|f| f.path.as_path())
     }
 
+    /// The listing without hidden and system entries, whichever [`Inputs`] listed it.
+    fn without_hidden(mut self) -> Listing {
+        self.files.retain(|f| !is_hidden(&f.name));
+        self.skipped.retain(|f| !is_hidden(&f.name));
+        self.garbled.retain(|f| !is_hidden(f));
+        self
+    }
+
     /// Warnings for skipped and garbled entries; `prefix` (e.g. `_company/`) is put before
     /// each name.
+    ///
+    /// At most `scans.max_listed_per_kind` files are named per kind of problem; the rest of
+    /// that kind are counted in one `document.more_files` line, so a folder of thousands of
+    /// files gives a few lines, not thousands.
     pub fn issues(&self, prefix: &str) -> Vec<Issue> {
         let mut out = Vec::new();
+        let max = self.limits.max_listed_per_kind;
+        let mut per_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut push = |out: &mut Vec<Issue>, code: &'static str, issue: Issue| {
+            let n = per_kind.entry(code).or_default();
+            *n += 1;
+            if *n <= max {
+                out.push(issue);
+            }
+        };
         for s in &self.skipped {
-            let code = match s.reason {
-                SkipReason::Subfolder => "document.subfolder",
-                SkipReason::LinkOutside => "document.link_outside",
-                SkipReason::Empty => "document.empty",
-                SkipReason::Unreadable => "document.unreadable",
-            };
             let name = format!("{prefix}{}", s.name);
-            out.push(Issue::warning(code).arg("file", &name).file(name));
+            let (code, issue) = match s.reason {
+                SkipReason::Subfolder => {
+                    ("document.subfolder", Issue::warning("document.subfolder"))
+                }
+                SkipReason::LinkOutside => (
+                    "document.link_outside",
+                    Issue::warning("document.link_outside"),
+                ),
+                SkipReason::Empty => ("document.empty", Issue::warning("document.empty")),
+                SkipReason::Unreadable => {
+                    ("document.unreadable", Issue::warning("document.unreadable"))
+                }
+                SkipReason::TooLarge(size) => (
+                    "document.too_large",
+                    Issue::warning("document.too_large")
+                        .arg("size", crate::fsutil::human_size(size))
+                        .arg("max", crate::fsutil::human_size(self.limits.max_file_bytes)),
+                ),
+            };
+            push(&mut out, code, issue.arg("file", &name).file(name));
         }
         for g in &self.garbled {
             let name = format!("{prefix}{g}");
+            let issue = Issue::warning("document.bad_name")
+                .arg("file", &name)
+                .file(name);
+            push(&mut out, "document.bad_name", issue);
+        }
+        for (code, n) in per_kind {
+            if n > max {
+                out.push(
+                    Issue::warning("document.more_files")
+                        .arg("count", n - max)
+                        .arg("code", code)
+                        .arg("folder", if prefix.is_empty() { "." } else { prefix }),
+                );
+            }
+        }
+        if self.over_count > 0 {
             out.push(
-                Issue::warning("document.bad_name")
-                    .arg("file", &name)
-                    .file(name),
+                Issue::warning("document.too_many_files")
+                    .arg("count", self.over_count)
+                    .arg("max", self.limits.max_files_per_folder)
+                    .arg("folder", if prefix.is_empty() { "." } else { prefix }),
             );
         }
         out
@@ -132,7 +193,9 @@ fn decode_raw(os: &std::ffi::OsStr) -> (String, bool) {
 
 /// What an entry is, symlinks resolved only inside `root`.
 enum Kind {
-    File(u64),
+    /// A regular file: its size and the path to read it by (a link inside the docs folder
+    /// resolved, so the file is opened without following links).
+    File(u64, PathBuf),
     Dir(PathBuf),
     Skip(SkipReason),
 }
@@ -159,7 +222,7 @@ fn classify(path: &Path, root: &Path) -> Kind {
     if meta.is_dir() {
         Kind::Dir(real)
     } else if meta.is_file() {
-        Kind::File(meta.len())
+        Kind::File(meta.len(), real)
     } else {
         // Sockets, devices, fifos.
         Kind::Skip(SkipReason::Unreadable)
@@ -169,26 +232,49 @@ fn classify(path: &Path, root: &Path) -> Kind {
 /// Lists the regular files directly inside `dir`, which must lie inside `root` (the
 /// canonical docs folder; symlinks leaving it are skipped). Sorted by name.
 pub fn list_folder(dir: &Path, root: &Path) -> io::Result<Listing> {
-    let mut listing = Listing::default();
+    list_folder_limited(dir, root, &ScanLimits::default())
+}
+
+/// [`list_folder`] within `limits`: only the first `max_files_per_folder` entries by name are
+/// looked at (the rest are counted), and files over `max_file_bytes` are skipped.
+pub fn list_folder_limited(dir: &Path, root: &Path, limits: &ScanLimits) -> io::Result<Listing> {
+    let mut listing = Listing {
+        limits: limits.clone(),
+        ..Listing::default()
+    };
+    // Names first (cheap), then only the first entries are classified.
+    let mut entries: Vec<(OsString, PathBuf)> = Vec::new();
     for entry in fs::read_dir(dir)? {
-        let Ok(entry) = entry else {
-            listing.skipped.push(Skipped {
+        match entry {
+            Ok(e) => entries.push((e.file_name(), e.path())),
+            Err(_) => listing.skipped.push(Skipped {
                 name: "?".into(),
                 reason: SkipReason::Unreadable,
-            });
-            continue;
-        };
-        let (name, garbled) = name_text(entry.file_name());
+            }),
+        }
+    }
+    entries.sort();
+    let mut looked = 0usize;
+    for (file_name, path) in entries {
+        let (name, garbled) = name_text(file_name);
         if is_hidden(&name) {
             continue;
         }
-        let path = entry.path();
+        if looked == limits.max_files_per_folder {
+            listing.over_count += 1;
+            continue;
+        }
+        looked += 1;
         match classify(&path, root) {
-            Kind::File(0) => listing.skipped.push(Skipped {
+            Kind::File(0, _) => listing.skipped.push(Skipped {
                 name,
                 reason: SkipReason::Empty,
             }),
-            Kind::File(size) => {
+            Kind::File(size, _) if size > limits.max_file_bytes => listing.skipped.push(Skipped {
+                name,
+                reason: SkipReason::TooLarge(size),
+            }),
+            Kind::File(size, path) => {
                 if garbled {
                     listing.garbled.push(name.clone());
                 }
@@ -207,18 +293,89 @@ pub fn list_folder(dir: &Path, root: &Path) -> io::Result<Listing> {
     Ok(listing)
 }
 
+/// The first [`super::sniff::HEAD_BYTES`] bytes and the size of a matched file, named as
+/// [`super::match_scans`] names it: an employee file, or `_company/NAME`.
+pub fn read_head(
+    inputs: &dyn Inputs,
+    name: &str,
+    own: &FolderScan,
+    company: &FolderScan,
+) -> io::Result<(Vec<u8>, u64)> {
+    use std::io::Read;
+    let (scan, file) = match name
+        .strip_prefix(COMPANY_DIR)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        Some(rest) => (company, rest),
+        None => (own, name),
+    };
+    let file = scan
+        .listing
+        .as_ref()
+        .and_then(|l| l.files.iter().find(|f| f.name == file))
+        .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+    // Through the same `Inputs` the packet reads from, so the bytes judged are the bytes
+    // packed, whatever holds them (a folder on disk, an upload in memory).
+    match inputs.scan(file) {
+        crate::packet::Content::Bytes(bytes) => {
+            let size = bytes.len() as u64;
+            let head = bytes[..bytes.len().min(super::sniff::HEAD_BYTES)].to_vec();
+            Ok((head, size))
+        }
+        crate::packet::Content::File(path) => {
+            let f = fs::File::open(path)?;
+            let size = f.metadata()?.len();
+            let mut head = Vec::with_capacity(super::sniff::HEAD_BYTES);
+            f.take(super::sniff::HEAD_BYTES as u64)
+                .read_to_end(&mut head)?;
+            Ok((head, size))
+        }
+    }
+}
+
 /// The folder key a passport number or folder name is compared by.
 fn folder_key(name: &str) -> String {
     name.nfkc().collect::<String>().trim().to_uppercase()
 }
 
-/// `--docs DIR`, read once: its employee folders by name and `_company/`.
+/// The top level of the scans folder as the [`crate::run::Inputs`] give it: its
+/// sub-folders and the files lying directly in it, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocsTop {
+    pub folders: Vec<String>,
+    pub files: Vec<String>,
+}
+
+/// Reads the top level of `dir` on disk: the canonical folder, its entries, and the real path
+/// of each sub-folder by name (links followed only when they stay inside).
+pub(crate) fn read_top(dir: &Path) -> io::Result<(PathBuf, DocsTop, BTreeMap<String, PathBuf>)> {
+    let root = fs::canonicalize(dir)?;
+    let mut top = DocsTop::default();
+    let mut paths = BTreeMap::new();
+    for entry in fs::read_dir(&root)? {
+        let Ok(entry) = entry else { continue };
+        let (name, _) = name_text(entry.file_name());
+        if is_hidden(&name) {
+            continue;
+        }
+        match classify(&entry.path(), &root) {
+            Kind::Dir(real) => {
+                top.folders.push(name.clone());
+                paths.insert(name, real);
+            }
+            Kind::File(..) => top.files.push(name),
+            Kind::Skip(_) => {}
+        }
+    }
+    Ok((root, top, paths))
+}
+
+/// The scans folder, read once: its employee folders by name and `_company/`.
 #[derive(Debug, Clone)]
 pub struct DocsIndex {
-    root: PathBuf,
-    /// Upper-cased folder name -> (name as written, real path); sorted.
-    folders: BTreeMap<String, Vec<(String, PathBuf)>>,
-    company: Option<PathBuf>,
+    /// Upper-cased folder name -> names as written; sorted.
+    folders: BTreeMap<String, Vec<String>>,
+    company: Option<String>,
     /// Files lying directly in DIR, which belong to nobody.
     stray: Vec<String>,
 }
@@ -239,50 +396,46 @@ impl FolderScan {
             .map(Listing::names)
             .unwrap_or_default()
     }
+
+    /// A listed file by the name shown.
+    pub fn file(&self, name: &str) -> Option<&ScanFile> {
+        self.listing.as_ref()?.files.iter().find(|f| f.name == name)
+    }
 }
 
 impl DocsIndex {
-    /// Reads the top level of `dir`. An error means the folder itself cannot be read.
-    pub fn open(dir: &Path) -> io::Result<DocsIndex> {
-        let root = fs::canonicalize(dir)?;
-        let mut folders: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
-        let mut company = None;
-        let mut stray = Vec::new();
-        for entry in fs::read_dir(&root)? {
-            let Ok(entry) = entry else { continue };
-            let (name, _) = name_text(entry.file_name());
+    /// Indexes the top level of the scans folder.
+    pub fn new(top: DocsTop) -> DocsIndex {
+        let mut folders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut company: Option<String> = None;
+        for name in top.folders {
             if is_hidden(&name) {
                 continue;
             }
-            match classify(&entry.path(), &root) {
-                Kind::Dir(real) if name.eq_ignore_ascii_case(COMPANY_DIR) => {
-                    if company.is_none() || name == COMPANY_DIR {
-                        company = Some(real);
-                    }
+            if name.eq_ignore_ascii_case(COMPANY_DIR) {
+                if company.is_none() || name == COMPANY_DIR {
+                    company = Some(name);
                 }
-                Kind::Dir(real) => folders
-                    .entry(folder_key(&name))
-                    .or_default()
-                    .push((name, real)),
-                Kind::File(_) => stray.push(name),
-                Kind::Skip(_) => {}
+            } else {
+                folders.entry(folder_key(&name)).or_default().push(name);
             }
         }
         for list in folders.values_mut() {
             list.sort();
         }
+        let mut stray: Vec<String> = top.files.into_iter().filter(|n| !is_hidden(n)).collect();
         stray.sort();
-        Ok(DocsIndex {
-            root,
+        DocsIndex {
             folders,
             company,
             stray,
-        })
+        }
     }
 
-    /// The canonical docs folder.
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// Opens the scans folder through `inputs`; `None` without one. `Err` is the issue when
+    /// the folder itself cannot be read.
+    pub fn open(inputs: &dyn Inputs) -> Option<Result<DocsIndex, Issue>> {
+        inputs.docs().map(|top| top.map(DocsIndex::new))
     }
 
     /// Files lying directly in the docs folder (they belong to no employee).
@@ -310,21 +463,21 @@ impl DocsIndex {
         self.folders
             .iter()
             .filter(|(key, _)| !claimed(key))
-            .flat_map(|(_, list)| list.iter().map(|(name, _)| name.clone()))
+            .flat_map(|(_, list)| list.iter().cloned())
             .collect()
     }
 
     /// The folder of the employee with this passport number: named exactly by the number
     /// (any case), or by the number followed by a space, `_`, `-` or `.` and anything
     /// (`E12345678 Jane Doe`). An exact name wins over a longer one.
-    pub fn employee(&self, passport_no: &str) -> FolderScan {
+    pub fn employee(&self, inputs: &dyn Inputs, passport_no: &str) -> FolderScan {
         let key = folder_key(passport_no);
         let masked = mask_id(&key);
         let mut scan = FolderScan::default();
         if key.is_empty() {
             return scan;
         }
-        let mut candidates: Vec<&(String, PathBuf)> = self
+        let mut candidates: Vec<&String> = self
             .folders
             .get(&key)
             .map(|v| v.iter().collect())
@@ -339,7 +492,7 @@ impl DocsIndex {
                 }
             }
         }
-        let Some((folder, path)) = candidates.first() else {
+        let Some(folder) = candidates.first() else {
             scan.issues
                 .push(Issue::warning("document.no_folder").arg("passport", &masked));
             return scan;
@@ -353,15 +506,16 @@ impl DocsIndex {
                         "folders",
                         candidates
                             .iter()
-                            .map(|(name, _)| name.as_str())
+                            .map(|name| name.as_str())
                             .collect::<Vec<_>>()
                             .join(", "),
                     )
                     .arg("folder", folder),
             );
         }
-        match list_folder(path, &self.root) {
+        match inputs.scan_folder(folder) {
             Ok(listing) => {
+                let listing = listing.without_hidden();
                 scan.issues.extend(listing.issues(""));
                 scan.listing = Some(listing);
             }
@@ -377,13 +531,14 @@ impl DocsIndex {
 
     /// The shared `_company/` folder (no issue when there is none: the company items then
     /// show as missing).
-    pub fn company(&self) -> FolderScan {
+    pub fn company(&self, inputs: &dyn Inputs) -> FolderScan {
         let mut scan = FolderScan::default();
-        let Some(path) = &self.company else {
+        let Some(folder) = &self.company else {
             return scan;
         };
-        match list_folder(path, &self.root) {
+        match inputs.scan_folder(folder) {
             Ok(listing) => {
+                let listing = listing.without_hidden();
                 scan.issues
                     .extend(listing.issues(&format!("{COMPANY_DIR}/")));
                 scan.listing = Some(listing);
@@ -401,6 +556,13 @@ impl DocsIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::FsInputs;
+
+    fn open(root: &Path) -> (FsInputs, DocsIndex) {
+        let inputs = FsInputs::new(PathBuf::new(), None, None, Some(root.to_path_buf()));
+        let index = DocsIndex::open(&inputs).unwrap().unwrap();
+        (inputs, index)
+    }
 
     fn write(root: &Path, rel: &str, bytes: &[u8]) {
         let p = root.join(rel);
@@ -481,8 +643,8 @@ mod tests {
         write(outside.path(), "E2/passport.pdf", b"x");
         symlink(outside.path().join("E2"), root.join("E2")).unwrap();
 
-        let index = DocsIndex::open(&root).unwrap();
-        let scan = index.employee("e1");
+        let (inputs, index) = open(&root);
+        let scan = index.employee(&inputs, "e1");
         assert_eq!(scan.names(), vec!["bank.pdf", "passport.pdf"]);
         let skipped: Vec<_> = scan.listing.as_ref().unwrap().skipped.clone();
         assert_eq!(skipped.len(), 2);
@@ -492,7 +654,7 @@ mod tests {
                 .iter()
                 .all(|i| i.code == "document.link_outside")
         );
-        let scan = index.employee("E2");
+        let scan = index.employee(&inputs, "E2");
         assert!(scan.listing.is_none());
         assert_eq!(scan.issues[0].code, "document.no_folder");
     }
@@ -507,13 +669,19 @@ mod tests {
         write(root, "_Company/bank_statement.pdf", b"x");
         write(root, "stray.pdf", b"x");
         write(root, ".hidden/x.pdf", b"x");
-        let index = DocsIndex::open(root).unwrap();
-        assert_eq!(index.employee("E12345678").names(), vec!["passport.pdf"]);
-        let scan = index.employee("g7654321");
+        let (inputs, index) = open(root);
+        assert_eq!(
+            index.employee(&inputs, "E12345678").names(),
+            vec!["passport.pdf"]
+        );
+        let scan = index.employee(&inputs, "g7654321");
         assert_eq!(scan.names(), vec!["passport.pdf"]);
         assert!(scan.issues.is_empty(), "{:?}", scan.issues);
-        assert_eq!(index.employee("G76543210").names(), vec!["other.pdf"]);
-        assert_eq!(index.company().names(), vec!["bank_statement.pdf"]);
+        assert_eq!(
+            index.employee(&inputs, "G76543210").names(),
+            vec!["other.pdf"]
+        );
+        assert_eq!(index.company(&inputs).names(), vec!["bank_statement.pdf"]);
         assert_eq!(index.stray_files(), ["stray.pdf"]);
         // A folder on disk is named in full: the user must find it.
         assert_eq!(
@@ -527,12 +695,12 @@ mod tests {
             0
         );
         // No folder: a warning with the number masked.
-        let scan = index.employee("X99999999");
+        let scan = index.employee(&inputs, "X99999999");
         assert_eq!(scan.issues.len(), 1);
         assert_eq!(scan.issues[0].code, "document.no_folder");
         assert_eq!(scan.issues[0].get("passport"), Some("X9****999"));
         // An empty passport finds nothing and says nothing.
-        assert_eq!(index.employee("  "), FolderScan::default());
+        assert_eq!(index.employee(&inputs, "  "), FolderScan::default());
     }
 
     #[test]
@@ -541,8 +709,8 @@ mod tests {
         let root = tmp.path();
         write(root, "E1 old/a.pdf", b"x");
         write(root, "E1_new/b.pdf", b"x");
-        let index = DocsIndex::open(root).unwrap();
-        let scan = index.employee("E1");
+        let (inputs, index) = open(root);
+        let scan = index.employee(&inputs, "E1");
         assert_eq!(scan.names(), vec!["a.pdf"]);
         assert_eq!(scan.issues[0].code, "document.folder_ambiguous");
         assert_eq!(scan.issues[0].get("folders"), Some("E1 old, E1_new"));
@@ -572,6 +740,7 @@ mod tests {
     #[test]
     fn a_missing_docs_folder_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(DocsIndex::open(&tmp.path().join("nope")).is_err());
+        let inputs = FsInputs::new(PathBuf::new(), None, None, Some(tmp.path().join("nope")));
+        assert!(DocsIndex::open(&inputs).unwrap().is_err());
     }
 }

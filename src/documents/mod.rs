@@ -8,6 +8,8 @@
 //! - a name that equals or starts with an item id matches that item with the id's length;
 //! - a name that contains an item keyword matches it with the keyword's length (an ASCII
 //!   keyword must start a word; one shorter than 4 characters must be a whole word);
+//! - a name that contains one of an item's `not_keywords` never matches that item
+//!   (`居留许可延期申请` is an application, not the Residence Permit page);
 //! - the longest match wins; on a tie an id match beats a keyword match, then the earlier
 //!   item in the checklist wins. So `company_tax_certificate_2025` is the company item, not
 //!   `tax_certificate`, and `公司纳税证明` is the company item while `完税证明` is personal.
@@ -17,6 +19,7 @@
 //! no list).
 
 pub mod folder;
+pub mod sniff;
 
 use crate::issue::Issue;
 use crate::outcome::ChecklistLine;
@@ -28,33 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 /// results and messages.
 pub const COMPANY_DIR: &str = "_company";
 
-/// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    /// permitpack writes it.
-    Generated,
-    /// A scan was found.
-    Provided,
-    /// An upload item without a scan.
-    Missing,
-    /// An original to bring in person (with or without a scan).
-    BringOriginal,
-    /// Only exists once the appointment is booked.
-    AfterBooking,
-}
-
-impl ItemStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Generated => "generated",
-            ItemStatus::Provided => "provided",
-            ItemStatus::Missing => "missing",
-            ItemStatus::BringOriginal => "bring_original",
-            ItemStatus::AfterBooking => "after_booking",
-        }
-    }
-}
+pub use crate::outcome::ItemStatus;
 
 /// One checklist item with its status and matched files.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,10 +71,10 @@ impl DocumentMatch {
     }
 }
 
-/// Lower-cased NFKC text with every run of characters that are not letters or digits
-/// turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
+/// The key a scan's file name is matched by: lower-cased NFKC text with every run of
+/// characters that are not letters or digits turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
 /// `"labour_contract_signed"`; full-width `ｐａｓｓｐｏｒｔ` -> `passport`.
-pub fn normalize(name: &str) -> String {
+pub fn scan_key(name: &str) -> String {
     use unicode_normalization::{IsNormalized, is_nfkc_quick};
     let composed: std::borrow::Cow<str> =
         if name.is_ascii() || is_nfkc_quick(name.chars()) == IsNormalized::Yes {
@@ -125,7 +102,7 @@ pub fn normalize(name: &str) -> String {
 pub fn match_keys(id: &str, keywords: &[String]) -> Vec<String> {
     std::iter::once(id)
         .chain(keywords.iter().map(String::as_str))
-        .map(normalize)
+        .map(scan_key)
         .collect()
 }
 
@@ -145,41 +122,56 @@ struct Pattern<'a> {
     ascii: bool,
 }
 
-/// The normalised id and keywords of each item.
+impl<'a> Pattern<'a> {
+    fn new(text: &'a str, is_id: bool) -> Pattern<'a> {
+        Pattern {
+            chars: text.chars().count(),
+            ascii: text.is_ascii(),
+            text,
+            is_id,
+        }
+    }
+}
+
+/// The normalised id, keywords and excluding words of each item.
 struct Matcher<'a> {
     patterns: Vec<Vec<Pattern<'a>>>,
+    excludes: Vec<Vec<Pattern<'a>>>,
 }
 
 impl<'a> Matcher<'a> {
-    /// `computed[i]` holds the keys of item `i` when it came without `match_keys` (an item
-    /// built by hand rather than loaded).
-    fn new(items: &'a [ChecklistItem], computed: &'a [Option<Vec<String>>]) -> Matcher<'a> {
-        let patterns = items
-            .iter()
-            .zip(computed)
-            .map(|(item, computed)| {
-                let keys = computed.as_ref().unwrap_or(&item.match_keys);
-                keys.iter()
-                    .enumerate()
-                    .filter(|(_, k)| !k.is_empty())
-                    .map(|(i, k)| Pattern {
-                        chars: k.chars().count(),
-                        ascii: k.is_ascii(),
-                        text: k.as_str(),
-                        is_id: i == 0,
-                    })
-                    .collect()
-            })
-            .collect();
-        Matcher { patterns }
+    /// `computed[i]` holds the keys (match, exclude) of item `i` when it came without them
+    /// (an item built by hand rather than loaded).
+    fn new(
+        items: &'a [ChecklistItem],
+        computed: &'a [Option<(Vec<String>, Vec<String>)>],
+    ) -> Matcher<'a> {
+        let compile = |keys: &'a [String], ids: bool| -> Vec<Pattern<'a>> {
+            keys.iter()
+                .enumerate()
+                .filter(|(_, k)| !k.is_empty())
+                .map(|(i, k)| Pattern::new(k.as_str(), ids && i == 0))
+                .collect()
+        };
+        let mut patterns = Vec::with_capacity(items.len());
+        let mut excludes = Vec::with_capacity(items.len());
+        for (item, computed) in items.iter().zip(computed) {
+            let (keys, not) = match computed {
+                Some((k, n)) => (k.as_slice(), n.as_slice()),
+                None => (item.match_keys.as_slice(), item.exclude_keys.as_slice()),
+            };
+            patterns.push(compile(keys, true));
+            excludes.push(compile(not, false));
+        }
+        Matcher { patterns, excludes }
     }
 
     /// The best item for a normalised stem among `allowed` items, as an index.
     fn best(&self, stem: &str, allowed: impl Fn(usize) -> bool) -> Option<usize> {
-        // Score: (length, id match) — larger is better; ties go to the earlier item.
+        // Score: (length, id match); larger is better; ties go to the earlier item.
         let mut best: Option<((usize, bool), usize)> = None;
         for (idx, patterns) in self.patterns.iter().enumerate() {
-            if !allowed(idx) {
+            if !allowed(idx) || self.excludes[idx].iter().any(|p| p.matches(stem)) {
                 continue;
             }
             let score = patterns
@@ -224,35 +216,81 @@ impl Pattern<'_> {
     }
 }
 
+/// Which side of a two-sided card a file name says it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    Front,
+    Unsaid,
+    Back,
+}
+
+/// The side a normalised stem names: `front`/`正面`/`首页` or `back`/`背面`/`反面`.
+fn side(stem: &str) -> Side {
+    let words = |list: &[&str]| {
+        list.iter().any(|w| {
+            if w.is_ascii() {
+                stem.split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|t| t == *w)
+            } else {
+                stem.contains(w)
+            }
+        })
+    };
+    if words(&["front", "正面", "首页", "正页"]) {
+        Side::Front
+    } else if words(&["back", "reverse", "背面", "反面", "背页"]) {
+        Side::Back
+    } else {
+        Side::Unsaid
+    }
+}
+
+/// A file's order within its item: front before an unsaid side before back, then by name.
+fn file_order(name: &str) -> (Side, String) {
+    let shown = name.rsplit('/').next().unwrap_or(name);
+    (side(&scan_key(stem(shown))), name.to_string())
+}
+
+/// Whether several files of one item are the sides of one card (front and back), which is
+/// one document rather than duplicates.
+fn are_sides(files: &[String]) -> bool {
+    let sides: Vec<Side> = files.iter().map(|f| file_order(f).0).collect();
+    files.len() == 2 && sides.contains(&Side::Front) && sides.contains(&Side::Back)
+}
+
 /// Matches an employee's scans and the shared company scans to the checklist.
 ///
-/// `employee_files` and `company_files` are plain file names (not paths). Missing upload
-/// items give `document.missing` (error) or `document.company_missing` (warning, company
-/// side); a file that fits no item gives `document.unmatched` (warning); two or more files
-/// for one item are all kept and reported as `document.duplicate` (warning).
+/// `employee_files` and `company_files` are plain file names (not paths). An item without a
+/// scan (upload and original alike) gives `document.missing` (error), or a warning when the
+/// item is optional: `document.company_missing` (company side) or `document.may_ask_missing`
+/// (the window may ask). A file that fits no item gives `document.unmatched` (warning); two
+/// or more files for one item are all kept (a card's front first) and, unless they are the
+/// front and back of one card, reported as `document.duplicate` (warning).
 pub fn match_scans(
     items: &[ChecklistItem],
     employee_files: &[String],
     company_files: &[String],
 ) -> DocumentMatch {
-    let computed: Vec<Option<Vec<String>>> = items
+    let computed: Vec<Option<(Vec<String>, Vec<String>)>> = items
         .iter()
         .map(|i| {
-            i.match_keys
-                .is_empty()
-                .then(|| match_keys(&i.id, &i.keywords))
+            i.match_keys.is_empty().then(|| {
+                (
+                    match_keys(&i.id, &i.keywords),
+                    i.not_keywords.iter().map(|k| scan_key(k)).collect(),
+                )
+            })
         })
         .collect();
     let matcher = Matcher::new(items, &computed);
     let mut files: Vec<Vec<String>> = vec![Vec::new(); items.len()];
     let mut unmatched = Vec::new();
-    let mut issues = Vec::new();
 
     let mut sorted: Vec<&String> = employee_files.iter().collect();
     sorted.sort();
     sorted.dedup();
     for name in sorted {
-        match matcher.best(&normalize(stem(name)), |_| true) {
+        match matcher.best(&scan_key(stem(name)), |_| true) {
             Some(i) => files[i].push(name.clone()),
             None => unmatched.push(name.clone()),
         }
@@ -263,65 +301,158 @@ pub fn match_scans(
         sorted.dedup();
         for name in sorted {
             let shown = format!("{COMPANY_DIR}/{name}");
-            match matcher.best(&normalize(stem(name)), |i| items[i].company) {
+            match matcher.best(&scan_key(stem(name)), |i| items[i].company) {
                 Some(i) => files[i].push(shown),
                 None => unmatched.push(shown),
             }
         }
     }
+    for list in &mut files {
+        // Employee files first (the `_company/` ones were pushed after), fronts first.
+        list.sort_by_key(|f| (f.starts_with(COMPANY_DIR), file_order(f)));
+    }
 
-    let mut out = Vec::with_capacity(items.len());
-    for (item, files) in items.iter().zip(files) {
-        let status = match item.kind {
-            ItemKind::Generated => ItemStatus::Generated,
-            ItemKind::Original => ItemStatus::BringOriginal,
-            ItemKind::AfterBooking => ItemStatus::AfterBooking,
-            ItemKind::Upload if files.is_empty() => ItemStatus::Missing,
-            ItemKind::Upload => ItemStatus::Provided,
-        };
-        if status == ItemStatus::Missing {
-            let issue = if item.company {
-                Issue::warning("document.company_missing")
-            } else {
-                Issue::error("document.missing")
-            };
-            issues.push(
-                issue
-                    .arg("item", &item.id)
-                    .arg("name_zh", &item.name_zh)
-                    .arg("name_en", &item.name_en)
-                    .arg("how_zh", &item.how_zh)
-                    .arg("how_en", &item.how_en),
-            );
+    let out = items
+        .iter()
+        .zip(files)
+        .map(|(item, files)| ItemMatch {
+            id: item.id.clone(),
+            status: status_for(item.kind, !files.is_empty()),
+            files,
+        })
+        .collect();
+    let mut m = DocumentMatch {
+        items: out,
+        unmatched,
+        issues: Vec::new(),
+    };
+    m.issues = issues_for(items, &m, &[]);
+    m
+}
+
+/// The status of an item of this kind with or without a usable scan.
+fn status_for(kind: ItemKind, has_scan: bool) -> ItemStatus {
+    match kind {
+        ItemKind::Generated => ItemStatus::Generated,
+        ItemKind::AfterBooking => ItemStatus::AfterBooking,
+        ItemKind::Upload | ItemKind::Original if has_scan => ItemStatus::Provided,
+        ItemKind::Upload | ItemKind::Original => ItemStatus::Missing,
+    }
+}
+
+/// The missing, duplicate and unmatched issues of a match. Items in `refused` had files
+/// that cannot be uploaded (already reported on each file), so their missing scan is not
+/// reported again.
+fn issues_for(items: &[ChecklistItem], m: &DocumentMatch, refused: &[String]) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for (item, matched) in items.iter().zip(&m.items) {
+        if matched.status == ItemStatus::Missing && !refused.contains(&item.id) {
+            issues.push(missing_issue(item));
         }
-        if files.len() > 1 {
+        if matched.files.len() > 1 && !are_sides(&matched.files) {
             issues.push(
                 Issue::warning("document.duplicate")
                     .arg("item", &item.id)
                     .arg("name_zh", &item.name_zh)
                     .arg("name_en", &item.name_en)
-                    .arg("count", files.len())
-                    .arg("files", files.join(", ")),
+                    .arg("count", matched.files.len())
+                    .arg("files", matched.files.join(", ")),
             );
         }
-        out.push(ItemMatch {
-            id: item.id.clone(),
-            status,
-            files,
-        });
     }
-    for name in &unmatched {
+    for name in &m.unmatched {
         issues.push(
             Issue::warning("document.unmatched")
                 .arg("file", name)
                 .file(name.clone()),
         );
     }
-    DocumentMatch {
-        items: out,
-        unmatched,
-        issues,
+    issues
+}
+
+/// `document.missing` (error) for a required item, a warning for an optional one. An
+/// original's message says that the scan is uploaded and the original brought as well.
+fn missing_issue(item: &ChecklistItem) -> Issue {
+    let issue = if item.company {
+        Issue::warning("document.company_missing")
+    } else if item.may_ask {
+        Issue::warning("document.may_ask_missing")
+            .arg("source_en", &item.source)
+            .arg("source_zh", &item.source_zh)
+    } else {
+        Issue::error("document.missing")
+    };
+    let (also_zh, also_en) = if item.kind == ItemKind::Original {
+        (
+            "扫描件需上传至平台“附件信息”页面，原件在现场递交。",
+            " The scan is uploaded on the platform's 附件信息 page, and the original is handed in on the day.",
+        )
+    } else {
+        ("", "")
+    };
+    issue
+        .arg("item", &item.id)
+        .arg("name_zh", &item.name_zh)
+        .arg("name_en", &item.name_en)
+        .arg("how_zh", &item.how_zh)
+        .arg("how_en", &item.how_en)
+        .arg("also_zh", also_zh)
+        .arg("also_en", also_en)
+}
+
+/// Checks the contents of the matched files. `head(name)` gives the first bytes of a file
+/// as the match names it (employee file, or `_company/NAME`), and its size; `Err` when it
+/// cannot be read. A file that is not a PDF, JPEG or PNG (by its bytes, whatever its
+/// extension) is taken off its item with `document.format` (error, on the file); an item
+/// left without files becomes `missing`.
+pub fn vet_files(
+    items: &[ChecklistItem],
+    m: &mut DocumentMatch,
+    head: impl Fn(&str) -> std::io::Result<(Vec<u8>, u64)>,
+) {
+    let mut refused_items = Vec::new();
+    let mut file_issues = Vec::new();
+    for (item, matched) in items.iter().zip(m.items.iter_mut()) {
+        let before = matched.files.len();
+        matched.files.retain(|name| {
+            let verdict = match head(name) {
+                Ok((bytes, size)) => sniff::sniff(&bytes, size),
+                Err(_) => sniff::ScanFormat::Unreadable,
+            };
+            if verdict.accepted() {
+                return true;
+            }
+            let issue = if item.optional() {
+                Issue::warning("document.format")
+            } else {
+                Issue::error("document.format")
+            };
+            file_issues.push(
+                issue
+                    .arg("file", name)
+                    .arg("found_zh", verdict.label_zh())
+                    .arg("found_en", verdict.label_en())
+                    .arg("item", &item.id)
+                    .arg("name_zh", &item.name_zh)
+                    .arg("name_en", &item.name_en)
+                    .file(name.clone()),
+            );
+            false
+        });
+        if matched.files.len() < before {
+            if matched.files.is_empty() {
+                refused_items.push(item.id.clone());
+            }
+            matched.status = status_for(item.kind, !matched.files.is_empty());
+        }
     }
+    if file_issues.is_empty() {
+        return;
+    }
+    // The match's issues again, from the vetted files, then the refused files.
+    let mut issues = issues_for(items, m, &refused_items);
+    issues.extend(file_issues);
+    m.issues = issues;
 }
 
 /// The checklist lines for the cover sheet and the reports.
@@ -330,14 +461,15 @@ pub fn to_lines(items: &[ChecklistItem], matched: &DocumentMatch) -> Vec<Checkli
         .iter()
         .map(|item| {
             let m = matched.items.iter().find(|m| m.id == item.id);
-            let status = m.map_or_else(|| default_status(item.kind), |m| m.status);
+            let status = m.map_or_else(|| status_for(item.kind, false), |m| m.status);
             ChecklistLine {
                 id: item.id.clone(),
                 name_zh: item.name_zh.clone(),
                 name_en: item.name_en.clone(),
-                kind: item.kind.as_str().to_string(),
-                status: status.as_str().to_string(),
-                optional: item.company,
+                kind: item.kind,
+                status,
+                optional: item.optional(),
+                bring_original: item.kind == ItemKind::Original,
                 how_zh: item.how_zh.clone(),
                 how_en: item.how_en.clone(),
                 files: m.map(|m| m.files.clone()).unwrap_or_default(),
@@ -346,34 +478,24 @@ pub fn to_lines(items: &[ChecklistItem], matched: &DocumentMatch) -> Vec<Checkli
         .collect()
 }
 
-/// The status an item has before any scan is looked at.
-fn default_status(kind: ItemKind) -> ItemStatus {
-    match kind {
-        ItemKind::Generated => ItemStatus::Generated,
-        ItemKind::Original => ItemStatus::BringOriginal,
-        ItemKind::AfterBooking => ItemStatus::AfterBooking,
-        ItemKind::Upload => ItemStatus::Missing,
-    }
-}
-
-/// Statuses when no docs folder was given: upload items are `missing` but, instead of one
-/// error per item, a single `document.not_checked` warning says the scans were not looked
-/// at. Whether that may count as ready is the pipeline's choice.
+/// Statuses when no docs folder was given: every scan item (upload or original) is
+/// `missing`, and one `document.not_checked` error says the scans were not looked at: an
+/// employee whose scans nobody checked is not ready. Optional items say nothing.
 pub fn unchecked(items: &[ChecklistItem]) -> DocumentMatch {
     let out = items
         .iter()
         .map(|item| ItemMatch {
             id: item.id.clone(),
-            status: default_status(item.kind),
+            status: status_for(item.kind, false),
             files: Vec::new(),
         })
         .collect();
-    let uploads = items
+    let scans = items
         .iter()
-        .filter(|i| i.kind == ItemKind::Upload && !i.company)
+        .filter(|i| matches!(i.kind, ItemKind::Upload | ItemKind::Original) && !i.optional())
         .count();
-    let issues = if uploads > 0 {
-        vec![Issue::warning("document.not_checked").arg("count", uploads)]
+    let issues = if scans > 0 {
+        vec![Issue::error("document.not_checked").arg("count", scans)]
     } else {
         Vec::new()
     };

@@ -5,9 +5,10 @@
 
 use super::PacketError;
 use super::plan::{Content, PacketEntry};
-use crate::fsutil::safe_file_name;
+use crate::fsutil::{InputError, open_input, safe_file_name};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
+use std::io::Read;
 use std::io::{Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{AesMode, CompressionMethod, DateTime, ZipWriter};
@@ -18,26 +19,53 @@ const DEFLATE_LEVEL: i64 = 6;
 /// Entries at least this large need zip64 headers.
 const ZIP64_THRESHOLD: u64 = 0xFFFF_0000;
 
-/// Writes `entries` as a zip into `out` and returns the writer. Entry names must be plain,
-/// safe file names (as [`super::plan`] makes them) and unique ignoring case.
+/// A source file left out of a packet because it could not be read (vanished, swapped for
+/// a link, not a regular file, over the size limit, a read error): the packet is written
+/// without it and the employee gets an issue naming it.
+#[derive(Debug)]
+pub struct LeftOut {
+    /// The entry it would have been.
+    pub entry: String,
+    /// The file name as the user knows it.
+    pub file: String,
+    pub item_id: String,
+    pub reason: InputError,
+}
+
+/// Writes `entries` as a zip into `out` and returns the writer and the source files left out.
+/// Entry names must be plain, safe file names (as [`super::plan`] makes them) and unique
+/// ignoring case. A source file is opened once without following links, checked to be a
+/// regular file of at most `max_source_bytes`, and that handle is what is copied.
 pub fn assemble<W: Write + Seek>(
     out: W,
     entries: &[PacketEntry],
     as_of: NaiveDate,
     password: Option<&str>,
-) -> Result<W, PacketError> {
+    max_source_bytes: u64,
+) -> Result<(W, Vec<LeftOut>), PacketError> {
     if password.is_some_and(str::is_empty) {
         return Err(PacketError::EmptyPassword);
     }
     check_names(entries)?;
     let stamp = zip_time(as_of);
     let mut zip = ZipWriter::new(out);
+    let mut left_out = Vec::new();
     for entry in entries {
-        let size = match &entry.content {
-            Content::Bytes(b) => b.len() as u64,
-            Content::File(p) => std::fs::metadata(p)
-                .map_err(|source| source_error(entry, source))?
-                .len(),
+        let leave_out = |reason: InputError| LeftOut {
+            entry: entry.name.clone(),
+            file: entry.original.clone().unwrap_or_else(|| entry.name.clone()),
+            item_id: entry.item_id.clone(),
+            reason,
+        };
+        let (source, size) = match &entry.content {
+            Content::Bytes(b) => (None, b.len() as u64),
+            Content::File(p) => match open_input(p, max_source_bytes) {
+                Ok((f, size)) => (Some(f), size),
+                Err(reason) => {
+                    left_out.push(leave_out(reason));
+                    continue;
+                }
+            },
         };
         let mut options = SimpleFileOptions::default()
             .last_modified_time(stamp)
@@ -57,18 +85,24 @@ pub fn assemble<W: Write + Seek>(
             )?,
             None => zip.start_file(entry.name.as_str(), options)?,
         }
-        match &entry.content {
-            Content::Bytes(b) => zip.write_all(b).map_err(PacketError::Write)?,
-            Content::File(p) => {
-                let mut f = std::fs::File::open(p).map_err(|source| source_error(entry, source))?;
-                copy_from_source(&mut f, &mut zip).map_err(|e| match e {
-                    CopyError::Read(source) => source_error(entry, source),
-                    CopyError::Write(e) => PacketError::Write(e),
-                })?;
+        match (&entry.content, source) {
+            (Content::Bytes(b), _) => zip.write_all(b).map_err(PacketError::Write)?,
+            (Content::File(_), Some(f)) => {
+                // The size checked is the size copied, even if the file grows meanwhile.
+                let mut f = f.take(size);
+                match copy_from_source(&mut f, &mut zip) {
+                    Ok(()) => {}
+                    Err(CopyError::Write(e)) => return Err(PacketError::Write(e)),
+                    Err(CopyError::Read(e)) => {
+                        zip.abort_file()?;
+                        left_out.push(leave_out(InputError::Io(e)));
+                    }
+                }
             }
+            (Content::File(_), None) => {}
         }
     }
-    Ok(zip.finish()?)
+    Ok((zip.finish()?, left_out))
 }
 
 /// [`assemble`] into memory.
@@ -76,17 +110,16 @@ pub fn assemble_to_vec(
     entries: &[PacketEntry],
     as_of: NaiveDate,
     password: Option<&str>,
-) -> Result<Vec<u8>, PacketError> {
-    let cursor = assemble(std::io::Cursor::new(Vec::new()), entries, as_of, password)?;
-    Ok(cursor.into_inner())
-}
-
-fn source_error(entry: &PacketEntry, source: std::io::Error) -> PacketError {
-    PacketError::Source {
-        entry: entry.name.clone(),
-        file: entry.original.clone().unwrap_or_else(|| entry.name.clone()),
-        source,
-    }
+    max_source_bytes: u64,
+) -> Result<(Vec<u8>, Vec<LeftOut>), PacketError> {
+    let (cursor, left_out) = assemble(
+        std::io::Cursor::new(Vec::new()),
+        entries,
+        as_of,
+        password,
+        max_source_bytes,
+    )?;
+    Ok((cursor.into_inner(), left_out))
 }
 
 enum CopyError {
@@ -147,6 +180,17 @@ mod tests {
 
     fn date() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    /// The zip bytes, with every source readable.
+    fn assemble_to_vec(
+        entries: &[PacketEntry],
+        as_of: NaiveDate,
+        password: Option<&str>,
+    ) -> Result<Vec<u8>, PacketError> {
+        let (bytes, left_out) = super::assemble_to_vec(entries, as_of, password, u64::MAX)?;
+        assert!(left_out.is_empty(), "{left_out:?}");
+        Ok(bytes)
     }
 
     fn sample() -> Vec<PacketEntry> {
@@ -235,7 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_streamed_and_a_vanished_scan_names_its_original() {
+    fn files_are_streamed_and_an_unreadable_scan_is_left_out_by_name() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("scan.pdf");
         std::fs::write(&p, b"%PDF scan").unwrap();
@@ -246,14 +290,37 @@ mod tests {
         let mut got = Vec::new();
         zip.by_index(0).unwrap().read_to_end(&mut got).unwrap();
         assert_eq!(got, b"%PDF scan");
+
+        // Over the limit, swapped for a link, vanished: the packet is written without it.
+        let cover = entry("00_cover_checklist.pdf", b"%PDF cover", false);
+        let check = |entries: &[PacketEntry], limit: u64, want: &str| {
+            let (bytes, left) = super::assemble_to_vec(entries, date(), None, limit).unwrap();
+            assert_eq!(left.len(), 1, "{left:?}");
+            assert_eq!(left[0].file, "orig/01_passport.pdf");
+            assert_eq!(left[0].entry, "01_passport.pdf");
+            assert!(
+                left[0].reason.to_string().contains(want),
+                "{}",
+                left[0].reason
+            );
+            let zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+            assert_eq!(
+                zip.file_names().collect::<Vec<_>>(),
+                ["00_cover_checklist.pdf"]
+            );
+        };
+        let both = [cover.clone(), e.clone()];
+        check(&both, 4, "more than");
+        let secret = dir.path().join("secret.txt");
+        std::fs::write(&secret, b"outside").unwrap();
         std::fs::remove_file(&p).unwrap();
-        match assemble_to_vec(&[e], date(), None) {
-            Err(PacketError::Source { file, entry, .. }) => {
-                assert_eq!(file, "orig/01_passport.pdf");
-                assert_eq!(entry, "01_passport.pdf");
-            }
-            other => panic!("expected a source error, got {other:?}"),
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&secret, &p).unwrap();
+            check(&both, u64::MAX, "symbolic link");
+            std::fs::remove_file(&p).unwrap();
         }
+        check(&both, u64::MAX, "no such file");
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! - [`plan`]: entry order and names (`00_cover_checklist.pdf`, `NN_<item id>.<ext>`).
 //! - [`archive`]: deterministic zip writing, optional AES-256.
 //! - [`write_packet`]: the thin I/O edge, writing atomically into the packets folder.
+//! - [`manifest`]: which packets the last build wrote, so a rerun removes its stale ones.
 
 pub mod archive;
+pub mod manifest;
 pub mod name;
 pub mod plan;
 
-pub use archive::{assemble, assemble_to_vec};
+pub use archive::{LeftOut, assemble, assemble_to_vec};
 pub use name::{PacketNames, file_name};
 pub use plan::{
     COVER_NAME, Content, Document, ManifestLine, PHOTO_ITEM, PacketEntry, PacketPlan,
@@ -19,20 +21,13 @@ pub use plan::{
 
 use crate::fsutil;
 use crate::issue::Issue;
+use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why a packet could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum PacketError {
-    /// An input file (a scan or the photo) could not be read.
-    #[error("cannot read {file} for packet entry {entry}: {source}")]
-    Source {
-        entry: String,
-        /// The file name as the user knows it.
-        file: String,
-        source: std::io::Error,
-    },
     /// Writing the zip failed (disk full, folder not writable...).
     #[error("cannot write the packet: {0}")]
     Write(std::io::Error),
@@ -51,11 +46,6 @@ impl PacketError {
     /// The issue to attach to the employee whose packet failed (the batch goes on).
     pub fn to_issue(&self, packet: &str) -> Issue {
         match self {
-            PacketError::Source { file, source, .. } => Issue::error("packet.source_unreadable")
-                .arg("file", file)
-                .arg("packet", packet)
-                .arg("detail", source)
-                .file(file.clone()),
             PacketError::EmptyPassword => Issue::error("packet.empty_password"),
             other => Issue::error("packet.write_failed")
                 .arg("packet", packet)
@@ -64,65 +54,65 @@ impl PacketError {
     }
 }
 
-/// Writes one packet as `dir/file_name` atomically: the zip is assembled in a temporary file
-/// (`.<file_name>.tmp-XXXXXX`) in `dir` and renamed over any previous packet only when it is
-/// complete, so an interrupted run leaves no half packet and a rerun replaces packets whole.
-/// `dir` must exist. Returns the packet's path.
+/// Writes one packet named `file_name` into `sink`, whole: the zip is assembled into the
+/// sink's temporary file and takes the name only when complete, so an interrupted run leaves
+/// no half packet and a rerun replaces packets whole. Returns where it went.
 ///
-/// The packet is not fsynced here: a batch calls [`sync_packets`] once all packets are
-/// written (before the report that lists them). Waiting for the disk after every packet
-/// would stall a worker for each one (tens of milliseconds for a few MB) while the kernel
-/// can write them back in the background as the batch goes on; the rename keeps readers from
-/// ever seeing a partial packet, and only a power cut during the run could lose packets,
-/// which the next run writes again.
+/// The packet is not made durable here: a batch calls [`Sink::sync_packets`] once all
+/// packets are written (before the report that lists them). Waiting for the disk after every
+/// packet would stall a worker for each one (tens of milliseconds for a few MB) while the
+/// kernel can write them back in the background as the batch goes on.
+///
+/// Source files that cannot be read are left out (see [`LeftOut`]); the packet is still
+/// written, with everything else.
 pub fn write_packet(
-    dir: &Path,
+    sink: &dyn Sink,
     file_name: &str,
     entries: &[PacketEntry],
     as_of: NaiveDate,
     password: Option<&str>,
-) -> Result<PathBuf, PacketError> {
-    write_packet_as(dir, file_name, entries, as_of, password, false)
-}
-
-/// [`write_packet`], readable by the user's group when `group_readable` (`--shared`;
-/// [`fsutil::output_file_mode`]).
-pub fn write_packet_as(
-    dir: &Path,
-    file_name: &str,
-    entries: &[PacketEntry],
-    as_of: NaiveDate,
-    password: Option<&str>,
-    group_readable: bool,
-) -> Result<PathBuf, PacketError> {
+    max_source_bytes: u64,
+) -> Result<(PathBuf, Vec<LeftOut>), PacketError> {
     let mut failure = None;
-    let written = fsutil::write_atomic_as(
-        dir,
-        file_name,
-        fsutil::Durability::Later,
-        group_readable,
-        |w| match assemble(w, entries, as_of, password) {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let io = std::io::Error::other(e.to_string());
-                failure = Some(e);
-                Err(io)
-            }
-        },
-    );
+    let mut left_out = Vec::new();
+    let written = sink.write(OutFile::Packet(file_name), &mut |w| match assemble(
+        w,
+        entries,
+        as_of,
+        password,
+        max_source_bytes,
+    ) {
+        Ok((_, left)) => {
+            left_out = left;
+            Ok(())
+        }
+        Err(e) => {
+            let io = std::io::Error::other(e.to_string());
+            failure = Some(e);
+            Err(io)
+        }
+    });
     match written {
-        Ok((path, ())) => Ok(path),
-        Err(e) => Err(failure.unwrap_or(PacketError::Output(e))),
+        Ok(path) => Ok((path, left_out)),
+        Err(e) => Err(failure.take().unwrap_or(PacketError::Output(e))),
     }
 }
 
-/// Makes the packets written by [`write_packet`] durable (one fsync each, then the folder).
-/// Returns the packets that could not be synced, each with its issue.
-pub fn sync_packets<'a>(
-    dir: &Path,
-    file_names: impl IntoIterator<Item = &'a str>,
-) -> Vec<(String, Issue)> {
-    fsutil::sync_files(dir, file_names)
+impl LeftOut {
+    /// The issue on the employee: the scan is named, the packet was written without it.
+    pub fn to_issue(&self, packet: &str) -> Issue {
+        Issue::error("packet.source_unreadable")
+            .arg("file", &self.file)
+            .arg("packet", packet)
+            .arg("detail", &self.reason)
+            .file(self.file.clone())
+    }
+}
+
+/// Makes the packets written by [`write_packet`] durable (one pass). Returns the packets that
+/// could not be synced, each with its issue.
+pub fn sync_packets(sink: &dyn Sink, file_names: &[&str]) -> Vec<(String, Issue)> {
+    sink.sync_packets(file_names)
         .into_iter()
         .map(|(name, e)| {
             let issue = PacketError::Output(e).to_issue(&name);
@@ -136,6 +126,7 @@ mod tests {
     use super::*;
     use crate::assets::Templates;
     use crate::catalog::Catalog;
+    use crate::run::FsSink;
 
     fn date() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
@@ -157,9 +148,11 @@ mod tests {
     fn write_packet_replaces_atomically_and_cleans_up_on_failure() {
         let dir = tempfile::tempdir().unwrap();
         let p = plan(&[], &crate::rules::PageSides::default(), sources());
-        let path = write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None).unwrap();
+        let sink = FsSink::with_packets(dir.path(), dir.path());
+        let (path, _) =
+            write_packet(&sink, "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();
         let first = std::fs::read(&path).unwrap();
-        write_packet(dir.path(), "E1_A.zip", &p.entries, date(), None).unwrap();
+        write_packet(&sink, "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();
         assert_eq!(
             std::fs::read(&path).unwrap(),
             first,
@@ -167,14 +160,40 @@ mod tests {
         );
 
         let mut broken = p.clone();
-        broken.entries[1].content = Content::File(dir.path().join("missing.jpg"));
-        let err = write_packet(dir.path(), "E1_A.zip", &broken.entries, date(), None).unwrap_err();
-        assert!(matches!(err, PacketError::Source { .. }), "{err:?}");
+        broken.entries[1].name = "../escape.jpg".into();
+        let err = write_packet(
+            &FsSink::with_packets(dir.path(), dir.path()),
+            "E1_A.zip",
+            &broken.entries,
+            date(),
+            None,
+            u64::MAX,
+        )
+        .unwrap_err();
+        assert!(matches!(err, PacketError::BadEntryName(_)), "{err:?}");
         assert_eq!(std::fs::read(&path).unwrap(), first, "old packet kept");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file left");
 
-        let issue = err.to_issue("E1_A.zip");
+        // A scan that cannot be read is left out by name; the packet is still written.
+        let mut missing = p.clone();
+        missing.entries[1].content = Content::File(dir.path().join("missing.jpg"));
+        let (_, left) = write_packet(
+            &FsSink::with_packets(dir.path(), dir.path()),
+            "E1_A.zip",
+            &missing.entries,
+            date(),
+            None,
+            u64::MAX,
+        )
+        .unwrap();
+        assert_eq!(left.len(), 1);
+        assert_ne!(
+            std::fs::read(&path).unwrap(),
+            first,
+            "packet rewritten without it"
+        );
+        let issue = left[0].to_issue("E1_A.zip");
         assert_eq!(issue.code, "packet.source_unreadable");
         assert_eq!(issue.at.file.as_deref(), Some("E1/passport.jpg"));
     }

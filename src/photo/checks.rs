@@ -220,6 +220,25 @@ pub fn aspect(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
     let r = w as f64 / h as f64;
     let expected = a.ratio();
     let off = (r / expected - 1.0).abs();
+    let (range_en, range_zh) = match &a.also_accept {
+        Some(x) => (
+            format!(
+                ", or between {}:{} and {}:{}",
+                num(x.from[0]),
+                num(x.from[1]),
+                num(x.to[0]),
+                num(x.to[1])
+            ),
+            format!(
+                "，或在 {}:{} 至 {}:{} 之间",
+                num(x.from[0]),
+                num(x.from[1]),
+                num(x.to[0]),
+                num(x.to[1])
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     let v = [
         ("ratio", ratio(r)),
         ("width", w.to_string()),
@@ -229,17 +248,42 @@ pub fn aspect(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
         ("expected_h", num(a.height)),
         ("tolerance", pct(a.tolerance)),
         ("off", pct(off)),
+        ("range_en", range_en),
+        ("range_zh", range_zh),
+        ("print_w", num(profile.print.width_mm)),
+        ("print_h", num(profile.print.height_mm)),
     ];
     // A tiny epsilon so a ratio exactly at the tolerance passes despite rounding.
-    let status = if off > a.tolerance + 1e-9 {
-        j.issue("photo.aspect", a.severity.severity(), &v);
-        status_of(a.severity)
-    } else {
-        CheckStatus::Pass
-    };
+    if off <= a.tolerance + 1e-9 {
+        j.check(
+            "aspect",
+            CheckStatus::Pass,
+            "ui.photo.m.aspect",
+            "ui.photo.t.aspect",
+            &v,
+        );
+        return;
+    }
+    // Half a pixel either way: a 354 x 472 file is 3:4 whatever rounding made it.
+    let in_range = a.also_accept.as_ref().is_some_and(|x| {
+        let (lo, hi) = x.bounds();
+        (w as f64 + 0.5) / h as f64 >= lo - 1e-9 && (w as f64 - 0.5) / h as f64 <= hi + 1e-9
+    });
+    if in_range {
+        // Accepted as delivered; the line says what the print on the form must be.
+        j.check(
+            "aspect",
+            CheckStatus::Pass,
+            "ui.photo.m.aspect_print",
+            "ui.photo.t.aspect",
+            &v,
+        );
+        return;
+    }
+    j.issue("photo.aspect", a.severity.severity(), &v);
     j.check(
         "aspect",
-        status,
+        status_of(a.severity),
         "ui.photo.m.aspect",
         "ui.photo.t.aspect",
         &v,
@@ -418,6 +462,7 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
     }
     let sev = rules.severity.severity();
     let status = status_of(rules.severity);
+    let none_sev = rules.none_severity.severity();
     let limits = [
         ("max_offset", pct(rules.max_centre_offset)),
         ("min", pct(rules.min_height_share)),
@@ -426,14 +471,11 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
     let faces = match face::detect(work, rules.min_score) {
         Ok(f) => f,
         Err(detail) => {
-            j.issue(
-                "photo.face.unavailable",
-                Severity::Warning,
-                &[("detail", detail)],
-            );
+            // No face confirmed: judged like a photo without one, not waved through.
+            j.issue("photo.face.unavailable", none_sev, &[("detail", detail)]);
             j.check(
                 "face",
-                CheckStatus::Skip,
+                status_of(rules.none_severity),
                 "ui.photo.m.none",
                 "ui.photo.t.face",
                 &limits,
@@ -443,12 +485,12 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
     };
     match faces.len() {
         0 => {
-            j.issue("photo.face.none", sev, &[]);
+            j.issue("photo.face.none", none_sev, &[]);
             let mut v = limits.to_vec();
             v.push(("count", "0".into()));
             j.check(
                 "face",
-                status,
+                status_of(rules.none_severity),
                 "ui.photo.m.face_count",
                 "ui.photo.t.face",
                 &v,

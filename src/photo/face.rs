@@ -95,12 +95,27 @@ pub fn available() -> bool {
 
 /// Finds faces scoring at least `min_score`, best first. `Err` when the detector cannot run
 /// (model missing, image too small, or an internal failure).
+///
+/// When no face is found on the usual detection image, the detector looks again on one
+/// three times finer (or the working image itself): no face is an error, so a face too
+/// small for the usual image (a full-length shot, a wide crop) must be found and reported
+/// as too small, not missed. Photos with a face, nearly all of them, never pay for it.
 pub fn detect(work: &Working, min_score: f64) -> Result<Vec<Face>, String> {
-    let model = model().ok_or_else(|| "the face model could not be loaded".to_string())?;
     let (w, h) = (work.width, work.height);
     // Nearest integer reduction (375 -> 187, 480 -> 240): detection cost grows with the
     // pixel count, and faces in a portrait photo are far larger than the 40 px window.
     let factor = ((w.min(h) as f64 / DETECT_SHORT_SIDE as f64).round() as u32).max(1);
+    let faces = detect_at(work, factor, min_score)?;
+    if faces.is_empty() && factor > 1 {
+        return detect_at(work, (factor / 3).max(1), min_score);
+    }
+    Ok(faces)
+}
+
+/// [`detect`] on the working image reduced by a whole `factor`.
+fn detect_at(work: &Working, factor: u32, min_score: f64) -> Result<Vec<Face>, String> {
+    let model = model().ok_or_else(|| "the face model could not be loaded".to_string())?;
+    let (w, h) = (work.width, work.height);
     let (dw, dh) = (w / factor, h / factor);
     if dw < DETECT_MIN_SIDE || dh < DETECT_MIN_SIDE {
         return Err(format!(

@@ -1,7 +1,8 @@
-//! The filesystem edge of the photo stage: finds an employee's photo in the `--photos`
-//! folder (the roster's photo cell, else a file whose stem is the passport number, case
-//! insensitive) and reads it under the size cap. Never leaves the photos folder, whether
-//! by `..`, an absolute path or a symbolic link.
+//! Finding an employee's photo among the photos folder's files: the roster's photo cell,
+//! else a file whose stem is the passport number (case insensitive), else, with a warning,
+//! a file named by the employee's name. The folder is listed
+//! and read through the run's [`Inputs`], which keep every read inside the folder (no `..`,
+//! absolute path or link leading out).
 
 // Lookups return `Result<_, Issue>`: the issue is the user-facing outcome, not an error
 // to propagate cheaply, so its size does not matter.
@@ -9,6 +10,7 @@
 
 use crate::issue::Issue;
 use crate::model::{Employee, Field, mask_id};
+use crate::run::{Inputs, PhotoReadError};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -18,13 +20,23 @@ const PHOTO_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "jpe", "png", "heic", "heif", "avif", "webp", "gif", "bmp", "tif", "tiff",
 ];
 
-/// A photo file that was found.
+/// A photo file on disk, for judging files given on the command line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhotoFile {
     /// Full path, for reading.
     pub path: PathBuf,
+    /// The name as shown.
+    pub name: String,
+    /// Warnings about the choice (several candidate files).
+    pub warnings: Vec<Issue>,
+}
+
+/// An employee's photo, found and read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundPhoto {
     /// The name relative to the photos folder, with `/` separators: what people see.
     pub name: String,
+    pub bytes: Vec<u8>,
     /// Warnings about the choice (several candidate files).
     pub warnings: Vec<Issue>,
 }
@@ -32,8 +44,8 @@ pub struct PhotoFile {
 /// The photos folder, listed once, for finding many employees' photos.
 #[derive(Debug, Clone)]
 pub struct PhotoIndex {
-    dir: PathBuf,
-    canonical: PathBuf,
+    /// The folder as the user gave it, for messages.
+    dir: String,
     /// Lower-case stem -> file names directly in the folder with a photo extension.
     by_stem: BTreeMap<String, Vec<String>>,
     /// Lower-case file name -> file name, for case-insensitive lookups of photo cells.
@@ -46,23 +58,12 @@ fn ext_rank(name: &str) -> Option<usize> {
 }
 
 impl PhotoIndex {
-    /// Lists the folder. `Err` is a `photo.folder` issue when it cannot be read.
-    pub fn scan(dir: &Path) -> Result<PhotoIndex, Issue> {
-        let folder_issue = |e: &std::io::Error| {
-            Issue::error("photo.folder")
-                .arg("folder", dir.display())
-                .arg("detail", e.kind())
-        };
-        let canonical = dir.canonicalize().map_err(|e| folder_issue(&e))?;
+    /// Indexes the names of the files directly in the photos folder; `dir` is the folder as
+    /// shown in messages.
+    pub fn new(dir: impl Into<String>, names: impl IntoIterator<Item = String>) -> PhotoIndex {
         let mut by_stem: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut by_name = BTreeMap::new();
-        for entry in std::fs::read_dir(&canonical)
-            .map_err(|e| folder_issue(&e))?
-            .flatten()
-        {
-            let Ok(name) = entry.file_name().into_string() else {
-                continue; // not valid Unicode: cannot be named in a roster cell either
-            };
+        for name in names {
             if name.starts_with('.') {
                 continue;
             }
@@ -79,29 +80,39 @@ impl PhotoIndex {
         for names in by_stem.values_mut() {
             names.sort_by_key(|n| (ext_rank(n), n.clone()));
         }
-        Ok(PhotoIndex {
-            dir: dir.to_path_buf(),
-            canonical,
+        PhotoIndex {
+            dir: dir.into(),
             by_stem,
             by_name,
-        })
+        }
+    }
+
+    /// Lists the photos folder through `inputs`; `None` without one, `Err` a `photo.folder`
+    /// issue when it cannot be read.
+    pub fn open(inputs: &dyn Inputs) -> Option<Result<PhotoIndex, Issue>> {
+        inputs
+            .photo_names()
+            .map(|listed| listed.map(|l| PhotoIndex::new(l.folder, l.names)))
     }
 
     /// The folder as given.
-    pub fn dir(&self) -> &Path {
+    pub fn dir(&self) -> &str {
         &self.dir
     }
 
-    /// Finds the photo named in a roster cell, or else the one named after the passport.
-    /// Issues carry the file name only; add sheet/row/cell (or use [`Self::locate_employee`]).
-    pub fn locate(
+    /// Finds and reads the photo named in a roster cell, or else the one named after the
+    /// passport, refusing one over `max_bytes` unread. Issues carry the file name only; add
+    /// sheet/row/cell (or use [`Self::find_employee`]).
+    pub fn find(
         &self,
+        inputs: &dyn Inputs,
         cell: Option<&str>,
         passport_no: Option<&str>,
-    ) -> Result<PhotoFile, Issue> {
+        max_bytes: u64,
+    ) -> Result<FoundPhoto, Issue> {
         let cell = cell.map(str::trim).filter(|c| !c.is_empty());
         if let Some(c) = cell {
-            return self.by_cell(c);
+            return self.by_cell(inputs, c, max_bytes);
         }
         let passport = passport_no.map(str::trim).filter(|p| !p.is_empty());
         let Some(p) = passport else {
@@ -111,11 +122,11 @@ impl PhotoIndex {
         let Some(names) = self.by_stem.get(&key) else {
             return Err(Issue::error("photo.missing").arg("passport", mask_id(p)));
         };
-        // Try candidates best first; a symlink out of the folder is skipped, not followed.
+        // Try candidates best first; a link out of the folder is skipped, not followed.
         let mut escaped = None;
         for name in names {
-            match self.inside(Path::new(name)) {
-                Ok(path) => {
+            match inputs.photo(name, max_bytes) {
+                Ok(bytes) => {
                     let mut warnings = Vec::new();
                     if names.len() > 1 {
                         warnings.push(
@@ -134,37 +145,124 @@ impl PhotoIndex {
                                 .file(name.clone()),
                         );
                     }
-                    return Ok(PhotoFile {
-                        path,
+                    return Ok(FoundPhoto {
                         name: name.clone(),
+                        bytes,
                         warnings,
                     });
                 }
-                Err(e) => escaped = Some(e),
+                // Listed but not readable as a file inside: a link leading out or nowhere.
+                Err(PhotoReadError::NotFound | PhotoReadError::Outside) => {
+                    escaped = Some(self.escape(name))
+                }
+                Err(e) => return Err(read_issue(e, name, max_bytes)),
             }
         }
         Err(escaped.unwrap_or_else(|| Issue::error("photo.missing").arg("passport", mask_id(p))))
     }
 
-    /// [`Self::locate`] for a roster row, with the issue pointing at the photo cell (or the
-    /// passport cell when the photo cell was empty).
-    pub fn locate_employee(&self, e: &Employee) -> Result<PhotoFile, Issue> {
-        let cell_given = e.photo.as_deref().is_some_and(|c| !c.trim().is_empty());
-        self.locate(e.photo.as_deref(), e.passport_no.as_deref())
-            .map_err(|mut i| {
-                i.at.sheet = Some(e.sheet.clone());
-                i.at.row = Some(e.row);
-                let field = if cell_given {
-                    Field::Photo
-                } else {
-                    Field::PassportNo
-                };
-                i.at.cell = e.cell_of(field).map(str::to_string).or(i.at.cell);
-                i
-            })
+    /// Photo files named by a person's name rather than the passport number: the stem's
+    /// words (letters and digits, any case, any order) are the name's words, or the stem is
+    /// the Chinese name. Sorted best extension first.
+    pub fn by_person(&self, names: &[&str]) -> Vec<String> {
+        fn words(s: &str) -> Vec<String> {
+            let mut w: Vec<String> = s
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| !t.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            w.sort();
+            w
+        }
+        let wanted: Vec<Vec<String>> = names
+            .iter()
+            .map(|n| words(n))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut found: Vec<String> = self
+            .by_stem
+            .iter()
+            .filter(|(stem, _)| wanted.contains(&words(stem)))
+            .flat_map(|(_, files)| files.iter().cloned())
+            .collect();
+        found.sort_by_key(|n| (ext_rank(n), n.clone()));
+        found
     }
 
-    fn by_cell(&self, cell: &str) -> Result<PhotoFile, Issue> {
+    /// [`Self::find`] for a roster row, with the issue pointing at the photo cell (or the
+    /// passport cell when the photo cell was empty). With no cell and no file named by the
+    /// passport number, a file named by the employee's name (English or Chinese) is taken,
+    /// with a `photo.by_name` warning.
+    pub fn find_employee(
+        &self,
+        inputs: &dyn Inputs,
+        e: &Employee,
+        max_bytes: u64,
+    ) -> Result<FoundPhoto, Issue> {
+        let cell_given = e.photo.as_deref().is_some_and(|c| !c.trim().is_empty());
+        let found = self.find(
+            inputs,
+            e.photo.as_deref(),
+            e.passport_no.as_deref(),
+            max_bytes,
+        );
+        let found = match found {
+            Err(i) if !cell_given && i.code == "photo.missing" => {
+                let names: Vec<&str> = [e.name.as_deref(), e.chinese_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                match self.by_person(&names).first() {
+                    Some(name) => match inputs.photo(name, max_bytes) {
+                        Ok(bytes) => {
+                            let passport = e
+                                .passport_no
+                                .as_deref()
+                                .map(mask_id)
+                                .unwrap_or_else(|| "—".into());
+                            let ext = Path::new(name)
+                                .extension()
+                                .and_then(|x| x.to_str())
+                                .unwrap_or("jpg")
+                                .to_ascii_lowercase();
+                            Ok(FoundPhoto {
+                                name: name.clone(),
+                                bytes,
+                                warnings: vec![
+                                    Issue::warning("photo.by_name")
+                                        .arg("file", name)
+                                        .arg("passport", passport)
+                                        .arg("ext", ext)
+                                        .file(name.clone()),
+                                ],
+                            })
+                        }
+                        Err(_) => Err(i),
+                    },
+                    None => Err(i),
+                }
+            }
+            other => other,
+        };
+        found.map_err(|mut i| {
+            i.at.sheet = Some(e.sheet.clone());
+            i.at.row = Some(e.row);
+            let field = if cell_given {
+                Field::Photo
+            } else {
+                Field::PassportNo
+            };
+            i.at.cell = e.cell_of(field).map(str::to_string).or(i.at.cell);
+            i
+        })
+    }
+
+    fn by_cell(
+        &self,
+        inputs: &dyn Inputs,
+        cell: &str,
+        max_bytes: u64,
+    ) -> Result<FoundPhoto, Issue> {
         let typed = cell
             .trim_matches(|c| c == '"' || c == '\'')
             .replace('\\', "/");
@@ -172,7 +270,7 @@ impl PhotoIndex {
         let bad_path = || {
             Issue::error("photo.path")
                 .arg("file", cell)
-                .arg("folder", self.dir.display())
+                .arg("folder", &self.dir)
         };
         if rel.is_absolute() || typed.starts_with('/') || typed.get(1..2) == Some(":") {
             return Err(bad_path());
@@ -192,76 +290,90 @@ impl PhotoIndex {
             tries.push(PathBuf::from(real));
         }
         for t in &tries {
-            if self.canonical.join(t).is_file() {
-                let path = self.inside(t)?;
-                let name = t
-                    .components()
-                    .filter_map(|c| c.as_os_str().to_str())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                return Ok(PhotoFile {
-                    path,
-                    name,
-                    warnings: Vec::new(),
-                });
+            let name = t
+                .components()
+                .filter_map(|c| match c {
+                    Component::Normal(n) => n.to_str(),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            match inputs.photo(&name, max_bytes) {
+                Ok(bytes) => {
+                    return Ok(FoundPhoto {
+                        name,
+                        bytes,
+                        warnings: Vec::new(),
+                    });
+                }
+                Err(PhotoReadError::NotFound) => continue,
+                Err(PhotoReadError::Outside) => return Err(self.escape(&t.display().to_string())),
+                Err(e) => return Err(read_issue(e, &name, max_bytes)),
             }
         }
         Err(Issue::error("photo.missing.file")
             .arg("file", cell)
-            .arg("folder", self.dir.display())
+            .arg("folder", &self.dir)
             .file(typed))
     }
 
-    /// The real path of `rel` if it stays inside the folder after resolving links.
-    fn inside(&self, rel: &Path) -> Result<PathBuf, Issue> {
-        let shown = rel.display().to_string();
-        let escape = || {
-            Issue::error("photo.path")
-                .arg("file", &shown)
-                .arg("folder", self.dir.display())
-                .file(shown.clone())
-        };
-        let real = self
-            .canonical
-            .join(rel)
-            .canonicalize()
-            .map_err(|_| escape())?;
-        if !real.starts_with(&self.canonical) || !real.is_file() {
-            return Err(escape());
-        }
-        Ok(real)
+    /// The issue for a name that leads out of the folder.
+    fn escape(&self, shown: &str) -> Issue {
+        Issue::error("photo.path")
+            .arg("file", shown)
+            .arg("folder", &self.dir)
+            .file(shown.to_string())
     }
 }
 
-/// One-off lookup (lists the folder each call; use [`PhotoIndex`] for many employees).
-pub fn locate(
-    photos_dir: &Path,
-    cell: Option<&str>,
-    passport_no: Option<&str>,
-) -> Result<PhotoFile, Issue> {
-    PhotoIndex::scan(photos_dir)?.locate(cell, passport_no)
-}
-
-/// Reads a located photo, refusing (without reading) a file over `max_bytes`.
-pub fn read_photo(file: &PhotoFile, max_bytes: u64) -> Result<Vec<u8>, Issue> {
-    let unreadable = |e: std::io::Error| {
-        Issue::error("photo.unreadable")
-            .arg("detail", format!("cannot read the file: {}", e.kind()))
-            .file(file.name.clone())
-    };
-    let len = std::fs::metadata(&file.path).map_err(unreadable)?.len();
-    if len > max_bytes {
-        return Err(Issue::error("photo.oversize_file")
-            .arg("bytes", super::human_bytes(len))
+/// The issue for a photo that was found but not read.
+fn read_issue(e: PhotoReadError, name: &str, max_bytes: u64) -> Issue {
+    match e {
+        PhotoReadError::TooLarge { size } => Issue::error("photo.oversize_file")
+            .arg("bytes", super::human_bytes(size))
             .arg("max", super::human_bytes(max_bytes))
-            .file(file.name.clone()));
+            .file(name.to_string()),
+        PhotoReadError::Io(kind) => Issue::error("photo.unreadable")
+            .arg("detail", format!("cannot read the file: {kind}"))
+            .file(name.to_string()),
+        PhotoReadError::NotFound => Issue::error("photo.unreadable")
+            .arg("detail", "cannot read the file: entity not found")
+            .file(name.to_string()),
+        PhotoReadError::Outside => Issue::error("photo.unreadable")
+            .arg(
+                "detail",
+                "cannot read the file: it leads outside the photos folder",
+            )
+            .file(name.to_string()),
     }
-    std::fs::read(&file.path).map_err(unreadable)
+}
+
+/// Reads a photo file once, without following a link, refusing (without reading) a file
+/// over `max_bytes` or one that is not a regular file.
+pub fn read_photo(file: &PhotoFile, max_bytes: u64) -> Result<Vec<u8>, Issue> {
+    use crate::fsutil::InputError;
+    crate::fsutil::read_input(&file.path, max_bytes).map_err(|e| match e {
+        InputError::TooLarge { size, limit } => Issue::error("photo.oversize_file")
+            .arg("bytes", super::human_bytes(size))
+            .arg("max", super::human_bytes(limit))
+            .file(file.name.clone()),
+        other => Issue::error("photo.unreadable")
+            .arg("detail", format!("cannot read the file: {other}"))
+            .file(file.name.clone()),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::FsInputs;
+
+    /// The photos folder `dir` on disk, indexed.
+    fn scan(dir: &Path) -> Result<(FsInputs, PhotoIndex), Issue> {
+        let inputs = FsInputs::new(PathBuf::new(), None, Some(dir.to_path_buf()), None);
+        let index = PhotoIndex::open(&inputs).unwrap()?;
+        Ok((inputs, index))
+    }
 
     fn dir_with(files: &[&str]) -> tempfile::TempDir {
         let d = tempfile::tempdir().unwrap();
@@ -276,22 +388,35 @@ mod tests {
     #[test]
     fn cell_names_a_file_relative_to_the_folder() {
         let d = dir_with(&["a.jpg", "sub/b.png", "Mixed.JPG"]);
-        let idx = PhotoIndex::scan(d.path()).unwrap();
-        assert_eq!(idx.locate(Some("a.jpg"), None).unwrap().name, "a.jpg");
+        let (inputs, idx) = scan(d.path()).unwrap();
         assert_eq!(
-            idx.locate(Some(" sub\\b.png "), None).unwrap().name,
+            idx.find(&inputs, Some("a.jpg"), None, u64::MAX)
+                .unwrap()
+                .name,
+            "a.jpg"
+        );
+        assert_eq!(
+            idx.find(&inputs, Some(" sub\\b.png "), None, u64::MAX)
+                .unwrap()
+                .name,
             "sub/b.png"
         );
         // Case-insensitive and with the folder name repeated.
         assert_eq!(
-            idx.locate(Some("mixed.jpg"), None).unwrap().name,
+            idx.find(&inputs, Some("mixed.jpg"), None, u64::MAX)
+                .unwrap()
+                .name,
             "Mixed.JPG"
         );
         assert_eq!(
-            idx.locate(Some("photos/a.jpg"), None).unwrap().name,
+            idx.find(&inputs, Some("photos/a.jpg"), None, u64::MAX)
+                .unwrap()
+                .name,
             "a.jpg"
         );
-        let e = idx.locate(Some("nope.jpg"), Some("E12345678")).unwrap_err();
+        let e = idx
+            .find(&inputs, Some("nope.jpg"), Some("E12345678"), u64::MAX)
+            .unwrap_err();
         assert_eq!(e.code, "photo.missing.file");
     }
 
@@ -303,17 +428,23 @@ mod tests {
             "E12345678.heic",
             "G7654321.heic",
         ]);
-        let idx = PhotoIndex::scan(d.path()).unwrap();
-        let f = idx.locate(None, Some("E12345678")).unwrap();
+        let (inputs, idx) = scan(d.path()).unwrap();
+        let f = idx
+            .find(&inputs, None, Some("E12345678"), u64::MAX)
+            .unwrap();
         assert_eq!(f.name, "E12345678.jpg");
         assert_eq!(f.warnings.len(), 1);
         assert_eq!(f.warnings[0].code, "photo.ambiguous");
         // Only a HEIC: found, so the judge can say "convert to JPEG".
         assert_eq!(
-            idx.locate(Some(""), Some("g7654321")).unwrap().name,
+            idx.find(&inputs, Some(""), Some("g7654321"), u64::MAX)
+                .unwrap()
+                .name,
             "G7654321.heic"
         );
-        let e = idx.locate(None, Some("X99999999")).unwrap_err();
+        let e = idx
+            .find(&inputs, None, Some("X99999999"), u64::MAX)
+            .unwrap_err();
         assert_eq!(e.code, "photo.missing");
         // The passport number is masked in the message arguments.
         assert_eq!(e.get("passport"), Some("X9****999"));
@@ -323,14 +454,14 @@ mod tests {
     fn never_leaves_the_folder() {
         let outer = dir_with(&["secret.jpg", "photos/ok.jpg"]);
         let photos = outer.path().join("photos");
-        let idx = PhotoIndex::scan(&photos).unwrap();
+        let (inputs, idx) = scan(&photos).unwrap();
         for bad in [
             "../secret.jpg",
             "/etc/passwd",
             "C:\\x.jpg",
             "sub/../../secret.jpg",
         ] {
-            let e = idx.locate(Some(bad), None).unwrap_err();
+            let e = idx.find(&inputs, Some(bad), None, u64::MAX).unwrap_err();
             assert_eq!(e.code, "photo.path", "{bad}");
         }
         #[cfg(unix)]
@@ -342,13 +473,17 @@ mod tests {
             .unwrap();
             std::os::unix::fs::symlink(outer.path().join("secret.jpg"), photos.join("link.jpg"))
                 .unwrap();
-            let idx = PhotoIndex::scan(&photos).unwrap();
+            let (inputs, idx) = scan(&photos).unwrap();
             assert_eq!(
-                idx.locate(Some("link.jpg"), None).unwrap_err().code,
+                idx.find(&inputs, Some("link.jpg"), None, u64::MAX)
+                    .unwrap_err()
+                    .code,
                 "photo.path"
             );
             assert_eq!(
-                idx.locate(None, Some("E1234567")).unwrap_err().code,
+                idx.find(&inputs, None, Some("E1234567"), u64::MAX)
+                    .unwrap_err()
+                    .code,
                 "photo.path"
             );
         }
@@ -357,7 +492,7 @@ mod tests {
     #[test]
     fn employee_issues_point_at_the_cell() {
         let d = dir_with(&[]);
-        let idx = PhotoIndex::scan(d.path()).unwrap();
+        let (inputs, idx) = scan(d.path()).unwrap();
         let mut e = Employee {
             sheet: "Staff".into(),
             row: 7,
@@ -366,23 +501,27 @@ mod tests {
         };
         e.cells.insert(Field::PassportNo, "C7".into());
         e.cells.insert(Field::Photo, "R7".into());
-        let i = idx.locate_employee(&e).unwrap_err();
+        let i = idx.find_employee(&inputs, &e, u64::MAX).unwrap_err();
         assert_eq!(
             (i.at.sheet.as_deref(), i.at.row, i.at.cell.as_deref()),
             (Some("Staff"), Some(7), Some("C7"))
         );
         e.photo = Some("me.jpg".into());
-        let i = idx.locate_employee(&e).unwrap_err();
+        let i = idx.find_employee(&inputs, &e, u64::MAX).unwrap_err();
         assert_eq!(i.at.cell.as_deref(), Some("R7"));
     }
 
     #[test]
     fn size_cap_is_checked_before_reading_and_missing_folder_is_an_issue() {
         let d = dir_with(&["a.jpg"]);
-        let f = locate(d.path(), Some("a.jpg"), None).unwrap();
-        assert_eq!(read_photo(&f, 1).unwrap(), b"x");
-        assert_eq!(read_photo(&f, 0).unwrap_err().code, "photo.oversize_file");
-        let e = PhotoIndex::scan(&d.path().join("nope")).unwrap_err();
+        let (inputs, idx) = scan(d.path()).unwrap();
+        assert_eq!(
+            idx.find(&inputs, Some("a.jpg"), None, 1).unwrap().bytes,
+            b"x"
+        );
+        let e = idx.find(&inputs, Some("a.jpg"), None, 0).unwrap_err();
+        assert_eq!(e.code, "photo.oversize_file");
+        let e = scan(&d.path().join("nope")).unwrap_err();
         assert_eq!(e.code, "photo.folder");
     }
 }

@@ -1,6 +1,6 @@
 //! The photo stage: judges one photo file (bytes) against a [`PhotoProfile`] and returns
-//! the measurements, the `photo.*` issues and an annotated preview. Pure: no filesystem
-//! access except in [`locate`], the thin edge that finds an employee's photo file.
+//! the measurements, the `photo.*` issues and an annotated preview. No filesystem access:
+//! [`locate`] finds an employee's photo among the files the run's inputs list.
 //!
 //! Order of work, cheapest refusal first: file-size cap, format by magic bytes, header size
 //! against the pixel cap, completeness, then one decode to a small working image (see
@@ -18,7 +18,7 @@ pub mod preview;
 pub mod profile;
 pub mod sniff;
 
-pub use locate::{PhotoFile, PhotoIndex, locate, read_photo};
+pub use locate::{FoundPhoto, PhotoFile, PhotoIndex, read_photo};
 pub use profile::{DEFAULT_PROFILE, PhotoProfile};
 
 use crate::catalog::{Catalog, Lang};
@@ -143,7 +143,7 @@ impl PhotoVerdict {
             file: self.report.file.clone(),
             ok: self.report.ok,
             preview: self.preview.clone(),
-            preview_mime: preview::PREVIEW_MIME,
+            preview_mime: preview::PREVIEW_MIME.into(),
         }
     }
 }
@@ -382,8 +382,8 @@ mod tests {
                 "no_person.jpg",
                 fixture!("no_person.jpg"),
                 sz,
-                true,
-                &["photo.face.none"],
+                false,
+                &["photo.face.none!"],
             ),
             (
                 "square.jpg",
@@ -461,7 +461,9 @@ mod tests {
                 fixture!("exit_entry_white.jpg"),
                 sz,
                 false,
-                &["photo.aspect!", "photo.background!", "photo.resolution!"],
+                // 354 x 472 at 3:4 is the studio file the default profile accepts; white
+                // is still the wrong backdrop.
+                &["photo.background!"],
             ),
             (
                 "white.jpg",
@@ -587,6 +589,140 @@ mod tests {
         ] {
             assert!(cat.contains(&format!("ui.photo.check.{check}")), "{check}");
         }
+    }
+
+    /// The real public-domain portraits of `tests/fixtures/photos/real/` (see its README).
+    fn real_photos() -> Vec<(String, Vec<u8>)> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos/real");
+        let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_real_face_is_never_missed() {
+        let photos = real_photos();
+        assert!(photos.len() >= 6, "{}", photos.len());
+        for prof in ["shenzhen-2inch", "cn-exit-entry"] {
+            let p = profile(prof);
+            for (name, bytes) in &photos {
+                let v = judge(bytes, name, &p);
+                let face = v.report.face.as_ref().unwrap();
+                assert!(face.ran, "{name}");
+                assert!(
+                    face.count >= 1,
+                    "{name} ({prof}): no face found in a real portrait: {:?}",
+                    codes(&v)
+                );
+                assert!(
+                    !codes(&v).iter().any(|c| c.starts_with("photo.face.none")),
+                    "{name}"
+                );
+            }
+        }
+        // The ID-photo crops hold exactly one face; each framing is judged with it.
+        let p = profile("shenzhen-2inch");
+        for (name, bytes) in photos.iter().filter(|(n, _)| !n.contains("full")) {
+            let v = judge(bytes, name, &p);
+            assert_eq!(v.report.face.as_ref().unwrap().count, 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn no_face_is_an_error_and_the_photo_is_not_ok() {
+        let p = profile("shenzhen-2inch");
+        let v = judge(fixture!("no_person.jpg"), "blue.jpg", &p);
+        assert!(!v.ok());
+        let none = v
+            .issues
+            .iter()
+            .find(|i| i.code == "photo.face.none")
+            .unwrap();
+        assert!(none.is_error());
+        // The blue backdrop itself is fine: the missing face alone refuses it.
+        assert_eq!(codes(&v), ["photo.face.none!"]);
+        // A profile may lower it to a warning.
+        let mut soft = p.clone();
+        soft.face.none_severity = Level::Warning;
+        assert!(judge(fixture!("no_person.jpg"), "blue.jpg", &soft).ok());
+    }
+
+    /// `blue.jpg` (480 x 658, 35:48) cropped to `w` x `h` from the top left.
+    fn cropped(w: u32, h: u32) -> Vec<u8> {
+        let img = image::load_from_memory(fixture!("blue.jpg"))
+            .unwrap()
+            .to_rgb8();
+        let x = (img.width() - w) / 2;
+        let part = image::imageops::crop_imm(&img, x, 0, w, h).to_image();
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+            .encode_image(&part)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn studio_ratios_from_33_48_to_3_4_pass_with_a_print_note() {
+        let p = profile("shenzhen-2inch");
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        // 3:4 (the national digital photo), 33:48 (the national print), 35:48 itself.
+        for (w, h, note) in [(480, 640, true), (452, 658, true), (480, 658, false)] {
+            let v = judge(&cropped(w, h), "studio.jpg", &p);
+            assert!(v.ok(), "{w} x {h}: {:?}", codes(&v));
+            let line = v
+                .report
+                .checks
+                .iter()
+                .find(|c| c.check == "aspect")
+                .unwrap();
+            assert_eq!(line.status, CheckStatus::Pass);
+            let text = line.measured(&cat, Lang::En);
+            assert_eq!(text.contains("35 × 48 mm"), note, "{w} x {h}: {text}");
+            if note {
+                assert!(line.measured(&cat, Lang::Zh).contains("35 × 48 毫米"));
+            }
+        }
+        // Narrower than 33:48 (2:3) or wider than 3:4 (4:5) is still refused.
+        for (w, h) in [(438, 658), (480, 600)] {
+            let v = judge(&cropped(w, h), "odd.jpg", &p);
+            assert!(
+                codes(&v).contains(&"photo.aspect!".to_string()),
+                "{w} x {h}"
+            );
+            let i = v.issues.iter().find(|i| i.code == "photo.aspect").unwrap();
+            let t = cat.text(i);
+            assert!(t.message.contains("between 33:48 and 3:4"), "{}", t.message);
+        }
+    }
+
+    #[test]
+    fn the_national_digital_size_is_enough() {
+        let p = profile("shenzhen-2inch");
+        assert_eq!(
+            (p.resolution.min_width_px, p.resolution.min_height_px),
+            (354, 472)
+        );
+        let bytes = {
+            let img = image::load_from_memory(&cropped(480, 640)).unwrap();
+            let small = img.resize_exact(354, 472, image::imageops::FilterType::Triangle);
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+                .encode_image(&small.to_rgb8())
+                .unwrap();
+            out
+        };
+        let v = judge(&bytes, "354x472.jpg", &p);
+        assert!(v.ok(), "{:?}", codes(&v));
     }
 
     #[test]

@@ -62,6 +62,28 @@ pub struct Aspect {
     /// Allowed relative deviation of width/height from `width / height`.
     pub tolerance: f64,
     pub severity: Level,
+    /// Other ratios accepted as they are (the files studios deliver), with a note that the
+    /// print must still have the profile's print size.
+    #[serde(default)]
+    pub also_accept: Option<AspectRange>,
+}
+
+/// A closed range of width:height ratios, from one ratio to another.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AspectRange {
+    /// `[width, height]`, e.g. `[33.0, 48.0]`.
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+}
+
+impl AspectRange {
+    /// The lower and upper ratio (width / height).
+    pub fn bounds(&self) -> (f64, f64) {
+        let a = self.from[0] / self.from[1];
+        let b = self.to[0] / self.to[1];
+        (a.min(b), a.max(b))
+    }
 }
 
 impl Aspect {
@@ -176,11 +198,20 @@ pub struct Uniformity {
 #[serde(deny_unknown_fields)]
 pub struct FaceRules {
     pub enabled: bool,
+    /// Severity of a face that is off-centre, too small or too large, or of several faces.
     pub severity: Level,
+    /// Severity of a photo where no face is found (or the detector cannot run on it): a photo
+    /// without a face cannot be the applicant's.
+    #[serde(default = "error_level")]
+    pub none_severity: Level,
     pub min_score: f64,
     pub max_centre_offset: f64,
     pub min_height_share: f64,
     pub max_height_share: f64,
+}
+
+fn error_level() -> Level {
+    Level::Error
 }
 
 /// Severity as written in a profile.
@@ -283,6 +314,11 @@ impl PhotoProfile {
         positive("aspect.width", self.aspect.width)?;
         positive("aspect.height", self.aspect.height)?;
         fraction("aspect.tolerance", self.aspect.tolerance)?;
+        if let Some(r) = &self.aspect.also_accept {
+            for (i, v) in r.from.iter().chain(&r.to).enumerate() {
+                positive(&format!("aspect.also_accept value {}", i + 1), *v)?;
+            }
+        }
         non_negative("file.min_dpi", self.file.min_dpi)?;
         non_negative("file.max_dpi", self.file.max_dpi)?;
         if self.file.max_bytes > 0 && self.file.min_bytes > self.file.max_bytes {
@@ -354,8 +390,11 @@ mod tests {
         let t = Templates::builtin();
         let sz = PhotoProfile::load(&t, DEFAULT_PROFILE).unwrap();
         assert_eq!(sz.print.width_mm, 35.0);
-        assert_eq!(sz.resolution.min_width_px, 413);
-        assert_eq!(sz.resolution.min_height_px, 567);
+        assert_eq!(sz.resolution.min_width_px, 354);
+        assert_eq!(sz.resolution.min_height_px, 472);
+        let range = sz.aspect.also_accept.as_ref().unwrap().bounds();
+        assert!((range.0 - 33.0 / 48.0).abs() < 1e-9 && (range.1 - 0.75).abs() < 1e-9);
+        assert_eq!(sz.face.none_severity, Level::Error);
         assert!((sz.aspect.ratio() - 35.0 / 48.0).abs() < 1e-9);
         let ee = PhotoProfile::load(&t, "cn-exit-entry").unwrap();
         assert_eq!(ee.resolution.min_width_px, 354);

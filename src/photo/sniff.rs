@@ -97,12 +97,6 @@ pub enum Stored {
     Ycck,
 }
 
-impl Stored {
-    pub fn has_alpha(self) -> bool {
-        matches!(self, Stored::GreyAlpha | Stored::RgbAlpha)
-    }
-}
-
 /// What the headers say about a JPEG or PNG file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {

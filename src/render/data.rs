@@ -154,12 +154,18 @@ pub struct EmployeeData {
     pub passport_no: Option<String>,
     pub passport_expiry: Option<DateText>,
     pub nationality: Option<String>,
+    /// The Chinese and the English part of a bilingual nationality cell (both the whole cell
+    /// when it is in one language).
+    pub nationality_zh: Option<String>,
+    pub nationality_en: Option<String>,
     pub date_of_birth: Option<DateText>,
     /// Category key (`B6`).
     pub category: Option<String>,
     /// Category as the guide writes it (`（六）`).
     pub category_label: Option<String>,
     pub position: Option<String>,
+    pub position_zh: Option<String>,
+    pub position_en: Option<String>,
     pub start_date: Option<DateText>,
     pub work_permit_no: Option<String>,
     pub work_permit_expiry: Option<DateText>,
@@ -174,16 +180,22 @@ pub struct EmployeeData {
 
 impl EmployeeData {
     pub fn from_employee(e: &Employee) -> EmployeeData {
+        let nationality = clean(&e.nationality);
+        let position = clean(&e.position);
         EmployeeData {
             name: clean(&e.name),
             chinese_name: clean(&e.chinese_name),
             passport_no: clean(&e.passport_no),
             passport_expiry: e.passport_expiry.map(DateText::new),
-            nationality: clean(&e.nationality),
+            nationality_zh: part(&nationality, true),
+            nationality_en: part(&nationality, false),
+            nationality,
+            position_zh: part(&position, true),
+            position_en: part(&position, false),
+            position,
             date_of_birth: e.date_of_birth.map(DateText::new),
             category: e.category.map(|c| c.key()),
             category_label: e.category.map(|c| c.label_zh()),
-            position: clean(&e.position),
             start_date: e.start_date.map(DateText::new),
             work_permit_no: clean(&e.work_permit_no),
             work_permit_expiry: e.work_permit_expiry.map(DateText::new),
@@ -218,6 +230,71 @@ impl EmployeeData {
             (None, None) => "?".to_string(),
         }
     }
+}
+
+/// Roster fields whose cell HR often writes in both languages ("Russia 俄罗斯", "Algorithm
+/// Engineer 算法工程师"); the data carries `<field>_zh` and `<field>_en` beside the cell so
+/// Chinese text prints the Chinese part and English text the English part.
+pub const BILINGUAL_FIELDS: [&str; 2] = ["nationality", "position"];
+
+/// The cell a language part comes from: `employee.position_zh` -> `employee.position`.
+pub fn bilingual_source(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("employee.")?;
+    let base = rest
+        .strip_suffix("_zh")
+        .or_else(|| rest.strip_suffix("_en"))?;
+    BILINGUAL_FIELDS
+        .contains(&base)
+        .then(|| &path[..path.len() - 3])
+}
+
+/// Splits a cell written in both languages into its Chinese and its English part: one run
+/// of Chinese (with Chinese punctuation, no Latin letters) before or after one run with Latin
+/// letters, apart from separators (spaces, `/`, brackets). Anything else, or a cell in one
+/// language, gives the whole cell for both.
+pub fn split_bilingual(cell: &str) -> (String, String) {
+    let whole = || (cell.trim().to_string(), cell.trim().to_string());
+    let is_han = |c: char| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F);
+    let is_latin = |c: char| c.is_alphabetic() && !is_han(c);
+    let sep = |c: char| c.is_whitespace() || "/|\\()（）[]【】-–—,，、:：;；".contains(c);
+    let (Some(first), Some(last)) = (
+        cell.char_indices()
+            .find(|(_, c)| is_han(*c))
+            .map(|(i, _)| i),
+        cell.char_indices()
+            .filter(|(_, c)| is_han(*c))
+            .last()
+            .map(|(i, c)| i + c.len_utf8()),
+    ) else {
+        return whole();
+    };
+    let zh = &cell[first..last];
+    if zh.chars().any(is_latin) {
+        return whole();
+    }
+    // The parts must be apart: "UX设计师" is one Chinese term, not "UX" + "设计师".
+    let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    if joined(cell[..first].chars().last()) || joined(cell[last..].chars().next()) {
+        return whole();
+    }
+    let before = cell[..first].trim_matches(sep);
+    let after = cell[last..].trim_matches(sep);
+    let en = match (before.is_empty(), after.is_empty()) {
+        (false, true) => before,
+        (true, false) => after,
+        _ => return whole(),
+    };
+    if !en.chars().any(is_latin) || en.chars().any(is_han) {
+        return whole();
+    }
+    (zh.trim().to_string(), en.trim().to_string())
+}
+
+fn part(value: &Option<String>, zh: bool) -> Option<String> {
+    value.as_deref().map(|v| {
+        let (z, e) = split_bilingual(v);
+        if zh { z } else { e }
+    })
 }
 
 /// Input of the salary certificate and the guarantee letter.
@@ -389,7 +466,7 @@ impl CoverData {
             PhotoData::new(
                 &p.file,
                 p.ok,
-                p.preview.clone().map(|b| (b, p.preview_mime)),
+                p.preview.clone().map(|b| (b, &*p.preview_mime)),
             )
         });
         CoverData {
@@ -398,7 +475,7 @@ impl CoverData {
             date: DateText::new(as_of),
             status,
             window: WindowData {
-                state: outcome.window_state.clone(),
+                state: outcome.window_state.as_str().to_string(),
                 days_left: outcome.days_left,
                 opens: outcome.window_opens.map(DateText::new),
                 deadline: outcome.deadline.map(DateText::new),
@@ -472,6 +549,65 @@ mod tests {
     }
 
     #[test]
+    fn bilingual_cells_split_into_their_language_parts() {
+        for (cell, zh, en) in [
+            ("Russia 俄罗斯", "俄罗斯", "Russia"),
+            ("俄罗斯 Russia", "俄罗斯", "Russia"),
+            ("俄罗斯/Russia", "俄罗斯", "Russia"),
+            (
+                "Algorithm Engineer 算法工程师",
+                "算法工程师",
+                "Algorithm Engineer",
+            ),
+            (
+                "Algorithm Engineer（算法工程师）",
+                "算法工程师",
+                "Algorithm Engineer",
+            ),
+            (
+                "算法工程师\nAlgorithm Engineer",
+                "算法工程师",
+                "Algorithm Engineer",
+            ),
+            (
+                "United States of America 美利坚合众国",
+                "美利坚合众国",
+                "United States of America",
+            ),
+            ("Côte d'Ivoire 科特迪瓦", "科特迪瓦", "Côte d'Ivoire"),
+            // One language: the whole cell for both.
+            ("Poland", "Poland", "Poland"),
+            ("俄罗斯", "俄罗斯", "俄罗斯"),
+            // Mixed inside one language run, or a language on both sides: not split.
+            ("UX设计师", "UX设计师", "UX设计师"),
+            (
+                "高级UX设计师 Senior UX Designer",
+                "高级UX设计师 Senior UX Designer",
+                "高级UX设计师 Senior UX Designer",
+            ),
+            (
+                "Senior 高级 Engineer",
+                "Senior 高级 Engineer",
+                "Senior 高级 Engineer",
+            ),
+            (
+                "Engineer 工程师 (AI)",
+                "Engineer 工程师 (AI)",
+                "Engineer 工程师 (AI)",
+            ),
+        ] {
+            let got = split_bilingual(cell);
+            assert_eq!((got.0.as_str(), got.1.as_str()), (zh, en), "{cell:?}");
+        }
+        assert_eq!(
+            bilingual_source("employee.position_zh"),
+            Some("employee.position")
+        );
+        assert_eq!(bilingual_source("employee.name_en"), None);
+        assert_eq!(bilingual_source("company.name_zh"), None);
+    }
+
+    #[test]
     fn letter_data_from_roster_row() {
         let mut e = Employee {
             sheet: "Staff".into(),
@@ -484,6 +620,7 @@ mod tests {
             annual_salary: Some(Fen::from_yuan(480_000)),
             salary_basis: Some(SalaryBasis::PreTax),
             requested_term_years: Some(2.0),
+            nationality: Some("Poland 波兰".into()),
             ..Default::default()
         };
         e.cells.insert(Field::PassportNo, "C5".into());
@@ -496,6 +633,8 @@ mod tests {
         assert_eq!(l.employee.chinese_name, None);
         assert_eq!(l.employee.category_label.as_deref(), Some("（六）"));
         assert_eq!(l.employee.salary_basis.as_deref(), Some("pre_tax"));
+        assert_eq!(l.employee.nationality_zh.as_deref(), Some("波兰"));
+        assert_eq!(l.employee.nationality_en.as_deref(), Some("Poland"));
         assert_eq!(l.employee.source.cells["passport_no"], "C5");
         assert_eq!(l.term.as_ref().unwrap().years, Some(1));
         // 31 January + 12 months.
@@ -523,7 +662,7 @@ mod tests {
             },
             status: Status::NotYet,
             ready: false,
-            window_state: "not_yet".into(),
+            window_state: crate::outcome::WindowState::NotYet,
             days_left: Some(120),
             window_opens: Some(d(2027, 1, 1)),
             deadline: Some(d(2027, 3, 2)),
@@ -533,7 +672,7 @@ mod tests {
                 file: "a.jpg".into(),
                 ok: false,
                 preview: Some(vec![0x89, b'P']),
-                preview_mime: "image/png",
+                preview_mime: "image/png".into(),
             }),
             checklist: Vec::new(),
             issues: vec![Issue::error("internal.error").arg("detail", "x")],
@@ -565,7 +704,7 @@ mod tests {
             },
             status: crate::outcome::Status::Attention,
             ready: false,
-            window_state: "open".into(),
+            window_state: crate::outcome::WindowState::Open,
             days_left: None,
             window_opens: None,
             deadline: None,

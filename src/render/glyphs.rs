@@ -26,11 +26,13 @@ pub fn check(
 ) -> Vec<Issue> {
     let mut issues = Vec::new();
     let mut path = Vec::new();
+    // (character, field): the language parts of a bilingual cell are the same field.
+    let mut seen: Vec<(char, String)> = Vec::new();
     walk(data, &mut path, &mut |path, text| {
-        let mut seen: Vec<char> = Vec::new();
+        let path = super::data::bilingual_source(path).unwrap_or(path);
         for c in text.chars() {
-            if (invisible(c) || !fonts.covers(c)) && !seen.contains(&c) {
-                seen.push(c);
+            if (invisible(c) || !fonts.covers(c)) && !seen.contains(&(c, path.to_string())) {
+                seen.push((c, path.to_string()));
                 let (en, zh) = labels.field(path);
                 let shown = if invisible(c) || c.is_control() {
                     String::new()
@@ -124,5 +126,24 @@ mod tests {
             .unwrap();
         assert_eq!(addr.get("code"), Some("U+20000"));
         assert_eq!(addr.at.row, None, "company values have no roster row");
+    }
+
+    #[test]
+    fn the_language_parts_of_a_cell_are_reported_as_the_cell() {
+        let issues = run(json!({
+            "employee": {"name": "Anna 😀", "position": "x"},
+            "employee_parts": {},
+        }));
+        assert_eq!(issues.len(), 1);
+        let issues = run(json!({"employee": {
+            "name": "A", "name_zh": "😀", "name_en": "😀",
+            "position": "Chief 🚀 首席", "position_en": "Chief 🚀", "position_zh": "首席",
+        }}));
+        let fields: Vec<_> = issues.iter().filter_map(|i| i.get("field")).collect();
+        // name_zh / name_en are not parts of a bilingual cell: each is its own field.
+        assert_eq!(
+            fields,
+            ["employee.name_en", "employee.name_zh", "employee.position"]
+        );
     }
 }

@@ -212,14 +212,6 @@ impl Renderer {
         }
     }
 
-    /// [`Renderer::check_letter`] for the cover sheet.
-    pub fn check_cover(&self, data: &CoverData) -> Vec<Issue> {
-        match to_json(data) {
-            Ok(v) => self.check_value(Doc::Cover, &v, &data.employee),
-            Err(i) => vec![*i],
-        }
-    }
-
     fn check_value(
         &self,
         doc: Doc,
@@ -437,10 +429,14 @@ fn schema(doc: Doc) -> serde_json::Value {
         passport_no: text(),
         passport_expiry: date(),
         nationality: text(),
+        nationality_zh: text(),
+        nationality_en: text(),
         date_of_birth: date(),
         category: text(),
         category_label: text(),
         position: text(),
+        position_zh: text(),
+        position_en: text(),
         start_date: date(),
         work_permit_no: text(),
         work_permit_expiry: date(),
@@ -499,13 +495,15 @@ mod tests {
         assert!(salary.iter().any(|f| f == "employee.annual_salary"));
         assert!(salary.iter().any(|f| f == "employee.passport_no"));
         let guarantee = r.required_fields(Doc::GuaranteeLetter);
-        for f in [
-            "employee.date_of_birth",
-            "company.legal_representative",
-            "term",
-        ] {
+        for f in ["employee.date_of_birth", "employee.start_date", "term"] {
             assert!(guarantee.iter().any(|g| g == f), "{f}");
         }
+        // The signature name line may stay blank: the representative signs by hand.
+        assert!(
+            !guarantee
+                .iter()
+                .any(|g| g == "company.legal_representative")
+        );
         assert!(!guarantee.iter().any(|g| g == "employee.annual_salary"));
         assert_eq!(
             r.required_fields(Doc::Cover),

@@ -14,7 +14,8 @@ use super::{RunInfo, STATUSES, Summary, Texts, fmt_years, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::model::mask_id;
-use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, PhotoLine};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine};
+use crate::rules::RenewalCalendar;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -22,22 +23,39 @@ use std::io::{self, Write};
 /// table, then the cards), and each card, with its photo preview, is written as soon as it
 /// is built, so the page is never whole in memory.
 pub fn write<W: Write, O: Outcomes + ?Sized>(
-    mut w: W,
+    w: W,
     run: &RunInfo,
     outcomes: &O,
     catalog: &Catalog,
     css: &str,
 ) -> io::Result<()> {
+    let sum = Summary::read(outcomes, &run.roster_issues)?;
+    write_with(w, run, outcomes, &sum, catalog, css, None)
+}
+
+/// [`write`] with the summary already counted, and the renewal timeline
+/// ([`super::timeline`]) after the overview when `cal` is given.
+pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
+    mut w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    sum: &Summary,
+    catalog: &Catalog,
+    css: &str,
+    cal: Option<&RenewalCalendar>,
+) -> io::Result<()> {
     let h = Html {
         t: Texts::new(catalog, run.lang),
     };
     w.write_all(h.head(run, css).as_bytes())?;
-    let sum = Summary::read(outcomes, &run.roster_issues)?;
-    w.write_all(h.summary(&sum).as_bytes())?;
+    w.write_all(h.summary(sum).as_bytes())?;
     if !run.roster_issues.is_empty() {
         w.write_all(h.roster_issues(&run.roster_issues).as_bytes())?;
     }
     h.overview(&mut w, outcomes)?;
+    if let Some(cal) = cal.filter(|_| outcomes.count() > 0) {
+        super::timeline::write(&mut w, &h.t, run.as_of, outcomes, cal)?;
+    }
     w.write_all(b"<section class=\"cards\">\n")?;
     let mut buf = String::with_capacity(16 * 1024);
     for o in outcomes.each() {
@@ -317,7 +335,7 @@ impl Html<'_> {
         };
         fact(
             "ui.col.window",
-            self.ui(&format!("ui.window.{}", o.window_state)),
+            self.ui(&format!("ui.window.{}", o.window_state.as_str())),
             "",
         );
         if let Some(d) = o.days_left {
@@ -417,7 +435,7 @@ impl Html<'_> {
         match p
             .preview
             .as_deref()
-            .filter(|b| image_matches(p.preview_mime, b))
+            .filter(|b| image_matches(&p.preview_mime, b))
         {
             Some(bytes) => {
                 let _ = write!(
@@ -439,22 +457,29 @@ impl Html<'_> {
     }
 
     fn checklist_line(&self, s: &mut String, line: &ChecklistLine) {
-        let class = match line.status.as_str() {
-            "missing" if line.optional => "missing optional",
-            "missing" => "missing",
-            "provided" | "generated" => "done",
-            _ => "todo",
+        let class = match line.status {
+            ItemStatus::Missing if line.optional => "missing optional",
+            ItemStatus::Missing => "missing",
+            ItemStatus::Provided | ItemStatus::Generated => "done",
+            ItemStatus::AfterBooking => "todo",
         };
         let _ = write!(
             s,
             "<li class=\"{class}\"><span class=\"st\">{}</span><span class=\"item\">{}",
-            self.ui(&format!("ui.item.{}", line.status)),
+            self.ui(&format!("ui.item.{}", line.status.as_str())),
             self.bi(&line.name_zh, &line.name_en)
         );
-        if line.status == "missing" && line.optional {
+        if line.status == ItemStatus::Missing && line.optional {
             let _ = write!(s, " <em>({})</em>", self.ui("ui.item.optional"));
         }
-        if line.status == "missing" {
+        if line.bring_original {
+            let _ = write!(
+                s,
+                " <span class=\"orig\">{}</span>",
+                self.ui("ui.item.bring_original")
+            );
+        }
+        if line.status == ItemStatus::Missing {
             let how = self.bi(&line.how_zh, &line.how_en);
             if !how.is_empty() {
                 let _ = write!(s, "<small class=\"how\">{how}</small>");

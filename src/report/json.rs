@@ -9,14 +9,17 @@ use super::{RunInfo, Summary};
 use crate::catalog::Catalog;
 use crate::issue::{Issue, Severity};
 use crate::model::{Category, Company};
-use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
+use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status, WindowState};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::Write;
 
 /// Version of the report.json layout; raised when a key changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: checklist `status` no longer has `bring_original` (originals are `provided` or
+/// `missing`, with `bring_original: true`); `photo` is an object with `ok: false` when no
+/// photo was judged, never null.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Keys of an employee object that permitpack sets itself; a stage detail or roster field of
 /// the same name is merged (objects) or kept under `<key>_detail` instead of replacing it.
@@ -88,7 +91,7 @@ struct EmployeeJson<'a> {
     category: Option<Category>,
     status: Status,
     ready: bool,
-    window_state: &'a str,
+    window_state: WindowState,
     days_left: Option<i64>,
     window_opens: Option<NaiveDate>,
     deadline: Option<NaiveDate>,
@@ -158,9 +161,11 @@ fn employee_json<'a>(o: &'a EmployeeOutcome, catalog: &Catalog) -> EmployeeJson<
             more.insert(key, v);
         }
     }
+    // No photo judged (none found, unreadable, refused before judging) is a photo that is
+    // not OK: `ok` is false, never absent or null.
     let mut photo = match &o.photo {
         Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
-        None => Value::Null,
+        None => serde_json::json!({ "file": null, "ok": false }),
     };
     for (k, v) in &o.details {
         if k == "photo" {
@@ -180,7 +185,7 @@ fn employee_json<'a>(o: &'a EmployeeOutcome, catalog: &Catalog) -> EmployeeJson<
         category: e.category,
         status: o.status,
         ready: o.ready,
-        window_state: &o.window_state,
+        window_state: o.window_state,
         days_left: o.days_left,
         window_opens: o.window_opens,
         deadline: o.deadline,
@@ -223,9 +228,21 @@ fn merge_into(photo: &mut Value, details: &Value) {
 
 /// Streams report.json into `w` (pretty-printed, UTF-8, trailing newline).
 pub fn write<W: Write, O: Outcomes + ?Sized>(
+    w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    catalog: &Catalog,
+) -> serde_json::Result<()> {
+    let summary = Summary::read(outcomes, &run.roster_issues).map_err(serde_json::Error::io)?;
+    write_with(w, run, outcomes, &summary, catalog)
+}
+
+/// [`write`] with the summary already counted.
+pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
     mut w: W,
     run: &RunInfo,
     outcomes: &O,
+    summary: &Summary,
     catalog: &Catalog,
 ) -> serde_json::Result<()> {
     let report = Report {
@@ -237,7 +254,7 @@ pub fn write<W: Write, O: Outcomes + ?Sized>(
         sheet: run.sheet.as_deref(),
         photo_profile: &run.photo_profile,
         company: company_json(&run.company, &run.company_source),
-        summary: Summary::read(outcomes, &run.roster_issues).map_err(serde_json::Error::io)?,
+        summary: *summary,
         employees: Employees { outcomes, catalog },
         roster_issues: run
             .roster_issues
@@ -277,7 +294,7 @@ mod tests {
     #[test]
     fn header_and_summary() {
         let v = parsed();
-        assert_eq!(v["format_version"], 1);
+        assert_eq!(v["format_version"], 2);
         assert_eq!(v["as_of"], "2026-11-26");
         assert_eq!(v["roster"], "roster.xlsx");
         assert_eq!(v["sheet"], "Staff");
@@ -355,6 +372,23 @@ mod tests {
         let v: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["employees"][0]["status"], "ready");
         assert_eq!(v["employees"][0]["status_detail"], "stage status");
+    }
+
+    #[test]
+    fn a_photo_not_judged_is_not_ok_never_null() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let mut outcomes = testdata::outcomes();
+        outcomes[0].photo = None;
+        outcomes[0].details.remove("photo");
+        let bytes = render(&testdata::run(Lang::En), &outcomes, &cat).unwrap();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        let photo = &v["employees"][0]["photo"];
+        assert!(photo.is_object(), "{photo}");
+        assert_eq!(photo["ok"], false);
+        assert_eq!(photo["file"], Value::Null);
+        for e in v["employees"].as_array().unwrap() {
+            assert!(e["photo"]["ok"].is_boolean(), "{}", e["photo"]);
+        }
     }
 
     #[test]

@@ -8,22 +8,26 @@
 //!
 //! Every sentence and heading comes from the message catalog (`ui.*` keys and the issue
 //! messages), in Chinese, English or both. Renderers work on bytes and writers; only
-//! [`write_all`] touches the output folder.
+//! [`write_all`] writes, into the run's [`Sink`].
 
 pub mod csv;
 pub mod html;
+pub mod ics;
 pub mod json;
+pub mod timeline;
 pub mod xlsx;
 
 use crate::assets::{AssetError, Templates};
 use crate::catalog::{Catalog, Lang};
-use crate::fsutil::{self, WriteError};
+use crate::fsutil::WriteError;
 use crate::issue::Issue;
 use crate::model::Company;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, Outcomes, Status};
+use crate::rules::RenewalCalendar;
+use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Template file holding the HTML report's style sheet.
 pub const CSS_TEMPLATE: &str = "report.css";
@@ -149,70 +153,90 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Template(#[from] AssetError),
+    #[error("{0}")]
+    Rules(String),
 }
 
-/// Writes report.json, report.csv, report.xlsx and report.html into `dir` (which must exist),
-/// each atomically, and returns their paths. The HTML style sheet comes from `templates`.
-/// The outcomes are read one at a time, once per report pass (they may be spooled on disk);
-/// the xlsx sheets are streamed through temporary files in `dir`, so memory does not grow
-/// with the number of employees.
+/// Writes report.json, report.csv, report.xlsx, report.html and
+/// report.ics into `sink`, each whole, and
+/// returns where they went. The counts are read once, for all five (and for the caller:
+/// [`write_all_counted`]). The HTML style sheet comes from `templates`. The outcomes are
+/// read one at a time, once per report pass (they may be spooled on disk); the xlsx sheets
+/// are streamed through temporary files in the sink's scratch folder, so memory does not
+/// grow with the number of employees.
 pub fn write_all<O: Outcomes + ?Sized>(
-    dir: &Path,
+    sink: &dyn Sink,
     run: &RunInfo,
     outcomes: &O,
     catalog: &Catalog,
     templates: &Templates,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    write_all_as(dir, run, outcomes, catalog, templates, false)
+    let summary = Summary::read(outcomes, &run.roster_issues)
+        .map_err(|e| ReportError::Json(serde_json::Error::io(e)))?;
+    write_all_counted(sink, run, outcomes, &summary, catalog, templates)
 }
 
-/// [`write_all`], with the reports readable by the user's group when `group_readable`
-/// (`--shared`; [`fsutil::output_file_mode`]) instead of by the user alone.
-pub fn write_all_as<O: Outcomes + ?Sized>(
-    dir: &Path,
+/// [`write_all`] with the counts already read.
+pub fn write_all_counted<O: Outcomes + ?Sized>(
+    sink: &dyn Sink,
     run: &RunInfo,
     outcomes: &O,
+    summary: &Summary,
     catalog: &Catalog,
     templates: &Templates,
-    group_readable: bool,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    let now = fsutil::Durability::Now;
     let css = templates.get_text(CSS_TEMPLATE)?;
+    let renewal = RenewalCalendar::load(templates).map_err(ReportError::Rules)?;
     let mut paths = Vec::with_capacity(4);
     let mut json_err = None;
-    let (p, ()) = fsutil::write_atomic_as(dir, "report.json", now, group_readable, |w| {
-        json::write(w, run, outcomes, catalog).map_err(|e| {
-            let io = std::io::Error::other(e.to_string());
-            json_err = Some(e);
-            io
+    let p = sink
+        .write(OutFile::Report("report.json"), &mut |w| {
+            json::write_with(w, run, outcomes, summary, catalog).map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                json_err = Some(e);
+                io
+            })
         })
-    })
-    .map_err(|e| {
-        json_err
-            .take()
-            .map_or(ReportError::Write(e), ReportError::Json)
-    })?;
+        .map_err(|e| {
+            json_err
+                .take()
+                .map_or(ReportError::Write(e), ReportError::Json)
+        })?;
     paths.push(p);
-    let (p, ()) = fsutil::write_atomic_as(dir, "report.csv", now, group_readable, |w| {
+    let p = sink.write(OutFile::Report("report.csv"), &mut |w| {
         csv::write(w, run, outcomes, catalog)
     })?;
     paths.push(p);
     let mut xlsx_err = None;
-    let (p, ()) = fsutil::write_atomic_as(dir, "report.xlsx", now, group_readable, |w| {
-        xlsx::write(w, run, outcomes, catalog, Some(dir)).map_err(|e| {
-            let io = std::io::Error::other(e.to_string());
-            xlsx_err = Some(e);
-            io
+    let p = sink
+        .write(OutFile::Report("report.xlsx"), &mut |w| {
+            xlsx::write_with(
+                w,
+                run,
+                outcomes,
+                summary,
+                catalog,
+                sink.scratch(),
+                Some(&renewal),
+            )
+            .map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                xlsx_err = Some(e);
+                io
+            })
         })
-    })
-    .map_err(|e| {
-        xlsx_err
-            .take()
-            .map_or(ReportError::Write(e), ReportError::Xlsx)
+        .map_err(|e| {
+            xlsx_err
+                .take()
+                .map_or(ReportError::Write(e), ReportError::Xlsx)
+        })?;
+    paths.push(p);
+    let p = sink.write(OutFile::Report("report.html"), &mut |w| {
+        html::write_with(w, run, outcomes, summary, catalog, &css, Some(&renewal))
     })?;
     paths.push(p);
-    let (p, ()) = fsutil::write_atomic_as(dir, "report.html", now, group_readable, |w| {
-        html::write(w, run, outcomes, catalog, &css)
+    let p = sink.write(OutFile::Report("report.ics"), &mut |w| {
+        ics::write(w, run, outcomes, catalog, &renewal)
     })?;
     paths.push(p);
     Ok(paths)
@@ -304,6 +328,7 @@ pub(crate) mod testdata;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::FsSink;
 
     #[test]
     fn summary_counts_statuses_issues_and_packets() {
@@ -332,6 +357,10 @@ mod tests {
             include_str!("csv.rs"),
             include_str!("xlsx.rs"),
             include_str!("html.rs"),
+            include_str!("ics.rs"),
+            include_str!("timeline.rs"),
+            include_str!("xlsx/calendar.rs"),
+            include_str!("../cli/plan.rs"),
         ];
         let mut checked = 0;
         for src in sources {
@@ -365,6 +394,7 @@ mod tests {
             "missing",
             "bring_original",
             "after_booking",
+            "optional",
         ] {
             assert!(cat.contains(&format!("ui.item.{i}")), "{i}");
         }
@@ -393,30 +423,50 @@ mod tests {
         for lang in [Lang::Both, Lang::En] {
             let run = testdata::run(lang);
             let mem = tempfile::tempdir().unwrap();
-            write_all(mem.path(), &run, &outcomes, &cat, &Templates::builtin()).unwrap();
+            write_all(
+                &FsSink::new(mem.path()),
+                &run,
+                &outcomes,
+                &cat,
+                &Templates::builtin(),
+            )
+            .unwrap();
             let out = tempfile::tempdir().unwrap();
             let spool = crate::spool::Spool::new_in(out.path(), outcomes.len()).unwrap();
             for (i, o) in outcomes.iter().enumerate().rev() {
                 spool.put(i, o).unwrap();
             }
-            write_all(out.path(), &run, &spool, &cat, &Templates::builtin()).unwrap();
-            for name in ["report.json", "report.csv", "report.xlsx", "report.html"] {
+            write_all(
+                &FsSink::new(out.path()),
+                &run,
+                &spool,
+                &cat,
+                &Templates::builtin(),
+            )
+            .unwrap();
+            for name in [
+                "report.json",
+                "report.csv",
+                "report.xlsx",
+                "report.html",
+                "report.ics",
+            ] {
                 let a = std::fs::read(mem.path().join(name)).unwrap();
                 let b = std::fs::read(out.path().join(name)).unwrap();
                 assert!(a == b, "{name} differs");
             }
             drop(spool);
             // The spool and the xlsx sheets' temporary files leave nothing behind.
-            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 4);
+            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 5);
         }
     }
 
     #[test]
-    fn write_all_writes_four_files_atomically() {
+    fn write_all_writes_five_files_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let cat = Catalog::load(&Templates::builtin()).unwrap();
         let paths = write_all(
-            dir.path(),
+            &FsSink::new(dir.path()),
             &testdata::run(Lang::Both),
             &testdata::outcomes(),
             &cat,
@@ -429,8 +479,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["report.json", "report.csv", "report.xlsx", "report.html"]
+            [
+                "report.json",
+                "report.csv",
+                "report.xlsx",
+                "report.html",
+                "report.ics"
+            ]
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     }
 }

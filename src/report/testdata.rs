@@ -5,7 +5,9 @@ use super::RunInfo;
 use crate::catalog::Lang;
 use crate::issue::Issue;
 use crate::model::{Category, Company, Employee, Fen, Field};
-use crate::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
+use crate::outcome::{
+    ChecklistLine, EmployeeOutcome, ItemKind, ItemStatus, PhotoLine, Status, WindowState,
+};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -26,6 +28,7 @@ pub fn run(lang: Lang) -> RunInfo {
             contact_person: Some("王芳".into()),
             contact_phone: Some("0755-12345678".into()),
             legal_representative: Some("李强".into()),
+            salary_basis: None,
         },
         roster_issues: vec![
             Issue::warning("roster.unknown_column")
@@ -42,14 +45,20 @@ pub fn run(lang: Lang) -> RunInfo {
     }
 }
 
+/// A status by its report.json name.
+pub fn item_status(name: &str) -> ItemStatus {
+    serde_json::from_value(name.into()).expect("a checklist status")
+}
+
 pub fn line(id: &str, zh: &str, en: &str, status: &str, optional: bool) -> ChecklistLine {
     ChecklistLine {
         id: id.into(),
         name_zh: zh.into(),
         name_en: en.into(),
-        kind: "upload".into(),
-        status: status.into(),
+        kind: ItemKind::Upload,
+        status: item_status(status),
         optional,
+        bring_original: false,
         how_zh: "公司网银".into(),
         how_en: "company online banking".into(),
         files: if status == "provided" {
@@ -150,7 +159,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         },
         status: Status::Ready,
         ready: true,
-        window_state: "open".into(),
+        window_state: WindowState::Open,
         days_left: Some(80),
         window_opens: Some(date(2026, 11, 16)),
         deadline: Some(date(2027, 1, 15)),
@@ -160,11 +169,11 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
             file: "smith.jpg".into(),
             ok: true,
             preview: Some(PNG_1X1.to_vec()),
-            preview_mime: "image/png",
+            preview_mime: "image/png".into(),
         }),
         checklist: checklist(&["company_bank_statements"]),
         issues: vec![
-            Issue::warning("documents.optional_missing").arg("item", "company_bank_statements"),
+            Issue::warning("document.company_missing").arg("item", "company_bank_statements"),
         ],
         packet: Some("E12345678_SMITH_JOHN.zip".into()),
         details: serde_json::Map::new(),
@@ -187,7 +196,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         ),
         status: Status::Attention,
         ready: false,
-        window_state: "open".into(),
+        window_state: WindowState::Open,
         days_left: Some(45),
         window_opens: Some(date(2026, 10, 12)),
         deadline: Some(date(2026, 12, 11)),
@@ -197,7 +206,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
             file: "x.jpg".into(),
             ok: false,
             preview: Some(b"not really an image\"><script>".to_vec()),
-            preview_mime: "text/html",
+            preview_mime: "text/html".into(),
         }),
         checklist: checklist(&["tax_certificate"]),
         issues: vec![
@@ -221,7 +230,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         employee: employee(6, "MÜLLER ANNA", Some("C01X00T47"), Category::B(6)),
         status: Status::NotYet,
         ready: false,
-        window_state: "not_yet".into(),
+        window_state: WindowState::NotYet,
         days_left: Some(200),
         window_opens: Some(date(2027, 3, 15)),
         deadline: Some(date(2027, 5, 14)),
@@ -238,7 +247,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         employee: employee(7, "GARCÍA JOSÉ", None, Category::C),
         status: Status::TooLate,
         ready: false,
-        window_state: "expired".into(),
+        window_state: WindowState::Expired,
         days_left: Some(-3),
         window_opens: None,
         deadline: Some(date(2026, 10, 24)),

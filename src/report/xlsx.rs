@@ -5,10 +5,13 @@
 //! Deterministic: the document's creation date is the as-of date, so reruns give identical
 //! bytes.
 
+mod calendar;
+
 use super::{RunInfo, STATUSES, Summary, Texts, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
-use crate::outcome::{EmployeeOutcome, Outcomes, Status};
+use crate::outcome::{EmployeeOutcome, ItemStatus, Outcomes, Status};
+use crate::rules::RenewalCalendar;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
@@ -265,9 +268,23 @@ pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     catalog: &Catalog,
     tempdir: Option<&std::path::Path>,
 ) -> Result<(), XlsxError> {
+    let summary = Summary::read(outcomes, &run.roster_issues)?;
+    write_with(w, run, outcomes, &summary, catalog, tempdir, None)
+}
+
+/// [`write`] with the summary already counted, and a last "Calendar" sheet ([`calendar`])
+/// when `cal` is given.
+pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
+    w: W,
+    run: &RunInfo,
+    outcomes: &O,
+    summary: &Summary,
+    catalog: &Catalog,
+    tempdir: Option<&std::path::Path>,
+    cal: Option<&RenewalCalendar>,
+) -> Result<(), XlsxError> {
     let t = Texts::new(catalog, run.lang);
     let f = Formats::new();
-    let summary = Summary::read(outcomes, &run.roster_issues)?;
     let mut wb = Workbook::new();
     if let Some(dir) = tempdir {
         wb.set_tempdir(dir)?;
@@ -288,7 +305,11 @@ pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     employees_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
     issues_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, outcomes)?;
     checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
-    run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, &summary)?;
+    run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, summary)?;
+    if let Some(cal) = cal {
+        let ws = wb.add_worksheet_with_low_memory()?;
+        calendar::sheet(ws, &t, &f, run.as_of, outcomes, cal)?;
+    }
     wb.save_to_writer(w)
 }
 
@@ -343,7 +364,7 @@ fn employees_sheet<O: Outcomes + ?Sized>(
             .or_else(|| e.category_raw.clone());
         s.opt_text(r, 5, category.as_deref(), tx)?;
         s.text(r, 6, &t.status(o.status), &f.status_cell(o.status))?;
-        s.text(r, 7, &t.window(&o.window_state), tx)?;
+        s.text(r, 7, &t.window(o.window_state.as_str()), tx)?;
         s.num(r, 8, o.days_left.map(|d| d as f64), nm)?;
         s.date(r, 9, o.window_opens, dt)?;
         s.date(r, 10, o.deadline, dt)?;
@@ -510,13 +531,13 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
             s.opt_text(r, 2, e.passport_no.as_deref(), &f.plain_text)?;
             s.text(r, 3, &line.id, &f.plain_text)?;
             s.text(r, 4, &t.item_name(line), &f.plain_wrap)?;
-            let fmt = match line.status.as_str() {
-                "missing" if line.optional => &f.warning,
-                "missing" => &f.error,
-                "provided" | "generated" => &f.good,
-                _ => &f.plain_text,
+            let fmt = match line.status {
+                ItemStatus::Missing if line.optional => &f.warning,
+                ItemStatus::Missing => &f.error,
+                ItemStatus::Provided | ItemStatus::Generated => &f.good,
+                ItemStatus::AfterBooking => &f.plain_text,
             };
-            s.text(r, 5, &t.item_status(&line.status), fmt)?;
+            s.text(r, 5, &t.item_status(line.status.as_str()), fmt)?;
             s.text(r, 6, if line.optional { &yes } else { &no }, &f.plain_text)?;
             s.text(r, 7, &line.files.join("; "), &f.plain_wrap)?;
             let how = super::join_lang(t.lang, &line.how_zh, &line.how_en);

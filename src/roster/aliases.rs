@@ -15,6 +15,8 @@ pub const COLUMNS_FILE: &str = "columns.toml";
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnSpec {
     pub required: bool,
+    /// Category keys (`B6`) for which a value is required although `required` is false.
+    pub required_for: Vec<String>,
     pub label_en: String,
     pub label_zh: String,
     /// Normalised aliases (see [`normalize`]).
@@ -45,10 +47,16 @@ pub struct ColumnAliases {
     pub category_choices: Vec<String>,
     pub category_prompt_en: String,
     pub category_prompt_zh: String,
+    /// Normalised words that mark a sheet as instructions or an example, not the roster.
+    pub not_employee_sheets: Vec<String>,
+    /// Normalised words that mark a total or summary row.
+    pub total_words: Vec<String>,
+    /// Normalised words that, in the annual salary header, mean "in 10,000 yuan".
+    salary_ten_thousand: Vec<String>,
 }
 
 /// The `Company` fields, in the order they are shown.
-pub const COMPANY_KEYS: [&str; 7] = [
+pub const COMPANY_KEYS: [&str; 8] = [
     "name_zh",
     "name_en",
     "uscc",
@@ -56,6 +64,7 @@ pub const COMPANY_KEYS: [&str; 7] = [
     "contact_person",
     "contact_phone",
     "legal_representative",
+    "salary_basis",
 ];
 
 #[derive(Deserialize)]
@@ -63,6 +72,8 @@ pub const COMPANY_KEYS: [&str; 7] = [
 struct FileSpec {
     #[serde(default)]
     required: bool,
+    #[serde(default)]
+    required_for: Vec<String>,
     #[serde(default)]
     label_en: String,
     #[serde(default)]
@@ -105,9 +116,28 @@ struct FileCategory {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct FileSalaryUnits {
+    ten_thousand: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FileValues {
     salary_basis: FileSalaryBasis,
+    salary_units: FileSalaryUnits,
     category: FileCategory,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSheets {
+    not_employees: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTotals {
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +151,8 @@ struct FileCompany {
 #[serde(deny_unknown_fields)]
 struct File {
     header: FileHeader,
+    sheets: FileSheets,
+    totals: FileTotals,
     passport: FilePassport,
     columns: BTreeMap<String, FileSpec>,
     values: FileValues,
@@ -128,12 +160,13 @@ struct File {
 }
 
 fn spec(s: FileSpec) -> ColumnSpec {
-    let mut aliases: Vec<String> = s.aliases.iter().map(|a| normalize(a)).collect();
+    let mut aliases: Vec<String> = s.aliases.iter().map(|a| header_key(a)).collect();
     aliases.retain(|a| !a.is_empty());
     aliases.sort();
     aliases.dedup();
     ColumnSpec {
         required: s.required,
+        required_for: s.required_for,
         label_en: s.label_en,
         label_zh: s.label_zh,
         aliases,
@@ -143,7 +176,7 @@ fn spec(s: FileSpec) -> ColumnSpec {
 fn norm_list(list: &[String]) -> Vec<String> {
     let mut v: Vec<String> = list
         .iter()
-        .map(|s| normalize(s))
+        .map(|s| header_key(s))
         .filter(|s| !s.is_empty())
         .collect();
     v.sort();
@@ -176,6 +209,15 @@ impl ColumnAliases {
             if spec.aliases.is_empty() {
                 return Err(format!("[columns.{key}] has no aliases"));
             }
+            if let Some(bad) = spec
+                .required_for
+                .iter()
+                .find(|k| super::values::parse_category(k).is_none_or(|c| c.key() != **k))
+            {
+                return Err(format!(
+                    "[columns.{key}] required_for: '{bad}' is not a category key (A, B, B1-B6, C)"
+                ));
+            }
             columns.insert(field, spec);
         }
         let mut company = BTreeMap::new();
@@ -197,10 +239,12 @@ impl ColumnAliases {
         let ignore = norm_list(&file.header.ignore);
         let pre_tax = norm_list(&file.values.salary_basis.pre_tax);
         let after_tax = norm_list(&file.values.salary_basis.after_tax);
+        let salary_ten_thousand = norm_list(&file.values.salary_units.ten_thousand);
         let mut salary_ignore: Vec<String> = ignore
             .iter()
             .chain(&pre_tax)
             .chain(&after_tax)
+            .chain(&salary_ten_thousand)
             .cloned()
             .collect();
         salary_ignore.sort();
@@ -220,6 +264,9 @@ impl ColumnAliases {
             category_choices: file.values.category.choices,
             category_prompt_en: file.values.category.prompt_en,
             category_prompt_zh: file.values.category.prompt_zh,
+            not_employee_sheets: norm_list(&file.sheets.not_employees),
+            total_words: norm_list(&file.totals.words),
+            salary_ten_thousand,
         })
     }
 
@@ -227,7 +274,7 @@ impl ColumnAliases {
     /// one whose aliases cover more of it wins (ties: the earlier field in [`Field::ALL`]).
     /// The annual salary header may also carry a pre- or after-tax word ("年薪（税前）").
     pub fn field_of_header(&self, header: &str) -> Option<Field> {
-        let n = normalize(header);
+        let n = header_key(header);
         best_match(
             &n,
             self.columns.iter().map(|(f, s)| {
@@ -243,7 +290,7 @@ impl ColumnAliases {
 
     /// The `Company` field a Company sheet key names, if any.
     pub fn company_key(&self, key: &str) -> Option<&'static str> {
-        let n = normalize(key);
+        let n = header_key(key);
         best_match(
             &n,
             COMPANY_KEYS.iter().filter_map(|k| {
@@ -256,12 +303,66 @@ impl ColumnAliases {
 
     /// Whether a sheet name is a Company sheet name, alone or combined (`公司信息 Company`).
     pub fn is_company_sheet(&self, name: &str) -> bool {
-        let n = normalize(name);
+        let n = header_key(name);
         !n.is_empty() && cover(&n, &self.company_sheets, &[]).is_some()
     }
 
     pub fn is_required(&self, field: Field) -> bool {
         self.columns.get(&field).is_some_and(|s| s.required)
+    }
+
+    /// Whether a field is required for an employee of this category key (`B6`), beyond the
+    /// fields required for everyone.
+    pub fn is_required_for(&self, field: Field, category_key: &str) -> bool {
+        self.columns
+            .get(&field)
+            .is_some_and(|s| s.required_for.iter().any(|k| k == category_key))
+    }
+
+    /// Whether a sheet's name says it holds instructions or an example, not the roster.
+    pub fn is_not_employee_sheet(&self, name: &str) -> bool {
+        let n = header_key(name);
+        self.not_employee_sheets
+            .iter()
+            .any(|w| n.contains(w.as_str()))
+    }
+
+    /// Whether a cell's text marks a total or summary row: a total word alone or followed by
+    /// a count ("合计", "Total: 6"), or a count of people ("6人", "共6人", "6 people").
+    pub fn is_total_text(&self, text: &str) -> bool {
+        let n = header_key(text);
+        if n.is_empty() {
+            return false;
+        }
+        let count_only = |rest: &str| {
+            let rest = rest.strip_prefix('共').unwrap_or(rest);
+            let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            digits.len() < rest.len()
+                && ["人", "名", "people", "persons", "employees", "名员工", "位"].contains(&digits)
+        };
+        if count_only(&n) {
+            return true;
+        }
+        self.total_words.iter().any(|w| {
+            n.strip_prefix(w.as_str()).is_some_and(|rest| {
+                rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit()) || count_only(rest)
+            })
+        })
+    }
+
+    /// The factor a unit in the annual salary header puts on plain numbers: 10,000 for
+    /// "年收入（万元）", else 1.
+    pub fn salary_scale_in_header(&self, header: &str) -> i64 {
+        let n = header_key(header);
+        if self
+            .salary_ten_thousand
+            .iter()
+            .any(|w| n.contains(w.as_str()))
+        {
+            10_000
+        } else {
+            1
+        }
     }
 
     /// Required fields, in [`Field::ALL`] order.
@@ -291,7 +392,7 @@ impl ColumnAliases {
 
     /// Reads a "pre- or after-tax" cell.
     pub fn salary_basis(&self, text: &str) -> Option<SalaryBasis> {
-        let n = normalize(text);
+        let n = header_key(text);
         if self.pre_tax.contains(&n) {
             Some(SalaryBasis::PreTax)
         } else if self.after_tax.contains(&n) {
@@ -305,7 +406,7 @@ impl ColumnAliases {
     /// "税前年薪", "Gross annual salary"): a pre- or after-tax word found anywhere in the
     /// normalised header. `None` when it names neither, or both.
     pub fn salary_basis_in_header(&self, header: &str) -> Option<SalaryBasis> {
-        let n = normalize(header);
+        let n = header_key(header);
         let pre = self.pre_tax.iter().any(|w| n.contains(w.as_str()));
         let after = self.after_tax.iter().any(|w| n.contains(w.as_str()));
         match (pre, after) {
@@ -324,10 +425,10 @@ fn join_labels(en: &str, zh: &str) -> String {
     }
 }
 
-/// Normalises text for matching: full-width forms to ASCII, lower case, and only letters
-/// and digits kept (spaces, line breaks and punctuation dropped). `"护照号码\nPassport No."`
-/// becomes `"护照号码passportno"`.
-pub fn normalize(text: &str) -> String {
+/// The key a header cell or company key is matched by: full-width forms to ASCII, lower
+/// case, and only letters and digits kept (spaces, line breaks and punctuation dropped).
+/// `"护照号码\nPassport No."` becomes `"护照号码passportno"`.
+pub fn header_key(text: &str) -> String {
     text.chars()
         .map(halfwidth)
         .filter(|c| c.is_alphanumeric())
@@ -409,9 +510,9 @@ mod tests {
 
     #[test]
     fn normalizes_case_space_punctuation_and_fullwidth() {
-        assert_eq!(normalize("护照号码\nPassport No."), "护照号码passportno");
-        assert_eq!(normalize("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
-        assert_eq!(normalize("*姓名（Name）"), "姓名name");
+        assert_eq!(header_key("护照号码\nPassport No."), "护照号码passportno");
+        assert_eq!(header_key("  ＰＡＳＳＰＯＲＴ　Ｎｏ． "), "passportno");
+        assert_eq!(header_key("*姓名（Name）"), "姓名name");
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub fn company_field<'a>(c: &'a Company, key: &str) -> Option<&'a str> {
         "contact_person" => c.contact_person.as_deref(),
         "contact_phone" => c.contact_phone.as_deref(),
         "legal_representative" => c.legal_representative.as_deref(),
+        "salary_basis" => c.salary_basis.as_deref(),
         _ => None,
     }
 }
@@ -47,6 +48,7 @@ fn company_field_mut<'a>(c: &'a mut Company, key: &str) -> Option<&'a mut Option
         "contact_person" => Some(&mut c.contact_person),
         "contact_phone" => Some(&mut c.contact_phone),
         "legal_representative" => Some(&mut c.legal_representative),
+        "salary_basis" => Some(&mut c.salary_basis),
         _ => None,
     }
 }
@@ -292,8 +294,27 @@ pub fn check_company(
         {
             issues.push(place(issue, key));
         }
+        if key == "salary_basis" && aliases.salary_basis(value).is_none() {
+            issues.push(place(
+                Issue::error("roster.bad_choice")
+                    .arg("column", aliases.company_label(key))
+                    .arg("value", value),
+                key,
+            ));
+        }
     }
     issues
+}
+
+/// The salary basis the company details state for the whole roster, if any (an unreadable
+/// value gives none; [`check_company`] reports it).
+pub fn company_salary_basis(
+    company: Option<&Company>,
+    aliases: &ColumnAliases,
+) -> Option<crate::model::SalaryBasis> {
+    company
+        .and_then(|c| c.salary_basis.as_deref())
+        .and_then(|v| aliases.salary_basis(v))
 }
 
 #[cfg(test)]

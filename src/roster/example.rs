@@ -47,6 +47,7 @@ pub fn company_value(key: &str) -> &'static str {
         "contact_person" => "王丽",
         "contact_phone" => "0755-88886666",
         "legal_representative" => "陈建国",
+        "salary_basis" => "税前",
         _ => "",
     }
 }

@@ -7,20 +7,27 @@
 //!   the shared-strings count an xlsx announces (which the parser reserves memory for) must
 //!   be believable for the size of its part.
 //! - [`xlsx_range`]: reads an xlsx sheet cell by cell and refuses a sheet whose used area
-//!   (rows x columns, which the parser would allocate as one dense grid) exceeds
-//!   [`MAX_GRID_CELLS`], naming the far cell so the user can delete it.
+//!   (rows x columns, which the parser would allocate as one dense grid) exceeds the cell
+//!   budget, naming the far cell so the user can delete it, or whose text (a shared string
+//!   counted once per cell that uses it) exceeds the text budget; a cell longer than Excel's
+//!   own limit is cut as it is read.
+//! - [`check_ods`]: walks an .ods `content.xml` once, counting what its repeated rows and
+//!   columns (`number-rows-repeated` x `number-columns-repeated`) would expand to, before the
+//!   parser expands them.
+//! - [`cut_long_cells`] and [`refuse_long_names`]: a cell over the length limit is cut and
+//!   named; a name too long to be a name is refused on its cell before it reaches a letter.
+//!
+//! The budgets are `[roster]` in `templates/limits.toml`.
 
-use crate::issue::cell_ref;
+use crate::issue::{Issue, cell_ref};
+use crate::limits::RosterLimits;
+use crate::model::Field;
 use calamine::{Cell, Data, DataRef, Range, Xlsx, XlsxError};
 use std::io::{Cursor, Read, Seek};
 
 /// The most bytes the parts of one workbook package may inflate to, all together. A roster
 /// of 10,000 employees is a few megabytes of XML.
 pub const MAX_INFLATED_BYTES: u64 = 256 << 20;
-
-/// The largest used area of one sheet, in cells (rows x columns), that is expanded into a
-/// grid: 4 million cells is 10,000 rows by 400 columns, about 128 MB of cells.
-pub const MAX_GRID_CELLS: u64 = 4_000_000;
 
 /// The smallest XML one shared string takes (`<si><t/></si>`): a part of N bytes cannot hold
 /// more than N / this many strings.
@@ -134,7 +141,11 @@ pub enum RangeError {
 pub fn xlsx_range<RS: Read + Seek>(
     book: &mut Xlsx<RS>,
     sheet: &str,
+    limits: &RosterLimits,
+    cut: &mut Vec<LongCell>,
 ) -> Result<Range<Data>, RangeError> {
+    let max_cells = limits.max_cells;
+    let mut text_bytes: u64 = 0;
     let mut reader = match book.worksheet_cells_reader(sheet) {
         Ok(r) => r,
         // A chart sheet or dialog sheet listed as a sheet: no cells, as calamine does.
@@ -158,7 +169,7 @@ pub fn xlsx_range<RS: Read + Seek>(
         left = left.min(col);
         right = right.max(col);
         let area = u64::from(bottom - top + 1) * u64::from(right - left + 1);
-        if area > MAX_GRID_CELLS || cells.len() as u64 >= MAX_GRID_CELLS {
+        if area > max_cells || cells.len() as u64 >= max_cells {
             return Err(RangeError::TooLarge(format!(
                 "sheet '{sheet}' has cells from {} to {} ({} rows by {} columns), more than \
                  permitpack reads; delete the stray cells far outside the employee table",
@@ -169,9 +180,311 @@ pub fn xlsx_range<RS: Read + Seek>(
             )));
         }
         let pos = (row, col);
-        cells.push(Cell::new(pos, Data::from(cell.get_value().clone())));
+        let value = match cell.get_value() {
+            DataRef::SharedString(s) => Some(*s),
+            DataRef::String(s) => Some(s.as_str()),
+            _ => None,
+        };
+        let data = match value {
+            Some(text) => {
+                // A shared string is one copy in the file but one copy per cell once read.
+                text_bytes += text.len() as u64;
+                if text_bytes > limits.max_text_bytes {
+                    return Err(RangeError::TooLarge(text_budget_reason(
+                        sheet,
+                        &cell_ref(col, row + 1),
+                        limits.max_text_bytes,
+                    )));
+                }
+                Data::String(cut_text(text, row, col, limits.max_cell_chars, cut))
+            }
+            None => Data::from(cell.get_value().clone()),
+        };
+        cells.push(Cell::new(pos, data));
     }
     Ok(Range::from_sparse(cells))
+}
+
+fn text_budget_reason(sheet: &str, cell: &str, max: u64) -> String {
+    format!(
+        "sheet '{sheet}' holds more than {} MB of text by cell {cell} (one long text repeated \
+         in many cells counts once per cell); delete the repeated cells or the long text",
+        megabytes(max)
+    )
+}
+
+/// A cell cut to the length limit: 0-based row and column, and its length in characters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LongCell {
+    pub row: u32,
+    pub col: u32,
+    pub chars: usize,
+}
+
+/// `text`, cut to `max` characters when longer (and the cut recorded).
+fn cut_text(text: &str, row: u32, col: u32, max: usize, cut: &mut Vec<LongCell>) -> String {
+    // Fast path: a string of at most `max` bytes has at most `max` characters.
+    if text.len() <= max {
+        return text.to_string();
+    }
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            cut.push(LongCell {
+                row,
+                col,
+                chars: text.chars().count(),
+            });
+            text[..end].to_string()
+        }
+    }
+}
+
+/// Cuts every text cell of `range` longer than the limit (formats whose parser gives the
+/// whole grid at once: xls, xlsb, ods, csv), recording each cut, and refuses a sheet whose
+/// text exceeds the text budget.
+pub fn cut_long_cells(
+    range: &mut Range<Data>,
+    sheet: &str,
+    limits: &RosterLimits,
+    cut: &mut Vec<LongCell>,
+) -> Result<(), String> {
+    let start = range.start().unwrap_or((0, 0));
+    let height = range.height();
+    let mut text_bytes: u64 = 0;
+    for r in 0..height {
+        for (c, data) in range[r].iter_mut().enumerate() {
+            let Data::String(s) = data else { continue };
+            let row = start.0 + r as u32;
+            let col = start.1 + c as u32;
+            text_bytes += s.len() as u64;
+            if text_bytes > limits.max_text_bytes {
+                return Err(text_budget_reason(
+                    sheet,
+                    &cell_ref(col, row + 1),
+                    limits.max_text_bytes,
+                ));
+            }
+            if s.len() > limits.max_cell_chars {
+                let cut_to = cut_text(s, row, col, limits.max_cell_chars, cut);
+                *s = cut_to;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The issues for the cut cells of the employees sheet: an error on the cell when it is one
+/// of the employee's columns (its value is not the whole cell), else a warning.
+pub fn long_cell_issues(
+    cut: &[LongCell],
+    sheet: &str,
+    max: usize,
+    employee_column: &dyn Fn(u32) -> bool,
+) -> Vec<(u32, Issue)> {
+    cut.iter()
+        .map(|c| {
+            let issue = if employee_column(c.col) {
+                Issue::error("roster.cell_too_long")
+            } else {
+                Issue::warning("roster.cell_too_long")
+            };
+            let issue = issue
+                .arg("chars", c.chars)
+                .arg("max", max)
+                .sheet(sheet)
+                .row(c.row + 1)
+                .cell(cell_ref(c.col, c.row + 1));
+            (c.row + 1, issue)
+        })
+        .collect()
+}
+
+/// Refuses, on its cell, a name longer than `max_name_chars`: the value is dropped (it would
+/// cost gigabytes to typeset, and cannot be a name), so the letters say the name is missing.
+pub fn refuse_long_names(rows: &mut [super::RosterRow], limits: &RosterLimits) {
+    for r in rows {
+        let e = &mut r.employee;
+        for field in [Field::Name, Field::ChineseName] {
+            let value = match field {
+                Field::Name => &mut e.name,
+                _ => &mut e.chinese_name,
+            };
+            let Some(chars) = value
+                .as_deref()
+                .map(|v| v.chars().count())
+                .filter(|n| *n > limits.max_name_chars)
+            else {
+                continue;
+            };
+            *value = None;
+            let mut issue = Issue::error("roster.name_too_long")
+                .arg("chars", chars)
+                .arg("max", limits.max_name_chars)
+                .sheet(e.sheet.clone())
+                .row(e.row);
+            if let Some(c) = e.cell_of(field) {
+                issue = issue.cell(c);
+            }
+            r.issues.push(issue);
+        }
+    }
+}
+
+/// What an .ods sheet's repeated rows and columns would expand to, counted from
+/// `content.xml` before the parser expands them. `Err` is the reason the file is refused.
+pub fn check_ods(bytes: &[u8], limits: &RosterLimits) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(()); // the parser names the missing part
+    };
+    // The package check has already bounded the inflated size.
+    let mut xml = Vec::new();
+    if content
+        .take(MAX_INFLATED_BYTES)
+        .read_to_end(&mut xml)
+        .is_err()
+    {
+        return Ok(());
+    }
+    ods_budget(&xml, limits)
+}
+
+/// The parser caps columns and rows at Excel's grid (16,384 x 1,048,576).
+const ODS_MAX_COLUMNS: u64 = 16_384;
+const ODS_MAX_ROWS: u64 = 1_048_576;
+
+fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let attr = |e: &quick_xml::events::BytesStart, name: &str| -> Option<u64> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name)
+            .and_then(|a| a.value.trim().parse().ok())
+    };
+    let has = |e: &quick_xml::events::BytesStart, names: &[&str]| {
+        e.attributes()
+            .flatten()
+            .any(|a| names.contains(&a.key.as_ref()))
+    };
+    let mut table = String::new();
+    // Per table: physical cells the parser pushes, expanded rows, widest row, text bytes.
+    let (mut pushed, mut rows, mut width, mut text) = (0u64, 0u64, 0u64, 0u64);
+    // Per row.
+    let (mut row_repeat, mut row_cols, mut pending_empty, mut row_text) = (1u64, 0u64, 0u64, 0u64);
+    let mut rows_since_content = 0u64;
+    // Per cell.
+    let mut cell: Option<(u64, usize, bool)> = None; // repeats, start offset, has a value
+    let refuse = |what: String| Err(what);
+    loop {
+        let at = reader.buffer_position() as usize;
+        match reader.read_event_into(&mut buf) {
+            Err(_) | Ok(Event::Eof) => return Ok(()), // the parser reports broken XML
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.name().as_ref() == "table:table" => {
+                table = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == "table:name")
+                    .map(|a| a.value.to_string())
+                    .unwrap_or_default();
+                (pushed, rows, width, text) = (0, 0, 0, 0);
+                rows_since_content = 0;
+            }
+            Ok(Event::Start(e)) if e.name().as_ref() == "table:table-row" => {
+                row_repeat = attr(&e, "table:number-rows-repeated").unwrap_or(1).max(1);
+                (row_cols, pending_empty, row_text) = (0, 0, 0);
+            }
+            Ok(Event::End(e)) if e.name().as_ref() == "table:table-row" => {
+                let row_repeat = row_repeat.min(ODS_MAX_ROWS);
+                pushed += row_cols;
+                if row_cols > 0 {
+                    // Empty rows between content rows are expanded too.
+                    rows = rows
+                        .saturating_add(rows_since_content)
+                        .saturating_add(row_repeat);
+                    rows_since_content = 0;
+                    width = width.max(row_cols);
+                    text = text.saturating_add(row_text.saturating_mul(row_repeat));
+                } else if rows > 0 {
+                    rows_since_content = rows_since_content.saturating_add(row_repeat);
+                }
+                let area = rows.min(ODS_MAX_ROWS).saturating_mul(width);
+                if area > limits.max_cells || pushed > limits.max_cells {
+                    return refuse(format!(
+                        "sheet '{table}' repeats its rows and columns to more than {} cells \
+                         (about {} rows by {} columns); delete the repeated rows and columns \
+                         outside the employee table",
+                        limits.max_cells, rows, width
+                    ));
+                }
+                if text > limits.max_text_bytes {
+                    return refuse(format!(
+                        "sheet '{table}' repeats its text to more than {} MB; delete the \
+                         repeated cells",
+                        megabytes(limits.max_text_bytes)
+                    ));
+                }
+            }
+            Ok(Event::Start(e))
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let repeats = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                let valued = has(&e, &["office:value-type", "table:formula"]);
+                cell = Some((repeats, at, valued));
+            }
+            Ok(Event::Empty(e))
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let repeats = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                if has(&e, &["office:value-type", "table:formula"]) {
+                    row_cols = (row_cols + pending_empty + repeats).min(ODS_MAX_COLUMNS);
+                    row_text = row_text.saturating_add(repeats.saturating_mul(e.len() as u64));
+                    pending_empty = 0;
+                } else {
+                    pending_empty = pending_empty.saturating_add(repeats);
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let Some(c) = cell.as_mut() {
+                    c.2 |= !t.into_inner().trim().is_empty();
+                }
+            }
+            Ok(Event::End(e))
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                if let Some((repeats, start, valued)) = cell.take() {
+                    if valued {
+                        let end = reader.buffer_position() as usize;
+                        let size = end.saturating_sub(start) as u64;
+                        row_cols = (row_cols + pending_empty + repeats).min(ODS_MAX_COLUMNS);
+                        row_text = row_text.saturating_add(repeats.saturating_mul(size));
+                        pending_empty = 0;
+                    } else {
+                        pending_empty = pending_empty.saturating_add(repeats);
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 //! Submodules: `source` (format detection, opening), `text` (csv decoding), `aliases` (the
 //! column vocabulary from `templates/columns.toml`), `header` (finding the header row),
 //! `values` (reading one cell), `rows` (employees), `company` (Company sheet, TOML, USCC),
-//! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing), `example`
-//! (the starter roster's example data, and the warning when it is still there).
+//! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing), `settle`
+//! (what depends on the run: the stated salary-basis default, dates impossible on the as-of
+//! date), `example` (the starter roster's example data, and the warning when it is still
+//! there).
 
 mod aliases;
 mod company;
@@ -14,18 +16,23 @@ pub mod example;
 mod guard;
 mod header;
 mod rows;
+mod settle;
+mod sheetxml;
 mod source;
 mod text;
 mod values;
 
-pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, normalize};
+pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, header_key};
 pub use company::{
-    CompanySource, check_company, company_field, load_company_toml, uscc_check_char, uscc_problem,
+    CompanySource, check_company, company_field, company_salary_basis, load_company_toml,
+    uscc_check_char, uscc_problem,
 };
+pub use settle::settle;
 pub use source::Format;
 pub use values::parse_category;
 
 use crate::issue::{Issue, cell_ref, column_letters};
+use crate::limits::RosterLimits;
 use crate::model::{Company, Employee, Field};
 use calamine::{Data, Range};
 use std::collections::BTreeMap;
@@ -119,6 +126,55 @@ impl RosterError {
     }
 }
 
+/// A sheet with a recognised header, read in full so sheets can be compared by content.
+struct Candidate {
+    sheet: source::SheetData,
+    header: header::Header,
+    rows: Vec<RosterRow>,
+    row_issues: Vec<Issue>,
+    /// The sheet's name says instructions or example.
+    instructions: bool,
+}
+
+/// Which sheet was read and why each other visible sheet was not.
+fn sheet_choice_notes(
+    chosen: &Candidate,
+    others: &[Candidate],
+    no_header: &[String],
+) -> Vec<Issue> {
+    let mut notes = vec![
+        Issue::warning("roster.sheet_chosen")
+            .arg("sheet", &chosen.sheet.name)
+            .arg("rows", chosen.rows.len())
+            .arg("header_row", chosen.header.row + 1)
+            .sheet(&chosen.sheet.name),
+    ];
+    for o in others {
+        let code = if o.instructions && !chosen.instructions {
+            "roster.sheet_passed_instructions"
+        } else {
+            "roster.sheet_passed_fewer_rows"
+        };
+        notes.push(
+            Issue::warning(code)
+                .arg("sheet", &o.sheet.name)
+                .arg("rows", o.rows.len())
+                .arg("chosen", &chosen.sheet.name)
+                .arg("chosen_rows", chosen.rows.len())
+                .sheet(&o.sheet.name),
+        );
+    }
+    for name in no_header {
+        notes.push(
+            Issue::warning("roster.sheet_passed_no_header")
+                .arg("sheet", name)
+                .arg("chosen", &chosen.sheet.name)
+                .sheet(name),
+        );
+    }
+    notes
+}
+
 /// Error details on one line, without the machine's paths.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -127,10 +183,20 @@ fn one_line(s: &str) -> String {
 /// Reads a roster from the bytes of `file_name` (a name for messages; the extension is only a
 /// hint, the content decides the format).
 pub fn read(bytes: &[u8], file_name: &str, aliases: &ColumnAliases) -> Result<Roster, RosterError> {
+    read_limited(bytes, file_name, aliases, &RosterLimits::default())
+}
+
+/// [`read`] within the budgets of `limits.toml`'s `[roster]`.
+pub fn read_limited(
+    bytes: &[u8],
+    file_name: &str,
+    aliases: &ColumnAliases,
+    limits: &RosterLimits,
+) -> Result<Roster, RosterError> {
     // The spreadsheet parsers are third-party code fed with user files: a panic inside them
     // must become an "unreadable file" error, not a crash.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_inner(bytes, file_name, aliases)
+        read_inner(bytes, file_name, aliases, limits)
     })) {
         Ok(r) => r,
         Err(_) => Err(RosterError::Unreadable {
@@ -147,9 +213,10 @@ fn read_inner(
     bytes: &[u8],
     file_name: &str,
     aliases: &ColumnAliases,
+    limits: &RosterLimits,
 ) -> Result<Roster, RosterError> {
     let score = |r: &Range<Data>| header::find(r, aliases).map_or(0, |h| h.matched());
-    let mut book = source::Book::open(bytes, file_name, &score)?;
+    let mut book = source::Book::open(bytes, file_name, &score, limits)?;
     let sheets = book.sheets();
     let mut issues = Vec::new();
     for s in sheets.iter().filter(|s| !s.visible) {
@@ -160,26 +227,48 @@ fn read_inner(
         );
     }
 
-    // The employees sheet: the first visible sheet whose header is recognised.
-    let mut found = None;
+    // The employees sheet, by content: every visible sheet with a recognised header is read,
+    // and the one with the most employee rows wins (then the header naming more columns, then
+    // the earlier sheet). A sheet named like instructions or an example comes last.
     let mut searched = Vec::new();
     let mut load_error = None;
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut no_header = Vec::new();
     for s in sheets
         .iter()
         .filter(|s| s.visible && !aliases.is_company_sheet(&s.name))
     {
         searched.push(format!("'{}'", s.name));
         match book.load(&s.name) {
-            Ok(data) => {
-                if let Some(h) = header::find(&data.range, aliases) {
-                    found = Some((data, h));
-                    break;
+            Ok(data) => match header::find(&data.range, aliases) {
+                Some(h) => {
+                    let (rows, row_issues) = rows::read(&data, &h, aliases);
+                    candidates.push(Candidate {
+                        instructions: aliases.is_not_employee_sheet(&s.name),
+                        sheet: data,
+                        header: h,
+                        rows,
+                        row_issues,
+                    });
                 }
-            }
+                None => no_header.push(s.name.clone()),
+            },
             Err(e) => load_error = Some(e),
         }
     }
-    let Some((sheet, header)) = found else {
+    let best = candidates
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| {
+            (
+                !c.instructions,
+                c.rows.len(),
+                c.header.matched(),
+                std::cmp::Reverse(*i),
+            )
+        })
+        .map(|(i, _)| i);
+    let Some(best) = best else {
         if let Some(e) = load_error {
             return Err(e);
         }
@@ -192,6 +281,18 @@ fn read_inner(
             },
         });
     };
+    let chosen = candidates.remove(best);
+    if searched.len() > 1 {
+        issues.extend(sheet_choice_notes(&chosen, &candidates, &no_header));
+    }
+    let Candidate {
+        sheet,
+        header,
+        mut rows,
+        row_issues,
+        ..
+    } = chosen;
+    drop(candidates);
 
     let header_row = header.row + 1;
     for (col, text) in &header.unknown {
@@ -226,8 +327,20 @@ fn read_inner(
         }
     }
 
-    let (rows, row_issues) = rows::read(&sheet, &header, aliases);
     issues.extend(row_issues);
+    let known = |col: u32| header.columns.values().any(|c| *c == col);
+    for (row, issue) in guard::long_cell_issues(
+        &sheet.long_cells,
+        &sheet.name,
+        limits.max_cell_chars,
+        &known,
+    ) {
+        match rows.iter_mut().find(|r| r.employee.row == row) {
+            Some(r) if issue.is_error() => r.issues.push(issue),
+            _ => issues.push(issue),
+        }
+    }
+    guard::refuse_long_names(&mut rows, limits);
     if rows.is_empty() {
         return Err(RosterError::NoEmployees {
             file: file_name.to_string(),
@@ -288,11 +401,11 @@ mod tests {
 
     #[test]
     fn reads_a_csv_roster_end_to_end() {
-        let csv = "外籍员工名册,,,,,,,\n\
-                   姓名 Name,护照号码 Passport No.,国籍,出生日期,人才类别,职位,工作许可到期日,居留许可到期日\n\
-                   Anna Nowak, ea 123 4567 ,Poland,1985-02-03,（六）,Engineer,2027/1/10,2027年1月10日\n\
-                   ,,,,,,,\n\
-                   Bob Lee,EA1234567,,1990.01.01,待定,Designer,soon,20270110\n";
+        let csv = "外籍员工名册,,,,,,,,,\n\
+                   姓名 Name,护照号码 Passport No.,国籍,出生日期,人才类别,职位,入职日期,工作许可到期日,居留许可到期日,年薪（税前）\n\
+                   Anna Nowak, ea 123 4567 ,Poland,1985-02-03,（六）,Engineer,2020-01-06,2027/1/10,2027年1月10日,48万\n\
+                   ,,,,,,,,,\n\
+                   Bob Lee,EA1234567,,1990.01.01,待定,Designer,2021.3,soon,20270110,\n";
         let r = read(csv.as_bytes(), "staff.csv", &aliases()).unwrap();
         assert_eq!(r.format, Format::Csv);
         assert_eq!(r.sheet, "staff");
@@ -302,7 +415,7 @@ mod tests {
         assert_eq!(a.employee.row, 3);
         assert_eq!(a.employee.passport_no.as_deref(), Some("EA1234567"));
         assert_eq!(a.employee.category, Some(crate::model::Category::B(6)));
-        assert_eq!(a.employee.cell_of(Field::WorkPermitExpiry), Some("G3"));
+        assert_eq!(a.employee.cell_of(Field::WorkPermitExpiry), Some("H3"));
         assert!(a.issues.is_empty(), "{:?}", a.issues);
         let b = &r.rows[1];
         assert_eq!(b.employee.row, 5);
@@ -312,11 +425,16 @@ mod tests {
             codes(&b.issues),
             vec![
                 ("roster.missing".to_string(), "C5".to_string()),
-                ("roster.bad_date".to_string(), "G5".to_string()),
+                ("roster.month_only_date".to_string(), "G5".to_string()),
+                ("roster.bad_date".to_string(), "H5".to_string()),
                 ("roster.duplicate_passport".to_string(), "B5".to_string()),
             ]
         );
-        assert_eq!(b.issues[2].get("first_row"), Some("3"));
+        assert_eq!(
+            b.employee.start_date,
+            chrono::NaiveDate::from_ymd_opt(2021, 3, 1)
+        );
+        assert_eq!(b.issues[3].get("first_row"), Some("3"));
         assert!(r.company.is_none());
         assert!(r.issues.is_empty(), "{:?}", r.issues);
     }
@@ -386,6 +504,194 @@ mod tests {
                    Anna,EA1234567,Poland,480000\n";
         let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
         assert_eq!(bases(&r), vec![None]);
+    }
+
+    /// An xlsx workbook of `sheets` (name, rows of cells; a cell starting with `=` is a
+    /// formula, written without a saved result), with `hidden` 0-based rows of the sheet
+    /// named first hidden.
+    fn xlsx(sheets: &[(&str, &[&[&str]])], hidden: &[u32]) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (i, (name, rows)) in sheets.iter().enumerate() {
+            let ws = wb.add_worksheet();
+            ws.set_name(*name).unwrap();
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    if let Some(f) = v.strip_prefix('=') {
+                        ws.write_formula(r as u32, c as u16, f).unwrap();
+                    } else if !v.is_empty() {
+                        ws.write_string(r as u32, c as u16, *v).unwrap();
+                    }
+                }
+            }
+            if i == 0 {
+                for h in hidden {
+                    ws.set_row_hidden(*h).unwrap();
+                }
+            }
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        // rust_xlsxwriter saves 0 as every formula's result; script-written files save none.
+        let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut text).unwrap();
+            if name.starts_with("xl/worksheets/") {
+                text = String::from_utf8(text)
+                    .unwrap()
+                    .replace("</f><v>0</v>", "</f>")
+                    .into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut out, &text).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    const HEAD: &[&str] = &["Name", "Passport No", "Nationality", "Years in China"];
+
+    #[test]
+    fn the_sheet_with_the_most_employees_is_read_and_the_others_explained() {
+        let bytes = xlsx(
+            &[
+                ("Notes", &[&["Fill in the roster on the sheet Staff."]]),
+                ("Sheet2", &[HEAD, &["Anna", "EA1234567", "Poland"]]),
+                (
+                    "Staff",
+                    &[
+                        HEAD,
+                        &["Anna", "EA1234567", "Poland"],
+                        &["Bob", "EB1234567", "Chile"],
+                    ],
+                ),
+                (
+                    "填写说明",
+                    &[
+                        HEAD,
+                        &["张三", "E0000000", "示例"],
+                        &["李四", "E0000001", "示例"],
+                        &["王五", "E0000002", "示例"],
+                    ],
+                ),
+            ],
+            &[],
+        );
+        let r = read(&bytes, "r.xlsx", &aliases()).unwrap();
+        assert_eq!(r.sheet, "Staff");
+        assert_eq!(r.rows.len(), 2);
+        let notes: Vec<(&str, Option<&str>)> = r
+            .issues
+            .iter()
+            .filter(|i| i.code.contains(".sheet_"))
+            .map(|i| (i.code.as_str(), i.at.sheet.as_deref()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                ("roster.sheet_chosen", Some("Staff")),
+                ("roster.sheet_passed_fewer_rows", Some("Sheet2")),
+                ("roster.sheet_passed_instructions", Some("填写说明")),
+                ("roster.sheet_passed_no_header", Some("Notes")),
+            ]
+        );
+        // One sheet: nothing to explain.
+        let one = read(
+            &xlsx(&[("Staff", &[HEAD, &["A", "EA1234567", "P"]])], &[]),
+            "r.xlsx",
+            &aliases(),
+        )
+        .unwrap();
+        assert!(!one.issues.iter().any(|i| i.code.contains(".sheet_")));
+    }
+
+    #[test]
+    fn total_rows_are_skipped_with_a_note_and_employees_never_are() {
+        let bytes = xlsx(
+            &[(
+                "Staff",
+                &[
+                    HEAD,
+                    &["Anna", "EA1234567", "Poland", "3"],
+                    &["Total", "", "", "=SUM(D2:D2)"],
+                    &["", "6人", "", ""],
+                    &["共2人"],
+                    &["", "", "", "=SUBTOTAL(9,D2:D3)"],
+                    // A person called Sum, with a passport number: an employee.
+                    &["Sum", "EB1234567", "Chile", "2"],
+                ],
+            )],
+            &[],
+        );
+        let r = read(&bytes, "r.xlsx", &aliases()).unwrap();
+        let rows: Vec<u32> = r.rows.iter().map(|r| r.employee.row).collect();
+        assert_eq!(rows, [2, 7]);
+        let totals: Vec<(Option<&str>, Option<&str>)> = r
+            .issues
+            .iter()
+            .filter(|i| i.code == "roster.total_row")
+            .map(|i| (i.at.cell.as_deref(), i.get("value")))
+            .collect();
+        assert_eq!(
+            totals,
+            [
+                (Some("A3"), Some("Total")),
+                (Some("B4"), Some("6人")),
+                (Some("A5"), Some("共2人")),
+                (Some("D6"), Some("=SUBTOTAL(9,D2:D3)")),
+            ]
+        );
+    }
+
+    #[test]
+    fn hidden_rows_are_read_with_a_warning_and_unsaved_formulas_named() {
+        let bytes = xlsx(
+            &[(
+                "Staff",
+                &[
+                    HEAD,
+                    &["Anna", "EA1234567", "Poland", "3"],
+                    &["Bob", "EB1234567", "Chile", "=2026-2020"],
+                    &["Cleo", "=\"EC\"&\"1234567\"", "Peru", "1"],
+                ],
+            )],
+            &[1],
+        );
+        let r = read(&bytes, "r.xlsx", &aliases()).unwrap();
+        assert_eq!(r.rows.len(), 3);
+        assert_eq!(
+            codes(&r.rows[0].issues),
+            [("roster.hidden_row".to_string(), String::new())]
+        );
+        assert_eq!(
+            codes(&r.rows[1].issues),
+            [("roster.formula_no_value".to_string(), "D3".to_string())]
+        );
+        assert_eq!(r.rows[1].issues[0].get("formula"), Some("=2026-2020"));
+        // A required cell holding an unsaved formula is that, not "missing".
+        assert_eq!(
+            codes(&r.rows[2].issues),
+            [("roster.formula_no_value".to_string(), "B4".to_string())]
+        );
+        assert_eq!(r.rows[2].employee.passport_no, None);
+    }
+
+    #[test]
+    fn the_salary_is_required_for_category_six_only() {
+        let csv = "Name,Passport No,Nationality,Talent category,Annual salary\n\
+                   Anna,EA1234567,Poland,（六）,\n\
+                   Bob,EB1234567,Chile,（一）,\n\
+                   Cleo,EC1234567,Peru,（六）,480000\n";
+        let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
+        assert_eq!(
+            codes(&r.rows[0].issues),
+            [("roster.missing_for_category".to_string(), "E2".to_string())]
+        );
+        assert_eq!(r.rows[0].issues[0].get("category"), Some("（六）"));
+        assert!(r.rows[1].issues.is_empty());
+        assert!(r.rows[2].issues.is_empty());
     }
 
     #[test]

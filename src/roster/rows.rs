@@ -25,17 +25,37 @@ pub(crate) fn read(
 ) -> (Vec<RosterRow>, Vec<Issue>) {
     let mut rows = Vec::new();
     let mut roster_issues = Vec::new();
-    let Some(end) = sheet.range.end() else {
+    let (Some(end), Some(last_row)) = (sheet.range.end(), sheet.last_row()) else {
         return (rows, roster_issues);
     };
     let start_col = sheet.range.start().map_or(0, |s| s.1);
     // First row (1-based) and cell of each passport number seen.
     let mut seen: HashMap<String, (u32, String)> = HashMap::new();
-    for row in header.row + 1..=end.0 {
-        let known_blank = header
-            .columns
-            .values()
-            .all(|col| sheet.range.get_value((row, *col)).is_none_or(is_blank));
+    for row in header.row + 1..=last_row {
+        let known_blank = header.columns.values().all(|col| {
+            sheet.range.get_value((row, *col)).is_none_or(is_blank)
+                && sheet.formula(row, *col).is_none()
+        });
+        if !known_blank && let Some(col) = total_marker(sheet, header, aliases, row) {
+            roster_issues.push(
+                Issue::warning("roster.total_row")
+                    .arg(
+                        "value",
+                        sheet.formula(row, col).map_or_else(
+                            || {
+                                values::display(CellIn::new(
+                                    sheet.range.get_value((row, col)).unwrap_or(&Data::Empty),
+                                ))
+                            },
+                            |f| format!("={f}"),
+                        ),
+                    )
+                    .sheet(&sheet.name)
+                    .row(row + 1)
+                    .cell(cell_ref(col, row + 1)),
+            );
+            continue;
+        }
         if known_blank {
             let other = (start_col..=end.1).find(|c| {
                 sheet
@@ -54,6 +74,13 @@ pub(crate) fn read(
             continue;
         }
         let mut r = read_row(sheet, header, aliases, row);
+        if sheet.is_hidden_row(row) {
+            r.issues.push(
+                Issue::warning("roster.hidden_row")
+                    .sheet(&sheet.name)
+                    .row(row + 1),
+            );
+        }
         if let Some(p) = r.employee.passport_no.clone() {
             let cell = r
                 .employee
@@ -80,6 +107,52 @@ pub(crate) fn read(
     (rows, roster_issues)
 }
 
+/// The column of the cell that makes this row a total or summary row, if it is one: a total
+/// word or a head count ("合计", "6人") in any cell, or a SUM/SUBTOTAL/COUNT formula, on a row
+/// whose name and passport cells hold nothing else (an employee is never skipped).
+fn total_marker(
+    sheet: &SheetData,
+    header: &Header,
+    aliases: &ColumnAliases,
+    row: u32,
+) -> Option<u32> {
+    let (start, end) = (sheet.range.start()?, sheet.range.end()?);
+    let text_at = |col: u32| -> Option<String> {
+        sheet
+            .range
+            .get_value((row, col))
+            .filter(|d| matches!(d, Data::String(_)))
+            .map(|d| values::display(CellIn::new(d)))
+    };
+    let is_marker = |col: u32| -> bool {
+        let summing = sheet.formula(row, col).is_some_and(|f| {
+            let f = f.trim_start_matches('=').to_ascii_uppercase();
+            [
+                "SUM(",
+                "SUBTOTAL(",
+                "COUNT(",
+                "COUNTA(",
+                "SUMIF(",
+                "SUMPRODUCT(",
+            ]
+            .iter()
+            .any(|p| f.starts_with(p))
+        });
+        summing || text_at(col).is_some_and(|t| aliases.is_total_text(&t))
+    };
+    let marker = (start.1..=end.1).find(|c| is_marker(*c))?;
+    let holds_an_employee = [Field::Name, Field::PassportNo].iter().any(|f| {
+        header.columns.get(f).is_some_and(|col| {
+            let filled = sheet
+                .range
+                .get_value((row, *col))
+                .is_some_and(|d| !is_blank(d));
+            filled && !is_marker(*col)
+        })
+    });
+    (!holds_an_employee).then_some(marker)
+}
+
 fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u32) -> RosterRow {
     let row1 = row + 1;
     let mut e = Employee {
@@ -89,6 +162,8 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
     };
     let mut issues = Vec::new();
     let mut basis_typed = false;
+    // Fields with a value or with a problem of their own, for the per-category check.
+    let mut settled = Vec::new();
     for (&field, &col) in &header.columns {
         let cell_name = cell_ref(col, row1);
         e.cells.insert(field, cell_name.clone());
@@ -99,10 +174,28 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
             is_1904: sheet.is_1904,
         };
         let mut problems = Vec::new();
-        let filled = read_field(&mut e, field, cell, aliases, &mut problems);
+        // A formula whose result was never saved reads as empty: say what it really is.
+        if is_blank(data)
+            && let Some(f) = sheet.formula(row, col)
+        {
+            issues.push(
+                Issue::error("roster.formula_no_value")
+                    .arg("column", aliases.label(field))
+                    .arg("formula", format!("={}", values::clean_text(f)))
+                    .sheet(&sheet.name)
+                    .row(row1)
+                    .cell(&cell_name),
+            );
+            settled.push(field);
+            continue;
+        }
+        let filled = read_field(&mut e, field, cell, header, aliases, &mut problems);
         basis_typed |= field == Field::SalaryBasis && filled;
         if !filled && problems.is_empty() && aliases.is_required(field) {
             problems.push(Problem::error("roster.missing"));
+        }
+        if filled || !problems.is_empty() {
+            settled.push(field);
         }
         for p in problems {
             let mut issue = Issue::new(p.code, p.severity).arg("column", aliases.label(field));
@@ -110,6 +203,23 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
                 issue = issue.arg(k, v);
             }
             issues.push(issue.sheet(&sheet.name).row(row1).cell(&cell_name));
+        }
+    }
+    if let Some(category) = e.category {
+        let key = category.key();
+        for field in Field::ALL {
+            if settled.contains(&field) || !aliases.is_required_for(field, &key) {
+                continue;
+            }
+            let mut issue = Issue::error("roster.missing_for_category")
+                .arg("column", aliases.label(field))
+                .arg("category", category.label_zh())
+                .sheet(&sheet.name)
+                .row(row1);
+            if let Some(c) = e.cells.get(&field) {
+                issue = issue.cell(c);
+            }
+            issues.push(issue);
         }
     }
     // A typed basis cell wins (an unreadable one keeps its error); an empty or absent one
@@ -128,6 +238,7 @@ fn read_field(
     e: &mut Employee,
     field: Field,
     cell: CellIn<'_>,
+    header: &Header,
     aliases: &ColumnAliases,
     problems: &mut Vec<Problem>,
 ) -> bool {
@@ -186,11 +297,11 @@ fn read_field(
             e.passport_expiry.is_some()
         }
         Field::DateOfBirth => {
-            e.date_of_birth = keep(values::date(cell), problems);
+            e.date_of_birth = values::date_or_month(cell, problems);
             e.date_of_birth.is_some()
         }
         Field::StartDate => {
-            e.start_date = keep(values::date(cell), problems);
+            e.start_date = values::date_or_month(cell, problems);
             e.start_date.is_some()
         }
         Field::WorkPermitExpiry => {
@@ -216,7 +327,7 @@ fn read_field(
             e.requested_term_years.is_some()
         }
         Field::AnnualSalary => {
-            e.annual_salary = keep(values::money(cell), problems);
+            e.annual_salary = keep(values::money_scaled(cell, header.salary_scale), problems);
             e.annual_salary.is_some()
         }
         Field::SalaryBasis => match keep(values::text(cell), problems) {

@@ -3,8 +3,10 @@
 //! as a calamine `Range` with its visibility, number formats and date epoch.
 
 use super::RosterError;
-use super::guard;
+use super::guard::{self, LongCell};
+use super::sheetxml::{self, SheetExtras};
 use super::text;
+use crate::limits::RosterLimits;
 use calamine::{Data, Ods, Range, Reader, SheetVisible, StyleRange, Xls, Xlsb, Xlsx};
 use std::io::{Cursor, Read};
 
@@ -126,16 +128,46 @@ pub struct SheetData {
     /// Number formats (xlsx only; empty otherwise).
     pub styles: StyleRange,
     pub is_1904: bool,
+    /// Formula text by cell (workbooks only; empty for text files), to tell a formula whose
+    /// result was never saved from an empty cell, and to spot SUM rows.
+    pub formulas: Range<String>,
+    /// Hidden rows, and .ods zero-padding formats.
+    pub extras: SheetExtras,
+    /// Cells cut to the length limit as they were read.
+    pub long_cells: Vec<LongCell>,
 }
 
 impl SheetData {
     /// The number format code of a cell, if the format is known and not General.
     pub fn format_of(&self, row: u32, col: u32) -> Option<&str> {
+        if let Some(f) = self.extras.formats.get(&(row, col)) {
+            return Some(f.as_str());
+        }
         self.styles
             .get((row, col))
             .and_then(|s| s.number_format.as_ref())
             .map(|f| f.format_code.as_str())
             .filter(|c| !c.eq_ignore_ascii_case("general"))
+    }
+
+    /// The formula of a cell, if it holds one.
+    pub fn formula(&self, row: u32, col: u32) -> Option<&str> {
+        self.formulas
+            .get_value((row, col))
+            .map(|f| f.trim())
+            .filter(|f| !f.is_empty())
+    }
+
+    pub fn is_hidden_row(&self, row: u32) -> bool {
+        self.extras.hidden_rows.contains(&row)
+    }
+
+    /// The last row holding a value or a formula.
+    pub fn last_row(&self) -> Option<u32> {
+        match (self.range.end(), self.formulas.end()) {
+            (Some(a), Some(b)) => Some(a.0.max(b.0)),
+            (a, b) => a.or(b).map(|e| e.0),
+        }
     }
 }
 
@@ -158,9 +190,11 @@ enum Inner<'a> {
 pub struct Book<'a> {
     pub format: Format,
     file: String,
+    bytes: &'a [u8],
     inner: Inner<'a>,
     /// Note on how a text file was decoded (csv only), e.g. `GB18030`.
     pub encoding: Option<&'static str>,
+    limits: RosterLimits,
 }
 
 fn unreadable(file: &str, format: Format, reason: impl ToString) -> RosterError {
@@ -183,10 +217,15 @@ impl<'a> Book<'a> {
         bytes: &'a [u8],
         file: &str,
         score: &dyn Fn(&Range<Data>) -> usize,
+        limits: &RosterLimits,
     ) -> Result<Book<'a>, RosterError> {
         let format = detect(bytes, file)?;
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             guard::check_package(bytes).map_err(|reason| unreadable(file, format, reason))?;
+        }
+        if format == Format::Ods {
+            // The parser expands every sheet's repeats as it opens the file.
+            guard::check_ods(bytes, limits).map_err(|reason| unreadable(file, format, reason))?;
         }
         let cur = || Cursor::new(bytes);
         let inner = match format {
@@ -217,16 +256,20 @@ impl<'a> Book<'a> {
                 return Ok(Book {
                     format,
                     file: file.to_string(),
+                    bytes,
                     inner: Inner::Csv(Some(range)),
                     encoding: Some(decoded.encoding),
+                    limits: limits.clone(),
                 });
             }
         };
         Ok(Book {
             format,
             file: file.to_string(),
+            bytes,
             inner,
             encoding: None,
+            limits: limits.clone(),
         })
     }
 
@@ -267,39 +310,70 @@ impl<'a> Book<'a> {
         let format = self.format;
         let err =
             |e: &dyn std::fmt::Display| unreadable(&file, format, format!("sheet '{name}': {e}"));
-        let (range, styles, is_1904) = match &mut self.inner {
+        let bytes = self.bytes;
+        let mut long_cells = Vec::new();
+        let limits = &self.limits;
+        // A sheet whose formulas or XML extras cannot be read is still read, without them.
+        let (mut range, styles, is_1904, formulas, extras) = match &mut self.inner {
             Inner::Xlsx(x) => {
-                let range = guard::xlsx_range(x, name).map_err(|e| match e {
-                    guard::RangeError::Parser(e) => err(&e),
-                    guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
-                })?;
+                let range =
+                    guard::xlsx_range(x, name, limits, &mut long_cells).map_err(|e| match e {
+                        guard::RangeError::Parser(e) => err(&e),
+                        guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
+                    })?;
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose
                 // styles cannot be read is still read, without them.
                 let styles = x.worksheet_style(name).unwrap_or_default();
-                (range, styles, x.has_1904_epoch())
+                let formulas = x.worksheet_formula(name).unwrap_or_default();
+                (
+                    range,
+                    styles,
+                    x.has_1904_epoch(),
+                    formulas,
+                    sheetxml::xlsx(bytes, name),
+                )
             }
             Inner::Xlsb(x) => (
                 x.worksheet_range(name).map_err(|e| err(&e))?,
                 StyleRange::empty(),
                 x.has_1904_epoch(),
+                x.worksheet_formula(name).unwrap_or_default(),
+                SheetExtras::default(),
             ),
             Inner::Xls(x) => (
                 x.worksheet_range(name).map_err(|e| err(&e))?,
                 StyleRange::empty(),
                 x.has_1904_epoch(),
+                x.worksheet_formula(name).unwrap_or_default(),
+                SheetExtras::default(),
             ),
             Inner::Ods(x) => (
                 x.worksheet_range(name).map_err(|e| err(&e))?,
                 StyleRange::empty(),
                 false,
+                x.worksheet_formula(name).unwrap_or_default(),
+                sheetxml::ods(bytes, name),
             ),
-            Inner::Csv(r) => (r.take().unwrap_or_default(), StyleRange::empty(), false),
+            Inner::Csv(r) => (
+                r.take().unwrap_or_default(),
+                StyleRange::empty(),
+                false,
+                Range::default(),
+                SheetExtras::default(),
+            ),
         };
+        if self.format != Format::Xlsx {
+            guard::cut_long_cells(&mut range, name, &self.limits, &mut long_cells)
+                .map_err(|reason| unreadable(&file, format, reason))?;
+        }
         Ok(SheetData {
             name: name.to_string(),
             range,
             styles,
             is_1904,
+            formulas,
+            extras,
+            long_cells,
         })
     }
 }

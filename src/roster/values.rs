@@ -151,7 +151,8 @@ pub(crate) fn id_text(cell: CellIn<'_>) -> Result<Option<String>, Problem> {
 
 /// A passport number: spaces removed, upper case, letters and digits only. A number cell
 /// keeps the leading zeros its number format shows (`000000000`); a number cell without such
-/// a format gets a warning because Excel may have dropped zeros.
+/// a format is an error (the number is kept for finding the employee's files): Excel may have
+/// dropped zeros, and a wrong number must not reach the letters.
 pub(crate) fn passport(
     cell: CellIn<'_>,
     min_len: usize,
@@ -190,7 +191,7 @@ pub(crate) fn passport(
                 Some(shown) => shown,
                 None => {
                     problems.push(
-                        Problem::warning("roster.passport_as_number")
+                        Problem::error("roster.passport_as_number")
                             .arg("value", crate::model::mask_id(&digits)),
                     );
                     digits
@@ -203,7 +204,7 @@ pub(crate) fn passport(
                 Some(shown) => shown,
                 None => {
                     problems.push(
-                        Problem::warning("roster.passport_as_number")
+                        Problem::error("roster.passport_as_number")
                             .arg("value", crate::model::mask_id(&digits)),
                     );
                     digits
@@ -444,6 +445,87 @@ pub(crate) fn text_date(s: &str) -> Option<NaiveDate> {
         parts[1].parse().ok()?,
         parts[2].parse().ok()?,
     )
+}
+
+/// A date where a year and month are enough (start of employment, birth): a full date as
+/// [`date`] reads it, or a month alone (`2021.3`, `2021-03`, `2020年5月`, the number 2021.3)
+/// read as the 1st with a `roster.month_only_date` note.
+pub(crate) fn date_or_month(cell: CellIn<'_>, problems: &mut Vec<Problem>) -> Option<NaiveDate> {
+    let err = match date(cell) {
+        Ok(d) => return d,
+        Err(e) => e,
+    };
+    if err.code != "roster.bad_date" {
+        problems.push(err);
+        return None;
+    }
+    let month = match cell.data {
+        Data::String(s) => text_month(s),
+        Data::Float(f) => {
+            let shown = number_text(*f);
+            if let Some((_, frac)) = shown.split_once('.')
+                && frac == "1"
+            {
+                // 2021.10 typed in a number cell is stored as 2021.1.
+                problems.push(Problem::error("roster.ambiguous_month").arg("value", shown));
+                return None;
+            }
+            text_month(&shown)
+        }
+        _ => None,
+    };
+    match month {
+        Some(d) => {
+            problems.push(
+                Problem::warning("roster.month_only_date")
+                    .arg("value", display(cell))
+                    .arg("date", d),
+            );
+            Some(d)
+        }
+        None => {
+            problems.push(err);
+            None
+        }
+    }
+}
+
+/// `2021.3`, `2021-03`, `2021/3`, `2020年5月`: the 1st of that month.
+fn text_month(s: &str) -> Option<NaiveDate> {
+    let s: String = s.trim().chars().map(halfwidth).collect();
+    let unified: String = s
+        .trim_end_matches('月')
+        .chars()
+        .map(|c| match c {
+            '年' | '/' | '.' | '-' => '-',
+            c => c,
+        })
+        .collect();
+    let (y, m) = unified.split_once('-')?;
+    if y.len() != 4
+        || m.is_empty()
+        || m.len() > 2
+        || !y.chars().chain(m.chars()).all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    ymd(y.parse().ok()?, m.parse().ok()?, 1)
+}
+
+/// An amount of money in a column whose header gives a unit (`年收入（万元）`: `scale` 10,000):
+/// plain numbers are multiplied; a cell writing its own unit (`48万`) is read as written.
+pub(crate) fn money_scaled(cell: CellIn<'_>, scale: i64) -> Result<Option<Fen>, Problem> {
+    let own_unit = matches!(cell.data, Data::String(s) if s.contains('万'));
+    let v = money(cell)?;
+    if scale == 1 || own_unit {
+        return Ok(v);
+    }
+    v.map(|f| {
+        f.0.checked_mul(scale)
+            .map(Fen)
+            .ok_or_else(|| Problem::error("roster.bad_money").arg("value", display(cell)))
+    })
+    .transpose()
 }
 
 /// An amount of money: a number cell, or text such as 480000, 480,000, ￥480,000.00,
@@ -812,12 +894,14 @@ mod tests {
             Some("012345678")
         );
         assert!(p.is_empty());
-        // A bare number: kept but warned about.
+        // A bare number: kept (to find the employee's files) but an error, since zeros may be
+        // lost.
         assert_eq!(
             passport(CellIn::new(&n), 5, 20, &mut p).as_deref(),
             Some("12345678")
         );
         assert_eq!(p[0].code, "roster.passport_as_number");
+        assert_eq!(p[0].severity, Severity::Error);
         p.clear();
         assert_eq!(
             passport(CellIn::new(&s(" e 1234 5678 ")), 5, 20, &mut p).as_deref(),
@@ -838,6 +922,67 @@ mod tests {
             None
         );
         assert_eq!(p[0].code, "roster.bad_passport");
+    }
+
+    #[test]
+    fn month_only_dates_read_as_the_first_with_a_note() {
+        for (v, want) in [
+            (s("2021.3"), d(2021, 3, 1)),
+            (s("2020年5月"), d(2020, 5, 1)),
+            (s("2020年05月"), d(2020, 5, 1)),
+            (s("2021-03"), d(2021, 3, 1)),
+            (s("2021/12"), d(2021, 12, 1)),
+            (Data::Float(2021.3), d(2021, 3, 1)),
+            (Data::Float(2021.12), d(2021, 12, 1)),
+        ] {
+            let mut p = Vec::new();
+            assert_eq!(date_or_month(CellIn::new(&v), &mut p), Some(want), "{v:?}");
+            assert_eq!(p.len(), 1, "{v:?}");
+            assert_eq!(p[0].code, "roster.month_only_date");
+            assert_eq!(p[0].severity, Severity::Warning);
+        }
+        // A full date needs no note; nonsense stays an error.
+        let mut p = Vec::new();
+        assert_eq!(
+            date_or_month(CellIn::new(&s("2021-03-15")), &mut p),
+            Some(d(2021, 3, 15))
+        );
+        assert!(p.is_empty());
+        for v in [s("2021.13"), s("21.3"), s("soon"), s("2021")] {
+            let mut p = Vec::new();
+            assert_eq!(date_or_month(CellIn::new(&v), &mut p), None, "{v:?}");
+            assert_eq!(p[0].code, "roster.bad_date", "{v:?}");
+        }
+        // 2021.10 typed in a number cell is stored as 2021.1: January or October?
+        let mut p = Vec::new();
+        assert_eq!(
+            date_or_month(CellIn::new(&Data::Float(2021.1)), &mut p),
+            None
+        );
+        assert_eq!(p[0].code, "roster.ambiguous_month");
+        // Expiry dates stay strict: a month alone is not an expiry.
+        assert!(date(CellIn::new(&s("2027.3"))).is_err());
+    }
+
+    #[test]
+    fn a_unit_in_the_header_scales_plain_numbers_only() {
+        let wan = 10_000;
+        assert_eq!(
+            money_scaled(CellIn::new(&Data::Float(48.0)), wan),
+            Ok(Some(Fen::from_yuan(480_000)))
+        );
+        assert_eq!(
+            money_scaled(CellIn::new(&s("48.5")), wan),
+            Ok(Some(Fen::from_yuan(485_000)))
+        );
+        assert_eq!(
+            money_scaled(CellIn::new(&s("48万")), wan),
+            Ok(Some(Fen::from_yuan(480_000)))
+        );
+        assert_eq!(
+            money_scaled(CellIn::new(&Data::Float(480_000.0)), 1),
+            Ok(Some(Fen::from_yuan(480_000)))
+        );
     }
 
     #[test]

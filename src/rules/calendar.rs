@@ -20,7 +20,6 @@ struct HolidayFile {
 
 #[derive(Debug, Deserialize)]
 struct HolidayDay {
-    #[allow(dead_code)]
     #[serde(default)]
     name: String,
     date: String,
@@ -40,6 +39,17 @@ pub struct Calendar {
     known_years: BTreeSet<i32>,
     /// From this (month, day) on, a date also needs the next year's notice.
     next_year_from: Option<(u32, u32)>,
+    /// The holiday each day off belongs to (`春节`), as the notice names it.
+    names: HashMap<NaiveDate, String>,
+}
+
+/// Consecutive days off of one public holiday, as the notice lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closure {
+    /// The notice's name (`春节`, `国庆节`).
+    pub name: String,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
 }
 
 /// The result of working-day arithmetic, with every year it relied on that has no data.
@@ -97,6 +107,11 @@ impl Calendar {
                         )
                     })?;
                 cal.changes.insert(date, day.is_off_day);
+                if day.is_off_day {
+                    cal.names.insert(date, day.name.trim().to_string());
+                } else {
+                    cal.names.remove(&date);
+                }
             }
             if !file.days.is_empty() {
                 cal.known_years.insert(file.year);
@@ -114,6 +129,31 @@ impl Calendar {
     /// Years whose notice is known.
     pub fn known_years(&self) -> impl Iterator<Item = i32> + '_ {
         self.known_years.iter().copied()
+    }
+
+    /// The public-holiday closures that overlap `from..=to`, in date order, cut to that range.
+    /// A run of days off is one closure while the days follow each other.
+    pub fn closures(&self, from: NaiveDate, to: NaiveDate) -> Vec<Closure> {
+        let mut out: Vec<Closure> = Vec::new();
+        let mut day = from;
+        while day <= to {
+            if self.changes.get(&day) == Some(&true) {
+                let follows = out.last().is_some_and(|c| c.last.succ_opt() == Some(day));
+                match out.last_mut() {
+                    Some(c) if follows => c.last = day,
+                    _ => out.push(Closure {
+                        name: self.names.get(&day).cloned().unwrap_or_default(),
+                        first: day,
+                        last: day,
+                    }),
+                }
+            }
+            match day.succ_opt() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        out
     }
 
     /// Whether `date` is a working day. In a year without data this is Monday to Friday.
@@ -291,6 +331,29 @@ mod tests {
         let cal = builtin().with_next_year_from("").unwrap();
         assert!(cal.has_data(d(2026, 12, 31)));
         assert!(builtin().with_next_year_from("99-99").is_err());
+    }
+
+    #[test]
+    fn closures_are_runs_of_days_off_with_their_names() {
+        let cal = builtin();
+        let c = cal.closures(d(2026, 1, 1), d(2026, 12, 31));
+        let spring = c.iter().find(|c| c.name == "春节").unwrap();
+        assert_eq!(
+            (spring.first, spring.last),
+            (d(2026, 2, 15), d(2026, 2, 23))
+        );
+        let national = c.iter().find(|c| c.name == "国庆节").unwrap();
+        assert_eq!(national.first, d(2026, 10, 1));
+        assert!(c.windows(2).all(|w| w[0].last < w[1].first));
+        // Cut to the range asked for.
+        let cut = cal.closures(d(2026, 2, 20), d(2026, 2, 21));
+        assert_eq!(cut.len(), 1);
+        assert_eq!(
+            (cut[0].first, cut[0].last),
+            (d(2026, 2, 20), d(2026, 2, 21))
+        );
+        // No data, no closures (never a guess).
+        assert!(cal.closures(d(2027, 1, 1), d(2027, 12, 31)).is_empty());
     }
 
     #[test]

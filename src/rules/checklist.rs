@@ -1,35 +1,14 @@
 //! The document checklists of `templates/checklists.toml`: every item (id, names, how to
 //! obtain it, kind, matching keywords) and the ordered list per talent category, with the
-//! company-side items appended to every list.
+//! company-side items appended to every list. Items the window may ask for (`may_ask`) are
+//! requested as warnings; one that depends on the term (`when_term_over_years`) is dropped
+//! by [`CategoryList::for_term`] when the term does not call for it.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// How an item reaches the packet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// permitpack writes it.
-    Generated,
-    /// A scan is expected in the docs folder.
-    Upload,
-    /// Bring the original in person; a scan may also be uploaded.
-    Original,
-    /// Exists only once the on-site appointment is booked.
-    AfterBooking,
-}
-
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Generated => "generated",
-            ItemKind::Upload => "upload",
-            ItemKind::Original => "original",
-            ItemKind::AfterBooking => "after_booking",
-        }
-    }
-}
+pub use crate::outcome::ItemKind;
 
 /// One document of a checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,13 +21,47 @@ pub struct ChecklistItem {
     pub kind: ItemKind,
     /// Company-side item: shared scans in `docs/_company/`, missing only a warning.
     pub company: bool,
+    /// An employee item the window may ask for: missing only a warning.
+    pub may_ask: bool,
+    /// Only on the list when the term asked for is longer than this many years.
+    pub when_term_over_years: Option<f64>,
+    /// Where the item comes from (shown with a missing `may_ask` item), and in Chinese.
+    pub source: String,
+    pub source_zh: String,
     /// Words that identify a scan of this item, as written in the data file.
     pub keywords: Vec<String>,
+    /// Words that rule a file name out for this item, as written in the data file.
+    pub not_keywords: Vec<String>,
     /// The id then the keywords, normalised for matching
     /// ([`crate::documents::match_keys`]); filled when the checklists are loaded, computed
     /// on the fly when empty.
     #[serde(skip)]
     pub match_keys: Vec<String>,
+    /// `not_keywords`, normalised the same way.
+    #[serde(skip)]
+    pub exclude_keys: Vec<String>,
+}
+
+impl ChecklistItem {
+    /// A missing scan of it is only a warning.
+    pub fn optional(&self) -> bool {
+        self.company || self.may_ask
+    }
+}
+
+impl CategoryList {
+    /// The items for an employee whose term is `term_years` (unknown: the items that depend
+    /// on the term are left out, since the term then is the default one).
+    pub fn for_term(&self, term_years: Option<f64>) -> Arc<[ChecklistItem]> {
+        let keep = |i: &ChecklistItem| match i.when_term_over_years {
+            None => true,
+            Some(limit) => term_years.is_some_and(|t| t > limit + 1e-9),
+        };
+        if self.items.iter().all(keep) {
+            return self.items.clone();
+        }
+        self.items.iter().filter(|i| keep(i)).cloned().collect()
+    }
 }
 
 /// The checklist of one category.
@@ -95,7 +108,7 @@ impl PageSides {
     /// side. An ASCII word counts as a whole word (`back`, not `background`); a Chinese one
     /// anywhere (`工作许可证正面`).
     pub fn sort_key(&self, file_name: &str) -> (String, Side) {
-        use crate::documents::{normalize, stem};
+        use crate::documents::{scan_key as normalize, stem};
         let mut name = normalize(stem(file_name));
         let mut side = Side::Unknown;
         for (list, this) in [(&self.front, Side::Front), (&self.back, Side::Back)] {
@@ -168,8 +181,16 @@ struct ItemData {
     #[serde(default)]
     company: bool,
     #[serde(default)]
+    may_ask: bool,
+    #[serde(default)]
+    when_term_over_years: Option<f64>,
+    #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    not_keywords: Vec<String>,
     source: String,
+    #[serde(default)]
+    source_zh: String,
 }
 
 const FILE: &str = "checklists.toml";
@@ -228,9 +249,37 @@ fn build(data: FileData) -> Result<Checklists, String> {
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty())
             .collect();
+        let not_keywords: Vec<String> = it
+            .not_keywords
+            .iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect();
+        if it.company && it.may_ask {
+            return Err(format!(
+                "item {id}: `company = true` items are already requested as warnings; drop `may_ask`"
+            ));
+        }
+        if it.may_ask && it.source_zh.trim().is_empty() {
+            return Err(format!(
+                "item {id}: a `may_ask` item needs `source_zh`: its source is quoted in the Chinese message"
+            ));
+        }
+        if let Some(y) = it.when_term_over_years
+            && !(y.is_finite() && y >= 0.0)
+        {
+            return Err(format!(
+                "item {id}: when_term_over_years ({y}) must be 0 or more"
+            ));
+        }
         let match_keys = crate::documents::match_keys(&id, &keywords);
+        let exclude_keys = not_keywords
+            .iter()
+            .map(|k| crate::documents::scan_key(k))
+            .collect();
         let item = ChecklistItem {
             match_keys,
+            exclude_keys,
             id: id.clone(),
             name_zh: it.name_zh,
             name_en: it.name_en,
@@ -238,7 +287,12 @@ fn build(data: FileData) -> Result<Checklists, String> {
             how_en: it.how_en,
             kind: it.kind,
             company: it.company,
+            may_ask: it.may_ask,
+            when_term_over_years: it.when_term_over_years,
+            source: it.source.trim().to_string(),
+            source_zh: it.source_zh.trim().to_string(),
             keywords,
+            not_keywords,
         };
         if items.insert(id.clone(), item).is_some() {
             return Err(format!("item {id} is defined twice"));
@@ -365,11 +419,18 @@ mod tests {
             "company_bank_statements",
             "business_contracts",
         ];
-        let b1: Vec<&str> = common.iter().chain(company.iter()).copied().collect();
+        let may_ask = ["accommodation_registration", "multi_year_request_letter"];
+        let b1: Vec<&str> = common
+            .iter()
+            .chain(may_ask.iter())
+            .chain(company.iter())
+            .copied()
+            .collect();
         assert_eq!(ids(c.for_key("B1").unwrap()), b1);
         let b6: Vec<&str> = common
             .iter()
             .chain(["salary_certificate", "tax_certificate"].iter())
+            .chain(may_ask.iter())
             .chain(company.iter())
             .copied()
             .collect();
@@ -406,7 +467,11 @@ mod tests {
     #[test]
     fn inconsistent_data_is_refused() {
         let text = Templates::builtin().get_text(FILE).unwrap();
-        let unknown = text.replacen("\"photo_receipt\",\n]", "\"photo_reciept\",\n]", 1);
+        let unknown = text.replacen(
+            "\"photo_receipt\",\n    \"accommodation_registration\"",
+            "\"photo_reciept\",\n    \"accommodation_registration\"",
+            1,
+        );
         assert_ne!(unknown, text);
         let err = Checklists::parse(&unknown).unwrap_err();
         assert!(
@@ -425,5 +490,30 @@ mod tests {
 
         let bad_kind = text.replacen("kind = \"original\"", "kind = \"scan\"", 1);
         assert!(Checklists::parse(&bad_kind).is_err());
+    }
+
+    #[test]
+    fn may_ask_items_need_a_chinese_source_and_term_items_follow_the_term() {
+        let text = Templates::builtin().get_text(FILE).unwrap();
+        let no_zh = text.replacen(
+            "source_zh = \"深圳各区办事指南（坪山区2025年指南；高校外事办公室的延期材料清单）",
+            "source_zh_x = \"",
+            1,
+        );
+        assert_ne!(no_zh, text);
+        assert!(Checklists::parse(&no_zh).is_err());
+        let c = builtin();
+        let b6 = c.for_key("B6").unwrap();
+        let with = b6.for_term(Some(2.0));
+        let without = b6.for_term(Some(1.0));
+        assert_eq!(with.len(), without.len() + 1);
+        assert!(!without.iter().any(|i| i.id == "multi_year_request_letter"));
+        assert_eq!(b6.for_term(None).len(), without.len());
+        let acc = with
+            .iter()
+            .find(|i| i.id == "accommodation_registration")
+            .unwrap();
+        assert!(acc.optional() && acc.may_ask && acc.kind == ItemKind::Original);
+        assert!(!acc.source_zh.is_empty());
     }
 }

@@ -14,6 +14,10 @@ pub struct RulesData {
     pub timeline: TimelineRule,
     pub calendar: CalendarRule,
     pub enquiry: Enquiries,
+    /// Absent in a `rules.toml` copied before it existed: the built-in one is used then.
+    #[serde(default)]
+    pub reminders: Option<ReminderRule>,
+    pub salary: SalaryRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -79,9 +83,24 @@ pub struct AgeRule {
     pub limit: u32,
     /// Category key prefixes the rule applies to (`B` covers `B1`..`B6`).
     pub categories: Vec<String>,
+    /// Whether an applicant at or over the limit is blocked (`error`) or only warned.
+    pub severity: AgeSeverity,
     pub reason_zh: String,
     pub reason_en: String,
+    /// What to do instead (the route that remains), in both languages.
+    pub route_zh: String,
+    pub route_en: String,
     pub source: String,
+    /// The source as quoted in the Chinese message.
+    pub source_zh: String,
+}
+
+/// Severity of the age rule as written in `rules.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgeSeverity {
+    Warning,
+    Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -98,6 +117,14 @@ pub struct TimelineRule {
 pub struct CalendarRule {
     /// `MM-DD`, or empty to turn the check off.
     pub next_year_notice_from: String,
+    pub source: String,
+}
+
+/// The salary basis a certificate uses when the roster states none.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalaryRule {
+    pub default_basis: crate::model::SalaryBasis,
     pub source: String,
 }
 
@@ -118,6 +145,17 @@ pub struct Enquiry {
     pub office_en: String,
     pub phone: String,
     #[serde(skip_serializing)]
+    pub source: String,
+}
+
+/// Lead-time reminders before the last day to file (report.ics, `permitpack plan`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderRule {
+    /// Calendar days before the deadline, each its own all-day event.
+    pub days_before_deadline: Vec<u32>,
+    /// The alarm on the deadline event, in hours before that all-day event starts.
+    pub deadline_alarm_hours_before: u32,
     pub source: String,
 }
 
@@ -170,12 +208,14 @@ impl RulesData {
             ("term.extended_source", &self.term.extended_source),
             ("term.passport_source", &self.term.passport_source),
             ("age.source", &self.age.source),
+            ("age.source_zh", &self.age.source_zh),
             ("timeline.review_source", &self.timeline.review_source),
             (
                 "timeline.permit_ready_source",
                 &self.timeline.permit_ready_source,
             ),
             ("calendar.source", &self.calendar.source),
+            ("salary.source", &self.salary.source),
             (
                 "enquiry.work_permit.source",
                 &self.enquiry.work_permit.source,
@@ -219,6 +259,24 @@ impl RulesData {
             return Err("term.extended_from_years_in_china must be 0 or more".into());
         }
         self.validate_fees()?;
+        if let Some(r) = &self.reminders {
+            if r.source.trim().is_empty() {
+                return Err("reminders.source is empty: every rule must name its source".into());
+            }
+            let opens = self.window.opens.days_before_wp_expiry;
+            if let Some(d) = r
+                .days_before_deadline
+                .iter()
+                .find(|d| **d == 0 || **d > opens)
+            {
+                return Err(format!(
+                    "reminders.days_before_deadline: {d} is not between 1 and {opens} (the window's length)"
+                ));
+            }
+            if r.deadline_alarm_hours_before > 24 * 30 {
+                return Err("reminders.deadline_alarm_hours_before is more than 30 days".into());
+            }
+        }
         if self.age.limit == 0 || self.age.limit > 150 {
             return Err(format!(
                 "age.limit ({}) is not a plausible age",
@@ -308,6 +366,9 @@ mod tests {
         assert_eq!(r.enquiry.work_permit.phone, "0755-88121678");
         assert_eq!(r.enquiry.residence_permit.phone, "12367");
         assert_eq!(r.calendar.month_day().unwrap(), Some((12, 29)));
+        let reminders = r.reminders.unwrap();
+        assert_eq!(reminders.days_before_deadline, [14, 7]);
+        assert_eq!(reminders.deadline_alarm_hours_before, 15);
     }
 
     #[test]
@@ -327,7 +388,7 @@ mod tests {
     fn a_rule_without_source_is_refused() {
         let text = Templates::builtin().get_text("rules.toml").unwrap();
         let broken = text.replacen(
-            "source = \"press reports 2026 (soft)\"",
+            "source = \"press reports 2026 on Shenzhen practice (soft)\"",
             "source = \"  \"",
             1,
         );
@@ -352,6 +413,18 @@ mod tests {
         assert_ne!(broken, text);
         let err = RulesData::parse(&broken).unwrap_err();
         assert!(err.contains("fee band 2 overlaps"), "{err}");
+    }
+
+    #[test]
+    fn reminders_may_be_absent_but_not_out_of_the_window() {
+        let text = Templates::builtin().get_text("rules.toml").unwrap();
+        let start = text.find("[reminders]").unwrap();
+        let end = start + text[start..].find("# ----").unwrap();
+        let without = format!("{}{}", &text[..start], &text[end..]);
+        assert_eq!(RulesData::parse(&without).unwrap().reminders, None);
+        let broken = text.replacen("[14, 7]", "[14, 120]", 1);
+        let err = RulesData::parse(&broken).unwrap_err();
+        assert!(err.contains("reminders.days_before_deadline: 120"), "{err}");
     }
 
     #[test]

@@ -5,33 +5,7 @@ use super::config::{Enquiries, Enquiry, WindowRule};
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-/// Where an employee stands in the application window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WindowState {
-    /// Between the window opening and the deadline (both inclusive).
-    Open,
-    /// More days left than the window allows.
-    NotYet,
-    /// Past the deadline but not yet expired.
-    TooLate,
-    /// A permit has expired.
-    Expired,
-    /// No Work Permit expiry date to judge by.
-    Unknown,
-}
-
-impl WindowState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WindowState::Open => "open",
-            WindowState::NotYet => "not_yet",
-            WindowState::TooLate => "too_late",
-            WindowState::Expired => "expired",
-            WindowState::Unknown => "unknown",
-        }
-    }
-}
+pub use crate::outcome::WindowState;
 
 /// Which permit a date belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

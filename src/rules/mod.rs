@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod checklist;
 pub mod config;
 pub mod eligibility;
+pub mod events;
 pub mod term;
 pub mod timeline;
 
@@ -14,6 +15,7 @@ pub use calendar::{Calendar, WorkingDate};
 pub use checklist::{CategoryList, ChecklistItem, Checklists, ItemKind, PageSides, Side};
 pub use config::{Enquiries, Enquiry, RulesData};
 pub use eligibility::{Eligibility, Permit, WindowState};
+pub use events::{EventKind, RenewalCalendar, RenewalEvent};
 pub use term::{TermDecision, TermLimit};
 pub use timeline::Timeline;
 
@@ -21,7 +23,7 @@ use crate::assets::Templates;
 use crate::issue::Issue;
 use crate::model::{Employee, Field};
 use crate::outcome::Status;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -58,6 +60,11 @@ impl Rules {
     /// The enquiry lines (cover sheet, messages).
     pub fn enquiry(&self) -> &Enquiries {
         &self.data.enquiry
+    }
+
+    /// The salary basis a certificate uses when the roster states none.
+    pub fn default_salary_basis(&self) -> crate::model::SalaryBasis {
+        self.data.salary.default_basis
     }
 }
 
@@ -200,7 +207,7 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
     eligibility_issues(emp, &elig, rules, &mut issues);
 
     // Category and checklist.
-    let (checklist, label_zh, label_en) = match emp.category {
+    let (list, label_zh, label_en) = match emp.category {
         None => {
             let raw = emp.category_raw.as_deref().unwrap_or("").trim().to_string();
             issues.push(on_row(
@@ -208,11 +215,11 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
                 emp,
                 Some(Field::Category),
             ));
-            (Arc::from(Vec::new()), None, None)
+            (None, None, None)
         }
         Some(cat) => match rules.checklists.for_key(&cat.key()) {
             Some(list) => (
-                list.items.clone(),
+                Some(list),
                 Some(list.label_zh.clone()),
                 Some(list.label_en.clone()),
             ),
@@ -229,32 +236,10 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
                     emp,
                     Some(Field::Category),
                 ));
-                (Arc::from(Vec::new()), None, None)
+                (None, None, None)
             }
         },
     };
-
-    // Age.
-    let age = emp.date_of_birth.and_then(|b| term::age_on(b, as_of));
-    if let (Some(age), Some(cat)) = (age, emp.category)
-        && age >= data.age.limit
-        && term::age_rule_applies(&data.age, cat)
-    {
-        issues.push(on_row(
-            with_lines(
-                Issue::warning("eligibility.age")
-                    .arg("age", age)
-                    .arg("limit", data.age.limit)
-                    .arg("category", cat.key())
-                    .arg("reason_zh", &data.age.reason_zh)
-                    .arg("reason_en", &data.age.reason_en)
-                    .arg("source", &data.age.source),
-                lines,
-            ),
-            emp,
-            Some(Field::DateOfBirth),
-        ));
-    }
 
     // Term and fee.
     let (term, notes) = term::decide(
@@ -266,6 +251,11 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
         emp.passport_expiry,
     );
     term_issues(emp, &term, &notes, data, &mut issues);
+    // Age, on the as-of date and over the term applied for.
+    let age = emp.date_of_birth.and_then(|b| term::age_on(b, as_of));
+    age_issues(emp, age, term.ends, data, &mut issues);
+    let checklist: Arc<[ChecklistItem]> =
+        list.map_or_else(|| Arc::from(Vec::new()), |l| l.for_term(term.years));
 
     // Timeline.
     let timeline = timeline::plan(&elig, as_of, &data.timeline, cal);
@@ -289,6 +279,72 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
         timeline,
         checklist,
         issues,
+    }
+}
+
+/// `eligibility.age` (the rule's severity) for an applicant at or over the age limit on the
+/// as-of date; `eligibility.age_during_term` (warning) for one who reaches it before the
+/// term applied for ends, since the next renewal will then meet the rule.
+fn age_issues(
+    emp: &Employee,
+    age: Option<u32>,
+    term_ends: Option<NaiveDate>,
+    data: &RulesData,
+    out: &mut Vec<Issue>,
+) {
+    let rule = &data.age;
+    let (Some(age), Some(cat), Some(birth)) = (age, emp.category, emp.date_of_birth) else {
+        return;
+    };
+    if !term::age_rule_applies(rule, cat) {
+        return;
+    }
+    let with_rule = |issue: Issue| {
+        with_lines(
+            issue
+                .arg("limit", rule.limit)
+                .arg("category", cat.key())
+                .arg("reason_zh", &rule.reason_zh)
+                .arg("reason_en", &rule.reason_en)
+                .arg("route_zh", &rule.route_zh)
+                .arg("route_en", &rule.route_en)
+                .arg("source_en", &rule.source)
+                .arg("source_zh", &rule.source_zh),
+            &data.enquiry,
+        )
+    };
+    if age >= rule.limit {
+        let issue = match rule.severity {
+            config::AgeSeverity::Error => Issue::error("eligibility.age"),
+            config::AgeSeverity::Warning => Issue::warning("eligibility.age"),
+        };
+        out.push(on_row(
+            with_rule(issue.arg("age", age)),
+            emp,
+            Some(Field::DateOfBirth),
+        ));
+        return;
+    }
+    let Some(ends) = term_ends else {
+        return;
+    };
+    if term::age_on(birth, ends).is_some_and(|a| a >= rule.limit) {
+        // The day `age_on` counts the limit from (1 March for a 29 February birth).
+        let year = birth.year() + rule.limit as i32;
+        let birthday = NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
+            .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        out.push(on_row(
+            with_rule(
+                Issue::warning("eligibility.age_during_term")
+                    .arg("age", age)
+                    .arg("birthday", birthday)
+                    .arg("term_ends", ends),
+            ),
+            emp,
+            Some(Field::DateOfBirth),
+        ));
     }
 }
 

@@ -74,7 +74,14 @@ fn open_window_with_no_issue_is_ready() {
     assert_eq!(status(ev.eligibility.state, &ev.issues), Status::Ready);
     assert_eq!(ev.term_years, Some(2.0));
     assert_eq!(ev.fee_rmb, Some(800));
-    assert_eq!(ev.checklist.len(), 13);
+    // 13 items of the (六) list and the company, the accommodation form the window may ask
+    // for, and the letter for a term over one year (the term is 2 years).
+    assert_eq!(ev.checklist.len(), 15);
+    assert!(
+        ev.checklist
+            .iter()
+            .any(|i| i.id == "multi_year_request_letter")
+    );
     assert_eq!(ev.category.as_deref(), Some("B6"));
     assert!(ev.timeline.is_some());
 }
@@ -180,10 +187,19 @@ fn ages_59_and_60_for_b_c_and_a() {
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.age, Some(60));
     let i = find(&ev, "eligibility.age");
-    assert!(!i.is_error());
+    // The 2026 Shenzhen practice refuses the renewal: an error, so never ready.
+    assert!(i.is_error());
     assert_eq!(i.at.cell.as_deref(), Some("F5"));
     assert!(i.get("reason_en").unwrap().contains("60"));
-    // A warning does not stop readiness.
+    assert!(i.get("route_en").unwrap().contains("category A"));
+    assert!(!is_ready(ev.eligibility.state, &ev.issues));
+    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+
+    // The rule's severity is data: a warning leaves the employee ready.
+    let mut soft = r.clone();
+    soft.data.age.severity = config::AgeSeverity::Warning;
+    let ev = evaluate(&e, as_of, &soft, &cal);
+    assert!(!find(&ev, "eligibility.age").is_error());
     assert!(is_ready(ev.eligibility.state, &ev.issues));
 
     e.category = Some(Category::C);
@@ -219,7 +235,8 @@ fn category_without_list_and_unreadable_category() {
 
     e.category = Some(Category::B(1));
     let ev = evaluate(&e, as_of, &r, &cal);
-    assert_eq!(ev.checklist.len(), 11);
+    // 8 + 3 company items + the accommodation form + the multi-year letter (term 2 years).
+    assert_eq!(ev.checklist.len(), 13);
     assert_eq!(
         ev.checklist_label_zh.as_deref(),
         Some("（一）具有学士及以上学位和2年以上相关工作经历的专业人才")
@@ -339,6 +356,7 @@ fn every_emitted_code_has_a_catalog_entry() {
             *a = d(2026, 10, 1);
         }),
         Box::new(|e, _| e.date_of_birth = Some(d(1950, 1, 1))),
+        Box::new(|e, _| e.date_of_birth = Some(d(1967, 6, 15))),
         Box::new(|e, _| e.category = Some(Category::B(2))),
         Box::new(|e, _| e.category = None),
         Box::new(|e, _| e.years_in_china = None),
@@ -371,6 +389,7 @@ fn every_emitted_code_has_a_catalog_entry() {
         "category.no_list",
         "category.unknown",
         "eligibility.age",
+        "eligibility.age_during_term",
         "eligibility.expired",
         "eligibility.no_rp_expiry",
         "eligibility.no_wp_expiry",
@@ -429,6 +448,9 @@ fn every_message_placeholder_is_filled() {
     e.passport_expiry = Some(d(2020, 1, 1));
     issues.extend(evaluate(&e, d(2026, 11, 1), &r, &cal).issues);
     e = employee();
+    e.date_of_birth = Some(d(1967, 6, 15));
+    issues.extend(evaluate(&e, d(2026, 11, 1), &r, &cal).issues);
+    e = employee();
     e.work_permit_expiry = Some(d(2027, 2, 15));
     e.residence_permit_expiry = Some(d(2027, 2, 15));
     issues.extend(evaluate(&e, d(2027, 1, 5), &r, &cal).issues);
@@ -440,4 +462,87 @@ fn every_message_placeholder_is_filled() {
             assert!(!s.contains('{'), "{}: unfilled placeholder in {s}", i.code);
         }
     }
+}
+
+#[test]
+fn turning_60_during_the_term_is_a_warning() {
+    let (r, cal) = setup();
+    let as_of = d(2026, 11, 1);
+    let mut e = employee();
+    // 59 now; the 2-year term counted from the WP expiry (2026-12-31) ends 2028-12-31.
+    e.date_of_birth = Some(d(1967, 6, 15));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.age, Some(59));
+    assert_eq!(ev.term.ends, Some(d(2028, 12, 31)));
+    let i = find(&ev, "eligibility.age_during_term");
+    assert!(!i.is_error());
+    assert_eq!(i.get("birthday"), Some("2027-06-15"));
+    assert_eq!(i.get("term_ends"), Some("2028-12-31"));
+    assert_eq!(i.at.cell.as_deref(), Some("F5"));
+    assert!(!codes(&ev).contains(&"eligibility.age"));
+    assert!(is_ready(ev.eligibility.state, &ev.issues));
+
+    // Turning 60 after the term ends: nothing to say.
+    e.date_of_birth = Some(d(1969, 1, 1));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+    // Category A is not under the rule.
+    e.date_of_birth = Some(d(1967, 6, 15));
+    e.category = Some(Category::A);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+}
+
+#[test]
+fn the_age_messages_are_fully_translated() {
+    let (r, cal) = setup();
+    let cat = Catalog::load(&Templates::builtin()).unwrap();
+    let mut e = employee();
+    let mut issues = Vec::new();
+    e.date_of_birth = Some(d(1964, 5, 1));
+    issues.extend(evaluate(&e, d(2026, 11, 1), &r, &cal).issues);
+    e.date_of_birth = Some(d(1967, 6, 15));
+    issues.extend(evaluate(&e, d(2026, 11, 1), &r, &cal).issues);
+    let ages: Vec<&Issue> = issues
+        .iter()
+        .filter(|i| i.code.starts_with("eligibility.age"))
+        .collect();
+    assert_eq!(ages.len(), 2);
+    for i in ages {
+        let t = cat.text(i);
+        for zh in [&t.message_zh, &t.action_zh] {
+            // No English words inside the Chinese text (category keys like B6 are fine).
+            let mut run = 0;
+            for c in zh.chars() {
+                run = if c.is_ascii_alphabetic() { run + 1 } else { 0 };
+                assert!(run < 3, "{}: English inside the Chinese text: {zh}", i.code);
+            }
+        }
+        assert!(t.message.contains("2026"), "{}", t.message);
+    }
+}
+
+#[test]
+fn the_multi_year_letter_is_asked_only_for_terms_over_a_year() {
+    let (r, cal) = setup();
+    let mut e = employee();
+    let as_of = d(2026, 11, 1);
+    let ids =
+        |ev: &Evaluation| -> Vec<String> { ev.checklist.iter().map(|i| i.id.clone()).collect() };
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.term_years, Some(2.0));
+    assert!(ids(&ev).contains(&"multi_year_request_letter".to_string()));
+    e.years_in_china = Some(1.0);
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.term_years, Some(1.0));
+    assert!(!ids(&ev).contains(&"multi_year_request_letter".to_string()));
+    // The accommodation form is on every list, as a warning-only original.
+    let acc = ev
+        .checklist
+        .iter()
+        .find(|i| i.id == "accommodation_registration")
+        .unwrap();
+    assert!(acc.may_ask && !acc.company);
+    assert_eq!(acc.kind, ItemKind::Original);
+    assert!(acc.source.contains("Pingshan"));
 }

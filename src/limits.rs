@@ -1,0 +1,131 @@
+//! The limits of `templates/limits.toml`: how large a roster, a cell, a scan or a report
+//! sheet may be before permitpack refuses or cuts it. Parsed and checked here; the readers
+//! and writers apply them.
+
+use crate::assets::Templates;
+use serde::Deserialize;
+
+/// The template file holding the limits.
+pub const LIMITS_FILE: &str = "limits.toml";
+
+/// Everything in `limits.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub roster: RosterLimits,
+    pub scans: ScanLimits,
+    pub report: ReportLimits,
+}
+
+/// Bounds on reading the roster.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterLimits {
+    pub max_file_bytes: u64,
+    pub max_cells: u64,
+    pub max_text_bytes: u64,
+    pub max_cell_chars: usize,
+    pub max_name_chars: usize,
+    pub max_company_file_bytes: u64,
+}
+
+/// Bounds on the scans of the docs folder.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanLimits {
+    pub max_file_bytes: u64,
+    pub max_files_per_folder: usize,
+    pub max_listed_per_kind: usize,
+}
+
+/// Bounds on the reports.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportLimits {
+    pub max_xlsx_rows: u32,
+}
+
+impl Default for Limits {
+    /// The built-in `limits.toml`.
+    fn default() -> Limits {
+        static BUILTIN: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Limits::load(&Templates::builtin()).expect("the built-in limits.toml is valid")
+            })
+            .clone()
+    }
+}
+
+impl Default for ScanLimits {
+    fn default() -> ScanLimits {
+        Limits::default().scans
+    }
+}
+
+impl Default for RosterLimits {
+    fn default() -> RosterLimits {
+        Limits::default().roster
+    }
+}
+
+impl Limits {
+    /// Reads `limits.toml` (a user's copy over the built-in one). The error names the file.
+    pub fn load(templates: &Templates) -> Result<Limits, String> {
+        let text = templates.get_text(LIMITS_FILE).map_err(|e| e.to_string())?;
+        let limits: Limits =
+            toml::from_str(&text).map_err(|e| format!("template {LIMITS_FILE}: {e}"))?;
+        limits
+            .check()
+            .map_err(|e| format!("template {LIMITS_FILE}: {e}"))?;
+        Ok(limits)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let r = &self.roster;
+        let s = &self.scans;
+        for (name, v) in [
+            ("roster.max_file_bytes", r.max_file_bytes),
+            ("roster.max_cells", r.max_cells),
+            ("roster.max_text_bytes", r.max_text_bytes),
+            ("roster.max_cell_chars", r.max_cell_chars as u64),
+            ("roster.max_name_chars", r.max_name_chars as u64),
+            ("roster.max_company_file_bytes", r.max_company_file_bytes),
+            ("scans.max_file_bytes", s.max_file_bytes),
+            ("scans.max_files_per_folder", s.max_files_per_folder as u64),
+            ("scans.max_listed_per_kind", s.max_listed_per_kind as u64),
+        ] {
+            if v == 0 {
+                return Err(format!("{name} must be above 0"));
+            }
+        }
+        if !(2..=1_048_576).contains(&self.report.max_xlsx_rows) {
+            return Err(
+                "report.max_xlsx_rows must be between 2 and 1048576 (Excel's limit)".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_limits_load_and_zero_is_refused() {
+        let l = Limits::default();
+        assert_eq!(l.roster.max_cell_chars, 32_767);
+        assert_eq!(l.report.max_xlsx_rows, 1_048_576);
+        let dir = tempfile::tempdir().unwrap();
+        let text = String::from_utf8(Templates::builtin().get(LIMITS_FILE).unwrap().to_vec())
+            .unwrap()
+            .replace("max_files_per_folder = 200", "max_files_per_folder = 0");
+        std::fs::write(dir.path().join(LIMITS_FILE), text).unwrap();
+        let err = Limits::load(&Templates::with_dir(dir.path())).unwrap_err();
+        assert!(
+            err.contains("limits.toml") && err.contains("max_files_per_folder"),
+            "{err}"
+        );
+    }
+}

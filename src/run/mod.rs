@@ -1,0 +1,441 @@
+//! One run of the engine, for every front end (the command line, tests, a server): reads
+//! the roster and the company details through [`Inputs`], runs every employee through the
+//! pipeline, and writes packets and reports to a [`Sink`], telling a [`Progress`] as it
+//! goes. All I/O and "today" come from the caller: `Run` never opens a path or reads the
+//! clock itself.
+//!
+//! ```no_run
+//! # use permitpack::run::*;
+//! # use permitpack::pipeline::Setup;
+//! # fn main() -> Result<(), RunError> {
+//! let setup = std::sync::Arc::new(Setup::load(None, "shenzhen-2inch").map_err(RunError::Failed)?);
+//! let inputs = FsInputs::new("roster.xlsx".into(), None, Some("photos".into()), Some("docs".into()));
+//! let run = Run::load(RunInputs::new(setup, inputs, chrono::NaiveDate::MIN))?;
+//! let summary = run.build(&FsSink::new("out"), &())?;
+//! println!("{} employees, all ready: {}", summary.counts.employees, summary.all_ready);
+//! # Ok(()) }
+//! ```
+
+mod inputs;
+mod sink;
+
+pub use inputs::{FsInputs, Inputs, MemoryInputs, Named, PhotoListing, PhotoReadError};
+pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
+
+use crate::catalog::Lang;
+use crate::documents::folder::{DocsIndex, FolderScan};
+use crate::issue::Issue;
+use crate::model::Company;
+use crate::outcome::{Outcomes, Status};
+use crate::packet::PacketNames;
+use crate::photo::PhotoIndex;
+use crate::pipeline::{Batch, Setup};
+use crate::report::{self, RunInfo, Summary};
+use crate::roster::{self, CompanySource, Roster, RosterRow};
+use crate::spool::Spool;
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Told how a run goes; the command line draws a bar with it, a server streams it. Called
+/// from worker threads.
+pub trait Progress: Sync {
+    /// The employees are about to be processed.
+    fn start(&self, _employees: usize) {}
+    /// Employee `index` (roster order) is done, with this status.
+    fn employee_done(&self, _index: usize, _status: Status) {}
+    /// Every employee is done; the reports are next.
+    fn finish(&self) {}
+}
+
+/// No progress shown.
+impl Progress for () {}
+
+/// Why a run could not be done (exit status 2 on the command line).
+#[derive(Debug)]
+pub enum RunError {
+    /// The roster or the company file cannot be read: the issue names the file and what to
+    /// do.
+    Input(Box<Issue>),
+    /// Anything else (the output cannot be written), as one sentence.
+    Failed(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Input(issue) => write!(f, "{}", issue.code),
+            RunError::Failed(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// What a run is given.
+pub struct RunInputs {
+    /// The templates, rules, catalog and renderer, loaded once and shareable between runs.
+    pub setup: Arc<Setup>,
+    /// Where the roster, company file, photos and scans are read from.
+    pub inputs: Box<dyn Inputs + Send>,
+    /// The date everything is judged against ("today" is the caller's business).
+    pub as_of: NaiveDate,
+    /// Language of the reports.
+    pub lang: Lang,
+    /// Encrypt packets with AES-256 using this password.
+    pub password: Option<String>,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+}
+
+impl RunInputs {
+    /// Inputs with both languages, no password, one worker per core.
+    pub fn new(setup: Arc<Setup>, inputs: impl Inputs + Send + 'static, as_of: NaiveDate) -> Self {
+        RunInputs {
+            setup,
+            inputs: Box::new(inputs),
+            as_of,
+            lang: Lang::Both,
+            password: None,
+            jobs: rayon::current_num_threads(),
+        }
+    }
+}
+
+/// What a finished run gives back: the counts (computed once, shared by every report and the
+/// terminal), whether everyone is ready, where the reports went, and the outcomes to read.
+pub struct RunSummary {
+    pub counts: Summary,
+    /// Every employee ready and no run-level error: exit status 0.
+    pub all_ready: bool,
+    /// The reports as written (report.json, .csv, .xlsx, .html).
+    pub reports: Vec<PathBuf>,
+    /// Problems not tied to one employee (roster, company, folders).
+    pub roster_issues: Vec<Issue>,
+    outcomes: Spool,
+}
+
+impl RunSummary {
+    /// The employees' outcomes in roster order (read from the spool one at a time).
+    pub fn outcomes(&self) -> &dyn Outcomes {
+        &self.outcomes
+    }
+}
+
+/// A loaded run: the roster read, the company details settled, the photo and scan folders
+/// indexed. [`Run::check`] and [`Run::build`] do the work.
+pub struct Run {
+    setup: Arc<Setup>,
+    inputs: Box<dyn Inputs + Send>,
+    as_of: NaiveDate,
+    lang: Lang,
+    password: Option<String>,
+    jobs: usize,
+    roster: Roster,
+    company: Option<Company>,
+    company_source: CompanySource,
+    roster_issues: Vec<Issue>,
+    photos: Option<PhotoIndex>,
+    docs: Option<DocsIndex>,
+    company_scans: FolderScan,
+}
+
+impl Run {
+    /// Reads the roster and the company details and indexes the folders. `Err` when the
+    /// roster (or the company file) cannot be read at all.
+    pub fn load(given: RunInputs) -> Result<Run, RunError> {
+        if given.password.as_deref() == Some("") {
+            return Err(RunError::Failed(
+                "the packet password is empty; give a password or leave --password out".into(),
+            ));
+        }
+        let inputs = given.inputs;
+        let aliases = &given.setup.aliases;
+        let file = inputs.roster().map_err(|i| RunError::Input(Box::new(i)))?;
+        let limits = &given.setup.limits.roster;
+        let mut roster = quietly(|| roster::read_limited(&file.bytes, &file.name, aliases, limits))
+            .map_err(|e| RunError::Input(Box::new(e.issue())))?;
+        drop(file);
+        let (company, company_source) = match inputs.company_file() {
+            Some(file) => {
+                let file = file.map_err(|i| RunError::Input(Box::new(i)))?;
+                (
+                    Some(company_toml(&file)?),
+                    CompanySource::File { name: file.name },
+                )
+            }
+            None => (roster.company.clone(), roster.company_source.clone()),
+        };
+        let mut roster_issues = roster.issues.clone();
+        roster_issues.extend(roster::check_company(
+            company.as_ref(),
+            &company_source,
+            aliases,
+        ));
+        roster_issues.extend(roster::example::leftovers(&mut roster, company.as_ref()));
+        roster_issues.extend(roster::settle(
+            &mut roster.rows,
+            company.as_ref(),
+            aliases,
+            given.setup.rules.default_salary_basis(),
+            given.as_of,
+        ));
+        let (photos, docs, company_scans) = open_folders(&*inputs, &roster, &mut roster_issues);
+        Ok(Run {
+            setup: given.setup,
+            inputs,
+            as_of: given.as_of,
+            lang: given.lang,
+            password: given.password,
+            jobs: given.jobs.max(1),
+            roster,
+            company,
+            company_source,
+            roster_issues,
+            photos,
+            docs,
+            company_scans,
+        })
+    }
+
+    /// The roster as read.
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    /// Judges every employee and writes the reports (no packets).
+    pub fn check(self, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunSummary, RunError> {
+        self.run(sink, progress, false)
+    }
+
+    /// Judges every employee, writes one packet each and the reports.
+    pub fn build(self, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunSummary, RunError> {
+        self.run(sink, progress, true)
+    }
+
+    fn run(
+        self,
+        sink: &dyn Sink,
+        progress: &dyn Progress,
+        write_packets: bool,
+    ) -> Result<RunSummary, RunError> {
+        sink.prepare(write_packets).map_err(RunError::Failed)?;
+        let mut info = self.run_info(write_packets);
+        let Run {
+            setup,
+            inputs,
+            as_of,
+            password,
+            jobs,
+            roster,
+            company,
+            roster_issues,
+            photos,
+            docs,
+            company_scans,
+            ..
+        } = self;
+        let mut roster_issues = roster_issues;
+        if !write_packets && let Some(m) = sink.earlier_build() {
+            let note = Issue::warning("packet.from_earlier_build")
+                .arg("count", m.packets.len())
+                .arg("as_of", m.as_of)
+                .arg("roster", m.roster);
+            info.roster_issues.push(note.clone());
+            roster_issues.push(note);
+        }
+        let batch = Batch {
+            setup: &setup,
+            inputs: &*inputs,
+            as_of,
+            company: company.unwrap_or_default(),
+            roster_blocked: roster_issues.iter().any(Issue::is_error),
+            photos,
+            docs,
+            company_scans,
+            packets: write_packets.then_some(sink),
+            password,
+        };
+        // Packet names are settled in row order first, so duplicates get the same suffix on
+        // every run whatever the thread timing.
+        let mut names = PacketNames::new();
+        let rows: Vec<(&RosterRow, String)> = roster
+            .rows
+            .iter()
+            .map(|r| (r, names.claim(&r.employee)))
+            .collect();
+        // Each finished employee goes to the spool (an anonymous temporary file, gone when
+        // the spool is dropped), so memory does not grow with the batch; the reports read
+        // the outcomes back one at a time.
+        let scratch = sink
+            .scratch()
+            .map_or_else(std::env::temp_dir, PathBuf::from);
+        let spool = Spool::new_in(&scratch, rows.len()).map_err(|e| {
+            RunError::Failed(format!(
+                "cannot create a temporary file in the output folder {}: {}",
+                scratch.display(),
+                inputs::io_reason(&e)
+            ))
+        })?;
+        progress.start(rows.len());
+        batch
+            .process_into(&rows, jobs, progress, &spool)
+            .map_err(RunError::Failed)?;
+        progress.finish();
+        drop(rows);
+        let failed = |e: std::io::Error| {
+            RunError::Failed(format!("cannot keep the employees' results: {e}"))
+        };
+        // Packets reach the disk here, once, before the report that lists them.
+        batch.sync_spooled_packets(&spool).map_err(failed)?;
+        if write_packets {
+            let mut written = Vec::new();
+            for o in spool.each() {
+                written.extend(o.map_err(failed)?.packet.clone());
+            }
+            let removed = sink
+                .finish_packets(&written, as_of, &roster.file)
+                .map_err(|e| RunError::Failed(format!("cannot record the packets written: {e}")))?;
+            if !removed.is_empty() {
+                // Not named: the old names hold passport numbers no longer in the roster.
+                let note = Issue::warning("packet.stale_removed").arg("count", removed.len());
+                info.roster_issues.push(note.clone());
+                roster_issues.push(note);
+            }
+        }
+        let counts = Summary::read(&spool, &roster_issues).map_err(failed)?;
+        let reports = report::write_all_counted(
+            sink,
+            &info,
+            &spool,
+            &counts,
+            &setup.catalog,
+            &setup.templates,
+        )
+        .map_err(|e| RunError::Failed(format!("cannot write the reports: {e}")))?;
+        let mut all_ready = !roster_issues.iter().any(Issue::is_error);
+        for o in spool.each() {
+            all_ready &= o.map_err(failed)?.ready;
+        }
+        Ok(RunSummary {
+            counts,
+            all_ready,
+            reports,
+            roster_issues,
+            outcomes: spool,
+        })
+    }
+
+    /// The report header.
+    fn run_info(&self, write_packets: bool) -> RunInfo {
+        let r = &self.roster;
+        let company_source = match &self.company_source {
+            CompanySource::Sheet { sheet, cells } => json!({"sheet": sheet, "cells": cells}),
+            CompanySource::File { name } => json!({"file": name}),
+            CompanySource::Absent => Value::Null,
+        };
+        let mut extra = Map::new();
+        extra.insert(
+            "command".into(),
+            json!(if write_packets { "build" } else { "check" }),
+        );
+        extra.insert("format".into(), json!(r.format.name()));
+        extra.insert("encoding".into(), json!(r.encoding));
+        extra.insert("header_row".into(), json!(r.header_row));
+        extra.insert(
+            "columns".into(),
+            Value::Object(
+                r.columns
+                    .iter()
+                    .map(|(f, c)| (f.key().to_string(), json!(c)))
+                    .collect(),
+            ),
+        );
+        RunInfo {
+            as_of: self.as_of,
+            roster: r.file.clone(),
+            sheet: Some(r.sheet.clone()),
+            company: self.company.clone().unwrap_or_default(),
+            roster_issues: self.roster_issues.clone(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            lang: self.lang,
+            photo_profile: self.setup.profile.name.clone(),
+            company_source,
+            extra,
+        }
+    }
+}
+
+/// The company details from a `--company` TOML file.
+fn company_toml(file: &Named) -> Result<Company, RunError> {
+    let bad = |reason: String| {
+        RunError::Input(Box::new(
+            Issue::error("roster.company_file_bad")
+                .arg("file", &file.shown)
+                .arg("reason", reason),
+        ))
+    };
+    let text =
+        std::str::from_utf8(&file.bytes).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
+    roster::load_company_toml(text)
+        .map_err(|e| bad(e.split_whitespace().collect::<Vec<_>>().join(" ")))
+}
+
+/// Runs `f` with the panic message silenced. `roster::read` turns a panic of the spreadsheet
+/// parsers on a damaged file into an error; without this the default hook would still print
+/// a backtrace notice before the one clear line. Called before any parallel stage starts.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = f();
+    std::panic::set_hook(previous);
+    out
+}
+
+/// The photo and scan folders, indexed once. Problems with them are run-level issues.
+fn open_folders(
+    inputs: &dyn Inputs,
+    roster: &Roster,
+    roster_issues: &mut Vec<Issue>,
+) -> (Option<PhotoIndex>, Option<DocsIndex>, FolderScan) {
+    let photos = match PhotoIndex::open(inputs) {
+        Some(Ok(index)) => Some(index),
+        Some(Err(issue)) => {
+            roster_issues.push(issue);
+            None
+        }
+        None => None,
+    };
+    let docs = match DocsIndex::open(inputs) {
+        Some(Ok(index)) => Some(index),
+        Some(Err(issue)) => {
+            roster_issues.push(issue);
+            None
+        }
+        // Each employee gets `document.not_checked` instead.
+        None => None,
+    };
+    let company_scans = docs.as_ref().map(|d| d.company(inputs)).unwrap_or_default();
+    if let Some(d) = &docs {
+        roster_issues.extend(company_scans.issues.iter().cloned());
+        for name in d.stray_files() {
+            roster_issues.push(
+                Issue::warning("document.stray_file")
+                    .arg("file", name)
+                    .file(name.clone()),
+            );
+        }
+        let passports = roster
+            .rows
+            .iter()
+            .filter_map(|r| r.employee.passport_no.as_deref());
+        for folder in d.unclaimed(passports) {
+            roster_issues.push(Issue::warning("document.unclaimed_folder").arg("folder", folder));
+        }
+    }
+    (photos, docs, company_scans)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,650 @@
+//! End-to-end (issue 11, roster items): the real binary on rosters laid out as other
+//! companies' files are, written here (rust_xlsxwriter with its formula results stripped as
+//! script-written files have them; an .ods by hand with the zip crate), not by the samples'
+//! generator: an instructions sheet holding an example table, a two-level header, HR's own
+//! column names, a unit in the salary header, bilingual cells, month-only dates, no salary
+//! basis anywhere, a passport number that lost its zero, a formula without a saved result, a
+//! hidden row, a total row, a start date in the future. Employees whose inputs are complete
+//! and correct come out ready.
+
+use crate::e2e_company::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
+use crate::util::{Dir, employee_at_row, issue_codes};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+
+fn excel(d: chrono::NaiveDate) -> ExcelDateTime {
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap()
+}
+
+enum C {
+    S(&'static str),
+    D(chrono::NaiveDate),
+    N(f64),
+    /// A formula; its result is stripped from the file afterwards.
+    F(&'static str),
+    Blank,
+}
+
+fn write_row(ws: &mut Worksheet, row: u32, cells: &[C]) {
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, v) in cells.iter().enumerate() {
+        let col = c as u16;
+        match v {
+            C::S(s) => {
+                ws.write_string(row, col, *s).unwrap();
+            }
+            C::D(d) => {
+                ws.write_datetime_with_format(row, col, excel(*d), &date)
+                    .unwrap();
+            }
+            C::N(n) => {
+                ws.write_number(row, col, *n).unwrap();
+            }
+            C::F(f) => {
+                ws.write_formula(row, col, Formula::new(*f)).unwrap();
+            }
+            C::Blank => {}
+        }
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// An employee row of the roster sheet below (columns A..M).
+#[allow(clippy::too_many_arguments)]
+fn person(
+    n: f64,
+    name: &'static str,
+    passport: C,
+    nationality: &'static str,
+    birth: C,
+    category: &'static str,
+    position: &'static str,
+    start: C,
+    expiry_days: i64,
+    years: C,
+    salary_wan: f64,
+) -> Vec<C> {
+    vec![
+        C::N(n),
+        C::S(name),
+        passport,
+        C::S(nationality),
+        birth,
+        C::S(category),
+        C::S(position),
+        start,
+        C::D(day(expiry_days)),
+        C::D(day(expiry_days)),
+        years,
+        C::S("13800138000"),
+        C::N(salary_wan),
+    ]
+}
+
+/// The workbook: an instructions sheet with an example table first, then the roster with a
+/// two-level header, then the company without a salary basis.
+fn workbook() -> Vec<u8> {
+    let mut wb = Workbook::new();
+
+    let ws = wb.add_worksheet();
+    ws.set_name("填表说明").unwrap();
+    ws.write_string(
+        0,
+        0,
+        "请按以下示例填写“花名册”工作表。Fill in the sheet 花名册 like this example.",
+    )
+    .unwrap();
+    let example = [
+        "姓名",
+        "护照号码",
+        "国籍",
+        "出生日期",
+        "人才类别",
+        "职位",
+        "入职日期",
+        "工作许可到期日",
+        "居留许可到期日",
+    ];
+    for (c, h) in example.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    write_row(
+        ws,
+        3,
+        &[
+            C::S("张三（示例）"),
+            C::S("E00000000"),
+            C::S("Example"),
+            C::D(ymd(1990, 1, 1)),
+            C::S("（一）"),
+            C::S("Engineer"),
+            C::D(ymd(2020, 1, 1)),
+            C::D(day(60)),
+            C::D(day(60)),
+        ],
+    );
+
+    let ws = wb.add_worksheet();
+    ws.set_name("花名册").unwrap();
+    ws.merge_range(0, 0, 0, 12, "外籍员工花名册 2026", &Format::new())
+        .unwrap();
+    let top = [
+        "序号",
+        "姓名",
+        "护照号码",
+        "国家/地区",
+        "出生年月",
+        "人才类别",
+        "职位",
+        "入职日期",
+    ];
+    for (c, h) in top.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    ws.merge_range(1, 8, 1, 9, "到期日", &Format::new())
+        .unwrap();
+    ws.write_string(1, 10, "来华工作年限").unwrap();
+    ws.write_string(1, 11, "联系电话").unwrap();
+    ws.write_string(1, 12, "年收入（万元）").unwrap();
+    ws.write_string(2, 8, "工作许可").unwrap();
+    ws.write_string(2, 9, "居留许可").unwrap();
+    let rows = vec![
+        // Row 4: complete and correct; bilingual cells, month-only dates, salary in 万.
+        person(
+            1.0,
+            "Anna Nowak",
+            C::S("E12345678"),
+            "Poland 波兰",
+            C::S("1985年2月"),
+            "（六）",
+            "Algorithm Engineer 算法工程师",
+            C::S("2021.3"),
+            60,
+            C::N(5.5),
+            48.0,
+        ),
+        // Row 5: complete and correct, category (一).
+        person(
+            2.0,
+            "Juan Pérez",
+            C::S("G23456789"),
+            "西班牙 Spain",
+            C::D(ymd(1980, 5, 6)),
+            "（一）",
+            "Architect（架构师）",
+            C::D(ymd(2019, 4, 1)),
+            70,
+            C::N(4.0),
+            30.0,
+        ),
+        // Row 6: the passport 056789123 typed as a number: the zero is gone.
+        person(
+            3.0,
+            "David Miller",
+            C::N(56_789_123.0),
+            "United States",
+            C::D(ymd(1987, 5, 3)),
+            "（一）",
+            "Test Engineer",
+            C::D(ymd(2023, 6, 1)),
+            80,
+            C::N(3.0),
+            36.0,
+        ),
+        // Row 7: years in China as a formula whose result was never saved.
+        person(
+            4.0,
+            "Renée Dubois",
+            C::S("R12345678"),
+            "France",
+            C::D(ymd(1984, 11, 3)),
+            "（六）",
+            "Product Manager",
+            C::D(ymd(2022, 5, 16)),
+            72,
+            C::F("2026-2022"),
+            52.0,
+        ),
+        // Row 8: hidden (a former employee).
+        person(
+            5.0,
+            "Old Staff",
+            C::S("H12345678"),
+            "Italy",
+            C::D(ymd(1970, 1, 1)),
+            "（一）",
+            "Former Engineer",
+            C::D(ymd(2015, 1, 1)),
+            50,
+            C::N(10.0),
+            30.0,
+        ),
+        // Row 9: a start date after the as-of date.
+        person(
+            6.0,
+            "Kenji Tanaka",
+            C::S("K12345678"),
+            "Japan",
+            C::D(ymd(1983, 12, 8)),
+            "（一）",
+            "Quality Manager",
+            C::D(ymd(2027, 1, 5)),
+            65,
+            C::N(6.0),
+            40.0,
+        ),
+    ];
+    for (i, r) in rows.iter().enumerate() {
+        write_row(ws, 3 + i as u32, r);
+    }
+    ws.set_row_hidden(7).unwrap();
+    // Row 10: the total.
+    write_row(
+        ws,
+        9,
+        &[
+            C::Blank,
+            C::S("合计"),
+            C::S("6人"),
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::Blank,
+            C::F("SUM(M4:M9)"),
+        ],
+    );
+
+    let cs = wb.add_worksheet();
+    cs.set_name("公司信息").unwrap();
+    for (i, (k, v)) in [
+        ("公司名称", e2e_company::COMPANY_ZH),
+        ("Company name (English)", e2e_company::COMPANY_EN),
+        ("统一社会信用代码", e2e_company::USCC),
+        ("地址 Address", "深圳市福田区福华三路88号时代财富大厦20楼"),
+        ("联系人 Contact person", "李明（人事部）"),
+        ("联系电话 Contact phone", "0755-2345 6789"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        cs.write_string(i as u32, 0, *k).unwrap();
+        cs.write_string(i as u32, 1, *v).unwrap();
+    }
+    strip_formula_results(&wb.save_to_buffer().unwrap())
+}
+
+/// Removes every saved formula result, as openpyxl and HR-system exports leave them.
+fn strip_formula_results(xlsx: &[u8]) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut stripped = 0;
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(bytes).unwrap();
+            stripped += text.matches("</f><v>0</v>").count();
+            bytes = text.replace("</f><v>0</v>", "</f>").into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert_eq!(stripped, 2, "both formulas had a saved result to strip");
+    out.finish().unwrap().into_inner()
+}
+
+fn codes(issues: &Value) -> Vec<String> {
+    issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn issue<'a>(issues: &'a Value, code: &str) -> &'a Value {
+    issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {issues:#}"))
+}
+
+fn status(e: &Value, item: &str) -> String {
+    e["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == item)
+        .map(|l| l["status"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// The text layer of a PDF inside a packet, white space removed.
+fn packet_pdf_text(zip: &Path, entry_part: &str, scratch: &Path) -> Option<String> {
+    let ok = Command::new("pdftotext").arg("-v").output().is_ok();
+    if !ok {
+        eprintln!("SKIPPED text check: pdftotext (poppler-utils) not installed");
+        return None;
+    }
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let name = z
+        .file_names()
+        .find(|n| n.contains(entry_part))
+        .unwrap_or_else(|| panic!("no {entry_part} in {}", zip.display()))
+        .to_string();
+    let mut bytes = Vec::new();
+    z.by_name(&name).unwrap().read_to_end(&mut bytes).unwrap();
+    let pdf = scratch.join("letter.pdf");
+    std::fs::write(&pdf, bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+    )
+}
+
+#[test]
+fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
+    let dir = Dir::new();
+    // Photos and scans for everyone (the fixture company's), then this roster over its own.
+    let people = [
+        Person::new("Anna Nowak", "E12345678").scans(FULL_B6),
+        Person::new("Juan Pérez", "G23456789").scans(FULL_B1),
+        Person::new("David Miller", "056789123").scans(FULL_B1),
+        Person::new("Renée Dubois", "R12345678").scans(FULL_B6),
+        Person::new("Kenji Tanaka", "K12345678").scans(FULL_B1),
+    ];
+    e2e_company::write(&dir.join("co"), &people);
+    std::fs::write(dir.join("co/roster.xlsx"), workbook()).unwrap();
+    let out = dir.run(&[
+        "build",
+        "co/roster.xlsx",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "out",
+        "--lang",
+        "en",
+    ]);
+    out.assert_code(1);
+    let r = dir.report("out");
+
+    // The sheet chosen by content, the two-level header below the title.
+    assert_eq!(r["sheet"], "花名册");
+    assert_eq!(r["header_row"], 3);
+    let rows: Vec<u64> = r["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [4, 5, 6, 7, 8, 9], "the total row is no employee");
+    let run = &r["roster_issues"];
+    let chosen = issue(run, "roster.sheet_chosen");
+    assert_eq!(chosen["sheet"], "花名册");
+    assert_eq!(
+        issue(run, "roster.sheet_passed_instructions")["sheet"],
+        "填表说明"
+    );
+    let total = issue(run, "roster.total_row");
+    assert_eq!(
+        (total["sheet"].as_str(), total["cell"].as_str()),
+        (Some("花名册"), Some("B10"))
+    );
+    let basis = issue(run, "roster.salary_basis_assumed");
+    assert_eq!(basis["severity"], "warning");
+    assert_eq!(
+        codes(run)
+            .iter()
+            .filter(|c| *c == "roster.salary_basis_assumed")
+            .count(),
+        1,
+        "said once"
+    );
+    assert!(
+        !codes(run).iter().any(|c| c == "roster.missing_column"),
+        "{run:#}"
+    );
+
+    // Complete, correct inputs: ready, with the notes on the month-only dates.
+    let anna = employee_at_row(&r, 4);
+    assert_eq!(anna["ready"], true, "{:#}", anna["issues"]);
+    assert_eq!(
+        issue_codes(anna, "roster."),
+        [
+            ("roster.month_only_date".to_string(), "E4".to_string()),
+            ("roster.month_only_date".to_string(), "H4".to_string()),
+        ]
+    );
+    assert_eq!(anna["date_of_birth"], "1985-02-01");
+    assert_eq!(anna["start_date"], "2021-03-01");
+    assert_eq!(anna["annual_salary_fen"], 48_000_000);
+    assert_eq!(anna["salary_basis"], "pre_tax");
+    assert_eq!(anna["nationality"], "Poland 波兰");
+    assert_eq!(anna["mobile"], "13800138000");
+    assert_eq!(status(anna, "salary_certificate"), "generated");
+    let juan = employee_at_row(&r, 5);
+    assert_eq!(juan["ready"], true, "{:#}", juan["issues"]);
+    assert_eq!(juan["years_in_china"], 4.0);
+
+    // The certificate prints each language's part and the basis it assumed.
+    if let Some(text) = packet_pdf_text(
+        &dir.join("out/packets/E12345678_ANNA_NOWAK.zip"),
+        "salary_certificate",
+        dir.path(),
+    ) {
+        for want in [
+            "国籍：波兰",
+            "现任算法工程师职务",
+            "anationalofPoland",
+            "thepositionofAlgorithmEngineer",
+            "（税前）",
+            "beforetax",
+            "480,000.00",
+            "2021年3月1日",
+        ] {
+            assert!(text.contains(want), "{want:?} not in {text}");
+        }
+        assert!(!text.contains("国籍：Poland"), "{text}");
+    }
+
+    // The passport that lost its zero: an error naming the folder with the zero, no letters.
+    let david = employee_at_row(&r, 6);
+    assert_eq!(david["ready"], false);
+    let lost = issue(&david["issues"], "roster.passport_as_number_found");
+    assert_eq!(lost["severity"], "error");
+    assert_eq!(lost["cell"], "C6");
+    assert!(
+        lost["message"].as_str().unwrap().contains("docs/05****123"),
+        "{lost:#}"
+    );
+    assert_eq!(status(david, "guarantee_letter"), "missing");
+
+    // A formula without its result: said as such on the cell, never "empty".
+    let renee = employee_at_row(&r, 7);
+    assert_eq!(
+        issue_codes(renee, "roster."),
+        [("roster.formula_no_value".to_string(), "K7".to_string())]
+    );
+    assert_eq!(renee["ready"], false);
+
+    // The hidden row is read, with a warning.
+    let old = employee_at_row(&r, 8);
+    assert_eq!(
+        issue_codes(old, "roster."),
+        [("roster.hidden_row".to_string(), String::new())]
+    );
+
+    // A start date after the as-of date is an error on its cell.
+    let kenji = employee_at_row(&r, 9);
+    assert_eq!(
+        issue_codes(kenji, "roster."),
+        [("roster.date_in_future".to_string(), "H9".to_string())]
+    );
+    assert_eq!(kenji["ready"], false);
+}
+
+/// An .ods as LibreOffice writes one: a passport number styled with leading zeros, a hidden
+/// row, a formula with no saved value.
+fn ods() -> Vec<u8> {
+    let cell = |v: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>"
+        )
+    };
+    let date = |d: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"date\" office:date-value=\"{d}\"><text:p>{d}</text:p></table:table-cell>"
+        )
+    };
+    let header: String = [
+        "姓名",
+        "护照号码",
+        "国籍",
+        "出生日期",
+        "人才类别",
+        "职位",
+        "入职日期",
+        "工作许可到期日",
+        "居留许可到期日",
+        "在华工作年限",
+    ]
+    .iter()
+    .map(|h| cell(h))
+    .collect();
+    let wp = day(60).format("%Y-%m-%d").to_string();
+    let person = |name: &str, passport: &str, years: &str| {
+        format!(
+            "{}{passport}{}{}{}{}{}{}{}{years}",
+            cell(name),
+            cell("United States"),
+            date("1987-05-03"),
+            cell("（一）"),
+            cell("Test Engineer"),
+            date("2023-06-01"),
+            date(&wp),
+            date(&wp)
+        )
+    };
+    let padded = "<table:table-cell table:style-name=\"ce9\" office:value-type=\"float\" office:value=\"56789123\"><text:p>056789123</text:p></table:table-cell>";
+    let plain = "<table:table-cell office:value-type=\"float\" office:value=\"56789124\"><text:p>56789124</text:p></table:table-cell>";
+    let three = "<table:table-cell office:value-type=\"float\" office:value=\"3\"><text:p>3</text:p></table:table-cell>";
+    let no_value = "<table:table-cell table:formula=\"of:=2026-2023\"/>";
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" \
+xmlns:number=\"urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+<office:automatic-styles>\
+<number:number-style style:name=\"N9\"><number:number number:decimal-places=\"0\" number:min-integer-digits=\"9\"/></number:number-style>\
+<style:style style:name=\"ce9\" style:family=\"table-cell\" style:parent-style-name=\"Default\" style:data-style-name=\"N9\"/>\
+</office:automatic-styles>\
+<office:body><office:spreadsheet><table:table table:name=\"Staff\">\
+<table:table-row>{header}</table:table-row>\
+<table:table-row>{}</table:table-row>\
+<table:table-row table:visibility=\"collapse\">{}</table:table-row>\
+<table:table-row>{}</table:table-row>\
+</table:table></office:spreadsheet></office:body></office:document-content>",
+        person("David Miller", padded, three),
+        person("Hidden Person", plain, three),
+        person(
+            "Formula Person",
+            "<table:table-cell office:value-type=\"string\"><text:p>F12345678</text:p></table:table-cell>",
+            no_value
+        ),
+    );
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    z.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>",
+    )
+    .unwrap();
+    z.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_zero_padded_passport_hidden_row_and_unsaved_formula() {
+    let dir = Dir::new();
+    dir.write("staff.ods", ods());
+    let company = dir.write(
+        "company.toml",
+        format!(
+            "name_zh = \"{}\"\nuscc = \"{}\"\naddress = \"深圳市福田区\"\ncontact_person = \"李明\"\ncontact_phone = \"0755-23456789\"\nsalary_basis = \"税后\"\n",
+            e2e_company::COMPANY_ZH,
+            e2e_company::USCC
+        ),
+    );
+    let out = dir.run(&[
+        "check",
+        "staff.ods",
+        "--as-of",
+        AS_OF,
+        "--company",
+        company.to_str().unwrap(),
+    ]);
+    out.assert_code(1);
+    let r = dir.report("out");
+    // Styled with leading zeros: read like the same xlsx cell, no warning.
+    let david = employee_at_row(&r, 2);
+    assert_eq!(david["passport_no"], "056789123");
+    assert!(
+        issue_codes(david, "roster.").is_empty(),
+        "{:#}",
+        david["issues"]
+    );
+    // Hidden, and a bare number: read, warned, and the number refused for the letters.
+    let hidden = employee_at_row(&r, 3);
+    assert_eq!(
+        issue_codes(hidden, "roster."),
+        [
+            ("roster.passport_as_number".to_string(), "B3".to_string()),
+            ("roster.hidden_row".to_string(), String::new()),
+        ]
+    );
+    let formula = employee_at_row(&r, 4);
+    assert_eq!(
+        issue_codes(formula, "roster."),
+        [("roster.formula_no_value".to_string(), "J4".to_string())]
+    );
+    // company.toml's salary_basis key is accepted (an unknown key would stop the run).
+    assert_eq!(r["company"]["salary_basis"], "税后");
+}
