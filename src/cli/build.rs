@@ -147,10 +147,8 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
                 } else {
                     "ui.run.private"
                 };
-                println!(
-                    "{text}{}",
-                    table::ui_lines(&setup.catalog, access, args.lang, &[])
-                );
+                let access = table::ui_lines(&setup.catalog, access, args.lang, &[]) + "\n";
+                print!("{text}{}", table::wrap(&access, table::output_width()));
             }
             Err(e) => return fail(&format!("cannot read the employees' results: {e}")),
         }

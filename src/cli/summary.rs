@@ -109,17 +109,11 @@ pub fn summary_fitted<O: Outcomes + ?Sized>(
             .iter()
             .fold(line, |l, p| crate::model::mask_in(&l, p))
     };
-    s.push_str(&table::roster_problems(
-        roster_issues,
-        place,
-        &mask,
-        catalog,
-        lang,
-        SUMMARY_LINES,
-    ));
+    let mut tail =
+        table::roster_problems(roster_issues, place, &mask, catalog, lang, SUMMARY_LINES);
     let count = |st: crate::outcome::Status| sum.count(st).to_string();
     use crate::outcome::Status::*;
-    s.push_str(&table::ui_lines(
+    tail.push_str(&table::ui_lines(
         catalog,
         "ui.run.summary",
         lang,
@@ -132,14 +126,15 @@ pub fn summary_fitted<O: Outcomes + ?Sized>(
             ("packets", sum.packets.to_string()),
         ],
     ));
-    s.push('\n');
-    s.push_str(&table::ui_lines(
+    tail.push('\n');
+    tail.push_str(&table::ui_lines(
         catalog,
         "ui.run.report_written",
         lang,
         &[("path", report_path.display().to_string())],
     ));
-    s.push('\n');
+    tail.push('\n');
+    s.push_str(&table::wrap(&tail, width));
     Ok(s)
 }
 
