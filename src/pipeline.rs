@@ -197,7 +197,12 @@ impl Batch<'_> {
             };
             if passport_unsure {
                 // The number may have lost leading zeros: it must not be printed on a letter.
-                line.status = ItemStatus::Missing;
+                let why: Vec<Issue> = issues
+                    .iter()
+                    .filter(|i| i.code.starts_with("roster.passport_as_number"))
+                    .cloned()
+                    .collect();
+                explain_not_generated(line, &why, &s.catalog);
                 continue;
             }
             if self.packets.is_none() {

@@ -135,3 +135,30 @@ fn a_letter_not_produced_says_why() {
         );
     }
 }
+
+#[test]
+fn a_letter_held_back_for_a_passport_that_lost_its_zeros_says_why() {
+    let d = Dir::new();
+    let roster = format!("{}/samples/roster.xlsx", env!("CARGO_MANIFEST_DIR"));
+    let out = d.run(&["check", &roster, "--as-of", AS_OF, "--out", "o"]);
+    out.assert_code(1);
+    let r = d.report("o");
+    // Emma Johnson's passport number is a bare number in the sample roster.
+    let e = employee_at_row(&r, 9);
+    let line = e["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "guarantee_letter")
+        .unwrap();
+    assert_eq!(line["status"], "missing", "{line}");
+    let (zh, en) = (
+        line["how_zh"].as_str().unwrap(),
+        line["how_en"].as_str().unwrap(),
+    );
+    assert!(zh.starts_with("未生成") && zh.contains("开头的 0"), "{zh}");
+    assert!(
+        en.starts_with("Not produced") && en.contains("leading zeros"),
+        "{en}"
+    );
+}
