@@ -80,6 +80,8 @@ pub trait Sink: Sync {
 pub struct FsSink {
     out: PathBuf,
     packets: PathBuf,
+    /// Folders and files readable by the user's group (`--shared`), else by the user alone.
+    group_readable: bool,
 }
 
 impl FsSink {
@@ -88,6 +90,7 @@ impl FsSink {
         FsSink {
             packets: out.join("packets"),
             out,
+            group_readable: false,
         }
     }
 
@@ -96,7 +99,16 @@ impl FsSink {
         FsSink {
             out: out.into(),
             packets: packets.into(),
+            group_readable: false,
         }
+    }
+
+    /// With `group_readable`, the folders and files written are readable by the user's group
+    /// (0750, 0640: a team folder, `--shared`) instead of private to the user (0700, 0600):
+    /// they hold passport numbers and salaries ([`fsutil::output_file_mode`]).
+    pub fn shared(mut self, group_readable: bool) -> FsSink {
+        self.group_readable = group_readable;
+        self
     }
 
     /// The output folder.
@@ -114,7 +126,7 @@ impl Sink for FsSink {
     fn prepare(&self, packets: bool) -> Result<(), String> {
         let packets = packets.then_some(self.packets.as_path());
         for dir in std::iter::once(self.out.as_path()).chain(packets) {
-            fsutil::create_output_dir(dir, false).map_err(|e| {
+            fsutil::create_output_dir(dir, self.group_readable).map_err(|e| {
                 format!(
                     "cannot create the output folder {}: {}; choose another folder with --out",
                     dir.display(),
@@ -137,7 +149,8 @@ impl Sink for FsSink {
             OutFile::Report(name) => (&self.out, name, Durability::Now),
             OutFile::Packet(name) => (&self.packets, name, Durability::Later),
         };
-        fsutil::write_atomic_durable(dir, name, durability, |w| fill(w)).map(|(p, ())| p)
+        fsutil::write_atomic_as(dir, name, durability, self.group_readable, |w| fill(w))
+            .map(|(p, ())| p)
     }
 
     fn sync_packets(&self, names: &[&str]) -> Vec<(String, WriteError)> {
