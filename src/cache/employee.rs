@@ -228,6 +228,15 @@ impl Cache {
         let Some(rec) = recorded else {
             return false;
         };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(self.packets_dir().join(&rec.name))
+                .map(|m| m.permissions().mode() & 0o777);
+            if mode.ok() != Some(self.packet_mode()) {
+                return false;
+            }
+        }
         self.packet_record(&rec.name).is_some_and(|now| now == *rec)
     }
 }

@@ -37,6 +37,9 @@ pub struct Cache {
     dir: PathBuf,
     /// The packets folder whose packets the entries record.
     packets: PathBuf,
+    /// The permission bits the sink gives packets (`--shared` or not): a packet with others
+    /// is written again rather than reused.
+    packet_mode: u32,
     /// Stamps recorded by the previous run.
     known: StampMap,
     /// Stamps of the files this run looked at, saved for the next run.
@@ -57,7 +60,7 @@ impl Cache {
     /// Opens (creating) the cache of the output folder `out`, whose packets are in
     /// `packets`. The caller holds `out`'s [`OutLock`]. `Err` is the warning to show; the run
     /// then goes on without a cache.
-    pub fn open(out: &Path, packets: &Path) -> Result<Cache, Issue> {
+    pub fn open(out: &Path, packets: &Path, group_readable: bool) -> Result<Cache, Issue> {
         let dir = out.join(STATE_DIR).join("cache");
         let unavailable = |e: &io::Error| {
             Issue::warning("cache.unavailable")
@@ -79,6 +82,7 @@ impl Cache {
         Ok(Cache {
             dir,
             packets: packets.to_path_buf(),
+            packet_mode: crate::fsutil::output_file_mode(group_readable),
             known,
             seen: Mutex::new(StampMap::new()),
             used: Mutex::new(HashSet::new()),
@@ -95,6 +99,11 @@ impl Cache {
     /// The packets folder.
     pub fn packets_dir(&self) -> &Path {
         &self.packets
+    }
+
+    /// The permission bits packets are written with.
+    pub fn packet_mode(&self) -> u32 {
+        self.packet_mode
     }
 
     /// The digest of a file's content, identified by `id` (unique within the output folder,
@@ -275,17 +284,17 @@ mod tests {
     fn stored_entries_are_found_and_unused_ones_dropped() {
         let out = tempfile::tempdir().unwrap();
         let (a, b) = (Digest::of(b"a"), Digest::of(b"b"));
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         assert_eq!(cache.lookup(&a), None);
         cache.store(&a, &entry());
         cache.store(&b, &entry());
         assert!(cache.finish().is_empty());
 
         // The next run uses only `a`: `b` goes.
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         assert_eq!(cache.lookup(&a), Some(entry()));
         assert!(cache.finish().is_empty());
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         assert_eq!(cache.lookup(&b), None);
         assert_eq!(cache.lookup(&a), Some(entry()));
         assert!(cache.dir().join(entry_name(&a)).is_file());
@@ -296,7 +305,7 @@ mod tests {
     fn a_damaged_entry_is_reported_removed_and_not_used() {
         let out = tempfile::tempdir().unwrap();
         let key = Digest::of(b"a");
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         cache.store(&key, &entry());
         let path = cache.dir().join(entry_name(&key));
         cache.finish();
@@ -305,7 +314,7 @@ mod tests {
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         assert_eq!(cache.lookup(&key), None);
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -323,21 +332,21 @@ mod tests {
         std::fs::write(&photo, b"photo").unwrap();
         stamps::set_mtime(&photo, std::time::Duration::from_secs(60));
         let id = "photo:a.jpg";
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         let stamp = FileStamp::of_path(&photo).ok();
         let d = cache.digest(id, stamp, || std::fs::read(&photo)).unwrap();
         cache.finish();
 
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         let again = cache
             .digest(id, stamp, || panic!("an unchanged file is read again"))
             .unwrap();
         assert_eq!(again, d);
         // A file not looked at in a run is forgotten by the next.
         cache.finish();
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         cache.finish();
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         let mut read = false;
         cache
             .digest(id, stamp, || {
@@ -351,12 +360,12 @@ mod tests {
     #[test]
     fn a_damaged_stamps_file_is_reported_and_ignored() {
         let out = tempfile::tempdir().unwrap();
-        Cache::open(out.path(), &out.path().join("packets"))
+        Cache::open(out.path(), &out.path().join("packets"), false)
             .unwrap()
             .finish();
         let path = out.path().join(STATE_DIR).join("cache").join(STAMPS_FILE);
         std::fs::write(&path, b"PPSTAMP\n garbage").unwrap();
-        let cache = Cache::open(out.path(), &out.path().join("packets")).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, "cache.entry_damaged");

@@ -176,6 +176,9 @@ impl Sink for FsSink {
 
     /// An advisory lock on `OUT/.permitpack/lock`, held until the run ends (however it ends).
     fn lock(&self) -> Result<Option<OutLock>, Issue> {
+        // The output folder first, with the permissions `prepare` would give it (`--shared`);
+        // the state folder inside stays private.
+        let _ = fsutil::create_output_dir(&self.out, self.group_readable);
         OutLock::acquire(&self.out)
             .map(Some)
             .map_err(|e| e.to_issue(&self.out))
@@ -183,7 +186,7 @@ impl Sink for FsSink {
 
     /// `OUT/.permitpack/cache/`.
     fn cache(&self) -> Option<Result<Cache, Issue>> {
-        Some(Cache::open(&self.out, &self.packets))
+        Some(Cache::open(&self.out, &self.packets, self.group_readable))
     }
 }
 
