@@ -104,6 +104,8 @@ pub struct Batch<'a> {
     /// Where packets go: `Some` for `build`, `None` for `check`.
     pub packets: Option<&'a dyn Sink>,
     pub password: Option<String>,
+    /// The rerun cache (a build into a sink that keeps one, without a password).
+    pub cache: Option<&'a crate::cache::RunCache>,
 }
 
 /// What the stages found for one employee before the packet is written.
@@ -504,7 +506,7 @@ impl Batch<'_> {
                 let Some((row, name)) = rows.get(i) else {
                     break;
                 };
-                let outcome = self.process(row, name);
+                let outcome = self.process_cached(row, name);
                 let status = outcome.status;
                 if let Err(e) = put(i, outcome) {
                     next.store(rows.len(), Ordering::Relaxed);
@@ -596,7 +598,7 @@ fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bo
 }
 
 /// The outcome of a row no stage could finish.
-fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
+pub(crate) fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
     EmployeeOutcome {
         employee: row.employee.clone(),
         status: Status::Attention,
@@ -767,6 +769,7 @@ mod tests {
             company_scans: FolderScan::default(),
             packets: None,
             password: None,
+            cache: None,
         };
         let rows: Vec<(&RosterRow, String)> = roster
             .rows

@@ -108,6 +108,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         // `check` writes no packets: the password is ignored (preflight said so).
         password: args.password.clone().filter(|_| write_packets),
         jobs: args.jobs.unwrap_or_else(rayon::current_num_threads),
+        cache: !args.no_cache,
         ..RunInputs::new(setup.clone(), inputs, paths.as_of)
     };
     let sink = FsSink::new(&paths.out).shared(args.shared);
@@ -121,12 +122,27 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     });
     let done = match done {
         Ok(done) => done,
-        Err(RunError::Input(issue)) => {
+        Err(RunError::Input(issue) | RunError::Busy(issue)) => {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
             return Ok(EXIT_FAILED);
         }
         Err(RunError::Failed(msg)) => return fail(&msg),
     };
+    // About permitpack's own files, not the company's data: the terminal only.
+    for note in &done.cache_notes {
+        eprintln!("{}", fatal_line(note, &setup.catalog, args.lang));
+    }
+    if done.reused > 0 && !args.quiet {
+        let line = setup.catalog.ui(
+            "ui.cache.reused",
+            args.lang,
+            &[
+                ("reused", done.reused.to_string()),
+                ("total", done.counts.employees.to_string()),
+            ],
+        );
+        eprintln!("permitpack: {line}");
+    }
     if !args.quiet {
         let html = done
             .reports

@@ -92,6 +92,10 @@ pub struct RunArgs {
     /// No progress bar or summary table, only errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Compute every employee afresh, ignoring the results kept in OUT/.permitpack/cache/
+    /// from earlier runs (which are then replaced).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args, Clone)]

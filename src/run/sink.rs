@@ -1,9 +1,12 @@
 //! Where a run writes: the [`Sink`] seam for packets and reports, with [`FsSink`] (the output
 //! folder: every file written under a temporary name and renamed when complete, packets made
 //! durable in one pass before the reports that list them) and [`MemorySink`] (files kept in
-//! memory, for tests and a server that streams them).
+//! memory, for tests and a server that streams them). The output folder also holds the
+//! rerun cache and the lock that keeps a second run out (`crate::cache`); memory has neither.
 
+use crate::cache::{Cache, OutLock};
 use crate::fsutil::{self, Durability, WriteError};
+use crate::issue::Issue;
 use crate::packet::manifest::{self, Manifest};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -56,6 +59,18 @@ pub trait Sink: Sync {
     /// What the last build recorded about the packets now in the sink, if any (a `check`
     /// says they are from that build).
     fn earlier_build(&self) -> Option<Manifest> {
+        None
+    }
+    /// Claims the sink for one run, before [`Sink::prepare`]: a second run on the same
+    /// output while the returned guard lives is refused (`Err`: the issue saying who holds
+    /// it and what to do). `Ok(None)`: nothing to claim.
+    fn lock(&self) -> Result<Option<OutLock>, Issue> {
+        Ok(None)
+    }
+    /// The rerun cache kept with this output (`crate::cache`), opened for one run under
+    /// [`Sink::lock`]; `None`: the sink keeps none. `Err` is a warning: the run goes on
+    /// without it.
+    fn cache(&self) -> Option<Result<Cache, Issue>> {
         None
     }
 }
@@ -157,6 +172,21 @@ impl Sink for FsSink {
 
     fn earlier_build(&self) -> Option<Manifest> {
         Manifest::read(&self.state())
+    }
+
+    /// An advisory lock on `OUT/.permitpack/lock`, held until the run ends (however it ends).
+    fn lock(&self) -> Result<Option<OutLock>, Issue> {
+        // The output folder first, with the permissions `prepare` would give it (`--shared`);
+        // the state folder inside stays private.
+        let _ = fsutil::create_output_dir(&self.out, self.group_readable);
+        OutLock::acquire(&self.out)
+            .map(Some)
+            .map_err(|e| e.to_issue(&self.out))
+    }
+
+    /// `OUT/.permitpack/cache/`.
+    fn cache(&self) -> Option<Result<Cache, Issue>> {
+        Some(Cache::open(&self.out, &self.packets, self.group_readable))
     }
 }
 

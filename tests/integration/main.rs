@@ -9,6 +9,7 @@ mod render_common;
 mod report_data;
 mod util;
 
+mod cache_rerun;
 mod calendar_plan;
 mod e2e_checklist;
 mod e2e_interrupt;
