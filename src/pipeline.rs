@@ -206,7 +206,7 @@ impl Batch<'_> {
                 if problems.iter().any(Issue::is_error) {
                     line.status = ItemStatus::Missing;
                 }
-                issues.extend(problems);
+                push_new(&mut issues, problems);
                 continue;
             }
             let rendered = match doc {
@@ -215,7 +215,7 @@ impl Batch<'_> {
             };
             match rendered {
                 Ok(pdf) => {
-                    issues.extend(pdf.warnings);
+                    push_new(&mut issues, pdf.warnings);
                     letters.push(Document {
                         item_id: item.to_string(),
                         original: format!("{item}.pdf"),
@@ -224,7 +224,7 @@ impl Batch<'_> {
                 }
                 Err(problems) => {
                     line.status = ItemStatus::Missing;
-                    issues.extend(problems);
+                    push_new(&mut issues, problems);
                 }
             }
         }
@@ -391,11 +391,11 @@ impl Batch<'_> {
             .collect();
         match s.renderer.cover(&cover) {
             Ok(pdf) => {
-                o.issues.extend(pdf.warnings);
+                push_new(&mut o.issues, pdf.warnings);
                 plan.set_cover(pdf.bytes);
             }
             Err(problems) => {
-                o.issues.extend(problems);
+                push_new(&mut o.issues, problems);
                 return;
             }
         }
@@ -412,6 +412,16 @@ impl Batch<'_> {
                 o.packet = Some(name.to_string());
             }
             Err(e) => o.issues.push(e.to_issue(name)),
+        }
+    }
+}
+
+/// Adds the issues not already listed: the documents of one employee print the same fields,
+/// and a character one cannot print is one warning, not one per document.
+fn push_new(issues: &mut Vec<Issue>, new: Vec<Issue>) {
+    for issue in new {
+        if !issues.contains(&issue) {
+            issues.push(issue);
         }
     }
 }
