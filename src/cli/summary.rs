@@ -222,7 +222,11 @@ pub fn summary<O: Outcomes + ?Sized>(
         &[("path", report_path.display().to_string())],
     ));
     s.push('\n');
-    Ok(s)
+    // Names and file names come from the roster and the folders: a control character in
+    // them (ESC starting a terminal escape sequence, CR) must not reach the terminal.
+    Ok(s.chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect())
 }
 
 #[cfg(test)]
@@ -258,5 +262,29 @@ mod tests {
         assert!(text.contains("2 employees"), "{text}");
         assert!(text.contains("Needs attention"), "{text}");
         assert!(!done.all_ready);
+    }
+
+    #[test]
+    fn control_characters_from_the_roster_never_reach_the_terminal() {
+        let setup = Arc::new(Setup::load(None, "shenzhen-2inch").unwrap());
+        let csv = CSV.replace("Anna Nowak", "\"Anna\u{1b}[2J\rNowak\"");
+        let inputs = MemoryInputs::new("r.csv", csv);
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let run = Run::load(RunInputs::new(setup.clone(), inputs, as_of)).unwrap();
+        let done = run.check(&MemorySink::new(), &()).unwrap();
+        let text = summary(
+            done.outcomes(),
+            &done.counts,
+            &done.roster_issues,
+            Path::new("out/report.html"),
+            &setup.catalog,
+            Lang::En,
+        )
+        .unwrap();
+        assert!(text.contains("Anna[2JNowak"), "{text}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
     }
 }
