@@ -180,7 +180,10 @@ impl Batch<'_> {
             }
             None => documents::unchecked(&ev.checklist),
         };
-        issues.extend(matched.issues.iter().cloned());
+        issues.extend(documents::sum_up_unmatched(
+            matched.issues.clone(),
+            s.limits.scans.max_listed_per_kind,
+        ));
         let mut checklist = documents::to_lines(&ev.checklist, &matched);
         let (scans, company_scans) =
             scan_documents(self.inputs, &checklist, own.as_ref(), &self.company_scans);
