@@ -2,11 +2,13 @@
 //! A thin shell: `build` and `check` hand the folders to [`crate::run::Run`] and print its
 //! summary ([`summary`]).
 
+mod args;
 mod build;
 mod init;
 mod photo;
 mod plan;
 mod summary;
+mod table;
 
 use crate::catalog::Lang;
 use chrono::{Datelike, NaiveDate};
@@ -79,6 +81,11 @@ pub struct RunArgs {
     /// Encrypt packets with AES-256 using this password (or set PERMITPACK_PASSWORD).
     #[arg(long, env = "PERMITPACK_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// Write packets and reports readable by your group (files 0640, folders 0750), for a
+    /// team folder; without it they are private to you (0600, 0700): they hold passport
+    /// numbers and salaries.
+    #[arg(long)]
+    pub shared: bool,
     /// Worker threads [default: all cores].
     #[arg(long)]
     pub jobs: Option<usize>,

@@ -173,6 +173,7 @@ impl Run {
             &company_source,
             aliases,
         ));
+        roster_issues.extend(roster::example::leftovers(&mut roster, company.as_ref()));
         roster_issues.extend(roster::settle(
             &mut roster.rows,
             company.as_ref(),

@@ -65,6 +65,8 @@ pub trait Sink: Sync {
 pub struct FsSink {
     out: PathBuf,
     packets: PathBuf,
+    /// Folders and files readable by the user's group (`--shared`), else by the user alone.
+    group_readable: bool,
 }
 
 impl FsSink {
@@ -73,6 +75,7 @@ impl FsSink {
         FsSink {
             packets: out.join("packets"),
             out,
+            group_readable: false,
         }
     }
 
@@ -81,12 +84,26 @@ impl FsSink {
         FsSink {
             out: out.into(),
             packets: packets.into(),
+            group_readable: false,
         }
+    }
+
+    /// With `group_readable`, the folders and files written are readable by the user's group
+    /// (0750, 0640: a team folder, `--shared`) instead of private to the user (0700, 0600):
+    /// they hold passport numbers and salaries ([`fsutil::output_file_mode`]).
+    pub fn shared(mut self, group_readable: bool) -> FsSink {
+        self.group_readable = group_readable;
+        self
     }
 
     /// The output folder.
     pub fn dir(&self) -> &Path {
         &self.out
+    }
+
+    /// The tool's own state beside the outputs (`OUT/.permitpack`): the packets manifest.
+    pub fn state(&self) -> PathBuf {
+        self.out.join(".permitpack")
     }
 }
 
@@ -94,7 +111,7 @@ impl Sink for FsSink {
     fn prepare(&self, packets: bool) -> Result<(), String> {
         let packets = packets.then_some(self.packets.as_path());
         for dir in std::iter::once(self.out.as_path()).chain(packets) {
-            fsutil::create_output_dir(dir, false).map_err(|e| {
+            fsutil::create_output_dir(dir, self.group_readable).map_err(|e| {
                 format!(
                     "cannot create the output folder {}: {}; choose another folder with --out",
                     dir.display(),
@@ -117,7 +134,8 @@ impl Sink for FsSink {
             OutFile::Report(name) => (&self.out, name, Durability::Now),
             OutFile::Packet(name) => (&self.packets, name, Durability::Later),
         };
-        fsutil::write_atomic_durable(dir, name, durability, |w| fill(w)).map(|(p, ())| p)
+        fsutil::write_atomic_as(dir, name, durability, self.group_readable, |w| fill(w))
+            .map(|(p, ())| p)
     }
 
     fn sync_packets(&self, names: &[&str]) -> Vec<(String, WriteError)> {
@@ -134,11 +152,11 @@ impl Sink for FsSink {
         as_of: NaiveDate,
         roster: &str,
     ) -> Result<Vec<String>, WriteError> {
-        manifest::finish_build(&self.packets, written, as_of, roster)
+        manifest::finish_build(&self.packets, &self.state(), written, as_of, roster)
     }
 
     fn earlier_build(&self) -> Option<Manifest> {
-        Manifest::read(&self.packets)
+        Manifest::read(&self.state())
     }
 }
 

@@ -22,6 +22,8 @@ mod hostile_roster;
 mod packet_zip;
 mod photo_cli;
 mod photo_limits;
+mod polish_documents;
+mod polish_terminal;
 mod render_documents;
 mod render_errors;
 mod render_hostile;
