@@ -210,6 +210,7 @@ fn huge_scans_and_crowded_folders_are_bounded_and_summed_up() {
         dir.write(format!("docs/_company/company_{i:04}.pdf"), b"%PDF-1.4 c");
     }
     dir.write(format!("docs/{}/passport.pdf", passport(2)), b"%PDF-1.4 p");
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
     let out = build(&dir);
     sane(&out, dir.path(), &(0..3).map(passport).collect::<Vec<_>>());
     out.assert_code(1);
