@@ -448,17 +448,24 @@ pub fn vet_files(
     for (item, matched) in items.iter().zip(m.items.iter_mut()) {
         let before = matched.files.len();
         matched.files.retain(|name| {
-            let verdict = match head(name) {
-                Ok((bytes, size)) => sniff::sniff(&bytes, size),
-                Err(_) => sniff::ScanFormat::Unreadable,
+            let (verdict, opened) = match head(name) {
+                Ok((bytes, size)) => (sniff::sniff(&bytes, size), true),
+                Err(_) => (sniff::ScanFormat::Unreadable, false),
             };
             if verdict.accepted() {
                 return true;
             }
-            let issue = if item.optional() {
-                Issue::warning("document.format")
+            // A file that cannot be opened (permissions, gone since the listing) is not a
+            // wrong format: say what to check. Its item becomes missing either way.
+            let code = if opened {
+                "document.format"
             } else {
-                Issue::error("document.format")
+                "document.unreadable"
+            };
+            let issue = if item.optional() {
+                Issue::warning(code)
+            } else {
+                Issue::error(code)
             };
             file_issues.push(
                 issue

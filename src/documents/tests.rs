@@ -631,3 +631,26 @@ fn files_that_cannot_be_uploaded_are_taken_off_their_item() {
     );
     assert!(text.action.contains("PDF or JPG"), "{}", text.action);
 }
+
+/// A matched file that cannot be opened is named as unreadable (check its permissions), not
+/// as a wrong format, and blocks its item as a refused file does.
+#[test]
+fn a_file_that_cannot_be_opened_is_unreadable_not_a_wrong_format() {
+    let items = list("B1");
+    let mut m = match_scans(&items, &names(&["passport.pdf"]), &[]);
+    assert_eq!(m.status_of("passport"), Some(ItemStatus::Provided));
+    vet_files(&items, &mut m, |_| {
+        Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+    });
+    assert_eq!(m.status_of("passport"), Some(ItemStatus::Missing));
+    let codes: Vec<(&str, bool)> = m
+        .issues
+        .iter()
+        .map(|i| (i.code.as_str(), i.is_error()))
+        .collect();
+    assert!(codes.contains(&("document.unreadable", true)), "{codes:?}");
+    assert!(
+        !codes.iter().any(|(c, _)| *c == "document.format"),
+        "{codes:?}"
+    );
+}
