@@ -342,7 +342,9 @@ fn main() {
     // PERMITPACK_BENCH_TEMPLATES=DIR: a templates folder over the built-in ones (to time a
     // stripped-down document against the real one).
     let templates = std::env::var_os("PERMITPACK_BENCH_TEMPLATES")
-        .map_or_else(Templates::builtin, |d| Templates::with_dir(std::path::Path::new(&d)));
+        .map_or_else(Templates::builtin, |d| {
+            Templates::with_dir(std::path::Path::new(&d))
+        });
     let r = Renderer::with_threads(&templates, a.render_threads).expect("templates");
     println!(
         "{} render threads, {} calling threads",
