@@ -99,7 +99,7 @@ pub fn parse_keep(s: &str) -> Result<Duration, String> {
 pub fn show_duration(d: Duration) -> String {
     let s = d.as_secs();
     match s {
-        _ if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        _ if s % 86_400 == 0 && s >= 2 * 86_400 => format!("{}d", s / 86_400),
         _ if s % 3600 == 0 => format!("{}h", s / 3600),
         _ if s % 60 == 0 => format!("{}m", s / 60),
         _ => format!("{s}s"),
@@ -118,7 +118,8 @@ mod tests {
         for bad in ["", "h", "24", "0h", "1w", "-1h"] {
             assert!(parse_keep(bad).is_err(), "{bad}");
         }
-        assert_eq!(show_duration(Duration::from_secs(86_400)), "1d");
+        assert_eq!(show_duration(Duration::from_secs(86_400)), "24h");
+        assert_eq!(show_duration(Duration::from_secs(7 * 86_400)), "7d");
         assert_eq!(show_duration(Duration::from_secs(5400)), "90m");
     }
 }
