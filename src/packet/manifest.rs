@@ -3,16 +3,16 @@
 //! who left the roster, a passport number corrected), and `check` can say that the packets
 //! on disk are from that earlier build. Files permitpack did not write are never touched.
 //!
-//! The manifest is `packets/.permitpack-manifest.json` (a dotfile with this tool's prefix:
-//! hidden in file browsers, never a packet name).
+//! The manifest is `OUT/.permitpack/packets.json`: beside the packets folder, not in it, so
+//! the folder HR copies or hands on holds nothing but packets (and the user's own files).
 
 use crate::fsutil;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// File name of the manifest inside the packets folder.
-pub const MANIFEST_NAME: &str = ".permitpack-manifest.json";
+/// File name of the manifest inside the tool's state folder (`OUT/.permitpack`).
+pub const MANIFEST_NAME: &str = "packets.json";
 
 /// What one `build` wrote into the packets folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,9 +27,9 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest in `dir`, if there is a readable one.
-    pub fn read(dir: &Path) -> Option<Manifest> {
-        let bytes = fsutil::read_input(&dir.join(MANIFEST_NAME), 64 << 20).ok()?;
+    /// The manifest in the state folder `state`, if there is a readable one.
+    pub fn read(state: &Path) -> Option<Manifest> {
+        let bytes = fsutil::read_input(&state.join(MANIFEST_NAME), 64 << 20).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
 }
@@ -43,11 +43,12 @@ fn is_packet_name(name: &str) -> bool {
         && fsutil::safe_file_name(name, 255) == name
 }
 
-/// Ends a build's packets: removes the packets the previous manifest lists that this run did
-/// not write (only regular files by those names), then records `written` as the new
-/// manifest. Returns the names removed, sorted.
+/// Ends a build's packets in `dir`: removes the packets the previous manifest (in the state
+/// folder `state`) lists that this run did not write (only regular files by those names),
+/// then records `written` as the new manifest. Returns the names removed, sorted.
 pub fn finish_build(
     dir: &Path,
+    state: &Path,
     written: &[String],
     as_of: NaiveDate,
     roster: &str,
@@ -56,7 +57,7 @@ pub fn finish_build(
     written.sort();
     written.dedup();
     let mut removed = Vec::new();
-    if let Some(old) = Manifest::read(dir) {
+    if let Some(old) = Manifest::read(state) {
         for name in old.packets {
             if !is_packet_name(&name) || written.binary_search(&name).is_ok() {
                 continue;
@@ -76,7 +77,11 @@ pub fn finish_build(
         packets: written,
     };
     let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    fsutil::write_atomic(dir, MANIFEST_NAME, &json)?;
+    fsutil::create_output_dir(state, false).map_err(|e| fsutil::WriteError {
+        path: state.to_path_buf(),
+        source: e,
+    })?;
+    fsutil::write_atomic(state, MANIFEST_NAME, &json)?;
     Ok(removed)
 }
 
@@ -95,13 +100,26 @@ mod tests {
         for n in ["E1_A.zip", "E2_B.zip", "mine.zip", "notes.txt"] {
             std::fs::write(d.join(n), b"x").unwrap();
         }
-        let first = finish_build(d, &["E1_A.zip".into(), "E2_B.zip".into()], date(), "r.xlsx");
+        let state = dir.path().join(".permitpack");
+        let first = finish_build(
+            d,
+            &state,
+            &["E1_A.zip".into(), "E2_B.zip".into()],
+            date(),
+            "r.xlsx",
+        );
         assert!(first.unwrap().is_empty());
-        let m = Manifest::read(d).unwrap();
+        let m = Manifest::read(&state).unwrap();
         assert_eq!(m.packets, ["E1_A.zip", "E2_B.zip"]);
         // E2's passport number was corrected: its old packet goes, the user's files stay.
         std::fs::write(d.join("E3_B.zip"), b"x").unwrap();
-        let removed = finish_build(d, &["E1_A.zip".into(), "E3_B.zip".into()], date(), "r.xlsx");
+        let removed = finish_build(
+            d,
+            &state,
+            &["E1_A.zip".into(), "E3_B.zip".into()],
+            date(),
+            "r.xlsx",
+        );
         assert_eq!(removed.unwrap(), ["E2_B.zip"]);
         for keep in ["E1_A.zip", "E3_B.zip", "mine.zip", "notes.txt"] {
             assert!(d.join(keep).exists(), "{keep}");
@@ -118,8 +136,14 @@ mod tests {
         std::fs::write(d.join(".hidden.zip"), b"x").unwrap();
         let m = r#"{"format_version":1,"as_of":"2026-11-26","roster":"r","packets":
             ["../outside.zip",".hidden.zip","a/../../outside.zip"]}"#;
-        std::fs::write(d.join(MANIFEST_NAME), m).unwrap();
-        assert!(finish_build(&d, &[], date(), "r").unwrap().is_empty());
+        let state = dir.path().join(".permitpack");
+        std::fs::create_dir(&state).unwrap();
+        std::fs::write(state.join(MANIFEST_NAME), m).unwrap();
+        assert!(
+            finish_build(&d, &state, &[], date(), "r")
+                .unwrap()
+                .is_empty()
+        );
         assert!(dir.path().join("outside.zip").exists());
         assert!(d.join(".hidden.zip").exists());
     }

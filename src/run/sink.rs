@@ -88,6 +88,11 @@ impl FsSink {
     pub fn dir(&self) -> &Path {
         &self.out
     }
+
+    /// The tool's own state beside the outputs (`OUT/.permitpack`): the packets manifest.
+    pub fn state(&self) -> PathBuf {
+        self.out.join(".permitpack")
+    }
 }
 
 impl Sink for FsSink {
@@ -134,11 +139,11 @@ impl Sink for FsSink {
         as_of: NaiveDate,
         roster: &str,
     ) -> Result<Vec<String>, WriteError> {
-        manifest::finish_build(&self.packets, written, as_of, roster)
+        manifest::finish_build(&self.packets, &self.state(), written, as_of, roster)
     }
 
     fn earlier_build(&self) -> Option<Manifest> {
-        Manifest::read(&self.packets)
+        Manifest::read(&self.state())
     }
 }
 
