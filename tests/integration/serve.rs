@@ -875,6 +875,40 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
         .map(|v| v.parse().unwrap())
         .collect();
     assert_eq!(rest_ids, [last], "{rest}");
+    // PUT adds a scan and runs again on the same job: the passport is provided now.
+    let passport = |s: &Server| -> String {
+        let report = s.get(&format!("/api/jobs/{id}/report.json")).json();
+        let first = &report["employees"][0];
+        let item = first["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "passport")
+            .cloned()
+            .unwrap();
+        item["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(passport(&s), "missing");
+    let scan = e2e_company::scan_bytes("Passport bio page.jpg", e2e_company::Scan::Jpeg);
+    let r = s.upload(
+        "PUT",
+        &format!("/api/jobs/{id}/files"),
+        &[],
+        &[("docs/E90000000/Passport bio page.jpg".to_string(), scan)],
+    );
+    assert_eq!(r.status, 202, "{}", r.story());
+    let st = s.wait(&id);
+    assert_eq!(
+        (st["state"].as_str(), st["runs"].as_u64()),
+        (Some("done"), Some(2)),
+        "{st}"
+    );
+    assert_eq!(passport(&s), "provided");
+    let last = last
+        + read_events(&s, &id, Some(last), Duration::from_millis(800))
+            .lines()
+            .filter(|l| l.starts_with("id: "))
+            .count();
     // Ctrl-C (SIGINT) ends open streams and the server exits.
     let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
     write!(stream, "GET /api/jobs/{id}/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nLast-Event-ID: {last}\r\n\r\n", s.host(), s.token).unwrap();

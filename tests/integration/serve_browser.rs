@@ -238,9 +238,12 @@ async fn drive(
             .await
             .map_err(e("click all"))?;
         // The part HR looks at once the job is done: progress, counts, filters, first cards.
-        c.execute("document.getElementById('progress').scrollIntoView()", vec![])
-            .await
-            .map_err(e("scroll"))?;
+        c.execute(
+            "document.getElementById('progress').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .map_err(e("scroll"))?;
         let png = c.screenshot().await.map_err(e("screenshot"))?;
         std::fs::write(std::path::Path::new(&shots).join("serve.png"), png).unwrap();
     }
