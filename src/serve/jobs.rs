@@ -402,37 +402,52 @@ impl Jobs {
                     Issue::error("serve.too_many_files").arg("count", limits.max_files),
                 ));
             }
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                bytes.extend_from_slice(&chunk);
-                if bytes.len() as u64 > limits.max_file_bytes {
-                    return Err((
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        Issue::error("serve.file_too_large")
-                            .arg("file", &rel)
-                            .arg("limit", crate::fsutil::human_size(limits.max_file_bytes)),
-                    ));
-                }
-                if total + bytes.len() as u64 > limits.max_job_bytes {
-                    return Err((
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        Issue::error("serve.job_too_large")
-                            .arg("limit", crate::fsutil::human_size(limits.max_job_bytes)),
-                    ));
-                }
-            }
-            total += bytes.len() as u64;
+            // Chunks go straight to the staged file: one upload never holds a whole file in
+            // memory. `None` ends a complete file; a closed channel without it is a refusal,
+            // and the helper then removes its temporary file.
+            let (tx, rx) = tokio::sync::mpsc::channel::<Option<axum::body::Bytes>>(8);
             let st = staging.to_path_buf();
             let r = rel.clone();
-            tokio::task::spawn_blocking(move || write_staged(&st, &r, &bytes))
-                .await
-                .map_err(|e| internal(e.to_string()))?
-                .map_err(|_| {
-                    (
-                        StatusCode::BAD_REQUEST,
-                        Issue::error("serve.bad_path").arg("file", &rel),
-                    )
-                })?;
+            let writer = tokio::task::spawn_blocking(move || write_staged(&st, &r, rx));
+            let mut size: u64 = 0;
+            let received = async {
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    size += chunk.len() as u64;
+                    if size > limits.max_file_bytes {
+                        return Err((
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            Issue::error("serve.file_too_large")
+                                .arg("file", &rel)
+                                .arg("limit", crate::fsutil::human_size(limits.max_file_bytes)),
+                        ));
+                    }
+                    if total + size > limits.max_job_bytes {
+                        return Err((
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            Issue::error("serve.job_too_large")
+                                .arg("limit", crate::fsutil::human_size(limits.max_job_bytes)),
+                        ));
+                    }
+                    if tx.send(Some(chunk)).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = tx.send(None).await;
+                Ok(())
+            }
+            .await;
+            drop(tx);
+            // The writer is waited for even on a refusal, so nothing is written after the
+            // staging folder is removed.
+            let written = writer.await.map_err(|e| internal(e.to_string()))?;
+            received?;
+            written.map_err(|_| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    Issue::error("serve.bad_path").arg("file", &rel),
+                )
+            })?;
+            total += size;
             files.retain(|f| f != &rel);
             files.push(rel);
         }
@@ -540,15 +555,33 @@ fn shown_path(raw: &str) -> String {
 }
 
 /// Writes one uploaded file under the staging folder (atomically, folders 0700).
-fn write_staged(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> {
+fn write_staged(
+    staging: &Path,
+    rel: &str,
+    mut chunks: tokio::sync::mpsc::Receiver<Option<axum::body::Bytes>>,
+) -> Result<(), String> {
+    use std::io::Write;
     let (dir, name) = match rel.rsplit_once('/') {
         Some((d, n)) => (staging.join(d), n),
         None => (staging.to_path_buf(), rel),
     };
     crate::fsutil::create_output_dir(&dir, false).map_err(|e| e.to_string())?;
-    crate::fsutil::write_atomic(&dir, name, bytes)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    crate::fsutil::write_atomic_with(&dir, name, |w| {
+        loop {
+            match chunks.blocking_recv() {
+                Some(Some(chunk)) => w.write_all(&chunk)?,
+                Some(None) => return Ok(()),
+                None => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::Interrupted,
+                        "the upload was refused",
+                    ));
+                }
+            }
+        }
+    })
+    .map(|_| ())
+    .map_err(|e| e.to_string())
 }
 
 /// Moves the staged files into `in/`, replacing files of the same path.
