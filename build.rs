@@ -1,5 +1,6 @@
 //! Embeds every file under `templates/` into the binary as the built-in defaults
-//! (see `src/assets.rs`), so adding a template file needs no code change.
+//! (see `src/assets.rs`), so adding a template file needs no code change, and names the
+//! build (`PERMITPACK_BUILD_ID`, a digest of everything compiled in) for the rerun cache.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,38 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("templates.rs");
     std::fs::write(dest, out).expect("write templates.rs");
+    println!(
+        "cargo:rustc-env=PERMITPACK_BUILD_ID={:016x}",
+        build_id(&root)
+    );
+}
+
+/// A digest of every file the binary's behaviour is compiled from, so the rerun cache
+/// (`src/cache/`) never reuses a result computed by different code at the same version
+/// number. Not cryptographic: it only has to change when the sources do.
+fn build_id(root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files = Vec::new();
+    for dir in ["src", "templates", "fonts", "models"] {
+        println!("cargo:rerun-if-changed={dir}");
+        let base = root.join(dir);
+        let mut found = Vec::new();
+        collect(&base, &base, &mut found);
+        files.extend(found.into_iter().map(|rel| format!("{dir}/{rel}")));
+    }
+    files.extend(["Cargo.lock".to_string(), "build.rs".to_string()]);
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    files.sort();
+    // SipHash with fixed keys: the same sources give the same id on every machine.
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    for rel in &files {
+        rel.hash(&mut h);
+        std::fs::read(root.join(rel))
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
+    h.finish()
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {

@@ -4,14 +4,22 @@
 #   benches/bench.sh [N ...]        (default: 100 1000)
 #
 # For each N: makes a synthetic company (12-megapixel JPEG portraits, scans, roster) with
-# examples/synth_company.rs, runs permitpack build under /usr/bin/time -v, then the Python
-# baseline (benches/baseline/baseline.py: openpyxl + Pillow draft mode + reportlab with a
-# subset-embedded CJK font, stored zip entries, one process per core) on the same files, and
-# prints wall time, employees per second, peak RSS, output bytes and the speed ratio measured
-# in the same run. Each tool runs REPEAT times (default 2) and the fastest run is shown, since
-# the machine is shared; every run's figures are kept in target/bench/runs.tsv.
+# examples/synth_company.rs, runs permitpack build under /usr/bin/time -v into an empty output
+# folder (cold), then again into the same folder with nothing changed (warm: every employee
+# comes from the rerun cache in OUT/.permitpack/cache/), then with one photo replaced by
+# another picture (one-changed: that employee alone is redone; the script checks that exactly
+# one packet was rewritten). Then the Python baseline (benches/baseline/baseline.py: openpyxl
+# + Pillow draft mode + reportlab with a subset-embedded CJK font, stored zip entries, one
+# process per core) on the same files, with its letters set as wrapped paragraphs
+# (`--layout paragraph`, as a real script must) and, unless SKIP_OLD_BASELINE=1, with the
+# earlier one-`drawString`-per-line letters (`--layout drawstring`). Prints wall time,
+# employees per second, peak RSS, output bytes and the speed ratios measured in the same run.
+# Each measurement runs REPEAT times (default 2) and the fastest run is shown, since the
+# machine is shared; every run's figures are kept in target/bench/runs.tsv.
 #
-# Environment: REPEAT=n, SKIP_BASELINE=1 (permitpack only), BENCH_DIR (default target/bench),
+# Environment: REPEAT=n, SKIP_BASELINE=1 (permitpack only), SKIP_WARM=1 (cold run only),
+# BIN and SYNTH (use these permitpack and synth_company binaries instead of building them),
+# BENCH_DIR (default target/bench),
 # JOBS (permitpack --jobs and the baseline's --procs; default: every core), PRUNE=1 (when the
 # packets would not fit on the disk, about 5.5 MB an employee: every second, finished packets
 # are counted and truncated to 0 bytes; the tools do the same work, but less of it reaches
@@ -29,9 +37,26 @@ work=${BENCH_DIR:-target/bench}
 repeat=${REPEAT:-2}
 mkdir -p "$work"
 
-cargo build --release --quiet
-cargo build --release --quiet --example synth_company
-bin=target/release/permitpack
+# Private copies, taken right after each build: a target folder shared with other checkouts
+# (CARGO_TARGET_DIR) may be rebuilt from another branch mid-benchmark. BIN and SYNTH give
+# binaries built beforehand instead.
+target_dir=${CARGO_TARGET_DIR:-target}
+mkdir -p "$work/bin"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  cp "$target_dir/release/permitpack" "$work/bin/permitpack"
+  BIN=$work/bin/permitpack
+fi
+if [ -z "${SYNTH:-}" ]; then
+  cargo build --release --quiet --example synth_company
+  cp "$target_dir/release/examples/synth_company" "$work/bin/synth_company"
+  SYNTH=$work/bin/synth_company
+fi
+bin=$BIN
+if ! "$bin" build --help | grep -q -- --no-cache; then
+  echo "bench: $bin has no rerun cache (built from another checkout?); build again or set BIN" >&2
+  exit 2
+fi
 jobs=()
 [ -z "${JOBS:-}" ] || jobs=(--jobs "$JOBS")
 
@@ -55,10 +80,11 @@ fi
 # measure LABEL OUT-DIR OK-EXITS COMMAND... -> "wall_s peak_MB output_bytes cpu_s" on stdout.
 # OK-EXITS lists the exit statuses that mean the run finished (permitpack: 0 all ready,
 # 1 someone needs attention); any other status stops the benchmark with the tool's stderr.
+# OUT-DIR is emptied first, unless KEEP_OUT=1 (a warm rerun).
 measure() {
   local label=$1 out=$2 ok=$3
   shift 3
-  rm -rf "$out"
+  [ "${KEEP_OUT:-0}" = 1 ] || rm -rf "$out"
   mkdir -p "$out"
   local status=0 pruner=""
   if [ "${PRUNE:-0}" = 1 ]; then
@@ -80,7 +106,7 @@ measure() {
     awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$label.time")
   cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {printf "%.2f", s}' "$work/$label.time")
-  bytes=$(du -sb "$out" | cut -f1)
+  bytes=$(du -sb --exclude=.permitpack "$out" | cut -f1)
   if [ -n "$pruner" ]; then
     bytes=$((bytes + $(cat "$work/$label.pruned")))
   fi
@@ -131,11 +157,11 @@ printf '%-7s %-11s %8s %12s %9s %11s %8s\n' N tool wall_s employees/s peak_MB ou
 for n in "${sizes[@]}"; do
   company="$work/company-$n"
   if [ ! -f "$company/roster.xlsx" ]; then
-    target/release/examples/synth_company "$n" "$company" 2>/dev/null
+    "$SYNTH" "$n" "$company" 2>/dev/null
   fi
-  read -r pw prss pbytes pcpu < <(best "permitpack-$n" "$work/out-pp-$n" "0 1" \
-    "$bin" build "$company/roster.xlsx" --photos "$company/photos" --docs "$company/docs" \
+  pp=("$bin" build "$company/roster.xlsx" --photos "$company/photos" --docs "$company/docs"
     --out "$work/out-pp-$n" --as-of 2026-11-26 --quiet "${jobs[@]}")
+  read -r pw prss pbytes pcpu < <(best "permitpack-$n" "$work/out-pp-$n" "0 1" "${pp[@]}")
   row "$n" permitpack "$pw" "$prss" "$pbytes" "$pcpu"
   # What permitpack made of the company: statuses, photo verdicts, packets.
   python3 - "$work/out-pp-$n/report.json" <<'PY'
@@ -149,14 +175,51 @@ codes = collections.Counter(i.get("code") for e in emps for i in e.get("issues",
 print(f"        permitpack: {dict(status)}, photo ok {photo_ok}/{len(emps)}, packets {packets}; "
       f"issues {dict(codes.most_common(6))}")
 PY
+  if [ "${SKIP_WARM:-0}" != 1 ]; then
+    # Warm: the same company again into the same folder, nothing changed.
+    read -r ww wrss wbytes wcpu < <(KEEP_OUT=1 best "permitpack-warm-$n" "$work/out-pp-$n" "0 1" "${pp[@]}")
+    row "$n" pp-warm "$ww" "$wrss" "$wbytes" "$wcpu"
+    # One changed: the first employee's photo replaced by other pictures of the pool in turn
+    # (each run sees a change), then put back.
+    first=$(cd "$company/photos" && ls | head -1)
+    orig="" others=()
+    for f in "$company"/.pool/photo*.jpg; do
+      if [ "$f" -ef "$company/photos/$first" ]; then orig=$f; else others+=("$f"); fi
+    done
+    bo="" brss1="" bbytes1="" bcpu1="" rewritten=""
+    for ((i = 0; i < repeat; i++)); do
+      cp --remove-destination "${others[$((i % 2))]}" "$company/photos/$first"
+      touch "$work/one-changed.mark"
+      sleep 0.05
+      read -r w rss bytes cpu < <(KEEP_OUT=1 measure "permitpack-one-$n" "$work/out-pp-$n" "0 1" "${pp[@]}")
+      changed=$(find "$work/out-pp-$n/packets" -name '*.zip' -newer "$work/one-changed.mark" | wc -l)
+      rewritten="$rewritten $changed"
+      if [ -z "$bo" ] || [ "$(echo "$w < $bo" | bc -l)" = 1 ]; then
+        bo=$w brss1=$rss bbytes1=$bytes bcpu1=$cpu
+      fi
+    done
+    ln -f "$orig" "$company/photos/$first"
+    row "$n" pp-1-photo "$bo" "$brss1" "$bbytes1" "$bcpu1"
+    printf '%-7s %-11s warm %.3f of cold (1/%.0f), one photo changed %.3f of cold (1/%.0f); packets rewritten per one-changed run:%s\n' \
+      "$n" cache "$(echo "$ww / $pw" | bc -l)" "$(echo "$pw / $ww" | bc -l)" \
+      "$(echo "$bo / $pw" | bc -l)" "$(echo "$pw / $bo" | bc -l)" "$rewritten"
+  fi
   if [ "${SKIP_BASELINE:-0}" != 1 ]; then
     procs=()
     [ -z "${JOBS:-}" ] || procs=(--procs "$JOBS")
     read -r bw brss bbytes bcpu < <(best "baseline-$n" "$work/out-py-$n" "0" \
       "$venv/bin/python" benches/baseline/baseline.py "$company/roster.xlsx" "$company/photos" \
-      "$company/docs" "$work/out-py-$n" --font "$font" "${procs[@]}")
+      "$company/docs" "$work/out-py-$n" --font "$font" --layout paragraph "${procs[@]}")
     row "$n" python "$bw" "$brss" "$bbytes" "$bcpu"
-    printf '%-7s %-11s %7.1fx wall, %.1fx CPU time\n' "$n" speedup "$(echo "$bw / $pw" | bc -l)" \
-      "$(echo "$bcpu / $pcpu" | bc -l)"
+    printf '%-7s %-11s %7.2fx wall, %.2fx CPU time (baseline with wrapped paragraphs)\n' "$n" speedup \
+      "$(echo "$bw / $pw" | bc -l)" "$(echo "$bcpu / $pcpu" | bc -l)"
+    if [ "${SKIP_OLD_BASELINE:-0}" != 1 ]; then
+      read -r ow orss obytes ocpu < <(best "baseline-old-$n" "$work/out-py-old-$n" "0" \
+        "$venv/bin/python" benches/baseline/baseline.py "$company/roster.xlsx" "$company/photos" \
+        "$company/docs" "$work/out-py-old-$n" --font "$font" --layout drawstring "${procs[@]}")
+      row "$n" python-old "$ow" "$orss" "$obytes" "$ocpu"
+      printf '%-7s %-11s %7.2fx wall, %.2fx CPU time (earlier baseline, drawString lines)\n' "$n" speedup \
+        "$(echo "$ow / $pw" | bc -l)" "$(echo "$ocpu / $pcpu" | bc -l)"
+    fi
   fi
 done

@@ -7,6 +7,7 @@
 //! cargo bench --bench render -- --kind cover --evict-every 8 --evict-age 2
 //! cargo bench --bench render -- --evict-every 1 --evict-age 0   # evict(0) after each
 //! cargo bench --bench render -- --no-evict                      # memory without trimming
+//! PERMITPACK_BENCH_TEMPLATES=DIR cargo bench --bench render      # DIR over the built-ins
 //! ```
 //!
 //! Peak memory is a property of the process, so compare cache policies in separate runs.
@@ -156,6 +157,7 @@ fn company() -> Company {
         contact_person: Some("王敏".into()),
         contact_phone: Some("0755-86001234".into()),
         legal_representative: Some("李建国".into()),
+        salary_basis: None,
     }
 }
 
@@ -187,6 +189,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
         how_zh: "平台材料上传页面下载模板".into(),
         how_en: "template on the platform's document upload page".into(),
         files: vec![],
+        bring_original: false,
     };
     let checklist = vec![
         item(
@@ -211,13 +214,13 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             "contract",
             "聘用合同原件",
             "Original labour contract",
-            "bring_original",
+            "provided",
         ),
         item(
             "passport",
             "申请人护照或国际旅行证件",
             "Original passport",
-            "bring_original",
+            "provided",
         ),
         item(
             "rp_page",
@@ -229,7 +232,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             "wp_card",
             "外国人工作许可证",
             "Work Permit card",
-            "bring_original",
+            "provided",
         ),
         item(
             "photo_receipt",
@@ -336,7 +339,13 @@ fn main() {
     let a = args();
     let thumb = thumbnail();
     let t0 = Instant::now();
-    let r = Renderer::with_threads(&Templates::builtin(), a.render_threads).expect("templates");
+    // PERMITPACK_BENCH_TEMPLATES=DIR: a templates folder over the built-in ones (to time a
+    // stripped-down document against the real one).
+    let templates = std::env::var_os("PERMITPACK_BENCH_TEMPLATES")
+        .map_or_else(Templates::builtin, |d| {
+            Templates::with_dir(std::path::Path::new(&d))
+        });
+    let r = Renderer::with_threads(&templates, a.render_threads).expect("templates");
     println!(
         "{} render threads, {} calling threads",
         a.render_threads, a.threads

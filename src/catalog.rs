@@ -162,8 +162,9 @@ fn short_arg(v: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Replaces `{name}` with the argument's value (cut to [`MAX_ARG_CHARS`]); unknown
-/// placeholders stay as written.
+/// Replaces `{name}` with the argument's value (cut to [`MAX_ARG_CHARS`]) and
+/// `{name:one|other}` with the word form for the number in `name` (`one` for 1, `other` for
+/// anything else: "1 employee", "2 employees"); unknown placeholders stay as written.
 fn fill(template: &str, args: &[(String, String)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
@@ -172,12 +173,17 @@ fn fill(template: &str, args: &[(String, String)]) -> String {
         let after = &rest[start + 1..];
         match after.find('}') {
             Some(end) => {
-                let name = &after[..end];
-                match args.iter().find(|(k, _)| k == name) {
-                    Some((_, v)) => out.push_str(&short_arg(v)),
-                    None => {
+                let inner = &after[..end];
+                let (name, forms) = match inner.split_once(':') {
+                    Some((name, forms)) => (name, Some(forms)),
+                    None => (inner, None),
+                };
+                match (args.iter().find(|(k, _)| k == name), forms) {
+                    (Some((_, v)), None) => out.push_str(&short_arg(v)),
+                    (Some((_, v)), Some(forms)) => out.push_str(plural(v, forms)),
+                    (None, _) => {
                         out.push('{');
-                        out.push_str(name);
+                        out.push_str(inner);
                         out.push('}');
                     }
                 }
@@ -193,6 +199,13 @@ fn fill(template: &str, args: &[(String, String)]) -> String {
     out
 }
 
+/// The form of `one|other` for the count `value`: `one` when it is exactly 1. A form list
+/// without `|` is used for every count.
+fn plural<'a>(value: &str, forms: &'a str) -> &'a str {
+    let (one, other) = forms.split_once('|').unwrap_or((forms, forms));
+    if value.trim() == "1" { one } else { other }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +216,67 @@ mod tests {
         assert_eq!(fill("{column} is empty {x}", &args), "Name is empty {x}");
         assert_eq!(fill("no braces", &args), "no braces");
         assert_eq!(fill("open { brace", &args), "open { brace");
+    }
+
+    #[test]
+    fn plural_forms_follow_the_count() {
+        let t = "{n} {n:employee|employees}, {k} {k:file was|files were} kept";
+        let args = |n: &str, k: &str| {
+            vec![
+                ("n".to_string(), n.to_string()),
+                ("k".to_string(), k.to_string()),
+            ]
+        };
+        assert_eq!(fill(t, &args("1", "0")), "1 employee, 0 files were kept");
+        assert_eq!(fill(t, &args("2", "1")), "2 employees, 1 file was kept");
+        assert_eq!(
+            fill(t, &args("11", "21")),
+            "11 employees, 21 files were kept"
+        );
+        // An unknown count keeps the placeholder visible.
+        assert_eq!(fill("{m:a|b}", &args("1", "1")), "{m:a|b}");
+    }
+
+    #[test]
+    fn builtin_english_counts_use_plural_forms() {
+        // Every English message that puts a count before a plural noun must choose the form.
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let one = |key: &str, args: &[(&str, &str)]| {
+            let owned: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            cat.ui(key, Lang::En, &owned)
+        };
+        let summary = one(
+            "ui.run.summary",
+            &[
+                ("total", "1"),
+                ("ready", "1"),
+                ("attention", "0"),
+                ("not_yet", "0"),
+                ("too_late", "0"),
+                ("packets", "1"),
+            ],
+        );
+        assert!(summary.starts_with("1 employee:"), "{summary}");
+        assert!(summary.contains("1 packet written"), "{summary}");
+        let summary = one(
+            "ui.run.summary",
+            &[
+                ("total", "2"),
+                ("ready", "1"),
+                ("attention", "1"),
+                ("not_yet", "0"),
+                ("too_late", "0"),
+                ("packets", "2"),
+            ],
+        );
+        assert!(summary.starts_with("2 employees:"), "{summary}");
+        assert!(summary.contains("1 needs attention"), "{summary}");
+        assert!(summary.contains("2 packets written"), "{summary}");
+        let photos = one("ui.photo.summary", &[("pass", "1"), ("total", "1")]);
+        assert_eq!(photos, "1 of 1 photo passed.");
+        let photos = one("ui.photo.summary", &[("pass", "1"), ("total", "3")]);
+        assert_eq!(photos, "1 of 3 photos passed.");
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The filesystem edge: how every input file is read ([`read_input`], [`open_input`]: opened
 //! once without following a link, checked to be a regular file no larger than its limit on
-//! that same handle, read once), how the output folder is created ([`create_private_dir`])
+//! that same handle, read once), how the output folder is created ([`create_output_dir`])
 //! and written (atomic writes: temporary file in the same folder, fsync, rename over the
-//! target, so an interrupted run never leaves a half-written packet or report), the clean-up
-//! of this tool's leftovers from a killed run, and a file-name sanitiser that gives names
-//! safe on Windows, macOS and Linux.
+//! target, so an interrupted run never leaves a half-written packet or report), who may read
+//! what is written ([`output_file_mode`], [`output_dir_mode`]: private to the user, or
+//! group-readable with `--shared`), the clean-up of this tool's leftovers from a killed run,
+//! and a file-name sanitiser that gives names safe on Windows, macOS and Linux.
 //!
 //! Temporary files are named `.permitpack-<name>.tmp-XXXXXX`: they start with a dot and a
 //! prefix only this tool writes, and never end in the target's extension, so a leftover can
@@ -168,11 +169,24 @@ fn kind_name(kind: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Creates `dir` (and its parents) for output. Folders permitpack creates are private to the
-/// user running it (0700): packet names carry passport numbers and names. An existing
-/// folder is left with its permissions. `group_readable` gives 0750 instead, for a team
-/// sharing the output through group membership.
+/// The permission bits of a file permitpack writes: private to the user running it (0600),
+/// since packets and reports hold passport numbers and salaries; `group_readable` (the
+/// `--shared` option) gives 0640, for a team sharing the output through group membership.
+pub fn output_file_mode(group_readable: bool) -> u32 {
+    if group_readable { 0o640 } else { 0o600 }
+}
+
+/// The permission bits of a folder permitpack creates: 0700, or 0750 with `group_readable`.
+pub fn output_dir_mode(group_readable: bool) -> u32 {
+    if group_readable { 0o750 } else { 0o700 }
+}
+
+/// Creates `dir` (and its parents) for output with [`output_dir_mode`] (whatever the umask).
+/// An existing folder keeps its permissions, except that `group_readable` lets the group in
+/// (adds r-x for the group) when the user may change it, so a team folder a private run
+/// created earlier opens up with `--shared`.
 pub fn create_output_dir(dir: &Path, group_readable: bool) -> io::Result<()> {
+    let existed = dir.is_dir();
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -180,14 +194,25 @@ pub fn create_output_dir(dir: &Path, group_readable: bool) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(output_dir_mode(group_readable));
     }
-    #[cfg(not(unix))]
-    let _ = group_readable;
-    builder.create(dir)
-}
-
-/// The permission bits of a folder permitpack creates: the one place this is decided.
-pub fn output_dir_mode(group_readable: bool) -> u32 {
-    if group_readable { 0o750 } else { 0o700 }
+    builder.create(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o7777;
+        let wanted = if existed {
+            if group_readable { mode | 0o050 } else { mode }
+        } else {
+            output_dir_mode(group_readable)
+        };
+        if wanted != mode {
+            // Not the owner of an existing folder: it stays as its owner set it.
+            let changed = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(wanted));
+            if !existed {
+                changed?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A failed write into the output folder, naming the file and, for the usual causes, what to
@@ -257,6 +282,21 @@ pub fn write_atomic_durable<T, F>(
 where
     F: FnOnce(&mut BufWriter<File>) -> io::Result<T>,
 {
+    write_atomic_as(dir, name, durability, false, fill)
+}
+
+/// [`write_atomic_durable`] with the file's readers chosen: [`output_file_mode`] of
+/// `group_readable`.
+pub fn write_atomic_as<T, F>(
+    dir: &Path,
+    name: &str,
+    durability: Durability,
+    group_readable: bool,
+    fill: F,
+) -> Result<(PathBuf, T), WriteError>
+where
+    F: FnOnce(&mut BufWriter<File>) -> io::Result<T>,
+{
     let target = dir.join(name);
     let err = |source: io::Error| WriteError {
         path: target.clone(),
@@ -279,6 +319,15 @@ where
     // On any error below, `tmp_path` (a TempPath) removes the temporary file when dropped.
     let value = fill(&mut writer).map_err(err)?;
     let file = writer.into_inner().map_err(|e| err(e.into_error()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = output_file_mode(group_readable);
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(err)?;
+    }
+    #[cfg(not(unix))]
+    let _ = group_readable;
     if durability == Durability::Now {
         file.sync_all().map_err(err)?;
     }
@@ -460,6 +509,49 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_private_unless_shared() {
+        let dir = tempfile::tempdir().unwrap();
+        let private = write_atomic(dir.path(), "a.zip", b"x").unwrap();
+        assert_eq!(mode(&private), 0o600);
+        let (shared, ()) = write_atomic_as(dir.path(), "b.zip", Durability::Now, true, |w| {
+            w.write_all(b"x")
+        })
+        .unwrap();
+        assert_eq!(mode(&shared), 0o640);
+        // A rerun with --shared opens a file a private run wrote.
+        write_atomic_as(dir.path(), "a.zip", Durability::Later, true, |w| {
+            w.write_all(b"y")
+        })
+        .unwrap();
+        assert_eq!(mode(&private), 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_folders_are_private_unless_shared() {
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("out/packets");
+        create_output_dir(&private, false).unwrap();
+        assert_eq!(mode(&private), 0o700);
+        let shared = dir.path().join("team/packets");
+        create_output_dir(&shared, true).unwrap();
+        assert_eq!(mode(&shared), 0o750);
+        // --shared on a folder a private run created lets the group in; a private run
+        // leaves an existing folder as it is.
+        create_output_dir(&private, true).unwrap();
+        assert_eq!(mode(&private), 0o750);
+        create_output_dir(&private, false).unwrap();
+        assert_eq!(mode(&private), 0o750);
+    }
 
     #[test]
     fn deferred_writes_are_complete_and_sync_reports_missing_files() {

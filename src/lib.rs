@@ -9,6 +9,7 @@
 //! `cli` parses arguments, builds the inputs, calls `Run` and prints.
 
 pub mod assets;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod documents;

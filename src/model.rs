@@ -251,6 +251,25 @@ pub fn mask_id(id: &str) -> String {
     out
 }
 
+/// Masks `text` when it could be a passport number (letters and digits, with separators
+/// such as `-` or `.` a typo may leave, at least 5 of them and two digits), and leaves
+/// anything else as written: a roster cell such as `6人` or `TOTAL` in the passport column
+/// is shown so the user can find it, never as `**`.
+pub fn mask_if_id(text: &str) -> String {
+    let core: Vec<char> = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_' | '/' | '.' | '+'))
+        .collect();
+    let looks_like_id = core.len() >= 5
+        && core.iter().all(char::is_ascii_alphanumeric)
+        && core.iter().filter(|c| c.is_ascii_digit()).count() >= 2;
+    if looks_like_id {
+        mask_id(text)
+    } else {
+        text.to_string()
+    }
+}
+
 /// `text` with every occurrence of `id` masked as [`mask_id`] does, matched ignoring case
 /// (a file named `scan_u12345678.pdf` holds the passport number `U12345678` all the same)
 /// and full-width forms; the rest of the text is kept as it was.
@@ -334,6 +353,19 @@ mod tests {
         assert_eq!(mask_id("G1234567"), "G1***567");
         assert_eq!(mask_id("AB12"), "****");
         assert_eq!(mask_id("AB1234"), "A***34");
+    }
+
+    #[test]
+    fn only_passport_like_text_is_masked() {
+        assert_eq!(mask_if_id("E12345678"), "E1****678");
+        assert_eq!(
+            mask_if_id("12345678901234567890123"),
+            mask_id("12345678901234567890123")
+        );
+        assert_eq!(mask_if_id("E1234-5678"), mask_id("E1234-5678"));
+        for shown in ["6人", "TOTAL", "合计", "N/A", "123", "共6人", "see sheet 2"] {
+            assert_eq!(mask_if_id(shown), shown);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! done, so memory does not grow with the batch.
 
 use crate::assets::Templates;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Lang};
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
@@ -104,6 +104,8 @@ pub struct Batch<'a> {
     /// Where packets go: `Some` for `build`, `None` for `check`.
     pub packets: Option<&'a dyn Sink>,
     pub password: Option<String>,
+    /// The rerun cache (a build into a sink that keeps one, without a password).
+    pub cache: Option<&'a crate::cache::RunCache>,
 }
 
 /// What the stages found for one employee before the packet is written.
@@ -197,14 +199,19 @@ impl Batch<'_> {
             };
             if passport_unsure {
                 // The number may have lost leading zeros: it must not be printed on a letter.
-                line.status = ItemStatus::Missing;
+                let why: Vec<Issue> = issues
+                    .iter()
+                    .filter(|i| i.code.starts_with("roster.passport_as_number"))
+                    .cloned()
+                    .collect();
+                explain_not_generated(line, &why, &s.catalog);
                 continue;
             }
             if self.packets.is_none() {
                 // `check`: the same field and glyph checks, without typesetting.
                 let problems = s.renderer.check_letter(doc, &letter);
                 if problems.iter().any(Issue::is_error) {
-                    line.status = ItemStatus::Missing;
+                    explain_not_generated(line, &problems, &s.catalog);
                 }
                 issues.extend(problems);
                 continue;
@@ -223,7 +230,7 @@ impl Batch<'_> {
                     });
                 }
                 Err(problems) => {
-                    line.status = ItemStatus::Missing;
+                    explain_not_generated(line, &problems, &s.catalog);
                     issues.extend(problems);
                 }
             }
@@ -371,7 +378,7 @@ impl Batch<'_> {
             scans: std::mem::take(&mut work.scans),
             company_scans: std::mem::take(&mut work.company_scans),
         };
-        let mut plan = packet::plan(&o.checklist, sources);
+        let mut plan = packet::plan(&o.checklist, s.rules.checklists.sides(), sources);
         o.details
             .insert("packet_entries".into(), serde_json::json!(plan.manifest()));
 
@@ -499,7 +506,7 @@ impl Batch<'_> {
                 let Some((row, name)) = rows.get(i) else {
                     break;
                 };
-                let outcome = self.process(row, name);
+                let outcome = self.process_cached(row, name);
                 let status = outcome.status;
                 if let Err(e) = put(i, outcome) {
                     next.store(rows.len(), Ordering::Relaxed);
@@ -591,7 +598,7 @@ fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bo
 }
 
 /// The outcome of a row no stage could finish.
-fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
+pub(crate) fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
     EmployeeOutcome {
         employee: row.employee.clone(),
         status: Status::Attention,
@@ -643,6 +650,66 @@ fn scan_documents(
         }
     }
     (scans, company_docs)
+}
+
+/// A letter permitpack could not write: its checklist line is [`ItemStatus::Missing`] and
+/// says why and what to fix, instead of the "written by permitpack" of `checklists.toml`.
+/// Empty fields are listed together; any other error is given with its own message and
+/// action.
+fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: &Catalog) {
+    line.status = ItemStatus::Missing;
+    let errors: Vec<&Issue> = problems.iter().filter(|i| i.is_error()).collect();
+    let empty: Vec<&Issue> = errors
+        .iter()
+        .copied()
+        .filter(|i| i.code == "template.missing_field")
+        .collect();
+    let (zh, en) = if !empty.is_empty() {
+        let fields = |key: &str, sep: &str, quote: bool| {
+            empty
+                .iter()
+                .filter_map(|i| i.get(key))
+                .map(|f| {
+                    if quote {
+                        format!("“{f}”")
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let args = [
+            ("fields_zh", fields("field_zh", "、", true)),
+            ("fields", fields("field", ", ", false)),
+            ("count", empty.len().to_string()),
+        ];
+        (
+            catalog.ui("ui.item.not_generated.empty", Lang::Zh, &args),
+            catalog.ui("ui.item.not_generated.empty", Lang::En, &args),
+        )
+    } else {
+        let reason = |lang: Lang| {
+            errors
+                .first()
+                .map(|i| format!("{} {}", catalog.message(i, lang), catalog.action(i, lang)))
+                .unwrap_or_default()
+        };
+        (
+            catalog.ui(
+                "ui.item.not_generated.other",
+                Lang::Zh,
+                &[("reason", reason(Lang::Zh))],
+            ),
+            catalog.ui(
+                "ui.item.not_generated.other",
+                Lang::En,
+                &[("reason", reason(Lang::En))],
+            ),
+        )
+    };
+    line.how_zh = zh;
+    line.how_en = en;
 }
 
 #[cfg(test)]
@@ -702,6 +769,7 @@ mod tests {
             company_scans: FolderScan::default(),
             packets: None,
             password: None,
+            cache: None,
         };
         let rows: Vec<(&RosterRow, String)> = roster
             .rows

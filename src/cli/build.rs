@@ -1,9 +1,10 @@
-//! `permitpack build` and `permitpack check`: resolve the folders, run the engine
-//! ([`crate::run::Run`]) on them with a progress bar, print the summary table. Exit status 0
-//! (all ready), 1 (someone needs attention) or 2 (nothing could be done, one line on stderr).
+//! `permitpack build` and `permitpack check`: check the command line ([`super::args`]),
+//! resolve the folders, run the engine ([`crate::run::Run`]) on them with a progress bar,
+//! print the summary table and who may read the output. Exit status 0 (all ready), 1
+//! (someone needs attention) or 2 (nothing could be done, one line on stderr).
 
 use super::summary::{fatal_line, summary};
-use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs};
+use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs, table};
 use crate::outcome::Status;
 use crate::pipeline::Setup;
 use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
@@ -84,6 +85,13 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         );
         Ok(EXIT_FAILED)
     };
+    match super::args::preflight(args, write_packets) {
+        Ok(warnings) => warnings.iter().for_each(|w| eprintln!("{w}")),
+        Err(line) => {
+            eprintln!("{line}");
+            return Ok(EXIT_FAILED);
+        }
+    }
     let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
         Ok(s) => Arc::new(s),
         Err(e) => return fail(&e),
@@ -97,11 +105,13 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     );
     let given = RunInputs {
         lang: args.lang,
-        password: args.password.clone(),
+        // `check` writes no packets: the password is ignored (preflight said so).
+        password: args.password.clone().filter(|_| write_packets),
         jobs: args.jobs.unwrap_or_else(rayon::current_num_threads),
+        cache: !args.no_cache,
         ..RunInputs::new(setup.clone(), inputs, paths.as_of)
     };
-    let sink = FsSink::new(&paths.out);
+    let sink = FsSink::new(&paths.out).shared(args.shared);
     let bar = Bar::new(args.quiet);
     let done = Run::load(given).and_then(|run| {
         if write_packets {
@@ -112,12 +122,27 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     });
     let done = match done {
         Ok(done) => done,
-        Err(RunError::Input(issue)) => {
+        Err(RunError::Input(issue) | RunError::Busy(issue)) => {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
             return Ok(EXIT_FAILED);
         }
         Err(RunError::Failed(msg)) => return fail(&msg),
     };
+    // About permitpack's own files, not the company's data: the terminal only.
+    for note in &done.cache_notes {
+        eprintln!("{}", fatal_line(note, &setup.catalog, args.lang));
+    }
+    if done.reused > 0 && !args.quiet {
+        let line = setup.catalog.ui(
+            "ui.cache.reused",
+            args.lang,
+            &[
+                ("reused", done.reused.to_string()),
+                ("total", done.counts.employees.to_string()),
+            ],
+        );
+        eprintln!("permitpack: {line}");
+    }
     if !args.quiet {
         let html = done
             .reports
@@ -132,7 +157,15 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             args.lang,
         );
         match text {
-            Ok(text) => print!("{text}"),
+            Ok(text) => {
+                let access = if args.shared {
+                    "ui.run.shared"
+                } else {
+                    "ui.run.private"
+                };
+                let access = table::ui_lines(&setup.catalog, access, args.lang, &[]) + "\n";
+                print!("{text}{}", table::wrap(&access, table::output_width()));
+            }
             Err(e) => return fail(&format!("cannot read the employees' results: {e}")),
         }
     }

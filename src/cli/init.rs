@@ -7,6 +7,9 @@ use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
 use crate::model::Field;
+use crate::roster::example::{
+    Example, company_value as company_example, employee_value as example_value,
+};
 use crate::roster::{COMPANY_KEYS, ColumnAliases};
 use rust_xlsxwriter::{
     DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
@@ -20,51 +23,6 @@ pub const STARTER_FILE: &str = "roster.xlsx";
 pub const COMPANY_EXAMPLE_FILE: &str = "company.example.toml";
 /// Rows (below the header) that get the category drop-down and the column formats.
 const PREPARED_ROWS: u32 = 1000;
-
-/// The example employee of the starter workbook, by field.
-fn example_value(field: Field) -> Example {
-    match field {
-        Field::Name => Example::Text("Anna Kowalska"),
-        Field::ChineseName => Example::Text("柯安娜"),
-        Field::PassportNo => Example::Text("EA1234567"),
-        Field::PassportExpiry => Example::Date(2031, 5, 20),
-        Field::Nationality => Example::Text("Poland 波兰"),
-        Field::DateOfBirth => Example::Date(1988, 4, 12),
-        Field::Category => Example::Text("（六）"),
-        Field::Position => Example::Text("Senior Software Engineer 高级软件工程师"),
-        Field::StartDate => Example::Date(2021, 3, 1),
-        Field::WorkPermitNo => Example::Text("1104400012345678"),
-        Field::WorkPermitExpiry => Example::Date(2027, 3, 1),
-        Field::ResidencePermitExpiry => Example::Date(2027, 3, 1),
-        Field::YearsInChina => Example::Number(5.0),
-        Field::RequestedTerm => Example::Number(2.0),
-        Field::AnnualSalary => Example::Number(480_000.0),
-        Field::SalaryBasis => Example::Text("税前"),
-        Field::Mobile => Example::Text("13800138000"),
-        Field::Photo => Example::Text(""),
-    }
-}
-
-enum Example {
-    Text(&'static str),
-    Date(u16, u8, u8),
-    Number(f64),
-}
-
-/// The example company (its USCC has a valid GB 32100-2015 check character).
-fn company_example(key: &str) -> &'static str {
-    match key {
-        "name_zh" => "深圳市示例科技有限公司",
-        "name_en" => "Shenzhen Example Technology Co., Ltd.",
-        "uscc" => "91440300MA5G2K7P15",
-        "address" => "深圳市南山区粤海街道科技园路1号",
-        "contact_person" => "王丽",
-        "contact_phone" => "0755-88886666",
-        "legal_representative" => "陈建国",
-        "salary_basis" => "税前",
-        _ => "",
-    }
-}
 
 /// Whether a field holds identifiers that must stay text (leading zeros, long numbers).
 fn is_text_id(field: Field) -> bool {
@@ -259,6 +217,11 @@ pub fn company_example_toml(aliases: &ColumnAliases) -> String {
     s
 }
 
+/// The command `init` suggests next, with the roster's path quoted for the shell.
+fn check_command(roster: &Path) -> String {
+    format!("permitpack check {}", super::args::shell_word(roster))
+}
+
 /// Creates `path` with `bytes`, refusing to replace an existing file.
 fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
@@ -317,7 +280,10 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
         catalog.ui(
             "ui.init.written",
             Lang::Both,
-            &[("path", roster.display().to_string())]
+            &[
+                ("path", roster.display().to_string()),
+                ("command", check_command(&roster)),
+            ]
         )
     );
     println!(
@@ -329,6 +295,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
                 ("count", written.to_string()),
                 ("kept", kept.to_string()),
                 ("path", tdir.display().to_string()),
+                ("path_arg", super::args::shell_word(&tdir)),
             ]
         )
     );

@@ -2,12 +2,14 @@
 //! A thin shell: `build` and `check` hand the folders to [`crate::run::Run`] and print its
 //! summary ([`summary`]).
 
+mod args;
 mod build;
 mod init;
 mod photo;
 mod plan;
 mod serve;
 mod summary;
+mod table;
 
 use crate::catalog::Lang;
 use chrono::NaiveDate;
@@ -82,12 +84,21 @@ pub struct RunArgs {
     /// Encrypt packets with AES-256 using this password (or set PERMITPACK_PASSWORD).
     #[arg(long, env = "PERMITPACK_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// Write packets and reports readable by your group (files 0640, folders 0750), for a
+    /// team folder; without it they are private to you (0600, 0700): they hold passport
+    /// numbers and salaries.
+    #[arg(long)]
+    pub shared: bool,
     /// Worker threads [default: all cores].
     #[arg(long)]
     pub jobs: Option<usize>,
     /// No progress bar or summary table, only errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Compute every employee afresh, ignoring the results kept in OUT/.permitpack/cache/
+    /// from earlier runs (which are then replaced).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args, Clone)]

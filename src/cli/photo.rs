@@ -6,11 +6,11 @@
 
 #![allow(clippy::result_large_err)] // `Unread` carries a whole issue, by design
 
+use super::args::FolderOption;
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, PhotoArgs};
 use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
-use crate::model::mask_id;
 use crate::photo::{self, CheckStatus, PhotoProfile, PhotoVerdict};
 use rayon::prelude::*;
 use std::io::Write;
@@ -18,7 +18,17 @@ use std::path::Path;
 
 pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
     let templates = match &args.templates {
-        Some(d) => Templates::with_dir(d),
+        Some(d) => {
+            let builtin = Catalog::load(&Templates::builtin()).map_err(anyhow::Error::msg)?;
+            if let Some(issue) = super::args::missing_folder(FolderOption::Templates, d, &builtin) {
+                eprintln!(
+                    "{}",
+                    super::summary::fatal_line(&issue, &builtin, args.lang)
+                );
+                return Ok(EXIT_FAILED);
+            }
+            Templates::with_dir(d)
+        }
         None => Templates::builtin(),
     };
     let profile = match PhotoProfile::load(&templates, &args.photo_profile) {
@@ -152,29 +162,10 @@ fn read(path: &Path, shown: &str, max_bytes: u64) -> Result<Vec<u8>, Unread> {
     photo::read_photo(&file, max_bytes).map_err(Unread::Issue)
 }
 
-/// The path as typed, with a file stem that looks like a passport number masked: photos are
-/// often named after the passport, and passport numbers are never printed in full.
+/// The path as typed: the user named the file and must find it again, so it is never
+/// masked, even when its stem is a passport number (no roster says it is one here).
 fn display_name(path: &Path) -> String {
-    let text = path.display().to_string();
-    let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-        return text;
-    };
-    if looks_like_id(stem)
-        && let Some(pos) = text.rfind(stem)
-    {
-        let mut masked = text.clone();
-        masked.replace_range(pos..pos + stem.len(), &mask_id(stem));
-        return masked;
-    }
-    text
-}
-
-/// Letters and digits only, 6-20 long, with at least 5 digits: a passport or permit number.
-fn looks_like_id(s: &str) -> bool {
-    let len = s.chars().count();
-    (6..=20).contains(&len)
-        && s.chars().all(|c| c.is_ascii_alphanumeric())
-        && s.chars().filter(char::is_ascii_digit).count() >= 5
+    path.display().to_string()
 }
 
 /// `name`, or `name-2`, `name-3`... if already used (two photos with the same stem).
@@ -189,7 +180,7 @@ fn unique(name: String, used: &mut std::collections::HashSet<String>) -> String 
     candidate
 }
 
-/// `photos/E1****678.jpg` -> `E1____678.preview.jpg`-style safe file name.
+/// `photos/E12345678.jpg` -> `E12345678.preview.jpg`: the photo's own stem, made safe.
 fn preview_name(shown: &str) -> String {
     let base = Path::new(shown)
         .file_stem()
@@ -264,20 +255,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passport_like_stems_are_masked() {
-        assert_eq!(
-            display_name(Path::new("photos/E12345678.jpg")),
-            "photos/E1****678.jpg"
-        );
+    fn typed_names_are_shown_and_used_as_typed() {
+        // A passport-like stem, a size-like stem: neither is masked, and two photos whose
+        // numbers differ in the middle stay two different names.
+        for name in [
+            "photos/EK1234567.jpg",
+            "photos/EK7654567.jpg",
+            "p413x579.jpg",
+        ] {
+            assert_eq!(display_name(Path::new(name)), name);
+        }
         assert_eq!(display_name(Path::new("alice.jpg")), "alice.jpg");
-        assert_eq!(display_name(Path::new("IMG_2024.jpg")), "IMG_2024.jpg");
         let mut used = std::collections::HashSet::new();
         assert_eq!(unique("a.preview.jpg".into(), &mut used), "a.preview.jpg");
         assert_eq!(unique("a.preview.jpg".into(), &mut used), "a-2.preview.jpg");
         assert_eq!(unique("a.preview.jpg".into(), &mut used), "a-3.preview.jpg");
         assert_eq!(
-            preview_name("photos/E1****678.jpg"),
-            "E1____678.preview.jpg"
+            preview_name("photos/EK1234567.jpg"),
+            "EK1234567.preview.jpg"
+        );
+        assert_ne!(
+            preview_name("photos/EK1234567.jpg"),
+            preview_name("photos/EK7654567.jpg")
         );
     }
 }

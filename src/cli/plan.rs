@@ -57,13 +57,18 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
         Ok(EXIT_FAILED)
     };
     let templates = match &args.templates {
-        Some(d) if !d.is_dir() => {
-            return fail(format!(
-                "the templates folder {} does not exist; give an existing folder to --templates, or leave it out to use the built-in templates",
-                d.display()
-            ));
+        Some(d) => {
+            let builtin = Catalog::load(&Templates::builtin()).map_err(anyhow::Error::msg)?;
+            let option = super::args::FolderOption::Templates;
+            if let Some(issue) = super::args::missing_folder(option, d, &builtin) {
+                eprintln!(
+                    "{}",
+                    super::summary::fatal_line(&issue, &builtin, args.lang)
+                );
+                return Ok(EXIT_FAILED);
+            }
+            Templates::with_dir(d)
         }
-        Some(d) => Templates::with_dir(d),
         None => Templates::builtin(),
     };
     let setup = match PlanSetup::load(&templates) {

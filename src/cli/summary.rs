@@ -2,11 +2,11 @@
 //! summary table of a finished run (the employees needing attention, the roster problems,
 //! the counts per status), with passport numbers masked.
 
+use super::table;
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
-use crate::model::mask_id;
-use crate::outcome::{EmployeeOutcome, Outcomes};
-use crate::report::{self, Summary};
+use crate::outcome::Outcomes;
+use crate::report::Summary;
 use std::path::Path;
 
 /// At most this many employees needing attention are listed on the terminal; the report
@@ -37,52 +37,10 @@ fn place(issue: &Issue) -> String {
     }
 }
 
-/// Text padded (or cut with an ellipsis) to `width` terminal columns; Chinese characters
-/// count as two.
-fn cell(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if total > width && used + w + 1 > width {
-            out.push('…');
-            used += 1;
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
-/// Text right-aligned in `width` terminal columns.
-fn rcell(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let padded = cell(text, width);
-    let body = padded.trim_end();
-    let w = body.width();
-    format!("{}{body}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// `text` with every occurrence of the passport number masked.
-fn mask_in(text: &str, passport: Option<&str>) -> String {
-    match passport.filter(|p| p.len() > 3) {
-        Some(p) => crate::model::mask_in(text, p),
-        None => text.to_string(),
-    }
-}
-
-/// One language for the terminal table: the report carries both.
-fn one_lang(lang: Lang) -> Lang {
-    if lang == Lang::Both { Lang::Zh } else { lang }
-}
-
 /// The terminal summary: a table of the employees (all of them for a small batch, else those
-/// needing attention), passport numbers masked; the roster problems; the counts per status
-/// and where the report is.
+/// needing attention) fitted to the terminal's width ([`table`]), the roster problems, the
+/// counts per status and where the report is. Passport numbers from the roster are masked
+/// wherever they appear, in any case; paths and file names the user typed are not.
 ///
 /// The outcomes are read once; only the few shown and (when there are roster problems) the
 /// passport numbers to mask are kept.
@@ -94,11 +52,31 @@ pub fn summary<O: Outcomes + ?Sized>(
     catalog: &Catalog,
     lang: Lang,
 ) -> std::io::Result<String> {
-    let one = one_lang(lang);
+    summary_fitted(
+        outcomes,
+        sum,
+        roster_issues,
+        report_path,
+        catalog,
+        lang,
+        table::output_width(),
+    )
+}
+
+/// [`summary`] for a terminal `width` columns wide.
+pub fn summary_fitted<O: Outcomes + ?Sized>(
+    outcomes: &O,
+    sum: &Summary,
+    roster_issues: &[Issue],
+    report_path: &Path,
+    catalog: &Catalog,
+    lang: Lang,
+    width: usize,
+) -> std::io::Result<String> {
     let mut s = String::new();
     let show_all = outcomes.count() <= SUMMARY_LINES;
-    let mut shown: Vec<EmployeeOutcome> = Vec::new();
-    let mut not_ready = 0;
+    let mut shown = Vec::new();
+    let (mut not_ready, mut shown_not_ready) = (0, 0);
     let mut passports: Vec<String> = Vec::new();
     for o in outcomes.each() {
         let o = o?;
@@ -113,97 +91,30 @@ pub fn summary<O: Outcomes + ?Sized>(
             );
         }
         if show_all || (!o.ready && shown.len() < SUMMARY_LINES) {
-            shown.push(o.into_owned());
+            shown_not_ready += usize::from(!o.ready);
+            shown.push(table::Line::of(&o, catalog));
         }
     }
-    if !shown.is_empty() {
-        let head = |k: &str| catalog.ui(&format!("ui.table.{k}"), one, &[]);
+    s.push_str(&table::render(&shown, catalog, lang, width));
+    let hidden = not_ready.saturating_sub(shown_not_ready);
+    if hidden > 0 {
         s.push_str(&format!(
-            "{}  {}{}{}{}{}\n",
-            rcell(&head("row"), 5),
-            cell(&head("name"), 26),
-            cell(&head("passport"), 11),
-            cell(&head("status"), 17),
-            cell(&head("deadline"), 12),
-            head("problem"),
+            "       {}\n",
+            catalog.ui("ui.run.more", lang, &[("count", hidden.to_string())])
         ));
-        for o in &shown {
-            let e = &o.employee;
-            let passport = e.passport_no.as_deref().map(mask_id).unwrap_or_default();
-            let name = e
-                .name
-                .as_deref()
-                .or(e.chinese_name.as_deref())
-                .unwrap_or("");
-            let status = catalog.ui(
-                &format!("ui.status.{}", report::status_key(o.status)),
-                one,
-                &[],
-            );
-            let deadline = o.deadline.map(|d| d.to_string()).unwrap_or_default();
-            let first = o
-                .issues
-                .iter()
-                .find(|i| i.is_error())
-                .or_else(|| o.issues.first())
-                .map(|i| {
-                    let more = o.issues.len() - 1;
-                    // A file named after the passport number must not show it in full.
-                    let text = mask_in(&catalog.message(i, one), e.passport_no.as_deref());
-                    if more > 0 {
-                        format!("{text} (+{more})")
-                    } else {
-                        text
-                    }
-                })
-                .unwrap_or_default();
-            s.push_str(&format!(
-                "{:>5}  {}{}{}{}{}\n",
-                e.row,
-                cell(name, 26),
-                cell(&passport, 11),
-                cell(&status, 17),
-                cell(&deadline, 12),
-                cell(&first, 70).trim_end(),
-            ));
-        }
-        let hidden = not_ready.saturating_sub(shown.iter().filter(|o| !o.ready).count());
-        if hidden > 0 {
-            s.push_str(&format!(
-                "       {}\n",
-                catalog.ui("ui.run.more", one, &[("count", hidden.to_string())])
-            ));
-        }
     }
-    if !roster_issues.is_empty() {
-        // Roster problems may name files called after passport numbers.
-        s.push_str(&catalog.ui("ui.run.roster_problems", one, &[]));
-        s.push('\n');
-        for i in roster_issues.iter().take(SUMMARY_LINES) {
-            let place = place(i);
-            let place = if place.is_empty() {
-                String::new()
-            } else {
-                format!("{place}: ")
-            };
-            let line = format!("  - {place}{}\n", catalog.message(i, one));
-            s.push_str(
-                &passports
-                    .iter()
-                    .fold(line, |l, p| mask_in(&l, Some(p.as_str()))),
-            );
-        }
-        if roster_issues.len() > SUMMARY_LINES {
-            let more = (roster_issues.len() - SUMMARY_LINES).to_string();
-            s.push_str(&format!(
-                "  {}\n",
-                catalog.ui("ui.run.more", one, &[("count", more)])
-            ));
-        }
-    }
+    // Roster problems may name files called after an employee's passport number.
+    let mask = |line: String| {
+        passports
+            .iter()
+            .fold(line, |l, p| crate::model::mask_in(&l, p))
+    };
+    let mut tail =
+        table::roster_problems(roster_issues, place, &mask, catalog, lang, SUMMARY_LINES);
     let count = |st: crate::outcome::Status| sum.count(st).to_string();
     use crate::outcome::Status::*;
-    s.push_str(&catalog.ui(
+    tail.push_str(&table::ui_lines(
+        catalog,
         "ui.run.summary",
         lang,
         &[
@@ -215,13 +126,15 @@ pub fn summary<O: Outcomes + ?Sized>(
             ("packets", sum.packets.to_string()),
         ],
     ));
-    s.push('\n');
-    s.push_str(&catalog.ui(
+    tail.push('\n');
+    tail.push_str(&table::ui_lines(
+        catalog,
         "ui.run.report_written",
         lang,
         &[("path", report_path.display().to_string())],
     ));
-    s.push('\n');
+    tail.push('\n');
+    s.push_str(&table::wrap(&tail, width));
     Ok(s)
 }
 

@@ -444,8 +444,9 @@ impl DocsIndex {
     }
 
     /// Employee folders that belong to none of `passports` (a typo in a folder name, or an
-    /// employee missing from the roster), masked like passport numbers, sorted. Report them
-    /// once per run (`document.unclaimed_folder`) so no scan is dropped silently.
+    /// employee missing from the roster), sorted, named in full: the user must find them on
+    /// disk, and no roster row says they are passport numbers. Report them once per run
+    /// (`document.unclaimed_folder`) so no scan is dropped silently.
     pub fn unclaimed<'a>(&self, passports: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let keys: std::collections::BTreeSet<String> = passports
             .into_iter()
@@ -462,7 +463,7 @@ impl DocsIndex {
         self.folders
             .iter()
             .filter(|(key, _)| !claimed(key))
-            .flat_map(|(_, list)| list.iter().map(|name| mask_id(name)))
+            .flat_map(|(_, list)| list.iter().cloned())
             .collect()
     }
 
@@ -500,7 +501,16 @@ impl DocsIndex {
             scan.issues.push(
                 Issue::warning("document.folder_ambiguous")
                     .arg("passport", &masked)
-                    .arg("count", candidates.len()),
+                    .arg("count", candidates.len())
+                    .arg(
+                        "folders",
+                        candidates
+                            .iter()
+                            .map(|name| name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                    .arg("folder", folder),
             );
         }
         match inputs.scan_folder(folder) {
@@ -512,6 +522,7 @@ impl DocsIndex {
             Err(e) => scan.issues.push(
                 Issue::warning("document.folder_unreadable")
                     .arg("passport", &masked)
+                    .arg("folder", folder)
                     .arg("detail", e.kind()),
             ),
         }
@@ -672,9 +683,10 @@ mod tests {
         );
         assert_eq!(index.company(&inputs).names(), vec!["bank_statement.pdf"]);
         assert_eq!(index.stray_files(), ["stray.pdf"]);
+        // A folder on disk is named in full: the user must find it.
         assert_eq!(
             index.unclaimed(["E12345678", "G7654321"]),
-            vec![mask_id("G76543210")]
+            vec!["G76543210".to_string()]
         );
         assert_eq!(
             index
@@ -701,6 +713,8 @@ mod tests {
         let scan = index.employee(&inputs, "E1");
         assert_eq!(scan.names(), vec!["a.pdf"]);
         assert_eq!(scan.issues[0].code, "document.folder_ambiguous");
+        assert_eq!(scan.issues[0].get("folders"), Some("E1 old, E1_new"));
+        assert_eq!(scan.issues[0].get("folder"), Some("E1 old"));
     }
 
     #[cfg(unix)]

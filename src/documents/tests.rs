@@ -305,14 +305,17 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
     issues.push(
         Issue::warning("document.folder_ambiguous")
             .arg("passport", masked)
-            .arg("count", 2),
+            .arg("count", 2)
+            .arg("folders", "E12345678, E12345678 old")
+            .arg("folder", "E12345678"),
     );
     issues.push(
         Issue::warning("document.folder_unreadable")
             .arg("passport", masked)
+            .arg("folder", "E12345678")
             .arg("detail", "permission denied"),
     );
-    issues.push(Issue::warning("document.unclaimed_folder").arg("folder", masked));
+    issues.push(Issue::warning("document.unclaimed_folder").arg("folder", "E12345679"));
     issues.push(Issue::warning("document.stray_file").arg("file", "x.pdf"));
     let mut vetted = match_scans(&items, &names(&["passport.pdf"]), &[]);
     vet_files(&items, &mut vetted, |_| Ok((b"<html>".to_vec(), 6)));

@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn write_packet_replaces_atomically_and_cleans_up_on_failure() {
         let dir = tempfile::tempdir().unwrap();
-        let p = plan(&[], sources());
+        let p = plan(&[], &crate::rules::PageSides::default(), sources());
         let sink = FsSink::with_packets(dir.path(), dir.path());
         let (path, _) =
             write_packet(&sink, "E1_A.zip", &p.entries, date(), None, u64::MAX).unwrap();

@@ -5,6 +5,7 @@
 
 use crate::fsutil::safe_file_name;
 use crate::outcome::ChecklistLine;
+use crate::rules::PageSides;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -110,10 +111,12 @@ impl PacketPlan {
 
 /// Orders and names the packet's files. Within each group files are sorted by the position
 /// of their item in `checklist` (items not in the checklist last, by id), then by original
-/// name, so the result does not depend on the order the inputs were found in. When one item
+/// name with a document's front before its back (`sides`: `work_permit_front` before
+/// `work_permit_back`, `正面` before `背面`), so the result does not depend on the order the
+/// inputs were found in. When one item
 /// has several files they are numbered `_1`, `_2`... Prefixes are two digits (three when a
 /// packet has more than 100 files) and count up from `00`.
-pub fn plan(checklist: &[ChecklistLine], sources: PacketSources) -> PacketPlan {
+pub fn plan(checklist: &[ChecklistLine], sides: &PageSides, sources: PacketSources) -> PacketPlan {
     let PacketSources {
         cover,
         letters,
@@ -122,10 +125,10 @@ pub fn plan(checklist: &[ChecklistLine], sources: PacketSources) -> PacketPlan {
         company_scans,
     } = sources;
     let groups = [
-        sorted(checklist, letters),
+        sorted(checklist, sides, letters),
         photo.into_iter().collect(),
-        sorted(checklist, scans),
-        sorted(checklist, company_scans),
+        sorted(checklist, sides, scans),
+        sorted(checklist, sides, company_scans),
     ];
     let total = 1 + groups.iter().map(Vec::len).sum::<usize>();
     let width = (total - 1).to_string().len().max(2);
@@ -175,28 +178,30 @@ pub fn plan(checklist: &[ChecklistLine], sources: PacketSources) -> PacketPlan {
     PacketPlan { entries }
 }
 
-fn sorted(checklist: &[ChecklistLine], mut docs: Vec<Document>) -> Vec<Document> {
+fn sorted(checklist: &[ChecklistLine], sides: &PageSides, docs: Vec<Document>) -> Vec<Document> {
     let pos = |id: &str| {
         checklist
             .iter()
             .position(|c| c.id == id)
             .unwrap_or(usize::MAX)
     };
-    docs.sort_by(|a, b| {
-        (
-            pos(&a.item_id),
-            &a.item_id,
-            a.original.to_lowercase(),
-            &a.original,
-        )
-            .cmp(&(
-                pos(&b.item_id),
-                &b.item_id,
-                b.original.to_lowercase(),
-                &b.original,
-            ))
-    });
-    docs
+    let mut keyed: Vec<_> = docs
+        .into_iter()
+        .map(|d| {
+            let (stem, side) = sides.sort_key(&d.original);
+            let key = (
+                pos(&d.item_id),
+                d.item_id.clone(),
+                stem,
+                side,
+                d.original.to_lowercase(),
+                d.original.clone(),
+            );
+            (key, d)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, d)| d).collect()
 }
 
 /// The lower-case extension of a file name, when it is a plain one (ASCII letters and
@@ -241,6 +246,14 @@ mod tests {
         }
     }
 
+    fn sides() -> PageSides {
+        PageSides {
+            front: vec!["front".into(), "正面".into()],
+            back: vec!["back".into(), "背面".into()],
+            source: String::new(),
+        }
+    }
+
     fn checklist() -> Vec<ChecklistLine> {
         [
             "wp_extension_form",
@@ -279,7 +292,7 @@ mod tests {
                 doc("company_tax_certificate", "_company/tax.pdf"),
             ],
         };
-        let plan = plan(&checklist(), sources);
+        let plan = plan(&checklist(), &sides(), sources);
         let names: Vec<&str> = plan.entries.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(
             names,
@@ -316,11 +329,62 @@ mod tests {
     }
 
     #[test]
+    fn a_front_comes_before_its_back() {
+        let sources = PacketSources {
+            scans: vec![
+                doc("work_permit", "E1/work_permit_back.jpg"),
+                doc("work_permit", "E1/work_permit_front.jpg"),
+                doc("residence_permit", "E1/居留许可背面.jpg"),
+                doc("residence_permit", "E1/居留许可正面.jpg"),
+                doc("passport", "E1/p2_front.jpg"),
+                doc("passport", "E1/p1_back.jpg"),
+                doc("passport", "E1/p1_front.jpg"),
+            ],
+            ..Default::default()
+        };
+        let planned = plan(&checklist(), &sides(), sources);
+        let originals: Vec<&str> = planned
+            .entries
+            .iter()
+            .filter_map(|e| e.original.as_deref())
+            .collect();
+        assert_eq!(
+            originals,
+            vec![
+                "E1/p1_front.jpg",
+                "E1/p1_back.jpg",
+                "E1/p2_front.jpg",
+                "E1/居留许可正面.jpg",
+                "E1/居留许可背面.jpg",
+                "E1/work_permit_front.jpg",
+                "E1/work_permit_back.jpg",
+            ]
+        );
+        // Without side words the alphabet decides: back before front.
+        let plain = plan(
+            &checklist(),
+            &PageSides::default(),
+            PacketSources {
+                scans: vec![
+                    doc("work_permit", "E1/work_permit_front.jpg"),
+                    doc("work_permit", "E1/work_permit_back.jpg"),
+                ],
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            plain.entries[1].original.as_deref(),
+            Some("E1/work_permit_back.jpg")
+        );
+    }
+
+    #[test]
     fn input_order_does_not_change_the_plan() {
         let a = vec![doc("passport", "b.jpg"), doc("passport", "a.jpg")];
         let b = vec![doc("passport", "a.jpg"), doc("passport", "b.jpg")];
         let pa = plan(
             &checklist(),
+            &sides(),
             PacketSources {
                 scans: a,
                 ..Default::default()
@@ -328,6 +392,7 @@ mod tests {
         );
         let pb = plan(
             &checklist(),
+            &sides(),
             PacketSources {
                 scans: b,
                 ..Default::default()
@@ -346,7 +411,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let plan = plan(&checklist(), sources);
+        let plan = plan(&checklist(), &sides(), sources);
         let names: Vec<&str> = plan.entries.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(
             names,
@@ -366,6 +431,7 @@ mod tests {
             .collect();
         let plan = plan(
             &checklist(),
+            &sides(),
             PacketSources {
                 scans,
                 ..Default::default()
@@ -382,7 +448,7 @@ mod tests {
 
     #[test]
     fn set_cover_replaces_the_first_entry() {
-        let mut p = plan(&checklist(), PacketSources::default());
+        let mut p = plan(&checklist(), &sides(), PacketSources::default());
         p.set_cover(b"%PDF-real".to_vec());
         assert_eq!(p.entries[0].content, Content::Bytes(b"%PDF-real".to_vec()));
     }

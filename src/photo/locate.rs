@@ -41,6 +41,33 @@ pub struct FoundPhoto {
     pub warnings: Vec<Issue>,
 }
 
+/// An employee's photo, found but not read (see [`PhotoIndex::locate_employee`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedPhoto {
+    /// The name relative to the photos folder, as in [`FoundPhoto`].
+    pub name: String,
+    /// Its stamp, when the inputs have one (files on disk).
+    pub stamp: Option<crate::cache::FileStamp>,
+    pub warnings: Vec<Issue>,
+}
+
+/// A photo found, with what reading it gave (its bytes, or its stamp).
+struct Found<T> {
+    name: String,
+    bytes: T,
+    warnings: Vec<Issue>,
+}
+
+impl Found<Vec<u8>> {
+    fn photo(self) -> FoundPhoto {
+        FoundPhoto {
+            name: self.name,
+            bytes: self.bytes,
+            warnings: self.warnings,
+        }
+    }
+}
+
 /// The photos folder, listed once, for finding many employees' photos.
 #[derive(Debug, Clone)]
 pub struct PhotoIndex {
@@ -110,9 +137,26 @@ impl PhotoIndex {
         passport_no: Option<&str>,
         max_bytes: u64,
     ) -> Result<FoundPhoto, Issue> {
+        self.find_with(
+            &|name| inputs.photo(name, max_bytes),
+            cell,
+            passport_no,
+            max_bytes,
+        )
+        .map(Found::photo)
+    }
+
+    /// [`Self::find`] with `read` standing for reading a photo (or only checking it).
+    fn find_with<T>(
+        &self,
+        read: &dyn Fn(&str) -> Result<T, PhotoReadError>,
+        cell: Option<&str>,
+        passport_no: Option<&str>,
+        max_bytes: u64,
+    ) -> Result<Found<T>, Issue> {
         let cell = cell.map(str::trim).filter(|c| !c.is_empty());
         if let Some(c) = cell {
-            return self.by_cell(inputs, c, max_bytes);
+            return self.by_cell(read, c, max_bytes);
         }
         let passport = passport_no.map(str::trim).filter(|p| !p.is_empty());
         let Some(p) = passport else {
@@ -125,7 +169,7 @@ impl PhotoIndex {
         // Try candidates best first; a link out of the folder is skipped, not followed.
         let mut escaped = None;
         for name in names {
-            match inputs.photo(name, max_bytes) {
+            match read(name) {
                 Ok(bytes) => {
                     let mut warnings = Vec::new();
                     if names.len() > 1 {
@@ -145,7 +189,7 @@ impl PhotoIndex {
                                 .file(name.clone()),
                         );
                     }
-                    return Ok(FoundPhoto {
+                    return Ok(Found {
                         name: name.clone(),
                         bytes,
                         warnings,
@@ -199,9 +243,36 @@ impl PhotoIndex {
         e: &Employee,
         max_bytes: u64,
     ) -> Result<FoundPhoto, Issue> {
+        self.find_employee_with(&|name| inputs.photo(name, max_bytes), e, max_bytes)
+            .map(Found::photo)
+    }
+
+    /// [`Self::find_employee`] without reading the photo: the file it would read, with its
+    /// stamp, for the rerun cache's key. Every check but the read itself is made, so the
+    /// same file is found (or the same issue given).
+    pub fn locate_employee(
+        &self,
+        inputs: &dyn Inputs,
+        e: &Employee,
+        max_bytes: u64,
+    ) -> Result<LocatedPhoto, Issue> {
+        self.find_employee_with(&|name| inputs.photo_stamp(name, max_bytes), e, max_bytes)
+            .map(|f| LocatedPhoto {
+                name: f.name,
+                stamp: f.bytes,
+                warnings: f.warnings,
+            })
+    }
+
+    fn find_employee_with<T>(
+        &self,
+        read: &dyn Fn(&str) -> Result<T, PhotoReadError>,
+        e: &Employee,
+        max_bytes: u64,
+    ) -> Result<Found<T>, Issue> {
         let cell_given = e.photo.as_deref().is_some_and(|c| !c.trim().is_empty());
-        let found = self.find(
-            inputs,
+        let found = self.find_with(
+            read,
             e.photo.as_deref(),
             e.passport_no.as_deref(),
             max_bytes,
@@ -213,7 +284,7 @@ impl PhotoIndex {
                     .flatten()
                     .collect();
                 match self.by_person(&names).first() {
-                    Some(name) => match inputs.photo(name, max_bytes) {
+                    Some(name) => match read(name) {
                         Ok(bytes) => {
                             let passport = e
                                 .passport_no
@@ -225,7 +296,7 @@ impl PhotoIndex {
                                 .and_then(|x| x.to_str())
                                 .unwrap_or("jpg")
                                 .to_ascii_lowercase();
-                            Ok(FoundPhoto {
+                            Ok(Found {
                                 name: name.clone(),
                                 bytes,
                                 warnings: vec![
@@ -257,12 +328,12 @@ impl PhotoIndex {
         })
     }
 
-    fn by_cell(
+    fn by_cell<T>(
         &self,
-        inputs: &dyn Inputs,
+        read: &dyn Fn(&str) -> Result<T, PhotoReadError>,
         cell: &str,
         max_bytes: u64,
-    ) -> Result<FoundPhoto, Issue> {
+    ) -> Result<Found<T>, Issue> {
         let typed = cell
             .trim_matches(|c| c == '"' || c == '\'')
             .replace('\\', "/");
@@ -298,9 +369,9 @@ impl PhotoIndex {
                 })
                 .collect::<Vec<_>>()
                 .join("/");
-            match inputs.photo(&name, max_bytes) {
+            match read(&name) {
                 Ok(bytes) => {
-                    return Ok(FoundPhoto {
+                    return Ok(Found {
                         name,
                         bytes,
                         warnings: Vec::new(),
@@ -523,5 +594,76 @@ mod tests {
         assert_eq!(e.code, "photo.oversize_file");
         let e = scan(&d.path().join("nope")).unwrap_err();
         assert_eq!(e.code, "photo.folder");
+    }
+
+    /// The rerun cache keys an employee by the photo `locate_employee` names: it must be
+    /// the one `find_employee` reads, or the same issue, in every case, on disk and in memory.
+    #[test]
+    fn locate_agrees_with_find_without_reading() {
+        use std::os::unix::fs::symlink;
+        let d = dir_with(&[
+            "E12345678.jpg",
+            "E12345678.png",
+            "Maria Rossi.jpg",
+            "big.jpg",
+            "sub/c.jpg",
+        ]);
+        std::fs::write(d.path().join("big.jpg"), vec![0u8; 100]).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.jpg"), b"x").unwrap();
+        symlink(outside.path().join("x.jpg"), d.path().join("G1234567.jpg")).unwrap();
+        let (fs, idx) = scan(d.path()).unwrap();
+        let mut memory = crate::run::MemoryInputs::default();
+        for name in [
+            "E12345678.jpg",
+            "E12345678.png",
+            "Maria Rossi.jpg",
+            "sub/c.jpg",
+        ] {
+            memory = memory.photo(name, b"x".to_vec());
+        }
+        memory = memory.photo("big.jpg", vec![0u8; 100]);
+        let mem_idx = PhotoIndex::open(&memory).unwrap().unwrap();
+        let person = |passport: Option<&str>, cell: Option<&str>, name: Option<&str>| Employee {
+            sheet: "Staff".into(),
+            row: 3,
+            passport_no: passport.map(str::to_string),
+            photo: cell.map(str::to_string),
+            name: name.map(str::to_string),
+            ..Default::default()
+        };
+        let cases = [
+            person(Some("E12345678"), None, None),
+            person(Some("e12345678"), None, None),
+            person(None, Some("sub/c.jpg"), None),
+            person(None, Some("big.jpg"), None),
+            person(None, Some("../x.jpg"), None),
+            person(None, Some("nope.jpg"), None),
+            person(Some("X9999999"), None, Some("Maria Rossi")),
+            person(Some("X9999999"), None, None),
+            person(Some("G1234567"), None, None),
+        ];
+        for e in &cases {
+            for (inputs, idx) in [
+                (&fs as &dyn Inputs, &idx),
+                (&memory as &dyn Inputs, &mem_idx),
+            ] {
+                let found = idx.find_employee(inputs, e, 50);
+                let located = idx.locate_employee(inputs, e, 50);
+                match (&found, &located) {
+                    (Ok(f), Ok(l)) => {
+                        assert_eq!((&f.name, &f.warnings), (&l.name, &l.warnings));
+                    }
+                    (Err(f), Err(l)) => assert_eq!(f, l),
+                    _ => panic!("{e:?}: found {found:?}, located {located:?}"),
+                }
+            }
+        }
+        // On disk the stamp is the file's; in memory there is none (the bytes are hashed).
+        let e = &cases[0];
+        let l = idx.locate_employee(&fs, e, 50).unwrap();
+        let meta = std::fs::metadata(d.path().join(&l.name)).unwrap();
+        assert_eq!(l.stamp, Some(crate::cache::FileStamp::of(&meta)));
+        assert_eq!(mem_idx.locate_employee(&memory, e, 50).unwrap().stamp, None);
     }
 }

@@ -18,7 +18,7 @@ pub mod preview;
 pub mod profile;
 pub mod sniff;
 
-pub use locate::{FoundPhoto, PhotoFile, PhotoIndex, read_photo};
+pub use locate::{FoundPhoto, LocatedPhoto, PhotoFile, PhotoIndex, read_photo};
 pub use profile::{DEFAULT_PROFILE, PhotoProfile};
 
 use crate::catalog::{Catalog, Lang};

@@ -8,7 +8,7 @@
 
 use super::numerals;
 use crate::catalog::Catalog;
-use crate::model::{Company, Employee, Fen, SalaryBasis};
+use crate::model::{Company, Employee, Fen, SalaryBasis, mask_id};
 use crate::outcome::{ChecklistLine, EmployeeOutcome};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -439,14 +439,26 @@ impl CoverData {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
+        // The cover is the employee's own packet and prints the passport number in full at
+        // its top: messages masked it for the terminal and reports, the cover shows it whole.
+        let passport = outcome
+            .employee
+            .passport_no
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| p.chars().count() > 4);
+        let unmask = |text: String| match passport {
+            Some(p) => text.replace(&mask_id(p), p),
+            None => text,
+        };
         let notes = outcome
             .issues
             .iter()
             .map(|i| {
                 let t = catalog.text(i);
                 BiText {
-                    zh: t.message_zh,
-                    en: t.message,
+                    zh: unmask(t.message_zh),
+                    en: unmask(t.message),
                 }
             })
             .collect();
@@ -678,6 +690,48 @@ mod tests {
         assert!(!p.ok);
         assert_eq!(p.thumbnail.as_deref(), Some("/photo.png"));
         assert_eq!(p.thumbnail_bytes.as_deref(), Some(&[0x89, b'P'][..]));
+    }
+
+    #[test]
+    fn the_cover_notes_print_the_passport_in_full() {
+        use crate::assets::Templates;
+        use crate::issue::Issue;
+        let outcome = EmployeeOutcome {
+            employee: Employee {
+                name: Some("A B".into()),
+                passport_no: Some("EK1234567".into()),
+                ..Default::default()
+            },
+            status: crate::outcome::Status::Attention,
+            ready: false,
+            window_state: crate::outcome::WindowState::Open,
+            days_left: None,
+            window_opens: None,
+            deadline: None,
+            term_years: None,
+            fee_rmb: None,
+            photo: None,
+            checklist: Vec::new(),
+            issues: vec![
+                Issue::error("roster.duplicate_passport")
+                    .arg("passport", mask_id("EK1234567"))
+                    .arg("first_row", 4)
+                    .arg("first_cell", "D4"),
+                Issue::warning("document.no_folder").arg("passport", mask_id("EK1234567")),
+            ],
+            packet: None,
+            details: Default::default(),
+        };
+        let catalog = Catalog::load(&Templates::builtin()).unwrap();
+        let c = CoverData::from_outcome(&outcome, &Company::default(), d(2026, 11, 26), &catalog);
+        assert_eq!(c.employee.passport_no.as_deref(), Some("EK1234567"));
+        for n in &c.notes {
+            assert!(
+                n.zh.contains("EK1234567") && n.en.contains("EK1234567"),
+                "{n:?}"
+            );
+            assert!(!n.zh.contains('*') && !n.en.contains('*'), "{n:?}");
+        }
     }
 
     #[test]

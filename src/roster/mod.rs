@@ -7,10 +7,12 @@
 //! `values` (reading one cell), `rows` (employees), `company` (Company sheet, TOML, USCC),
 //! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing), `settle`
 //! (what depends on the run: the stated salary-basis default, dates impossible on the as-of
-//! date).
+//! date), `example` (the starter roster's example data, and the warning when it is still
+//! there).
 
 mod aliases;
 mod company;
+pub mod example;
 mod guard;
 mod header;
 mod rows;

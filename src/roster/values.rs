@@ -165,7 +165,7 @@ pub(crate) fn passport(
     }
     let bad = |shown: &str| {
         Problem::error("roster.bad_passport")
-            .arg("value", crate::model::mask_id(shown))
+            .arg("value", crate::model::mask_if_id(shown))
             .arg("min", min_len)
             .arg("max", max_len)
     };
@@ -910,6 +910,12 @@ mod tests {
         assert!(p.is_empty());
         assert_eq!(passport(CellIn::new(&s("E1234-5678")), 5, 20, &mut p), None);
         assert_eq!(p[0].code, "roster.bad_passport");
+        assert_eq!(p[0].args[0], ("value", "E1*****678".to_string()));
+        p.clear();
+        // A total row's cell is no passport number: shown as written, so it can be found.
+        assert_eq!(passport(CellIn::new(&s("6人")), 5, 20, &mut p), None);
+        assert_eq!(p[0].code, "roster.bad_passport");
+        assert_eq!(p[0].args[0], ("value", "6人".to_string()));
         p.clear();
         assert_eq!(
             passport(CellIn::new(&s("1.23457E+08")), 5, 20, &mut p),

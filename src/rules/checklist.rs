@@ -78,6 +78,75 @@ pub struct CategoryList {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checklists {
     lists: BTreeMap<String, CategoryList>,
+    sides: PageSides,
+}
+
+/// Words in a scan's file name that say which side of a document it shows (`[sides]` of
+/// `checklists.toml`), so a packet puts a front before its back whatever the alphabet says.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSides {
+    #[serde(default)]
+    pub front: Vec<String>,
+    #[serde(default)]
+    pub back: Vec<String>,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Which side of a document a file shows, in packet order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    Front,
+    Unknown,
+    Back,
+}
+
+impl PageSides {
+    /// How a file sorts among the files of one item: its normalised stem with the side
+    /// words taken out (so `p1_back` sorts with `p1_front`, before `p2_front`), then its
+    /// side. An ASCII word counts as a whole word (`back`, not `background`); a Chinese one
+    /// anywhere (`工作许可证正面`).
+    pub fn sort_key(&self, file_name: &str) -> (String, Side) {
+        use crate::documents::{scan_key as normalize, stem};
+        let mut name = normalize(stem(file_name));
+        let mut side = Side::Unknown;
+        for (list, this) in [(&self.front, Side::Front), (&self.back, Side::Back)] {
+            for w in list.iter().map(|w| normalize(w)).filter(|w| !w.is_empty()) {
+                let rest = if w.is_ascii() {
+                    without_word(&name, &w)
+                } else {
+                    name.contains(&w).then(|| name.replace(&w, ""))
+                };
+                if let Some(rest) = rest {
+                    name = rest;
+                    side = pick(side, this);
+                }
+            }
+        }
+        (name, side)
+    }
+}
+
+/// `name` (words joined by `_`) without the word `w`, if it has it.
+fn without_word(name: &str, w: &str) -> Option<String> {
+    let words: Vec<&str> = name.split('_').collect();
+    words.contains(&w).then(|| {
+        words
+            .into_iter()
+            .filter(|t| *t != w)
+            .collect::<Vec<_>>()
+            .join("_")
+    })
+}
+
+/// A name that says both front and back says neither.
+fn pick(so_far: Side, found: Side) -> Side {
+    match so_far {
+        Side::Unknown => found,
+        s if s == found => s,
+        _ => Side::Unknown,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +156,8 @@ struct FileData {
     company_source: String,
     lists: BTreeMap<String, ListData>,
     item: Vec<ItemData>,
+    #[serde(default)]
+    sides: PageSides,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +205,11 @@ impl Checklists {
     /// The list for a category key (`B1`, `B6`), if there is one.
     pub fn for_key(&self, key: &str) -> Option<&CategoryList> {
         self.lists.get(key)
+    }
+
+    /// The words that mark a document's front and back in file names.
+    pub fn sides(&self) -> &PageSides {
+        &self.sides
     }
 
     /// Category keys that have a list, sorted.
@@ -276,12 +352,44 @@ fn build(data: FileData) -> Result<Checklists, String> {
             },
         );
     }
-    Ok(Checklists { lists })
+    Ok(Checklists {
+        lists,
+        sides: data.sides,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_say_front_or_back() {
+        let sides = Checklists::parse(include_str!("../../templates/checklists.toml"))
+            .unwrap()
+            .sides()
+            .clone();
+        let key = |n: &str| sides.sort_key(n);
+        assert_eq!(
+            key("work_permit_front.jpg"),
+            ("work_permit".into(), Side::Front)
+        );
+        assert_eq!(
+            key("Work Permit BACK.pdf"),
+            ("work_permit".into(), Side::Back)
+        );
+        assert_eq!(
+            key("工作许可证正面.jpg"),
+            ("工作许可证".into(), Side::Front)
+        );
+        assert_eq!(key("工作许可证背面.jpg"), ("工作许可证".into(), Side::Back));
+        assert_eq!(key("工作许可证反面.jpg").1, Side::Back);
+        // A word inside another word is no side.
+        assert_eq!(key("background_check.pdf").1, Side::Unknown);
+        assert_eq!(key("passport.pdf"), ("passport".into(), Side::Unknown));
+        // Pages keep their own order: p1's back sorts with p1, before p2.
+        assert!(key("p1_back.jpg") < key("p2_front.jpg"));
+        assert!(key("p1_front.jpg") < key("p1_back.jpg"));
+    }
     use crate::assets::Templates;
 
     fn builtin() -> Checklists {

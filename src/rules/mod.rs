@@ -12,7 +12,7 @@ pub mod term;
 pub mod timeline;
 
 pub use calendar::{Calendar, WorkingDate};
-pub use checklist::{CategoryList, ChecklistItem, Checklists, ItemKind};
+pub use checklist::{CategoryList, ChecklistItem, Checklists, ItemKind, PageSides, Side};
 pub use config::{Enquiries, Enquiry, RulesData};
 pub use eligibility::{Eligibility, Permit, WindowState};
 pub use events::{EventKind, RenewalCalendar, RenewalEvent};

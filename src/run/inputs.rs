@@ -3,6 +3,7 @@
 //! bytes held in memory (tests, a server's upload). The stages only see names and bytes;
 //! which files exist, how they are opened and how far links may lead is decided here.
 
+use crate::cache::FileStamp;
 use crate::documents::folder::{self, DocsTop, Listing, ScanFile, SkipReason, Skipped};
 use crate::issue::Issue;
 use crate::packet::Content;
@@ -63,6 +64,18 @@ pub trait Inputs: Sync {
     fn scan_folder(&self, folder: &str) -> io::Result<Listing>;
     /// A listed scan as packet content, read when the packet is written.
     fn scan(&self, file: &ScanFile) -> Content;
+    /// A photo's stamp (size, times, inode) after the checks [`Inputs::photo`] makes, without
+    /// reading it: the rerun cache (`crate::cache`) takes an unchanged file's digest from the
+    /// previous run instead of reading and hashing it again. `Ok(None)`: no stamp (bytes held
+    /// in memory), the cache hashes the bytes.
+    fn photo_stamp(&self, name: &str, max_bytes: u64) -> Result<Option<FileStamp>, PhotoReadError> {
+        self.photo(name, max_bytes).map(|_| None)
+    }
+    /// A listed scan's stamp, for the rerun cache as [`Inputs::photo_stamp`]; `None`: the
+    /// cache hashes its bytes.
+    fn scan_stamp(&self, _file: &ScanFile) -> Option<FileStamp> {
+        None
+    }
 }
 
 /// Why an input file was not read.
@@ -125,6 +138,20 @@ impl FsInputs {
             docs,
             ..FsInputs::default()
         }
+    }
+
+    /// A photo's real path, checked to be a file inside the photos folder.
+    fn photo_path(&self, name: &str) -> Result<PathBuf, PhotoReadError> {
+        let real_dir = self.photos_real().ok_or(PhotoReadError::NotFound)?;
+        let path = real_dir.join(name);
+        if !path.is_file() {
+            return Err(PhotoReadError::NotFound);
+        }
+        let real = path.canonicalize().map_err(|_| PhotoReadError::Outside)?;
+        if !real.starts_with(real_dir) || !real.is_file() {
+            return Err(PhotoReadError::Outside);
+        }
+        Ok(real)
     }
 
     fn photos_real(&self) -> Option<&Path> {
@@ -210,21 +237,34 @@ impl Inputs for FsInputs {
     }
 
     fn photo(&self, name: &str, max_bytes: u64) -> Result<Vec<u8>, PhotoReadError> {
-        let real_dir = self.photos_real().ok_or(PhotoReadError::NotFound)?;
-        let path = real_dir.join(name);
-        if !path.is_file() {
-            return Err(PhotoReadError::NotFound);
-        }
-        let real = path.canonicalize().map_err(|_| PhotoReadError::Outside)?;
-        if !real.starts_with(real_dir) || !real.is_file() {
-            return Err(PhotoReadError::Outside);
-        }
+        let real = self.photo_path(name)?;
         read_capped(&real, max_bytes).map_err(|e| match e {
             ReadFail::TooLarge(size) => PhotoReadError::TooLarge { size },
             ReadFail::Io(e) if e.kind() == io::ErrorKind::NotFound => PhotoReadError::NotFound,
             ReadFail::Io(e) => PhotoReadError::Io(e.kind()),
             ReadFail::Refused(_) => PhotoReadError::Io(io::ErrorKind::InvalidInput),
         })
+    }
+
+    fn photo_stamp(&self, name: &str, max_bytes: u64) -> Result<Option<FileStamp>, PhotoReadError> {
+        let real = self.photo_path(name)?;
+        // Not following a link, as reading does: a link is refused when read.
+        let meta = std::fs::symlink_metadata(&real).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => PhotoReadError::NotFound,
+            kind => PhotoReadError::Io(kind),
+        })?;
+        if !meta.is_file() {
+            return Err(PhotoReadError::Io(io::ErrorKind::InvalidInput));
+        }
+        if meta.len() > max_bytes {
+            return Err(PhotoReadError::TooLarge { size: meta.len() });
+        }
+        Ok(Some(FileStamp::of(&meta)))
+    }
+
+    fn scan_stamp(&self, file: &ScanFile) -> Option<FileStamp> {
+        let meta = std::fs::symlink_metadata(&file.path).ok()?;
+        meta.is_file().then(|| FileStamp::of(&meta))
     }
 
     fn docs(&self) -> Option<Result<DocsTop, Issue>> {
@@ -345,6 +385,20 @@ impl Inputs for MemoryInputs {
             });
         }
         Ok(bytes.clone())
+    }
+
+    fn photo_stamp(&self, name: &str, max_bytes: u64) -> Result<Option<FileStamp>, PhotoReadError> {
+        let bytes = self
+            .photos
+            .as_ref()
+            .and_then(|p| p.get(name))
+            .ok_or(PhotoReadError::NotFound)?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(PhotoReadError::TooLarge {
+                size: bytes.len() as u64,
+            });
+        }
+        Ok(None)
     }
 
     fn docs(&self) -> Option<Result<DocsTop, Issue>> {

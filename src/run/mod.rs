@@ -22,6 +22,7 @@ mod sink;
 pub use inputs::{FsInputs, Inputs, MemoryInputs, Named, PhotoListing, PhotoReadError};
 pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
 
+use crate::cache::RunCache;
 use crate::catalog::Lang;
 use crate::documents::folder::{DocsIndex, FolderScan};
 use crate::issue::Issue;
@@ -58,6 +59,9 @@ pub enum RunError {
     /// The roster or the company file cannot be read: the issue names the file and what to
     /// do.
     Input(Box<Issue>),
+    /// Another run is writing to the same output (the sink's lock): the issue says which
+    /// and what to do.
+    Busy(Box<Issue>),
     /// Anything else (the output cannot be written), as one sentence.
     Failed(String),
 }
@@ -65,7 +69,7 @@ pub enum RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::Input(issue) => write!(f, "{}", issue.code),
+            RunError::Input(issue) | RunError::Busy(issue) => write!(f, "{}", issue.code),
             RunError::Failed(s) => f.write_str(s),
         }
     }
@@ -87,6 +91,10 @@ pub struct RunInputs {
     pub password: Option<String>,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Take unchanged employees from the sink's rerun cache (`crate::cache`), when it has
+    /// one. `false` (`--no-cache`): everyone is computed afresh, and the cache is refilled.
+    /// Encrypted builds never use it (each packet has its own random salts).
+    pub cache: bool,
 }
 
 impl RunInputs {
@@ -99,6 +107,7 @@ impl RunInputs {
             lang: Lang::Both,
             password: None,
             jobs: rayon::current_num_threads(),
+            cache: true,
         }
     }
 }
@@ -113,6 +122,11 @@ pub struct RunSummary {
     pub reports: Vec<PathBuf>,
     /// Problems not tied to one employee (roster, company, folders).
     pub roster_issues: Vec<Issue>,
+    /// Employees taken unchanged from the rerun cache.
+    pub reused: usize,
+    /// Warnings about the rerun cache (a damaged entry rebuilt, a cache that cannot be
+    /// written): about permitpack's own files, so for the terminal, not the reports.
+    pub cache_notes: Vec<Issue>,
     outcomes: Spool,
 }
 
@@ -132,6 +146,7 @@ pub struct Run {
     lang: Lang,
     password: Option<String>,
     jobs: usize,
+    cache: bool,
     roster: Roster,
     company: Option<Company>,
     company_source: CompanySource,
@@ -173,6 +188,7 @@ impl Run {
             &company_source,
             aliases,
         ));
+        roster_issues.extend(roster::example::leftovers(&mut roster, company.as_ref()));
         roster_issues.extend(roster::settle(
             &mut roster.rows,
             company.as_ref(),
@@ -188,6 +204,7 @@ impl Run {
             lang: given.lang,
             password: given.password,
             jobs: given.jobs.max(1),
+            cache: given.cache,
             roster,
             company,
             company_source,
@@ -219,6 +236,8 @@ impl Run {
         progress: &dyn Progress,
         write_packets: bool,
     ) -> Result<RunSummary, RunError> {
+        // Held to the end of the run: one run at a time writes to an output.
+        let _lock = sink.lock().map_err(|i| RunError::Busy(Box::new(i)))?;
         sink.prepare(write_packets).map_err(RunError::Failed)?;
         let mut info = self.run_info(write_packets);
         let Run {
@@ -227,6 +246,8 @@ impl Run {
             as_of,
             password,
             jobs,
+            cache,
+            lang,
             roster,
             company,
             roster_issues,
@@ -255,6 +276,13 @@ impl Run {
             company_scans,
             packets: write_packets.then_some(sink),
             password,
+            cache: None,
+        };
+        let mut cache_notes = Vec::new();
+        let run_cache = open_cache(cache, write_packets, sink, &batch, lang, &mut cache_notes);
+        let batch = Batch {
+            cache: run_cache.as_ref(),
+            ..batch
         };
         // Packet names are settled in row order first, so duplicates get the same suffix on
         // every run whatever the thread timing.
@@ -313,6 +341,11 @@ impl Run {
             &setup.templates,
         )
         .map_err(|e| RunError::Failed(format!("cannot write the reports: {e}")))?;
+        let reused = run_cache.as_ref().map_or(0, RunCache::reused);
+        if let Some(rc) = run_cache {
+            // Only after a run that went through every employee: unused entries are dropped.
+            cache_notes.extend(rc.cache.finish());
+        }
         let mut all_ready = !roster_issues.iter().any(Issue::is_error);
         for o in spool.each() {
             all_ready &= o.map_err(failed)?.ready;
@@ -322,6 +355,8 @@ impl Run {
             all_ready,
             reports,
             roster_issues,
+            reused,
+            cache_notes,
             outcomes: spool,
         })
     }
@@ -364,6 +399,34 @@ impl Run {
             extra,
         }
     }
+}
+
+/// The sink's rerun cache for a build of `batch`: `None` for `check` (no packets to
+/// reuse), encrypted packets (random salts: never the same bytes twice) or a sink without
+/// one. A cache that cannot be opened is a warning in `notes`; the run goes on without it.
+fn open_cache(
+    reuse: bool,
+    write_packets: bool,
+    sink: &dyn Sink,
+    batch: &Batch<'_>,
+    lang: Lang,
+    notes: &mut Vec<Issue>,
+) -> Option<RunCache> {
+    if !write_packets || batch.password.is_some() {
+        return None;
+    }
+    let cache = sink.cache()?.map_err(|i| notes.push(i)).ok()?;
+    notes.extend(cache.take_notes());
+    let dir = cache.dir().to_path_buf();
+    RunCache::new(cache, batch, &format!("{lang:?}"), reuse)
+        .map_err(|e| {
+            notes.push(
+                Issue::warning("cache.unavailable")
+                    .arg("dir", dir.display())
+                    .arg("detail", e),
+            )
+        })
+        .ok()
 }
 
 /// The company details from a `--company` TOML file.

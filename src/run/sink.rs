@@ -1,9 +1,12 @@
 //! Where a run writes: the [`Sink`] seam for packets and reports, with [`FsSink`] (the output
 //! folder: every file written under a temporary name and renamed when complete, packets made
 //! durable in one pass before the reports that list them) and [`MemorySink`] (files kept in
-//! memory, for tests and a server that streams them).
+//! memory, for tests and a server that streams them). The output folder also holds the
+//! rerun cache and the lock that keeps a second run out (`crate::cache`); memory has neither.
 
+use crate::cache::{Cache, OutLock};
 use crate::fsutil::{self, Durability, WriteError};
+use crate::issue::Issue;
 use crate::packet::manifest::{self, Manifest};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -58,6 +61,18 @@ pub trait Sink: Sync {
     fn earlier_build(&self) -> Option<Manifest> {
         None
     }
+    /// Claims the sink for one run, before [`Sink::prepare`]: a second run on the same
+    /// output while the returned guard lives is refused (`Err`: the issue saying who holds
+    /// it and what to do). `Ok(None)`: nothing to claim.
+    fn lock(&self) -> Result<Option<OutLock>, Issue> {
+        Ok(None)
+    }
+    /// The rerun cache kept with this output (`crate::cache`), opened for one run under
+    /// [`Sink::lock`]; `None`: the sink keeps none. `Err` is a warning: the run goes on
+    /// without it.
+    fn cache(&self) -> Option<Result<Cache, Issue>> {
+        None
+    }
 }
 
 /// The output folder on disk: reports in it, packets in `packets/`.
@@ -65,6 +80,8 @@ pub trait Sink: Sync {
 pub struct FsSink {
     out: PathBuf,
     packets: PathBuf,
+    /// Folders and files readable by the user's group (`--shared`), else by the user alone.
+    group_readable: bool,
 }
 
 impl FsSink {
@@ -73,6 +90,7 @@ impl FsSink {
         FsSink {
             packets: out.join("packets"),
             out,
+            group_readable: false,
         }
     }
 
@@ -81,7 +99,16 @@ impl FsSink {
         FsSink {
             out: out.into(),
             packets: packets.into(),
+            group_readable: false,
         }
+    }
+
+    /// With `group_readable`, the folders and files written are readable by the user's group
+    /// (0750, 0640: a team folder, `--shared`) instead of private to the user (0700, 0600):
+    /// they hold passport numbers and salaries ([`fsutil::output_file_mode`]).
+    pub fn shared(mut self, group_readable: bool) -> FsSink {
+        self.group_readable = group_readable;
+        self
     }
 
     /// The output folder.
@@ -99,7 +126,7 @@ impl Sink for FsSink {
     fn prepare(&self, packets: bool) -> Result<(), String> {
         let packets = packets.then_some(self.packets.as_path());
         for dir in std::iter::once(self.out.as_path()).chain(packets) {
-            fsutil::create_output_dir(dir, false).map_err(|e| {
+            fsutil::create_output_dir(dir, self.group_readable).map_err(|e| {
                 format!(
                     "cannot create the output folder {}: {}; choose another folder with --out",
                     dir.display(),
@@ -122,7 +149,8 @@ impl Sink for FsSink {
             OutFile::Report(name) => (&self.out, name, Durability::Now),
             OutFile::Packet(name) => (&self.packets, name, Durability::Later),
         };
-        fsutil::write_atomic_durable(dir, name, durability, |w| fill(w)).map(|(p, ())| p)
+        fsutil::write_atomic_as(dir, name, durability, self.group_readable, |w| fill(w))
+            .map(|(p, ())| p)
     }
 
     fn sync_packets(&self, names: &[&str]) -> Vec<(String, WriteError)> {
@@ -144,6 +172,21 @@ impl Sink for FsSink {
 
     fn earlier_build(&self) -> Option<Manifest> {
         Manifest::read(&self.state())
+    }
+
+    /// An advisory lock on `OUT/.permitpack/lock`, held until the run ends (however it ends).
+    fn lock(&self) -> Result<Option<OutLock>, Issue> {
+        // The output folder first, with the permissions `prepare` would give it (`--shared`);
+        // the state folder inside stays private.
+        let _ = fsutil::create_output_dir(&self.out, self.group_readable);
+        OutLock::acquire(&self.out)
+            .map(Some)
+            .map_err(|e| e.to_issue(&self.out))
+    }
+
+    /// `OUT/.permitpack/cache/`.
+    fn cache(&self) -> Option<Result<Cache, Issue>> {
+        Some(Cache::open(&self.out, &self.packets, self.group_readable))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::outcome::EmployeeOutcome;
+use crate::packet::manifest::Manifest;
 use std::io::Read;
 use std::sync::Mutex;
 
@@ -248,4 +249,109 @@ fn a_run_level_error_blocks_everyone() {
         assert!(!o.ready);
         assert_ne!(o.status, Status::Ready);
     }
+}
+
+/// The reports and packets in an output folder, by name (not `.permitpack/`).
+fn folder_files(out: &std::path::Path) -> std::collections::BTreeMap<String, (u64, Vec<u8>)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut files = std::collections::BTreeMap::new();
+    for dir in [out.to_path_buf(), out.join("packets")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            if meta.is_file() {
+                let rel = e.path().strip_prefix(out).unwrap().display().to_string();
+                files.insert(rel, (meta.ino(), std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_folder_sink_reuses_unchanged_employees_and_memory_keeps_no_cache() {
+    let setup = Arc::new(Setup::load(None, "shenzhen-2inch").unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let sink = FsSink::new(dir.path().join("out"));
+    let build = |inputs: MemoryInputs, cache: bool| {
+        let given = RunInputs {
+            cache,
+            ..RunInputs::new(setup.clone(), inputs, as_of())
+        };
+        Run::load(given).unwrap().build(&sink, &()).unwrap()
+    };
+    let cold = build(inputs(), true);
+    assert_eq!(cold.reused, 0);
+    assert!(cold.cache_notes.is_empty(), "{:?}", cold.cache_notes);
+    let packets = Manifest::read(&sink.state()).unwrap().packets;
+    assert_eq!(packets.len(), 2, "{packets:?}");
+    let first = folder_files(sink.dir());
+
+    // Nothing changed: every employee from the cache, no packet written again, the same
+    // bytes everywhere, and the manifest still lists the reused packets.
+    let warm = build(inputs(), true);
+    assert_eq!(warm.reused, 2);
+    let second = folder_files(sink.dir());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (name, (ino, bytes)) in &second {
+        assert!(*bytes == first[name].1, "{name} differs");
+        if name.ends_with(".zip") {
+            assert_eq!(*ino, first[name].0, "{name} was written again");
+        }
+    }
+    let manifest = Manifest::read(&sink.state()).unwrap();
+    assert_eq!(manifest.packets, packets);
+
+    // One photo changed (bytes in memory: hashed, no stamps): only its employee is redone.
+    let mut changed = inputs();
+    let mut photo = PHOTO.to_vec();
+    photo.extend_from_slice(b"trailing bytes");
+    changed = changed.photo("E12345678.jpg", photo);
+    let one = build(changed, true);
+    assert_eq!(one.reused, 1);
+    // Without the cache everyone is computed afresh.
+    assert_eq!(build(inputs(), false).reused, 0);
+
+    // A sink in memory keeps no cache: every build computes everyone.
+    for _ in 0..2 {
+        let given = RunInputs::new(setup.clone(), inputs(), as_of());
+        let done = Run::load(given)
+            .unwrap()
+            .build(&MemorySink::new(), &())
+            .unwrap();
+        assert_eq!(done.reused, 0);
+    }
+}
+
+#[test]
+fn a_second_run_on_a_held_output_folder_is_busy() {
+    let setup = Arc::new(Setup::load(None, "shenzhen-2inch").unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let sink = FsSink::new(dir.path().join("out"));
+    let held = sink.lock().unwrap().expect("a folder sink locks");
+    for packets in [true, false] {
+        let run = Run::load(RunInputs::new(setup.clone(), inputs(), as_of())).unwrap();
+        let done = if packets {
+            run.build(&sink, &())
+        } else {
+            run.check(&sink, &())
+        };
+        match done {
+            Err(RunError::Busy(issue)) => assert_eq!(issue.code, "output.locked"),
+            Err(e) => panic!("expected Busy, got {e}"),
+            Ok(_) => panic!("expected Busy, the run went ahead"),
+        }
+    }
+    assert!(
+        !dir.path().join("out/packets").exists(),
+        "nothing written while busy"
+    );
+    drop(held);
+    let run = Run::load(RunInputs::new(setup, inputs(), as_of())).unwrap();
+    assert!(run.build(&sink, &()).is_ok());
+    // The memory sink has nothing to lock.
+    assert!(MemorySink::new().lock().unwrap().is_none());
 }

@@ -757,7 +757,9 @@ fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value
             "roster": roster_rel,
             "roster_candidates": candidates,
         })),
-        Err(RunError::Input(issue)) => Err(issue_json(catalog, &issue, &input)),
+        Err(RunError::Input(issue) | RunError::Busy(issue)) => {
+            Err(issue_json(catalog, &issue, &input))
+        }
         Err(RunError::Failed(msg)) => Err(issue_json(
             catalog,
             &Issue::error("serve.run_failed").arg("reason", msg),

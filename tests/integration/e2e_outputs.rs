@@ -22,13 +22,17 @@ fn build(dir: &Dir, extra: &[&str]) -> crate::util::Ran {
     dir.run(&args)
 }
 
-/// Every file under `root`, relative path -> bytes.
+/// Every file under `root`, relative path -> bytes (not permitpack's own working state in
+/// `.permitpack/`: the lock and the rerun cache).
 fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == ".permitpack") {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
             } else {

@@ -9,6 +9,7 @@ mod render_common;
 mod report_data;
 mod util;
 
+mod cache_rerun;
 mod calendar_plan;
 mod e2e_checklist;
 mod e2e_interrupt;
@@ -21,6 +22,8 @@ mod hostile_roster;
 mod packet_zip;
 mod photo_cli;
 mod photo_limits;
+mod polish_documents;
+mod polish_terminal;
 mod render_documents;
 mod render_errors;
 mod render_hostile;

@@ -87,7 +87,11 @@ fn as_of() -> NaiveDate {
 
 fn write_one(dir: &Path, out: &Path, password: Option<&str>) -> PathBuf {
     let outcomes = report_data::outcomes();
-    let plan = packet::plan(&outcomes[0].checklist, sources(dir));
+    let plan = packet::plan(
+        &outcomes[0].checklist,
+        &permitpack::rules::PageSides::default(),
+        sources(dir),
+    );
     let name = PacketNames::new().claim(&outcomes[0].employee);
     std::fs::create_dir_all(out).unwrap();
     packet::write_packet(
@@ -210,6 +214,7 @@ fn hostile_names_stay_in_the_packets_folder_and_are_unique() {
         let name = names.claim_parts(p, n, row as u32 + 4);
         let plan = packet::plan(
             &[],
+            &permitpack::rules::PageSides::default(),
             PacketSources {
                 cover: b"%PDF".to_vec(),
                 ..Default::default()
@@ -294,6 +299,7 @@ fn killed_writer_leaves_no_partial_zip() {
     // A complete packet from an earlier run.
     let old = packet::plan(
         &[],
+        &permitpack::rules::PageSides::default(),
         PacketSources {
             cover: b"%PDF old".to_vec(),
             ..Default::default()

@@ -29,18 +29,25 @@ fn init_writes_a_workbook_that_checks_clean() {
     out.assert_not_code(2);
     let r = dir.report("o");
     assert_eq!(r["header_row"], 2);
-    // No roster problem and no run-level note (without a scans folder each employee gets
-    // `document.not_checked` instead).
+    // No roster problem; only the warning that the example company is still there (without
+    // a scans folder each employee gets `document.not_checked` instead).
     let run_codes: Vec<&str> = r["roster_issues"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["code"].as_str().unwrap())
         .collect();
-    assert!(run_codes.is_empty(), "{run_codes:?}");
+    assert_eq!(run_codes, ["roster.example_company"]);
+    assert_eq!(r["roster_issues"][0]["severity"], "warning");
     let e = employee_at_row(&r, 3);
     assert_eq!(issue_codes(e, "document.not_checked").len(), 1);
-    assert_eq!(issue_codes(e, "roster."), vec![]);
+    // The untouched example employee is warned about, nothing else in the roster.
+    let row_codes: Vec<String> = issue_codes(e, "roster.")
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(row_codes, ["roster.example_row"]);
+    assert!(stdout(&out).contains("permitpack init"), "{}", stdout(&out));
     assert_eq!(e["category"], "B6");
     assert_eq!(r["company"]["uscc"], "91440300MA5G2K7P15");
 

@@ -1,0 +1,400 @@
+//! The rerun cache: each employee's result kept in the output folder
+//! (`OUT/.permitpack/cache/`), found again by a digest of everything that result depends on,
+//! so a rerun decodes, typesets and writes only the employees whose inputs changed.
+//!
+//! This module owns the store (one file an entry, named by its key, written atomically,
+//! checked on every read, dropped when a run did not use it), the stamps that let unchanged
+//! files skip rehashing ([`stamps`]), the key encoding ([`digest`]) and the output folder's
+//! lock ([`lock`]). Which inputs go into an employee's key is decided with the pipeline
+//! (`pipeline::Batch`), since it is the pipeline that reads them.
+
+pub mod digest;
+mod employee;
+mod entry;
+pub mod lock;
+pub mod stamps;
+
+pub use digest::{Digest, KeyBuilder, build_id};
+pub use employee::RunCache;
+pub use entry::{Damage, Entry, PacketRecord};
+pub use lock::{LockError, OutLock, STATE_DIR};
+pub use stamps::FileStamp;
+
+use crate::assets::Templates;
+use crate::issue::Issue;
+use stamps::StampMap;
+use std::collections::{BTreeMap, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+const ENTRY_EXT: &str = "entry";
+const STAMPS_FILE: &str = "stamps";
+
+/// The cache of one output folder for one run. Shared by the worker threads.
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    /// The packets folder whose packets the entries record.
+    packets: PathBuf,
+    /// The permission bits the sink gives packets (`--shared` or not): a packet with others
+    /// is written again rather than reused.
+    packet_mode: u32,
+    /// Stamps recorded by the previous run.
+    known: StampMap,
+    /// Stamps of the files this run looked at, saved for the next run.
+    seen: Mutex<StampMap>,
+    /// Keys this run found or stored; every other entry is dropped at the end.
+    used: Mutex<HashSet<Digest>>,
+    notes: Mutex<Vec<Issue>>,
+    /// A write failed: the rest of the run does not retry (and does not repeat the note).
+    broken: Mutex<bool>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section leaves the data consistent, so a poisoned lock is usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Cache {
+    /// Opens (creating) the cache of the output folder `out`, whose packets are in
+    /// `packets`. The caller holds `out`'s [`OutLock`]. `Err` is the warning to show; the run
+    /// then goes on without a cache.
+    pub fn open(out: &Path, packets: &Path, group_readable: bool) -> Result<Cache, Issue> {
+        let dir = out.join(STATE_DIR).join("cache");
+        let unavailable = |e: &io::Error| {
+            Issue::warning("cache.unavailable")
+                .arg("dir", dir.display())
+                .arg("detail", e)
+        };
+        // Private like every folder permitpack creates: entries hold the employees' results.
+        crate::fsutil::create_output_dir(&dir, false).map_err(|e| unavailable(&e))?;
+        crate::fsutil::remove_stale_temps(&dir).map_err(|e| unavailable(&e))?;
+        let mut notes = Vec::new();
+        let known = match std::fs::read(dir.join(STAMPS_FILE)) {
+            Ok(bytes) => entry::decode_stamps(&bytes).unwrap_or_else(|damage| {
+                notes.push(damaged(STAMPS_FILE, &damage));
+                StampMap::new()
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => StampMap::new(),
+            Err(e) => return Err(unavailable(&e)),
+        };
+        Ok(Cache {
+            dir,
+            packets: packets.to_path_buf(),
+            packet_mode: crate::fsutil::output_file_mode(group_readable),
+            known,
+            seen: Mutex::new(StampMap::new()),
+            used: Mutex::new(HashSet::new()),
+            notes: Mutex::new(notes),
+            broken: Mutex::new(false),
+        })
+    }
+
+    /// Where the entries are.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The packets folder.
+    pub fn packets_dir(&self) -> &Path {
+        &self.packets
+    }
+
+    /// The permission bits packets are written with.
+    pub fn packet_mode(&self) -> u32 {
+        self.packet_mode
+    }
+
+    /// The digest of a file's content, identified by `id` (unique within the output folder,
+    /// e.g. `photo:` and its path): taken from the previous run's stamp when `stamp` shows
+    /// the file unchanged, else by reading it with `read`. Files without a stamp (bytes in
+    /// memory) are always read.
+    pub fn digest(
+        &self,
+        id: &str,
+        stamp: Option<FileStamp>,
+        read: impl FnOnce() -> io::Result<Vec<u8>>,
+    ) -> io::Result<Digest> {
+        let (digest, record) = stamps::digest_with(self.known.get(id), stamp, read)?;
+        if let Some(r) = record {
+            locked(&self.seen).insert(id.to_string(), r);
+        }
+        Ok(digest)
+    }
+
+    /// The entry stored under `key`, if there is a sound one. A damaged entry is reported
+    /// (see [`Cache::take_notes`]), removed and treated as absent.
+    pub fn lookup(&self, key: &Digest) -> Option<Entry> {
+        let name = entry_name(key);
+        let path = self.dir.join(&name);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                locked(&self.notes).push(damaged(&name, &Damage::Content(e.to_string())));
+                return None;
+            }
+        };
+        match entry::decode_entry(key, &bytes) {
+            Ok(found) => {
+                locked(&self.used).insert(*key);
+                Some(found)
+            }
+            Err(damage) => {
+                locked(&self.notes).push(damaged(&name, &damage));
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    /// Stores `entry` under `key` (atomically: a reader sees the old entry, the new one or
+    /// none). A failure is noted once and turns further stores off; the run is unaffected.
+    pub fn store(&self, key: &Digest, found: &Entry) {
+        if *locked(&self.broken) {
+            return;
+        }
+        let bytes = entry::encode_entry(key, found);
+        // Not fsynced: an entry lost or torn by a power cut fails its checksum and is
+        // recomputed, so its durability is not worth a disk flush per employee.
+        let written = crate::fsutil::write_atomic_durable(
+            &self.dir,
+            &entry_name(key),
+            crate::fsutil::Durability::Later,
+            |w| io::Write::write_all(w, &bytes),
+        );
+        match written {
+            Ok(_) => {
+                locked(&self.used).insert(*key);
+            }
+            Err(e) => {
+                *locked(&self.broken) = true;
+                locked(&self.notes).push(
+                    Issue::warning("cache.unavailable")
+                        .arg("dir", self.dir.display())
+                        .arg("detail", e.source),
+                );
+            }
+        }
+    }
+
+    /// The warnings so far (damaged entries, a cache that cannot be written), once each.
+    pub fn take_notes(&self) -> Vec<Issue> {
+        std::mem::take(&mut *locked(&self.notes))
+    }
+
+    /// Ends the run: drops every entry this run did not use and saves the stamps of the
+    /// files it looked at. Call only after a run that went through every employee, or the
+    /// entries of the others would be lost. Returns the warnings not yet taken.
+    pub fn finish(self) -> Vec<Issue> {
+        let used = std::mem::take(&mut *locked(&self.used));
+        let mut notes = self.take_notes();
+        let unavailable = |e: &dyn std::fmt::Display| {
+            Issue::warning("cache.unavailable")
+                .arg("dir", self.dir.display())
+                .arg("detail", e)
+        };
+        match std::fs::read_dir(&self.dir) {
+            Ok(rd) => {
+                for e in rd.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let stale = name
+                        .strip_suffix(&format!(".{ENTRY_EXT}"))
+                        .and_then(Digest::from_hex)
+                        .is_some_and(|k| !used.contains(&k));
+                    if stale {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
+            }
+            Err(e) => notes.push(unavailable(&e)),
+        }
+        let seen = std::mem::take(&mut *locked(&self.seen));
+        if let Err(e) =
+            crate::fsutil::write_atomic(&self.dir, STAMPS_FILE, &entry::encode_stamps(&seen))
+        {
+            notes.push(unavailable(&e.source));
+        }
+        notes
+    }
+}
+
+fn entry_name(key: &Digest) -> String {
+    format!("{}.{ENTRY_EXT}", key.hex())
+}
+
+/// The warning for a cache file that was not used.
+fn damaged(name: &str, damage: &Damage) -> Issue {
+    let shown = format!("{STATE_DIR}/cache/{name}");
+    Issue::warning("cache.entry_damaged")
+        .arg("file", &shown)
+        .arg("reason", damage)
+        .file(shown)
+}
+
+/// A digest of the templates in force: every built-in file as overridden by the user's
+/// `--templates` folder, plus the files only that folder has (fonts, extra profiles).
+pub fn templates_digest(templates: &Templates) -> io::Result<Digest> {
+    let mut files: BTreeMap<String, Digest> = Templates::builtin_files()
+        .map(|(rel, bytes)| (rel.to_string(), Digest::of(bytes)))
+        .collect();
+    if let Some(dir) = templates.dir() {
+        walk(dir, "", &mut files)?;
+    }
+    let mut k = KeyBuilder::new("templates");
+    for (rel, d) in &files {
+        k.str("path", rel).digest("content", d);
+    }
+    Ok(k.finish())
+}
+
+/// Every file under `dir` (following links, as the template loader does), by `/` path.
+fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Digest>) -> io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = format!("{prefix}{name}");
+        let path = e.path();
+        if path.is_dir() {
+            walk(&path, &format!("{rel}/"), out)?;
+        } else if path.is_file() {
+            out.insert(rel, Digest::of(&std::fs::read(&path)?));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> Entry {
+        Entry {
+            outcome: entry::tests::outcome(),
+            packet: Some(PacketRecord {
+                name: "EA1234567_Anna_Nowak.zip".into(),
+                len: 3,
+                digest: Digest::of(b"zip"),
+            }),
+        }
+    }
+
+    #[test]
+    fn stored_entries_are_found_and_unused_ones_dropped() {
+        let out = tempfile::tempdir().unwrap();
+        let (a, b) = (Digest::of(b"a"), Digest::of(b"b"));
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        assert_eq!(cache.lookup(&a), None);
+        cache.store(&a, &entry());
+        cache.store(&b, &entry());
+        assert!(cache.finish().is_empty());
+
+        // The next run uses only `a`: `b` goes.
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        assert_eq!(cache.lookup(&a), Some(entry()));
+        assert!(cache.finish().is_empty());
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        assert_eq!(cache.lookup(&b), None);
+        assert_eq!(cache.lookup(&a), Some(entry()));
+        assert!(cache.dir().join(entry_name(&a)).is_file());
+        assert!(!cache.dir().join(entry_name(&b)).exists());
+    }
+
+    #[test]
+    fn a_damaged_entry_is_reported_removed_and_not_used() {
+        let out = tempfile::tempdir().unwrap();
+        let key = Digest::of(b"a");
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        cache.store(&key, &entry());
+        let path = cache.dir().join(entry_name(&key));
+        cache.finish();
+
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        assert_eq!(cache.lookup(&key), None);
+        let notes = cache.take_notes();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].code, "cache.entry_damaged");
+        assert!(notes[0].args.iter().any(|(_, v)| v == "checksum mismatch"));
+        assert!(!path.exists());
+        cache.store(&key, &entry());
+        assert_eq!(cache.lookup(&key), Some(entry()));
+    }
+
+    #[test]
+    fn stamps_carry_over_to_the_next_run() {
+        let out = tempfile::tempdir().unwrap();
+        let photo = out.path().join("a.jpg");
+        std::fs::write(&photo, b"photo").unwrap();
+        stamps::set_mtime(&photo, std::time::Duration::from_secs(60));
+        let id = "photo:a.jpg";
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let stamp = FileStamp::of_path(&photo).ok();
+        let d = cache.digest(id, stamp, || std::fs::read(&photo)).unwrap();
+        cache.finish();
+
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let again = cache
+            .digest(id, stamp, || panic!("an unchanged file is read again"))
+            .unwrap();
+        assert_eq!(again, d);
+        // A file not looked at in a run is forgotten by the next.
+        cache.finish();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        cache.finish();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let mut read = false;
+        cache
+            .digest(id, stamp, || {
+                read = true;
+                std::fs::read(&photo)
+            })
+            .unwrap();
+        assert!(read);
+    }
+
+    #[test]
+    fn a_damaged_stamps_file_is_reported_and_ignored() {
+        let out = tempfile::tempdir().unwrap();
+        Cache::open(out.path(), &out.path().join("packets"), false)
+            .unwrap()
+            .finish();
+        let path = out.path().join(STATE_DIR).join("cache").join(STAMPS_FILE);
+        std::fs::write(&path, b"PPSTAMP\n garbage").unwrap();
+        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let notes = cache.take_notes();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "cache.entry_damaged");
+    }
+
+    #[test]
+    fn templates_digest_follows_the_users_files() {
+        let builtin = templates_digest(&Templates::builtin()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let user = Templates::with_dir(dir.path());
+        assert_eq!(templates_digest(&user).unwrap(), builtin);
+        std::fs::create_dir_all(dir.path().join("fonts")).unwrap();
+        std::fs::write(dir.path().join("fonts/Company.ttf"), b"font").unwrap();
+        let with_font = templates_digest(&user).unwrap();
+        assert_ne!(with_font, builtin);
+        std::fs::write(dir.path().join("fonts/Company.ttf"), b"font 2").unwrap();
+        assert_ne!(templates_digest(&user).unwrap(), with_font);
+        let (rel, bytes) = Templates::builtin_files().next().unwrap();
+        std::fs::remove_dir_all(dir.path().join("fonts")).unwrap();
+        if let Some(parent) = Path::new(rel).parent() {
+            std::fs::create_dir_all(dir.path().join(parent)).unwrap();
+        }
+        std::fs::write(dir.path().join(rel), bytes).unwrap();
+        assert_eq!(
+            templates_digest(&user).unwrap(),
+            builtin,
+            "same bytes, same digest"
+        );
+        std::fs::write(dir.path().join(rel), b"changed").unwrap();
+        assert_ne!(templates_digest(&user).unwrap(), builtin);
+    }
+}
