@@ -12,6 +12,7 @@
 # max, over every poll), the server's peak RSS (VmHWM), and each job's counts, checked
 # against `permitpack check` on the same folder. Fails (exit 1) when a job fails, a count
 # differs, p95 >= 200 ms or the peak RSS >= 1 GB.
+# Needs about 5 GB of free disk at 8 x 50 (uploads, packets, the check outputs), curl, bc.
 # Environment: BENCH_DIR (default target/bench-serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
