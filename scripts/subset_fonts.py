@@ -70,6 +70,18 @@ LATIN_RANGES = [
 
 SYMBOLS = "✓✔✗✘☐☑☒□■○●◯△▲※★☆→←↑↓"
 
+# Hangul (Noto Sans CJK KR, regular only): Korean employees' names. Jamo, compatibility jamo,
+# extended jamo A/B and the 11,172 precomposed syllables, plus the last-resort box.
+HANGUL_RANGES = [
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x3131, 0x318E),  # Hangul Compatibility Jamo
+    (0xA960, 0xA97C),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7A3),  # Hangul Syllables
+    (0xD7B0, 0xD7FB),  # Hangul Jamo Extended-B
+    (0x25A1, 0x25A1),  # the box drawn for a character no font has
+]
+HANGUL_FEATURES = ["ccmp", "ljmo", "vjmo", "tjmo"]
+
 # Layout features kept in the CJK subset. `locl` and the vertical features are left out: in
 # the SC face they only map to Japanese, Korean and Traditional glyph forms (or vertical
 # forms) that a horizontal Simplified-Chinese letter never shows, and they would double the
@@ -169,6 +181,12 @@ def main():
     sym = TTFont(CORE_DIR / "NotoSansSymbols2-Regular.ttf", recalcTimestamp=False)
     out = OUT / "NotoSansSymbols2-Regular.ttf"
     n = subset_font(sym, set(SYMBOLS), out)
+    report.append((out.name, n, out.stat().st_size))
+
+    ttc = TTCollection(CJK_DIR / "NotoSansCJK-Regular.ttc", recalcTimestamp=False)
+    face = next(f for f in ttc.fonts if f["name"].getDebugName(1).startswith("Noto Sans CJK KR"))
+    out = OUT / "NotoSansCJKkr-Hangul.otf"
+    n = subset_font(face, ranges(HANGUL_RANGES), out, HANGUL_FEATURES)
     report.append((out.name, n, out.stat().st_size))
 
     print(f"通用规范汉字表 (kTGH): {len(tgh)} characters")

@@ -225,18 +225,74 @@ pub struct WriteError {
 
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(full) = disk_full(&self.source) {
+            let folder = self.path.parent().unwrap_or(&self.path);
+            return write!(
+                f,
+                "cannot write {}: {} {}: free some space there (or write to another disk \
+                 with --out) and run again",
+                self.path.display(),
+                full,
+                folder.display()
+            );
+        }
         write!(f, "cannot write {}: {}", self.path.display(), self.source)?;
         match self.source.kind() {
             io::ErrorKind::PermissionDenied => f.write_str(
                 " (is the file open in another program, such as Excel or a zip viewer? \
                  Close it, or check that the folder is writable, and run again)",
             ),
-            io::ErrorKind::StorageFull => {
-                f.write_str(" (the disk is full: free some space and run again)")
-            }
             _ => Ok(()),
         }
     }
+}
+
+/// Why a write found no room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskFull {
+    /// No space left on the device (ENOSPC).
+    Space,
+    /// The user's disk quota is used up (EDQUOT).
+    Quota,
+}
+
+impl fmt::Display for DiskFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DiskFull::Space => "the disk is full at",
+            DiskFull::Quota => "the disk quota is used up at",
+        })
+    }
+}
+
+/// Whether `e`, or an error it wraps (a zip or xlsx writer's I/O error inside an
+/// `io::Error`), says the disk or the quota is full.
+pub fn disk_full(e: &io::Error) -> Option<DiskFull> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            match io.raw_os_error() {
+                Some(libc::ENOSPC) => return Some(DiskFull::Space),
+                Some(libc::EDQUOT) => return Some(DiskFull::Quota),
+                _ => {}
+            }
+            match io.kind() {
+                io::ErrorKind::StorageFull => return Some(DiskFull::Space),
+                io::ErrorKind::QuotaExceeded => return Some(DiskFull::Quota),
+                _ => {}
+            }
+            if let Some(inner) = io.get_ref() {
+                cur = Some(inner);
+                continue;
+            }
+        }
+        if let Some(zip::result::ZipError::Io(io)) = err.downcast_ref::<zip::result::ZipError>() {
+            cur = Some(io);
+            continue;
+        }
+        cur = err.source();
+    }
+    None
 }
 
 impl std::error::Error for WriteError {
@@ -551,6 +607,31 @@ mod tests {
         assert_eq!(mode(&private), 0o750);
         create_output_dir(&private, false).unwrap();
         assert_eq!(mode(&private), 0o750);
+    }
+
+    #[test]
+    fn a_full_disk_or_quota_is_recognised_through_the_writers_wrapping() {
+        let enospc = || io::Error::from_raw_os_error(libc::ENOSPC);
+        assert_eq!(disk_full(&enospc()), Some(DiskFull::Space));
+        assert_eq!(
+            disk_full(&io::Error::from_raw_os_error(libc::EDQUOT)),
+            Some(DiskFull::Quota)
+        );
+        assert_eq!(
+            disk_full(&io::Error::from(io::ErrorKind::StorageFull)),
+            Some(DiskFull::Space)
+        );
+        // The zip writer's error inside an io::Error, as a packet's fill returns it.
+        let zip = zip::result::ZipError::Io(enospc());
+        assert_eq!(disk_full(&io::Error::other(zip)), Some(DiskFull::Space));
+        assert_eq!(disk_full(&io::Error::from_raw_os_error(libc::EACCES)), None);
+        let err = WriteError {
+            path: PathBuf::from("out/packets/EA1_X.zip"),
+            source: io::Error::from_raw_os_error(libc::ENOSPC),
+        };
+        let text = err.to_string();
+        assert!(text.contains("the disk is full at out/packets"), "{text}");
+        assert!(!text.contains("os error"), "{text}");
     }
 
     #[test]

@@ -182,7 +182,10 @@ impl Batch<'_> {
             }
             None => documents::unchecked(&ev.checklist),
         };
-        issues.extend(matched.issues.iter().cloned());
+        issues.extend(documents::sum_up_unmatched(
+            matched.issues.clone(),
+            s.limits.scans.max_listed_per_kind,
+        ));
         let mut checklist = documents::to_lines(&ev.checklist, &matched);
         let (scans, company_scans) =
             scan_documents(self.inputs, &checklist, own.as_ref(), &self.company_scans);
@@ -213,7 +216,7 @@ impl Batch<'_> {
                 if problems.iter().any(Issue::is_error) {
                     explain_not_generated(line, &problems, &s.catalog);
                 }
-                issues.extend(problems);
+                push_new(&mut issues, problems);
                 continue;
             }
             let rendered = match doc {
@@ -222,7 +225,7 @@ impl Batch<'_> {
             };
             match rendered {
                 Ok(pdf) => {
-                    issues.extend(pdf.warnings);
+                    push_new(&mut issues, pdf.warnings);
                     letters.push(Document {
                         item_id: item.to_string(),
                         original: format!("{item}.pdf"),
@@ -231,7 +234,7 @@ impl Batch<'_> {
                 }
                 Err(problems) => {
                     explain_not_generated(line, &problems, &s.catalog);
-                    issues.extend(problems);
+                    push_new(&mut issues, problems);
                 }
             }
         }
@@ -398,11 +401,11 @@ impl Batch<'_> {
             .collect();
         match s.renderer.cover(&cover) {
             Ok(pdf) => {
-                o.issues.extend(pdf.warnings);
+                push_new(&mut o.issues, pdf.warnings);
                 plan.set_cover(pdf.bytes);
             }
             Err(problems) => {
-                o.issues.extend(problems);
+                push_new(&mut o.issues, problems);
                 return;
             }
         }
@@ -419,6 +422,16 @@ impl Batch<'_> {
                 o.packet = Some(name.to_string());
             }
             Err(e) => o.issues.push(e.to_issue(name)),
+        }
+    }
+}
+
+/// Adds the issues not already listed: the documents of one employee print the same fields,
+/// and a character one cannot print is one warning, not one per document.
+fn push_new(issues: &mut Vec<Issue>, new: Vec<Issue>) {
+    for issue in new {
+        if !issues.contains(&issue) {
+            issues.push(issue);
         }
     }
 }

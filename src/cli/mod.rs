@@ -12,7 +12,7 @@ mod summary;
 mod table;
 
 use crate::catalog::Lang;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -176,9 +176,21 @@ pub struct ServeArgs {
     pub photo_profile: String,
 }
 
+/// The as-of dates accepted: a permit judged before 1950 or after 2199 is a typing error
+/// (`+10000-01-01`), and the documents' dates could not be printed for it.
+const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1950..=2199;
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date of the form YYYY-MM-DD"))
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date of the form YYYY-MM-DD"))?;
+    if !AS_OF_YEARS.contains(&d.year()) {
+        return Err(format!(
+            "'{s}' is out of range: give a date between {}-01-01 and {}-12-31",
+            AS_OF_YEARS.start(),
+            AS_OF_YEARS.end()
+        ));
+    }
+    Ok(d)
 }
 
 /// Today's date in China (UTC+8, no daylight saving).

@@ -135,7 +135,11 @@ pub fn summary_fitted<O: Outcomes + ?Sized>(
     ));
     tail.push('\n');
     s.push_str(&table::wrap(&tail, width));
-    Ok(s)
+    // Names and file names come from the roster and the folders: a control character in
+    // them (ESC starting a terminal escape sequence, CR) must not reach the terminal.
+    Ok(s.chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect())
 }
 
 #[cfg(test)]
@@ -171,5 +175,29 @@ mod tests {
         assert!(text.contains("2 employees"), "{text}");
         assert!(text.contains("Needs attention"), "{text}");
         assert!(!done.all_ready);
+    }
+
+    #[test]
+    fn control_characters_from_the_roster_never_reach_the_terminal() {
+        let setup = Arc::new(Setup::load(None, "shenzhen-2inch").unwrap());
+        let csv = CSV.replace("Anna Nowak", "\"Anna\u{1b}[2J\rNowak\"");
+        let inputs = MemoryInputs::new("r.csv", csv);
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let run = Run::load(RunInputs::new(setup.clone(), inputs, as_of)).unwrap();
+        let done = run.check(&MemorySink::new(), &()).unwrap();
+        let text = summary(
+            done.outcomes(),
+            &done.counts,
+            &done.roster_issues,
+            Path::new("out/report.html"),
+            &setup.catalog,
+            Lang::En,
+        )
+        .unwrap();
+        assert!(text.contains("Anna"), "{text}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
     }
 }

@@ -370,6 +370,39 @@ fn issues_for(items: &[ChecklistItem], m: &DocumentMatch, refused: &[String]) ->
     issues
 }
 
+/// At most `max` `document.unmatched` warnings per folder (`_company/` apart from the
+/// employee's own); the rest are counted in one `document.more_files` line per folder, so a
+/// folder of thousands of files gives each employee a few lines, not thousands.
+pub fn sum_up_unmatched(issues: Vec<Issue>, max: usize) -> Vec<Issue> {
+    let mut per_folder: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut out = Vec::with_capacity(issues.len());
+    for issue in issues {
+        if issue.code == "document.unmatched" {
+            let file = issue.at.file.as_deref().unwrap_or_default();
+            let folder = file
+                .rsplit_once('/')
+                .map_or_else(|| ".".to_string(), |(f, _)| format!("{f}/"));
+            let n = per_folder.entry(folder).or_default();
+            *n += 1;
+            if *n > max {
+                continue;
+            }
+        }
+        out.push(issue);
+    }
+    for (folder, n) in per_folder {
+        if n > max {
+            out.push(
+                Issue::warning("document.more_files")
+                    .arg("count", n - max)
+                    .arg("code", "document.unmatched")
+                    .arg("folder", folder),
+            );
+        }
+    }
+    out
+}
+
 /// `document.missing` (error) for a required item, a warning for an optional one. An
 /// original's message says that the scan is uploaded and the original brought as well.
 fn missing_issue(item: &ChecklistItem) -> Issue {

@@ -48,7 +48,10 @@ pub fn assemble<W: Write + Seek>(
     }
     check_names(entries)?;
     let stamp = zip_time(as_of);
-    let mut zip = ZipWriter::new(out);
+    let mut zip = ZipWriter::new(Latched {
+        inner: out,
+        failed: false,
+    });
     let mut left_out = Vec::new();
     for entry in entries {
         let leave_out = |reason: InputError| LeftOut {
@@ -102,7 +105,42 @@ pub fn assemble<W: Write + Seek>(
             (Content::File(_), None) => {}
         }
     }
-    Ok((zip.finish()?, left_out))
+    Ok((zip.finish()?.inner, left_out))
+}
+
+/// Passes writes through until one fails; after that every write and seek succeeds without
+/// doing anything. The failure was already returned by the call that met it (the packet is
+/// not written: the atomic writer drops its temporary file), and a `ZipWriter` dropped on
+/// that error finishes its archive into the sink again and prints what fails then
+/// ("ZipWriter drop failed: Io(Os { code: 28 ...") straight to the terminal.
+struct Latched<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for Latched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            return Ok(buf.len());
+        }
+        self.inner.write(buf).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|_| self.failed = true)
+    }
+}
+
+impl<W: Seek> Seek for Latched<W> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed {
+            return Ok(0);
+        }
+        self.inner.seek(pos).inspect_err(|_| self.failed = true)
+    }
 }
 
 /// [`assemble`] into memory.

@@ -24,6 +24,7 @@ use crate::issue::Issue;
 use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
 use std::path::PathBuf;
+use zip::result::ZipError;
 
 /// Why a packet could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +41,12 @@ pub enum PacketError {
     BadEntryName(String),
     #[error("the packet password is empty")]
     EmptyPassword,
+    /// No room left where the packet goes.
+    #[error("{full} {}", folder.display())]
+    DiskFull {
+        full: fsutil::DiskFull,
+        folder: std::path::PathBuf,
+    },
 }
 
 impl PacketError {
@@ -47,6 +54,12 @@ impl PacketError {
     pub fn to_issue(&self, packet: &str) -> Issue {
         match self {
             PacketError::EmptyPassword => Issue::error("packet.empty_password"),
+            PacketError::DiskFull { full, folder } => Issue::error(match full {
+                fsutil::DiskFull::Space => "packet.disk_full",
+                fsutil::DiskFull::Quota => "packet.disk_quota",
+            })
+            .arg("packet", packet)
+            .arg("folder", folder.display()),
             other => Issue::error("packet.write_failed")
                 .arg("packet", packet)
                 .arg("detail", other),
@@ -94,7 +107,21 @@ pub fn write_packet(
     });
     match written {
         Ok(path) => Ok((path, left_out)),
-        Err(e) => Err(failure.take().unwrap_or(PacketError::Output(e))),
+        Err(e) => {
+            let full = match &failure {
+                Some(PacketError::Write(io)) | Some(PacketError::Zip(ZipError::Io(io))) => {
+                    fsutil::disk_full(io)
+                }
+                _ => None,
+            };
+            match full.or_else(|| fsutil::disk_full(&e.source)) {
+                Some(full) => Err(PacketError::DiskFull {
+                    full,
+                    folder: e.path.parent().unwrap_or(&e.path).to_path_buf(),
+                }),
+                None => Err(failure.take().unwrap_or(PacketError::Output(e))),
+            }
+        }
     }
 }
 

@@ -386,6 +386,13 @@ pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
         Stored::Cmyk | Stored::Ycck => found.push(("photo.colour.cmyk", rules.cmyk, vec![])),
         _ => {}
     }
+    if c.bit_depth > 8 {
+        found.push((
+            "photo.colour.deep",
+            rules.deep,
+            vec![("bits", c.bit_depth.to_string())],
+        ));
+    }
     if c.alpha_channel {
         let t = if c.transparent_pixels { "yes" } else { "no" };
         found.push((

@@ -134,6 +134,14 @@ pub struct ColourRules {
     pub cmyk: ColourAction,
     pub alpha: ColourAction,
     pub other_profile: ColourAction,
+    /// More than 8 bits per channel (16-bit PNG). A profile copied before this key existed
+    /// converts and warns.
+    #[serde(default = "convert")]
+    pub deep: ColourAction,
+}
+
+fn convert() -> ColourAction {
+    ColourAction::Convert
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -30,6 +30,11 @@ static BUILTIN: &[(&str, &[u8])] = &[
         "NotoSansSymbols2-Regular.ttf",
         include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
     ),
+    // Hangul: Korean employees' names (HR types them into the Chinese-name column).
+    (
+        "NotoSansCJKkr-Hangul.otf",
+        include_bytes!("../../fonts/NotoSansCJKkr-Hangul.otf"),
+    ),
 ];
 
 /// All font faces a document may use, with their book. Cheap to share behind an `Arc`.
@@ -151,9 +156,14 @@ mod tests {
     #[test]
     fn builtin_fonts_load_with_their_families() {
         let set = FontSet::builtin().unwrap();
-        assert_eq!(set.len(), 5);
+        assert_eq!(set.len(), 6);
         let families = set.families();
-        for want in ["Noto Sans", "Noto Sans CJK SC", "Noto Sans Symbols2"] {
+        for want in [
+            "Noto Sans",
+            "Noto Sans CJK KR",
+            "Noto Sans CJK SC",
+            "Noto Sans Symbols2",
+        ] {
             assert!(families.iter().any(|f| f == want), "{want} in {families:?}");
         }
     }
@@ -161,7 +171,8 @@ mod tests {
     #[test]
     fn coverage_includes_names_letters_and_marks() {
         let set = FontSet::builtin().unwrap();
-        for c in "Łukasz Öztürk Şahin Ñúñez Nguyễn Thị 张伟 肆拾捌万元整 ✓✗□○（）：，。".chars()
+        for c in
+            "Łukasz Öztürk Şahin Ñúñez Nguyễn Thị 张伟 肆拾捌万元整 ✓✗□○（）：，。김민준ㄱ".chars()
         {
             assert!(set.covers(c), "{c} U+{:04X}", c as u32);
         }

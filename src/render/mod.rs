@@ -4,8 +4,9 @@
 //! Wording and layout live in the editable templates `templates/{salary_certificate,
 //! guarantee_letter,cover,common}.typ`; the data reaches them as JSON (never pasted into
 //! markup). Before rendering, the fields a template declares (`// permitpack:requires ...`)
-//! must be present and every character must be covered by the fonts; problems come back as
-//! issues (`template.missing_field`, `template.glyph`, `template.error`).
+//! must be present, and every string is cleaned for printing ([`glyphs`]: invisible characters
+//! removed, a character no font has drawn as a box, with a `template.glyph` warning); problems
+//! come back as issues (`template.missing_field`, `template.glyph`, `template.error`).
 //!
 //! A [`Renderer`] is built once, is `Send + Sync` and cheap to clone, and renders documents
 //! from any number of threads.
@@ -204,35 +205,37 @@ impl Renderer {
     }
 
     /// The checks done before rendering (required fields, glyph coverage), without
-    /// rendering: for `permitpack check`. Empty when the document would render.
+    /// rendering: for `permitpack check`. Without errors when the document would render.
     pub fn check_letter(&self, doc: Doc, data: &LetterData) -> Vec<Issue> {
         match to_json(data) {
-            Ok(v) => self.check_value(doc, &v, &data.employee),
+            Ok(mut v) => self.check_value(doc, &mut v, &data.employee),
             Err(i) => vec![*i],
         }
     }
 
+    /// Cleans `value` for printing (see [`glyphs`]: its warnings never stop a document),
+    /// then checks the fields the template requires.
     fn check_value(
         &self,
         doc: Doc,
-        value: &serde_json::Value,
+        value: &mut serde_json::Value,
         employee: &EmployeeData,
     ) -> Vec<Issue> {
         let name = employee.display_name();
         let labels = &self.inner.catalog_labels;
-        let mut issues = fields::check(
+        let mut issues = glyphs::clean(
+            &self.inner.shared.fonts,
+            value,
+            labels,
+            &name,
+            &employee.source,
+        );
+        issues.extend(fields::check(
             self.required_fields(doc),
             value,
             labels,
             &name,
             doc.stem(),
-            &employee.source,
-        );
-        issues.extend(glyphs::check(
-            &self.inner.shared.fonts,
-            value,
-            labels,
-            &name,
             &employee.source,
         ));
         issues
@@ -246,10 +249,10 @@ impl Renderer {
         photo: Option<&PhotoData>,
         as_of: NaiveDate,
     ) -> Result<Pdf, Vec<Issue>> {
-        let value = to_json(data).map_err(|i| vec![*i])?;
-        let issues = self.check_value(doc, &value, employee);
-        if !issues.is_empty() {
-            return Err(issues);
+        let mut value = to_json(data).map_err(|i| vec![*i])?;
+        let checked = self.check_value(doc, &mut value, employee);
+        if checked.iter().any(Issue::is_error) {
+            return Err(checked);
         }
         let name = employee.display_name();
         let json = serde_json::to_vec(&value).map_err(|e| vec![internal(&name, e)])?;
@@ -292,8 +295,14 @@ impl Renderer {
             drop(inner);
             let _ = tx.send(result);
         });
-        rx.recv()
-            .unwrap_or_else(|_| Err(vec![internal(&name, "the typesetter stopped")]))
+        let mut result = rx
+            .recv()
+            .unwrap_or_else(|_| Err(vec![internal(&name, "the typesetter stopped")]));
+        match &mut result {
+            Ok(pdf) => pdf.warnings.splice(0..0, checked).for_each(drop),
+            Err(issues) => issues.splice(0..0, checked).for_each(drop),
+        }
+        result
     }
 }
 

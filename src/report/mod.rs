@@ -155,6 +155,12 @@ pub enum ReportError {
     Template(#[from] AssetError),
     #[error("{0}")]
     Rules(String),
+    /// Some reports could not be written; the others were.
+    #[error("{}", partial_message(failed, written))]
+    Partial {
+        failed: Vec<(&'static str, ReportError)>,
+        written: Vec<PathBuf>,
+    },
 }
 
 /// Writes report.json, report.csv, report.xlsx, report.html and
@@ -187,9 +193,16 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
 ) -> Result<Vec<PathBuf>, ReportError> {
     let css = templates.get_text(CSS_TEMPLATE)?;
     let renewal = RenewalCalendar::load(templates).map_err(ReportError::Rules)?;
-    let mut paths = Vec::with_capacity(4);
+    let max_rows = crate::limits::Limits::load(templates)
+        .map_err(ReportError::Rules)?
+        .report
+        .max_xlsx_rows;
+    // Each report is written on its own: one that fails never keeps the others from being
+    // written, and the error names it and the ones that were.
+    let mut paths = Vec::with_capacity(5);
+    let mut failed: Vec<(&'static str, ReportError)> = Vec::new();
     let mut json_err = None;
-    let p = sink
+    let r = sink
         .write(OutFile::Report("report.json"), &mut |w| {
             json::write_with(w, run, outcomes, summary, catalog).map_err(|e| {
                 let io = std::io::Error::other(e.to_string());
@@ -201,24 +214,29 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
             json_err
                 .take()
                 .map_or(ReportError::Write(e), ReportError::Json)
-        })?;
-    paths.push(p);
-    let p = sink.write(OutFile::Report("report.csv"), &mut |w| {
-        csv::write(w, run, outcomes, catalog)
-    })?;
-    paths.push(p);
+        });
+    keep("report.json", r, &mut paths, &mut failed);
+    let r = sink
+        .write(OutFile::Report("report.csv"), &mut |w| {
+            csv::write(w, run, outcomes, catalog)
+        })
+        .map_err(ReportError::Write);
+    keep("report.csv", r, &mut paths, &mut failed);
     let mut xlsx_err = None;
-    let p = sink
+    let r = sink
         .write(OutFile::Report("report.xlsx"), &mut |w| {
-            xlsx::write_with(
-                w,
-                run,
-                outcomes,
-                summary,
-                catalog,
-                sink.scratch(),
-                Some(&renewal),
-            )
+            quiet_unwind(|| {
+                xlsx::write_with(
+                    w,
+                    run,
+                    outcomes,
+                    summary,
+                    catalog,
+                    sink.scratch(),
+                    Some(&renewal),
+                    max_rows,
+                )
+            })?
             .map_err(|e| {
                 let io = std::io::Error::other(e.to_string());
                 xlsx_err = Some(e);
@@ -229,17 +247,89 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
             xlsx_err
                 .take()
                 .map_or(ReportError::Write(e), ReportError::Xlsx)
-        })?;
-    paths.push(p);
-    let p = sink.write(OutFile::Report("report.html"), &mut |w| {
-        html::write_with(w, run, outcomes, summary, catalog, &css, Some(&renewal))
-    })?;
-    paths.push(p);
-    let p = sink.write(OutFile::Report("report.ics"), &mut |w| {
-        ics::write(w, run, outcomes, catalog, &renewal)
-    })?;
-    paths.push(p);
-    Ok(paths)
+        });
+    keep("report.xlsx", r, &mut paths, &mut failed);
+    let r = sink
+        .write(OutFile::Report("report.html"), &mut |w| {
+            html::write_with(w, run, outcomes, summary, catalog, &css, Some(&renewal))
+        })
+        .map_err(ReportError::Write);
+    keep("report.html", r, &mut paths, &mut failed);
+    let r = sink
+        .write(OutFile::Report("report.ics"), &mut |w| {
+            ics::write(w, run, outcomes, catalog, &renewal)
+        })
+        .map_err(ReportError::Write);
+    keep("report.ics", r, &mut paths, &mut failed);
+    if failed.is_empty() {
+        Ok(paths)
+    } else {
+        Err(ReportError::Partial {
+            failed,
+            written: paths,
+        })
+    }
+}
+
+/// Runs the xlsx writer, whose library unwraps some I/O results of its temporary files (a
+/// full disk under its scratch folder panics inside it), with a panic turned into an I/O
+/// error and its message kept off the terminal. Called after the parallel stages, while no
+/// other thread can panic.
+fn quiet_unwind<T>(f: impl FnOnce() -> T) -> std::io::Result<T> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    out.map_err(|payload| {
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        // The library's unwrap keeps the OS error only as text.
+        if text.contains(&format!("code: {},", libc::ENOSPC)) {
+            std::io::Error::from_raw_os_error(libc::ENOSPC)
+        } else if text.contains(&format!("code: {},", libc::EDQUOT)) {
+            std::io::Error::from_raw_os_error(libc::EDQUOT)
+        } else {
+            std::io::Error::other("the xlsx writer stopped")
+        }
+    })
+}
+
+fn keep(
+    name: &'static str,
+    r: Result<PathBuf, ReportError>,
+    paths: &mut Vec<PathBuf>,
+    failed: &mut Vec<(&'static str, ReportError)>,
+) {
+    match r {
+        Ok(p) => paths.push(p),
+        Err(e) => failed.push((name, e)),
+    }
+}
+
+/// "report.xlsx (why); the others were written: report.json, ..." for [`ReportError::Partial`].
+fn partial_message(failed: &[(&'static str, ReportError)], written: &[PathBuf]) -> String {
+    let failed: Vec<String> = failed.iter().map(|(n, e)| format!("{n} ({e})")).collect();
+    let written: Vec<String> = written
+        .iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    if written.is_empty() {
+        failed.join("; ")
+    } else {
+        format!(
+            "{}; written all the same: {}",
+            failed.join("; "),
+            written.join(", ")
+        )
+    }
 }
 
 /// Interface strings in the run's language, shared by the renderers.

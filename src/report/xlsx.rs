@@ -118,11 +118,18 @@ impl Formats {
     }
 }
 
+/// Rows of one sheet in Excel (Microsoft: Excel specifications and limits).
+const EXCEL_MAX_ROWS: u32 = 1_048_576;
+
 /// Writes cells of one sheet while tracking column widths.
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     widths: Vec<f64>,
     links: usize,
+    /// Rows the sheet may have, header and the note on cut rows included.
+    max_rows: u32,
+    /// Rows not written because the sheet was full.
+    cut: u32,
 }
 
 impl<'a> Sheet<'a> {
@@ -131,7 +138,43 @@ impl<'a> Sheet<'a> {
             ws,
             widths: vec![0.0; columns],
             links: 0,
+            max_rows: EXCEL_MAX_ROWS,
+            cut: 0,
         }
+    }
+
+    /// At most `max_rows` rows: the rows past them are counted, not written, and
+    /// [`Self::note_cut`] says so in the last row.
+    fn capped(mut self, max_rows: u32) -> Self {
+        self.max_rows = max_rows.clamp(2, EXCEL_MAX_ROWS);
+        self
+    }
+
+    /// Whether `row` fits; the last row is kept for the note.
+    fn shown(&mut self, row: u32) -> bool {
+        if row + 1 < self.max_rows {
+            return true;
+        }
+        self.cut = self.cut.max(row + 2 - self.max_rows);
+        false
+    }
+
+    /// The last row says how many rows were cut and where they all are.
+    fn note_cut(&mut self, t: &Texts, f: &Format) -> Result<(), XlsxError> {
+        if self.cut == 0 {
+            return Ok(());
+        }
+        let note = t.catalog.ui(
+            "ui.xlsx.cut",
+            t.lang,
+            &[
+                ("count", self.cut.to_string()),
+                ("max", self.max_rows.to_string()),
+            ],
+        );
+        self.ws
+            .write_string_with_format(self.max_rows - 1, 0, cap_chars(&note), f)?;
+        Ok(())
     }
 
     fn grow(&mut self, col: u16, width: f64) {
@@ -141,6 +184,9 @@ impl<'a> Sheet<'a> {
     }
 
     fn text(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        if !self.shown(row) {
+            return Ok(());
+        }
         let s = cap_chars(s);
         self.grow(col, display_width(s));
         self.ws.write_string_with_format(row, col, s, f)?;
@@ -161,6 +207,9 @@ impl<'a> Sheet<'a> {
     }
 
     fn num(&mut self, row: u32, col: u16, n: Option<f64>, f: &Format) -> Result<(), XlsxError> {
+        if !self.shown(row) {
+            return Ok(());
+        }
         match n {
             Some(n) if n.is_finite() => {
                 self.grow(col, format!("{n}").len() as f64);
@@ -178,6 +227,9 @@ impl<'a> Sheet<'a> {
         d: Option<NaiveDate>,
         f: &Format,
     ) -> Result<(), XlsxError> {
+        if !self.shown(row) {
+            return Ok(());
+        }
         let Some(d) = d else {
             return self.blank(row, col, f);
         };
@@ -200,6 +252,9 @@ impl<'a> Sheet<'a> {
         text: &str,
         f: &Format,
     ) -> Result<(), XlsxError> {
+        if !self.shown(row) {
+            return Ok(());
+        }
         if self.links < MAX_LINKS {
             let url = Url::new(format!("file:///{target}")).set_text(text);
             if self.ws.write_url_with_format(row, col, url, f).is_ok() {
@@ -212,6 +267,9 @@ impl<'a> Sheet<'a> {
     }
 
     fn blank(&mut self, row: u32, col: u16, f: &Format) -> Result<(), XlsxError> {
+        if !self.shown(row) {
+            return Ok(());
+        }
         self.ws.write_blank(row, col, f)?;
         Ok(())
     }
@@ -234,6 +292,7 @@ impl<'a> Sheet<'a> {
         let cols = self.widths.len() as u16;
         self.ws.set_freeze_panes(1, 0)?;
         if cols > 0 {
+            let rows = rows.min(self.max_rows - u32::from(self.cut > 0));
             self.ws.autofilter(0, 0, rows.max(1) - 1, cols - 1)?;
         }
         for (c, w) in self.widths.iter().enumerate() {
@@ -269,11 +328,14 @@ pub fn write<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     tempdir: Option<&std::path::Path>,
 ) -> Result<(), XlsxError> {
     let summary = Summary::read(outcomes, &run.roster_issues)?;
-    write_with(w, run, outcomes, &summary, catalog, tempdir, None)
+    let max_rows = crate::limits::Limits::default().report.max_xlsx_rows;
+    write_with(w, run, outcomes, &summary, catalog, tempdir, None, max_rows)
 }
 
 /// [`write`] with the summary already counted, and a last "Calendar" sheet ([`calendar`])
-/// when `cal` is given.
+/// when `cal` is given. No sheet has more than `max_rows` rows (`report.max_xlsx_rows` of
+/// limits.toml): a longer list is cut with a note in its last row.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     w: W,
     run: &RunInfo,
@@ -282,6 +344,7 @@ pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     catalog: &Catalog,
     tempdir: Option<&std::path::Path>,
     cal: Option<&RenewalCalendar>,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
     let t = Texts::new(catalog, run.lang);
     let f = Formats::new();
@@ -302,13 +365,21 @@ pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
     }
     wb.set_properties(&props);
 
-    employees_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
-    issues_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, outcomes)?;
-    checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes)?;
+    let m = max_rows;
+    employees_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
+    issues_sheet(
+        wb.add_worksheet_with_low_memory()?,
+        &t,
+        &f,
+        run,
+        outcomes,
+        m,
+    )?;
+    checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
     run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, summary)?;
     if let Some(cal) = cal {
         let ws = wb.add_worksheet_with_low_memory()?;
-        calendar::sheet(ws, &t, &f, run.as_of, outcomes, cal)?;
+        calendar::sheet(ws, &t, &f, run.as_of, outcomes, cal, m)?;
     }
     wb.save_to_writer(w)
 }
@@ -318,6 +389,7 @@ fn employees_sheet<O: Outcomes + ?Sized>(
     t: &Texts,
     f: &Formats,
     outcomes: &O,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.employees"))?;
     ws.set_tab_color(Color::RGB(0x1F4E78));
@@ -344,7 +416,7 @@ fn employees_sheet<O: Outcomes + ?Sized>(
         "ui.col.packet",
     ];
     let titles: Vec<String> = keys.iter().map(|k| t.ui(k)).collect();
-    let mut s = Sheet::new(ws, titles.len());
+    let mut s = Sheet::new(ws, titles.len()).capped(max_rows);
     s.header(&titles, &f.header, t.lang == Lang::Both)?;
     let mut r = 0u32;
     for o in outcomes.each() {
@@ -386,6 +458,7 @@ fn employees_sheet<O: Outcomes + ?Sized>(
             None => s.blank(r, 19, tx)?,
         }
     }
+    s.note_cut(t, &f.plain_text)?;
     s.finish(r + 1, &[16])
 }
 
@@ -395,6 +468,7 @@ fn issues_sheet<O: Outcomes + ?Sized>(
     f: &Formats,
     run: &RunInfo,
     outcomes: &O,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.issues"))?;
     ws.set_tab_color(Color::RGB(0xC00000));
@@ -425,7 +499,7 @@ fn issues_sheet<O: Outcomes + ?Sized>(
         }
     }
     titles.push(t.ui("ui.col.file"));
-    let mut s = Sheet::new(ws, titles.len());
+    let mut s = Sheet::new(ws, titles.len()).capped(max_rows);
     s.header(&titles, &f.header, t.lang == Lang::Both)?;
     let mut r = 1u32;
     for o in outcomes.each() {
@@ -439,6 +513,7 @@ fn issues_sheet<O: Outcomes + ?Sized>(
         issue_row(&mut s, t, f, r, None, issue, both)?;
         r += 1;
     }
+    s.note_cut(t, &f.plain_text)?;
     s.finish(r, &wide)
 }
 
@@ -502,6 +577,7 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
     t: &Texts,
     f: &Formats,
     outcomes: &O,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.sheet.checklist"))?;
     let titles: Vec<String> = [
@@ -518,7 +594,7 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
     .iter()
     .map(|k| t.ui(k))
     .collect();
-    let mut s = Sheet::new(ws, titles.len());
+    let mut s = Sheet::new(ws, titles.len()).capped(max_rows);
     s.header(&titles, &f.header, t.lang == Lang::Both)?;
     let (yes, no) = (t.ui("ui.word.yes"), t.ui("ui.word.no"));
     let mut r = 1u32;
@@ -545,6 +621,7 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
             r += 1;
         }
     }
+    s.note_cut(t, &f.plain_text)?;
     s.finish(r, &[4, 7, 8])
 }
 

@@ -85,6 +85,10 @@ pub enum RosterError {
         format: String,
         reason: String,
     },
+    /// Over a budget of `limits.toml` (`reason` names the far cell or the repeated area):
+    /// saving again would not help, deleting what the reason names does.
+    #[error("{file} is larger than permitpack reads ({reason}); delete it, save, and run again")]
+    TooLarge { file: String, reason: String },
     #[error("{file} is protected by a password; save an unprotected copy and use that")]
     Encrypted { file: String },
     #[error(
@@ -99,7 +103,8 @@ pub enum RosterError {
 
 impl RosterError {
     /// The error as an issue for the message catalog (codes `roster.empty_file`,
-    /// `roster.not_spreadsheet`, `roster.unreadable`, `roster.encrypted`, `roster.no_header`,
+    /// `roster.not_spreadsheet`, `roster.unreadable`, `roster.too_large`, `roster.encrypted`,
+    /// `roster.no_header`,
     /// `roster.no_employees`).
     pub fn issue(&self) -> Issue {
         match self {
@@ -114,6 +119,9 @@ impl RosterError {
             } => Issue::error("roster.unreadable")
                 .arg("file", file)
                 .arg("format", format)
+                .arg("reason", reason),
+            RosterError::TooLarge { file, reason } => Issue::error("roster.too_large")
+                .arg("file", file)
                 .arg("reason", reason),
             RosterError::Encrypted { file } => Issue::error("roster.encrypted").arg("file", file),
             RosterError::NoHeader { file, sheets } => Issue::error("roster.no_header")
@@ -218,7 +226,11 @@ fn read_inner(
     let score = |r: &Range<Data>| header::find(r, aliases).map_or(0, |h| h.matched());
     let mut book = source::Book::open(bytes, file_name, &score, limits)?;
     let sheets = book.sheets();
-    let mut issues = Vec::new();
+    let mut issues: Vec<Issue> = book
+        .text_notes
+        .iter()
+        .map(|n| n.to_issue(file_name))
+        .collect();
     for s in sheets.iter().filter(|s| !s.visible) {
         issues.push(
             Issue::warning("roster.hidden_sheet")

@@ -194,6 +194,8 @@ pub struct Book<'a> {
     inner: Inner<'a>,
     /// Note on how a text file was decoded (csv only), e.g. `GB18030`.
     pub encoding: Option<&'static str>,
+    /// What was repaired in a text file while reading it (csv only), by line.
+    pub text_notes: Vec<text::Note>,
     limits: RosterLimits,
 }
 
@@ -225,7 +227,10 @@ impl<'a> Book<'a> {
         }
         if format == Format::Ods {
             // The parser expands every sheet's repeats as it opens the file.
-            guard::check_ods(bytes, limits).map_err(|reason| unreadable(file, format, reason))?;
+            guard::check_ods(bytes, limits).map_err(|reason| RosterError::TooLarge {
+                file: file.to_string(),
+                reason,
+            })?;
         }
         let cur = || Cursor::new(bytes);
         let inner = match format {
@@ -251,14 +256,16 @@ impl<'a> Book<'a> {
                 }
             },
             Format::Csv => {
-                let decoded = text::decode(bytes);
-                let range = text::parse(&decoded.text, score);
+                let mut decoded = text::decode(bytes);
+                let (range, quotes) = text::parse(&decoded.text, score);
+                decoded.notes.extend(quotes);
                 return Ok(Book {
                     format,
                     file: file.to_string(),
                     bytes,
                     inner: Inner::Csv(Some(range)),
                     encoding: Some(decoded.encoding),
+                    text_notes: decoded.notes,
                     limits: limits.clone(),
                 });
             }
@@ -269,6 +276,7 @@ impl<'a> Book<'a> {
             bytes,
             inner,
             encoding: None,
+            text_notes: Vec::new(),
             limits: limits.clone(),
         })
     }
@@ -319,7 +327,10 @@ impl<'a> Book<'a> {
                 let range =
                     guard::xlsx_range(x, name, limits, &mut long_cells).map_err(|e| match e {
                         guard::RangeError::Parser(e) => err(&e),
-                        guard::RangeError::TooLarge(reason) => unreadable(&file, format, reason),
+                        guard::RangeError::TooLarge(reason) => RosterError::TooLarge {
+                            file: file.clone(),
+                            reason,
+                        },
                     })?;
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose
                 // styles cannot be read is still read, without them.

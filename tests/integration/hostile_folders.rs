@@ -103,7 +103,11 @@ fn symlinks_pointing_outside_are_not_followed() {
     // Every packet written, none carrying anything from outside.
     let packets = std::fs::read_dir(dir.join("out/packets")).unwrap();
     let mut count = 0;
-    for p in packets.flatten() {
+    // The packets, not the build's manifest beside them.
+    for p in packets
+        .flatten()
+        .filter(|p| p.path().extension().is_some_and(|e| e == "zip"))
+    {
         count += 1;
         for (name, bytes) in packet_entries(&p.path()) {
             assert!(
@@ -177,5 +181,77 @@ fn unreadable_photos_and_scans_are_named_and_the_batch_goes_on() {
     assert!(
         issues.contains("unreadable") && issues.contains("passport.pdf"),
         "{issues}"
+    );
+}
+
+/// Item 7: a sparse 2 GB "tax certificate", hundreds of files in one employee's folder and
+/// in `_company/`. Every packet is written and small, the oversized scan is named and left
+/// out, and repeats are summed up: a few lines per employee, not one per file.
+#[test]
+fn huge_scans_and_crowded_folders_are_bounded_and_summed_up() {
+    let dir = Dir::new();
+    dir.write("roster.csv", roster(3));
+    dir.write("company.toml", COMPANY);
+    let huge = dir.write(
+        format!("docs/{}/tax_certificate.pdf", passport(0)),
+        b"%PDF-1.4\n",
+    );
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    for i in 0..300 {
+        dir.write(
+            format!("docs/{}/scan_{i:04}.pdf", passport(1)),
+            b"%PDF-1.4 x",
+        );
+        dir.write(format!("docs/_company/company_{i:04}.pdf"), b"%PDF-1.4 c");
+    }
+    dir.write(format!("docs/{}/passport.pdf", passport(2)), b"%PDF-1.4 p");
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    let out = build(&dir);
+    sane(&out, dir.path(), &(0..3).map(passport).collect::<Vec<_>>());
+    out.assert_code(1);
+    let report = dir.report("out");
+    let limits = permitpack::limits::Limits::default().scans;
+    for row in 2..=4 {
+        let e = employee_at_row(&report, row);
+        let packet = dir
+            .join("out/packets")
+            .join(e["packet"].as_str().expect("packet"));
+        let size = std::fs::metadata(&packet).unwrap().len();
+        assert!(size < 5 << 20, "row {row}: packet of {size} bytes");
+        let unmatched = issue_codes(e, "document.unmatched").len();
+        // Own folder and _company/, each at most max_listed_per_kind lines.
+        assert!(
+            unmatched <= 2 * limits.max_listed_per_kind,
+            "row {row}: {unmatched} unmatched lines"
+        );
+        assert!(
+            e["issues"].as_array().unwrap().len() < 80,
+            "row {row}: {} issues",
+            e["issues"].as_array().unwrap().len()
+        );
+        let summed = e["issues"].as_array().unwrap().iter().any(|i| {
+            i["code"] == "document.more_files"
+                && i["message"].as_str().unwrap().contains("_company/")
+        });
+        assert!(summed, "row {row}: {}", e["issues"]);
+    }
+    let first = employee_at_row(&report, 2);
+    assert_eq!(
+        issue_codes(first, "document.too_large").len(),
+        1,
+        "{}",
+        first["issues"]
+    );
+    let crowded = employee_at_row(&report, 3);
+    assert_eq!(
+        issue_codes(crowded, "document.too_many_files").len(),
+        1,
+        "{}",
+        crowded["issues"]
     );
 }

@@ -353,3 +353,54 @@ fn the_packets_folder_reflects_this_run() {
         .collect();
     assert!(codes.contains(&"packet.from_earlier_build"), "{codes:?}");
 }
+
+/// Item 9: a date out of any sensible range is a bad argument (exit 2, said on the error
+/// line), never an internal error on every employee.
+#[test]
+fn an_as_of_date_out_of_range_is_a_bad_argument() {
+    let dir = Dir::new();
+    base(&dir, 2);
+    for (cmd, date) in [
+        ("build", "+10000-01-01"),
+        ("check", "+10000-01-01"),
+        ("build", "9999-12-31"),
+        ("check", "0001-01-01"),
+        ("build", "1000-06-15"),
+    ] {
+        let out = dir.run(&[
+            cmd,
+            "roster.csv",
+            "--company",
+            "company.toml",
+            "--as-of",
+            date,
+        ]);
+        sane(&out, dir.path(), &[]);
+        out.assert_code(2);
+        let err = stderr(&out);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.contains("--as-of") && first.contains(date),
+            "{cmd} {date}: {err}"
+        );
+        assert!(
+            first.contains("between 1950-01-01 and 2199-12-31") || first.contains("not a date"),
+            "{cmd} {date}: {err}"
+        );
+        assert!(!err.contains("internal"), "{err}");
+        assert!(
+            !dir.join("out/report.json").exists(),
+            "{cmd} {date}: nothing written"
+        );
+    }
+    // The range's ends are accepted.
+    let out = dir.run(&[
+        "check",
+        "roster.csv",
+        "--company",
+        "company.toml",
+        "--as-of",
+        "2199-12-31",
+    ]);
+    out.assert_not_code(2);
+}

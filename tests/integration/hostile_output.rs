@@ -159,10 +159,12 @@ fn running_out_of_space_leaves_only_complete_packets() {
     let out = build(&dir, "small/out");
     sane(&out, dir.path(), &(0..n).map(passport).collect::<Vec<_>>());
     let err = stderr(&out);
+    // The packets, not the build's manifest beside them.
     let packets: Vec<PathBuf> = std::fs::read_dir(dir.join("small/out/packets"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "zip"))
         .collect();
     assert!(!packets.is_empty(), "the first packets fit");
     assert!(packets.len() < n, "the disk filled up: {}", packets.len());
@@ -181,10 +183,17 @@ fn running_out_of_space_leaves_only_complete_packets() {
                 .collect();
             assert_eq!(failed.len(), n - packets.len());
             for e in failed {
-                assert!(
-                    e["issues"].to_string().contains("packet.write_failed"),
-                    "{e}"
-                );
+                // Said in words, with where: not the writer's raw error.
+                let issue = e["issues"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|i| i["code"] == "packet.disk_full")
+                    .unwrap_or_else(|| panic!("{e}"));
+                let message = issue["message"].as_str().unwrap();
+                assert!(message.contains("the disk is full at"), "{message}");
+                assert!(message.contains("small/out/packets"), "{message}");
+                assert!(!message.contains("Os {"), "{message}");
             }
         }
         // The reports did not fit: one line naming the file and the full disk.
@@ -212,4 +221,95 @@ fn disk_full_at_the_library_level_leaves_nothing_half_written() {
     assert!(text.contains("disk is full"), "{text}");
     assert_eq!(std::fs::read(&target).unwrap(), b"previous");
     no_leftovers(dir.path());
+}
+
+/// A list longer than a report.xlsx sheet may hold is cut with a note in its last row (the
+/// limit is `report.max_xlsx_rows` of limits.toml, lowered here so the test stays small),
+/// and every other report is whole.
+#[test]
+fn a_sheet_longer_than_the_row_limit_is_cut_with_a_note() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = Dir::new();
+    let n = 40;
+    dir.write("roster.csv", roster(n));
+    dir.write("company.toml", COMPANY);
+    let limits = permitpack::assets::Templates::builtin()
+        .get_text("limits.toml")
+        .unwrap()
+        .replace("max_xlsx_rows = 1_048_576", "max_xlsx_rows = 25");
+    assert!(limits.contains("max_xlsx_rows = 25"));
+    dir.write("tpl/limits.toml", limits);
+    let out = dir.run(&[
+        "check",
+        "roster.csv",
+        "--company",
+        "company.toml",
+        "--templates",
+        "tpl",
+        "--as-of",
+        AS_OF,
+    ]);
+    sane(&out, dir.path(), &[]);
+    out.assert_code(1);
+    let report = dir.report("out");
+    assert_eq!(report["employees"].as_array().unwrap().len(), n);
+    let problems: usize = report["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["issues"].as_array().unwrap().len())
+        .sum::<usize>()
+        + report["roster_issues"].as_array().unwrap().len();
+    let mut wb: Xlsx<_> = open_workbook(dir.join("out/report.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    for (i, name) in names.iter().enumerate().take(3) {
+        let range = wb.worksheet_range(name).unwrap();
+        assert_eq!(range.height(), 25, "sheet {name}");
+        let note = match range.get_value((24, 0)) {
+            Some(Data::String(s)) => s.clone(),
+            other => panic!("sheet {name}: last row {other:?}"),
+        };
+        assert!(note.contains("report.json"), "{note}");
+        if i == 1 {
+            // Header, 23 problems, the note: the rest are counted.
+            let cut = problems - 23;
+            assert!(note.contains(&format!("{cut} ")), "{cut} in {note}");
+        }
+    }
+    // report.csv lists every problem: header and one line each (a message may span lines,
+    // so count the code column's values instead).
+    let csv = String::from_utf8(dir.read("out/report.csv")).unwrap();
+    assert!(
+        csv.matches("document.not_checked").count() >= n,
+        "every employee in report.csv"
+    );
+    assert!(dir.join("out/report.html").exists());
+}
+
+/// One report that cannot be written never keeps the others from being written, and the
+/// message names it.
+#[test]
+fn one_report_failing_does_not_stop_the_others() {
+    let dir = Dir::new();
+    dir.write("roster.csv", roster(3));
+    dir.write("company.toml", COMPANY);
+    // A folder where report.xlsx goes: it cannot be replaced by a file.
+    std::fs::create_dir_all(dir.join("out/report.xlsx/keep")).unwrap();
+    let out = dir.run(&[
+        "check",
+        "roster.csv",
+        "--company",
+        "company.toml",
+        "--as-of",
+        AS_OF,
+    ]);
+    sane(&out, dir.path(), &[]);
+    out.assert_code(2);
+    let err = out.stderr();
+    assert!(err.contains("report.xlsx"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    for name in ["report.json", "report.csv", "report.html", "report.ics"] {
+        assert!(dir.join("out").join(name).is_file(), "{name} written");
+        assert!(err.contains(name), "{err} says {name} was written");
+    }
 }

@@ -207,6 +207,9 @@ fn a_cell_a_million_rows_away_is_refused_naming_it() {
     let err = refused(&dir, "far.xlsx");
     assert!(err.contains("XFD1048576"), "{err}");
     assert!(err.contains("Staff"), "names the sheet: {err}");
+    // Says to delete it: saving the file again keeps the stray cell.
+    assert!(err.contains("Delete"), "{err}");
+    assert!(!err.contains("save it again as .xlsx"), "{err}");
 }
 
 #[test]
@@ -252,4 +255,90 @@ fn a_lying_shared_string_count_is_refused_not_a_crash() {
     dir.write("sst.xlsx", out.into_inner());
     let err = refused(&dir, "sst.xlsx");
     assert!(err.contains("damaged"), "{err}");
+}
+
+/// Roster-level issues (report.json `roster_issues`) with `code`.
+fn roster_issues<'a>(report: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    report["roster_issues"]
+        .as_array()
+        .expect("roster_issues")
+        .iter()
+        .filter(|i| i["code"] == code)
+        .collect()
+}
+
+/// A CSV damaged as hand-edited files are: every row that can be read is read, and each
+/// repair names its line.
+#[test]
+fn damaged_csv_lines_are_named_and_every_row_read() {
+    // (name of the damage, bytes of the roster, issue code, line named)
+    let quote = roster(3).replacen("Employee 1,", "\"Employee 1,", 1);
+    // A UTF-8 file (Chinese on line 2) whose line 4 was pasted in from a GBK file.
+    let mut gbk = format!(
+        "{HEADER}\n{}\n{}\n",
+        row(0).replacen("Employee 0,", "Employee 0 王,", 1),
+        row(1)
+    )
+    .into_bytes();
+    let (line, _, _) = encoding_rs::GBK
+        .encode("Employee 2,EA1000002,波兰,1985-02-03,(六),工程师,2027-01-10,2027-01-10\n");
+    gbk.extend_from_slice(&line);
+    let bom = roster(3).replacen("EA1000001", "EA\u{feff}1000001", 1);
+    let mut nul = roster(3).into_bytes();
+    let at = nul.len() - 10;
+    nul[at] = 0;
+    nul.splice(at..at, [0u8]);
+    for (what, bytes, code, line) in [
+        (
+            "unterminated quote",
+            quote.into_bytes(),
+            "roster.csv_quote",
+            "3",
+        ),
+        ("GBK line", gbk, "roster.csv_mixed_encoding", "4"),
+        ("BOM inside", bom.into_bytes(), "roster.csv_bom", "3"),
+        ("NUL byte", nul, "roster.csv_nul", "4"),
+    ] {
+        let dir = Dir::new();
+        dir.write("roster.csv", &bytes);
+        dir.write("company.toml", COMPANY);
+        let out = dir.run(&[
+            "check",
+            "roster.csv",
+            "--company",
+            "company.toml",
+            "--as-of",
+            AS_OF,
+        ]);
+        sane(&out, dir.path(), &[]);
+        out.assert_code(1);
+        let report = dir.report("out");
+        let employees = report["employees"].as_array().unwrap();
+        assert_eq!(employees.len(), 3, "{what}: every row read");
+        let found = roster_issues(&report, code);
+        assert_eq!(found.len(), 1, "{what}: {}", report["roster_issues"]);
+        let text = found[0].to_string();
+        let message = found[0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("line {line}"))
+                || message.contains(&format!("line(s) {line} ")),
+            "{what}: names line {line}: {text}"
+        );
+        assert_eq!(found[0]["file"], "roster.csv", "{what}");
+        for (i, e) in employees.iter().enumerate() {
+            assert_eq!(e["passport_no"], passport(i), "{what}: row {i}");
+            assert!(
+                e["name"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("Employee {i}")),
+                "{what}: {}",
+                e["name"]
+            );
+        }
+        if what == "GBK line" {
+            assert_eq!(employees[2]["nationality"], "波兰", "{what}");
+            assert_eq!(employees[0]["name"], "Employee 0 王", "{what}");
+        }
+    }
 }

@@ -16,6 +16,7 @@ mod e2e_interrupt;
 mod e2e_letters;
 mod e2e_outputs;
 mod hostile_folders;
+mod hostile_glyphs;
 mod hostile_inputs;
 mod hostile_output;
 mod hostile_roster;

@@ -313,3 +313,20 @@ fn typed_file_names_are_never_masked() {
         );
     }
 }
+
+/// A 16-bit PNG is not waved through as "[ok] RGB, 16-bit (need 8-bit)": the colour line
+/// warns, and the issue says what to do.
+#[test]
+fn a_sixteen_bit_png_says_to_save_it_as_8_bit_or_jpeg() {
+    let d = Dir::new();
+    let img = image::open(fixture("blue.jpg")).unwrap().to_rgb16();
+    let path = d.join("deep.png");
+    img.save(&path).unwrap();
+    let out = d.run(&["photo", path.to_str().unwrap(), "--lang", "en"]);
+    let text = stdout(&out);
+    let block = block_of(&text, "deep.png");
+    assert!(block.contains("[photo.colour.deep]"), "{block}");
+    assert!(!block.contains("[ok] colour"), "{block}");
+    assert!(block.contains("JPEG"), "says what to do: {block}");
+    assert!(block.contains("8 Bits/Channel"), "{block}");
+}

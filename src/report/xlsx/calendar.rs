@@ -25,6 +25,7 @@ pub(super) fn sheet<O: Outcomes + ?Sized>(
     as_of: NaiveDate,
     outcomes: &O,
     cal: &RenewalCalendar,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t, "ui.calendar.sheet"))?;
     ws.set_tab_color(Color::RGB(0xD81B60));
@@ -55,7 +56,7 @@ pub(super) fn sheet<O: Outcomes + ?Sized>(
     .map(|k| t.ui(k))
     .collect();
     titles.extend(months.iter().map(|m| m.format("%Y-%m").to_string()));
-    let mut s = Sheet::new(ws, titles.len());
+    let mut s = Sheet::new(ws, titles.len()).capped(max_rows);
     s.header(&titles, &f.header, t.lang == crate::catalog::Lang::Both)?;
     let mut r = 0u32;
     for o in outcomes.each() {
@@ -105,5 +106,6 @@ pub(super) fn sheet<O: Outcomes + ?Sized>(
         }
     }
     let wide: Vec<u16> = (FIXED..FIXED + months.len() as u16).collect();
+    s.note_cut(t, &f.plain_text)?;
     s.finish(r + 1, &wide)
 }
