@@ -26,4 +26,5 @@ pub mod report;
 pub mod roster;
 pub mod rules;
 pub mod run;
+pub mod serve;
 pub mod spool;

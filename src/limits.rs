@@ -15,6 +15,9 @@ pub struct Limits {
     pub roster: RosterLimits,
     pub scans: ScanLimits,
     pub report: ReportLimits,
+    /// A user's copy of limits.toml from before `permitpack serve` has no `[serve]`.
+    #[serde(default)]
+    pub serve: ServeLimits,
 }
 
 /// Bounds on reading the roster.
@@ -43,6 +46,22 @@ pub struct ScanLimits {
 #[serde(deny_unknown_fields)]
 pub struct ReportLimits {
     pub max_xlsx_rows: u32,
+}
+
+/// Bounds on one upload to `permitpack serve` and on its queue.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeLimits {
+    pub max_job_bytes: u64,
+    pub max_file_bytes: u64,
+    pub max_files: usize,
+    pub max_queued_jobs: usize,
+}
+
+impl Default for ServeLimits {
+    fn default() -> ServeLimits {
+        Limits::default().serve
+    }
 }
 
 impl Default for Limits {
@@ -94,6 +113,10 @@ impl Limits {
             ("scans.max_file_bytes", s.max_file_bytes),
             ("scans.max_files_per_folder", s.max_files_per_folder as u64),
             ("scans.max_listed_per_kind", s.max_listed_per_kind as u64),
+            ("serve.max_job_bytes", self.serve.max_job_bytes),
+            ("serve.max_file_bytes", self.serve.max_file_bytes),
+            ("serve.max_files", self.serve.max_files as u64),
+            ("serve.max_queued_jobs", self.serve.max_queued_jobs as u64),
         ] {
             if v == 0 {
                 return Err(format!("{name} must be above 0"));

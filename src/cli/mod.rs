@@ -7,6 +7,7 @@ mod build;
 mod init;
 mod photo;
 mod plan;
+mod serve;
 mod summary;
 mod table;
 
@@ -46,6 +47,8 @@ pub enum Command {
     Init(InitArgs),
     /// Show the months ahead: whose window opens, whose deadline falls, who is late now.
     Plan(PlanArgs),
+    /// Open a page in the browser where HR drops the company folder and downloads the packets.
+    Serve(ServeArgs),
 }
 
 /// Options shared by `build` and `check`.
@@ -141,6 +144,38 @@ pub struct PlanArgs {
     pub lang: Lang,
 }
 
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the URL printed says which).
+    #[arg(long, default_value_t = 8421)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback needs --password.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Folder for the job folders [default: permitpack/serve in the user's cache folder].
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Do not open the browser.
+    #[arg(long)]
+    pub no_open: bool,
+    /// Delete a job this long after its last upload (90s, 30m, 24h, 7d).
+    #[arg(long, default_value = "24h")]
+    pub keep: String,
+    /// Also answer to this host name (a reverse proxy, an office server name); repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Login password for the page (or set PERMITPACK_SERVE_PASSWORD); required with --bind
+    /// other than loopback.
+    #[arg(long, env = "PERMITPACK_SERVE_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// A folder of templates overriding the built-in ones file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Photo profile name (a file templates/photo/NAME.toml).
+    #[arg(long, default_value = "shenzhen-2inch")]
+    pub photo_profile: String,
+}
+
 /// The as-of dates accepted: a permit judged before 1950 or after 2199 is a typing error
 /// (`+10000-01-01`), and the documents' dates could not be printed for it.
 const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1950..=2199;
@@ -197,6 +232,7 @@ fn run(cli: Cli) -> i32 {
         Command::Photo(args) => photo::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -41,3 +41,5 @@ mod roster_trust;
 mod roster_xlsx;
 mod rules_documents;
 mod rules_verdicts;
+mod serve;
+mod serve_browser;

@@ -1,0 +1,313 @@
+//! Who may talk to the server and what every answer carries: the token (once in the URL,
+//! then an HttpOnly SameSite=Strict cookie named with the port, or `Authorization: Bearer`),
+//! the optional password login (argon2 hash in memory, failed attempts limited per client),
+//! the `Host` allow-list (a DNS-rebinding page sends its own name as Host), the same-origin
+//! rule for requests that change something (`Origin`, `Sec-Fetch-Site`), the security headers
+//! and the one log line per request (method, route template, job id, status, duration;
+//! never a query string, a file name or a token).
+
+use super::AppState;
+use super::config::Config;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+
+/// Failed password attempts allowed per client within [`ATTEMPT_WINDOW`].
+const MAX_ATTEMPTS: u32 = 5;
+const ATTEMPT_WINDOW: Duration = Duration::from_secs(300);
+
+/// The page's policy: its own script and style files only, images from the page's own
+/// origin and `blob:` previews, no frames, no forms posting elsewhere.
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The token, the password and the attempts of each client.
+pub struct Auth {
+    token: String,
+    cookie: String,
+    hosts: Vec<String>,
+    bare_hosts: Vec<String>,
+    password_hash: Option<String>,
+    attempts: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+/// 128 random bits from the operating system, as 32 hex digits.
+pub fn random_hex() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers from the system: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// How the bound address is written in a URL and a Host header (`[::1]:8421`). An
+/// unspecified address (`0.0.0.0`) is shown as loopback, which always reaches it.
+pub fn url_host(bind: IpAddr, port: u16) -> String {
+    let ip = if bind.is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        bind
+    };
+    match ip {
+        IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+        IpAddr::V4(v4) => format!("{v4}:{port}"),
+    }
+}
+
+impl Auth {
+    pub fn new(config: &Config, port: u16) -> Result<Auth, String> {
+        let mut names = vec![
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            "[::1]".to_string(),
+        ];
+        if !config.bind.is_unspecified() {
+            names.push(match config.bind {
+                IpAddr::V6(v6) => format!("[{v6}]"),
+                IpAddr::V4(v4) => v4.to_string(),
+            });
+        }
+        let extra: Vec<String> = config
+            .allow_hosts
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        names.extend(extra.iter().cloned());
+        let hosts = names.iter().map(|n| format!("{n}:{port}")).collect();
+        let password_hash = match config.password.as_deref().filter(|p| !p.is_empty()) {
+            Some(pw) => Some(hash_password(pw)?),
+            None => None,
+        };
+        Ok(Auth {
+            token: random_hex()?,
+            cookie: format!("permitpack-{port}"),
+            hosts,
+            // Behind a reverse proxy the Host has no port (or the proxy's own).
+            bare_hosts: extra,
+            password_hash,
+            attempts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    pub fn has_password(&self) -> bool {
+        self.password_hash.is_some()
+    }
+
+    fn token_matches(&self, given: &str) -> bool {
+        given.as_bytes().ct_eq(self.token.as_bytes()).into()
+    }
+
+    /// The Host header is one this server is reached under.
+    fn host_allowed(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.hosts.contains(&host)
+            || self.bare_hosts.contains(&host)
+            || host
+                .rsplit_once(':')
+                .is_some_and(|(name, _)| self.bare_hosts.iter().any(|b| b == name))
+    }
+
+    /// The request carries the token: the cookie or a Bearer header.
+    fn authenticated(&self, headers: &HeaderMap) -> bool {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if bearer.is_some_and(|t| self.token_matches(t.trim())) {
+            return true;
+        }
+        cookies(headers).any(|(name, value)| name == self.cookie && self.token_matches(value))
+    }
+
+    /// The cookie that keeps the token out of the address bar.
+    pub fn set_cookie(&self) -> HeaderValue {
+        HeaderValue::from_str(&format!(
+            "{}={}; Path=/; HttpOnly; SameSite=Strict",
+            self.cookie, self.token
+        ))
+        .expect("hex token and port make a valid header")
+    }
+
+    /// Checks a login password, counting failures per client. `Err` is the status to answer.
+    pub fn check_password(&self, client: IpAddr, given: &str) -> Result<(), StatusCode> {
+        let Some(hash) = &self.password_hash else {
+            return Err(StatusCode::NOT_FOUND);
+        };
+        {
+            let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+            attempts.retain(|_, (_, since)| since.elapsed() < ATTEMPT_WINDOW);
+            if attempts
+                .get(&client)
+                .is_some_and(|(n, _)| *n >= MAX_ATTEMPTS)
+            {
+                return Err(StatusCode::TOO_MANY_REQUESTS);
+            }
+        }
+        if verify_password(hash, given) {
+            return Ok(());
+        }
+        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = attempts.entry(client).or_insert((0, Instant::now()));
+        entry.0 += 1;
+        Err(StatusCode::UNAUTHORIZED)
+    }
+}
+
+fn hash_password(pw: &str) -> Result<String, String> {
+    use argon2::PasswordHasher;
+    use argon2::password_hash::SaltString;
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| format!("no random numbers from the system: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    argon2::Argon2::default()
+        .hash_password(pw.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the password: {e}"))
+}
+
+fn verify_password(hash: &str, given: &str) -> bool {
+    use argon2::PasswordVerifier;
+    argon2::password_hash::PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(given.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// The `name=value` pairs of every Cookie header.
+fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .get_all(header::COOKIE)
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+}
+
+/// The query parameter `token`, if any.
+fn query_token(query: Option<&str>) -> Option<&str> {
+    query?.split('&').find_map(|kv| kv.strip_prefix("token="))
+}
+
+/// Paths anyone may reach: the login page and the shared style sheet it uses.
+fn is_public(method: &Method, path: &str) -> bool {
+    matches!(path, "/login" | "/app.css") && (method == Method::GET || method == Method::POST)
+}
+
+/// A request that changes something comes from the page itself: not from another site
+/// (`Sec-Fetch-Site`), and its `Origin`, when sent, is this server under the allowed Host.
+fn same_origin(method: &Method, headers: &HeaderMap, host: &str) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if site.is_some_and(|s| s != "same-origin") {
+        return false;
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let origin = origin.to_ascii_lowercase();
+            let host = host.to_ascii_lowercase();
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        }
+    }
+}
+
+/// The job id in a path, for the log (job ids are random, not personal).
+fn job_in_path(path: &str) -> Option<&str> {
+    let id = path.strip_prefix("/api/jobs/")?.split('/').next()?;
+    (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)
+}
+
+/// The middleware every request passes: Host, token, origin, headers, log.
+pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)".to_string(), |m| m.as_str().to_string());
+    let job = job_in_path(req.uri().path()).map(str::to_string);
+    let mut refused = None;
+    let mut response = decide(&state, req, next, &mut refused).await;
+    let h = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    let job = job.map(|j| format!(" job {j}")).unwrap_or_default();
+    let why = refused.map(|r| format!(" ({r})")).unwrap_or_default();
+    eprintln!(
+        "permitpack serve: {method} {route}{job} {} {}ms{why}",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}
+
+async fn decide(
+    state: &AppState,
+    req: Request,
+    next: Next,
+    refused: &mut Option<&'static str>,
+) -> Response {
+    let auth = &state.auth;
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if !auth.host_allowed(&host) {
+        *refused = Some(
+            "refused: the Host header is not a name this server answers to; if it is reached under another name (a reverse proxy, an office server), start it with --allow-host NAME",
+        );
+        return message(state, StatusCode::FORBIDDEN, "serve.host_refused");
+    }
+    if !same_origin(req.method(), req.headers(), &host) {
+        *refused = Some(
+            "refused: the request came from another site or origin; if the page is reached under another name, start the server with --allow-host NAME",
+        );
+        return message(state, StatusCode::FORBIDDEN, "serve.origin_refused");
+    }
+    let path = req.uri().path().to_string();
+    if path == "/"
+        && req.method() == Method::GET
+        && let Some(given) = query_token(req.uri().query())
+    {
+        if auth.token_matches(given) {
+            // Relative redirect: the token leaves the address bar and the history.
+            let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+            r.headers_mut()
+                .insert(header::SET_COOKIE, auth.set_cookie());
+            return r;
+        }
+        return message(state, StatusCode::UNAUTHORIZED, "serve.token_wrong");
+    }
+    if is_public(req.method(), &path) || auth.authenticated(req.headers()) {
+        return next.run(req).await;
+    }
+    if path == "/" && auth.has_password() {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+    }
+    message(state, StatusCode::UNAUTHORIZED, "serve.token_missing")
+}
+
+/// A refusal as JSON in both languages (`{"error": {"code", "en", "zh"}}`).
+fn message(state: &AppState, status: StatusCode, code: &str) -> Response {
+    super::routes::error_response(state, status, &crate::issue::Issue::error(code))
+}

@@ -1,0 +1,854 @@
+//! Jobs: one uploaded company folder each, in its own 0700 folder under `--data`
+//! (`in/` the upload, `out/` what `Run` writes, `upload-*/` an upload being received). An
+//! upload is checked against the limits of `limits.toml` `[serve]` and written to a staging
+//! folder with the atomic write helpers; only a complete, valid upload is moved into `in/`,
+//! so a refused one leaves nothing. Jobs wait in order for one of the cores (a fair
+//! semaphore) and run `Run` on a blocking thread, telling their progress to whoever listens.
+//! Jobs are deleted on request, or `--keep` after their last upload.
+
+use super::config::Config;
+use crate::catalog::Catalog;
+use crate::issue::Issue;
+use crate::limits::ServeLimits;
+use crate::outcome::Status;
+use crate::pipeline::Setup;
+use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::{Semaphore, watch};
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+/// What the job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Check,
+    Build,
+}
+
+/// The choices sent with an upload (form fields beside the files).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub lang: crate::catalog::Lang,
+    /// `None`: today in China when the job runs.
+    pub as_of: Option<NaiveDate>,
+    /// The roster's path inside the upload, when the person chose one.
+    pub roster: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            mode: Mode::Build,
+            lang: crate::catalog::Lang::Both,
+            as_of: None,
+            roster: None,
+        }
+    }
+}
+
+/// A job's state as `GET /api/jobs/{id}` gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobStatus {
+    pub state: JobState,
+    pub done: usize,
+    pub total: usize,
+    pub summary: Option<Value>,
+    pub error: Option<Value>,
+    /// The roster read (a path inside the upload) and the other candidates, when several.
+    pub roster: Option<String>,
+    pub roster_candidates: Vec<String>,
+    pub mode: Mode,
+    /// Runs finished so far (each upload starts one).
+    pub runs: usize,
+}
+
+/// One job.
+pub struct Job {
+    pub id: String,
+    pub dir: PathBuf,
+    status: Mutex<JobStatus>,
+    settings: Mutex<Settings>,
+    /// Every progress event so far, as JSON; an event's id is its index.
+    events: Mutex<Vec<(&'static str, String)>>,
+    /// The number of events, for listeners to wait on.
+    count: watch::Sender<usize>,
+    touched: Mutex<Instant>,
+    /// One run at a time per job: a second upload waits for the first run.
+    run_lock: tokio::sync::Mutex<()>,
+    deleted: std::sync::atomic::AtomicBool,
+}
+
+impl Job {
+    pub fn input_dir(&self) -> PathBuf {
+        self.dir.join("in")
+    }
+    pub fn out_dir(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    pub fn status(&self) -> JobStatus {
+        lock(&self.status).clone()
+    }
+
+    /// Events from index `from` on, and whether the job is settled (no run pending).
+    pub fn events_from(&self, from: usize) -> Vec<(usize, &'static str, String)> {
+        let events = lock(&self.events);
+        events
+            .iter()
+            .enumerate()
+            .skip(from)
+            .map(|(i, (kind, data))| (i, *kind, data.clone()))
+            .collect()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<usize> {
+        self.count.subscribe()
+    }
+
+    fn push(&self, kind: &'static str, data: Value) {
+        let mut events = lock(&self.events);
+        events.push((kind, data.to_string()));
+        let n = events.len();
+        drop(events);
+        self.count.send_replace(n);
+    }
+
+    fn set_state(&self, state: JobState) {
+        lock(&self.status).state = state;
+        self.push("state", json!({"state": state}));
+    }
+
+    pub fn is_settled(&self) -> bool {
+        matches!(self.status().state, JobState::Done | JobState::Failed)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A refused request: the status and the issue that says why, in both languages.
+pub type Refusal = (StatusCode, Issue);
+
+/// All jobs, the queue and the limits.
+pub struct Jobs {
+    data: PathBuf,
+    keep: Duration,
+    limits: ServeLimits,
+    setup: Arc<Setup>,
+    map: Mutex<HashMap<String, Arc<Job>>>,
+    cores: Arc<Semaphore>,
+    workers: usize,
+    queued: Arc<AtomicUsize>,
+    running: Arc<AtomicUsize>,
+}
+
+impl Jobs {
+    pub fn new(config: &Config) -> Jobs {
+        Jobs {
+            data: config.data.clone(),
+            keep: config.keep,
+            limits: config.limits.clone(),
+            setup: config.setup.clone(),
+            map: Mutex::new(HashMap::new()),
+            cores: Arc::new(Semaphore::new(config.workers.max(1))),
+            workers: config.workers.max(1),
+            queued: Arc::new(AtomicUsize::new(0)),
+            running: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    pub fn limits(&self) -> &ServeLimits {
+        &self.limits
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<Job>> {
+        lock(&self.map).get(id).cloned()
+    }
+
+    /// A new, empty job folder. Refused when too many jobs already wait.
+    pub fn create(&self) -> Result<Arc<Job>, Refusal> {
+        if self.queued.load(Ordering::SeqCst) >= self.limits.max_queued_jobs {
+            return Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                Issue::error("serve.queue_full").arg("count", self.limits.max_queued_jobs),
+            ));
+        }
+        let id = super::auth::random_hex().map_err(internal)?;
+        let dir = self.data.join(&id);
+        for d in [&dir, &dir.join("in"), &dir.join("out")] {
+            crate::fsutil::create_output_dir(d, false).map_err(|e| internal(e.to_string()))?;
+        }
+        let (count, _) = watch::channel(0);
+        let job = Arc::new(Job {
+            id: id.clone(),
+            dir,
+            status: Mutex::new(JobStatus {
+                state: JobState::Queued,
+                done: 0,
+                total: 0,
+                summary: None,
+                error: None,
+                roster: None,
+                roster_candidates: Vec::new(),
+                mode: Mode::Build,
+                runs: 0,
+            }),
+            settings: Mutex::new(Settings::default()),
+            events: Mutex::new(Vec::new()),
+            count,
+            touched: Mutex::new(Instant::now()),
+            run_lock: tokio::sync::Mutex::new(()),
+            deleted: false.into(),
+        });
+        lock(&self.map).insert(id, job.clone());
+        Ok(job)
+    }
+
+    /// Deletes a job and everything of it on disk.
+    pub fn delete(&self, id: &str) -> bool {
+        let Some(job) = lock(&self.map).remove(id) else {
+            return false;
+        };
+        job.deleted.store(true, Ordering::SeqCst);
+        let _ = std::fs::remove_dir_all(&job.dir);
+        true
+    }
+
+    /// Deletes the jobs untouched for longer than `--keep`, and job folders left by an
+    /// earlier server that old. Returns how many folders went.
+    pub fn sweep(&self) -> usize {
+        let mut gone = 0;
+        let old: Vec<String> = lock(&self.map)
+            .iter()
+            .filter(|(_, j)| j.is_settled() && lock(&j.touched).elapsed() > self.keep)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in old {
+            gone += usize::from(self.delete(&id));
+        }
+        let Ok(entries) = std::fs::read_dir(&self.data) else {
+            return gone;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Only folders shaped like job ids: --data may point at a folder holding more.
+            let is_job = name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            if !is_job || lock(&self.map).contains_key(&name) {
+                continue;
+            }
+            let age = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| SystemTime::now().duration_since(t).ok());
+            if age.is_some_and(|a| a > self.keep) && std::fs::remove_dir_all(entry.path()).is_ok() {
+                gone += 1;
+            }
+        }
+        gone
+    }
+
+    /// Queues a run of the job with its current files and settings.
+    pub fn start(&self, job: Arc<Job>, settings: Settings) {
+        *lock(&job.settings) = settings;
+        *lock(&job.touched) = Instant::now();
+        {
+            let mut s = lock(&job.status);
+            s.done = 0;
+            s.total = 0;
+            s.error = None;
+        }
+        job.set_state(JobState::Queued);
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let cores = self.cores.clone();
+        let queued = self.queued.clone();
+        let running = self.running.clone();
+        let workers = self.workers;
+        let setup = self.setup.clone();
+        tokio::spawn(async move {
+            let _one_run = job.run_lock.lock().await;
+            let permit = cores.acquire_owned().await;
+            queued.fetch_sub(1, Ordering::SeqCst);
+            if job.deleted.load(Ordering::SeqCst) {
+                return;
+            }
+            let now_running = running.fetch_add(1, Ordering::SeqCst) + 1;
+            // The cores are shared among the jobs running now.
+            let threads = workers.div_ceil(now_running).max(1);
+            job.set_state(JobState::Running);
+            let j = job.clone();
+            let done = tokio::task::spawn_blocking(move || run_job(&j, &setup, threads)).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            let (state, result) = match done {
+                Ok(Ok(summary)) => (JobState::Done, Ok(summary)),
+                Ok(Err(error)) => (JobState::Failed, Err(error)),
+                Err(_) => (
+                    JobState::Failed,
+                    Err(
+                        json!({"code": "serve.internal", "en": "The run stopped on an internal error (a bug).", "zh": "运行因内部错误（程序缺陷）中止。"}),
+                    ),
+                ),
+            };
+            if job.deleted.load(Ordering::SeqCst) {
+                let _ = std::fs::remove_dir_all(&job.dir);
+                return;
+            }
+            {
+                let mut s = lock(&job.status);
+                s.runs += 1;
+                match &result {
+                    Ok(summary) => s.summary = Some(summary.clone()),
+                    Err(e) => {
+                        s.summary = None;
+                        s.error = Some(e.clone());
+                    }
+                }
+            }
+            match result {
+                Ok(summary) => job.push("summary", summary),
+                Err(e) => job.push("error", e),
+            }
+            job.set_state(state);
+        });
+    }
+
+    /// Receives an upload into a staging folder of the job, then moves it into `in/`.
+    pub async fn receive(
+        &self,
+        job: &Job,
+        mut form: axum::extract::Multipart,
+    ) -> Result<Settings, Refusal> {
+        let staging = job.dir.join(format!(
+            "upload-{}",
+            super::auth::random_hex().map_err(internal)?
+        ));
+        crate::fsutil::create_output_dir(&staging, false).map_err(|e| internal(e.to_string()))?;
+        let received = self.receive_into(job, &mut form, &staging).await;
+        let result = match received {
+            Ok((settings, files)) => {
+                let into = job.input_dir();
+                let st = staging.clone();
+                tokio::task::spawn_blocking(move || move_into(&st, &into, &files))
+                    .await
+                    .map_err(|e| internal(e.to_string()))
+                    .and_then(|r| r)
+                    .map(|()| settings)
+            }
+            Err(e) => Err(e),
+        };
+        let _ = tokio::fs::remove_dir_all(&staging).await;
+        result
+    }
+
+    async fn receive_into(
+        &self,
+        job: &Job,
+        form: &mut axum::extract::Multipart,
+        staging: &Path,
+    ) -> Result<(Settings, Vec<String>), Refusal> {
+        let limits = &self.limits;
+        let bad_form = |e: axum::extract::multipart::MultipartError| {
+            (
+                StatusCode::BAD_REQUEST,
+                Issue::error("serve.bad_form").arg("reason", e.body_text()),
+            )
+        };
+        let already = {
+            let dir = job.input_dir();
+            tokio::task::spawn_blocking(move || folder_bytes(&dir))
+                .await
+                .unwrap_or(0)
+        };
+        let mut total = already;
+        let mut files: Vec<String> = Vec::new();
+        let mut settings = lock(&job.settings).clone();
+        while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+            let name = field.name().unwrap_or("").to_string();
+            if name != "file" {
+                let text = field.text().await.map_err(bad_form)?;
+                apply_field(&mut settings, &name, text.trim())?;
+                continue;
+            }
+            let path = field.file_name().unwrap_or("").to_string();
+            let rel = clean_upload_path(&path).ok_or_else(|| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    Issue::error("serve.bad_path").arg("file", shown_path(&path)),
+                )
+            })?;
+            if files.len() >= limits.max_files {
+                return Err((
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    Issue::error("serve.too_many_files").arg("count", limits.max_files),
+                ));
+            }
+            // Chunks go straight to the staged file: one upload never holds a whole file in
+            // memory. `None` ends a complete file; a closed channel without it is a refusal,
+            // and the helper then removes its temporary file.
+            let (tx, rx) = tokio::sync::mpsc::channel::<Option<axum::body::Bytes>>(8);
+            let st = staging.to_path_buf();
+            let r = rel.clone();
+            let writer = tokio::task::spawn_blocking(move || write_staged(&st, &r, rx));
+            let mut size: u64 = 0;
+            let received = async {
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    size += chunk.len() as u64;
+                    if size > limits.max_file_bytes {
+                        return Err((
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            Issue::error("serve.file_too_large")
+                                .arg("file", &rel)
+                                .arg("limit", crate::fsutil::human_size(limits.max_file_bytes)),
+                        ));
+                    }
+                    if total + size > limits.max_job_bytes {
+                        return Err((
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            Issue::error("serve.job_too_large")
+                                .arg("limit", crate::fsutil::human_size(limits.max_job_bytes)),
+                        ));
+                    }
+                    if tx.send(Some(chunk)).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = tx.send(None).await;
+                Ok(())
+            }
+            .await;
+            drop(tx);
+            // The writer is waited for even on a refusal, so nothing is written after the
+            // staging folder is removed.
+            let written = writer.await.map_err(|e| internal(e.to_string()))?;
+            received?;
+            written.map_err(|_| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    Issue::error("serve.bad_path").arg("file", &rel),
+                )
+            })?;
+            total += size;
+            files.retain(|f| f != &rel);
+            files.push(rel);
+        }
+        Ok((settings, files))
+    }
+
+    /// Packet file names of a job's last build, sorted.
+    pub fn packets(&self, job: &Job) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(job.out_dir().join("packets"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".zip") && !crate::fsutil::is_temp_leftover(n))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The catalog, for refusals.
+    pub fn catalog(&self) -> &Catalog {
+        &self.setup.catalog
+    }
+}
+
+fn internal(reason: String) -> Refusal {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Issue::error("serve.internal").arg("reason", reason),
+    )
+}
+
+/// A form field beside the files.
+fn apply_field(settings: &mut Settings, name: &str, value: &str) -> Result<(), Refusal> {
+    let bad = || {
+        Err((
+            StatusCode::BAD_REQUEST,
+            Issue::error("serve.bad_field")
+                .arg("field", name)
+                .arg("value", crate::fsutil::truncate_bytes(value, 40)),
+        ))
+    };
+    match name {
+        "mode" => match value {
+            "check" => settings.mode = Mode::Check,
+            "build" => settings.mode = Mode::Build,
+            _ => return bad(),
+        },
+        "lang" => match value {
+            "zh" => settings.lang = crate::catalog::Lang::Zh,
+            "en" => settings.lang = crate::catalog::Lang::En,
+            "both" | "" => settings.lang = crate::catalog::Lang::Both,
+            _ => return bad(),
+        },
+        "as_of" => {
+            settings.as_of = if value.is_empty() {
+                None
+            } else {
+                match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                    Ok(d) => Some(d),
+                    Err(_) => return bad(),
+                }
+            }
+        }
+        "roster" => match clean_upload_path(value) {
+            Some(p) => settings.roster = Some(p),
+            None if value.is_empty() => settings.roster = None,
+            None => return bad(),
+        },
+        _ => return bad(),
+    }
+    Ok(())
+}
+
+/// An upload's path inside the dropped folder, as `a/b/c` with `/` separators; `None` for a
+/// path that could reach outside the job: `..`, an absolute path, a drive letter or a
+/// Windows stream (`:`), a backslash, a NUL or another control character, an empty or `.`
+/// part, or a part too long for a file system.
+pub fn clean_upload_path(raw: &str) -> Option<String> {
+    if raw.is_empty() || raw.len() > 1024 || raw.starts_with('/') {
+        return None;
+    }
+    if raw.chars().any(|c| c == '\\' || c == ':' || c.is_control()) {
+        return None;
+    }
+    let parts: Vec<&str> = raw.split('/').collect();
+    if parts.len() > 16 {
+        return None;
+    }
+    for p in &parts {
+        if p.is_empty() || *p == "." || *p == ".." || p.len() > 255 || p.trim() != *p {
+            return None;
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A refused path for a message: printable characters only, cut short.
+fn shown_path(raw: &str) -> String {
+    let clean: String = raw
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    crate::fsutil::truncate_bytes(&clean, 120).to_string()
+}
+
+/// Writes one uploaded file under the staging folder (atomically, folders 0700).
+fn write_staged(
+    staging: &Path,
+    rel: &str,
+    mut chunks: tokio::sync::mpsc::Receiver<Option<axum::body::Bytes>>,
+) -> Result<(), String> {
+    use std::io::Write;
+    let (dir, name) = match rel.rsplit_once('/') {
+        Some((d, n)) => (staging.join(d), n),
+        None => (staging.to_path_buf(), rel),
+    };
+    crate::fsutil::create_output_dir(&dir, false).map_err(|e| e.to_string())?;
+    crate::fsutil::write_atomic_with(&dir, name, |w| {
+        loop {
+            match chunks.blocking_recv() {
+                Some(Some(chunk)) => w.write_all(&chunk)?,
+                Some(None) => return Ok(()),
+                None => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::Interrupted,
+                        "the upload was refused",
+                    ));
+                }
+            }
+        }
+    })
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
+
+/// Moves the staged files into `in/`, replacing files of the same path.
+fn move_into(staging: &Path, into: &Path, files: &[String]) -> Result<(), Refusal> {
+    for rel in files {
+        let target = into.join(rel);
+        if let Some(parent) = target.parent() {
+            crate::fsutil::create_output_dir(parent, false).map_err(|e| {
+                (
+                    StatusCode::CONFLICT,
+                    Issue::error("serve.bad_path")
+                        .arg("file", rel)
+                        .arg("reason", e.to_string()),
+                )
+            })?;
+        }
+        std::fs::rename(staging.join(rel), &target).map_err(|e| {
+            (
+                StatusCode::CONFLICT,
+                Issue::error("serve.bad_path")
+                    .arg("file", rel)
+                    .arg("reason", e.to_string()),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Bytes of every file under `dir` (links not followed).
+fn folder_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map_or(0, |m| m.len()),
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+/// Spreadsheet extensions a roster may have (the content decides the format).
+const ROSTER_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "txt"];
+
+/// The spreadsheets of an upload that may be the roster, best first: outside `photos/` and
+/// `docs/`, shallowest first (the dropped folder's own files before a sub-folder's), then
+/// a name with "roster" or 名册/花名册, then by format (a workbook before a CSV export of
+/// it), then by name.
+pub fn roster_candidates(input: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![(input.to_path_buf(), String::new())];
+    while let Some((dir, rel)) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let Ok(name) = e.file_name().into_string() else {
+                continue;
+            };
+            // Excel's lock files (~$roster.xlsx) and hidden files are never the roster.
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            match e.file_type() {
+                Ok(t) if t.is_dir() => {
+                    let lower = name.to_lowercase();
+                    if lower != "photos" && lower != "docs" {
+                        stack.push((e.path(), path));
+                    }
+                }
+                Ok(t) if t.is_file() => {
+                    let ext = name.rsplit_once('.').map(|(_, x)| x.to_lowercase());
+                    if ext.is_some_and(|x| ROSTER_EXTENSIONS.contains(&x.as_str())) {
+                        found.push(path);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let rank = |p: &String| {
+        let depth = p.matches('/').count();
+        let name = p.rsplit('/').next().unwrap_or(p).to_lowercase();
+        let named = !(name.contains("roster") || name.contains("名册"));
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, x)| x.to_string())
+            .unwrap_or_default();
+        let format = ROSTER_EXTENSIONS
+            .iter()
+            .position(|x| *x == ext)
+            .unwrap_or(usize::MAX);
+        (depth, named, format, p.clone())
+    };
+    found.sort_by_key(rank);
+    found
+}
+
+/// Tells the job's listeners how the run goes.
+struct JobProgress<'a>(&'a Job);
+
+impl Progress for JobProgress<'_> {
+    fn start(&self, employees: usize) {
+        lock(&self.0.status).total = employees;
+        self.0.push("start", json!({"total": employees}));
+    }
+    fn employee_done(&self, index: usize, status: Status) {
+        let (done, total) = {
+            let mut s = lock(&self.0.status);
+            s.done += 1;
+            (s.done, s.total)
+        };
+        self.0.push(
+            "employee",
+            json!({"index": index, "status": status, "done": done, "total": total}),
+        );
+    }
+}
+
+/// One run of `Run` on the job's folders. `Err` is the bilingual message for the page.
+fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value> {
+    let settings = lock(&job.settings).clone();
+    let input = job.input_dir();
+    let candidates = roster_candidates(&input);
+    let chosen = settings
+        .roster
+        .clone()
+        .filter(|r| input.join(r).is_file())
+        .or_else(|| candidates.first().cloned());
+    {
+        let mut s = lock(&job.status);
+        s.roster = chosen.clone();
+        s.roster_candidates = candidates.clone();
+        s.mode = settings.mode;
+    }
+    let catalog = &setup.catalog;
+    let Some(roster_rel) = chosen else {
+        return Err(issue_json(
+            catalog,
+            &Issue::error("serve.no_roster"),
+            &input,
+        ));
+    };
+    let roster = input.join(&roster_rel);
+    let beside = roster.parent().unwrap_or(&input).to_path_buf();
+    let dir_if = |name: &str| {
+        let p = beside.join(name);
+        p.is_dir().then_some(p)
+    };
+    let inputs = FsInputs::new(roster, None, dir_if("photos"), dir_if("docs"));
+    let as_of = settings.as_of.unwrap_or_else(crate::cli::today_in_china);
+    let given = RunInputs {
+        lang: settings.lang,
+        jobs: threads,
+        ..RunInputs::new(setup.clone(), inputs, as_of)
+    };
+    let sink = FsSink::new(job.out_dir());
+    let progress = JobProgress(job);
+    let done = Run::load(given).and_then(|run| match settings.mode {
+        Mode::Build => run.build(&sink, &progress),
+        Mode::Check => run.check(&sink, &progress),
+    });
+    match done {
+        Ok(summary) => Ok(json!({
+            "counts": summary.counts,
+            "all_ready": summary.all_ready,
+            "as_of": as_of.to_string(),
+            "roster": roster_rel,
+            "roster_candidates": candidates,
+        })),
+        Err(RunError::Input(issue) | RunError::Busy(issue)) => {
+            Err(issue_json(catalog, &issue, &input))
+        }
+        Err(RunError::Failed(msg)) => Err(issue_json(
+            catalog,
+            &Issue::error("serve.run_failed").arg("reason", msg),
+            &input,
+        )),
+    }
+}
+
+/// An issue as `{code, en, zh, action_en, action_zh, line}`, with the job folder's path cut
+/// from the file names (the person knows their own folder, not the server's).
+pub fn issue_json(catalog: &Catalog, issue: &Issue, input: &Path) -> Value {
+    let prefix = format!("{}/", input.display());
+    let t = catalog.text(issue);
+    let cut = |s: &str| s.replace(&prefix, "");
+    let line = |m: &str, a: &str| {
+        format!("{m} {a}")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    json!({
+        "code": issue.code,
+        "en": cut(&t.message),
+        "zh": cut(&t.message_zh),
+        "action_en": cut(&t.action),
+        "action_zh": cut(&t.action_zh),
+        "line": cut(&format!("{} {}", line(&t.message_zh, &t.action_zh), line(&t.message, &t.action))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_paths_that_could_leave_the_job_are_refused() {
+        for bad in [
+            "",
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:/x",
+            "C:x",
+            "a\\..\\x",
+            "..\\x",
+            "a/\0b",
+            "a//b",
+            "./a",
+            "a/.",
+            "roster.xlsx:stream",
+            " a/b",
+            "a\nb",
+        ] {
+            assert_eq!(clean_upload_path(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            clean_upload_path("docs/E123/护照 passport.pdf").as_deref(),
+            Some("docs/E123/护照 passport.pdf")
+        );
+        assert_eq!(
+            clean_upload_path("roster.xlsx").as_deref(),
+            Some("roster.xlsx")
+        );
+    }
+
+    #[test]
+    fn the_roster_is_the_shallowest_named_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("company/photos")).unwrap();
+        std::fs::create_dir_all(d.join("company/old")).unwrap();
+        for f in [
+            "company/roster_gbk.csv",
+            "company/roster.xlsx",
+            "company/list.xlsx",
+            "company/old/roster.xlsx",
+            "company/photos/x.csv",
+            "company/~$roster.xlsx",
+        ] {
+            std::fs::write(d.join(f), b"x").unwrap();
+        }
+        assert_eq!(
+            roster_candidates(d),
+            [
+                "company/roster.xlsx",
+                "company/roster_gbk.csv",
+                "company/list.xlsx",
+                "company/old/roster.xlsx"
+            ]
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! `permitpack serve`: a local web server over [`crate::run::Run`] for people who do not use a
+//! terminal. HR drops the company folder on a page, watches the employees go by, reads the
+//! report, drops fixed files again and downloads the packets.
+//!
+//! One concern per module: [`config`] (the settings and the data folder), [`auth`] (token,
+//! cookie, password login, Host and Origin checks, security headers, the request log),
+//! [`jobs`] (job folders, upload limits, the queue, running `Run`), [`routes`] (the HTTP
+//! contract) and [`page`] (the embedded page). The runtime is built here, not for the whole
+//! command line.
+
+pub mod auth;
+pub mod config;
+pub mod jobs;
+pub mod page;
+pub mod routes;
+pub mod zipstream;
+
+pub use config::Config;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything a request handler may need, shared in one `Arc`.
+pub struct AppState {
+    pub config: Config,
+    pub auth: auth::Auth,
+    pub jobs: jobs::Jobs,
+    /// Flips to `true` on Ctrl-C: open progress streams end.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+/// How often job folders older than `--keep` are looked for while the server runs.
+const SWEEP_EVERY: Duration = Duration::from_secs(600);
+
+/// Runs the server until Ctrl-C. Returns the exit status; `Err` is one line for the user.
+pub fn run(config: Config) -> Result<i32, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("permitpack-serve")
+        .build()
+        .map_err(|e| format!("cannot start the server's threads: {e}"))?;
+    let code = rt.block_on(serve(config));
+    // A job still running in a blocking thread is not waited for: its half-written files are
+    // temporary names, cleaned by the next run in that folder.
+    rt.shutdown_timeout(Duration::from_millis(500));
+    code
+}
+
+async fn serve(config: Config) -> Result<i32, String> {
+    config::create_data_dir(&config.data)?;
+    let listener = tokio::net::TcpListener::bind((config.bind, config.port))
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}:{}: {e}; choose another port with --port",
+                config.bind, config.port
+            )
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    let auth = auth::Auth::new(&config, local.port())?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = jobs::Jobs::new(&config);
+    let swept = jobs.sweep();
+    let state = Arc::new(AppState {
+        config,
+        auth,
+        jobs,
+        shutdown: stop_rx,
+    });
+    let url = format!(
+        "http://{}/?token={}",
+        auth::url_host(state.config.bind, local.port()),
+        state.auth.token()
+    );
+    // The one line a person (or a test) reads to reach the page; stdout only, never the log.
+    println!("{url}");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "permitpack serve: listening on {local}; data in {}; jobs kept {}{}",
+        state.config.data.display(),
+        config::show_duration(state.config.keep),
+        if swept > 0 {
+            format!("; {swept} old job folder(s) deleted")
+        } else {
+            String::new()
+        }
+    );
+    if state.config.open {
+        open_browser(&url);
+    }
+    let sweeper = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let jobs = &state.jobs;
+                tokio::task::block_in_place(|| jobs.sweep());
+            }
+        })
+    };
+    let app = routes::router(state.clone());
+    let shutdown = async move {
+        wait_for_stop().await;
+        eprintln!("permitpack serve: stopping");
+        let _ = stop_tx.send(true);
+    };
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    sweeper.abort();
+    served.map_err(|e| format!("the server stopped: {e}"))?;
+    Ok(crate::cli::EXIT_READY)
+}
+
+/// Ctrl-C, or SIGTERM from a service manager.
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Opens the page in the desktop's browser; a failure only means the person copies the URL.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        // `start` reads the first quoted argument as a window title.
+        c.args(["/C", "start", "", url]);
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    let _ = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}

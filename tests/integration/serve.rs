@@ -1,0 +1,1010 @@
+//! `permitpack serve` over loopback: the real binary started with `--port 0`, spoken to with
+//! a plain HTTP/1.1 client (so every header, the Host included, is the test's own choice):
+//! the token, cookie and Bearer rules, Host and Origin refusals, upload limits and paths,
+//! deletion, a failing roster, the bind rule, clean logs, the samples giving what the
+//! command line gives, and a small load of three companies at once.
+
+use crate::e2e_company::{self, FULL_B6, Person};
+use crate::util::{Dir, listing};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running server, killed when dropped; its stderr (the log) is collected.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    pub token: String,
+    pub url: String,
+    log: Arc<Mutex<String>>,
+    pub data: PathBuf,
+}
+
+impl Server {
+    pub fn start(dir: &Dir, extra: &[&str]) -> Server {
+        let data = dir.join("data");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_permitpack"))
+            .current_dir(dir.path())
+            .args(["serve", "--no-open", "--port", "0", "--data"])
+            .arg(&data)
+            .args(extra)
+            .env_remove("PERMITPACK_SERVE_PASSWORD")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("permitpack serve starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while err.read_line(&mut line).is_ok_and(|n| n > 0) {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut url = String::new();
+        out.read_line(&mut url).unwrap();
+        let url = url.trim().to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "the first line is the URL, got {url:?}; log:\n{}",
+            log.lock().unwrap()
+        );
+        let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
+        let (port, token) = rest.split_once("/?token=").unwrap();
+        Server {
+            child,
+            port: port.parse().unwrap(),
+            token: token.to_string(),
+            url,
+            log,
+            data,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// A request with the Bearer token and the right Host.
+    pub fn get(&self, path: &str) -> Resp {
+        self.send("GET", path, &self.bearer(), None)
+    }
+
+    pub fn bearer(&self) -> Vec<(String, String)> {
+        vec![("Authorization".into(), format!("Bearer {}", self.token))]
+    }
+
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<(&str, &[u8])>,
+    ) -> Resp {
+        let mut all: Vec<(String, String)> = Vec::new();
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            all.push(("Host".into(), self.host()));
+        }
+        all.extend(headers.iter().cloned());
+        request(self.port, method, path, &all, body)
+    }
+
+    /// `POST /api/jobs` (or PUT files) with the Bearer token.
+    pub fn upload(
+        &self,
+        method: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(String, Vec<u8>)],
+    ) -> Resp {
+        let (kind, body) = multipart(fields, files);
+        self.send(method, path, &self.bearer(), Some((&kind, &body)))
+    }
+
+    /// Waits for a job to settle and returns its status.
+    pub fn wait(&self, id: &str) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            let r = self.get(&format!("/api/jobs/{id}"));
+            assert_eq!(r.status, 200, "{}", r.story());
+            let v = r.json();
+            if v["state"] == "done" || v["state"] == "failed" {
+                return v;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "job {id} did not finish: {v}\nlog:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Job folders in the data folder.
+    pub fn job_folders(&self) -> Vec<String> {
+        std::fs::read_dir(&self.data)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP answer.
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    what: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.story()))
+    }
+    pub fn story(&self) -> String {
+        let body = self.text();
+        format!(
+            "{}\n-> {} {:?}\n{}",
+            self.what,
+            self.status,
+            self.headers,
+            &body[..body.len().min(2000)]
+        )
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`), chunked bodies decoded.
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Option<(&str, &[u8])>,
+) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some((kind, b)) = body {
+        head.push_str(&format!(
+            "Content-Type: {kind}\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+    } else if method != "GET" {
+        head.push_str("Content-Length: 0\r\n");
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    if let Some((_, b)) = body {
+        // The server may answer (and close) before the whole body is sent: a refusal.
+        let _ = s.write_all(b);
+    }
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let what = format!("{method} {path} {headers:?}");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| {
+            panic!(
+                "no HTTP answer to {what}: {:?}",
+                String::from_utf8_lossy(&raw)
+            )
+        });
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Resp {
+        status,
+        headers,
+        body,
+        what,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + size]);
+        b = &b[eol + 2 + size + 2..];
+    }
+    out
+}
+
+/// A multipart/form-data body: text fields, then files named by their path.
+pub fn multipart(fields: &[(&str, &str)], files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "permitpack-test-boundary-7f3a9c";
+    let mut b = Vec::new();
+    for (k, v) in fields {
+        b.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (path, bytes) in files {
+        b.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{path}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), b)
+}
+
+/// Every file under `root`, as (path with `prefix/`, bytes).
+pub fn folder_files(root: &Path, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), prefix.to_string())];
+    while let Some((d, rel)) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let p = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if e.file_type().unwrap().is_dir() {
+                stack.push((e.path(), p));
+            } else {
+                out.push((p, std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn h(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+#[test]
+fn serve_token_cookie_and_bearer() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    // Nothing without the token, not even whether a route exists.
+    assert_eq!(s.send("GET", "/", &[], None).status, 401);
+    assert_eq!(s.send("GET", "/api/info", &[], None).status, 401);
+    assert_eq!(s.send("GET", "/no/such/route", &[], None).status, 401);
+    assert_eq!(
+        s.send("GET", "/?token=0123456789abcdef0123456789abcdef", &[], None)
+            .status,
+        401
+    );
+    let wrong = [h(
+        "Authorization",
+        "Bearer 0123456789abcdef0123456789abcdef",
+    )];
+    assert_eq!(s.send("GET", "/api/info", &wrong, None).status, 401);
+    // The token once in the URL: a relative redirect away from it, and the cookie.
+    let r = s.send("GET", &format!("/?token={}", s.token), &[], None);
+    assert_eq!(r.status, 303, "{}", r.story());
+    assert_eq!(r.header("location"), Some("/"));
+    let cookie = r.header("set-cookie").expect("a cookie").to_string();
+    assert!(
+        cookie.starts_with(&format!("permitpack-{}={}", s.port, s.token)),
+        "{cookie}"
+    );
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let page = s.send("GET", "/", &[h("Cookie", &pair)], None);
+    assert_eq!(page.status, 200, "{}", page.story());
+    assert!(page.text().contains("/app.js"));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'none'")
+            && csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert!(page.header("access-control-allow-origin").is_none());
+    let js = s.send("GET", "/app.js", &[h("Cookie", &pair)], None);
+    assert_eq!(js.status, 200);
+    assert!(js.text().contains("webkitGetAsEntry"));
+    // Bearer works for automation; unknown routes are 404 once authenticated.
+    let info = s.get("/api/info");
+    assert_eq!(info.status, 200, "{}", info.story());
+    assert!(info.json()["limits"]["max_files"].as_u64().unwrap() > 0);
+    assert_eq!(s.get("/no/such/route").status, 404);
+    let starter = s.get("/new-roster.xlsx");
+    assert_eq!(starter.status, 200);
+    assert!(
+        starter.body.starts_with(b"PK"),
+        "the init workbook is an xlsx"
+    );
+    // The log holds neither the token nor the query string.
+    let log = s.log();
+    assert!(!log.contains(&s.token), "token in the log:\n{log}");
+    assert!(!log.contains("token="), "query string in the log:\n{log}");
+    assert!(log.contains("GET / 303"), "{log}");
+}
+
+#[test]
+fn serve_refuses_foreign_hosts_and_cross_origin_writes() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &["--allow-host", "permits.office.example"]);
+    let auth = s.bearer();
+    let with = |extra: &[(String, String)]| -> Vec<(String, String)> {
+        auth.iter().cloned().chain(extra.iter().cloned()).collect()
+    };
+    // DNS rebinding: the attacker's name resolves to 127.0.0.1, the browser sends it as Host
+    // (and as Origin, so an Origin-equals-Host check would pass).
+    let port = s.port;
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".into(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost:{}", port + 1),
+    ] {
+        let r = s.send("GET", "/api/info", &with(&[h("Host", &host)]), None);
+        assert_eq!(r.status, 403, "Host {host}: {}", r.story());
+        let origin = format!("http://{host}");
+        let r = s.send(
+            "POST",
+            "/api/jobs",
+            &with(&[h("Host", &host), h("Origin", &origin)]),
+            None,
+        );
+        assert_eq!(r.status, 403, "rebinding Host {host}: {}", r.story());
+    }
+    assert!(s.log().contains("--allow-host NAME"), "{}", s.log());
+    // The allowed names: loopback forms and --allow-host (with or without a port).
+    for host in [
+        format!("localhost:{port}"),
+        format!("permits.office.example:{port}"),
+        "permits.office.example".into(),
+    ] {
+        assert_eq!(
+            s.send("GET", "/api/info", &with(&[h("Host", &host)]), None)
+                .status,
+            200,
+            "{host}"
+        );
+    }
+    // Cross-origin writes are refused before the body is read.
+    let (kind, body) = multipart(
+        &[("mode", "check")],
+        &[("roster.csv".into(), b"x".to_vec())],
+    );
+    let evil = with(&[h("Origin", "http://evil.example")]);
+    assert_eq!(
+        s.send("POST", "/api/jobs", &evil, Some((&kind, &body)))
+            .status,
+        403
+    );
+    let cross = with(&[h("Sec-Fetch-Site", "cross-site")]);
+    assert_eq!(
+        s.send("POST", "/api/jobs", &cross, Some((&kind, &body)))
+            .status,
+        403
+    );
+    let same_site = with(&[h("Sec-Fetch-Site", "same-site")]);
+    assert_eq!(
+        s.send("POST", "/api/jobs", &same_site, Some((&kind, &body)))
+            .status,
+        403
+    );
+    assert!(s.job_folders().is_empty(), "{:?}", s.job_folders());
+    // The page's own origin may.
+    let own = with(&[
+        h("Origin", &format!("http://{}", s.host())),
+        h("Sec-Fetch-Site", "same-origin"),
+    ]);
+    let r = s.send("POST", "/api/jobs", &own, Some((&kind, &body)));
+    assert_eq!(r.status, 201, "{}", r.story());
+}
+
+/// A templates folder whose limits.toml has small `[serve]` limits.
+fn small_limits(dir: &Dir) -> PathBuf {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/limits.toml"),
+    )
+    .unwrap();
+    let text = text
+        .replace("max_job_bytes = 2_147_483_648", "max_job_bytes = 2500")
+        .replace(
+            "max_file_bytes = 67_108_864            # 64 MB; source: seed\n# Files",
+            "max_file_bytes = 1000\n# Files",
+        )
+        .replace("max_files = 5_000 ", "max_files = 3 ");
+    assert!(
+        text.contains("max_job_bytes = 2500")
+            && text.contains("max_file_bytes = 1000\n")
+            && text.contains("max_files = 3 ")
+    );
+    dir.write("small/limits.toml", text)
+}
+
+#[test]
+fn serve_upload_limits_and_paths() {
+    let dir = Dir::new();
+    let templates = small_limits(&dir);
+    let s = Server::start(
+        &dir,
+        &["--templates", templates.parent().unwrap().to_str().unwrap()],
+    );
+    let f = |p: &str, n: usize| (p.to_string(), vec![b'a'; n]);
+    let refused = |files: &[(String, Vec<u8>)], status: u16, code: &str| {
+        let r = s.upload("POST", "/api/jobs", &[("mode", "check")], files);
+        assert_eq!(r.status, status, "{}", r.story());
+        let e = &r.json()["error"];
+        assert_eq!(e["code"], code, "{}", r.story());
+        assert!(!e["en"].as_str().unwrap().is_empty() && !e["zh"].as_str().unwrap().is_empty());
+        assert!(
+            s.job_folders().is_empty(),
+            "nothing kept: {}",
+            listing(&s.data)
+        );
+        r
+    };
+    let r = refused(
+        &[f("roster.csv", 10), f("docs/E1/big.pdf", 1001)],
+        413,
+        "serve.file_too_large",
+    );
+    assert!(
+        r.json()["error"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("docs/E1/big.pdf")
+    );
+    refused(
+        &[f("a.csv", 1), f("b", 1), f("c", 1), f("d", 1)],
+        413,
+        "serve.too_many_files",
+    );
+    refused(
+        &[f("a.csv", 900), f("b", 900), f("c", 900)],
+        413,
+        "serve.job_too_large",
+    );
+    // Paths that could leave the job folder: refused, nothing written anywhere.
+    let before = listing(dir.path());
+    for bad in [
+        "../escape.csv",
+        "a/../../escape.csv",
+        "/tmp/escape.csv",
+        "C:/escape.csv",
+        "C:escape.csv",
+        "..\\\\escape.csv",
+        "a\\\\..\\\\..\\\\escape.csv",
+        "docs//x.pdf",
+        "./roster.csv",
+        "roster.csv:ads",
+    ] {
+        refused(&[f("roster.csv", 5), f(bad, 5)], 400, "serve.bad_path");
+    }
+    assert_eq!(
+        listing(dir.path()),
+        before,
+        "nothing written by refused uploads"
+    );
+    assert!(!dir.path().parent().unwrap().join("escape.csv").exists());
+    // PUT counts what the job already holds.
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("mode", "check")],
+        &[f("roster.csv", 900), f("b", 900)],
+    );
+    assert_eq!(r.status, 201, "{}", r.story());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    s.wait(&id);
+    let r = s.upload("PUT", &format!("/api/jobs/{id}/files"), &[], &[f("c", 900)]);
+    assert_eq!(r.status, 413, "{}", r.story());
+    let r = s.upload(
+        "PUT",
+        &format!("/api/jobs/{id}/files"),
+        &[],
+        &[f("../c", 9)],
+    );
+    assert_eq!(r.status, 400, "{}", r.story());
+    assert!(!s.data.join(&id).join("c").exists() && !s.data.join("c").exists());
+    let r = s.upload(
+        "PUT",
+        &format!("/api/jobs/{id}/files"),
+        &[("mode", "bogus")],
+        &[],
+    );
+    assert_eq!(r.status, 400, "{}", r.story());
+}
+
+#[test]
+fn serve_bad_roster_fails_the_job_and_the_server_lives_on() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    let garbage = b"PK\x03\x04 this is not a workbook".to_vec();
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("mode", "build")],
+        &[("roster.xlsx".into(), garbage.clone())],
+    );
+    assert_eq!(r.status, 201, "{}", r.story());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let st = s.wait(&id);
+    assert_eq!(st["state"], "failed", "{st}");
+    let e = &st["error"];
+    assert!(e["code"].as_str().unwrap().starts_with("roster."), "{st}");
+    // The same message the command line prints for the same file.
+    dir.write("cli/roster.xlsx", &garbage);
+    let cli = dir.run(&["check", "cli/roster.xlsx", "--out", "cli-out"]);
+    cli.assert_code(2);
+    let cli_line = cli.stderr().replace("cli/roster.xlsx", "roster.xlsx");
+    for k in ["en", "zh", "action_en", "action_zh"] {
+        let part = e[k].as_str().unwrap();
+        assert!(!part.is_empty(), "{k}: {st}");
+        assert!(
+            cli_line.contains(
+                part.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .as_str()
+            ),
+            "{k} {part:?} not in the CLI's {cli_line:?}"
+        );
+    }
+    // No machine path of the server's job folder in the message.
+    assert!(!e.to_string().contains(s.data.to_str().unwrap()), "{e}");
+    // The server lives on, and the next job works.
+    assert_eq!(s.get("/api/info").status, 200);
+    let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
+    let id2 = r.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(s.wait(&id2)["error"]["code"], "serve.no_roster");
+}
+
+#[test]
+fn serve_bind_beyond_loopback_needs_a_password() {
+    let dir = Dir::new();
+    let r = dir.run(&["serve", "--no-open", "--port", "0", "--bind", "0.0.0.0"]);
+    r.assert_code(2);
+    let err = r.stderr();
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("--password"), "{err}");
+    assert!(r.stdout().is_empty(), "no URL printed: {}", r.stdout());
+}
+
+#[test]
+fn serve_password_login_is_rate_limited() {
+    let dir = Dir::new();
+    let s = Server::start(
+        &dir,
+        &["--password", "correct horse", "--bind", "127.0.0.1"],
+    );
+    let r = s.send("GET", "/", &[], None);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/login"));
+    assert_eq!(s.send("GET", "/login", &[], None).status, 200);
+    let form = "application/x-www-form-urlencoded";
+    let r = s.send(
+        "POST",
+        "/login",
+        &[],
+        Some((form, b"password=correct+horse")),
+    );
+    assert_eq!(r.status, 303, "{}", r.story());
+    assert!(r.header("set-cookie").unwrap().contains(&s.token));
+    for _ in 0..5 {
+        assert_eq!(
+            s.send("POST", "/login", &[], Some((form, b"password=wrong")))
+                .status,
+            401
+        );
+    }
+    // Limited now, even with the right password.
+    assert_eq!(
+        s.send(
+            "POST",
+            "/login",
+            &[],
+            Some((form, b"password=correct+horse"))
+        )
+        .status,
+        429
+    );
+    assert!(!s.log().contains("correct"), "{}", s.log());
+}
+
+/// The samples through the server give what `permitpack build` gives; packets download and
+/// open; deletion leaves nothing; the log names no file, passport or token.
+#[test]
+fn serve_samples_match_the_cli_and_delete_leaves_nothing() {
+    let dir = Dir::new();
+    let cli = dir.run(&[
+        "build",
+        samples().join("roster.xlsx").to_str().unwrap(),
+        "--as-of",
+        "2026-11-26",
+        "--out",
+        "cli-out",
+        "-q",
+    ]);
+    cli.assert_code(1);
+    let want = dir.report("cli-out");
+    let s = Server::start(&dir, &[]);
+    let files = folder_files(&samples(), "公司 company");
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("mode", "build"), ("as_of", "2026-11-26"), ("lang", "both")],
+        &files,
+    );
+    assert_eq!(r.status, 201, "{}", r.story());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let st = s.wait(&id);
+    assert_eq!(st["state"], "done", "{st}\n{}", s.log());
+    assert_eq!(
+        st["roster"], "公司 company/roster.xlsx",
+        "the workbook before its CSV export: {st}"
+    );
+    assert!(
+        st["roster_candidates"].as_array().unwrap().len() >= 2,
+        "{st}"
+    );
+    assert_eq!(st["summary"]["counts"], want["summary"], "{st}");
+    assert_eq!(st["done"], st["total"]);
+    let got = s.get(&format!("/api/jobs/{id}/report.json")).json();
+    assert_eq!(got["summary"], want["summary"]);
+    assert_eq!(
+        got["employees"].as_array().unwrap().len(),
+        want["employees"].as_array().unwrap().len()
+    );
+    // Packets: the list, one packet, all of them.
+    let names: Vec<String> = s.get(&format!("/api/jobs/{id}/packets")).json()["packets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names.len() as u64,
+        want["summary"]["packets"].as_u64().unwrap()
+    );
+    let one = s.get(&format!("/api/jobs/{id}/packets/{}", pct(&names[0])));
+    assert_eq!(one.status, 200, "{}", one.story());
+    let zip =
+        zip::ZipArchive::new(std::io::Cursor::new(one.body.clone())).expect("a packet is a zip");
+    assert!(
+        zip.file_names().any(|n| n.starts_with("00_cover")),
+        "{:?}",
+        zip.file_names().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        one.body,
+        std::fs::read(dir.join("cli-out/packets").join(&names[0])).unwrap(),
+        "the same bytes as the CLI's packet"
+    );
+    let all = s.get(&format!("/api/jobs/{id}/packets.zip"));
+    assert_eq!(all.status, 200, "{}", all.story());
+    let mut outer =
+        zip::ZipArchive::new(std::io::Cursor::new(all.body.clone())).expect("packets.zip is a zip");
+    assert_eq!(outer.len(), names.len());
+    for i in 0..outer.len() {
+        let mut inner = Vec::new();
+        outer.by_index(i).unwrap().read_to_end(&mut inner).unwrap();
+        zip::ZipArchive::new(std::io::Cursor::new(inner)).expect("each packet inside is a zip");
+    }
+    dir.write("all.zip", &all.body);
+    if crate::util::need_tool("unzip", &["-v"]) {
+        let t = Command::new("unzip")
+            .arg("-t")
+            .arg(dir.join("all.zip"))
+            .output()
+            .unwrap();
+        assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stdout));
+    }
+    for (f, magic) in [
+        ("report.xlsx", &b"PK"[..]),
+        ("report.csv", b"\xef\xbb\xbf"),
+        ("report.html", b"<!"),
+    ] {
+        let r = s.get(&format!("/api/jobs/{id}/{f}"));
+        assert_eq!(r.status, 200, "{f}");
+        assert!(r.body.starts_with(magic), "{f}");
+    }
+    let html = s.get(&format!("/api/jobs/{id}/report.html"));
+    assert!(
+        html.header("content-security-policy")
+            .unwrap()
+            .starts_with("sandbox"),
+        "report.html is sandboxed"
+    );
+    // The log: method, route, job, status, duration; nothing personal.
+    let log = s.log();
+    assert!(log.contains("POST /api/jobs 201"), "{log}");
+    assert!(
+        log.contains("GET /api/jobs/{id}/packets/{name} job"),
+        "{log}"
+    );
+    for secret in [
+        s.token.as_str(),
+        "roster.xlsx",
+        "EK1234567",
+        "company",
+        "公司",
+        "Wiśniewski",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
+    }
+    // DELETE: 204, and nothing of the job on disk.
+    let r = s.send("DELETE", &format!("/api/jobs/{id}"), &s.bearer(), None);
+    assert_eq!(r.status, 204, "{}", r.story());
+    assert!(s.job_folders().is_empty(), "{}", listing(&s.data));
+    assert_eq!(s.get(&format!("/api/jobs/{id}")).status, 404);
+}
+
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Reads an SSE stream for a while and returns what came.
+fn read_events(s: &Server, id: &str, last: Option<usize>, wait: Duration) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let last = last
+        .map(|l| format!("Last-Event-ID: {l}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET /api/jobs/{id}/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n{last}\r\n",
+        s.host(),
+        s.token
+    )
+    .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[test]
+fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
+    let dir = Dir::new();
+    let company = dir.join("co");
+    let people: Vec<Person> = (0..4)
+        .map(|i| Person::new(leak(format!("Worker {i}")), leak(format!("E9{i:07}"))))
+        .collect();
+    e2e_company::write(&company, &people);
+    let mut s = Server::start(&dir, &[]);
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("mode", "check"), ("as_of", e2e_company::AS_OF)],
+        &folder_files(&company, ""),
+    );
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    s.wait(&id);
+    let all = read_events(&s, &id, None, Duration::from_millis(800));
+    assert!(
+        all.contains("event: start") && all.contains("\"total\":4"),
+        "{all}"
+    );
+    assert_eq!(all.matches("event: employee").count(), 4, "{all}");
+    assert!(
+        all.contains("event: state\ndata: {\"state\":\"done\"}"),
+        "{all}"
+    );
+    // From Last-Event-ID on: only what followed it.
+    let ids: Vec<usize> = all
+        .lines()
+        .filter_map(|l| l.strip_prefix("id: "))
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let last = *ids.last().unwrap();
+    let rest = read_events(&s, &id, Some(last - 1), Duration::from_millis(800));
+    let rest_ids: Vec<usize> = rest
+        .lines()
+        .filter_map(|l| l.strip_prefix("id: "))
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(rest_ids, [last], "{rest}");
+    // PUT adds a scan and runs again on the same job: the passport is provided now.
+    let passport = |s: &Server| -> String {
+        let report = s.get(&format!("/api/jobs/{id}/report.json")).json();
+        let first = &report["employees"][0];
+        let item = first["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "passport")
+            .cloned()
+            .unwrap();
+        item["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(passport(&s), "missing");
+    let scan = e2e_company::scan_bytes("Passport bio page.jpg", e2e_company::Scan::Jpeg);
+    let r = s.upload(
+        "PUT",
+        &format!("/api/jobs/{id}/files"),
+        &[],
+        &[("docs/E90000000/Passport bio page.jpg".to_string(), scan)],
+    );
+    assert_eq!(r.status, 202, "{}", r.story());
+    let st = s.wait(&id);
+    assert_eq!(
+        (st["state"].as_str(), st["runs"].as_u64()),
+        (Some("done"), Some(2)),
+        "{st}"
+    );
+    assert_eq!(passport(&s), "provided");
+    let last = last
+        + read_events(&s, &id, Some(last), Duration::from_millis(800))
+            .lines()
+            .filter(|l| l.starts_with("id: "))
+            .count();
+    // Ctrl-C (SIGINT) ends open streams and the server exits.
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(stream, "GET /api/jobs/{id}/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nLast-Event-ID: {last}\r\n\r\n", s.host(), s.token).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(unsafe { libc::kill(s.child.id() as i32, libc::SIGINT) }, 0);
+    let started = Instant::now();
+    let mut sink = Vec::new();
+    let _ = stream.read_to_end(&mut sink);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the stream ended at shutdown"
+    );
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "{status:?}\n{}", s.log());
+    assert!(s.log().contains("stopping"), "{}", s.log());
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Three companies of ten at once: all finish with the counts `check` gives, while the status
+/// endpoint keeps answering.
+#[test]
+fn serve_small_load_three_companies_at_once() {
+    let dir = Dir::new();
+    let mut uploads = Vec::new();
+    for c in 0..3 {
+        let company = dir.join(format!("co{c}"));
+        let people: Vec<Person> = (0..10)
+            .map(|i| {
+                let p = Person::new(leak(format!("Worker {c} {i}")), leak(format!("L{c}{i:07}")));
+                if i % 3 == 0 { p.scans(FULL_B6) } else { p }
+            })
+            .collect();
+        e2e_company::write(&company, &people);
+        let cli = dir.run(&[
+            "check",
+            company.join("roster.xlsx").to_str().unwrap(),
+            "--as-of",
+            e2e_company::AS_OF,
+            "--out",
+            &format!("cli{c}"),
+            "-q",
+        ]);
+        assert!(cli.code() < 2, "{}", cli.story("check"));
+        uploads.push((
+            folder_files(&company, &format!("co{c}")),
+            dir.report(&format!("cli{c}")),
+        ));
+    }
+    let s = Server::start(&dir, &[]);
+    let ids: Vec<(String, serde_json::Value)> = std::thread::scope(|sc| {
+        let hs: Vec<_> = uploads
+            .iter()
+            .map(|(files, want)| {
+                let s = &s;
+                sc.spawn(move || {
+                    let r = s.upload(
+                        "POST",
+                        "/api/jobs",
+                        &[("mode", "build"), ("as_of", e2e_company::AS_OF)],
+                        files,
+                    );
+                    assert_eq!(r.status, 201, "{}", r.story());
+                    (r.json()["id"].as_str().unwrap().to_string(), want.clone())
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut worst = Duration::ZERO;
+    for (id, want) in &ids {
+        loop {
+            let t = Instant::now();
+            let st = s.get(&format!("/api/jobs/{id}")).json();
+            worst = worst.max(t.elapsed());
+            if st["state"] == "done" || st["state"] == "failed" {
+                assert_eq!(st["state"], "done", "{st}");
+                let mut counts = st["summary"]["counts"].clone();
+                let mut w = want["summary"].clone();
+                // check writes no packets; the rest must agree.
+                counts["packets"] = 0.into();
+                w["packets"] = 0.into();
+                assert_eq!(counts, w, "{id}");
+                assert_eq!(st["summary"]["counts"]["packets"], 10);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    assert!(
+        worst < Duration::from_secs(2),
+        "the status endpoint answered within {worst:?}"
+    );
+}
