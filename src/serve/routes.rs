@@ -18,10 +18,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// report.html is the HTML report as the command line writes it (inline style and script):
-/// it is served sandboxed, in an origin of its own, so its script can reach neither the
-/// cookie nor the API.
-const REPORT_CSP: &str = "sandbox allow-scripts allow-downloads; default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+/// report.html is the HTML report as the command line writes it: inline style, no script
+/// (its own test holds it to that). It is served sandboxed with scripts off, so nothing in it
+/// can run; it keeps its origin so that its links to `packets/NAME.zip` are same-site and
+/// carry the SameSite=Strict cookie.
+const REPORT_CSP: &str = "sandbox allow-same-origin allow-downloads; default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; img-src data:";
 
 /// The largest report file served (the xlsx of a very large company).
 const MAX_REPORT_BYTES: u64 = 1 << 30;
