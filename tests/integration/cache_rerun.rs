@@ -19,30 +19,9 @@ fn build_on(dir: &Dir, out: &str, as_of: &str, extra: &[&str]) -> crate::util::R
     dir.run(&args)
 }
 
-/// Every output file (not permitpack's own `.permitpack/` state), relative path -> bytes.
-fn outputs(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.file_name().is_some_and(|n| n == ".permitpack") {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[track_caller]
 fn assert_same_outputs(a: &Path, b: &Path) {
-    let (x, y) = (outputs(a), outputs(b));
+    let (x, y) = (crate::util::output_files(a), crate::util::output_files(b));
     assert_eq!(
         x.keys().collect::<Vec<_>>(),
         y.keys().collect::<Vec<_>>(),

@@ -11,7 +11,6 @@ use crate::e2e_company;
 use crate::e2e_company::{AS_OF, Person};
 use crate::util::{Dir, employee_at_row, need_tool, stderr, stdout};
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,28 +19,6 @@ fn build(dir: &Dir, extra: &[&str]) -> crate::util::Ran {
     let mut args = vec!["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"];
     args.extend_from_slice(extra);
     dir.run(&args)
-}
-
-/// Every file under `root`, relative path -> bytes (not permitpack's own working state in
-/// `.permitpack/`: the lock and the rerun cache).
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.file_name().is_some_and(|n| n == ".permitpack") {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn zips(dir: &Path) -> Vec<PathBuf> {
@@ -97,7 +74,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     e2e_company::write(&dir.join("co"), &e2e_company::standard());
     let first = build(&dir, &[]);
     first.assert_code(1);
-    let before = snapshot(&dir.join("out"));
+    let before = crate::util::output_files(&dir.join("out"));
     let packets: Vec<&String> = before.keys().filter(|k| k.ends_with(".zip")).collect();
     assert_eq!(packets.len(), 7, "one packet per readable row: {packets:?}");
     for report in [
@@ -113,7 +90,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     // The same inputs, into the same folder (replacing) and into a fresh one.
     let second = build(&dir, &[]);
     second.assert_code(1);
-    let again = snapshot(&dir.join("out"));
+    let again = crate::util::output_files(&dir.join("out"));
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
         again.keys().collect::<Vec<_>>(),
@@ -124,7 +101,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
     }
     let fresh = dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out2"]);
     fresh.assert_code(1);
-    let other = snapshot(&dir.join("out2"));
+    let other = crate::util::output_files(&dir.join("out2"));
     for (name, bytes) in &before {
         assert!(other[name] == *bytes, "{name} differs in another folder");
     }

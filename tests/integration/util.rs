@@ -5,6 +5,7 @@
 //! included), so one failing test is understood from CI's log alone.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -281,4 +282,26 @@ pub fn issue_codes(employee: &serde_json::Value, family: &str) -> Vec<(String, S
             )
         })
         .collect()
+}
+
+/// Every output file under `root`, relative path -> bytes, leaving out permitpack's own
+/// working state in `.permitpack/` (the lock, the rerun cache, the packets manifest).
+pub fn output_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == ".permitpack") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
 }
