@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use permitpack::assets::Templates;
 use permitpack::model::{Category, Company, Employee, Fen, SalaryBasis};
 use permitpack::outcome::{ChecklistLine, ItemKind};
+use permitpack::render::countries::Countries;
 use permitpack::render::{
     BiText, CoverData, DateText, EmployeeData, LetterData, PhotoData, Renderer, Term, TimelineData,
     WindowData,
@@ -145,6 +146,7 @@ fn employee(i: usize) -> Employee {
         mobile: Some("13800138000".into()),
         photo: None,
         cells: Default::default(),
+        month_only: Default::default(),
     }
 }
 
@@ -254,7 +256,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
     ];
     CoverData {
         company: (&company()).into(),
-        employee: EmployeeData::from_employee(&e),
+        employee: EmployeeData::from_employee(&e, Countries::builtin()),
         date: DateText::new(date(2026, 11, 26)),
         status: "attention".into(),
         window: WindowData {
@@ -287,7 +289,13 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
 }
 
 fn letter(i: usize) -> LetterData {
-    LetterData::new(&employee(i), &company(), date(2026, 11, 26), Some(1.0))
+    LetterData::new(
+        &employee(i),
+        &company(),
+        date(2026, 11, 26),
+        Some(1.0),
+        Countries::builtin(),
+    )
 }
 
 /// CPU time (user + system) of the whole process in seconds, from /proc (Linux; clock

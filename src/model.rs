@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Amount of money in fen (1/100 RMB), so sums and formatting stay exact.
@@ -79,19 +79,26 @@ impl Serialize for Category {
     }
 }
 
-impl<'de> Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
-        let key = String::deserialize(d)?;
-        match key.as_str() {
-            "A" => Ok(Category::A),
-            "B" => Ok(Category::B(0)),
-            "C" => Ok(Category::C),
+impl Category {
+    /// The category of a key as [`Category::key`] writes it.
+    pub fn from_key(key: &str) -> Option<Category> {
+        match key {
+            "A" => Some(Category::A),
+            "B" => Some(Category::B(0)),
+            "C" => Some(Category::C),
             _ => key
                 .strip_prefix('B')
                 .and_then(|n| n.parse().ok())
-                .map(Category::B)
-                .ok_or_else(|| serde::de::Error::custom(format!("unknown category {key}"))),
+                .map(Category::B),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
+        let key = String::deserialize(d)?;
+        Category::from_key(&key)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown category {key}")))
     }
 }
 
@@ -211,6 +218,10 @@ pub struct Employee {
     /// A1 reference of the cell each known field was read from, so later stages can point
     /// at the cell in their own issues.
     pub cells: BTreeMap<Field, String>,
+    /// Date fields given as a month alone (`1986.12`): held as the 1st of the month for the
+    /// rules, printed as the month (`1986年12月`), never with an invented day.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub month_only: BTreeSet<Field>,
 }
 
 impl Employee {

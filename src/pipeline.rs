@@ -23,6 +23,7 @@ use crate::outcome::{
 };
 use crate::packet::{self, Content, Document, PacketSources};
 use crate::photo::{self, PhotoIndex, PhotoProfile};
+use crate::render::countries::Countries;
 use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
 use crate::roster::{ColumnAliases, RosterRow};
 use crate::rules::{self, Calendar, Rules};
@@ -48,6 +49,8 @@ pub struct Setup {
     pub profile: PhotoProfile,
     pub renderer: Renderer,
     pub limits: Limits,
+    /// The country table: a nationality in one language printed in the other.
+    pub countries: Countries,
 }
 
 impl Setup {
@@ -74,6 +77,7 @@ impl Setup {
         let profile = PhotoProfile::load(&templates, photo_profile)?;
         let renderer = Renderer::new(&templates)?;
         let limits = Limits::load(&templates)?;
+        let countries = Countries::load(&templates)?;
         Ok(Setup {
             templates,
             catalog,
@@ -83,6 +87,7 @@ impl Setup {
             profile,
             renderer,
             limits,
+            countries,
         })
     }
 }
@@ -182,8 +187,14 @@ impl Batch<'_> {
             }
             None => documents::unchecked(&ev.checklist),
         };
+        // The shared company scans are judged once for the run (`run::company_findings`).
+        let own_findings = matched
+            .issues
+            .iter()
+            .filter(|i| !is_company_finding(i))
+            .cloned();
         issues.extend(documents::sum_up_unmatched(
-            matched.issues.clone(),
+            own_findings.collect(),
             s.limits.scans.max_listed_per_kind,
         ));
         let mut checklist = documents::to_lines(&ev.checklist, &matched);
@@ -194,7 +205,13 @@ impl Batch<'_> {
         let (photo_line, photo_doc, photo_detail) = self.judge_photo(row, &mut issues);
 
         // Letters.
-        let letter = LetterData::new(emp, &self.company, self.as_of, ev.term_years);
+        let letter = LetterData::new(emp, &self.company, self.as_of, ev.term_years, &s.countries);
+        if checklist
+            .iter()
+            .any(|l| GENERATED.iter().any(|(id, _)| *id == l.id))
+        {
+            push_new(&mut issues, render::data::language_gaps(emp, &s.countries));
+        }
         let mut letters = Vec::new();
         for (item, doc) in GENERATED {
             let Some(line) = checklist.iter_mut().find(|l| l.id == item) else {
@@ -240,6 +257,7 @@ impl Batch<'_> {
         }
 
         let state = ev.eligibility.state;
+        defer_until_window(&mut issues, state, ev.eligibility.window_opens);
         let status = rules::status(state, &issues);
         let mut details = ev.details();
         if let Some(p) = photo_detail {
@@ -388,7 +406,13 @@ impl Batch<'_> {
         // The cover reflects everything known before the packet is written.
         let mut preview = o.clone();
         finish(&mut preview, work.state, self.roster_blocked);
-        let mut cover = CoverData::from_outcome(&preview, &self.company, self.as_of, &s.catalog);
+        let mut cover = CoverData::from_outcome(
+            &preview,
+            &self.company,
+            self.as_of,
+            &s.catalog,
+            &s.countries,
+        );
         cover.timeline = work.timeline.clone();
         let lines = s.rules.enquiry();
         cover.enquiry = [&lines.work_permit, &lines.residence_permit]
@@ -602,6 +626,36 @@ fn unprocessed(row: &RosterRow) -> EmployeeOutcome {
 }
 
 /// Settles readiness and status once every issue is known.
+/// A finding about the shared company scans: a missing company item, or a file in
+/// `_company/` that fits no item.
+fn is_company_finding(issue: &Issue) -> bool {
+    issue.code == "document.company_missing"
+        || (issue.code == "document.unmatched"
+            && issue
+                .at
+                .file
+                .as_deref()
+                .is_some_and(|f| f.starts_with(&format!("{}/", documents::COMPANY_DIR))))
+}
+
+/// For an employee whose window opens later, a missing scan is a to-do with the date to
+/// have it by (the window's first day), not an error: nothing can be filed before then.
+fn defer_until_window(issues: &mut [Issue], state: WindowState, opens: Option<NaiveDate>) {
+    let (WindowState::NotYet, Some(opens)) = (state, opens) else {
+        return;
+    };
+    for issue in issues.iter_mut() {
+        let code = match issue.code.as_str() {
+            "document.missing" => "document.todo",
+            "document.not_checked" => "document.todo_unchecked",
+            _ => continue,
+        };
+        issue.code = code.to_string();
+        issue.severity = crate::issue::Severity::Warning;
+        issue.args.push(("by".into(), opens.to_string()));
+    }
+}
+
 fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bool) {
     o.ready = !roster_blocked && rules::is_ready(state, &o.issues);
     o.status = rules::status(state, &o.issues);

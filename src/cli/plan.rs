@@ -23,10 +23,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Issue codes of the rules stage that need acting on well before the window.
-const LEAD_TIME_CODES: [&str; 4] = [
+const LEAD_TIME_CODES: [&str; 6] = [
     "term.passport_cap",
     "term.passport_too_short",
     "eligibility.age",
+    "eligibility.age_deadline",
+    "eligibility.age_before_window",
     "eligibility.rp_first",
 ];
 
@@ -205,7 +207,9 @@ pub fn plan(
         if let Some(now) = now {
             let _ = writeln!(out, "  {}  {now}", who(emp));
         }
-        for event in super::super::rules::events::renewal_events(e, as_of, &cal.reminders) {
+        let events =
+            super::super::rules::events::renewal_events(e, as_of, &cal.reminders, cal.age.limit);
+        for event in events {
             if event.date >= as_of && event.date < end && event.kind != EventKind::CallNow {
                 dated.push(Dated { event, emp });
             }

@@ -64,10 +64,19 @@ impl Line {
     pub fn of(o: &EmployeeOutcome, catalog: &Catalog) -> Line {
         let e = &o.employee;
         let status = format!("ui.status.{}", report::status_key(o.status));
-        let first = o
-            .issues
-            .iter()
-            .find(|i| i.is_error())
+        // Someone whose window opens later is first told when it opens (an age limit that
+        // falls before it excepted).
+        let not_yet = (o.status == crate::outcome::Status::NotYet)
+            .then(|| {
+                let urgent = o
+                    .issues
+                    .iter()
+                    .find(|i| i.is_error() && i.code.starts_with("eligibility."));
+                urgent.or_else(|| o.issues.iter().find(|i| i.code == "eligibility.not_yet"))
+            })
+            .flatten();
+        let first = not_yet
+            .or_else(|| o.issues.iter().find(|i| i.is_error()))
             .or_else(|| o.issues.first());
         // A file named after the passport number must not show it in full.
         let text = |l: Lang| {

@@ -346,7 +346,11 @@ fn status_for(kind: ItemKind, has_scan: bool) -> ItemStatus {
 fn issues_for(items: &[ChecklistItem], m: &DocumentMatch, refused: &[String]) -> Vec<Issue> {
     let mut issues = Vec::new();
     for (item, matched) in items.iter().zip(&m.items) {
-        if matched.status == ItemStatus::Missing && !refused.contains(&item.id) {
+        // An item of some categories only is named once by the category warning.
+        if matched.status == ItemStatus::Missing
+            && !refused.contains(&item.id)
+            && item.only_for.is_empty()
+        {
             issues.push(missing_issue(item));
         }
         if matched.files.len() > 1 && !are_sides(&matched.files) {

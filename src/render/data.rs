@@ -6,9 +6,11 @@
 //! Field names match [`crate::model::Field::key`] so that issues can point at the roster
 //! cell a value came from.
 
+use super::countries::Countries;
 use super::numerals;
 use crate::catalog::Catalog;
-use crate::model::{Company, Employee, Fen, SalaryBasis, mask_id};
+use crate::issue::Issue;
+use crate::model::{Company, Employee, Fen, Field, SalaryBasis, mask_id};
 use crate::outcome::{ChecklistLine, EmployeeOutcome};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -41,6 +43,16 @@ pub struct DateText {
 }
 
 impl DateText {
+    /// A date given as a month alone (`1986.12`): printed without a day, `1986年12月`,
+    /// `December 1986`, `1986-12`.
+    pub fn month(d: NaiveDate) -> DateText {
+        DateText {
+            iso: d.format("%Y-%m").to_string(),
+            zh: format!("{}年{}月", d.year(), d.month()),
+            en: format!("{} {}", MONTHS_EN[d.month0() as usize], d.year()),
+        }
+    }
+
     pub fn new(d: NaiveDate) -> DateText {
         DateText {
             iso: d.format("%Y-%m-%d").to_string(),
@@ -63,6 +75,8 @@ pub struct Money {
     pub figures: String,
     /// `人民币肆拾捌万元整`
     pub capital: String,
+    /// `four hundred and eighty thousand yuan only`, for the English text.
+    pub words_en: String,
 }
 
 impl Money {
@@ -72,6 +86,7 @@ impl Money {
             fen: amount.0,
             figures: amount.to_figures(),
             capital: numerals::rmb_capital(amount)?,
+            words_en: numerals::english_words(amount)?,
         })
     }
 }
@@ -179,24 +194,38 @@ pub struct EmployeeData {
 }
 
 impl EmployeeData {
-    pub fn from_employee(e: &Employee) -> EmployeeData {
+    pub fn from_employee(e: &Employee, countries: &Countries) -> EmployeeData {
         let nationality = clean(&e.nationality);
         let position = clean(&e.position);
+        let (nationality_zh, nationality_en) = match nationality.as_deref() {
+            Some(n) => {
+                let (zh, en) = nationality_parts(n, countries);
+                (Some(zh), Some(en))
+            }
+            None => (None, None),
+        };
+        // A date given as a month prints as the month: no document invents a day.
+        let dated = |field: Field, d: Option<NaiveDate>| {
+            d.map(|d| match e.month_only.contains(&field) {
+                true => DateText::month(d),
+                false => DateText::new(d),
+            })
+        };
         EmployeeData {
             name: clean(&e.name),
             chinese_name: clean(&e.chinese_name),
             passport_no: clean(&e.passport_no),
             passport_expiry: e.passport_expiry.map(DateText::new),
-            nationality_zh: part(&nationality, true),
-            nationality_en: part(&nationality, false),
+            nationality_zh,
+            nationality_en,
             nationality,
             position_zh: part(&position, true),
             position_en: part(&position, false),
             position,
-            date_of_birth: e.date_of_birth.map(DateText::new),
+            date_of_birth: dated(Field::DateOfBirth, e.date_of_birth),
             category: e.category.map(|c| c.key()),
             category_label: e.category.map(|c| c.label_zh()),
-            start_date: e.start_date.map(DateText::new),
+            start_date: dated(Field::StartDate, e.start_date),
             work_permit_no: clean(&e.work_permit_no),
             work_permit_expiry: e.work_permit_expiry.map(DateText::new),
             residence_permit_expiry: e.residence_permit_expiry.map(DateText::new),
@@ -290,6 +319,59 @@ pub fn split_bilingual(cell: &str) -> (String, String) {
     (zh.trim().to_string(), en.trim().to_string())
 }
 
+/// The Chinese and the English name of a nationality cell: its own parts when it is written
+/// in both languages, else the other language from the country table; a name the table
+/// does not know stays as written in both (see [`language_gaps`]).
+pub fn nationality_parts(cell: &str, countries: &Countries) -> (String, String) {
+    let (zh, en) = split_bilingual(cell);
+    if zh != en {
+        return (zh, en);
+    }
+    match countries.find(cell) {
+        Some(c) if has_han(cell) => (zh, c.en.clone()),
+        Some(c) => (c.zh.clone(), c.en.clone()),
+        None => (zh, en),
+    }
+}
+
+fn has_han(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF))
+}
+
+/// Warnings for a letter whose English text would print Chinese (or its Chinese text a
+/// name it cannot translate): a nationality the country table does not know, written in
+/// one language; a position written only in Chinese (the English text keeps it as written).
+pub fn language_gaps(e: &Employee, countries: &Countries) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let at = |issue: Issue, field: Field| {
+        let mut issue = issue.sheet(e.sheet.clone()).row(e.row);
+        if let Some(cell) = e.cell_of(field) {
+            issue = issue.cell(cell);
+        }
+        issue
+    };
+    if let Some(n) = clean(&e.nationality) {
+        let (zh, en) = split_bilingual(&n);
+        if zh == en && countries.find(&n).is_none() {
+            out.push(at(
+                Issue::warning("template.nationality_one_language").arg("value", &n),
+                Field::Nationality,
+            ));
+        }
+    }
+    if let Some(p) = clean(&e.position) {
+        let (zh, en) = split_bilingual(&p);
+        if zh == en && has_han(&p) {
+            out.push(at(
+                Issue::warning("template.position_chinese_only").arg("value", &p),
+                Field::Position,
+            ));
+        }
+    }
+    out
+}
+
 fn part(value: &Option<String>, zh: bool) -> Option<String> {
     value.as_deref().map(|v| {
         let (z, e) = split_bilingual(v);
@@ -320,6 +402,7 @@ impl LetterData {
         company: &Company,
         as_of: NaiveDate,
         term_years: Option<f64>,
+        countries: &Countries,
     ) -> LetterData {
         let term = term_years
             .or(employee.requested_term_years)
@@ -332,7 +415,7 @@ impl LetterData {
         };
         LetterData {
             company: CompanyData::from(company),
-            employee: EmployeeData::from_employee(employee),
+            employee: EmployeeData::from_employee(employee, countries),
             date: DateText::new(as_of),
             term,
             requested_until,
@@ -434,6 +517,7 @@ impl CoverData {
         company: &Company,
         as_of: NaiveDate,
         catalog: &Catalog,
+        countries: &Countries,
     ) -> CoverData {
         let status = serde_json::to_value(outcome.status)
             .ok()
@@ -471,7 +555,7 @@ impl CoverData {
         });
         CoverData {
             company: CompanyData::from(company),
-            employee: EmployeeData::from_employee(&outcome.employee),
+            employee: EmployeeData::from_employee(&outcome.employee, countries),
             date: DateText::new(as_of),
             status,
             window: WindowData {
@@ -628,7 +712,7 @@ mod tests {
             name_zh: Some("深圳示例科技有限公司".into()),
             ..Default::default()
         };
-        let l = LetterData::new(&e, &c, d(2026, 11, 26), Some(1.0));
+        let l = LetterData::new(&e, &c, d(2026, 11, 26), Some(1.0), Countries::builtin());
         assert_eq!(l.employee.name.as_deref(), Some("Anna Kowalska"));
         assert_eq!(l.employee.chinese_name, None);
         assert_eq!(l.employee.category_label.as_deref(), Some("（六）"));
@@ -641,7 +725,7 @@ mod tests {
         assert_eq!(l.requested_until.as_ref().unwrap().iso, "2028-01-31");
         assert_eq!(l.date.zh, "2026年11月26日");
         // The roster's requested term is used when the rules gave none.
-        let l2 = LetterData::new(&e, &c, d(2026, 11, 26), None);
+        let l2 = LetterData::new(&e, &c, d(2026, 11, 26), None, Countries::builtin());
         assert_eq!(l2.term.unwrap().years, Some(2));
         let json = serde_json::to_value(&l).unwrap();
         assert!(json.get("as_of").is_none());
@@ -680,7 +764,13 @@ mod tests {
             details: Default::default(),
         };
         let catalog = Catalog::load(&Templates::builtin()).unwrap();
-        let c = CoverData::from_outcome(&outcome, &Company::default(), d(2026, 11, 26), &catalog);
+        let c = CoverData::from_outcome(
+            &outcome,
+            &Company::default(),
+            d(2026, 11, 26),
+            &catalog,
+            Countries::builtin(),
+        );
         assert_eq!(c.status, "not_yet");
         assert_eq!(c.window.deadline.as_ref().unwrap().zh, "2027年3月2日");
         assert_eq!(c.term.as_ref().unwrap().years, Some(2));
@@ -723,7 +813,13 @@ mod tests {
             details: Default::default(),
         };
         let catalog = Catalog::load(&Templates::builtin()).unwrap();
-        let c = CoverData::from_outcome(&outcome, &Company::default(), d(2026, 11, 26), &catalog);
+        let c = CoverData::from_outcome(
+            &outcome,
+            &Company::default(),
+            d(2026, 11, 26),
+            &catalog,
+            Countries::builtin(),
+        );
         assert_eq!(c.employee.passport_no.as_deref(), Some("EK1234567"));
         for n in &c.notes {
             assert!(

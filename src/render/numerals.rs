@@ -8,6 +8,9 @@
 //! 零 (壹万零伍佰); an amount ending at 元 ends with 整; when 角 is zero and 分 is not, 零 is
 //! written after 元 (壹元零贰分); nothing follows 分. After 角 the rules allow 整 or nothing;
 //! permitpack writes 整 (伍角整) so that nothing can be added.
+//!
+//! The English text of a letter writes the amount in English words instead
+//! ([`english_words`]): `four hundred and eighty thousand yuan only`.
 
 use crate::model::Fen;
 
@@ -115,6 +118,95 @@ fn group(n: u64) -> String {
     s
 }
 
+/// The amount in English words, as cheques and bilingual certificates write it (British
+/// usage, "and" before the tens): `480,000.00` -> `four hundred and eighty thousand yuan
+/// only`; `1,234.50` -> `one thousand two hundred and thirty-four yuan and fifty fen`.
+/// `None` for a negative amount.
+pub fn english_words(amount: Fen) -> Option<String> {
+    if amount.0 < 0 {
+        return None;
+    }
+    let total = amount.0 as u64;
+    let (yuan, fen) = (total / 100, total % 100);
+    let mut out = format!("{} yuan", words(yuan));
+    if fen == 0 {
+        out.push_str(" only");
+    } else {
+        out.push_str(&format!(" and {} fen", words(fen)));
+    }
+    Some(out)
+}
+
+fn words(n: u64) -> String {
+    const SCALES: [(u64, &str); 4] = [
+        (1_000_000_000_000, "trillion"),
+        (1_000_000_000, "billion"),
+        (1_000_000, "million"),
+        (1_000, "thousand"),
+    ];
+    if n == 0 {
+        return "zero".into();
+    }
+    let mut parts = Vec::new();
+    let mut rest = n;
+    for (scale, name) in SCALES {
+        if rest >= scale {
+            parts.push(format!("{} {name}", below_thousand(rest / scale)));
+            rest %= scale;
+        }
+    }
+    if rest > 0 {
+        let small = below_thousand(rest);
+        // "one thousand and five": the last group under a hundred is joined with "and".
+        if !parts.is_empty() && rest < 100 {
+            parts.push(format!("and {small}"));
+        } else {
+            parts.push(small);
+        }
+    }
+    parts.join(" ")
+}
+
+fn below_thousand(n: u64) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let (h, r) = (n / 100, n % 100);
+    let tens = match r {
+        0 => String::new(),
+        1..=19 => ONES[r as usize].to_string(),
+        _ if r % 10 == 0 => TENS[(r / 10) as usize].to_string(),
+        _ => format!("{}-{}", TENS[(r / 10) as usize], ONES[(r % 10) as usize]),
+    };
+    match (h, tens.is_empty()) {
+        (0, _) => tens,
+        (h, true) => format!("{} hundred", ONES[h as usize]),
+        (h, false) => format!("{} hundred and {tens}", ONES[h as usize]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +310,26 @@ mod tests {
             assert!(!s.contains("零零"), "{s}");
             assert!(!s.starts_with('零') || s == "零元整", "{s}");
         }
+    }
+
+    #[test]
+    fn english_words_for_certificates() {
+        let w = |yuan_fen: i64| english_words(Fen(yuan_fen)).unwrap();
+        assert_eq!(w(48_000_000), "four hundred and eighty thousand yuan only");
+        assert_eq!(
+            w(123_450),
+            "one thousand two hundred and thirty-four yuan and fifty fen"
+        );
+        assert_eq!(w(100_500), "one thousand and five yuan only");
+        assert_eq!(w(0), "zero yuan only");
+        assert_eq!(w(1), "zero yuan and one fen");
+        assert_eq!(w(1_000_000_00), "one million yuan only");
+        assert_eq!(
+            w(1_250_019_00),
+            "one million two hundred and fifty thousand and nineteen yuan only"
+        );
+        assert_eq!(w(36_000_000), "three hundred and sixty thousand yuan only");
+        assert_eq!(w(11_000_00), "eleven thousand yuan only");
+        assert!(english_words(Fen(-1)).is_none());
     }
 }

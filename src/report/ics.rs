@@ -263,6 +263,7 @@ pub fn holiday_name(c: &Catalog, lang: Lang, name: &str) -> String {
 pub(crate) fn days_arg(kind: EventKind) -> Vec<(&'static str, String)> {
     match kind {
         EventKind::DaysLeft(n) => vec![("days", n.to_string())],
+        EventKind::AgeDeadline(n) => vec![("age", n.to_string())],
         _ => Vec::new(),
     }
 }

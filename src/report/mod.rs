@@ -65,9 +65,12 @@ pub struct Summary {
     pub attention: usize,
     pub not_yet: usize,
     pub too_late: usize,
-    /// Errors and warnings over all employees and the roster.
+    /// Errors and warnings over the roster and the employees who can act now: an employee
+    /// whose window opens later counts in `later_errors` instead.
     pub errors: usize,
     pub warnings: usize,
+    /// Errors of employees whose window is not yet open (nothing to file before then).
+    pub later_errors: usize,
     pub packets: usize,
 }
 
@@ -102,7 +105,11 @@ impl Summary {
             Status::NotYet => self.not_yet += 1,
             Status::TooLate => self.too_late += 1,
         }
-        self.errors += o.error_count();
+        if o.status == Status::NotYet {
+            self.later_errors += o.error_count();
+        } else {
+            self.errors += o.error_count();
+        }
         self.warnings += o.warning_count();
         self.packets += usize::from(o.packet.is_some());
     }
@@ -431,7 +438,10 @@ mod tests {
             outcomes.len()
         );
         let issues: usize = outcomes.iter().map(|o| o.issues.len()).sum();
-        assert_eq!(s.errors + s.warnings, issues + run.roster_issues.len());
+        assert_eq!(
+            s.errors + s.warnings + s.later_errors,
+            issues + run.roster_issues.len()
+        );
         assert_eq!(
             s.packets,
             outcomes.iter().filter(|o| o.packet.is_some()).count()

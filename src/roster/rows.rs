@@ -297,11 +297,11 @@ fn read_field(
             e.passport_expiry.is_some()
         }
         Field::DateOfBirth => {
-            e.date_of_birth = values::date_or_month(cell, problems);
+            e.date_of_birth = month_or_date(e, field, cell, problems);
             e.date_of_birth.is_some()
         }
         Field::StartDate => {
-            e.start_date = values::date_or_month(cell, problems);
+            e.start_date = month_or_date(e, field, cell, problems);
             e.start_date.is_some()
         }
         Field::WorkPermitExpiry => {
@@ -341,4 +341,23 @@ fn read_field(
             None => false,
         },
     }
+}
+
+/// A birth or start date that may be a month alone; a month is recorded in
+/// [`Employee::month_only`] so no document prints an invented day.
+fn month_or_date(
+    e: &mut Employee,
+    field: Field,
+    cell: CellIn<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<chrono::NaiveDate> {
+    let before = problems.len();
+    let date = values::date_or_month(cell, problems);
+    if problems[before..]
+        .iter()
+        .any(|p| p.code == "roster.month_only_date")
+    {
+        e.month_only.insert(field);
+    }
+    date
 }

@@ -6,24 +6,32 @@ use super::RosterRow;
 use super::aliases::ColumnAliases;
 use super::company::company_salary_basis;
 use crate::issue::Issue;
-use crate::model::{Company, Field, SalaryBasis};
+use crate::model::{Company, Employee, Field, SalaryBasis};
 use chrono::NaiveDate;
 
 /// Settles the run-dependent values of every row. Returns the roster-level issues (at most
 /// one `roster.salary_basis_assumed`); cell problems go on their rows.
+/// `certified` says whether an employee gets a salary certificate: only those count in the
+/// assumed-basis note, since only their documents state the basis.
 pub fn settle(
     rows: &mut [RosterRow],
     company: Option<&Company>,
     aliases: &ColumnAliases,
     default_basis: SalaryBasis,
     as_of: NaiveDate,
+    certified: &dyn Fn(&Employee) -> bool,
 ) -> Vec<Issue> {
     for row in rows.iter_mut() {
         check_dates(row, as_of, aliases);
     }
-    salary_basis(rows, company_salary_basis(company, aliases), default_basis)
-        .into_iter()
-        .collect()
+    salary_basis(
+        rows,
+        company_salary_basis(company, aliases),
+        default_basis,
+        certified,
+    )
+    .into_iter()
+    .collect()
 }
 
 /// Gives each row with an annual salary and no stated basis the company's basis, else
@@ -32,6 +40,7 @@ fn salary_basis(
     rows: &mut [RosterRow],
     company: Option<SalaryBasis>,
     default: SalaryBasis,
+    certified: &dyn Fn(&Employee) -> bool,
 ) -> Option<Issue> {
     let mut assumed = 0usize;
     for row in rows.iter_mut() {
@@ -51,7 +60,7 @@ fn salary_basis(
             Some(b) => e.salary_basis = Some(b),
             None => {
                 e.salary_basis = Some(default);
-                assumed += 1;
+                assumed += usize::from(certified(e));
             }
         }
     }
@@ -150,6 +159,7 @@ mod tests {
             &aliases(),
             SalaryBasis::PreTax,
             d(2026, 11, 26),
+            &|_| true,
         );
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].code, "roster.salary_basis_assumed");
@@ -168,6 +178,33 @@ mod tests {
     }
 
     #[test]
+    fn only_employees_with_a_salary_certificate_count_in_the_note() {
+        let mut rows = vec![row(Some(480_000), None), row(Some(300_000), None)];
+        rows[0].employee.row = 7;
+        let issues = settle(
+            &mut rows,
+            None,
+            &aliases(),
+            SalaryBasis::PreTax,
+            d(2026, 11, 26),
+            &|e| e.row == 7,
+        );
+        assert_eq!(issues[0].get("count"), Some("1"));
+        // Nobody certified: no note, the default still settles the basis.
+        let mut rows = vec![row(Some(480_000), None)];
+        let none = settle(
+            &mut rows,
+            None,
+            &aliases(),
+            SalaryBasis::PreTax,
+            d(2026, 11, 26),
+            &|_| false,
+        );
+        assert!(none.is_empty(), "{none:?}");
+        assert_eq!(rows[0].employee.salary_basis, Some(SalaryBasis::PreTax));
+    }
+
+    #[test]
     fn the_company_basis_wins_over_the_default_without_a_warning() {
         let mut rows = vec![row(Some(480_000), None)];
         let company = Company {
@@ -180,6 +217,7 @@ mod tests {
             &aliases(),
             SalaryBasis::PreTax,
             d(2026, 11, 26),
+            &|_| true,
         );
         assert!(issues.is_empty(), "{issues:?}");
         assert_eq!(rows[0].employee.salary_basis, Some(SalaryBasis::AfterTax));
@@ -197,6 +235,7 @@ mod tests {
             &aliases(),
             SalaryBasis::PreTax,
             d(2026, 11, 26),
+            &|_| true,
         );
         assert!(issues.is_empty());
         assert_eq!(rows[0].employee.salary_basis, None);
@@ -221,6 +260,7 @@ mod tests {
             &aliases(),
             SalaryBasis::PreTax,
             d(2026, 11, 26),
+            &|_| true,
         );
         let got: Vec<(&str, Option<&str>)> = rows[0]
             .issues
@@ -244,6 +284,7 @@ mod tests {
             &aliases(),
             SalaryBasis::PreTax,
             d(2026, 11, 26),
+            &|_| true,
         );
         assert!(ok[0].issues.is_empty());
     }

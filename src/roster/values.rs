@@ -479,7 +479,9 @@ pub(crate) fn date_or_month(cell: CellIn<'_>, problems: &mut Vec<Problem>) -> Op
             problems.push(
                 Problem::warning("roster.month_only_date")
                     .arg("value", display(cell))
-                    .arg("date", d),
+                    .arg("date", d)
+                    .arg("month_zh", format!("{}年{}月", d.year(), d.month()))
+                    .arg("month_en", d.format("%B %Y")),
             );
             Some(d)
         }
@@ -720,6 +722,19 @@ pub fn parse_category(raw: &str) -> Option<Category> {
         };
         if ok {
             return Some(Category::B(n));
+        }
+    }
+    // The classes by name, as the Work Permit card and the platform write them.
+    for (words, cat) in [
+        (&["外国高端人才", "高端人才"][..], Category::A),
+        (&["外国专业人才", "专业人才"][..], Category::B(0)),
+        (
+            &["外国普通人员", "普通人员", "其他外国人员"][..],
+            Category::C,
+        ),
+    ] {
+        if words.iter().any(|w| t.contains(w)) {
+            return Some(cat);
         }
     }
     // Class letters: A, A类, "外国高端人才（A类）", B类, C.
@@ -1042,6 +1057,12 @@ mod tests {
             ("C类", Category::C),
             ("c", Category::C),
             ("B类", Category::B(0)),
+            ("B", Category::B(0)),
+            ("外国专业人才", Category::B(0)),
+            ("外国专业人才（B类）", Category::B(0)),
+            ("外国高端人才", Category::A),
+            ("外国普通人员（C类）", Category::C),
+            ("Professional (B)", Category::B(0)),
         ] {
             assert_eq!(parse_category(t), Some(c), "{t:?}");
         }

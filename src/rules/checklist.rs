@@ -40,12 +40,18 @@ pub struct ChecklistItem {
     /// `not_keywords`, normalised the same way.
     #[serde(skip)]
     pub exclude_keys: Vec<String>,
+    /// In the common list ([`Checklists::common`]): the keys of the category lists that have
+    /// this item when not every list does. Its scan is matched and packed when HR has one,
+    /// but its absence is no problem of its own (the category warning names it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only_for: Vec<String>,
 }
 
 impl ChecklistItem {
-    /// A missing scan of it is only a warning.
+    /// A missing scan of it is only a warning (or, for an item of some categories only, no
+    /// problem of its own).
     pub fn optional(&self) -> bool {
-        self.company || self.may_ask
+        self.company || self.may_ask || !self.only_for.is_empty()
     }
 }
 
@@ -78,7 +84,20 @@ pub struct CategoryList {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checklists {
     lists: BTreeMap<String, CategoryList>,
+    /// The list for a category without one of its own (see [`Checklists::common`]).
+    common: Option<CategoryList>,
+    /// The company-side items, appended to every list.
+    company: Vec<ChecklistItem>,
     sides: PageSides,
+}
+
+/// The `[common]` section: labels of the list derived from all category lists.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommonData {
+    label_zh: String,
+    label_en: String,
+    source: String,
 }
 
 /// Words in a scan's file name that say which side of a document it shows (`[sides]` of
@@ -158,6 +177,8 @@ struct FileData {
     item: Vec<ItemData>,
     #[serde(default)]
     sides: PageSides,
+    #[serde(default)]
+    common: Option<CommonData>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +226,47 @@ impl Checklists {
     /// The list for a category key (`B1`, `B6`), if there is one.
     pub fn for_key(&self, key: &str) -> Option<&CategoryList> {
         self.lists.get(key)
+    }
+
+    /// The list for an employee whose category has no list of its own (A, C, B without its
+    /// sub-category, (二)-(五)), when `checklists.toml` has a `[common]` section: the items
+    /// every list shares, in list order, then the upload items only some lists have (marked
+    /// with [`ChecklistItem::only_for`], so their scans still match), then the company items.
+    pub fn common(&self) -> Option<&CategoryList> {
+        self.common.as_ref()
+    }
+
+    /// The items of the lists whose key starts with `class` (`B`: `B1`, `B6`) that the
+    /// common list does not require, per list key: what naming the sub-category would add.
+    pub fn beyond_common(&self, class: &str) -> Vec<(&str, Vec<&ChecklistItem>)> {
+        let Some(common) = &self.common else {
+            return Vec::new();
+        };
+        let required: BTreeSet<&str> = common
+            .items
+            .iter()
+            .filter(|i| i.only_for.is_empty())
+            .map(|i| i.id.as_str())
+            .collect();
+        self.lists
+            .iter()
+            .filter(|(k, _)| k.starts_with(class) && k.len() > class.len())
+            .map(|(k, l)| {
+                let extra = l
+                    .items
+                    .iter()
+                    .filter(|i| !i.company && !required.contains(i.id.as_str()))
+                    .collect::<Vec<_>>();
+                (k.as_str(), extra)
+            })
+            .filter(|(_, extra)| !extra.is_empty())
+            .collect()
+    }
+
+    /// The company-side items (the same on every list): their scans are shared, so their
+    /// findings belong to the run, not to each employee.
+    pub fn company_items(&self) -> &[ChecklistItem] {
+        &self.company
     }
 
     /// The words that mark a document's front and back in file names.
@@ -293,6 +355,7 @@ fn build(data: FileData) -> Result<Checklists, String> {
             source_zh: it.source_zh.trim().to_string(),
             keywords,
             not_keywords,
+            only_for: Vec::new(),
         };
         if items.insert(id.clone(), item).is_some() {
             return Err(format!("item {id} is defined twice"));
@@ -352,9 +415,63 @@ fn build(data: FileData) -> Result<Checklists, String> {
             },
         );
     }
+    let common = match data.common {
+        Some(c) if c.source.trim().is_empty() => {
+            return Err("[common]: source is empty: every rule must name its source".into());
+        }
+        Some(c) => common_list(&lists, &company, c),
+        None => None,
+    };
     Ok(Checklists {
         lists,
+        common,
+        company,
         sides: data.sides,
+    })
+}
+
+/// The list of the items every category list shares (in the order of the longest list),
+/// then the upload items only some have (`only_for` their keys), then the company items.
+/// Generated items of some lists only are left out: permitpack writes them once the
+/// category says which list applies.
+fn common_list(
+    lists: &BTreeMap<String, CategoryList>,
+    company: &[ChecklistItem],
+    data: CommonData,
+) -> Option<CategoryList> {
+    let longest = lists.values().max_by_key(|l| l.items.len())?;
+    let mut items = Vec::new();
+    let mut partial = Vec::new();
+    // Every list's items in order of the longest, then those the longest lacks.
+    let mut order: Vec<&ChecklistItem> = longest.items.iter().filter(|i| !i.company).collect();
+    for l in lists.values() {
+        for i in l.items.iter().filter(|i| !i.company) {
+            if !order.iter().any(|o| o.id == i.id) {
+                order.push(i);
+            }
+        }
+    }
+    for item in order {
+        let having: Vec<String> = lists
+            .iter()
+            .filter(|(_, l)| l.items.iter().any(|i| i.id == item.id))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if having.len() == lists.len() {
+            items.push(item.clone());
+        } else if matches!(item.kind, ItemKind::Upload | ItemKind::Original) {
+            let mut item = item.clone();
+            item.only_for = having;
+            partial.push(item);
+        }
+    }
+    items.extend(partial);
+    items.extend(company.iter().cloned());
+    Some(CategoryList {
+        key: "common".into(),
+        label_zh: data.label_zh,
+        label_en: data.label_en,
+        items: items.into(),
     })
 }
 

@@ -50,6 +50,39 @@ pub struct Eligibility {
     /// The Residence Permit must be filed before the combined window opens: it has to be
     /// renewed on its own.
     pub rp_due_before_window: bool,
+    /// The day before the applicant reaches the age limit, for a category the age rule
+    /// covers when that day is still ahead and falls before the permits' deadline: the
+    /// renewal must be filed by then ([`Eligibility::with_age_limit`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_deadline: Option<NaiveDate>,
+    /// `deadline` is `age_deadline`: the age limit, not a permit, sets the last day.
+    pub deadline_by_age: bool,
+}
+
+impl Eligibility {
+    /// Applies the age limit in time: an applicant who reaches the limit on `limit_day`
+    /// (a birthday) is refused from that day on, so the last day to file is the day before.
+    /// When that day comes before the permits' deadline and is not past, it becomes the
+    /// deadline; the state follows (too late once past, open or not yet as before).
+    /// A limit day already past is the age check's business (`eligibility.age`), not the
+    /// window's.
+    pub fn with_age_limit(mut self, limit_day: Option<NaiveDate>, as_of: NaiveDate) -> Self {
+        let (Some(limit), Some(deadline)) = (limit_day, self.deadline) else {
+            return self;
+        };
+        let Some(last) = limit.pred_opt() else {
+            return self;
+        };
+        // Before the window opens there is no day to file on at all: the age check says so.
+        if last >= deadline || as_of > last || self.window_opens.is_some_and(|o| last < o) {
+            return self;
+        }
+        self.age_deadline = Some(last);
+        self.deadline = Some(last);
+        self.deadline_by_age = true;
+        self.days_to_deadline = Some(days_between(as_of, last));
+        self
+    }
 }
 
 fn minus_days(date: NaiveDate, days: u32) -> NaiveDate {
@@ -87,6 +120,8 @@ pub fn judge(
         rp_days_left: rp_expiry.map(|e| days_between(as_of, e)),
         rp_deadline,
         rp_due_before_window: false,
+        age_deadline: None,
+        deadline_by_age: false,
     };
     let (Some(wp_exp), Some(wp_dl), Some(opens)) = (wp_expiry, wp_deadline, window_opens) else {
         return out;

@@ -4,7 +4,7 @@
 //! `permitpack plan`, the report's timeline and its Calendar sheet all read it.
 
 use super::calendar::Calendar;
-use super::config::{Enquiries, ReminderRule, RulesData, WindowRule};
+use super::config::{AgeRule, Enquiries, ReminderRule, RulesData, WindowRule};
 use super::eligibility::{self, Eligibility, WindowState};
 use crate::assets::Templates;
 use crate::model::Employee;
@@ -19,6 +19,9 @@ pub enum EventKind {
     DaysLeft(u32),
     /// The last day to file (the earlier permit's deadline).
     Deadline,
+    /// The last day to file when the age rule sets it: the day before the birthday of this
+    /// age.
+    AgeDeadline(u32),
     /// Too late or expired: call the enquiry lines (dated on the as-of date).
     CallNow,
     WorkPermitExpires,
@@ -33,6 +36,7 @@ impl EventKind {
             EventKind::WindowOpens => "window_opens",
             EventKind::DaysLeft(_) => "days_left",
             EventKind::Deadline => "deadline",
+            EventKind::AgeDeadline(_) => "age_deadline",
             EventKind::CallNow => "call_now",
             EventKind::WorkPermitExpires => "wp_expiry",
             EventKind::ResidencePermitExpires => "rp_expiry",
@@ -67,6 +71,7 @@ pub fn renewal_events(
     elig: &Eligibility,
     as_of: NaiveDate,
     reminders: &ReminderRule,
+    age_limit: u32,
 ) -> Vec<RenewalEvent> {
     let mut out = Vec::new();
     let mut push = |date: Option<NaiveDate>, kind| {
@@ -83,7 +88,11 @@ pub fn renewal_events(
                     push(date.filter(|d| *d >= as_of), EventKind::DaysLeft(days));
                 }
             }
-            push(elig.deadline, EventKind::Deadline);
+            let last = match elig.deadline_by_age {
+                true => EventKind::AgeDeadline(age_limit),
+                false => EventKind::Deadline,
+            };
+            push(elig.deadline, last);
             push(elig.wp_expiry, EventKind::WorkPermitExpires);
             push(elig.rp_expiry, EventKind::ResidencePermitExpires);
         }
@@ -117,6 +126,8 @@ pub struct RenewalCalendar {
     pub holidays: Calendar,
     /// The lines to call once it is too late.
     pub enquiry: Enquiries,
+    /// The age rule, which can set an earlier last day to file.
+    pub age: AgeRule,
 }
 
 impl RenewalCalendar {
@@ -148,6 +159,7 @@ impl RenewalCalendar {
             reminders_builtin,
             holidays,
             enquiry: rules.enquiry.clone(),
+            age: rules.age.clone(),
         })
     }
 
@@ -159,11 +171,17 @@ impl RenewalCalendar {
             as_of,
             &self.window,
         )
+        .with_age_limit(super::term::age_limit_day(emp, &self.age), as_of)
     }
 
     /// The events of one employee.
     pub fn events(&self, emp: &Employee, as_of: NaiveDate) -> Vec<RenewalEvent> {
-        renewal_events(&self.judge(emp, as_of), as_of, &self.reminders)
+        renewal_events(
+            &self.judge(emp, as_of),
+            as_of,
+            &self.reminders,
+            self.age.limit,
+        )
     }
 }
 
@@ -194,7 +212,7 @@ mod tests {
     fn events(wp: Option<NaiveDate>, rp: Option<NaiveDate>, as_of: NaiveDate) -> Vec<RenewalEvent> {
         let c = cal();
         let elig = eligibility::judge(wp, rp, as_of, &c.window);
-        renewal_events(&elig, as_of, &c.reminders)
+        renewal_events(&elig, as_of, &c.reminders, 60)
     }
 
     fn ev(date: NaiveDate, kind: EventKind) -> RenewalEvent {

@@ -21,9 +21,9 @@ pub use timeline::Timeline;
 
 use crate::assets::Templates;
 use crate::issue::Issue;
-use crate::model::{Employee, Field};
+use crate::model::{Category, Employee, Field};
 use crate::outcome::Status;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -128,6 +128,16 @@ pub fn is_ready(state: WindowState, issues: &[Issue]) -> bool {
     state == WindowState::Open && !issues.iter().any(Issue::is_error)
 }
 
+impl Rules {
+    /// Whether this employee's checklist has the salary certificate (category (六) with the
+    /// shipped lists): only then does a document state the salary and its basis.
+    pub fn gets_salary_certificate(&self, emp: &Employee) -> bool {
+        emp.category
+            .and_then(|c| self.checklists.for_key(&c.key()))
+            .is_some_and(|l| l.items.iter().any(|i| i.id == "salary_certificate"))
+    }
+}
+
 /// The overall status for the report summary, from the window and all of an employee's
 /// issues (every stage's).
 pub fn status(state: WindowState, issues: &[Issue]) -> Status {
@@ -198,12 +208,15 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
     let mut issues = Vec::new();
 
     // Window.
-    let elig = eligibility::judge(
+    let limit_day = term::age_limit_day(emp, &data.age);
+    let permits = eligibility::judge(
         emp.work_permit_expiry,
         emp.residence_permit_expiry,
         as_of,
         &data.window,
     );
+    let permit_deadline = permits.deadline;
+    let elig = permits.with_age_limit(limit_day, as_of);
     eligibility_issues(emp, &elig, rules, &mut issues);
 
     // Category and checklist.
@@ -223,21 +236,33 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
                 Some(list.label_zh.clone()),
                 Some(list.label_en.clone()),
             ),
-            None => {
-                let known: Vec<&str> = rules.checklists.keys().collect();
-                issues.push(on_row(
-                    with_lines(
-                        Issue::error("category.no_list")
-                            .arg("category", cat.key())
-                            .arg("label_zh", cat.label_zh())
-                            .arg("known", known.join(", ")),
-                        lines,
-                    ),
-                    emp,
-                    Some(Field::Category),
-                ));
-                (None, None, None)
-            }
+            None => match rules.checklists.common() {
+                Some(common) => {
+                    if let Some(issue) = common_list_issue(cat, rules) {
+                        issues.push(on_row(issue, emp, Some(Field::Category)));
+                    }
+                    (
+                        Some(common),
+                        Some(common.label_zh.clone()),
+                        Some(common.label_en.clone()),
+                    )
+                }
+                None => {
+                    let known: Vec<&str> = rules.checklists.keys().collect();
+                    issues.push(on_row(
+                        with_lines(
+                            Issue::error("category.no_list")
+                                .arg("category", cat.key())
+                                .arg("label_zh", cat.label_zh())
+                                .arg("known", known.join(", ")),
+                            lines,
+                        ),
+                        emp,
+                        Some(Field::Category),
+                    ));
+                    (None, None, None)
+                }
+            },
         },
     };
 
@@ -253,7 +278,18 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
     term_issues(emp, &term, &notes, data, &mut issues);
     // Age, on the as-of date and over the term applied for.
     let age = emp.date_of_birth.and_then(|b| term::age_on(b, as_of));
-    age_issues(emp, age, term.ends, data, &mut issues);
+    age_issues(
+        emp,
+        age,
+        AgeDates {
+            term_ends: term.ends,
+            limit_day,
+            permit_deadline,
+        },
+        &elig,
+        data,
+        &mut issues,
+    );
     let checklist: Arc<[ChecklistItem]> =
         list.map_or_else(|| Arc::from(Vec::new()), |l| l.for_term(term.years));
 
@@ -282,23 +318,75 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
     }
 }
 
+/// The warning for an employee given the common list: `category.sub_category` when the
+/// cell names the class only (`B类`) and a sub-category's list would add items (the salary
+/// certificate of (六)); `category.common_list` when the category has no list of its own
+/// (A, C, (二)-(五)). A class whose sub-lists add nothing needs no warning.
+fn common_list_issue(cat: Category, rules: &Rules) -> Option<Issue> {
+    let key = cat.key();
+    if cat == Category::B(0) {
+        let beyond = rules.checklists.beyond_common(&key);
+        if beyond.is_empty() {
+            return None;
+        }
+        let label = |k: &str, zh: bool| match Category::from_key(k) {
+            Some(c) if zh => c.label_zh(),
+            _ => k.to_string(),
+        };
+        let (mut zh, mut en) = (Vec::new(), Vec::new());
+        for (k, items) in &beyond {
+            let names_zh: Vec<&str> = items.iter().map(|i| i.name_zh.as_str()).collect();
+            let names_en: Vec<&str> = items.iter().map(|i| i.name_en.as_str()).collect();
+            zh.push(format!("{}：{}", label(k, true), names_zh.join("、")));
+            en.push(format!("{}: {}", label(k, false), names_en.join(", ")));
+        }
+        return Some(
+            Issue::warning("category.sub_category")
+                .arg("value", cat.label_zh())
+                .arg("extra_zh", zh.join("；"))
+                .arg("extra_en", en.join("; ")),
+        );
+    }
+    let known: Vec<&str> = rules.checklists.keys().collect();
+    Some(with_lines(
+        Issue::warning("category.common_list")
+            .arg("category", key)
+            .arg("label_zh", cat.label_zh())
+            .arg("known", known.join(", ")),
+        &rules.data.enquiry,
+    ))
+}
+
 /// `eligibility.age` (the rule's severity) for an applicant at or over the age limit on the
 /// as-of date; `eligibility.age_during_term` (warning) for one who reaches it before the
 /// term applied for ends, since the next renewal will then meet the rule.
+/// The dates the age check compares.
+struct AgeDates {
+    term_ends: Option<NaiveDate>,
+    /// The birthday of the limit ([`term::age_limit_day`]).
+    limit_day: Option<NaiveDate>,
+    /// The permits' own last day to file, before the age limit moved it.
+    permit_deadline: Option<NaiveDate>,
+}
+
+/// `eligibility.age` (the rule's severity) for an applicant at or over the age limit on the
+/// as-of date; `eligibility.age_deadline` (warning) when the limit's birthday comes before
+/// the permits' deadline and so sets the last day to file; `eligibility.age_before_window`
+/// (the rule's severity) when it comes before the window even opens;
+/// `eligibility.age_during_term` (warning) for one who reaches it before the term applied
+/// for ends, since the next renewal will then meet the rule.
 fn age_issues(
     emp: &Employee,
     age: Option<u32>,
-    term_ends: Option<NaiveDate>,
+    dates: AgeDates,
+    elig: &Eligibility,
     data: &RulesData,
     out: &mut Vec<Issue>,
 ) {
     let rule = &data.age;
-    let (Some(age), Some(cat), Some(birth)) = (age, emp.category, emp.date_of_birth) else {
+    let (Some(age), Some(cat), Some(birthday)) = (age, emp.category, dates.limit_day) else {
         return;
     };
-    if !term::age_rule_applies(rule, cat) {
-        return;
-    }
     let with_rule = |issue: Issue| {
         with_lines(
             issue
@@ -313,28 +401,52 @@ fn age_issues(
             &data.enquiry,
         )
     };
+    let blocking = |code: &str| match rule.severity {
+        config::AgeSeverity::Error => Issue::error(code),
+        config::AgeSeverity::Warning => Issue::warning(code),
+    };
     if age >= rule.limit {
-        let issue = match rule.severity {
-            config::AgeSeverity::Error => Issue::error("eligibility.age"),
-            config::AgeSeverity::Warning => Issue::warning("eligibility.age"),
-        };
         out.push(on_row(
-            with_rule(issue.arg("age", age)),
+            with_rule(blocking("eligibility.age").arg("age", age)),
             emp,
             Some(Field::DateOfBirth),
         ));
         return;
     }
-    let Some(ends) = term_ends else {
+    if let (Some(deadline), Some(permit_deadline)) = (elig.age_deadline, dates.permit_deadline) {
+        out.push(on_row(
+            with_rule(
+                Issue::warning("eligibility.age_deadline")
+                    .arg("birthday", birthday)
+                    .arg("deadline", deadline)
+                    .arg("permit_deadline", permit_deadline),
+            ),
+            emp,
+            Some(Field::DateOfBirth),
+        ));
+        return;
+    }
+    let open_states = matches!(elig.state, WindowState::Open | WindowState::NotYet);
+    if let Some(opens) = elig.window_opens
+        && open_states
+        && birthday <= opens
+        && dates.permit_deadline.is_some_and(|d| birthday <= d)
+    {
+        out.push(on_row(
+            with_rule(
+                blocking("eligibility.age_before_window")
+                    .arg("birthday", birthday)
+                    .arg("window_opens", opens),
+            ),
+            emp,
+            Some(Field::DateOfBirth),
+        ));
+        return;
+    }
+    let Some(ends) = dates.term_ends else {
         return;
     };
-    if term::age_on(birth, ends).is_some_and(|a| a >= rule.limit) {
-        // The day `age_on` counts the limit from (1 March for a 29 February birth).
-        let year = birth.year() + rule.limit as i32;
-        let birthday = NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
-            .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+    if birthday <= ends {
         out.push(on_row(
             with_rule(
                 Issue::warning("eligibility.age_during_term")

@@ -175,6 +175,25 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> Option<u32> {
     u32::try_from(age).ok()
 }
 
+/// The day someone born on `birth` reaches `years` of age (1 March for a 29 February birth
+/// in a common year), as [`age_on`] counts it.
+pub fn birthday_of_age(birth: NaiveDate, years: u32) -> Option<NaiveDate> {
+    let year = birth.year().checked_add(i32::try_from(years).ok()?)?;
+    NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+}
+
+/// The day the age rule starts refusing this employee: the birthday of the limit, for a
+/// category the rule covers and a known birth date (a month alone counts from its 1st, the
+/// earliest the birthday can be).
+pub fn age_limit_day(emp: &crate::model::Employee, rule: &AgeRule) -> Option<NaiveDate> {
+    let cat = emp.category?;
+    if !age_rule_applies(rule, cat) {
+        return None;
+    }
+    birthday_of_age(emp.date_of_birth?, rule.limit)
+}
+
 /// Whether the age rule applies to this category (by key prefix: `B` covers `B6`).
 pub fn age_rule_applies(rule: &AgeRule, category: Category) -> bool {
     let key = category.key();

@@ -215,14 +215,53 @@ fn category_without_list_and_unreadable_category() {
     let (r, cal) = setup();
     let as_of = d(2026, 11, 1);
     let mut e = employee();
+    // A category without a list of its own gets the common list and one warning.
     e.category = Some(Category::B(3));
     let ev = evaluate(&e, as_of, &r, &cal);
-    let i = find(&ev, "category.no_list");
-    assert!(i.is_error());
+    let i = find(&ev, "category.common_list");
+    assert!(!i.is_error());
     assert_eq!(i.get("category"), Some("B3"));
     assert_eq!(i.get("wp_phone"), Some("0755-88121678"));
     assert_eq!(i.get("rp_phone"), Some("12367"));
     assert_eq!(i.at.cell.as_deref(), Some("G5"));
+    let ids: Vec<&str> = ev.checklist.iter().map(|i| i.id.as_str()).collect();
+    assert!(ids.contains(&"passport") && ids.contains(&"labour_contract"));
+    // The tax certificate of (六) is matched when there, never required; the salary
+    // certificate is written only once the category says (六).
+    let tax = ev
+        .checklist
+        .iter()
+        .find(|i| i.id == "tax_certificate")
+        .unwrap();
+    assert!(tax.optional() && tax.only_for == ["B6"]);
+    assert!(!ids.contains(&"salary_certificate"));
+    assert!(
+        is_ready(ev.eligibility.state, &ev.issues),
+        "{:?}",
+        codes(&ev)
+    );
+
+    // The class alone: one warning naming what (六) would add, no error.
+    e.category = Some(Category::B(0));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert!(!codes(&ev).contains(&"category.common_list"));
+    let i = find(&ev, "category.sub_category");
+    assert!(!i.is_error());
+    assert!(i.get("extra_zh").unwrap().contains("薪资证明"), "{i:?}");
+    assert!(i.get("extra_en").unwrap().starts_with("B6: "), "{i:?}");
+    assert!(is_ready(ev.eligibility.state, &ev.issues));
+
+    // Without a [common] section the category is refused as before.
+    let mut strict = r.clone();
+    let text = Templates::builtin().get_text("checklists.toml").unwrap();
+    let (head, tail) = text.split_once("\n[common]").unwrap();
+    let tail = &tail[tail.find("\n[lists.").unwrap()..];
+    strict.checklists = Checklists::parse(&format!("{head}{tail}")).unwrap();
+    assert!(strict.checklists.common().is_none());
+    e.category = Some(Category::B(3));
+    let ev = evaluate(&e, as_of, &strict, &cal);
+    let i = find(&ev, "category.no_list");
+    assert!(i.is_error());
     assert!(ev.checklist.is_empty());
     assert!(!is_ready(ev.eligibility.state, &ev.issues));
 
@@ -358,6 +397,7 @@ fn every_emitted_code_has_a_catalog_entry() {
         Box::new(|e, _| e.date_of_birth = Some(d(1950, 1, 1))),
         Box::new(|e, _| e.date_of_birth = Some(d(1967, 6, 15))),
         Box::new(|e, _| e.category = Some(Category::B(2))),
+        Box::new(|e, _| e.category = Some(Category::B(0))),
         Box::new(|e, _| e.category = None),
         Box::new(|e, _| e.years_in_china = None),
         Box::new(|e, _| e.requested_term_years = Some(f64::NAN)),
@@ -386,7 +426,8 @@ fn every_emitted_code_has_a_catalog_entry() {
 
     let expected = [
         "calendar.no_data",
-        "category.no_list",
+        "category.common_list",
+        "category.sub_category",
         "category.unknown",
         "eligibility.age",
         "eligibility.age_during_term",
@@ -545,4 +586,64 @@ fn the_multi_year_letter_is_asked_only_for_terms_over_a_year() {
     assert!(acc.may_ask && !acc.company);
     assert_eq!(acc.kind, ItemKind::Original);
     assert!(acc.source.contains("Pingshan"));
+}
+
+#[test]
+fn the_age_limit_in_time_sets_the_last_day_to_file() {
+    // Window: opens 2026-10-02, permits' deadline 2026-12-01 (WP expires 2026-12-31).
+    let (r, cal) = setup();
+    let as_of = d(2026, 11, 1);
+    let mut e = employee();
+
+    // Turns 60 on 2026-11-20, inside the window: the last day is 2026-11-19.
+    e.date_of_birth = Some(d(1966, 11, 20));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.eligibility.deadline, Some(d(2026, 11, 19)));
+    assert!(ev.eligibility.deadline_by_age);
+    assert_eq!(ev.eligibility.days_to_deadline, Some(18));
+    let i = find(&ev, "eligibility.age_deadline");
+    assert!(!i.is_error());
+    assert_eq!(i.get("deadline"), Some("2026-11-19"));
+    assert_eq!(i.get("permit_deadline"), Some("2026-12-01"));
+    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+    // The calendar view agrees: the last-day event is the age one.
+    let rc = RenewalCalendar::load(&Templates::builtin()).unwrap();
+    let events = rc.events(&e, as_of);
+    assert!(events.contains(&RenewalEvent {
+        date: d(2026, 11, 19),
+        kind: EventKind::AgeDeadline(60),
+    }));
+    assert!(!events.iter().any(|ev| ev.kind == EventKind::Deadline));
+    // Past the day before the birthday the age check itself speaks (60 on the day).
+    let ev = evaluate(&e, d(2026, 11, 20), &r, &cal);
+    assert!(find(&ev, "eligibility.age").is_error());
+    assert!(!ev.eligibility.deadline_by_age);
+
+    // Turns 60 after the permits' deadline: nothing moves.
+    e.date_of_birth = Some(d(1966, 12, 2));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.eligibility.deadline, Some(d(2026, 12, 1)));
+    assert!(!ev.eligibility.deadline_by_age);
+    assert!(codes(&ev).contains(&"eligibility.age_during_term"));
+
+    // Turns 60 before the window opens: no day to file on, an error now.
+    e.date_of_birth = Some(d(1966, 9, 30));
+    let ev = evaluate(&e, d(2026, 8, 1), &r, &cal);
+    assert_eq!(ev.eligibility.state, WindowState::NotYet);
+    let i = find(&ev, "eligibility.age_before_window");
+    assert!(i.is_error());
+    assert_eq!(i.get("window_opens"), Some("2026-10-02"));
+
+    // A category the rule does not cover keeps the permits' deadline.
+    e.category = Some(Category::A);
+    e.date_of_birth = Some(d(1966, 11, 20));
+    let ev = evaluate(&e, as_of, &r, &cal);
+    assert_eq!(ev.eligibility.deadline, Some(d(2026, 12, 1)));
+
+    // A birth month alone counts from its 1st, the earliest the birthday can be.
+    e.category = Some(Category::B(6));
+    e.date_of_birth = Some(d(1966, 11, 1));
+    e.month_only.insert(Field::DateOfBirth);
+    let ev = evaluate(&e, d(2026, 10, 15), &r, &cal);
+    assert_eq!(ev.eligibility.deadline, Some(d(2026, 10, 31)));
 }

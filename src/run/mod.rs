@@ -24,7 +24,10 @@ pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
 
 use crate::cache::RunCache;
 use crate::catalog::Lang;
-use crate::documents::folder::{DocsIndex, FolderScan};
+use crate::documents::{
+    self,
+    folder::{DocsIndex, FolderScan},
+};
 use crate::issue::Issue;
 use crate::model::Company;
 use crate::outcome::{Outcomes, Status};
@@ -33,6 +36,7 @@ use crate::photo::PhotoIndex;
 use crate::pipeline::{Batch, Setup};
 use crate::report::{self, RunInfo, Summary};
 use crate::roster::{self, CompanySource, Roster, RosterRow};
+use crate::rules::ChecklistItem;
 use crate::spool::Spool;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
@@ -195,8 +199,15 @@ impl Run {
             aliases,
             given.setup.rules.default_salary_basis(),
             given.as_of,
+            &|e| given.setup.rules.gets_salary_certificate(e),
         ));
         let (photos, docs, company_scans) = open_folders(&*inputs, &roster, &mut roster_issues);
+        if docs.is_some() {
+            roster_issues.extend(documents::sum_up_unmatched(
+                company_findings(given.setup.rules.checklists.company_items(), &company_scans),
+                given.setup.limits.scans.max_listed_per_kind,
+            ));
+        }
         Ok(Run {
             setup: given.setup,
             inputs,
@@ -453,6 +464,15 @@ fn quietly<T>(f: impl FnOnce() -> T) -> T {
     let out = f();
     std::panic::set_hook(previous);
     out
+}
+
+/// What the shared company scans (`docs/_company/`) lack or hold in excess: said once for
+/// the run, since every employee shares them.
+fn company_findings(items: &[ChecklistItem], scans: &FolderScan) -> Vec<Issue> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    documents::match_scans(items, &[], &scans.names()).issues
 }
 
 /// The photo and scan folders, indexed once. Problems with them are run-level issues.

@@ -238,7 +238,7 @@ fn reports_read_back_as_hr_opens_them() {
         (4, "TR1234567", "Not yet", 120.0),
         (5, "Z1234567", "Too late", 20.0),
         (6, "751234567", "Too late", -10.0),
-        (7, "PX1234567", "Needs attention", 60.0),
+        (7, "PX1234567", "Ready", 60.0),
         (8, "AB1234567", "Ready", 50.0),
     ];
     for (row, (sheet_row, passport, status, days)) in rows.iter().zip(expected) {

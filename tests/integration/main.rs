@@ -40,6 +40,7 @@ mod roster_samples;
 mod roster_trust;
 mod roster_xlsx;
 mod rules_documents;
+mod rules_hr_company;
 mod rules_verdicts;
 mod serve;
 mod serve_browser;

@@ -6,6 +6,7 @@ use crate::render_common::*;
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
 use permitpack::issue::Issue;
+use permitpack::render::countries::Countries;
 use permitpack::render::{Doc, LetterData, Renderer};
 use rayon::prelude::*;
 
@@ -21,7 +22,7 @@ fn codes(issues: &[Issue]) -> Vec<&str> {
 fn missing_salary_blocks_only_the_salary_certificate() {
     let mut e = employee();
     e.annual_salary = None;
-    let data = LetterData::new(&e, &company(), as_of(), Some(1.0));
+    let data = LetterData::new(&e, &company(), as_of(), Some(1.0), Countries::builtin());
     let r = builtin();
     let issues = r.salary_certificate(&data).unwrap_err();
     assert_eq!(codes(&issues), ["template.missing_field"]);
@@ -56,13 +57,13 @@ fn guarantee_letter_needs_birth_date_and_term_but_not_the_representative_name() 
     e.requested_term_years = None;
     let mut c = company();
     c.legal_representative = Some("   ".into());
-    let data = LetterData::new(&e, &c, as_of(), None);
+    let data = LetterData::new(&e, &c, as_of(), None, Countries::builtin());
     let issues = builtin().guarantee_letter(&data).unwrap_err();
     let fields: Vec<&str> = issues.iter().filter_map(|i| i.get("field_zh")).collect();
     assert_eq!(fields, ["出生日期", "申请居留期限"], "{issues:?}");
     assert!(issues.iter().all(|i| i.code == "template.missing_field"));
     // Without a representative's name the letter is written, its name line left to sign.
-    let data = LetterData::new(&employee(), &c, as_of(), Some(1.0));
+    let data = LetterData::new(&employee(), &c, as_of(), Some(1.0), Countries::builtin());
     assert!(builtin().guarantee_letter(&data).is_ok());
 }
 
@@ -70,7 +71,7 @@ fn guarantee_letter_needs_birth_date_and_term_but_not_the_representative_name() 
 fn uncovered_character_is_drawn_as_a_box_and_named_with_its_code_and_field() {
     let mut e = employee();
     e.position = Some("Chief 🚀 Officer".into());
-    let data = LetterData::new(&e, &company(), as_of(), Some(1.0));
+    let data = LetterData::new(&e, &company(), as_of(), Some(1.0), Countries::builtin());
     // The letter is written all the same, with a warning.
     let pdf = builtin().salary_certificate(&data).unwrap();
     let issues: Vec<_> = pdf
@@ -127,7 +128,7 @@ fn company_template_overrides_the_builtin_one() {
     );
     let mut e = employee();
     e.position = None; // not required by this template
-    let data = LetterData::new(&e, &company(), as_of(), Some(1.0));
+    let data = LetterData::new(&e, &company(), as_of(), Some(1.0), Countries::builtin());
     let pdf = r.salary_certificate(&data).unwrap();
     let path = save(dir.path(), "own.pdf", &pdf.bytes);
     let text = text_of(&path);
@@ -211,7 +212,7 @@ fn renders_in_parallel_with_identical_results() {
             let mut e = employee();
             e.passport_no = Some(format!("PA{i:07}"));
             e.annual_salary = Some(permitpack::model::Fen::from_yuan(300_000 + i * 10_501));
-            LetterData::new(&e, &company(), as_of(), Some(1.0))
+            LetterData::new(&e, &company(), as_of(), Some(1.0), Countries::builtin())
         })
         .collect();
     let sequential: Vec<Vec<u8>> = data

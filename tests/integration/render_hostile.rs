@@ -4,6 +4,7 @@
 
 use crate::render_common::*;
 use permitpack::assets::Templates;
+use permitpack::render::countries::Countries;
 use permitpack::render::{CoverData, LetterData, Renderer, TimelineData, WindowData};
 
 const MARKUP_NAME: &str =
@@ -29,7 +30,7 @@ fn hostile_letter() -> LetterData {
     c.address = Some(address);
     c.name_en = Some("Shenzhen <Galaxy> & [Nebula] #1 Technology *Co.*, Ltd. $ \\ ".into());
     c.legal_representative = Some("Zoë Ñandú-Łęcka".into());
-    LetterData::new(&e, &c, as_of(), Some(1.0))
+    LetterData::new(&e, &c, as_of(), Some(1.0), Countries::builtin())
 }
 
 #[test]
@@ -107,7 +108,7 @@ fn sparse_cover_shows_dashes_not_blanks() {
     let base = cover();
     let cover = CoverData {
         company: Default::default(),
-        employee: permitpack::render::EmployeeData::from_employee(&e),
+        employee: permitpack::render::EmployeeData::from_employee(&e, Countries::builtin()),
         status: "attention".into(),
         window: WindowData {
             state: "unknown".into(),

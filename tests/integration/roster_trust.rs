@@ -466,10 +466,13 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
             "（税前）",
             "beforetax",
             "480,000.00",
-            "2021年3月1日",
+            // The start date was given as a month: printed as the month, no invented day.
+            "自2021年3月起",
+            "sinceMarch2021",
         ] {
             assert!(text.contains(want), "{want:?} not in {text}");
         }
+        assert!(!text.contains("2021年3月1日"), "an invented day: {text}");
         assert!(!text.contains("国籍：Poland"), "{text}");
     }
 

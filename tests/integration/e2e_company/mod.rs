@@ -317,7 +317,7 @@ pub fn scan_pdf(name: &str) -> Vec<u8> {
 /// 4 Kenji Tanaka TR1234567, (一), 120 days: not yet.
 /// 5 Priya Sharma Z1234567, (六), 20 days: too late.
 /// 6 Olga Ivanova 751234567, (一), expired 10 days ago.
-/// 7 Liam O'Brien PX1234567, (二): no document list.
+/// 7 Liam O'Brien PX1234567, (二): no list of its own, the common one (every (一) scan).
 /// 8 Sophie Martin AB1234567, (一), every scan, passport expiring in 8 months: term under a
 ///   year, fee 400.
 pub fn standard() -> Vec<Person> {

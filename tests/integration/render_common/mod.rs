@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use permitpack::model::{Category, Company, Employee, Fen, Field, SalaryBasis};
 use permitpack::outcome::ChecklistLine;
+use permitpack::render::countries::Countries;
 use permitpack::render::{
     BiText, CoverData, DateText, EmployeeData, LetterData, PhotoData, Term, TimelineData,
     WindowData,
@@ -43,6 +44,7 @@ pub fn employee() -> Employee {
         mobile: Some("13800138000".into()),
         photo: Some("maria.jpg".into()),
         cells: Default::default(),
+        month_only: Default::default(),
     };
     for (i, f) in Field::ALL.iter().enumerate() {
         e.cells
@@ -65,7 +67,13 @@ pub fn company() -> Company {
 }
 
 pub fn letter() -> LetterData {
-    LetterData::new(&employee(), &company(), as_of(), Some(2.0))
+    LetterData::new(
+        &employee(),
+        &company(),
+        as_of(),
+        Some(2.0),
+        Countries::builtin(),
+    )
 }
 
 fn line(
@@ -225,7 +233,7 @@ pub fn cover() -> CoverData {
     let e = employee();
     CoverData {
         company: (&company()).into(),
-        employee: EmployeeData::from_employee(&e),
+        employee: EmployeeData::from_employee(&e, Countries::builtin()),
         date: DateText::new(as_of()),
         status: "attention".into(),
         window: WindowData {

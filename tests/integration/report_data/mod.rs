@@ -359,6 +359,7 @@ fn employee(
         mobile: Some("13800138000".into()),
         photo: passport.map(|p| format!("{p}.jpg")),
         cells,
+        month_only: Default::default(),
     }
 }
 

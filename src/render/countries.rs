@@ -1,0 +1,155 @@
+//! The country table of `templates/countries.toml` (CLDR names in English and Chinese):
+//! turns a nationality written in one language into the other, so the English text of a
+//! letter never prints "俄罗斯" and the Chinese text never prints "Germany".
+
+use crate::assets::Templates;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// One country or region.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2.
+    pub code: String,
+    /// ISO 3166-1 alpha-3 (the passport's machine-readable zone).
+    pub alpha3: String,
+    pub en: String,
+    pub zh: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileData {
+    #[serde(default)]
+    country: Vec<Country>,
+}
+
+/// The table, indexed by every name and code it knows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Countries {
+    all: Vec<Country>,
+    by_key: HashMap<String, usize>,
+}
+
+const FILE: &str = "countries.toml";
+
+/// A name as compared: lower case, without spaces, dots, apostrophes, hyphens or brackets.
+fn key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !".'’-_()（）,，·".contains(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Countries {
+    /// From `countries.toml` (the user's templates first). The error names the file.
+    pub fn load(templates: &Templates) -> Result<Countries, String> {
+        let text = templates.get_text(FILE).map_err(|e| e.to_string())?;
+        Countries::parse(&text)
+    }
+
+    /// The built-in table (tests, benches and callers without a templates folder).
+    pub fn builtin() -> &'static Countries {
+        static BUILTIN: std::sync::OnceLock<Countries> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Countries::load(&Templates::builtin()).expect("the built-in countries.toml parses")
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Countries, String> {
+        let data: FileData = toml::from_str(text).map_err(|e| format!("template {FILE}: {e}"))?;
+        let mut by_key = HashMap::new();
+        for (i, c) in data.country.iter().enumerate() {
+            if c.en.trim().is_empty() || c.zh.trim().is_empty() {
+                return Err(format!(
+                    "template {FILE}: country {} needs both `en` and `zh`",
+                    c.code
+                ));
+            }
+            // The canonical names and codes first, so an alias never takes them over.
+            for name in [&c.en, &c.zh, &c.alpha3] {
+                by_key.insert(key(name), i);
+            }
+        }
+        for (i, c) in data.country.iter().enumerate() {
+            for name in c.aliases.iter().chain([&c.code]) {
+                by_key.entry(key(name)).or_insert(i);
+            }
+        }
+        Ok(Countries {
+            all: data.country,
+            by_key,
+        })
+    }
+
+    /// The country a nationality cell names, in either language.
+    pub fn find(&self, name: &str) -> Option<&Country> {
+        let k = key(name);
+        if k.is_empty() {
+            return None;
+        }
+        self.by_key.get(&k).map(|&i| &self.all[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> Countries {
+        Countries::load(&Templates::builtin()).unwrap()
+    }
+
+    #[test]
+    fn names_in_either_language_and_common_forms() {
+        let c = builtin();
+        assert!(c.len() > 240);
+        for (cell, en, zh) in [
+            ("俄罗斯", "Russia", "俄罗斯"),
+            ("Russian Federation", "Russia", "俄罗斯"),
+            ("germany", "Germany", "德国"),
+            ("德国", "Germany", "德国"),
+            ("USA", "United States", "美国"),
+            ("美国", "United States", "美国"),
+            ("U.K.", "United Kingdom", "英国"),
+            ("英国", "United Kingdom", "英国"),
+            ("韩国", "South Korea", "韩国"),
+            ("Korea, Republic of", "South Korea", "韩国"),
+            ("法国", "France", "法国"),
+            ("波兰", "Poland", "波兰"),
+            ("巴西", "Brazil", "巴西"),
+            ("日本", "Japan", "日本"),
+            ("DEU", "Germany", "德国"),
+            ("Côte d’Ivoire", "Côte d’Ivoire", "科特迪瓦"),
+        ] {
+            let got = c.find(cell).unwrap_or_else(|| panic!("{cell} not found"));
+            assert_eq!((got.en.as_str(), got.zh.as_str()), (en, zh), "{cell}");
+        }
+        for cell in ["", "Atlantis", "火星", "IN-DE"] {
+            assert!(c.find(cell).is_none(), "{cell}");
+        }
+    }
+
+    #[test]
+    fn a_name_missing_a_language_is_refused() {
+        let err = Countries::parse(
+            "[[country]]\ncode = \"XX\"\nalpha3 = \"XXX\"\nen = \"X\"\nzh = \"\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("countries.toml") && err.contains("XX"),
+            "{err}"
+        );
+    }
+}
