@@ -1,6 +1,7 @@
 //! Finding an employee's photo among the photos folder's files: the roster's photo cell,
-//! else a file whose stem is the passport number (case insensitive), else, with a warning,
-//! a file named by the employee's name. The folder is listed
+//! else a file whose stem is the passport number (case insensitive), else a file the
+//! employee owns by the rule of [`crate::documents::owner`] (number and name, or, with a
+//! warning, the name or Chinese name; a photo two employees could own goes to neither). The folder is listed
 //! and read through the run's [`Inputs`], which keep every read inside the folder (no `..`,
 //! absolute path or link leading out).
 
@@ -8,6 +9,7 @@
 // to propagate cheaply, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+use crate::documents::owner::{How, Owner, Owners, owner_key, shown_name};
 use crate::issue::Issue;
 use crate::model::{Employee, Field, mask_id};
 use crate::run::{Inputs, PhotoReadError};
@@ -77,6 +79,14 @@ pub struct PhotoIndex {
     by_stem: BTreeMap<String, Vec<String>>,
     /// Lower-case file name -> file name, for case-insensitive lookups of photo cells.
     by_name: BTreeMap<String, String>,
+    /// What [`PhotoIndex::assign`] found: the owner keys of the roster, and by owner key
+    /// the photos whose names are theirs, best first.
+    owned: Option<(
+        std::collections::BTreeSet<String>,
+        BTreeMap<String, Vec<(String, How)>>,
+    )>,
+    /// Photos two or more employees could own, said once per run.
+    issues: Vec<Issue>,
 }
 
 fn ext_rank(name: &str) -> Option<usize> {
@@ -111,7 +121,84 @@ impl PhotoIndex {
             dir: dir.into(),
             by_stem,
             by_name,
+            owned: None,
+            issues: Vec::new(),
         }
+    }
+
+    /// Gives each photo to the employee its name belongs to ([`crate::documents::owner`]);
+    /// a photo two or more employees could own is given to none, with one
+    /// `photo.owner_ambiguous` warning in [`Self::issues`].
+    pub fn assign(&mut self, owners: &Owners) {
+        let (owned, issues) = self.resolve_all(owners);
+        let keys = (0..owners.len())
+            .map(|i| owners.person(i).key.clone())
+            .collect();
+        self.owned = Some((keys, owned));
+        self.issues = issues;
+    }
+
+    /// The run's warnings about photos several employees could own.
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    fn resolve_all(&self, owners: &Owners) -> (BTreeMap<String, Vec<(String, How)>>, Vec<Issue>) {
+        let mut owned: BTreeMap<String, Vec<(String, How)>> = BTreeMap::new();
+        let mut issues = Vec::new();
+        for (stem, files) in &self.by_stem {
+            match owners.resolve(stem).owner {
+                Owner::One { who, how } => owned
+                    .entry(owners.person(who).key.clone())
+                    .or_default()
+                    .extend(files.iter().map(|f| (f.clone(), how))),
+                Owner::Several(who) => {
+                    let people: Vec<_> = who.iter().map(|w| owners.person(*w)).collect();
+                    let names = |sep: &str| {
+                        people
+                            .iter()
+                            .map(|p| p.shown.as_str())
+                            .collect::<Vec<_>>()
+                            .join(sep)
+                    };
+                    let choices = people
+                        .iter()
+                        .map(|p| format!("{} {}", p.shown, p.passport.as_deref().unwrap_or("—")))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    for f in files {
+                        issues.push(
+                            Issue::warning("photo.owner_ambiguous")
+                                .arg("file", f)
+                                .arg("names", names(", "))
+                                .arg("names_zh", names("、"))
+                                .arg("choices", &choices)
+                                .file(f.clone()),
+                        );
+                    }
+                }
+                Owner::Nobody { .. } => {}
+            }
+        }
+        for list in owned.values_mut() {
+            list.sort_by_key(|(n, how)| (*how, ext_rank(n), n.clone()));
+        }
+        (owned, issues)
+    }
+
+    /// The photos an employee owns by name or number, best first: as [`Self::assign`] gave
+    /// them, or, without it, among this employee alone.
+    fn owned_by(&self, e: &Employee) -> Vec<(String, How)> {
+        let key = owner_key(e);
+        if let Some((keys, owned)) = &self.owned
+            && keys.contains(&key)
+        {
+            return owned.get(&key).cloned().unwrap_or_default();
+        }
+        self.resolve_all(&Owners::new([e]))
+            .0
+            .remove(&key)
+            .unwrap_or_default()
     }
 
     /// Lists the photos folder through `inputs`; `None` without one, `Err` a `photo.folder`
@@ -160,11 +247,18 @@ impl PhotoIndex {
         }
         let passport = passport_no.map(str::trim).filter(|p| !p.is_empty());
         let Some(p) = passport else {
-            return Err(Issue::error("photo.missing").arg("passport", "—"));
+            return Err(Issue::error("photo.missing")
+                .arg("passport", "—")
+                .arg("passport_full", "—"));
         };
         let key = p.to_lowercase();
+        let missing = || {
+            Issue::error("photo.missing")
+                .arg("passport", mask_id(p))
+                .arg("passport_full", p)
+        };
         let Some(names) = self.by_stem.get(&key) else {
-            return Err(Issue::error("photo.missing").arg("passport", mask_id(p)));
+            return Err(missing());
         };
         // Try candidates best first; a link out of the folder is skipped, not followed.
         let mut escaped = None;
@@ -202,35 +296,7 @@ impl PhotoIndex {
                 Err(e) => return Err(read_issue(e, name, max_bytes)),
             }
         }
-        Err(escaped.unwrap_or_else(|| Issue::error("photo.missing").arg("passport", mask_id(p))))
-    }
-
-    /// Photo files named by a person's name rather than the passport number: the stem's
-    /// words (letters and digits, any case, any order) are the name's words, or the stem is
-    /// the Chinese name. Sorted best extension first.
-    pub fn by_person(&self, names: &[&str]) -> Vec<String> {
-        fn words(s: &str) -> Vec<String> {
-            let mut w: Vec<String> = s
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|t| !t.is_empty())
-                .map(str::to_lowercase)
-                .collect();
-            w.sort();
-            w
-        }
-        let wanted: Vec<Vec<String>> = names
-            .iter()
-            .map(|n| words(n))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let mut found: Vec<String> = self
-            .by_stem
-            .iter()
-            .filter(|(stem, _)| wanted.contains(&words(stem)))
-            .flat_map(|(_, files)| files.iter().cloned())
-            .collect();
-        found.sort_by_key(|n| (ext_rank(n), n.clone()));
-        found
+        Err(escaped.unwrap_or_else(missing))
     }
 
     /// [`Self::find`] for a roster row, with the issue pointing at the photo cell (or the
@@ -278,41 +344,24 @@ impl PhotoIndex {
             max_bytes,
         );
         let found = match found {
-            Err(i) if !cell_given && i.code == "photo.missing" => {
-                let names: Vec<&str> = [e.name.as_deref(), e.chinese_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                match self.by_person(&names).first() {
-                    Some(name) => match read(name) {
-                        Ok(bytes) => {
-                            let passport = e
-                                .passport_no
-                                .as_deref()
-                                .map(mask_id)
-                                .unwrap_or_else(|| "—".into());
-                            let ext = Path::new(name)
-                                .extension()
-                                .and_then(|x| x.to_str())
-                                .unwrap_or("jpg")
-                                .to_ascii_lowercase();
-                            Ok(Found {
-                                name: name.clone(),
-                                bytes,
-                                warnings: vec![
-                                    Issue::warning("photo.by_name")
-                                        .arg("file", name)
-                                        .arg("passport", passport)
-                                        .arg("ext", ext)
-                                        .file(name.clone()),
-                                ],
-                            })
-                        }
-                        Err(_) => Err(i),
-                    },
-                    None => Err(i),
-                }
-            }
+            Err(i) if !cell_given && i.code == "photo.missing" => match self.owned_by(e).first() {
+                Some((name, how)) => match read(name) {
+                    Ok(bytes) => {
+                        let warnings = if how.by_name() {
+                            vec![by_name_issue(e, name, *how)]
+                        } else {
+                            Vec::new()
+                        };
+                        Ok(Found {
+                            name: name.clone(),
+                            bytes,
+                            warnings,
+                        })
+                    }
+                    Err(_) => Err(i),
+                },
+                None => Err(i),
+            },
             other => other,
         };
         found.map_err(|mut i| {
@@ -395,6 +444,34 @@ impl PhotoIndex {
             .arg("folder", &self.dir)
             .file(shown.to_string())
     }
+}
+
+/// `photo.by_name`: the photo was taken because its name is the employee's. The action
+/// gives the full passport number to rename it to (the report is private; the terminal
+/// masks it).
+fn by_name_issue(e: &Employee, name: &str, how: How) -> Issue {
+    let passport = e
+        .passport_no
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|x| x.to_str())
+        .unwrap_or("jpg")
+        .to_ascii_lowercase();
+    Issue::warning("photo.by_name")
+        .arg("file", name)
+        .arg(
+            "passport",
+            passport.map(mask_id).unwrap_or_else(|| "—".into()),
+        )
+        .arg("passport_full", passport.unwrap_or("—"))
+        .arg("ext", ext)
+        .arg("name", shown_name(e))
+        .arg("how_en", how.label_en())
+        .arg("how_zh", how.label_zh())
+        .file(name.to_string())
 }
 
 /// The issue for a photo that was found but not read.
