@@ -564,7 +564,11 @@ impl DocsIndex {
             .map(|f| (f, true))
             .chain(self.loose.iter().map(|f| (f, false)));
         for (name, folder) in entries {
-            let r = owners.resolve(if folder { name } else { super::stem(name) });
+            let r = if folder {
+                owners.resolve_whole(name)
+            } else {
+                owners.resolve(super::stem(name))
+            };
             match r.owner {
                 Owner::One { who, how } => claims
                     .entry(owners.person(who).key.clone())

@@ -255,6 +255,28 @@ impl Owners {
         }
     }
 
+    /// [`Self::resolve`] for a folder or a photo, whose whole name is the owner's: part of a
+    /// name followed by other words (`Maria Lopez` when only María García is on the roster)
+    /// is nobody's, with that employee as the closest. Numbers after it (`Dubois 2025`) do
+    /// not count.
+    pub fn resolve_whole(&self, name: &str) -> Resolved {
+        let r = self.resolve(name);
+        let other_words = r
+            .rest
+            .split('_')
+            .any(|t| !t.is_empty() && !t.chars().all(|c| c.is_ascii_digit()));
+        match r.owner {
+            Owner::One {
+                who,
+                how: How::PartialName,
+            } if other_words => Resolved {
+                owner: Owner::Nobody { closest: Some(who) },
+                rest: r.rest,
+            },
+            _ => r,
+        }
+    }
+
     /// The employee whose passport number `toks` starts (or, with `at_end`, ends) with, and
     /// how many tokens it took; the longest number wins.
     fn passport_at(&self, toks: &[String], at_end: bool) -> Option<(usize, usize)> {
@@ -693,6 +715,35 @@ mod tests {
             Owners::default().resolve("x").owner,
             Owner::Nobody { closest: None }
         );
+    }
+
+    #[test]
+    fn a_whole_name_is_not_part_of_a_name_and_other_words() {
+        let staff = staff();
+        let owners = Owners::new(&staff);
+        let shown = |r: Resolved| match r.owner {
+            Owner::One { who, .. } => format!("one {}", owners.person(who).shown),
+            Owner::Nobody { closest } => format!(
+                "nobody, closest {}",
+                closest.map_or("-".into(), |i| owners.person(i).shown.clone())
+            ),
+            Owner::Several(_) => "several".into(),
+        };
+        assert_eq!(shown(owners.resolve_whole("Dubois")), "one Jean Dubois");
+        assert_eq!(
+            shown(owners.resolve_whole("Dubois 2025")),
+            "one Jean Dubois"
+        );
+        assert_eq!(
+            shown(owners.resolve_whole("Jean Dupont")),
+            "nobody, closest Jean Dubois"
+        );
+        assert_eq!(
+            shown(owners.resolve_whole("Maria GARCIA old")),
+            "one María García"
+        );
+        // A loose file's rest is its document.
+        assert_eq!(shown(owners.resolve("Jean Dupont")), "one Jean Dubois");
     }
 
     #[test]

@@ -53,6 +53,14 @@ pub struct LocatedPhoto {
     pub warnings: Vec<Issue>,
 }
 
+/// The photos named by the roster's employees, by owner key: the photos whose names are
+/// theirs (best first), and the photos that fit nobody but whose names are near theirs.
+#[derive(Debug, Clone, Default)]
+struct Owned {
+    theirs: BTreeMap<String, Vec<(String, How)>>,
+    near: BTreeMap<String, Vec<String>>,
+}
+
 /// A photo found, with what reading it gave (its bytes, or its stamp).
 struct Found<T> {
     name: String,
@@ -80,11 +88,8 @@ pub struct PhotoIndex {
     /// Lower-case file name -> file name, for case-insensitive lookups of photo cells.
     by_name: BTreeMap<String, String>,
     /// What [`PhotoIndex::assign`] found: the owner keys of the roster, and by owner key
-    /// the photos whose names are theirs, best first.
-    owned: Option<(
-        std::collections::BTreeSet<String>,
-        BTreeMap<String, Vec<(String, How)>>,
-    )>,
+    /// the photos whose names are theirs or near theirs.
+    owned: Option<(std::collections::BTreeSet<String>, Owned)>,
     /// Photos two or more employees could own, said once per run.
     issues: Vec<Issue>,
 }
@@ -143,12 +148,13 @@ impl PhotoIndex {
         &self.issues
     }
 
-    fn resolve_all(&self, owners: &Owners) -> (BTreeMap<String, Vec<(String, How)>>, Vec<Issue>) {
-        let mut owned: BTreeMap<String, Vec<(String, How)>> = BTreeMap::new();
+    fn resolve_all(&self, owners: &Owners) -> (Owned, Vec<Issue>) {
+        let mut owned = Owned::default();
         let mut issues = Vec::new();
         for (stem, files) in &self.by_stem {
-            match owners.resolve(stem).owner {
+            match owners.resolve_whole(stem).owner {
                 Owner::One { who, how } => owned
+                    .theirs
                     .entry(owners.person(who).key.clone())
                     .or_default()
                     .extend(files.iter().map(|f| (f.clone(), how))),
@@ -177,28 +183,37 @@ impl PhotoIndex {
                         );
                     }
                 }
-                Owner::Nobody { .. } => {}
+                Owner::Nobody { closest: Some(who) } => owned
+                    .near
+                    .entry(owners.person(who).key.clone())
+                    .or_default()
+                    .extend(files.iter().cloned()),
+                Owner::Nobody { closest: None } => {}
             }
         }
-        for list in owned.values_mut() {
+        for list in owned.theirs.values_mut() {
             list.sort_by_key(|(n, how)| (*how, ext_rank(n), n.clone()));
         }
         (owned, issues)
     }
 
-    /// The photos an employee owns by name or number, best first: as [`Self::assign`] gave
-    /// them, or, without it, among this employee alone.
-    fn owned_by(&self, e: &Employee) -> Vec<(String, How)> {
+    /// The photos an employee owns by name or number (best first), and the photos nobody
+    /// owns whose names are near the employee's: as [`Self::assign`] gave them, or, without
+    /// it, among this employee alone.
+    fn owned_by(&self, e: &Employee) -> (Vec<(String, How)>, Vec<String>) {
         let key = owner_key(e);
+        let take = |o: &Owned| {
+            (
+                o.theirs.get(&key).cloned().unwrap_or_default(),
+                o.near.get(&key).cloned().unwrap_or_default(),
+            )
+        };
         if let Some((keys, owned)) = &self.owned
             && keys.contains(&key)
         {
-            return owned.get(&key).cloned().unwrap_or_default();
+            return take(owned);
         }
-        self.resolve_all(&Owners::new([e]))
-            .0
-            .remove(&key)
-            .unwrap_or_default()
+        take(&self.resolve_all(&Owners::new([e])).0)
     }
 
     /// Lists the photos folder through `inputs`; `None` without one, `Err` a `photo.folder`
@@ -249,13 +264,17 @@ impl PhotoIndex {
         let Some(p) = passport else {
             return Err(Issue::error("photo.missing")
                 .arg("passport", "—")
-                .arg("passport_full", "—"));
+                .arg("passport_full", "—")
+                .arg("hint_en", "")
+                .arg("hint_zh", ""));
         };
         let key = p.to_lowercase();
         let missing = || {
             Issue::error("photo.missing")
                 .arg("passport", mask_id(p))
                 .arg("passport_full", p)
+                .arg("hint_en", "")
+                .arg("hint_zh", "")
         };
         let Some(names) = self.by_stem.get(&key) else {
             return Err(missing());
@@ -344,24 +363,30 @@ impl PhotoIndex {
             max_bytes,
         );
         let found = match found {
-            Err(i) if !cell_given && i.code == "photo.missing" => match self.owned_by(e).first() {
-                Some((name, how)) => match read(name) {
-                    Ok(bytes) => {
-                        let warnings = if how.by_name() {
-                            vec![by_name_issue(e, name, *how)]
-                        } else {
-                            Vec::new()
-                        };
-                        Ok(Found {
-                            name: name.clone(),
-                            bytes,
-                            warnings,
-                        })
-                    }
-                    Err(_) => Err(i),
-                },
-                None => Err(i),
-            },
+            Err(mut i) if !cell_given && i.code == "photo.missing" => {
+                let (theirs, near) = self.owned_by(e);
+                if !near.is_empty() {
+                    say_near(&mut i, &near);
+                }
+                match theirs.first() {
+                    Some((name, how)) => match read(name) {
+                        Ok(bytes) => {
+                            let warnings = if how.by_name() {
+                                vec![by_name_issue(e, name, *how)]
+                            } else {
+                                Vec::new()
+                            };
+                            Ok(Found {
+                                name: name.clone(),
+                                bytes,
+                                warnings,
+                            })
+                        }
+                        Err(_) => Err(i),
+                    },
+                    None => Err(i),
+                }
+            }
             other => other,
         };
         found.map_err(|mut i| {
@@ -472,6 +497,28 @@ fn by_name_issue(e: &Employee, name: &str, how: How) -> Issue {
         .arg("how_en", how.label_en())
         .arg("how_zh", how.label_zh())
         .file(name.to_string())
+}
+
+/// Names, in a `photo.missing` issue, the photos nobody owns whose names are near the
+/// employee's (`Mario Garsia.jpg` for María García): the likely typo, said once, to the
+/// employee it is nearest to.
+fn say_near(issue: &mut Issue, near: &[String]) {
+    let files = near
+        .iter()
+        .map(|f| format!("'{f}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint_en = format!(
+        " The photo {files} has a name near this employee's but fits nobody, so it was not used."
+    );
+    let hint_zh = format!("照片 {files} 的名称与该员工相近但不属于任何人，因此未被使用。");
+    for (k, v) in issue.args.iter_mut() {
+        match k.as_str() {
+            "hint_en" => *v = hint_en.clone(),
+            "hint_zh" => *v = hint_zh.clone(),
+            _ => {}
+        }
+    }
 }
 
 /// The issue for a photo that was found but not read.
@@ -671,6 +718,68 @@ mod tests {
         assert_eq!(e.code, "photo.oversize_file");
         let e = scan(&d.path().join("nope")).unwrap_err();
         assert_eq!(e.code, "photo.folder");
+    }
+
+    /// Photos named by person, under the roster's owner rule: by name with a warning that
+    /// carries the full number for the fix, no guess between two Wangs (said once), and a
+    /// near miss named in the missing photo's message.
+    #[test]
+    fn photos_named_by_person_follow_the_owner_rule() {
+        let d = dir_with(&[
+            "Maria Garcia.jpg",
+            "张伟.png",
+            "Wang.jpg",
+            "Jean Dubios.jpg",
+        ]);
+        let (inputs, mut idx) = scan(d.path()).unwrap();
+        let person = |passport: &str, name: &str, chinese: Option<&str>| Employee {
+            sheet: "Staff".into(),
+            row: 2,
+            passport_no: Some(passport.into()),
+            name: Some(name.into()),
+            chinese_name: chinese.map(str::to_string),
+            ..Default::default()
+        };
+        let staff = [
+            person("P1234567", "María García", None),
+            person("E12345678", "Zhang Wei", Some("张伟")),
+            person("K80000001", "Wang Lei", None),
+            person("K80000002", "Wang Fang", None),
+            person("12AB34567", "Jean Dubois", None),
+        ];
+        idx.assign(&Owners::new(&staff));
+        let maria = idx.find_employee(&inputs, &staff[0], u64::MAX).unwrap();
+        assert_eq!(maria.name, "Maria Garcia.jpg");
+        assert_eq!(maria.warnings.len(), 1);
+        let w = &maria.warnings[0];
+        assert_eq!(w.code, "photo.by_name");
+        assert_eq!(w.get("passport"), Some("P1***567"));
+        assert_eq!(w.get("passport_full"), Some("P1234567"));
+        assert_eq!(w.get("how_en"), Some("name"));
+        let zhang = idx.find_employee(&inputs, &staff[1], u64::MAX).unwrap();
+        assert_eq!(zhang.name, "张伟.png");
+        assert_eq!(zhang.warnings[0].get("how_en"), Some("Chinese name"));
+        for wang in &staff[2..4] {
+            let e = idx.find_employee(&inputs, wang, u64::MAX).unwrap_err();
+            assert_eq!(e.code, "photo.missing");
+            assert_eq!(e.get("hint_en"), Some(""));
+        }
+        let run: Vec<(&str, Option<&str>)> = idx
+            .issues()
+            .iter()
+            .map(|i| (i.code.as_str(), i.get("names")))
+            .collect();
+        assert_eq!(
+            run,
+            [("photo.owner_ambiguous", Some("Wang Lei, Wang Fang"))]
+        );
+        let dubois = idx.find_employee(&inputs, &staff[4], u64::MAX).unwrap_err();
+        assert_eq!(dubois.code, "photo.missing");
+        assert!(
+            dubois.get("hint_en").unwrap().contains("'Jean Dubios.jpg'"),
+            "{dubois:?}"
+        );
+        assert_eq!(dubois.get("passport_full"), Some("12AB34567"));
     }
 
     /// The rerun cache keys an employee by the photo `locate_employee` names: it must be
