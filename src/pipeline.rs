@@ -175,10 +175,11 @@ impl Batch<'_> {
         let matched = match &own {
             Some(own) => {
                 issues.extend(own.issues.iter().cloned());
-                let mut m = documents::match_scans(
+                let mut m = documents::match_scans_as(
                     &ev.checklist,
                     &own.names(),
                     &self.company_scans.names(),
+                    |name| documents::stem(own.document_name(name)).to_string(),
                 );
                 documents::vet_files(&ev.checklist, &mut m, |name| {
                     documents::folder::read_head(self.inputs, name, own, &self.company_scans)

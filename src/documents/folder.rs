@@ -1,11 +1,13 @@
-//! The scans folder: indexes its top level once ([`DocsIndex`]), finds an employee's folder
-//! by passport number (case-insensitive) and `_company/`, and lists the regular files in a
-//! folder through the run's [`Inputs`]; the on-disk listing ([`list_folder`], [`read_top`])
-//! is what [`crate::run::FsInputs`] calls. Symlinks are followed only when they stay inside DIR; hidden and system files
+//! The scans folder: indexes its top level once ([`DocsIndex`]), gives its folders and loose
+//! files to their owners by the rule of [`super::owner`] (passport number, name, Chinese
+//! name), finds `_company/`, and lists the regular files in a folder through the run's
+//! [`Inputs`]; the on-disk listing ([`list_folder`], [`list_named`], [`read_top`]) is what
+//! [`crate::run::FsInputs`] calls. Symlinks are followed only when they stay inside DIR; hidden and system files
 //! (`.DS_Store`, `Thumbs.db`, `~$` Office lock files...) are skipped; sub-folders, empty and
 //! unreadable files are reported, never silently dropped.
 
 use super::COMPANY_DIR;
+use super::owner::{How, Owner, Owners, passport_key};
 use crate::issue::Issue;
 use crate::limits::ScanLimits;
 use crate::model::mask_id;
@@ -15,7 +17,6 @@ use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use unicode_normalization::UnicodeNormalization;
 
 /// A scan file: the name to show and match on, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +294,41 @@ pub fn list_folder_limited(dir: &Path, root: &Path, limits: &ScanLimits) -> io::
     Ok(listing)
 }
 
+/// The files `names` lying directly in `root` (the canonical docs folder), classified as
+/// [`list_folder_limited`] does: the loose scans an employee owns by their names.
+pub fn list_named(root: &Path, names: &[String], limits: &ScanLimits) -> Listing {
+    let mut listing = Listing {
+        limits: limits.clone(),
+        ..Listing::default()
+    };
+    for name in names {
+        let path = root.join(name);
+        match classify(&path, root) {
+            Kind::File(0, _) => listing.skipped.push(Skipped {
+                name: name.clone(),
+                reason: SkipReason::Empty,
+            }),
+            Kind::File(size, _) if size > limits.max_file_bytes => listing.skipped.push(Skipped {
+                name: name.clone(),
+                reason: SkipReason::TooLarge(size),
+            }),
+            Kind::File(size, path) => listing.files.push(ScanFile {
+                name: name.clone(),
+                path,
+                size,
+            }),
+            Kind::Dir(_) => {}
+            Kind::Skip(reason) => listing.skipped.push(Skipped {
+                name: name.clone(),
+                reason,
+            }),
+        }
+    }
+    listing.files.sort_by(|a, b| a.name.cmp(&b.name));
+    listing.skipped.sort_by(|a, b| a.name.cmp(&b.name));
+    listing
+}
+
 /// The first [`super::sniff::HEAD_BYTES`] bytes and the size of a matched file, named as
 /// [`super::match_scans`] names it: an employee file, or `_company/NAME`.
 pub fn read_head(
@@ -335,7 +371,7 @@ pub fn read_head(
 
 /// The folder key a passport number or folder name is compared by.
 fn folder_key(name: &str) -> String {
-    name.nfkc().collect::<String>().trim().to_uppercase()
+    passport_key(name)
 }
 
 /// The top level of the scans folder as the [`crate::run::Inputs`] give it: its
@@ -370,22 +406,49 @@ pub(crate) fn read_top(dir: &Path) -> io::Result<(PathBuf, DocsTop, BTreeMap<Str
     Ok((root, top, paths))
 }
 
-/// The scans folder, read once: its employee folders by name and `_company/`.
+/// The scans folder, read once: its employee folders, the files lying loose in it and
+/// `_company/`; once [`DocsIndex::assign`]ed, who owns each folder and loose file.
 #[derive(Debug, Clone)]
 pub struct DocsIndex {
-    /// Upper-cased folder name -> names as written; sorted.
-    folders: BTreeMap<String, Vec<String>>,
+    /// Folder names (not `_company/`), sorted.
+    folders: Vec<String>,
     company: Option<String>,
-    /// Files lying directly in DIR, which belong to nobody.
-    stray: Vec<String>,
+    /// Files lying directly in DIR, sorted.
+    loose: Vec<String>,
+    /// What [`DocsIndex::assign`] found.
+    owned: Option<Owned>,
+}
+
+/// The folders and loose files given to the roster's employees.
+#[derive(Debug, Clone, Default)]
+struct Owned {
+    /// Owner key -> what it owns.
+    claims: BTreeMap<String, Vec<Claim>>,
+    /// Owner key -> the name shown and the passport number, for every employee given.
+    people: BTreeMap<String, (String, String)>,
+    /// Entries several employees could own, and entries nobody owns: one each per run.
+    issues: Vec<Issue>,
+}
+
+/// A folder or loose file an employee owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Claim {
+    name: String,
+    folder: bool,
+    how: How,
+    /// The document part of a loose file's name (`Dubois_passport.pdf` -> `passport`).
+    rest: String,
 }
 
 /// An employee's (or the company's) scans, with the warnings found on the way.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FolderScan {
-    /// `None` when there is no folder.
+    /// `None` when there is no folder and no loose file.
     pub listing: Option<Listing>,
     pub issues: Vec<Issue>,
+    /// The document part of each loose file's name, by the name shown: what the checklist
+    /// is matched on, without the owner's name or number.
+    pub documents: BTreeMap<String, String>,
 }
 
 impl FolderScan {
@@ -401,12 +464,37 @@ impl FolderScan {
     pub fn file(&self, name: &str) -> Option<&ScanFile> {
         self.listing.as_ref()?.files.iter().find(|f| f.name == name)
     }
+
+    /// The part of a file's name the checklist is matched on: a loose file's document
+    /// part, any other file's whole name.
+    pub fn document_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.documents.get(name).map_or(name, String::as_str)
+    }
+}
+
+/// `folder 'X'` / `file 'X'` / `files 'X', 'Y'`, in English and Chinese.
+fn entries_text(names: &[&str], folder: bool) -> (String, String) {
+    let en = names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let zh = names
+        .iter()
+        .map(|n| format!("“{n}”"))
+        .collect::<Vec<_>>()
+        .join("、");
+    match (folder, names.len()) {
+        (true, _) => (format!("folder {en}"), format!("文件夹{zh}")),
+        (false, 1) => (format!("file {en}"), format!("文件{zh}")),
+        (false, _) => (format!("files {en}"), format!("文件{zh}")),
+    }
 }
 
 impl DocsIndex {
     /// Indexes the top level of the scans folder.
     pub fn new(top: DocsTop) -> DocsIndex {
-        let mut folders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut folders = Vec::new();
         let mut company: Option<String> = None;
         for name in top.folders {
             if is_hidden(&name) {
@@ -417,18 +505,17 @@ impl DocsIndex {
                     company = Some(name);
                 }
             } else {
-                folders.entry(folder_key(&name)).or_default().push(name);
+                folders.push(name);
             }
         }
-        for list in folders.values_mut() {
-            list.sort();
-        }
-        let mut stray: Vec<String> = top.files.into_iter().filter(|n| !is_hidden(n)).collect();
-        stray.sort();
+        folders.sort();
+        let mut loose: Vec<String> = top.files.into_iter().filter(|n| !is_hidden(n)).collect();
+        loose.sort();
         DocsIndex {
             folders,
             company,
-            stray,
+            loose,
+            owned: None,
         }
     }
 
@@ -438,38 +525,158 @@ impl DocsIndex {
         inputs.docs().map(|top| top.map(DocsIndex::new))
     }
 
-    /// Files lying directly in the docs folder (they belong to no employee).
-    pub fn stray_files(&self) -> &[String] {
-        &self.stray
-    }
-
-    /// Employee folders that belong to none of `passports` (a typo in a folder name, or an
-    /// employee missing from the roster), sorted, named in full: the user must find them on
-    /// disk, and no roster row says they are passport numbers. Report them once per run
-    /// (`document.unclaimed_folder`) so no scan is dropped silently.
-    pub fn unclaimed<'a>(&self, passports: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-        let keys: std::collections::BTreeSet<String> = passports
-            .into_iter()
-            .map(folder_key)
-            .filter(|k| !k.is_empty())
+    /// Gives every folder and loose file to the employee it belongs to ([`super::owner`]).
+    /// An entry two or more employees could own is given to nobody; an entry nobody owns
+    /// is not used. Both are said once, in [`Self::issues`].
+    pub fn assign(&mut self, owners: &Owners) {
+        let (claims, issues) = self.resolve_all(owners);
+        let people = (0..owners.len())
+            .map(|i| {
+                let p = owners.person(i);
+                (
+                    p.key.clone(),
+                    (p.shown.clone(), p.passport.clone().unwrap_or_default()),
+                )
+            })
             .collect();
-        // Exact name, or the part before the first separator (`E123 Jane Doe`).
-        let claimed = |folder: &str| {
-            keys.contains(folder)
-                || folder
-                    .split_once([' ', '_', '-', '.'])
-                    .is_some_and(|(head, _)| keys.contains(head))
-        };
-        self.folders
-            .iter()
-            .filter(|(key, _)| !claimed(key))
-            .flat_map(|(_, list)| list.iter().cloned())
-            .collect()
+        self.owned = Some(Owned {
+            claims,
+            people,
+            issues,
+        });
     }
 
-    /// The folder of the employee with this passport number: named exactly by the number
-    /// (any case), or by the number followed by a space, `_`, `-` or `.` and anything
-    /// (`E12345678 Jane Doe`). An exact name wins over a longer one.
+    /// The run's warnings about entries of the scans folder: owned by several employees
+    /// (`document.owner_ambiguous`), or by nobody (`document.unclaimed_folder`,
+    /// `document.stray_file`, with the closest employee when one is near). Empty before
+    /// [`Self::assign`].
+    pub fn issues(&self) -> &[Issue] {
+        self.owned.as_ref().map_or(&[], |o| o.issues.as_slice())
+    }
+
+    /// Who owns each folder and loose file, by owner key; and the issues of the others.
+    fn resolve_all(&self, owners: &Owners) -> (BTreeMap<String, Vec<Claim>>, Vec<Issue>) {
+        let mut claims: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
+        let mut issues = Vec::new();
+        let entries = self
+            .folders
+            .iter()
+            .map(|f| (f, true))
+            .chain(self.loose.iter().map(|f| (f, false)));
+        for (name, folder) in entries {
+            let r = if folder {
+                owners.resolve_whole(name)
+            } else {
+                owners.resolve(super::stem(name))
+            };
+            match r.owner {
+                Owner::One { who, how } => claims
+                    .entry(owners.person(who).key.clone())
+                    .or_default()
+                    .push(Claim {
+                        name: name.clone(),
+                        folder,
+                        how,
+                        rest: r.rest,
+                    }),
+                Owner::Several(who) => {
+                    let (entries_en, entries_zh) = entries_text(&[name.as_str()], folder);
+                    let people: Vec<_> = who.iter().map(|w| owners.person(*w)).collect();
+                    let names = |sep: &str| {
+                        people
+                            .iter()
+                            .map(|p| p.shown.as_str())
+                            .collect::<Vec<_>>()
+                            .join(sep)
+                    };
+                    let choices = people
+                        .iter()
+                        .map(|p| format!("{} {}", p.shown, p.passport.as_deref().unwrap_or("—")))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    issues.push(
+                        Issue::warning("document.owner_ambiguous")
+                            .arg("entries_en", entries_en)
+                            .arg("entries_zh", entries_zh)
+                            .arg("names", names(", "))
+                            .arg("names_zh", names("、"))
+                            .arg("choices", choices)
+                            .file(name.clone()),
+                    );
+                }
+                Owner::Nobody { closest } => {
+                    let near = closest.map(|i| owners.person(i));
+                    let (hint_en, hint_zh, fix_en, fix_zh) = match near {
+                        Some(p) => {
+                            let passport = p.passport.as_deref().unwrap_or("—");
+                            let (fix_en, fix_zh) = if folder {
+                                (
+                                    format!(" If it is {}'s, rename it to {passport}.", p.shown),
+                                    format!("如属于 {}，请将其重命名为 {passport}。", p.shown),
+                                )
+                            } else {
+                                (
+                                    format!(
+                                        " If it is {}'s, move it into the folder {passport} (or name it {passport}_<document>).",
+                                        p.shown
+                                    ),
+                                    format!(
+                                        "如属于 {}，请将其移入文件夹 {passport}（或命名为 {passport}_材料名称）。",
+                                        p.shown
+                                    ),
+                                )
+                            };
+                            (
+                                format!(" Closest employee: {}.", p.shown),
+                                format!("最接近的员工：{}。", p.shown),
+                                fix_en,
+                                fix_zh,
+                            )
+                        }
+                        None => Default::default(),
+                    };
+                    let issue = if folder {
+                        Issue::warning("document.unclaimed_folder").arg("folder", name)
+                    } else {
+                        Issue::warning("document.stray_file")
+                            .arg("file", name)
+                            .file(name.clone())
+                    };
+                    issues.push(
+                        issue
+                            .arg("hint_en", hint_en)
+                            .arg("hint_zh", hint_zh)
+                            .arg("fix_en", fix_en)
+                            .arg("fix_zh", fix_zh),
+                    );
+                }
+            }
+        }
+        (claims, issues)
+    }
+
+    /// What the employee with this passport number owns: without [`Self::assign`], or for
+    /// a number not on the roster (a zero-padded guess), by the number alone.
+    fn claims_of(&self, key: &str) -> (Vec<Claim>, Option<(String, String)>) {
+        if let Some(o) = &self.owned
+            && let Some(person) = o.people.get(key)
+        {
+            let claims = o.claims.get(key).cloned().unwrap_or_default();
+            return (claims, Some(person.clone()));
+        }
+        let alone = crate::model::Employee {
+            passport_no: Some(key.to_string()),
+            ..Default::default()
+        };
+        let (mut claims, _) = self.resolve_all(&Owners::new([&alone]));
+        (claims.remove(key).unwrap_or_default(), None)
+    }
+
+    /// The scans of the employee with this passport number: the folder it owns (named by
+    /// the number, any case, perhaps followed by a space, `_`, `-` or `.` and anything; or by
+    /// the employee's name) and the loose files it owns. A folder named exactly by the number
+    /// comes first; with two or more folders the first is used and `document.folder_ambiguous`
+    /// says so. A folder or files found by name get one `document.by_name` warning each.
     pub fn employee(&self, inputs: &dyn Inputs, passport_no: &str) -> FolderScan {
         let key = folder_key(passport_no);
         let masked = mask_id(&key);
@@ -477,54 +684,92 @@ impl DocsIndex {
         if key.is_empty() {
             return scan;
         }
-        let mut candidates: Vec<&String> = self
-            .folders
-            .get(&key)
-            .map(|v| v.iter().collect())
-            .unwrap_or_default();
-        if candidates.is_empty() {
-            for (k, list) in self.folders.range(key.clone()..) {
-                let Some(rest) = k.strip_prefix(&key) else {
-                    break;
-                };
-                if rest.starts_with([' ', '_', '-', '.']) {
-                    candidates.extend(list.iter());
-                }
-            }
-        }
-        let Some(folder) = candidates.first() else {
-            scan.issues
-                .push(Issue::warning("document.no_folder").arg("passport", &masked));
+        let (claims, person) = self.claims_of(&key);
+        let (mut folders, files): (Vec<Claim>, Vec<Claim>) =
+            claims.into_iter().partition(|c| c.folder);
+        folders.sort_by(|a, b| {
+            (folder_key(&a.name) != key, a.how, &a.name).cmp(&(
+                folder_key(&b.name) != key,
+                b.how,
+                &b.name,
+            ))
+        });
+        if folders.is_empty() && files.is_empty() {
+            scan.issues.push(
+                Issue::warning("document.no_folder")
+                    .arg("passport", &masked)
+                    .arg("passport_full", &key),
+            );
             return scan;
+        }
+        let by_name = |names: &[&str], folder: bool, how: How| {
+            let (shown, passport) = person.clone().unwrap_or_default();
+            let (entries_en, entries_zh) = entries_text(names, folder);
+            Issue::warning("document.by_name")
+                .arg("entries_en", entries_en)
+                .arg("entries_zh", entries_zh)
+                .arg("name", shown)
+                .arg("how_en", how.label_en())
+                .arg("how_zh", how.label_zh())
+                .arg("passport", &masked)
+                .arg("passport_full", passport)
+                .file(names[0].to_string())
         };
-        if candidates.len() > 1 {
+        if folders.len() > 1 {
             scan.issues.push(
                 Issue::warning("document.folder_ambiguous")
                     .arg("passport", &masked)
-                    .arg("count", candidates.len())
+                    .arg("count", folders.len())
                     .arg(
                         "folders",
-                        candidates
+                        folders
                             .iter()
-                            .map(|name| name.as_str())
+                            .map(|c| c.name.as_str())
                             .collect::<Vec<_>>()
                             .join(", "),
                     )
-                    .arg("folder", folder),
+                    .arg("folder", &folders[0].name),
             );
         }
-        match inputs.scan_folder(folder) {
-            Ok(listing) => {
-                let listing = listing.without_hidden();
-                scan.issues.extend(listing.issues(""));
-                scan.listing = Some(listing);
+        if let Some(folder) = folders.first() {
+            if folder.how.by_name() {
+                scan.issues
+                    .push(by_name(&[folder.name.as_str()], true, folder.how));
             }
-            Err(e) => scan.issues.push(
-                Issue::warning("document.folder_unreadable")
-                    .arg("passport", &masked)
-                    .arg("folder", folder)
-                    .arg("detail", e.kind()),
-            ),
+            match inputs.scan_folder(&folder.name) {
+                Ok(listing) => {
+                    let listing = listing.without_hidden();
+                    scan.issues.extend(listing.issues(""));
+                    scan.listing = Some(listing);
+                }
+                Err(e) => scan.issues.push(
+                    Issue::warning("document.folder_unreadable")
+                        .arg("passport", &masked)
+                        .arg("folder", &folder.name)
+                        .arg("detail", e.kind()),
+                ),
+            }
+        }
+        if !files.is_empty() {
+            let named: Vec<&Claim> = files.iter().filter(|c| c.how.by_name()).collect();
+            if let Some(first) = named.first() {
+                let names: Vec<&str> = named.iter().map(|c| c.name.as_str()).collect();
+                scan.issues.push(by_name(&names, false, first.how));
+            }
+            let names: Vec<String> = files.iter().map(|c| c.name.clone()).collect();
+            let loose = inputs.loose_scans(&names).without_hidden();
+            scan.issues.extend(loose.issues(""));
+            let listing = scan.listing.get_or_insert_with(|| Listing {
+                limits: loose.limits.clone(),
+                ..Listing::default()
+            });
+            listing.files.extend(loose.files);
+            listing.files.sort_by(|a, b| a.name.cmp(&b.name));
+            listing.skipped.extend(loose.skipped);
+            listing.garbled.extend(loose.garbled);
+            for c in files {
+                scan.documents.insert(c.name, c.rest);
+            }
         }
         scan
     }
@@ -682,18 +927,37 @@ mod tests {
             vec!["other.pdf"]
         );
         assert_eq!(index.company(&inputs).names(), vec!["bank_statement.pdf"]);
-        assert_eq!(index.stray_files(), ["stray.pdf"]);
-        // A folder on disk is named in full: the user must find it.
+        // Given to a roster: the folder and the loose file nobody owns are named in full,
+        // once each, the folder with the employee whose number is one digit off.
+        let mut index = index;
+        index.assign(&Owners::new(&[
+            person("E12345678", "Jane Roe", ""),
+            person("G7654321", "Jane Doe", ""),
+        ]));
+        let run: Vec<(&str, &str, &str)> = index
+            .issues()
+            .iter()
+            .map(|i| {
+                (
+                    i.code.as_str(),
+                    i.get("folder").or(i.get("file")).unwrap(),
+                    i.get("hint_en").unwrap(),
+                )
+            })
+            .collect();
         assert_eq!(
-            index.unclaimed(["E12345678", "G7654321"]),
-            vec!["G76543210".to_string()]
+            run,
+            [
+                (
+                    "document.unclaimed_folder",
+                    "G76543210",
+                    " Closest employee: Jane Doe."
+                ),
+                ("document.stray_file", "stray.pdf", ""),
+            ]
         );
-        assert_eq!(
-            index
-                .unclaimed(["E12345678", "G7654321", "G76543210"])
-                .len(),
-            0
-        );
+        let fix = index.issues()[0].get("fix_en").unwrap();
+        assert!(fix.contains("rename it to G7654321"), "{fix}");
         // No folder: a warning with the number masked.
         let scan = index.employee(&inputs, "X99999999");
         assert_eq!(scan.issues.len(), 1);
@@ -701,6 +965,106 @@ mod tests {
         assert_eq!(scan.issues[0].get("passport"), Some("X9****999"));
         // An empty passport finds nothing and says nothing.
         assert_eq!(index.employee(&inputs, "  "), FolderScan::default());
+    }
+
+    fn person(passport: &str, name: &str, chinese: &str) -> crate::model::Employee {
+        crate::model::Employee {
+            sheet: "员工".into(),
+            row: 2,
+            passport_no: Some(passport.into()),
+            name: Some(name.into()),
+            chinese_name: (!chinese.is_empty()).then(|| chinese.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Folders and loose files as an HR department keeps them: by name in any order and
+    /// case, by Chinese name with a list index, by number and name, and loose files named
+    /// `<name>_<document>`.
+    #[test]
+    fn folders_and_loose_files_named_by_person() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "Maria GARCIA/passport.pdf", b"x");
+        write(root, "03 张伟/护照.jpg", b"x");
+        write(root, "TK4829173 Tanaka/合同.pdf", b"x");
+        write(root, "Dubois_passport.pdf", b"x");
+        write(root, "Dubois 合同.pdf", b"x");
+        write(root, "Wang/x.pdf", b"x");
+        write(root, "Mario Garsia/y.pdf", b"x");
+        write(root, "_company/bank.pdf", b"x");
+        let (inputs, mut index) = open(root);
+        index.assign(&Owners::new(&[
+            person("P1234567", "María García", ""),
+            person("E12345678", "Zhang Wei", "张伟"),
+            person("TK4829173", "Tanaka Kenji", ""),
+            person("G1111111", "Jean Dubois", ""),
+            person("W1000001", "Wang Lei", ""),
+            person("W1000002", "Wang Fang", ""),
+        ]));
+        let codes = |scan: &FolderScan| -> Vec<String> {
+            scan.issues.iter().map(|i| i.code.clone()).collect()
+        };
+
+        let maria = index.employee(&inputs, "P1234567");
+        assert_eq!(maria.names(), ["passport.pdf"]);
+        assert_eq!(codes(&maria), ["document.by_name"]);
+        let w = &maria.issues[0];
+        assert_eq!(w.get("entries_en"), Some("folder 'Maria GARCIA'"));
+        assert_eq!(w.get("name"), Some("María García"));
+        assert_eq!(w.get("how_en"), Some("name"));
+        assert_eq!(w.get("passport"), Some("P1***567"));
+        assert_eq!(w.get("passport_full"), Some("P1234567"));
+
+        let zhang = index.employee(&inputs, "E12345678");
+        assert_eq!(zhang.names(), ["护照.jpg"]);
+        assert_eq!(zhang.issues[0].get("how_en"), Some("Chinese name"));
+
+        let tanaka = index.employee(&inputs, "TK4829173");
+        assert_eq!(tanaka.names(), ["合同.pdf"]);
+        assert!(tanaka.issues.is_empty(), "{:?}", tanaka.issues);
+
+        let dubois = index.employee(&inputs, "g1111111");
+        assert_eq!(dubois.names(), ["Dubois 合同.pdf", "Dubois_passport.pdf"]);
+        assert_eq!(dubois.document_name("Dubois_passport.pdf"), "passport");
+        assert_eq!(dubois.document_name("Dubois 合同.pdf"), "合同");
+        assert_eq!(codes(&dubois), ["document.by_name"]);
+        assert_eq!(
+            dubois.issues[0].get("entries_en"),
+            Some("files 'Dubois 合同.pdf', 'Dubois_passport.pdf'")
+        );
+        assert_eq!(dubois.issues[0].get("how_en"), Some("part of the name"));
+        let path = dubois.file("Dubois_passport.pdf").unwrap().path.clone();
+        assert_eq!(fs::read(path).unwrap(), b"x");
+
+        // `Wang` could be either Wang: neither gets it, and the run says so once.
+        let wang = index.employee(&inputs, "W1000001");
+        assert_eq!(codes(&wang), ["document.no_folder"]);
+        assert_eq!(wang.issues[0].get("passport_full"), Some("W1000001"));
+        let run: Vec<&str> = index.issues().iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(
+            run,
+            ["document.unclaimed_folder", "document.owner_ambiguous"],
+            "{:?}",
+            index.issues()
+        );
+        let unclaimed = &index.issues()[0];
+        assert_eq!(unclaimed.get("folder"), Some("Mario Garsia"));
+        assert_eq!(
+            unclaimed.get("hint_en"),
+            Some(" Closest employee: María García.")
+        );
+        let ambiguous = &index.issues()[1];
+        assert_eq!(ambiguous.get("names"), Some("Wang Lei, Wang Fang"));
+        assert_eq!(
+            ambiguous.get("choices"),
+            Some("Wang Lei W1000001; Wang Fang W1000002")
+        );
+        // The folder of a number nobody on the roster has (a zero-padded guess) is found
+        // by the number alone.
+        write(root, "0P1234567/a.pdf", b"x");
+        let (inputs, index) = open(root);
+        assert_eq!(index.employee(&inputs, "0P1234567").names(), ["a.pdf"]);
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! no list).
 
 pub mod folder;
+pub mod owner;
 pub mod sniff;
 
 use crate::issue::Issue;
@@ -271,6 +272,20 @@ pub fn match_scans(
     employee_files: &[String],
     company_files: &[String],
 ) -> DocumentMatch {
+    match_scans_as(items, employee_files, company_files, |name| {
+        stem(name).to_string()
+    })
+}
+
+/// [`match_scans`] with `document(name)` the part of an employee file's name the checklist
+/// is matched on: a loose file's name without its owner's name or number
+/// ([`folder::FolderScan::document_name`]), without the extension.
+pub fn match_scans_as(
+    items: &[ChecklistItem],
+    employee_files: &[String],
+    company_files: &[String],
+    document: impl Fn(&str) -> String,
+) -> DocumentMatch {
     let computed: Vec<Option<(Vec<String>, Vec<String>)>> = items
         .iter()
         .map(|i| {
@@ -290,7 +305,7 @@ pub fn match_scans(
     sorted.sort();
     sorted.dedup();
     for name in sorted {
-        match matcher.best(&scan_key(stem(name)), |_| true) {
+        match matcher.best(&scan_key(&document(name)), |_| true) {
             Some(i) => files[i].push(name.clone()),
             None => unmatched.push(name.clone()),
         }

@@ -301,7 +301,11 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
     .issues;
     issues.extend(unchecked(&items).issues);
     let masked = "E1****678";
-    issues.push(Issue::warning("document.no_folder").arg("passport", masked));
+    issues.push(
+        Issue::warning("document.no_folder")
+            .arg("passport", masked)
+            .arg("passport_full", "E12345678"),
+    );
     issues.push(
         Issue::warning("document.folder_ambiguous")
             .arg("passport", masked)
@@ -315,8 +319,38 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
             .arg("folder", "E12345678")
             .arg("detail", "permission denied"),
     );
-    issues.push(Issue::warning("document.unclaimed_folder").arg("folder", "E12345679"));
-    issues.push(Issue::warning("document.stray_file").arg("file", "x.pdf"));
+    // The run-level and by-name issues as the docs index makes them.
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "E12345679/a.pdf",
+        "Wang/b.pdf",
+        "Maria GARCIA/c.pdf",
+        "x.pdf",
+        "Garsia.pdf",
+    ] {
+        let p = tmp.path().join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, b"x").unwrap();
+    }
+    let person = |passport: &str, name: &str| crate::model::Employee {
+        passport_no: Some(passport.into()),
+        name: Some(name.into()),
+        ..Default::default()
+    };
+    let inputs = crate::run::FsInputs::new(
+        std::path::PathBuf::new(),
+        None,
+        None,
+        Some(tmp.path().to_path_buf()),
+    );
+    let mut index = folder::DocsIndex::open(&inputs).unwrap().unwrap();
+    index.assign(&owner::Owners::new(&[
+        person("E12345678", "Maria Garcia"),
+        person("W1000001", "Wang Lei"),
+        person("W1000002", "Wang Fang"),
+    ]));
+    issues.extend(index.issues().iter().cloned());
+    issues.extend(index.employee(&inputs, "E12345678").issues);
     let mut vetted = match_scans(&items, &names(&["passport.pdf"]), &[]);
     vet_files(&items, &mut vetted, |_| Ok((b"<html>".to_vec(), 6)));
     issues.extend(vetted.issues);
@@ -338,7 +372,7 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
             assert!(!s.is_empty() && !s.contains('{'), "{}: {s}", i.code);
         }
     }
-    assert_eq!(seen.len(), 17, "{seen:?}");
+    assert_eq!(seen.len(), 19, "{seen:?}");
 }
 
 /// Scan names as HR writes them (collected from real employee folders, Chinese and English,
@@ -459,7 +493,37 @@ const REAL_SCAN_NAMES: &[(&str, Option<&str>)] = &[
     ),
     ("服务合同.pdf", Some("business_contracts")),
     ("Service contract ACME.pdf", Some("business_contracts")),
+    // Short names, copies and phone or scanner-app names with dates (issue 21).
+    ("居留.jpg", Some("residence_permit")),
+    ("居留 2025-11-03.jpg", Some("residence_permit")),
+    ("居留许可页(1).jpg", Some("residence_permit")),
+    ("居留许可证.jpg", Some("residence_permit")),
+    ("签证页 副本.jpg", Some("residence_permit")),
+    ("护照签证页_20251103.jpg", Some("residence_permit")),
+    (
+        "Screenshot_20251103-101522_居留许可.png",
+        Some("residence_permit"),
+    ),
+    ("护照首页_2.jpg", Some("passport")),
+    ("护照资料页.jpg", Some("passport")),
+    ("护照_20251103.jpg", Some("passport")),
+    ("IMG_1234 passport.JPG", Some("passport")),
+    ("微信图片_20251103101522_护照.jpg", Some("passport")),
+    ("扫描全能王 2025-11-03 10.15 护照.pdf", Some("passport")),
+    ("工作证 20251103_101522.jpg", Some("work_permit")),
+    ("工作证复印件.jpg", Some("work_permit")),
+    ("外国人工作许可证 正面 20251103.jpg", Some("work_permit")),
+    (
+        "CamScanner 11-03-2025 10.15 工作证.pdf",
+        Some("work_permit"),
+    ),
+    ("外国人就业证.jpg", Some("work_permit")),
+    ("外国专家证.jpg", Some("work_permit")),
+    ("居留延期申请.pdf", Some("visa_application_form")),
     // Nothing of the list.
+    ("工作证明.pdf", None),
+    ("CamScanner 11-03-2025 10.15.pdf", None),
+    ("mmexport1699000000000.jpg", None),
     ("IMG_20251103_101522.jpg", None),
     ("Scan0001.pdf", None),
     ("微信图片_20251103.jpg", None),

@@ -1,6 +1,7 @@
 //! Finding an employee's photo among the photos folder's files: the roster's photo cell,
-//! else a file whose stem is the passport number (case insensitive), else, with a warning,
-//! a file named by the employee's name. The folder is listed
+//! else a file whose stem is the passport number (case insensitive), else a file the
+//! employee owns by the rule of [`crate::documents::owner`] (number and name, or, with a
+//! warning, the name or Chinese name; a photo two employees could own goes to neither). The folder is listed
 //! and read through the run's [`Inputs`], which keep every read inside the folder (no `..`,
 //! absolute path or link leading out).
 
@@ -8,6 +9,7 @@
 // to propagate cheaply, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+use crate::documents::owner::{How, Owner, Owners, owner_key, shown_name};
 use crate::issue::Issue;
 use crate::model::{Employee, Field, mask_id};
 use crate::run::{Inputs, PhotoReadError};
@@ -51,6 +53,14 @@ pub struct LocatedPhoto {
     pub warnings: Vec<Issue>,
 }
 
+/// The photos named by the roster's employees, by owner key: the photos whose names are
+/// theirs (best first), and the photos that fit nobody but whose names are near theirs.
+#[derive(Debug, Clone, Default)]
+struct Owned {
+    theirs: BTreeMap<String, Vec<(String, How)>>,
+    near: BTreeMap<String, Vec<String>>,
+}
+
 /// A photo found, with what reading it gave (its bytes, or its stamp).
 struct Found<T> {
     name: String,
@@ -77,6 +87,11 @@ pub struct PhotoIndex {
     by_stem: BTreeMap<String, Vec<String>>,
     /// Lower-case file name -> file name, for case-insensitive lookups of photo cells.
     by_name: BTreeMap<String, String>,
+    /// What [`PhotoIndex::assign`] found: the owner keys of the roster, and by owner key
+    /// the photos whose names are theirs or near theirs.
+    owned: Option<(std::collections::BTreeSet<String>, Owned)>,
+    /// Photos two or more employees could own, said once per run.
+    issues: Vec<Issue>,
 }
 
 fn ext_rank(name: &str) -> Option<usize> {
@@ -111,7 +126,94 @@ impl PhotoIndex {
             dir: dir.into(),
             by_stem,
             by_name,
+            owned: None,
+            issues: Vec::new(),
         }
+    }
+
+    /// Gives each photo to the employee its name belongs to ([`crate::documents::owner`]);
+    /// a photo two or more employees could own is given to none, with one
+    /// `photo.owner_ambiguous` warning in [`Self::issues`].
+    pub fn assign(&mut self, owners: &Owners) {
+        let (owned, issues) = self.resolve_all(owners);
+        let keys = (0..owners.len())
+            .map(|i| owners.person(i).key.clone())
+            .collect();
+        self.owned = Some((keys, owned));
+        self.issues = issues;
+    }
+
+    /// The run's warnings about photos several employees could own.
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    fn resolve_all(&self, owners: &Owners) -> (Owned, Vec<Issue>) {
+        let mut owned = Owned::default();
+        let mut issues = Vec::new();
+        for (stem, files) in &self.by_stem {
+            match owners.resolve_whole(stem).owner {
+                Owner::One { who, how } => owned
+                    .theirs
+                    .entry(owners.person(who).key.clone())
+                    .or_default()
+                    .extend(files.iter().map(|f| (f.clone(), how))),
+                Owner::Several(who) => {
+                    let people: Vec<_> = who.iter().map(|w| owners.person(*w)).collect();
+                    let names = |sep: &str| {
+                        people
+                            .iter()
+                            .map(|p| p.shown.as_str())
+                            .collect::<Vec<_>>()
+                            .join(sep)
+                    };
+                    let choices = people
+                        .iter()
+                        .map(|p| format!("{} {}", p.shown, p.passport.as_deref().unwrap_or("—")))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    for f in files {
+                        issues.push(
+                            Issue::warning("photo.owner_ambiguous")
+                                .arg("file", f)
+                                .arg("names", names(", "))
+                                .arg("names_zh", names("、"))
+                                .arg("choices", &choices)
+                                .file(f.clone()),
+                        );
+                    }
+                }
+                Owner::Nobody { closest: Some(who) } => owned
+                    .near
+                    .entry(owners.person(who).key.clone())
+                    .or_default()
+                    .extend(files.iter().cloned()),
+                Owner::Nobody { closest: None } => {}
+            }
+        }
+        for list in owned.theirs.values_mut() {
+            list.sort_by_key(|(n, how)| (*how, ext_rank(n), n.clone()));
+        }
+        (owned, issues)
+    }
+
+    /// The photos an employee owns by name or number (best first), and the photos nobody
+    /// owns whose names are near the employee's: as [`Self::assign`] gave them, or, without
+    /// it, among this employee alone.
+    fn owned_by(&self, e: &Employee) -> (Vec<(String, How)>, Vec<String>) {
+        let key = owner_key(e);
+        let take = |o: &Owned| {
+            (
+                o.theirs.get(&key).cloned().unwrap_or_default(),
+                o.near.get(&key).cloned().unwrap_or_default(),
+            )
+        };
+        if let Some((keys, owned)) = &self.owned
+            && keys.contains(&key)
+        {
+            return take(owned);
+        }
+        take(&self.resolve_all(&Owners::new([e])).0)
     }
 
     /// Lists the photos folder through `inputs`; `None` without one, `Err` a `photo.folder`
@@ -160,11 +262,22 @@ impl PhotoIndex {
         }
         let passport = passport_no.map(str::trim).filter(|p| !p.is_empty());
         let Some(p) = passport else {
-            return Err(Issue::error("photo.missing").arg("passport", "—"));
+            return Err(Issue::error("photo.missing")
+                .arg("passport", "—")
+                .arg("passport_full", "—")
+                .arg("hint_en", "")
+                .arg("hint_zh", ""));
         };
         let key = p.to_lowercase();
+        let missing = || {
+            Issue::error("photo.missing")
+                .arg("passport", mask_id(p))
+                .arg("passport_full", p)
+                .arg("hint_en", "")
+                .arg("hint_zh", "")
+        };
         let Some(names) = self.by_stem.get(&key) else {
-            return Err(Issue::error("photo.missing").arg("passport", mask_id(p)));
+            return Err(missing());
         };
         // Try candidates best first; a link out of the folder is skipped, not followed.
         let mut escaped = None;
@@ -202,35 +315,7 @@ impl PhotoIndex {
                 Err(e) => return Err(read_issue(e, name, max_bytes)),
             }
         }
-        Err(escaped.unwrap_or_else(|| Issue::error("photo.missing").arg("passport", mask_id(p))))
-    }
-
-    /// Photo files named by a person's name rather than the passport number: the stem's
-    /// words (letters and digits, any case, any order) are the name's words, or the stem is
-    /// the Chinese name. Sorted best extension first.
-    pub fn by_person(&self, names: &[&str]) -> Vec<String> {
-        fn words(s: &str) -> Vec<String> {
-            let mut w: Vec<String> = s
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|t| !t.is_empty())
-                .map(str::to_lowercase)
-                .collect();
-            w.sort();
-            w
-        }
-        let wanted: Vec<Vec<String>> = names
-            .iter()
-            .map(|n| words(n))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let mut found: Vec<String> = self
-            .by_stem
-            .iter()
-            .filter(|(stem, _)| wanted.contains(&words(stem)))
-            .flat_map(|(_, files)| files.iter().cloned())
-            .collect();
-        found.sort_by_key(|n| (ext_rank(n), n.clone()));
-        found
+        Err(escaped.unwrap_or_else(missing))
     }
 
     /// [`Self::find`] for a roster row, with the issue pointing at the photo cell (or the
@@ -278,34 +363,23 @@ impl PhotoIndex {
             max_bytes,
         );
         let found = match found {
-            Err(i) if !cell_given && i.code == "photo.missing" => {
-                let names: Vec<&str> = [e.name.as_deref(), e.chinese_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                match self.by_person(&names).first() {
-                    Some(name) => match read(name) {
+            Err(mut i) if !cell_given && i.code == "photo.missing" => {
+                let (theirs, near) = self.owned_by(e);
+                if !near.is_empty() {
+                    say_near(&mut i, &near);
+                }
+                match theirs.first() {
+                    Some((name, how)) => match read(name) {
                         Ok(bytes) => {
-                            let passport = e
-                                .passport_no
-                                .as_deref()
-                                .map(mask_id)
-                                .unwrap_or_else(|| "—".into());
-                            let ext = Path::new(name)
-                                .extension()
-                                .and_then(|x| x.to_str())
-                                .unwrap_or("jpg")
-                                .to_ascii_lowercase();
+                            let warnings = if how.by_name() {
+                                vec![by_name_issue(e, name, *how)]
+                            } else {
+                                Vec::new()
+                            };
                             Ok(Found {
                                 name: name.clone(),
                                 bytes,
-                                warnings: vec![
-                                    Issue::warning("photo.by_name")
-                                        .arg("file", name)
-                                        .arg("passport", passport)
-                                        .arg("ext", ext)
-                                        .file(name.clone()),
-                                ],
+                                warnings,
                             })
                         }
                         Err(_) => Err(i),
@@ -394,6 +468,56 @@ impl PhotoIndex {
             .arg("file", shown)
             .arg("folder", &self.dir)
             .file(shown.to_string())
+    }
+}
+
+/// `photo.by_name`: the photo was taken because its name is the employee's. The action
+/// gives the full passport number to rename it to (the report is private; the terminal
+/// masks it).
+fn by_name_issue(e: &Employee, name: &str, how: How) -> Issue {
+    let passport = e
+        .passport_no
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|x| x.to_str())
+        .unwrap_or("jpg")
+        .to_ascii_lowercase();
+    Issue::warning("photo.by_name")
+        .arg("file", name)
+        .arg(
+            "passport",
+            passport.map(mask_id).unwrap_or_else(|| "—".into()),
+        )
+        .arg("passport_full", passport.unwrap_or("—"))
+        .arg("ext", ext)
+        .arg("name", shown_name(e))
+        .arg("how_en", how.label_en())
+        .arg("how_zh", how.label_zh())
+        .file(name.to_string())
+}
+
+/// Names, in a `photo.missing` issue, the photos nobody owns whose names are near the
+/// employee's (`Mario Garsia.jpg` for María García): the likely typo, said once, to the
+/// employee it is nearest to.
+fn say_near(issue: &mut Issue, near: &[String]) {
+    let files = near
+        .iter()
+        .map(|f| format!("'{f}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint_en = format!(
+        " The photo {files} has a name near this employee's but fits nobody, so it was not used."
+    );
+    let hint_zh = format!("照片 {files} 的名称与该员工相近但不属于任何人，因此未被使用。");
+    for (k, v) in issue.args.iter_mut() {
+        match k.as_str() {
+            "hint_en" => *v = hint_en.clone(),
+            "hint_zh" => *v = hint_zh.clone(),
+            _ => {}
+        }
     }
 }
 
@@ -594,6 +718,68 @@ mod tests {
         assert_eq!(e.code, "photo.oversize_file");
         let e = scan(&d.path().join("nope")).unwrap_err();
         assert_eq!(e.code, "photo.folder");
+    }
+
+    /// Photos named by person, under the roster's owner rule: by name with a warning that
+    /// carries the full number for the fix, no guess between two Wangs (said once), and a
+    /// near miss named in the missing photo's message.
+    #[test]
+    fn photos_named_by_person_follow_the_owner_rule() {
+        let d = dir_with(&[
+            "Maria Garcia.jpg",
+            "张伟.png",
+            "Wang.jpg",
+            "Jean Dubios.jpg",
+        ]);
+        let (inputs, mut idx) = scan(d.path()).unwrap();
+        let person = |passport: &str, name: &str, chinese: Option<&str>| Employee {
+            sheet: "Staff".into(),
+            row: 2,
+            passport_no: Some(passport.into()),
+            name: Some(name.into()),
+            chinese_name: chinese.map(str::to_string),
+            ..Default::default()
+        };
+        let staff = [
+            person("P1234567", "María García", None),
+            person("E12345678", "Zhang Wei", Some("张伟")),
+            person("K80000001", "Wang Lei", None),
+            person("K80000002", "Wang Fang", None),
+            person("12AB34567", "Jean Dubois", None),
+        ];
+        idx.assign(&Owners::new(&staff));
+        let maria = idx.find_employee(&inputs, &staff[0], u64::MAX).unwrap();
+        assert_eq!(maria.name, "Maria Garcia.jpg");
+        assert_eq!(maria.warnings.len(), 1);
+        let w = &maria.warnings[0];
+        assert_eq!(w.code, "photo.by_name");
+        assert_eq!(w.get("passport"), Some("P1***567"));
+        assert_eq!(w.get("passport_full"), Some("P1234567"));
+        assert_eq!(w.get("how_en"), Some("name"));
+        let zhang = idx.find_employee(&inputs, &staff[1], u64::MAX).unwrap();
+        assert_eq!(zhang.name, "张伟.png");
+        assert_eq!(zhang.warnings[0].get("how_en"), Some("Chinese name"));
+        for wang in &staff[2..4] {
+            let e = idx.find_employee(&inputs, wang, u64::MAX).unwrap_err();
+            assert_eq!(e.code, "photo.missing");
+            assert_eq!(e.get("hint_en"), Some(""));
+        }
+        let run: Vec<(&str, Option<&str>)> = idx
+            .issues()
+            .iter()
+            .map(|i| (i.code.as_str(), i.get("names")))
+            .collect();
+        assert_eq!(
+            run,
+            [("photo.owner_ambiguous", Some("Wang Lei, Wang Fang"))]
+        );
+        let dubois = idx.find_employee(&inputs, &staff[4], u64::MAX).unwrap_err();
+        assert_eq!(dubois.code, "photo.missing");
+        assert!(
+            dubois.get("hint_en").unwrap().contains("'Jean Dubios.jpg'"),
+            "{dubois:?}"
+        );
+        assert_eq!(dubois.get("passport_full"), Some("12AB34567"));
     }
 
     /// The rerun cache keys an employee by the photo `locate_employee` names: it must be

@@ -64,6 +64,12 @@ pub trait Inputs: Sync {
     fn scan_folder(&self, folder: &str) -> io::Result<Listing>;
     /// A listed scan as packet content, read when the packet is written.
     fn scan(&self, file: &ScanFile) -> Content;
+    /// Files lying directly in the scans folder, by their names in [`DocsTop`]: the scans an
+    /// employee owns by their names (`Dubois_passport.pdf`). Inputs that cannot list them
+    /// report each as unreadable, never drop it.
+    fn loose_scans(&self, names: &[String]) -> Listing {
+        unreadable(names)
+    }
     /// A photo's stamp (size, times, inode) after the checks [`Inputs::photo`] makes, without
     /// reading it: the rerun cache (`crate::cache`) takes an unchanged file's digest from the
     /// previous run instead of reading and hashing it again. `Ok(None)`: no stamp (bytes held
@@ -75,6 +81,20 @@ pub trait Inputs: Sync {
     /// cache hashes its bytes.
     fn scan_stamp(&self, _file: &ScanFile) -> Option<FileStamp> {
         None
+    }
+}
+
+/// Every file of `names` as skipped, unreadable.
+fn unreadable(names: &[String]) -> Listing {
+    Listing {
+        skipped: names
+            .iter()
+            .map(|n| Skipped {
+                name: n.clone(),
+                reason: SkipReason::Unreadable,
+            })
+            .collect(),
+        ..Listing::default()
     }
 }
 
@@ -294,6 +314,15 @@ impl Inputs for FsInputs {
 
     fn scan(&self, file: &ScanFile) -> Content {
         Content::File(file.path.clone())
+    }
+
+    fn loose_scans(&self, names: &[String]) -> Listing {
+        match self.docs_real.get().and_then(Option::as_ref) {
+            Some((root, _)) => {
+                folder::list_named(root, names, &crate::limits::ScanLimits::default())
+            }
+            None => unreadable(names),
+        }
     }
 }
 

@@ -27,6 +27,7 @@ use crate::catalog::Lang;
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
+    owner::Owners,
 };
 use crate::issue::Issue;
 use crate::model::Company;
@@ -482,14 +483,18 @@ fn open_folders(
     roster_issues: &mut Vec<Issue>,
 ) -> (Option<PhotoIndex>, Option<DocsIndex>, FolderScan) {
     let photos = match PhotoIndex::open(inputs) {
-        Some(Ok(index)) => Some(index),
+        Some(Ok(mut index)) => {
+            index.assign(&Owners::new(roster.rows.iter().map(|r| &r.employee)));
+            roster_issues.extend(index.issues().iter().cloned());
+            Some(index)
+        }
         Some(Err(issue)) => {
             roster_issues.push(issue);
             None
         }
         None => None,
     };
-    let docs = match DocsIndex::open(inputs) {
+    let mut docs = match DocsIndex::open(inputs) {
         Some(Ok(index)) => Some(index),
         Some(Err(issue)) => {
             roster_issues.push(issue);
@@ -499,22 +504,16 @@ fn open_folders(
         None => None,
     };
     let company_scans = docs.as_ref().map(|d| d.company(inputs)).unwrap_or_default();
-    if let Some(d) = &docs {
+    if let Some(d) = &mut docs {
         roster_issues.extend(company_scans.issues.iter().cloned());
-        for name in d.stray_files() {
-            roster_issues.push(
-                Issue::warning("document.stray_file")
-                    .arg("file", name)
-                    .file(name.clone()),
-            );
-        }
-        let passports = roster
-            .rows
-            .iter()
-            .filter_map(|r| r.employee.passport_no.as_deref());
-        for folder in d.unclaimed(passports) {
-            roster_issues.push(Issue::warning("document.unclaimed_folder").arg("folder", folder));
-        }
+        // Scans are looked for only for employees with a passport number.
+        let employees = roster.rows.iter().map(|r| &r.employee);
+        d.assign(&Owners::new(employees.filter(|e| {
+            e.passport_no
+                .as_deref()
+                .is_some_and(|p| !p.trim().is_empty())
+        })));
+        roster_issues.extend(d.issues().iter().cloned());
     }
     (photos, docs, company_scans)
 }

@@ -11,6 +11,7 @@ mod util;
 
 mod cache_rerun;
 mod calendar_plan;
+mod documents_by_person;
 mod e2e_checklist;
 mod e2e_interrupt;
 mod e2e_letters;
