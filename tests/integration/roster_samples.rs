@@ -49,7 +49,8 @@ fn sample_workbook_reads_as_documented() {
         (6, "18FV12345", &[]),
         (7, "PAA123456", &[]),
         (8, "056789123", &[]),
-        (9, "123456789", &[("roster.passport_as_number", "D9")]),
+        // Nine digits typed as a number: no zero can be missing, read with a note.
+        (9, "123456789", &[("roster.passport_number_cell", "D9")]),
         (10, "PX1234567", &[]),
         (11, "C01X00T47", &[]),
         (13, "TR1234567", &[]),
@@ -283,9 +284,15 @@ const EXPECTED: [Expect; 16] = [
         "open",
         Some(30),
         Some(false),
-        &["roster.passport_as_number", MA, MA, CM, "photo.resolution"],
-        // The number may have lost a zero: no letter is written with it.
-        &["guarantee_letter"],
+        &[
+            "roster.passport_number_cell",
+            MA,
+            MA,
+            CM,
+            "photo.resolution",
+        ],
+        // Nine digits cannot have lost a zero: the letters are written with the number.
+        &[],
     ),
     x(
         10,
