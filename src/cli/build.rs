@@ -1,12 +1,15 @@
 //! `permitpack build` and `permitpack check`: check the command line ([`super::args`]),
-//! resolve the folders, run the engine ([`crate::run::Run`]) on them with a progress bar,
+//! resolve the roster (a file, or the spreadsheet a folder's files rank first by
+//! [`crate::roster::choose`]) and the folders, run the engine ([`crate::run::Run`]) on them with a progress bar,
 //! print the summary table and who may read the output. Exit status 0 (all ready), 1
 //! (someone needs attention) or 2 (nothing could be done, one line on stderr).
 
 use super::summary::{fatal_line, summary};
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs, table};
+use crate::issue::Issue;
 use crate::outcome::Status;
 use crate::pipeline::Setup;
+use crate::roster::{self, ColumnAliases};
 use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -15,29 +18,30 @@ use std::sync::Arc;
 /// The run's folders and date after the command line's defaults are applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paths {
+    /// The roster file (the one chosen when a folder was given).
     pub roster: PathBuf,
-    /// `--photos`, or `photos/` beside the roster when that folder exists.
+    /// `--photos`, or `photos/` beside the roster (else in the folder given as the roster)
+    /// when that folder exists.
     pub photos: Option<PathBuf>,
-    /// `--docs`, or `docs/` beside the roster when that folder exists.
+    /// `--docs`, or `docs/` beside the roster (else in the folder given) when it exists.
     pub docs: Option<PathBuf>,
     pub out: PathBuf,
     pub as_of: NaiveDate,
 }
 
 impl Paths {
-    /// Applies the defaults of the command-line contract.
-    pub fn resolve(args: &RunArgs, today: NaiveDate) -> Paths {
-        let beside = args
-            .roster
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+    /// Applies the defaults of the command-line contract to the roster file `roster` (see
+    /// [`roster_in`]).
+    pub fn resolve(args: &RunArgs, roster: PathBuf, today: NaiveDate) -> Paths {
+        let beside = roster.parent().map(Path::to_path_buf).unwrap_or_default();
+        let given = args.roster.is_dir().then_some(args.roster.as_path());
         let default_dir = |name: &str| {
-            let p = beside.join(name);
-            p.is_dir().then_some(p)
+            std::iter::once(beside.join(name))
+                .chain(given.map(|g| g.join(name)))
+                .find(|p| p.is_dir())
         };
         Paths {
-            roster: args.roster.clone(),
+            roster,
             photos: args.photos.clone().or_else(|| default_dir("photos")),
             docs: args.docs.clone().or_else(|| default_dir("docs")),
             out: args.out.clone(),
@@ -77,6 +81,24 @@ impl Progress for Bar {
     }
 }
 
+/// The roster file a roster argument names: the file itself, or, for a folder, the
+/// spreadsheet ranked first by [`roster::choose`] and the note saying which was read, why,
+/// and which were not. `Err`: a folder holding no spreadsheet.
+pub(super) fn roster_in(
+    arg: &Path,
+    aliases: &ColumnAliases,
+) -> Result<(PathBuf, Option<Issue>), Issue> {
+    if !arg.is_dir() {
+        return Ok((arg.to_path_buf(), None));
+    }
+    let folder = arg.display().to_string();
+    let choice = roster::choose(roster::spreadsheets_in(arg), &aliases.roster_file_words);
+    match choice.chosen() {
+        Some(f) => Ok((arg.join(&f.path), choice.note(&folder))),
+        None => Err(Issue::error("roster.no_roster_in_folder").arg("folder", folder)),
+    }
+}
+
 pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     let fail = |msg: &str| {
         eprintln!(
@@ -96,7 +118,19 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         Ok(s) => Arc::new(s),
         Err(e) => return fail(&e),
     };
-    let paths = Paths::resolve(args, super::today_in_china());
+    let roster = match roster_in(&args.roster, &setup.aliases) {
+        Ok((roster, note)) => {
+            if let Some(note) = note.filter(|_| !args.quiet) {
+                eprintln!("{}", fatal_line(&note, &setup.catalog, args.lang));
+            }
+            roster
+        }
+        Err(issue) => {
+            eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
+            return Ok(EXIT_FAILED);
+        }
+    };
+    let paths = Paths::resolve(args, roster, super::today_in_china());
     let inputs = FsInputs::new(
         paths.roster.clone(),
         args.company.clone(),

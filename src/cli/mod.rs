@@ -54,7 +54,8 @@ pub enum Command {
 /// Options shared by `build` and `check`.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
-    /// The employee spreadsheet (xlsx, xls, xlsb, ods or csv).
+    /// The employee spreadsheet (xlsx, xls, xlsb, ods or csv), or the company folder holding
+    /// it (the roster is chosen among its spreadsheets: latest date in the name, then newest).
     pub roster: PathBuf,
     /// Folder of photos [default: photos/ beside the roster, when present].
     #[arg(long)]
@@ -128,7 +129,7 @@ pub struct InitArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct PlanArgs {
-    /// The employee spreadsheet (xlsx, xls, xlsb, ods or csv).
+    /// The employee spreadsheet (xlsx, xls, xlsb, ods or csv), or the folder holding it.
     pub roster: PathBuf,
     /// How many months ahead, counting the as-of month.
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=60))]

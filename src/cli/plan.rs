@@ -96,7 +96,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
 }
 
 /// The employees and the roster-wide problems.
-fn read_roster(path: &Path, aliases: &ColumnAliases) -> Result<(Vec<Employee>, Vec<Issue>), Issue> {
+fn read_roster(arg: &Path, aliases: &ColumnAliases) -> Result<(Vec<Employee>, Vec<Issue>), Issue> {
+    let (path, note) = super::build::roster_in(arg, aliases)?;
+    let path = path.as_path();
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -114,7 +116,7 @@ fn read_roster(path: &Path, aliases: &ColumnAliases) -> Result<(Vec<Employee>, V
     std::panic::set_hook(hook);
     let roster = roster.map_err(|e| e.issue())?;
     let employees = roster.rows.into_iter().map(|r| r.employee).collect();
-    Ok((employees, roster.issues))
+    Ok((employees, note.into_iter().chain(roster.issues).collect()))
 }
 
 /// One dated line of the plan.

@@ -19,8 +19,10 @@ pub struct ColumnSpec {
     pub required_for: Vec<String>,
     pub label_en: String,
     pub label_zh: String,
-    /// Normalised aliases (see [`normalize`]).
+    /// Normalised aliases (see [`header_key`]).
     pub aliases: Vec<String>,
+    /// The aliases as written in `columns.toml`, for suggestions in messages.
+    pub names: Vec<String>,
 }
 
 /// Everything the roster stage reads from `columns.toml`.
@@ -29,6 +31,15 @@ pub struct ColumnAliases {
     pub columns: BTreeMap<Field, ColumnSpec>,
     /// Normalised ignorable words.
     pub ignore: Vec<String>,
+    /// Normalised names of a row-number column (`序号`, `No.`): known, never read.
+    row_number: Vec<String>,
+    /// Normalised words that mark a spreadsheet's file name as the roster (`名册`, `roster`).
+    pub roster_file_words: Vec<String>,
+    /// Normalised words that follow a head count on a total row (`人` in `11人`).
+    people_words: Vec<String>,
+    /// Digits of the longest passport number a machine-readable zone holds: a bare number
+    /// this long cannot have lost leading zeros.
+    pub passport_mrz_digits: usize,
     pub search_rows: u32,
     pub min_matches: usize,
     pub passport_min_len: usize,
@@ -88,6 +99,8 @@ struct FileHeader {
     min_matches: usize,
     #[serde(default)]
     ignore: Vec<String>,
+    #[serde(default)]
+    row_number: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +108,7 @@ struct FileHeader {
 struct FilePassport {
     min_length: usize,
     max_length: usize,
+    mrz_digits: usize,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +152,13 @@ struct FileSheets {
 #[serde(deny_unknown_fields)]
 struct FileTotals {
     words: Vec<String>,
+    people: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFiles {
+    roster_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +174,7 @@ struct File {
     header: FileHeader,
     sheets: FileSheets,
     totals: FileTotals,
+    files: FileFiles,
     passport: FilePassport,
     columns: BTreeMap<String, FileSpec>,
     values: FileValues,
@@ -170,6 +192,7 @@ fn spec(s: FileSpec) -> ColumnSpec {
         label_en: s.label_en,
         label_zh: s.label_zh,
         aliases,
+        names: s.aliases,
     }
 }
 
@@ -249,9 +272,18 @@ impl ColumnAliases {
             .collect();
         salary_ignore.sort();
         salary_ignore.dedup();
+        if file.passport.mrz_digits < file.passport.min_length
+            || file.passport.mrz_digits > file.passport.max_length
+        {
+            return Err("[passport] needs min_length <= mrz_digits <= max_length".into());
+        }
         Ok(ColumnAliases {
             columns,
             ignore,
+            row_number: norm_list(&file.header.row_number),
+            roster_file_words: norm_list(&file.files.roster_words),
+            people_words: norm_list(&file.totals.people),
+            passport_mrz_digits: file.passport.mrz_digits,
             search_rows: file.header.search_rows.max(1),
             min_matches: file.header.min_matches,
             passport_min_len: file.passport.min_length,
@@ -273,7 +305,71 @@ impl ColumnAliases {
     /// The field a header cell names, if any. When the text could name several fields, the
     /// one whose aliases cover more of it wins (ties: the earlier field in [`Field::ALL`]).
     /// The annual salary header may also carry a pre- or after-tax word ("年薪（税前）").
+    ///
+    /// A cell that names no field as a whole is read by its known part: the text outside
+    /// brackets (`姓名（与护照一致）`, `护照号码(必填)`, `【必填】国籍`), else the text before a
+    /// separator or line break (`Name - as in passport`, `姓名\n请按护照填写`). A note never
+    /// names the column by itself (`备注（护照号码）` stays unknown).
     pub fn field_of_header(&self, header: &str) -> Option<Field> {
+        self.field_of_whole(header)
+            .or_else(|| known_part(header).and_then(|p| self.field_of_whole(&p)))
+    }
+
+    /// Whether a header cell names a row-number column (`序号`, `No.`, `编号`), alone or with a
+    /// note.
+    pub fn is_row_number_header(&self, header: &str) -> bool {
+        let whole = |t: &str| {
+            let n = header_key(t);
+            !n.is_empty() && cover(&n, &self.row_number, &self.ignore).is_some()
+        };
+        whole(header) || known_part(header).is_some_and(|p| whole(&p))
+    }
+
+    /// The known names of a field nearest to a header text (by edit distance over the
+    /// normalised forms), as written in `columns.toml`, best first, with their distance
+    /// relative to the longer of the two (0.0 same, 1.0 nothing in common).
+    pub fn nearest_names(&self, field: Field, header: &str) -> Vec<(String, f64)> {
+        let Some(spec) = self.columns.get(&field) else {
+            return Vec::new();
+        };
+        let n = header_key(&known_part(header).unwrap_or_else(|| header.to_string()));
+        if n.is_empty() {
+            return Vec::new();
+        }
+        let mut near: Vec<(String, f64)> = spec
+            .names
+            .iter()
+            .map(|name| {
+                let a = header_key(name);
+                let longer = a.chars().count().max(n.chars().count()).max(1);
+                (name.clone(), edit_distance(&n, &a) as f64 / longer as f64)
+            })
+            .collect();
+        near.sort_by(|x, y| x.1.total_cmp(&y.1).then_with(|| x.0.cmp(&y.0)));
+        near
+    }
+
+    /// The number of people a total row's cell states (`11人`, `共11人`, `合计：11人`,
+    /// `Total 11 people`), if it states one.
+    pub fn head_count(&self, text: &str) -> Option<u32> {
+        let n = header_key(text);
+        let rest = self
+            .total_words
+            .iter()
+            .filter_map(|w| n.strip_prefix(w.as_str()))
+            .min_by_key(|r| r.len())
+            .unwrap_or(n.as_str());
+        let rest = rest.strip_prefix('共').unwrap_or(rest);
+        let unit = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        let digits = &rest[..rest.len() - unit.len()];
+        if digits.is_empty() || !self.people_words.iter().any(|w| w == unit) {
+            return None;
+        }
+        digits.parse().ok()
+    }
+
+    /// [`ColumnAliases::field_of_header`] on the whole text.
+    fn field_of_whole(&self, header: &str) -> Option<Field> {
         let n = header_key(header);
         best_match(
             &n,
@@ -336,9 +432,8 @@ impl ColumnAliases {
         }
         let count_only = |rest: &str| {
             let rest = rest.strip_prefix('共').unwrap_or(rest);
-            let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-            digits.len() < rest.len()
-                && ["人", "名", "people", "persons", "employees", "名员工", "位"].contains(&digits)
+            let unit = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            unit.len() < rest.len() && self.people_words.iter().any(|w| w == unit)
         };
         if count_only(&n) {
             return true;
@@ -443,6 +538,61 @@ pub fn halfwidth(c: char) -> char {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
     }
+}
+
+/// Brackets whose content is a note beside a column name (half- and full-width forms are
+/// the same after [`halfwidth`]).
+const BRACKETS: [(char, char); 7] = [
+    ('(', ')'),
+    ('[', ']'),
+    ('{', '}'),
+    ('<', '>'),
+    ('【', '】'),
+    ('〔', '〕'),
+    ('《', '》'),
+];
+
+/// Separators after which a header cell carries a note (`Name - as in passport`, `姓名：`).
+const NOTE_SEPARATORS: [&str; 10] = [" - ", " – ", "—", "–", ":", ";", ",", "|", "\n", "\r"];
+
+/// The part of a header cell that may name its column: the text outside brackets, cut at the
+/// first note separator. `None` when that is the whole cell or nothing is left.
+fn known_part(header: &str) -> Option<String> {
+    let text: String = header.chars().map(halfwidth).collect();
+    let mut outside = String::new();
+    let mut open: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if let Some((_, close)) = BRACKETS.iter().find(|(o, _)| *o == c) {
+            open.push(*close);
+        } else if open.last() == Some(&c) {
+            open.pop();
+        } else if open.is_empty() {
+            outside.push(c);
+        }
+    }
+    let cut = NOTE_SEPARATORS
+        .iter()
+        .filter_map(|s| outside.find(s))
+        .min()
+        .unwrap_or(outside.len());
+    let part = outside[..cut].trim();
+    (!header_key(part).is_empty() && part != text.trim()).then(|| part.to_string())
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(ca != *cb)).min(row[j] + 1).min(up + 1);
+            diag = up;
+        }
+    }
+    row[b.len()]
 }
 
 /// Picks the candidate whose aliases (plus its ignorable words) cover the whole text with the
@@ -550,6 +700,215 @@ mod tests {
         }
     }
 
+    /// What a header cell must be read as.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Read {
+        Is(Field),
+        RowNumber,
+        Unknown,
+    }
+
+    /// Headers as HR writes them: Chinese HR-system exports and English sheets, with notes in
+    /// full- and half-width brackets or after a separator, units, formats and line breaks.
+    const HR_HEADERS: &[(&str, Read)] = {
+        use Field::*;
+        use Read::*;
+        &[
+            ("姓名", Is(Name)),
+            ("姓名（与护照一致）", Is(Name)),
+            ("姓名(与护照一致)", Is(Name)),
+            ("姓名（拼音）", Is(Name)),
+            ("姓名\n(护照)", Is(Name)),
+            ("英文姓名（大写）", Is(Name)),
+            ("护照姓名 Passport Name", Is(Name)),
+            ("Name - as in passport", Is(Name)),
+            ("Name (as in passport)", Is(Name)),
+            ("Full Name [required]", Is(Name)),
+            ("NAME\n(Surname Given names)", Is(Name)),
+            ("员工姓名", Is(Name)),
+            ("姓名*", Is(Name)),
+            ("【必填】姓名", Is(Name)),
+            ("外文姓名", Is(Name)),
+            ("姓名：请按护照填写", Is(Name)),
+            ("Name, as in passport", Is(Name)),
+            ("姓名（中文）", Is(ChineseName)),
+            ("中文姓名（如有）", Is(ChineseName)),
+            ("Chinese Name (if any)", Is(ChineseName)),
+            ("中文名", Is(ChineseName)),
+            ("护照号码", Is(PassportNo)),
+            ("护照号码(必填)", Is(PassportNo)),
+            ("护照号码（必填）", Is(PassportNo)),
+            ("护照号", Is(PassportNo)),
+            ("护照号码\nPassport No.", Is(PassportNo)),
+            ("Passport No. [required]", Is(PassportNo)),
+            ("Passport Number - 9 characters", Is(PassportNo)),
+            ("护照编号", Is(PassportNo)),
+            ("证件号码（护照）", Is(PassportNo)),
+            ("PASSPORT NO.", Is(PassportNo)),
+            ("护照号码（请勿带空格）", Is(PassportNo)),
+            ("护照号码 【必填】", Is(PassportNo)),
+            ("护照有效期至", Is(PassportExpiry)),
+            ("护照有效期（yyyy-mm-dd）", Is(PassportExpiry)),
+            ("护照到期日", Is(PassportExpiry)),
+            ("Passport Expiry Date", Is(PassportExpiry)),
+            ("护照有效期截止日期", Is(PassportExpiry)),
+            ("国籍", Is(Nationality)),
+            ("国籍/地区", Is(Nationality)),
+            ("国籍（地区）", Is(Nationality)),
+            ("国家/地区", Is(Nationality)),
+            ("Nationality 国籍", Is(Nationality)),
+            ("国籍(英文)", Is(Nationality)),
+            ("Country/Region", Is(Nationality)),
+            ("Citizenship", Is(Nationality)),
+            ("出生日期", Is(DateOfBirth)),
+            ("出生日期(yyyy-mm-dd)", Is(DateOfBirth)),
+            ("出生日期（年/月/日）", Is(DateOfBirth)),
+            ("出生年月", Is(DateOfBirth)),
+            ("Date of Birth (YYYY/MM/DD)", Is(DateOfBirth)),
+            ("DOB", Is(DateOfBirth)),
+            ("生日", Is(DateOfBirth)),
+            ("人才类别", Is(Category)),
+            ("人才类别（A/B/C）", Is(Category)),
+            ("外国人才类别", Is(Category)),
+            ("人才类型", Is(Category)),
+            ("Talent Category (A/B/C)", Is(Category)),
+            ("类别", Is(Category)),
+            ("人才类别\n(一)-(六)", Is(Category)),
+            ("职位", Is(Position)),
+            ("岗位", Is(Position)),
+            ("职务（中英文）", Is(Position)),
+            ("Job Title", Is(Position)),
+            ("Position 职位", Is(Position)),
+            ("岗位名称", Is(Position)),
+            ("入职日期", Is(StartDate)),
+            ("入职时间", Is(StartDate)),
+            ("入职日期(yyyy-mm-dd)", Is(StartDate)),
+            ("Start Date", Is(StartDate)),
+            ("Hire Date", Is(StartDate)),
+            ("Date Joined", Is(StartDate)),
+            ("入司日期", Is(StartDate)),
+            ("工作许可证号", Is(WorkPermitNo)),
+            ("工作许可证号码", Is(WorkPermitNo)),
+            ("外国人工作许可证号", Is(WorkPermitNo)),
+            ("工作许可证号（如有）", Is(WorkPermitNo)),
+            ("Work Permit No.", Is(WorkPermitNo)),
+            ("工作许可证编号", Is(WorkPermitNo)),
+            ("工作许可证号\n(如无请留空)", Is(WorkPermitNo)),
+            ("工作许可到期日", Is(WorkPermitExpiry)),
+            ("工作许可有效期至", Is(WorkPermitExpiry)),
+            ("工作许可证有效期至", Is(WorkPermitExpiry)),
+            ("工作许可到期日\n(yyyy-mm-dd)", Is(WorkPermitExpiry)),
+            ("Work Permit Expiry Date", Is(WorkPermitExpiry)),
+            ("工作许可证到期日期", Is(WorkPermitExpiry)),
+            ("WP expiry - see the card", Is(WorkPermitExpiry)),
+            ("居留许可有效期至", Is(ResidencePermitExpiry)),
+            ("居留许可到期日", Is(ResidencePermitExpiry)),
+            ("居留许可有效期至（yyyy-mm-dd）", Is(ResidencePermitExpiry)),
+            ("居留证到期日", Is(ResidencePermitExpiry)),
+            ("Residence Permit Expiry", Is(ResidencePermitExpiry)),
+            ("居留许可到期日期", Is(ResidencePermitExpiry)),
+            ("居留许可有效期（截止）", Is(ResidencePermitExpiry)),
+            ("在华工作年限", Is(YearsInChina)),
+            ("来华工作年限（年）", Is(YearsInChina)),
+            ("Years worked in China", Is(YearsInChina)),
+            ("申请延期年限", Is(RequestedTerm)),
+            ("申请期限（年）", Is(RequestedTerm)),
+            ("年薪(税前,元)", Is(AnnualSalary)),
+            ("年薪（税前，人民币元）", Is(AnnualSalary)),
+            ("年收入（万元）", Is(AnnualSalary)),
+            ("Annual Salary (RMB, pre-tax)", Is(AnnualSalary)),
+            ("税前年薪", Is(AnnualSalary)),
+            ("年薪", Is(AnnualSalary)),
+            ("税前/税后", Is(SalaryBasis)),
+            ("联系电话", Is(Mobile)),
+            ("手机号码", Is(Mobile)),
+            ("Mobile Phone", Is(Mobile)),
+            ("手机号码（中国大陆）", Is(Mobile)),
+            ("照片", Is(Photo)),
+            ("照片文件名", Is(Photo)),
+            ("序号", RowNumber),
+            ("No.", RowNumber),
+            ("编号", RowNumber),
+            ("序号 No.", RowNumber),
+            ("NO", RowNumber),
+            ("S/N", RowNumber),
+            ("序号（自动）", RowNumber),
+            ("备注", Unknown),
+            ("备注（护照号码有误请标注）", Unknown),
+            ("部门", Unknown),
+            ("性别", Unknown),
+            ("Gender", Unknown),
+            ("Remarks: passport number", Unknown),
+            ("签证类型", Unknown),
+            ("证件类型", Unknown),
+            ("员工编号", Unknown),
+            ("邮箱 Email", Unknown),
+            ("配偶姓名", Unknown),
+        ]
+    };
+
+    #[test]
+    fn headers_as_hr_writes_them() {
+        let a = builtin();
+        assert!(HR_HEADERS.len() >= 100, "{}", HR_HEADERS.len());
+        let mut wrong = Vec::new();
+        for (text, want) in HR_HEADERS {
+            let got = match a.field_of_header(text) {
+                Some(f) => Read::Is(f),
+                None if a.is_row_number_header(text) => Read::RowNumber,
+                None => Read::Unknown,
+            };
+            if got != *want {
+                wrong.push(format!("{text:?}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_known_part_outside_brackets_and_before_a_separator() {
+        assert_eq!(known_part("姓名（与护照一致）").as_deref(), Some("姓名"));
+        assert_eq!(known_part("【必填】国籍").as_deref(), Some("国籍"));
+        assert_eq!(known_part("Name - as in passport").as_deref(), Some("Name"));
+        assert_eq!(known_part("姓名\n请按护照填写").as_deref(), Some("姓名"));
+        // Unclosed: the rest is the note.
+        assert_eq!(known_part("姓名（与护照一致").as_deref(), Some("姓名"));
+        assert_eq!(known_part("姓名"), None);
+        assert_eq!(known_part("（备注）"), None);
+    }
+
+    #[test]
+    fn nearest_names_by_edit_distance() {
+        let a = builtin();
+        let near = a.nearest_names(Field::Name, "员工名字（拼音）");
+        assert!(near[0].1 < near.last().unwrap().1);
+        assert_eq!(near[0].0, "员工姓名", "{near:?}");
+        let near = a.nearest_names(Field::Name, "Nmae");
+        assert_eq!(near[0].0, "name", "{near:?}");
+        assert!(a.nearest_names(Field::Name, "（）").is_empty());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "姓名"), 2);
+    }
+
+    #[test]
+    fn head_counts_on_total_rows() {
+        let a = builtin();
+        for (text, want) in [
+            ("11人", Some(11)),
+            ("共11人", Some(11)),
+            ("合计：11人", Some(11)),
+            ("合计 共 11 人", Some(11)),
+            ("Total: 11 people", Some(11)),
+            ("11 employees", Some(11)),
+            ("合计", None),
+            ("Total: 11", None),
+            ("11", None),
+            ("人", None),
+        ] {
+            assert_eq!(a.head_count(text), want, "{text:?}");
+        }
+    }
+
     #[test]
     fn every_alias_names_its_own_field_only() {
         let a = builtin();
@@ -619,7 +978,7 @@ mod tests {
         assert_eq!(a.field_of_header("税前/税后"), Some(Field::SalaryBasis));
         assert_eq!(a.field_of_header("税前"), None);
         assert_eq!(a.field_of_header("Gross"), None);
-        assert_eq!(a.field_of_header("Position (pre-tax)"), None);
+        assert_eq!(a.field_of_header("Position pre-tax"), None);
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub struct Header {
     pub repeated: Vec<(u32, String, Field)>,
     /// Header cells that name no known column: (column, text).
     pub unknown: Vec<(u32, String)>,
+    /// Row-number columns (`序号`, `No.`): known, never read.
+    pub row_numbers: Vec<u32>,
+    /// Every non-blank cell of the header as read: (column, text).
+    pub cells: Vec<(u32, String)>,
     /// The basis the annual salary header states ("年薪（税前）", "Gross annual salary"), if
     /// any: the default for rows whose salary-basis cell is empty or absent.
     pub salary_basis: Option<SalaryBasis>,
@@ -48,6 +52,8 @@ fn from_cells(row: u32, cells: Vec<(u32, String)>, aliases: &ColumnAliases) -> H
         columns: BTreeMap::new(),
         repeated: Vec::new(),
         unknown: Vec::new(),
+        row_numbers: Vec::new(),
+        cells: cells.clone(),
         salary_basis: None,
         salary_scale: 1,
     };
@@ -61,6 +67,7 @@ fn from_cells(row: u32, cells: Vec<(u32, String)>, aliases: &ColumnAliases) -> H
                 }
                 h.columns.insert(field, col);
             }
+            None if aliases.is_row_number_header(&text) => h.row_numbers.push(col),
             None => h.unknown.push((col, text)),
         }
     }
@@ -187,10 +194,8 @@ mod tests {
         assert_eq!(h.row, 2);
         assert_eq!(h.columns.get(&Field::Name), Some(&1));
         assert_eq!(h.columns.get(&Field::PassportNo), Some(&2));
-        assert_eq!(
-            h.unknown,
-            vec![(0, "序号 No.".to_string()), (4, "备注 Notes".to_string())]
-        );
+        assert_eq!(h.unknown, vec![(4, "备注 Notes".to_string())]);
+        assert_eq!(h.row_numbers, vec![0]);
         assert_eq!(h.repeated, vec![(5, "Name".to_string(), Field::Name)]);
     }
 

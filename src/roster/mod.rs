@@ -8,9 +8,11 @@
 //! `guard` (size bounds that refuse zip bombs and oversized sheets before parsing), `settle`
 //! (what depends on the run: the stated salary-basis default, dates impossible on the as-of
 //! date), `example` (the starter roster's example data, and the warning when it is still
-//! there).
+//! there), `choose` (which spreadsheet of a folder is the roster: the one place the roster
+//! stage looks at a folder rather than bytes).
 
 mod aliases;
+mod choose;
 mod company;
 pub mod example;
 mod guard;
@@ -23,6 +25,9 @@ mod text;
 mod values;
 
 pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, header_key};
+pub use choose::{
+    Choice, FileEntry, NameDate, ROSTER_EXTENSIONS, Reason, choose, name_date, spreadsheets_in,
+};
 pub use company::{
     CompanySource, check_company, company_field, company_salary_basis, load_company_toml,
     uscc_check_char, uscc_problem,
@@ -183,6 +188,61 @@ fn sheet_choice_notes(
     notes
 }
 
+/// How many header cells a message lists before "…".
+const SHOWN_HEADER_CELLS: usize = 12;
+
+/// `roster.missing_name_column`: without names no packet can be made, so the message shows
+/// the header cells that were seen and the known names closest to those not recognised.
+fn missing_name_column(header: &header::Header, sheet: &str, aliases: &ColumnAliases) -> Issue {
+    let row = header.row + 1;
+    let mut seen: Vec<String> = header
+        .cells
+        .iter()
+        .take(SHOWN_HEADER_CELLS)
+        .map(|(col, text)| format!("{} '{}'", cell_ref(*col, row), one_line(text)))
+        .collect();
+    if header.cells.len() > SHOWN_HEADER_CELLS {
+        seen.push("…".into());
+    }
+    let mut near: Vec<(f64, String)> = header
+        .unknown
+        .iter()
+        .filter_map(|(col, text)| {
+            let (name, d) = aliases
+                .nearest_names(Field::Name, text)
+                .into_iter()
+                .next()?;
+            Some((
+                d,
+                format!("{} '{}' ~ '{name}'", cell_ref(*col, row), one_line(text)),
+            ))
+        })
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let closest: Vec<String> = if near.is_empty() {
+        aliases
+            .columns
+            .get(&Field::Name)
+            .map(|s| s.names.iter().take(4).map(|n| format!("'{n}'")).collect())
+            .unwrap_or_default()
+    } else {
+        near.into_iter().take(3).map(|(_, s)| s).collect()
+    };
+    Issue::error("roster.missing_name_column")
+        .arg("column", aliases.label(Field::Name))
+        .arg(
+            "seen",
+            if seen.is_empty() {
+                "-".to_string()
+            } else {
+                seen.join(", ")
+            },
+        )
+        .arg("closest", closest.join(", "))
+        .sheet(sheet)
+        .row(row)
+}
+
 /// Error details on one line, without the machine's paths.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -329,7 +389,9 @@ fn read_inner(
         );
     }
     for field in aliases.required_fields() {
-        if !header.columns.contains_key(&field) {
+        if field == Field::Name && !header.columns.contains_key(&field) {
+            issues.push(missing_name_column(&header, &sheet.name, aliases));
+        } else if !header.columns.contains_key(&field) {
             issues.push(
                 Issue::error("roster.missing_column")
                     .arg("column", aliases.label(field))
@@ -658,7 +720,7 @@ mod tests {
     }
 
     #[test]
-    fn hidden_rows_are_read_with_a_warning_and_unsaved_formulas_named() {
+    fn hidden_rows_are_not_read_and_unsaved_formulas_named() {
         let bytes = xlsx(
             &[(
                 "Staff",
@@ -667,27 +729,123 @@ mod tests {
                     &["Anna", "EA1234567", "Poland", "3"],
                     &["Bob", "EB1234567", "Chile", "=2026-2020"],
                     &["Cleo", "=\"EC\"&\"1234567\"", "Peru", "1"],
+                    // Anna came back: visible again, no duplicate of her hidden row.
+                    &["Anna", "EA1234567", "Poland", "3"],
+                    &[],
                 ],
             )],
-            &[1],
+            &[1, 5],
         );
         let r = read(&bytes, "r.xlsx", &aliases()).unwrap();
-        assert_eq!(r.rows.len(), 3);
+        let rows: Vec<u32> = r.rows.iter().map(|r| r.employee.row).collect();
+        assert_eq!(rows, [3, 4, 5]);
+        assert!(r.rows[2].issues.is_empty(), "{:?}", r.rows[2].issues);
+        let hidden: Vec<(&str, Option<u32>, Option<&str>)> = r
+            .issues
+            .iter()
+            .filter(|i| i.code == "roster.hidden_row")
+            .map(|i| (i.at.sheet.as_deref().unwrap(), i.at.row, i.get("row")))
+            .collect();
+        assert_eq!(hidden, [("Staff", Some(2), Some("2"))]);
         assert_eq!(
             codes(&r.rows[0].issues),
-            [("roster.hidden_row".to_string(), String::new())]
-        );
-        assert_eq!(
-            codes(&r.rows[1].issues),
             [("roster.formula_no_value".to_string(), "D3".to_string())]
         );
-        assert_eq!(r.rows[1].issues[0].get("formula"), Some("=2026-2020"));
+        assert_eq!(r.rows[0].issues[0].get("formula"), Some("=2026-2020"));
         // A required cell holding an unsaved formula is that, not "missing".
         assert_eq!(
-            codes(&r.rows[2].issues),
+            codes(&r.rows[1].issues),
             [("roster.formula_no_value".to_string(), "B4".to_string())]
         );
-        assert_eq!(r.rows[2].employee.passport_no, None);
+        assert_eq!(r.rows[1].employee.passport_no, None);
+    }
+
+    #[test]
+    fn a_total_row_stating_another_head_count_is_pointed_out() {
+        let people: &[&[&str]] = &[
+            &["序号", "Name", "Passport No", "Nationality"],
+            &["1", "Anna", "EA1234567", "Poland"],
+            &["2", "Bob", "EB1234567", "Chile"],
+            &["3", "Cleo", "EC1234567", "Peru"],
+            // Numbered in advance, never filled: an empty row, not a stray one.
+            &["4"],
+        ];
+        let with_total = |total: &'static str, hidden: &[u32]| {
+            let total_row = ["合计", total];
+            let mut rows = people.to_vec();
+            rows.push(&total_row);
+            read(&xlsx(&[("Staff", &rows[..])], hidden), "r.xlsx", &aliases()).unwrap()
+        };
+        let differs = |r: &Roster| -> Vec<(Option<String>, Option<String>, Option<String>)> {
+            r.issues
+                .iter()
+                .filter(|i| i.code == "roster.total_count_differs")
+                .map(|i| {
+                    (
+                        i.at.cell.clone(),
+                        i.get("stated").map(String::from),
+                        i.get("hidden").map(String::from),
+                    )
+                })
+                .collect()
+        };
+        let r = with_total("3人", &[]);
+        assert_eq!(r.rows.len(), 3);
+        assert!(differs(&r).is_empty(), "{:?}", r.issues);
+        assert!(
+            !r.issues
+                .iter()
+                .any(|i| i.code == "roster.stray_row" || i.code == "roster.unknown_column"),
+            "{:?}",
+            r.issues
+        );
+        let r = with_total("共4人", &[]);
+        assert_eq!(
+            differs(&r),
+            [(
+                Some("B6".to_string()),
+                Some("4".to_string()),
+                Some("0".to_string())
+            )]
+        );
+        // HR hid Bob, who left; the total still counts him.
+        let r = with_total("3人", &[2]);
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(
+            differs(&r),
+            [(
+                Some("B6".to_string()),
+                Some("3".to_string()),
+                Some("1".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn a_missing_name_column_names_the_cells_seen_and_the_closest_names() {
+        let csv = "序号,员工名字（拼音）,护照号码(必填),国籍/地区,出生日期(yyyy-mm-dd)\n\
+                   1,Anna,EA1234567,Poland,1985-02-03\n";
+        let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
+        let i = r
+            .issues
+            .iter()
+            .find(|i| i.code == "roster.missing_name_column")
+            .expect("missing name column");
+        assert!(i.is_error());
+        assert_eq!(i.at.row, Some(1));
+        assert_eq!(
+            i.get("seen"),
+            Some(
+                "A1 '序号', B1 '员工名字（拼音）', C1 '护照号码(必填)', D1 '国籍/地区', \
+                 E1 '出生日期(yyyy-mm-dd)'"
+            )
+        );
+        assert_eq!(i.get("closest"), Some("B1 '员工名字（拼音）' ~ '员工姓名'"));
+        assert!(!r.issues.iter().any(|i| i.code == "roster.missing_column"
+            && i.get("column") == Some(&*aliases().label(Field::Name))));
+        // The notes in brackets do not hide the other columns.
+        assert!(r.columns.contains_key(&Field::PassportNo));
+        assert!(r.columns.contains_key(&Field::Nationality));
     }
 
     #[test]

@@ -17,7 +17,8 @@ const MAX_YEARS_IN_CHINA: f64 = 80.0;
 const MAX_REQUESTED_TERM: f64 = 10.0;
 
 /// Reads every employee row below the header. Returns the rows and roster-level warnings
-/// (rows with text but no known field).
+/// (rows with text but no known field, total rows and a head count they state that differs,
+/// hidden rows: never read, since HR hides the people who left).
 pub(crate) fn read(
     sheet: &SheetData,
     header: &Header,
@@ -31,6 +32,9 @@ pub(crate) fn read(
     let start_col = sheet.range.start().map_or(0, |s| s.1);
     // First row (1-based) and cell of each passport number seen.
     let mut seen: HashMap<String, (u32, String)> = HashMap::new();
+    // Employee rows read and hidden rows skipped, above the row and since the last total row,
+    // to compare with the head count a total row states.
+    let mut counts = Counts::default();
     for row in header.row + 1..=last_row {
         let known_blank = header.columns.values().all(|col| {
             sheet.range.get_value((row, *col)).is_none_or(is_blank)
@@ -39,31 +43,29 @@ pub(crate) fn read(
         if !known_blank && let Some(col) = total_marker(sheet, header, aliases, row) {
             roster_issues.push(
                 Issue::warning("roster.total_row")
-                    .arg(
-                        "value",
-                        sheet.formula(row, col).map_or_else(
-                            || {
-                                values::display(CellIn::new(
-                                    sheet.range.get_value((row, col)).unwrap_or(&Data::Empty),
-                                ))
-                            },
-                            |f| format!("={f}"),
-                        ),
-                    )
+                    .arg("value", cell_shown(sheet, row, col))
                     .sheet(&sheet.name)
                     .row(row + 1)
                     .cell(cell_ref(col, row + 1)),
             );
+            if let Some(issue) = counts.check_total(sheet, aliases, row) {
+                roster_issues.push(issue);
+            }
+            counts.total_row();
             continue;
         }
         if known_blank {
+            // Text only in a row-number column is a row numbered in advance, not a note.
             let other = (start_col..=end.1).find(|c| {
-                sheet
-                    .range
-                    .get_value((row, *c))
-                    .is_some_and(|d| !is_blank(d))
+                !header.row_numbers.contains(c)
+                    && sheet
+                        .range
+                        .get_value((row, *c))
+                        .is_some_and(|d| !is_blank(d))
             });
-            if let Some(col) = other {
+            if let Some(col) = other
+                && !sheet.is_hidden_row(row)
+            {
                 roster_issues.push(
                     Issue::warning("roster.stray_row")
                         .sheet(&sheet.name)
@@ -73,14 +75,21 @@ pub(crate) fn read(
             }
             continue;
         }
-        let mut r = read_row(sheet, header, aliases, row);
+        // HR hides the people who left: a hidden row is not an employee of the run.
         if sheet.is_hidden_row(row) {
-            r.issues.push(
+            roster_issues.push(
                 Issue::warning("roster.hidden_row")
+                    .arg("row", row + 1)
                     .sheet(&sheet.name)
                     .row(row + 1),
             );
+            counts.hidden += 1;
+            counts.hidden_since += 1;
+            continue;
         }
+        let mut r = read_row(sheet, header, aliases, row);
+        counts.read += 1;
+        counts.read_since += 1;
         if let Some(p) = r.employee.passport_no.clone() {
             let cell = r
                 .employee
@@ -105,6 +114,75 @@ pub(crate) fn read(
         rows.push(r);
     }
     (rows, roster_issues)
+}
+
+/// A cell as shown in messages: its formula when it has one, else its value.
+fn cell_shown(sheet: &SheetData, row: u32, col: u32) -> String {
+    sheet.formula(row, col).map_or_else(
+        || {
+            values::display(CellIn::new(
+                sheet.range.get_value((row, col)).unwrap_or(&Data::Empty),
+            ))
+        },
+        |f| format!("={f}"),
+    )
+}
+
+/// Employee rows read and hidden rows skipped so far.
+#[derive(Default)]
+struct Counts {
+    read: usize,
+    hidden: usize,
+    read_since: usize,
+    hidden_since: usize,
+    totals: usize,
+}
+
+impl Counts {
+    fn total_row(&mut self) {
+        self.totals += 1;
+        self.read_since = 0;
+        self.hidden_since = 0;
+    }
+
+    /// `roster.total_count_differs` when the total row states a head count (`11人`, or a
+    /// COUNT/COUNTA formula's saved result) that is neither the employee rows read above it
+    /// nor, after an earlier total row, those since that row.
+    fn check_total(&self, sheet: &SheetData, aliases: &ColumnAliases, row: u32) -> Option<Issue> {
+        let (start, end) = (sheet.range.start()?, sheet.range.end()?);
+        let (col, stated) = (start.1..=end.1).find_map(|col| {
+            let data = sheet.range.get_value((row, col))?;
+            let counting = sheet.formula(row, col).is_some_and(|f| {
+                let f = f.trim_start_matches('=').to_ascii_uppercase();
+                f.starts_with("COUNTA(") || f.starts_with("COUNT(")
+            });
+            let n = match data {
+                Data::String(t) => aliases.head_count(t)?,
+                Data::Float(f) if counting && *f >= 0.0 && f.fract() == 0.0 => *f as u32,
+                Data::Int(i) if counting => u32::try_from(*i).ok()?,
+                _ => return None,
+            };
+            Some((col, n as usize))
+        })?;
+        if stated == self.read || stated == self.read_since {
+            return None;
+        }
+        let (read, hidden) = if self.totals == 0 {
+            (self.read, self.hidden)
+        } else {
+            (self.read_since, self.hidden_since)
+        };
+        Some(
+            Issue::warning("roster.total_count_differs")
+                .arg("value", cell_shown(sheet, row, col))
+                .arg("stated", stated)
+                .arg("read", read)
+                .arg("hidden", hidden)
+                .sheet(&sheet.name)
+                .row(row + 1)
+                .cell(cell_ref(col, row + 1)),
+        )
+    }
 }
 
 /// The column of the cell that makes this row a total or summary row, if it is one: a total
@@ -285,8 +363,8 @@ fn read_field(
             let before = problems.len();
             e.passport_no = values::passport(
                 cell,
-                aliases.passport_min_len,
-                aliases.passport_max_len,
+                aliases.passport_min_len..=aliases.passport_max_len,
+                aliases.passport_mrz_digits,
                 problems,
             );
             // A refused value counts as present: its own error says what is wrong.

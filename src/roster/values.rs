@@ -149,16 +149,19 @@ pub(crate) fn id_text(cell: CellIn<'_>) -> Result<Option<String>, Problem> {
     }
 }
 
-/// A passport number: spaces removed, upper case, letters and digits only. A number cell
-/// keeps the leading zeros its number format shows (`000000000`); a number cell without such
-/// a format is an error (the number is kept for finding the employee's files): Excel may have
-/// dropped zeros, and a wrong number must not reach the letters.
+/// A passport number: spaces removed, upper case, letters and digits only, `len` characters
+/// long. A number cell keeps the leading zeros its number format shows (`000000000`). A bare
+/// number of `mrz_digits` digits (the longest a machine-readable zone holds) cannot have lost
+/// a zero and is read as it is, with a note; a shorter bare number is an error (the number is
+/// kept for finding the employee's files): Excel may have dropped zeros, and a wrong number
+/// must not reach the letters.
 pub(crate) fn passport(
     cell: CellIn<'_>,
-    min_len: usize,
-    max_len: usize,
+    len: std::ops::RangeInclusive<usize>,
+    mrz_digits: usize,
     problems: &mut Vec<Problem>,
 ) -> Option<String> {
+    let (min_len, max_len) = (*len.start(), *len.end());
     if let Some(p) = cell_error(cell.data) {
         problems.push(p);
         return None;
@@ -186,30 +189,12 @@ pub(crate) fn passport(
                 );
                 return None;
             }
-            let digits = format!("{f:.0}");
-            match format_integer(&digits, cell.format) {
-                Some(shown) => shown,
-                None => {
-                    problems.push(
-                        Problem::error("roster.passport_as_number")
-                            .arg("value", crate::model::mask_id(&digits)),
-                    );
-                    digits
-                }
-            }
+            bare_number(format!("{f:.0}"), cell.format, mrz_digits, problems)
         }
-        Data::Int(i) => {
-            let digits = i.to_string();
-            match format_integer(&digits, cell.format) {
-                Some(shown) => shown,
-                None => {
-                    problems.push(
-                        Problem::error("roster.passport_as_number")
-                            .arg("value", crate::model::mask_id(&digits)),
-                    );
-                    digits
-                }
-            }
+        Data::Int(i) if *i >= 0 => bare_number(i.to_string(), cell.format, mrz_digits, problems),
+        Data::Int(_) => {
+            problems.push(bad(&display(cell)));
+            return None;
         }
         _ => match text(cell) {
             Ok(Some(s)) => s,
@@ -233,6 +218,27 @@ pub(crate) fn passport(
         return None;
     }
     Some(cleaned)
+}
+
+/// A passport number stored as a whole number: as its format shows it, else as its digits,
+/// with an error when a leading zero may have been lost (fewer than `mrz_digits` digits) or
+/// a note when it cannot have been.
+fn bare_number(
+    digits: String,
+    format: Option<&str>,
+    mrz_digits: usize,
+    problems: &mut Vec<Problem>,
+) -> String {
+    if let Some(shown) = format_integer(&digits, format) {
+        return shown;
+    }
+    let code = if digits.len() == mrz_digits {
+        Problem::warning("roster.passport_number_cell")
+    } else {
+        Problem::error("roster.passport_as_number")
+    };
+    problems.push(code.arg("value", crate::model::mask_id(&digits)));
+    digits
 }
 
 /// Renders a whole number through an Excel number format when that format pads or decorates
@@ -905,35 +911,69 @@ mod tests {
             is_1904: false,
         };
         assert_eq!(
-            passport(padded, 5, 20, &mut p).as_deref(),
+            passport(padded, 5..=20, 9, &mut p).as_deref(),
             Some("012345678")
         );
         assert!(p.is_empty());
         // A bare number: kept (to find the employee's files) but an error, since zeros may be
         // lost.
         assert_eq!(
-            passport(CellIn::new(&n), 5, 20, &mut p).as_deref(),
+            passport(CellIn::new(&n), 5..=20, 9, &mut p).as_deref(),
             Some("12345678")
         );
         assert_eq!(p[0].code, "roster.passport_as_number");
         assert_eq!(p[0].severity, Severity::Error);
         p.clear();
+        // Nine digits, the longest a machine-readable zone holds: no zero can be missing.
+        for n in [Data::Float(123456789.0), Data::Int(987654321)] {
+            assert_eq!(
+                passport(CellIn::new(&n), 5..=20, 9, &mut p).as_deref(),
+                Some(if n == Data::Int(987654321) {
+                    "987654321"
+                } else {
+                    "123456789"
+                })
+            );
+            assert_eq!(p.len(), 1);
+            assert_eq!(p[0].code, "roster.passport_number_cell");
+            assert_eq!(p[0].severity, Severity::Warning);
+            p.clear();
+        }
+        // Shorter or longer bare numbers keep the error; a negative one is no number.
+        for n in [
+            Data::Float(1234567.0),
+            Data::Int(12345678),
+            Data::Float(1234567890.0),
+        ] {
+            passport(CellIn::new(&n), 5..=20, 9, &mut p);
+            assert_eq!(p[0].code, "roster.passport_as_number", "{n:?}");
+            p.clear();
+        }
         assert_eq!(
-            passport(CellIn::new(&s(" e 1234 5678 ")), 5, 20, &mut p).as_deref(),
+            passport(CellIn::new(&Data::Int(-123456789)), 5..=20, 9, &mut p),
+            None
+        );
+        assert_eq!(p[0].code, "roster.bad_passport");
+        p.clear();
+        assert_eq!(
+            passport(CellIn::new(&s(" e 1234 5678 ")), 5..=20, 9, &mut p).as_deref(),
             Some("E12345678")
         );
         assert!(p.is_empty());
-        assert_eq!(passport(CellIn::new(&s("E1234-5678")), 5, 20, &mut p), None);
+        assert_eq!(
+            passport(CellIn::new(&s("E1234-5678")), 5..=20, 9, &mut p),
+            None
+        );
         assert_eq!(p[0].code, "roster.bad_passport");
         assert_eq!(p[0].args[0], ("value", "E1*****678".to_string()));
         p.clear();
         // A total row's cell is no passport number: shown as written, so it can be found.
-        assert_eq!(passport(CellIn::new(&s("6人")), 5, 20, &mut p), None);
+        assert_eq!(passport(CellIn::new(&s("6人")), 5..=20, 9, &mut p), None);
         assert_eq!(p[0].code, "roster.bad_passport");
         assert_eq!(p[0].args[0], ("value", "6人".to_string()));
         p.clear();
         assert_eq!(
-            passport(CellIn::new(&s("1.23457E+08")), 5, 20, &mut p),
+            passport(CellIn::new(&s("1.23457E+08")), 5..=20, 9, &mut p),
             None
         );
         assert_eq!(p[0].code, "roster.bad_passport");

@@ -626,63 +626,16 @@ fn folder_bytes(dir: &Path) -> u64 {
     total
 }
 
-/// Spreadsheet extensions a roster may have (the content decides the format).
-const ROSTER_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "txt"];
-
-/// The spreadsheets of an upload that may be the roster, best first: outside `photos/` and
-/// `docs/`, shallowest first (the dropped folder's own files before a sub-folder's), then
-/// a name with "roster" or 名册/花名册, then by format (a workbook before a CSV export of
-/// it), then by name.
-pub fn roster_candidates(input: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![(input.to_path_buf(), String::new())];
-    while let Some((dir, rel)) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let Ok(name) = e.file_name().into_string() else {
-                continue;
-            };
-            // Excel's lock files (~$roster.xlsx) and hidden files are never the roster.
-            if name.starts_with('.') || name.starts_with("~$") {
-                continue;
-            }
-            let path = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            match e.file_type() {
-                Ok(t) if t.is_dir() => {
-                    let lower = name.to_lowercase();
-                    if lower != "photos" && lower != "docs" {
-                        stack.push((e.path(), path));
-                    }
-                }
-                Ok(t) if t.is_file() => {
-                    let ext = name.rsplit_once('.').map(|(_, x)| x.to_lowercase());
-                    if ext.is_some_and(|x| ROSTER_EXTENSIONS.contains(&x.as_str())) {
-                        found.push(path);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let rank = |p: &String| {
-        let depth = p.matches('/').count();
-        let name = p.rsplit('/').next().unwrap_or(p).to_lowercase();
-        let named = !(name.contains("roster") || name.contains("名册"));
-        let ext = name
-            .rsplit_once('.')
-            .map(|(_, x)| x.to_string())
-            .unwrap_or_default();
-        let format = ROSTER_EXTENSIONS
-            .iter()
-            .position(|x| *x == ext)
-            .unwrap_or(usize::MAX);
-        (depth, named, format, p.clone())
-    };
-    found.sort_by_key(rank);
-    found
+/// The spreadsheets of an upload that may be the roster, best first, by the rule of
+/// [`crate::roster::choose`] (shallowest, named like a roster, latest date in the name, a
+/// workbook before its CSV export, newest).
+pub fn roster_candidates(input: &Path, aliases: &crate::roster::ColumnAliases) -> Vec<String> {
+    let files = crate::roster::spreadsheets_in(input);
+    crate::roster::choose(files, &aliases.roster_file_words)
+        .ranked
+        .into_iter()
+        .map(|f| f.path)
+        .collect()
 }
 
 /// Tells the job's listeners how the run goes.
@@ -710,7 +663,7 @@ impl Progress for JobProgress<'_> {
 fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value> {
     let settings = lock(&job.settings).clone();
     let input = job.input_dir();
-    let candidates = roster_candidates(&input);
+    let candidates = roster_candidates(&input, &setup.aliases);
     let chosen = settings
         .roster
         .clone()
@@ -841,8 +794,10 @@ mod tests {
         ] {
             std::fs::write(d.join(f), b"x").unwrap();
         }
+        let aliases =
+            crate::roster::ColumnAliases::load(&crate::assets::Templates::builtin()).unwrap();
         assert_eq!(
-            roster_candidates(d),
+            roster_candidates(d, &aliases),
             [
                 "company/roster.xlsx",
                 "company/roster_gbk.csv",

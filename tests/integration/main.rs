@@ -34,6 +34,7 @@ mod report_memory;
 mod report_outputs;
 mod roster_csv;
 mod roster_fatal;
+mod roster_hr_folders;
 mod roster_init;
 mod roster_ods;
 mod roster_readme;

@@ -153,7 +153,7 @@ fn ods_with_every_trap() {
         person("José Muñoz", O::S("PAA123456"), O::Date("2027-03-01")), // row 3
         person("Ayşe Yılmaz", O::S("U12345678"), O::S("2027/3/1")), // row 4
         person("Renée Dubois", O::S("18FV12345"), O::S("2027年3月1日")), // row 5
-        person("Emma Johnson", O::F(123456789.0), O::S("20270301")), // row 6: bare number passport
+        person("Emma Johnson", O::F(12345678.0), O::S("20270301")), // row 6: bare 8-digit passport
         vec![],                                       // row 7: empty
         person("Carlos Santos", O::S("PAA123456"), O::Date("2027-03-01")), // row 8: duplicate
         person("Kim Min-jun", O::S("M12345678"), O::S("2027-02-30")), // row 9: bad date

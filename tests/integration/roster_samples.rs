@@ -49,7 +49,8 @@ fn sample_workbook_reads_as_documented() {
         (6, "18FV12345", &[]),
         (7, "PAA123456", &[]),
         (8, "056789123", &[]),
-        (9, "123456789", &[("roster.passport_as_number", "D9")]),
+        // Nine digits typed as a number: no zero can be missing, read with a note.
+        (9, "123456789", &[("roster.passport_number_cell", "D9")]),
         (10, "PX1234567", &[]),
         (11, "C01X00T47", &[]),
         (13, "TR1234567", &[]),
@@ -94,14 +95,14 @@ fn sample_workbook_reads_as_documented() {
     assert_eq!(employee_at_row(&r, 13)["category"], Value::Null);
     assert_eq!(employee_at_row(&r, 7)["annual_salary_fen"], 48_000_000);
     // photos/ and docs/ beside the roster are found: no run-level photo or scan notes but
-    // the shared company folder's, once (the business contracts are not there).
+    // the shared company folder's, once (the business contracts are not there). The
+    // row-number column (A3) is known and silent.
     assert_eq!(
         codes_of(&r["roster_issues"]),
         vec![
             "roster.hidden_sheet",
             "roster.sheet_chosen",
             "roster.sheet_passed_no_header",
-            "roster.unknown_column",
             "roster.unknown_column",
             "document.company_missing"
         ]
@@ -112,7 +113,7 @@ fn sample_workbook_reads_as_documented() {
         .iter()
         .filter_map(|i| i["cell"].as_str())
         .collect();
-    assert_eq!(cells, ["A3", "Q3"]);
+    assert_eq!(cells, ["Q3"]);
 }
 
 #[test]
@@ -285,9 +286,9 @@ const EXPECTED: [Expect; 16] = [
         "open",
         Some(30),
         Some(false),
-        &["roster.passport_as_number", MA, MA, "photo.resolution"],
-        // The number may have lost a zero: no letter is written with it.
-        &["guarantee_letter"],
+        &["roster.passport_number_cell", MA, MA, "photo.resolution"],
+        // Nine digits cannot have lost a zero: the letters are written with the number.
+        &[],
     ),
     x(
         10,

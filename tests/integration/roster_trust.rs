@@ -403,7 +403,11 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
         .iter()
         .map(|e| e["row"].as_u64().unwrap())
         .collect();
-    assert_eq!(rows, [4, 5, 6, 7, 8, 9], "the total row is no employee");
+    assert_eq!(
+        rows,
+        [4, 5, 6, 7, 9],
+        "the total row is no employee, nor the hidden row"
+    );
     let run = &r["roster_issues"];
     let chosen = issue(run, "roster.sheet_chosen");
     assert_eq!(chosen["sheet"], "花名册");
@@ -416,6 +420,17 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
         (total["sheet"].as_str(), total["cell"].as_str()),
         (Some("花名册"), Some("B10"))
     );
+    // The total says 6 people: 5 were read, the 6th is hidden.
+    let count = issue(run, "roster.total_count_differs");
+    assert_eq!(
+        (
+            count["cell"].as_str(),
+            &count["args"]["stated"],
+            &count["args"]["read"]
+        ),
+        (Some("C10"), &Value::from("6"), &Value::from("5"))
+    );
+    assert_eq!(count["args"]["hidden"], "1");
     let basis = issue(run, "roster.salary_basis_assumed");
     assert_eq!(basis["severity"], "warning");
     assert_eq!(
@@ -496,12 +511,20 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
     );
     assert_eq!(renee["ready"], false);
 
-    // The hidden row is read, with a warning.
-    let old = employee_at_row(&r, 8);
+    // The hidden row (a former employee) is not read: said once, on the roster.
+    let hidden = issue(run, "roster.hidden_row");
     assert_eq!(
-        issue_codes(old, "roster."),
-        [("roster.hidden_row".to_string(), String::new())]
+        (hidden["sheet"].as_str(), hidden["row"].as_u64()),
+        (Some("花名册"), Some(8))
     );
+    assert_eq!(
+        codes(run)
+            .iter()
+            .filter(|c| *c == "roster.hidden_row")
+            .count(),
+        1
+    );
+    assert!(!dir.join("out/packets/H12345678_OLD_STAFF.zip").exists());
 
     // A start date after the as-of date is an error on its cell.
     let kenji = employee_at_row(&r, 9);
@@ -634,15 +657,25 @@ fn ods_zero_padded_passport_hidden_row_and_unsaved_formula() {
         "{:#}",
         david["issues"]
     );
-    // Hidden, and a bare number: read, warned, and the number refused for the letters.
-    let hidden = employee_at_row(&r, 3);
-    assert_eq!(
-        issue_codes(hidden, "roster."),
-        [
-            ("roster.passport_as_number".to_string(), "B3".to_string()),
-            ("roster.hidden_row".to_string(), String::new()),
-        ]
+    // A hidden row is not read (the .ods hides it as xlsx does): said on the roster.
+    assert!(
+        r["employees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["row"] != 3),
+        "{:#}",
+        r["employees"]
     );
+    let hidden: Vec<(&str, u64)> = r["roster_issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "roster.hidden_row")
+        .map(|i| (i["sheet"].as_str().unwrap(), i["row"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(hidden.len(), 1, "{:#}", r["roster_issues"]);
+    assert_eq!(hidden[0].1, 3);
     let formula = employee_at_row(&r, 4);
     assert_eq!(
         issue_codes(formula, "roster."),
