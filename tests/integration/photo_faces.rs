@@ -6,8 +6,8 @@
 //! than for the rest.
 //!
 //! The test judges every person once, at one size and format each (all eight sizes and
-//! formats covered, see `sampled`); `cargo bench --bench photo -- faces` (benches/photo.rs) judges
-//! every person at every size in both formats with the same code, and again under- and
+//! formats covered, see `sampled`); `cargo bench --bench photo -- faces` (benches/photo.rs)
+//! judges every person at every size in both formats with the same code, and again under- and
 //! over-exposed, and prints the figures.
 
 use image::{ImageEncoder, RgbImage, imageops::FilterType};
