@@ -7,9 +7,17 @@
 //! all cores, and the time of each phase, so the share spent decoding is visible.
 //! Wall time is disturbed by other work on a shared machine, so the process CPU time
 //! (Linux /proc, all threads) is reported beside it. Nothing is asserted.
+//!
+//! `cargo bench --bench photo -- faces` instead measures the face detector on the real
+//! photographs of tests/fixtures/faces (see `faces`).
 
 #[path = "../examples/make_photo_fixtures/synth.rs"]
 mod synth;
+
+// The faces-of-everyone set and its measurement, shared with the integration test.
+#[allow(dead_code)]
+#[path = "../tests/integration/photo_faces.rs"]
+mod photo_faces;
 
 use permitpack::assets::Templates;
 use permitpack::photo::{self, PhotoProfile, decode, face, measure, preview, sniff};
@@ -141,7 +149,38 @@ fn line(label: &str, (wall, cpu): (f64, Option<f64>), total: f64) {
     );
 }
 
+/// `cargo bench --bench photo -- faces`: every photo of tests/fixtures/faces at every size
+/// (480, 1,000, 2,000 and 4,032 px long side) as JPEG and PNG, judged by `photo::judge`, then
+/// at 1,000 px as JPEG under- and over-exposed; prints the photos in which no face was
+/// detected, per skin-tone group and per variant.
+fn faces() {
+    let people = photo_faces::people();
+    let profile = photo_faces::profile();
+    for (ev, label) in [
+        (0.0, "as stored"),
+        (-2.0, "2 stops under-exposed"),
+        (-1.0, "1 stop under-exposed"),
+        (1.0, "1 stop over-exposed"),
+    ] {
+        let t0 = Instant::now();
+        let t = photo_faces::measure(&people, &profile, ev, |_, size, format| {
+            ev == 0.0 || (size == 1000 && format == photo_faces::Format::Jpeg)
+        });
+        println!(
+            "\nfaces of everyone, {label}: {} people, {} photos judged in {:.1} s",
+            people.len(),
+            t.overall.photos,
+            t0.elapsed().as_secs_f64()
+        );
+        print!("{}", t.report());
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "faces") {
+        faces();
+        return;
+    }
     let t0 = Instant::now();
     let upright = synth::portrait(3000, 4000, &synth::Scene::on([67, 142, 219]));
     let stored = image::imageops::rotate270(&upright);

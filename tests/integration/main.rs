@@ -23,6 +23,7 @@ mod hostile_output;
 mod hostile_roster;
 mod packet_zip;
 mod photo_cli;
+mod photo_faces;
 mod photo_limits;
 mod polish_documents;
 mod polish_terminal;
