@@ -40,6 +40,8 @@ pub struct DateText {
     pub zh: String,
     /// `26 November 2026`
     pub en: String,
+    /// The day is known (false for a month alone: "born in December 1986", not "on").
+    pub has_day: bool,
 }
 
 impl DateText {
@@ -50,6 +52,7 @@ impl DateText {
             iso: d.format("%Y-%m").to_string(),
             zh: format!("{}年{}月", d.year(), d.month()),
             en: format!("{} {}", MONTHS_EN[d.month0() as usize], d.year()),
+            has_day: false,
         }
     }
 
@@ -63,6 +66,7 @@ impl DateText {
                 MONTHS_EN[d.month0() as usize],
                 d.year()
             ),
+            has_day: true,
         }
     }
 }
