@@ -118,12 +118,12 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         Ok(s) => Arc::new(s),
         Err(e) => return fail(&e),
     };
-    let roster = match roster_in(&args.roster, &setup.aliases) {
+    let (roster, note) = match roster_in(&args.roster, &setup.aliases) {
         Ok((roster, note)) => {
-            if let Some(note) = note.filter(|_| !args.quiet) {
-                eprintln!("{}", fatal_line(&note, &setup.catalog, args.lang));
+            if let Some(note) = note.as_ref().filter(|_| !args.quiet) {
+                eprintln!("{}", fatal_line(note, &setup.catalog, args.lang));
             }
-            roster
+            (roster, note)
         }
         Err(issue) => {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
@@ -143,6 +143,8 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         password: args.password.clone().filter(|_| write_packets),
         jobs: args.jobs.unwrap_or_else(rayon::current_num_threads),
         cache: !args.no_cache,
+        // The reports say which spreadsheet of the folder was read, and why.
+        notes: note.into_iter().collect(),
         ..RunInputs::new(setup.clone(), inputs, paths.as_of)
     };
     let sink = FsSink::new(&paths.out).shared(args.shared);

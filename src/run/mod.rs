@@ -100,6 +100,9 @@ pub struct RunInputs {
     /// one. `false` (`--no-cache`): everyone is computed afresh, and the cache is refilled.
     /// Encrypted builds never use it (each packet has its own random salts).
     pub cache: bool,
+    /// Notes from the front end that belong in the roster problems of the reports (which
+    /// spreadsheet of a folder was read as the roster, and why).
+    pub notes: Vec<Issue>,
 }
 
 impl RunInputs {
@@ -113,6 +116,7 @@ impl RunInputs {
             password: None,
             jobs: rayon::current_num_threads(),
             cache: true,
+            notes: Vec::new(),
         }
     }
 }
@@ -187,7 +191,8 @@ impl Run {
             }
             None => (roster.company.clone(), roster.company_source.clone()),
         };
-        let mut roster_issues = roster.issues.clone();
+        let mut roster_issues = given.notes.clone();
+        roster_issues.extend(roster.issues.iter().cloned());
         roster_issues.extend(roster::check_company(
             company.as_ref(),
             &company_source,

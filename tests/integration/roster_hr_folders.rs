@@ -183,6 +183,27 @@ fn a_company_folder_as_hr_keeps_it() {
         .unwrap_or_else(|| panic!("{}", out.story("the roster choice on stderr")));
     assert!(said.contains("latest date (2026-12)"), "{said}");
     assert!(said.contains("2025年外籍员工花名册.xlsx"), "{said}");
+    // The reports say it too, in the roster problems.
+    let chosen: Vec<&Value> = r["roster_issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["code"]
+                .as_str()
+                .unwrap()
+                .starts_with("roster.file_chosen")
+        })
+        .collect();
+    assert_eq!(chosen.len(), 1, "{:#}", r["roster_issues"]);
+    assert!(
+        chosen[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2025年外籍员工花名册.xlsx"),
+        "{:#}",
+        chosen[0]
+    );
 
     // Every bracketed header read by its known part; 序号 is known and silent.
     let columns = &r["columns"];
