@@ -118,13 +118,9 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
         Ok(s) => Arc::new(s),
         Err(e) => return fail(&e),
     };
+    // The choice of a folder's roster is said with the roster problems (terminal and reports).
     let (roster, note) = match roster_in(&args.roster, &setup.aliases) {
-        Ok((roster, note)) => {
-            if let Some(note) = note.as_ref().filter(|_| !args.quiet) {
-                eprintln!("{}", fatal_line(note, &setup.catalog, args.lang));
-            }
-            (roster, note)
-        }
+        Ok(chosen) => chosen,
         Err(issue) => {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
             return Ok(EXIT_FAILED);

@@ -338,7 +338,13 @@ pub fn spreadsheets_in(dir: &Path) -> Vec<FileEntry> {
             match e.file_type() {
                 Ok(t) if t.is_dir() => {
                     let lower = name.to_lowercase();
-                    if lower != "photos" && lower != "docs" && path.matches('/').count() < MAX_DEPTH
+                    // permitpack's own output folder (marked by `.permitpack/`) holds its
+                    // reports, never the roster.
+                    let output = e.path().join(".permitpack").is_dir();
+                    if lower != "photos"
+                        && lower != "docs"
+                        && !output
+                        && path.matches('/').count() < MAX_DEPTH
                     {
                         stack.push((e.path(), path));
                     }
@@ -519,7 +525,7 @@ mod tests {
     }
 
     #[test]
-    fn the_folder_walk_skips_photos_docs_locks_and_depth() {
+    fn the_folder_walk_skips_photos_docs_locks_outputs_and_depth() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for f in [
@@ -531,6 +537,10 @@ mod tests {
             "notes.pdf",
             "a/b/c/d/deep.xlsx",
             "a/b/c/d/e/too_deep.xlsx",
+            // An earlier run's output folder inside the company folder.
+            "out/report.xlsx",
+            "out/report.csv",
+            "out/.permitpack/packets.json",
         ] {
             let p = d.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
