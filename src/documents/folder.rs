@@ -581,28 +581,11 @@ impl DocsIndex {
                     }),
                 Owner::Several(who) => {
                     let (entries_en, entries_zh) = entries_text(&[name.as_str()], folder);
-                    let people: Vec<_> = who.iter().map(|w| owners.person(*w)).collect();
-                    let names = |sep: &str| {
-                        people
-                            .iter()
-                            .map(|p| p.shown.as_str())
-                            .collect::<Vec<_>>()
-                            .join(sep)
-                    };
-                    let choices = people
-                        .iter()
-                        .map(|p| format!("{} {}", p.shown, p.passport.as_deref().unwrap_or("—")))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    issues.push(
-                        Issue::warning("document.owner_ambiguous")
-                            .arg("entries_en", entries_en)
-                            .arg("entries_zh", entries_zh)
-                            .arg("names", names(", "))
-                            .arg("names_zh", names("、"))
-                            .arg("choices", choices)
-                            .file(name.clone()),
-                    );
+                    let issue = Issue::warning("document.owner_ambiguous")
+                        .arg("entries_en", entries_en)
+                        .arg("entries_zh", entries_zh)
+                        .file(name.clone());
+                    issues.push(owners.ambiguity_args(&who, issue));
                 }
                 Owner::Nobody { closest } => {
                     let near = closest.map(|i| owners.person(i));

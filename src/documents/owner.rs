@@ -11,6 +11,7 @@
 //! tokens are compared as a set, so `García María`, `GARCIA_Maria` and `Maria GARCIA` are all
 //! `Maria Garcia`. A short leading number (`03 张伟`) is an index, not part of the name.
 
+use crate::issue::Issue;
 use crate::model::Employee;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -213,6 +214,29 @@ impl Owners {
     /// The owner with this [`owner_key`].
     pub fn index_of(&self, key: &str) -> Option<usize> {
         self.people.iter().position(|p| p.key == key)
+    }
+
+    /// The arguments every "two employees could own this" warning carries: `names` and
+    /// `names_zh` (the names joined for each language) and `choices` (name and passport
+    /// number of each, for the fix texts of the private reports).
+    pub fn ambiguity_args(&self, who: &[usize], issue: Issue) -> Issue {
+        let people: Vec<&Person> = who.iter().map(|w| self.person(*w)).collect();
+        let names = |sep: &str| {
+            people
+                .iter()
+                .map(|p| p.shown.as_str())
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let choices = people
+            .iter()
+            .map(|p| format!("{} {}", p.shown, p.passport.as_deref().unwrap_or("—")))
+            .collect::<Vec<_>>()
+            .join("; ");
+        issue
+            .arg("names", names(", "))
+            .arg("names_zh", names("、"))
+            .arg("choices", choices)
     }
 
     /// Whose a file or folder name is (for a file, give the name without its extension).

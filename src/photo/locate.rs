@@ -159,28 +159,11 @@ impl PhotoIndex {
                     .or_default()
                     .extend(files.iter().map(|f| (f.clone(), how))),
                 Owner::Several(who) => {
-                    let people: Vec<_> = who.iter().map(|w| owners.person(*w)).collect();
-                    let names = |sep: &str| {
-                        people
-                            .iter()
-                            .map(|p| p.shown.as_str())
-                            .collect::<Vec<_>>()
-                            .join(sep)
-                    };
-                    let choices = people
-                        .iter()
-                        .map(|p| format!("{} {}", p.shown, p.passport.as_deref().unwrap_or("—")))
-                        .collect::<Vec<_>>()
-                        .join("; ");
                     for f in files {
-                        issues.push(
-                            Issue::warning("photo.owner_ambiguous")
-                                .arg("file", f)
-                                .arg("names", names(", "))
-                                .arg("names_zh", names("、"))
-                                .arg("choices", &choices)
-                                .file(f.clone()),
-                        );
+                        let issue = Issue::warning("photo.owner_ambiguous")
+                            .arg("file", f)
+                            .file(f.clone());
+                        issues.push(owners.ambiguity_args(&who, issue));
                     }
                 }
                 Owner::Nobody { closest: Some(who) } => owned
