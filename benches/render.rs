@@ -147,6 +147,7 @@ fn employee(i: usize) -> Employee {
         photo: None,
         cells: Default::default(),
         month_only: Default::default(),
+        ..Default::default()
     }
 }
 
@@ -284,6 +285,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             true,
             Some((thumb.to_vec(), "image/png")),
         )),
+        platform_form: Vec::new(),
         as_of: date(2026, 11, 26),
     }
 }

@@ -21,6 +21,7 @@ pub mod outcome;
 pub mod packet;
 pub mod photo;
 pub mod pipeline;
+pub mod platform;
 pub mod render;
 pub mod report;
 pub mod roster;

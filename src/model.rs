@@ -125,10 +125,18 @@ pub enum Field {
     SalaryBasis,
     Mobile,
     Photo,
+    Surname,
+    GivenNames,
+    Gender,
+    PassportIssueDate,
+    Email,
+    AddressInChina,
+    ContractEndDate,
+    WorkLocation,
 }
 
 impl Field {
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 26] = [
         Field::Name,
         Field::ChineseName,
         Field::PassportNo,
@@ -147,6 +155,14 @@ impl Field {
         Field::SalaryBasis,
         Field::Mobile,
         Field::Photo,
+        Field::Surname,
+        Field::GivenNames,
+        Field::Gender,
+        Field::PassportIssueDate,
+        Field::Email,
+        Field::AddressInChina,
+        Field::ContractEndDate,
+        Field::WorkLocation,
     ];
     /// snake_case key used in data files and JSON.
     pub fn key(self) -> &'static str {
@@ -169,6 +185,14 @@ impl Field {
             Field::SalaryBasis => "salary_basis",
             Field::Mobile => "mobile",
             Field::Photo => "photo",
+            Field::Surname => "surname",
+            Field::GivenNames => "given_names",
+            Field::Gender => "gender",
+            Field::PassportIssueDate => "passport_issue_date",
+            Field::Email => "email",
+            Field::AddressInChina => "address_in_china",
+            Field::ContractEndDate => "contract_end_date",
+            Field::WorkLocation => "work_location",
         }
     }
     pub fn from_key(key: &str) -> Option<Field> {
@@ -182,6 +206,30 @@ impl Field {
 pub enum SalaryBasis {
     PreTax,
     AfterTax,
+}
+
+/// Gender as the passport states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+impl Gender {
+    /// As the platform's choice reads: `男` / `女`.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Gender::Male => "男",
+            Gender::Female => "女",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Gender::Male => "Male",
+            Gender::Female => "Female",
+        }
+    }
 }
 
 /// One employee row as read from the roster. Values that could not be read are `None` and
@@ -215,6 +263,25 @@ pub struct Employee {
     pub mobile: Option<String>,
     /// Photo file name relative to the photos folder, as typed.
     pub photo: Option<String>,
+    /// Surname and given names in their own columns, as in the passport (optional columns:
+    /// the platform form asks for them apart; without them the name is split).
+    #[serde(default)]
+    pub surname: Option<String>,
+    #[serde(default)]
+    pub given_names: Option<String>,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    #[serde(default)]
+    pub passport_issue_date: Option<NaiveDate>,
+    /// The applicant's own e-mail (the platform refuses the HR handler's).
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub address_in_china: Option<String>,
+    #[serde(default)]
+    pub contract_end_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub work_location: Option<String>,
     /// A1 reference of the cell each known field was read from, so later stages can point
     /// at the cell in their own issues.
     pub cells: BTreeMap<Field, String>,

@@ -51,6 +51,8 @@ pub struct Setup {
     pub limits: Limits,
     /// The country table: a nationality in one language printed in the other.
     pub countries: Countries,
+    /// The platform form's fields in platform order.
+    pub platform: crate::platform::PlatformSpec,
 }
 
 impl Setup {
@@ -78,6 +80,7 @@ impl Setup {
         let renderer = Renderer::new(&templates)?;
         let limits = Limits::load(&templates)?;
         let countries = Countries::load(&templates)?;
+        let platform = crate::platform::PlatformSpec::load(&templates)?;
         Ok(Setup {
             templates,
             catalog,
@@ -88,6 +91,7 @@ impl Setup {
             renderer,
             limits,
             countries,
+            platform,
         })
     }
 }
@@ -257,6 +261,10 @@ impl Batch<'_> {
             }
         }
 
+        // What HR types into the platform, and the platform's rules on those values.
+        let form = crate::platform::build(emp, &self.company, &s.countries, &s.platform);
+        push_new(&mut issues, form.issues);
+
         let state = ev.eligibility.state;
         defer_until_window(&mut issues, state, ev.eligibility.window_opens);
         let status = rules::status(state, &issues);
@@ -264,6 +272,7 @@ impl Batch<'_> {
         if let Some(p) = photo_detail {
             details.insert("photo".into(), p);
         }
+        details.insert("platform_form".into(), serde_json::json!(form.fields));
         if !matched.unmatched.is_empty() {
             details.insert(
                 "unmatched_files".into(),

@@ -509,6 +509,9 @@ pub struct CoverData {
     /// What still needs doing (issue messages), worded by the catalog.
     pub notes: Vec<BiText>,
     pub photo: Option<PhotoData>,
+    /// What to type into the platform's form, in its section order (report.json
+    /// `platform_form`); empty leaves the cover's platform page out.
+    pub platform_form: Vec<crate::platform::FormField>,
     #[serde(skip)]
     pub as_of: NaiveDate,
 }
@@ -576,6 +579,11 @@ impl CoverData {
             enquiry: Vec::new(),
             notes,
             photo,
+            platform_form: outcome
+                .details
+                .get("platform_form")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default(),
             as_of,
         }
     }

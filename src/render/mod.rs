@@ -488,6 +488,18 @@ fn schema(doc: Doc) -> serde_json::Value {
             enquiry: Vec::new(),
             notes: Vec::new(),
             photo: Some(PhotoData::new("", true, None)),
+            platform_form: vec![crate::platform::FormField {
+                section: String::new(),
+                section_en: String::new(),
+                field: String::new(),
+                label_zh: String::new(),
+                label_en: String::new(),
+                value: String::new(),
+                source: crate::platform::Source::Missing,
+                note: String::new(),
+                note_zh: String::new(),
+                verified: false,
+            }],
             as_of,
         }),
     };

@@ -11,6 +11,7 @@ use super::{RunInfo, STATUSES, Summary, Texts, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::outcome::{EmployeeOutcome, ItemStatus, Outcomes, Status};
+use crate::platform::{FormField, Source};
 use crate::rules::RenewalCalendar;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
@@ -376,6 +377,7 @@ pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
         m,
     )?;
     checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
+    platform_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
     run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, summary)?;
     if let Some(cal) = cal {
         let ws = wb.add_worksheet_with_low_memory()?;
@@ -625,6 +627,72 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
     s.finish(r, &[4, 7, 8])
 }
 
+/// The platform form of an outcome (`details["platform_form"]`), if the pipeline made one.
+fn platform_form(o: &EmployeeOutcome) -> Option<Vec<FormField>> {
+    let v = o.details.get("platform_form")?;
+    serde_json::from_value::<Vec<FormField>>(v.clone())
+        .ok()
+        .filter(|f| !f.is_empty())
+}
+
+/// "平台填报 Platform form": one row per employee, one column per form field in the
+/// platform's order, ready to copy; a value the roster lacks is an empty amber cell (its
+/// note, with where to find it, is in report.json and on the cover's platform page).
+fn platform_sheet<O: Outcomes + ?Sized>(
+    ws: &mut Worksheet,
+    t: &Texts,
+    f: &Formats,
+    outcomes: &O,
+    max_rows: u32,
+) -> Result<(), XlsxError> {
+    ws.set_name(sheet_name(t, "ui.sheet.platform"))?;
+    ws.set_tab_color(Color::RGB(0x2E7D32));
+    // Every employee's form has the same fields (platform_form.toml): the first gives them.
+    let mut fields: Vec<FormField> = Vec::new();
+    for o in outcomes.each() {
+        let o = o?;
+        if let Some(form) = platform_form(&o) {
+            fields = form;
+            break;
+        }
+    }
+    let unverified = t.ui("ui.platform.unverified");
+    let mut titles = vec![t.ui("ui.col.row"), t.ui("ui.col.name")];
+    for field in &fields {
+        let label = match t.lang {
+            Lang::Zh => field.label_zh.clone(),
+            Lang::En => field.label_en.clone(),
+            Lang::Both => format!("{}\n{}", field.label_zh, field.label_en),
+        };
+        titles.push(if field.verified {
+            label
+        } else {
+            format!("{label} ({unverified})")
+        });
+    }
+    let mut s = Sheet::new(ws, titles.len()).capped(max_rows);
+    s.header(&titles, &f.header, t.lang == Lang::Both)?;
+    let mut r = 0u32;
+    for o in outcomes.each() {
+        let o = o?;
+        r += 1;
+        let e = &o.employee;
+        s.num(r, 0, Some(e.row as f64), &f.plain_num)?;
+        s.opt_text(r, 1, e.name.as_deref(), &f.plain_text)?;
+        let form = platform_form(&o).unwrap_or_default();
+        for (i, field) in fields.iter().enumerate() {
+            let col = 2 + i as u16;
+            match form.iter().find(|x| x.field == field.field) {
+                Some(x) if x.source == Source::Missing => s.blank(r, col, &f.warning)?,
+                Some(x) if !x.value.is_empty() => s.text(r, col, &x.value, &f.plain_text)?,
+                _ => s.blank(r, col, &f.plain_text)?,
+            }
+        }
+    }
+    s.note_cut(t, &f.plain_text)?;
+    s.finish(r + 1, &[])
+}
+
 fn run_sheet(
     ws: &mut Worksheet,
     t: &Texts,
@@ -765,7 +833,7 @@ mod tests {
         let (_, mut wb) = book(Lang::En);
         assert_eq!(
             wb.sheet_names(),
-            vec!["Employees", "Issues", "Documents", "Run"]
+            vec!["Employees", "Issues", "Documents", "Platform form", "Run"]
         );
         let range = wb.worksheet_range("Employees").unwrap();
         let rows: Vec<&[Data]> = range.rows().collect();
@@ -826,7 +894,7 @@ mod tests {
     fn checklist_and_run_sheets() {
         let (_, mut wb) = book(Lang::Zh);
         let names = wb.sheet_names();
-        assert_eq!(names, vec!["员工", "问题", "材料", "运行信息"]);
+        assert_eq!(names, vec!["员工", "问题", "材料", "平台填报", "运行信息"]);
         let range = wb.worksheet_range("材料").unwrap();
         let missing = range
             .rows()
@@ -842,6 +910,46 @@ mod tests {
     }
 
     #[test]
+    fn platform_sheet_has_the_form_in_platform_order() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let mut outcomes = testdata::outcomes();
+        let spec = crate::platform::PlatformSpec::builtin();
+        let countries = crate::render::countries::Countries::builtin();
+        let company = crate::model::Company::default();
+        let form = crate::platform::build(&outcomes[0].employee, &company, countries, spec);
+        outcomes[0]
+            .details
+            .insert("platform_form".into(), serde_json::json!(form.fields));
+        let bytes = render(&testdata::run(Lang::En), &outcomes, &cat).unwrap();
+        let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("Platform form").unwrap();
+        let rows: Vec<&[Data]> = range.rows().collect();
+        assert_eq!(rows.len(), 1 + outcomes.len());
+        assert_eq!(rows[0].len(), 2 + spec.fields.len());
+        assert_eq!(rows[0][2], Data::String("Surname".into()));
+        assert_eq!(rows[0][3], Data::String("Given names".into()));
+        let residence = spec
+            .fields
+            .iter()
+            .position(|f| f.section == "residence")
+            .unwrap();
+        assert!(matches!(&rows[0][2 + residence], Data::String(s) if s.ends_with("(unverified)")));
+        let passport = spec
+            .fields
+            .iter()
+            .position(|f| f.key == "passport_no")
+            .unwrap();
+        assert_eq!(rows[1][2 + passport], Data::String("E12345678".into()));
+        assert_eq!(rows[1][1], Data::String("SMITH JOHN".into()));
+        // A missing value is an empty cell, never a word to copy by mistake.
+        let email = spec.fields.iter().position(|f| f.key == "email").unwrap();
+        assert!(
+            matches!(&rows[1][2 + email], Data::Empty)
+                || rows[1][2 + email] == Data::String(String::new())
+        );
+    }
+
+    #[test]
     fn sheet_names_are_valid() {
         let cat = Catalog::load(&Templates::builtin()).unwrap();
         for lang in [Lang::Zh, Lang::En, Lang::Both] {
@@ -850,6 +958,7 @@ mod tests {
                 "ui.sheet.employees",
                 "ui.sheet.issues",
                 "ui.sheet.checklist",
+                "ui.sheet.platform",
                 "ui.sheet.run",
             ] {
                 let n = sheet_name(&t, k);

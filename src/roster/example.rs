@@ -34,6 +34,14 @@ pub fn employee_value(field: Field) -> Example {
         Field::SalaryBasis => Example::Text("税前"),
         Field::Mobile => Example::Text("13800138000"),
         Field::Photo => Example::Text(""),
+        Field::Surname => Example::Text("KOWALSKA"),
+        Field::GivenNames => Example::Text("ANNA"),
+        Field::Gender => Example::Text("女"),
+        Field::PassportIssueDate => Example::Date(2021, 5, 21),
+        Field::Email => Example::Text("anna.kowalska@example.com"),
+        Field::AddressInChina => Example::Text("深圳市南山区科技园路8号公寓2栋1201"),
+        Field::ContractEndDate => Example::Date(2028, 2, 29),
+        Field::WorkLocation => Example::Text("深圳市南山区粤海街道科技园路1号"),
     }
 }
 

@@ -408,6 +408,45 @@ fn read_field(
             e.annual_salary = keep(values::money_scaled(cell, header.salary_scale), problems);
             e.annual_salary.is_some()
         }
+        Field::Surname => {
+            e.surname = keep(values::text(cell), problems);
+            e.surname.is_some()
+        }
+        Field::GivenNames => {
+            e.given_names = keep(values::text(cell), problems);
+            e.given_names.is_some()
+        }
+        Field::AddressInChina => {
+            e.address_in_china = keep(values::text(cell), problems);
+            e.address_in_china.is_some()
+        }
+        Field::WorkLocation => {
+            e.work_location = keep(values::text(cell), problems);
+            e.work_location.is_some()
+        }
+        Field::PassportIssueDate => {
+            e.passport_issue_date = keep(values::date(cell), problems);
+            e.passport_issue_date.is_some()
+        }
+        Field::ContractEndDate => {
+            e.contract_end_date = keep(values::date(cell), problems);
+            e.contract_end_date.is_some()
+        }
+        Field::Gender => match keep(values::text(cell), problems) {
+            Some(t) => {
+                e.gender = values::parse_gender(&t);
+                if e.gender.is_none() {
+                    // Only the platform form list prints it: a warning, never a block.
+                    problems.push(Problem::warning("roster.bad_gender").arg("value", t));
+                }
+                true
+            }
+            None => false,
+        },
+        Field::Email => {
+            e.email = keep(values::email(cell), problems);
+            e.email.is_some()
+        }
         Field::SalaryBasis => match keep(values::text(cell), problems) {
             Some(t) => {
                 e.salary_basis = aliases.salary_basis(&t);

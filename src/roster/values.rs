@@ -5,7 +5,7 @@
 
 use super::aliases::halfwidth;
 use crate::issue::Severity;
-use crate::model::{Category, Fen};
+use crate::model::{Category, Fen, Gender};
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use chrono::{Datelike, NaiveDate};
 
@@ -680,6 +680,52 @@ fn numeral(c: char) -> Option<u8> {
     }
 }
 
+/// Reads a gender cell: `M` / `F`, `男` / `女`, `male` / `female` (any case, full-width
+/// forms, `男性` / `女性`). `None` for anything else (the caller reports `roster.bad_gender`).
+pub fn parse_gender(raw: &str) -> Option<Gender> {
+    let t: String = raw
+        .chars()
+        .map(halfwidth)
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '(' | ')'))
+        .collect::<String>()
+        .to_lowercase();
+    match t.as_str() {
+        "m" | "male" | "man" | "男" | "男性" => Some(Gender::Male),
+        "f" | "female" | "woman" | "女" | "女性" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// An e-mail address: one `@` with text before it and a dotted domain after it, no spaces.
+/// Anything else is a warning (`roster.bad_email`): the column is optional and the value is
+/// only printed in the platform form list, so the row is kept.
+pub(crate) fn email(cell: CellIn<'_>) -> Result<Option<String>, Problem> {
+    let Some(t) = text(cell)? else {
+        return Ok(None);
+    };
+    let t: String = t
+        .chars()
+        .map(halfwidth)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let ok = match t.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && !t.contains(char::is_whitespace)
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|p| !p.is_empty())
+        }
+        None => false,
+    };
+    if ok {
+        Ok(Some(t))
+    } else {
+        Err(Problem::warning("roster.bad_email").arg("value", t))
+    }
+}
+
 /// Reads a talent category: (六), （六）, 六, 6, B6, "B类(六)", "（六）计点积分…", A, A类,
 /// "外国高端人才（A类）", C. `None` when it cannot be read (the rules stage reports it).
 pub fn parse_category(raw: &str) -> Option<Category> {
@@ -766,6 +812,48 @@ pub fn parse_category(raw: &str) -> Option<Category> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn gender_words_and_e_mail_shapes() {
+        for (raw, want) in [
+            ("M", Some(Gender::Male)),
+            ("f", Some(Gender::Female)),
+            ("男", Some(Gender::Male)),
+            ("女性", Some(Gender::Female)),
+            (" Female ", Some(Gender::Female)),
+            ("ＭＡＬＥ", Some(Gender::Male)),
+            ("X", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_gender(raw), want, "{raw:?}");
+        }
+        let read = |s: &str| email(CellIn::new(&Data::String(s.into())));
+        assert_eq!(
+            read(" anna@example.com ").unwrap().as_deref(),
+            Some("anna@example.com")
+        );
+        assert_eq!(
+            read("anna＠example.cn").unwrap().as_deref(),
+            Some("anna@example.cn")
+        );
+        for bad in [
+            "anna",
+            "anna@",
+            "@x.com",
+            "anna@example",
+            "a b@x.com",
+            "a@b@c.com",
+            "a@x..com",
+        ] {
+            let p = read(bad).unwrap_err();
+            assert_eq!(
+                (p.code, p.severity),
+                ("roster.bad_email", Severity::Warning),
+                "{bad}"
+            );
+        }
+        assert_eq!(email(CellIn::new(&Data::Empty)).unwrap(), None);
+    }
     use super::*;
 
     fn s(v: &str) -> Data {

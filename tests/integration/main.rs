@@ -25,6 +25,7 @@ mod packet_zip;
 mod photo_cli;
 mod photo_faces;
 mod photo_limits;
+mod platform_form;
 mod polish_documents;
 mod polish_terminal;
 mod render_documents;

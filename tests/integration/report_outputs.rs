@@ -37,6 +37,7 @@ fn xlsx_rows_read_back_with_calamine() {
             "员工 Employees",
             "问题 Issues",
             "材料 Documents",
+            "平台填报 Platform form",
             "运行信息 Run",
             "日历 Calendar"
         ]
@@ -94,7 +95,7 @@ fn xlsx_rows_read_back_with_calamine() {
         Data::String("居留许可到期 RP expiry 中的“2027/13/45”不是日期。".into())
     );
 
-    let run = wb.worksheet_range(&names[3]).unwrap();
+    let run = wb.worksheet_range(&names[4]).unwrap();
     let summary = Summary::of(&outcomes, &report_data::run(Lang::Both).roster_issues);
     let ready_row = run
         .rows()

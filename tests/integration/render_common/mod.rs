@@ -45,6 +45,7 @@ pub fn employee() -> Employee {
         photo: Some("maria.jpg".into()),
         cells: Default::default(),
         month_only: Default::default(),
+        ..Default::default()
     };
     for (i, f) in Field::ALL.iter().enumerate() {
         e.cells
@@ -267,6 +268,7 @@ pub fn cover() -> CoverData {
             true,
             Some((thumbnail_png(), "image/png")),
         )),
+        platform_form: Vec::new(),
         as_of: as_of(),
     }
 }

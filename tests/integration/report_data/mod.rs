@@ -360,6 +360,7 @@ fn employee(
         photo: passport.map(|p| format!("{p}.jpg")),
         cells,
         month_only: Default::default(),
+        ..Default::default()
     }
 }
 
