@@ -8,12 +8,10 @@
 //! and correct come out ready.
 
 use crate::e2e_company::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
-use crate::util::{Dir, employee_at_row, issue_codes};
+use crate::util::{Dir, employee_at_row, issue_codes, packet_pdf_text};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::path::Path;
-use std::process::Command;
 
 fn excel(d: chrono::NaiveDate) -> ExcelDateTime {
     use chrono::Datelike;
@@ -334,38 +332,6 @@ fn status(e: &Value, item: &str) -> String {
         .find(|l| l["id"] == item)
         .map(|l| l["status"].as_str().unwrap().to_string())
         .unwrap_or_default()
-}
-
-/// The text layer of a PDF inside a packet, white space removed.
-fn packet_pdf_text(zip: &Path, entry_part: &str, scratch: &Path) -> Option<String> {
-    let ok = Command::new("pdftotext").arg("-v").output().is_ok();
-    if !ok {
-        eprintln!("SKIPPED text check: pdftotext (poppler-utils) not installed");
-        return None;
-    }
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
-    let name = z
-        .file_names()
-        .find(|n| n.contains(entry_part))
-        .unwrap_or_else(|| panic!("no {entry_part} in {}", zip.display()))
-        .to_string();
-    let mut bytes = Vec::new();
-    z.by_name(&name).unwrap().read_to_end(&mut bytes).unwrap();
-    let pdf = scratch.join("letter.pdf");
-    std::fs::write(&pdf, bytes).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    Some(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
-    )
 }
 
 #[test]

@@ -9,11 +9,10 @@
 use crate::e2e_company::{
     AS_OF, COMPANY_EN, COMPANY_ZH, Scan, USCC, day, fixture_photo, scan_bytes,
 };
-use crate::util::{Dir, employee_at_row, need_tool};
+use crate::util::{Dir, employee_at_row, need_tool, packet_pdf_text};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// One roster row, every cell typed as text as an HR-system export writes it.
 struct Row {
@@ -225,31 +224,6 @@ fn issue<'a>(e: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {code} in {:#}", e["issues"]))
 }
 
-/// The text layer of one PDF in a packet, white space removed.
-fn packet_text(dir: &Dir, packet: &str, entry_prefix: &str) -> String {
-    let zip = dir.join("out/packets").join(packet);
-    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
-    let name = (0..z.len())
-        .map(|i| z.by_index(i).unwrap().name().to_string())
-        .find(|n| n.contains(entry_prefix) && n.ends_with(".pdf"))
-        .unwrap_or_else(|| panic!("no {entry_prefix} in {}", zip.display()));
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut z.by_name(&name).unwrap(), &mut bytes).unwrap();
-    let pdf = dir.write(format!("{packet}-{entry_prefix}.pdf"), bytes);
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "pdftotext {}", pdf.display());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 #[test]
 fn category_as_on_the_card_uses_the_common_list_and_keeps_the_scans() {
     let dir = Dir::new();
@@ -345,7 +319,12 @@ fn month_only_birth_and_chinese_only_cells_print_without_invention() {
         "{c:?}"
     );
     let packet = e["packet"].as_str().unwrap();
-    let text = packet_text(&dir, packet, "guarantee_letter");
+    let text = packet_pdf_text(
+        &dir.join("out/packets").join(packet),
+        "guarantee_letter",
+        dir.path(),
+    )
+    .unwrap();
     assert!(text.contains("1986年12月"), "{text}");
     assert!(!text.contains("1986年12月1日"), "an invented day: {text}");
     assert!(text.contains("borninDecember1986"), "{text}");
@@ -356,7 +335,13 @@ fn month_only_birth_and_chinese_only_cells_print_without_invention() {
 
     // The salary certificate of (六) writes the amount in English words.
     let six = employee_at_row(&report, 3);
-    let text = packet_text(&dir, six["packet"].as_str().unwrap(), "salary_certificate");
+    let text = packet_pdf_text(
+        &dir.join("out/packets")
+            .join(six["packet"].as_str().unwrap()),
+        "salary_certificate",
+        dir.path(),
+    )
+    .unwrap();
     assert!(
         text.contains("fourhundredandeightythousandyuanonly"),
         "{text}"

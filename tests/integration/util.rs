@@ -245,6 +245,39 @@ pub fn need_tool(name: &str, probe: &[&str]) -> bool {
     false
 }
 
+/// The text layer of the PDF whose name contains `entry_part` inside the packet `zip`,
+/// white space removed (pdftotext breaks lines anywhere in Chinese text). `None` when
+/// pdftotext is missing outside CI; the PDF is written to `scratch` on the way.
+pub fn packet_pdf_text(zip: &Path, entry_part: &str, scratch: &Path) -> Option<String> {
+    if !need_tool("pdftotext", &["-v"]) {
+        return None;
+    }
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let name = z
+        .file_names()
+        .find(|n| n.contains(entry_part) && n.ends_with(".pdf"))
+        .unwrap_or_else(|| panic!("no {entry_part} PDF in {}", zip.display()))
+        .to_string();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut z.by_name(&name).unwrap(), &mut bytes).unwrap();
+    let pdf = scratch.join(format!("{entry_part}.pdf"));
+    std::fs::write(&pdf, bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+    )
+}
+
 /// Exit code of an output.
 pub fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
