@@ -250,7 +250,7 @@ fn nationality(e: &Employee, countries: &Countries) -> Value {
     else {
         return Value::missing();
     };
-    let (zh, en) = crate::render::data::nationality_parts(cell, countries);
+    let (zh, en) = crate::render::countries::nationality_parts(cell, countries);
     let found = countries
         .find(cell)
         .or_else(|| countries.find(&en))

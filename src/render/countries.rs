@@ -1,6 +1,7 @@
-//! The country table of `templates/countries.toml` (CLDR names in English and Chinese):
-//! turns a nationality written in one language into the other, so the English text of a
-//! letter never prints "俄罗斯" and the Chinese text never prints "Germany".
+//! The country table of `templates/countries.toml` (CLDR names in English and Chinese) and
+//! cells written in two languages: turns a nationality written in one language into the
+//! other, so the English text of a letter never prints "俄罗斯" and the Chinese text never
+//! prints "Germany".
 
 use crate::assets::Templates;
 use serde::Deserialize;
@@ -101,6 +102,68 @@ impl Countries {
     pub fn is_empty(&self) -> bool {
         self.all.is_empty()
     }
+}
+
+/// Splits a cell written in both languages into its Chinese and its English part: one run
+/// of Chinese (with Chinese punctuation, no Latin letters) before or after one run with Latin
+/// letters, apart from separators (spaces, `/`, brackets). Anything else, or a cell in one
+/// language, gives the whole cell for both.
+pub fn split_bilingual(cell: &str) -> (String, String) {
+    let whole = || (cell.trim().to_string(), cell.trim().to_string());
+    let is_han = |c: char| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F);
+    let is_latin = |c: char| c.is_alphabetic() && !is_han(c);
+    let sep = |c: char| c.is_whitespace() || "/|\\()（）[]【】-–—,，、:：;；".contains(c);
+    let (Some(first), Some(last)) = (
+        cell.char_indices()
+            .find(|(_, c)| is_han(*c))
+            .map(|(i, _)| i),
+        cell.char_indices()
+            .filter(|(_, c)| is_han(*c))
+            .last()
+            .map(|(i, c)| i + c.len_utf8()),
+    ) else {
+        return whole();
+    };
+    let zh = &cell[first..last];
+    if zh.chars().any(is_latin) {
+        return whole();
+    }
+    // The parts must be apart: "UX设计师" is one Chinese term, not "UX" + "设计师".
+    let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    if joined(cell[..first].chars().last()) || joined(cell[last..].chars().next()) {
+        return whole();
+    }
+    let before = cell[..first].trim_matches(sep);
+    let after = cell[last..].trim_matches(sep);
+    let en = match (before.is_empty(), after.is_empty()) {
+        (false, true) => before,
+        (true, false) => after,
+        _ => return whole(),
+    };
+    if !en.chars().any(is_latin) || en.chars().any(is_han) {
+        return whole();
+    }
+    (zh.trim().to_string(), en.trim().to_string())
+}
+
+/// The Chinese and the English name of a nationality cell: its own parts when it is written
+/// in both languages, else the other language from the country table; a name the table
+/// does not know stays as written in both (see [`super::data::language_gaps`]).
+pub fn nationality_parts(cell: &str, countries: &Countries) -> (String, String) {
+    let (zh, en) = split_bilingual(cell);
+    if zh != en {
+        return (zh, en);
+    }
+    match countries.find(cell) {
+        Some(c) if has_han(cell) => (zh, c.en.clone()),
+        Some(c) => (c.zh.clone(), c.en.clone()),
+        None => (zh, en),
+    }
+}
+
+pub(crate) fn has_han(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF))
 }
 
 #[cfg(test)]
