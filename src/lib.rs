@@ -29,3 +29,4 @@ pub mod rules;
 pub mod run;
 pub mod serve;
 pub mod spool;
+pub mod upload;

@@ -18,6 +18,9 @@ pub struct Limits {
     /// A user's copy of limits.toml from before `permitpack serve` has no `[serve]`.
     #[serde(default)]
     pub serve: ServeLimits,
+    /// A user's copy of limits.toml from before the upload folder has no `[upload]`.
+    #[serde(default)]
+    pub upload: UploadLimits,
 }
 
 /// Bounds on reading the roster.
@@ -56,6 +59,29 @@ pub struct ServeLimits {
     pub max_file_bytes: u64,
     pub max_files: usize,
     pub max_queued_jobs: usize,
+}
+
+/// What the online platform takes: one file per item within a byte budget, and the photo.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadLimits {
+    /// The largest upload file (one per checklist item).
+    pub max_file_bytes: u64,
+    /// The largest platform photo.
+    pub photo_max_bytes: u64,
+    /// The longest side an image is scaled to first, then step by step down to
+    /// `min_long_side_px`, each tried with the JPEG qualities in turn until the file fits.
+    pub long_sides_px: Vec<u32>,
+    /// Never below this long side (about 150 dpi on A4).
+    pub min_long_side_px: u32,
+    /// The JPEG quality ladder, best first.
+    pub jpeg_qualities: Vec<u8>,
+}
+
+impl Default for UploadLimits {
+    fn default() -> UploadLimits {
+        Limits::default().upload
+    }
 }
 
 impl Default for ServeLimits {
@@ -117,10 +143,20 @@ impl Limits {
             ("serve.max_file_bytes", self.serve.max_file_bytes),
             ("serve.max_files", self.serve.max_files as u64),
             ("serve.max_queued_jobs", self.serve.max_queued_jobs as u64),
+            ("upload.max_file_bytes", self.upload.max_file_bytes),
+            ("upload.photo_max_bytes", self.upload.photo_max_bytes),
+            ("upload.min_long_side_px", self.upload.min_long_side_px as u64),
         ] {
             if v == 0 {
                 return Err(format!("{name} must be above 0"));
             }
+        }
+        let u = &self.upload;
+        if u.jpeg_qualities.is_empty() || u.jpeg_qualities.iter().any(|q| !(1..=100).contains(q)) {
+            return Err("upload.jpeg_qualities must list qualities from 1 to 100".into());
+        }
+        if u.long_sides_px.iter().any(|&s| s < u.min_long_side_px) {
+            return Err("upload.long_sides_px must not go below upload.min_long_side_px".into());
         }
         if !(2..=1_048_576).contains(&self.report.max_xlsx_rows) {
             return Err(

@@ -155,8 +155,43 @@ pub struct EmployeeOutcome {
     pub issues: Vec<Issue>,
     /// Packet file name inside OUT/packets/, when one was written.
     pub packet: Option<String>,
+    /// The packet's `upload/` files, in the platform's order (empty without a packet).
+    #[serde(default)]
+    pub uploads: Vec<UploadLine>,
     /// Stage fields for report.json (`eligibility`, `timeline`, `photo`, ...).
     pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One file of the packet's `upload/` folder: what HR uploads on the platform's 附件信息
+/// page, one file per item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadLine {
+    /// Entry name in the packet: `upload/03_passport.pdf`, `upload/photo.jpg`.
+    pub entry: String,
+    /// Checklist item id (`photo` for the photo).
+    pub item_id: String,
+    pub bytes: u64,
+    /// Pages of the PDF (1 for the photo; 0 when a passed-through PDF could not be read).
+    pub pages: usize,
+    /// The files it was made from, as HR named them, in order.
+    pub files: Vec<String>,
+    pub how: UploadHow,
+    /// Within `[upload] max_file_bytes` (`photo_max_bytes` for the photo).
+    pub within_budget: bool,
+}
+
+/// How an upload file was made from HR's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum UploadHow {
+    /// One file already as the platform takes it, unchanged.
+    PassedThrough,
+    /// Placed on pages as they are, nothing re-encoded.
+    Placed,
+    /// Images scaled to this long side (pixels) and re-encoded at this JPEG quality.
+    Recompressed { long_side: u32, quality: u8 },
+    /// As `Recompressed`, with the PDF pages rendered to images first.
+    Rendered { long_side: u32, quality: u8 },
 }
 
 impl EmployeeOutcome {

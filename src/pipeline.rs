@@ -115,6 +115,8 @@ pub struct Batch<'a> {
     pub password: Option<String>,
     /// The rerun cache (a build into a sink that keeps one, without a password).
     pub cache: Option<&'a crate::cache::RunCache>,
+    /// The company items' upload files, made once for the run (empty for `check`).
+    pub company_uploads: Vec<packet::Upload>,
 }
 
 /// What the stages found for one employee before the packet is written.
@@ -124,6 +126,8 @@ struct Work {
     timeline: TimelineData,
     letters: Vec<Document>,
     photo: Option<Document>,
+    /// The photo as the platform takes it (`build` only).
+    platform_photo: Option<packet::PlatformPhoto>,
     scans: Vec<Document>,
     company_scans: Vec<Document>,
 }
@@ -207,7 +211,8 @@ impl Batch<'_> {
             scan_documents(self.inputs, &checklist, own.as_ref(), &self.company_scans);
 
         // Photo.
-        let (photo_line, photo_doc, photo_detail) = self.judge_photo(row, &mut issues);
+        let (photo_line, photo_doc, photo_detail, platform_photo) =
+            self.judge_photo(row, &mut issues);
 
         // Letters.
         let letter = LetterData::new(emp, &self.company, self.as_of, ev.term_years, &s.countries);
@@ -301,6 +306,7 @@ impl Batch<'_> {
             checklist,
             issues,
             packet: None,
+            uploads: Vec::new(),
             details,
         };
         Work {
@@ -309,6 +315,7 @@ impl Batch<'_> {
             timeline,
             letters,
             photo: photo_doc,
+            platform_photo,
             scans,
             company_scans,
         }
@@ -362,6 +369,7 @@ impl Batch<'_> {
         Option<PhotoLine>,
         Option<Document>,
         Option<serde_json::Value>,
+        Option<packet::PlatformPhoto>,
     ) {
         let emp = &row.employee;
         let on_row = |i: Issue| {
@@ -373,14 +381,14 @@ impl Batch<'_> {
         };
         let Some(index) = &self.photos else {
             issues.push(on_row(Issue::error("photo.no_folder")));
-            return (None, None, None);
+            return (None, None, None, None);
         };
         let max_bytes = self.setup.profile.limits.max_file_bytes;
         let file = match index.find_employee(self.inputs, emp, max_bytes) {
             Ok(f) => f,
             Err(issue) => {
                 issues.push(on_row(issue));
-                return (None, None, None);
+                return (None, None, None, None);
             }
         };
         issues.extend(file.warnings.iter().cloned().map(on_row));
@@ -389,12 +397,15 @@ impl Batch<'_> {
         let line = verdict.line();
         issues.extend(verdict.issues.into_iter().map(on_row));
         let detail = serde_json::to_value(&verdict.report).ok();
+        let platform = self
+            .packets
+            .and_then(|_| self.platform_photo(&file.name, &bytes, verdict.working.as_ref(), issues));
         let doc = Document {
             item_id: packet::PHOTO_ITEM.to_string(),
             original: file.name.clone(),
             content: Content::Bytes(bytes),
         };
-        (Some(line), Some(doc), detail)
+        (Some(line), Some(doc), detail, platform)
     }
 
     /// Renders the cover, assembles the packet and writes it atomically. A failure becomes
@@ -402,16 +413,41 @@ impl Batch<'_> {
     fn write_packet(&self, work: &mut Work, sink: &dyn Sink, name: &str) {
         let s = self.setup;
         let o = &mut work.outcome;
+        let scans = packet::sorted(
+            &o.checklist,
+            s.rules.checklists.sides(),
+            std::mem::take(&mut work.scans),
+        );
+        let checklist = &o.checklist;
+        let names = |id: &str| {
+            checklist
+                .iter()
+                .find(|l| l.id == id)
+                .map(|l| (l.name_zh.clone(), l.name_en.clone()))
+        };
+        let mut uploads = item_uploads(&scans, &names, &s.limits, &mut o.issues);
+        for line in &o.checklist {
+            let shared = line
+                .files
+                .iter()
+                .any(|f| f.starts_with(&format!("{}/", documents::COMPANY_DIR)));
+            if shared && let Some(u) = self.company_uploads.iter().find(|u| u.item_id == line.id) {
+                uploads.push(u.clone());
+            }
+        }
         let sources = PacketSources {
             cover: Vec::new(),
             letters: std::mem::take(&mut work.letters),
             photo: work.photo.take(),
-            scans: std::mem::take(&mut work.scans),
+            platform_photo: work.platform_photo.take(),
+            uploads,
+            scans,
             company_scans: std::mem::take(&mut work.company_scans),
         };
         let mut plan = packet::plan(&o.checklist, s.rules.checklists.sides(), sources);
         o.details
             .insert("packet_entries".into(), serde_json::json!(plan.manifest()));
+        o.uploads = plan.uploads.clone();
 
         // The cover reflects everything known before the packet is written.
         let mut preview = o.clone();
@@ -458,6 +494,93 @@ impl Batch<'_> {
             Err(e) => o.issues.push(e.to_issue(name)),
         }
     }
+}
+
+impl Batch<'_> {
+    /// The photo as the platform takes it (`upload/photo.jpg`). A photo that cannot be
+    /// decoded has been judged already by the photo stage; only a photo that cannot be made
+    /// small enough is said here.
+    fn platform_photo(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        working: Option<&photo::decode::Working>,
+        issues: &mut Vec<Issue>,
+    ) -> Option<packet::PlatformPhoto> {
+        let s = self.setup;
+        let min = (s.profile.resolution.min_width_px, s.profile.resolution.min_height_px);
+        let max = s.limits.upload.photo_max_bytes;
+        match crate::upload::photo::platform_photo(name, bytes, working, min, max) {
+            Ok(p) => Some(packet::PlatformPhoto {
+                how: if p.unchanged {
+                    crate::outcome::UploadHow::PassedThrough
+                } else {
+                    crate::outcome::UploadHow::Recompressed {
+                        long_side: p.width.max(p.height),
+                        quality: p.quality,
+                    }
+                },
+                jpeg: p.jpeg,
+                file: name.to_string(),
+                within_budget: true,
+            }),
+            Err(issue) => {
+                if issue.code == "upload.photo_too_large" {
+                    issues.push(issue.file(name.to_string()));
+                }
+                None
+            }
+        }
+    }
+}
+
+/// The upload file of each of the employee's items with files, from `scans` in packet order
+/// (a card's front before its back). A file that cannot be read is left out of its upload
+/// file (the packet says so for the originals too).
+pub(crate) fn item_uploads(
+    scans: &[Document],
+    names: &dyn Fn(&str) -> Option<(String, String)>,
+    limits: &crate::limits::Limits,
+    issues: &mut Vec<Issue>,
+) -> Vec<packet::Upload> {
+    let mut out = Vec::new();
+    for group in scans.chunk_by(|a, b| a.item_id == b.item_id) {
+        let read: Vec<(String, std::borrow::Cow<'_, [u8]>)> = group
+            .iter()
+            .filter_map(|d| {
+                d.content
+                    .read(limits.scans.max_file_bytes)
+                    .ok()
+                    .map(|b| (d.original.clone(), b))
+            })
+            .collect();
+        let sources: Vec<crate::upload::Source<'_>> = read
+            .iter()
+            .map(|(name, bytes)| crate::upload::Source { name, bytes })
+            .collect();
+        let item = &group[0].item_id;
+        let made = crate::upload::item_pdf(item, &sources, &limits.upload);
+        let (zh, en) = names(item).unwrap_or_else(|| (item.clone(), item.clone()));
+        push_new(
+            issues,
+            made.issues
+                .into_iter()
+                .map(|i| i.arg("item_zh", &zh).arg("item_en", &en))
+                .collect(),
+        );
+        if let Some(c) = made.converted {
+            let within_budget = c.pdf.len() as u64 <= limits.upload.max_file_bytes;
+            out.push(packet::Upload {
+                item_id: item.clone(),
+                pdf: c.pdf,
+                pages: c.pages,
+                files: c.files,
+                how: c.how,
+                within_budget,
+            });
+        }
+    }
+    out
 }
 
 /// Adds the issues not already listed: the documents of one employee print the same fields,
@@ -690,6 +813,7 @@ pub(crate) fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutc
         checklist: Vec::new(),
         issues,
         packet: None,
+        uploads: Vec::new(),
         details: serde_json::Map::new(),
     }
 }
@@ -847,6 +971,7 @@ mod tests {
             packets: None,
             password: None,
             cache: None,
+            company_uploads: Vec::new(),
         };
         let rows: Vec<(&RosterRow, String)> = roster
             .rows

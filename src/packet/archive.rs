@@ -191,10 +191,25 @@ fn zip_time(as_of: NaiveDate) -> DateTime {
         .unwrap_or_default()
 }
 
+/// Entry names are relative paths of plain parts: no empty, `.` or `..` part, no `\\`,
+/// no control character, no drive letter; generated names (the last part of anything but
+/// `originals/`) are also [`safe_file_name`]s. Unique in any case.
 fn check_names(entries: &[PacketEntry]) -> Result<(), PacketError> {
     let mut seen = HashSet::new();
     for e in entries {
-        if safe_file_name(&e.name, 255) != e.name || !seen.insert(e.name.to_lowercase()) {
+        let parts: Vec<&str> = e.name.split('/').collect();
+        let plain = parts.iter().all(|p| {
+            !p.is_empty()
+                && !p.chars().all(|c| c == '.')
+                && !p.chars().any(|c| c.is_control() || matches!(c, '\\' | ':'))
+                && p.len() <= 255
+        });
+        let generated = parts.first() != Some(&super::plan::ORIGINALS_DIR);
+        let last = parts.last().copied().unwrap_or_default();
+        if !plain
+            || (generated && safe_file_name(last, 255) != last)
+            || !seen.insert(e.name.to_lowercase())
+        {
             return Err(PacketError::BadEntryName(e.name.clone()));
         }
     }
@@ -296,7 +311,7 @@ mod tests {
 
     #[test]
     fn unsafe_or_duplicate_entry_names_are_refused() {
-        for bad in ["../x.pdf", "a/b.pdf", ".hidden", "CON.pdf"] {
+        for bad in ["../x.pdf", "a/../b.pdf", "/abs.pdf", "upload//x.pdf", "C:/x.pdf", "a\\b.pdf", ".hidden", "CON.pdf", "print/CON.pdf"] {
             let e = vec![entry(bad, b"x", false)];
             assert!(
                 matches!(

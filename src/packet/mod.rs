@@ -2,7 +2,8 @@
 //! the generated letters, the photo and the matched scans in checklist order.
 //!
 //! - [`name`]: safe, unique packet file names (`<PASSPORT>_<NAME>.zip`).
-//! - [`plan`]: entry order and names (`00_cover_checklist.pdf`, `NN_<item id>.<ext>`).
+//! - [`plan`]: entry order and names (`00_cover_checklist.pdf`, `upload/NN_<item id>.pdf`,
+//!   `upload/photo.jpg`, `print/NN_<item id>.pdf`, `originals/<name as given>`).
 //! - [`archive`]: deterministic zip writing, optional AES-256.
 //! - [`write_packet`]: the thin I/O edge, writing atomically into the packets folder.
 //! - [`manifest`]: which packets the last build wrote, so a rerun removes its stale ones.
@@ -15,8 +16,8 @@ pub mod plan;
 pub use archive::{LeftOut, assemble, assemble_to_vec};
 pub use name::{PacketNames, file_name};
 pub use plan::{
-    COVER_NAME, Content, Document, ManifestLine, PHOTO_ITEM, PacketEntry, PacketPlan,
-    PacketSources, plan,
+    COVER_NAME, Content, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR,
+    PacketEntry, PacketPlan, PacketSources, PlatformPhoto, UPLOAD_DIR, Upload, plan, sorted,
 };
 
 use crate::fsutil;

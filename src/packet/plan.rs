@@ -1,10 +1,16 @@
-//! The order and names of the files inside one packet: `00_cover_checklist.pdf`, the
-//! generated letters, the photo (original bytes), the employee's matched scans renamed
-//! `NN_<item id>.<ext>`, then the company scans, each group in checklist order. The user's
-//! original file names are kept beside each entry for the cover sheet and the reports.
+//! The order and names of the files inside one packet:
+//!
+//! - `00_cover_checklist.pdf`;
+//! - `upload/NN_<item id>.pdf`: one file per uploaded item, in checklist order, and
+//!   `upload/photo.jpg`: what HR uploads on the platform;
+//! - `print/NN_<item id>.pdf`: the generated letters, to print, sign and seal;
+//! - `originals/...`: the photo and scans as HR gave them, under their own names (the
+//!   photo under `photos/`), so nothing is lost.
+//!
+//! The user's original file names are kept beside each entry for the cover and the reports.
 
 use crate::fsutil::safe_file_name;
-use crate::outcome::ChecklistLine;
+use crate::outcome::{ChecklistLine, UploadHow, UploadLine};
 use crate::rules::PageSides;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -14,6 +20,35 @@ pub const COVER_NAME: &str = "00_cover_checklist.pdf";
 
 /// Item id used for the photo entry.
 pub const PHOTO_ITEM: &str = "photo";
+
+/// Folder of the platform's files.
+pub const UPLOAD_DIR: &str = "upload";
+/// Folder of the letters to print, sign and seal.
+pub const PRINT_DIR: &str = "print";
+/// Folder of the files as HR gave them.
+pub const ORIGINALS_DIR: &str = "originals";
+
+/// One made upload file of an item (see `crate::upload`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub item_id: String,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// The files it was made from, as HR named them.
+    pub files: Vec<String>,
+    pub how: UploadHow,
+    pub within_budget: bool,
+}
+
+/// The platform photo (`upload/photo.jpg`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformPhoto {
+    pub jpeg: Vec<u8>,
+    /// The photo file it was made from.
+    pub file: String,
+    pub how: UploadHow,
+    pub within_budget: bool,
+}
 
 /// Extensions whose content is already compressed: stored as is, since deflating them again
 /// costs time and gains nothing.
@@ -29,6 +64,25 @@ const STORED_EXTENSIONS: &[&str] = &[
 pub enum Content {
     Bytes(Vec<u8>),
     File(PathBuf),
+}
+
+impl Content {
+    /// The bytes: held ones borrowed, a file read whole (no link followed, at most `max`
+    /// bytes). `Err` says why a file could not be read.
+    pub fn read(&self, max: u64) -> Result<std::borrow::Cow<'_, [u8]>, crate::fsutil::InputError> {
+        use std::io::Read;
+        match self {
+            Content::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Content::File(p) => {
+                let (f, size) = crate::fsutil::open_input(p, max)?;
+                let mut buf = Vec::with_capacity(size as usize);
+                f.take(size)
+                    .read_to_end(&mut buf)
+                    .map_err(crate::fsutil::InputError::Io)?;
+                Ok(std::borrow::Cow::Owned(buf))
+            }
+        }
+    }
 }
 
 /// One input file for a packet.
@@ -52,6 +106,10 @@ pub struct PacketSources {
     pub letters: Vec<Document>,
     /// The photo file, original bytes.
     pub photo: Option<Document>,
+    /// The photo as the platform takes it.
+    pub platform_photo: Option<PlatformPhoto>,
+    /// The upload files, one per item (employee's and company's).
+    pub uploads: Vec<Upload>,
     /// The employee's matched scans.
     pub scans: Vec<Document>,
     /// Company-side scans shared by all packets (tax certificate, bank statements).
@@ -85,6 +143,8 @@ pub struct ManifestLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PacketPlan {
     pub entries: Vec<PacketEntry>,
+    /// The `upload/` files with their sizes and pages, in entry order.
+    pub uploads: Vec<UploadLine>,
 }
 
 impl PacketPlan {
@@ -109,76 +169,178 @@ impl PacketPlan {
     }
 }
 
-/// Orders and names the packet's files. Within each group files are sorted by the position
-/// of their item in `checklist` (items not in the checklist last, by id), then by original
-/// name with a document's front before its back (`sides`: `work_permit_front` before
+/// Orders and names the packet's files. Upload files follow the position of their item in
+/// `checklist` (items not in it last, by id); the originals follow the checklist too, with
+/// a document's front before its back (`sides`: `work_permit_front` before
 /// `work_permit_back`, `正面` before `背面`), so the result does not depend on the order the
-/// inputs were found in. When one item
-/// has several files they are numbered `_1`, `_2`... Prefixes are two digits (three when a
-/// packet has more than 100 files) and count up from `00`.
+/// inputs were found in. Prefixes are two digits (three when a folder has more than 99
+/// files) and count up from `01`.
 pub fn plan(checklist: &[ChecklistLine], sides: &PageSides, sources: PacketSources) -> PacketPlan {
     let PacketSources {
         cover,
         letters,
         photo,
+        platform_photo,
+        mut uploads,
         scans,
         company_scans,
     } = sources;
-    let groups = [
-        sorted(checklist, sides, letters),
-        photo.into_iter().collect(),
-        sorted(checklist, sides, scans),
-        sorted(checklist, sides, company_scans),
-    ];
-    let total = 1 + groups.iter().map(Vec::len).sum::<usize>();
-    let width = (total - 1).to_string().len().max(2);
-    let mut entries = Vec::with_capacity(total);
-    entries.push(PacketEntry {
+    let pos = |id: &str| {
+        checklist
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    let mut entries = vec![PacketEntry {
         name: COVER_NAME.to_string(),
         content: Content::Bytes(cover),
         compress: false,
         item_id: "cover".to_string(),
         original: None,
+    }];
+    let mut lines = Vec::new();
+
+    uploads.sort_by(|a, b| (pos(&a.item_id), &a.item_id).cmp(&(pos(&b.item_id), &b.item_id)));
+    let width = uploads.len().to_string().len().max(2);
+    for (i, u) in uploads.into_iter().enumerate() {
+        let name = format!(
+            "{UPLOAD_DIR}/{:0width$}_{}.pdf",
+            i + 1,
+            safe_file_name(&u.item_id, 60)
+        );
+        lines.push(UploadLine {
+            entry: name.clone(),
+            item_id: u.item_id.clone(),
+            bytes: u.pdf.len() as u64,
+            pages: u.pages,
+            files: u.files,
+            how: u.how,
+            within_budget: u.within_budget,
+        });
+        entries.push(PacketEntry {
+            name,
+            content: Content::Bytes(u.pdf),
+            compress: false,
+            item_id: u.item_id,
+            original: None,
+        });
+    }
+    if let Some(p) = platform_photo {
+        let name = format!("{UPLOAD_DIR}/photo.jpg");
+        lines.push(UploadLine {
+            entry: name.clone(),
+            item_id: PHOTO_ITEM.to_string(),
+            bytes: p.jpeg.len() as u64,
+            pages: 1,
+            files: vec![p.file],
+            how: p.how,
+            within_budget: p.within_budget,
+        });
+        entries.push(PacketEntry {
+            name,
+            content: Content::Bytes(p.jpeg),
+            compress: false,
+            item_id: PHOTO_ITEM.to_string(),
+            original: None,
+        });
+    }
+
+    let letters = sorted(checklist, sides, letters);
+    let width = letters.len().to_string().len().max(2);
+    for (i, doc) in letters.into_iter().enumerate() {
+        let ext = extension(&doc.original).unwrap_or_else(|| "pdf".to_string());
+        entries.push(PacketEntry {
+            name: format!(
+                "{PRINT_DIR}/{:0width$}_{}.{ext}",
+                i + 1,
+                safe_file_name(&doc.item_id, 60)
+            ),
+            compress: !STORED_EXTENSIONS.contains(&ext.as_str()),
+            content: doc.content,
+            item_id: doc.item_id,
+            original: None,
+        });
+    }
+
+    let mut taken = std::collections::HashSet::new();
+    let photo = photo.map(|mut p| {
+        p.original = format!("photos/{}", p.original);
+        p
     });
-    let mut counter = 1usize;
-    for (g, group) in groups.into_iter().enumerate() {
-        let generated = g == 0;
-        let mut i = 0;
-        let docs: Vec<Document> = group;
-        while i < docs.len() {
-            let same = docs[i..]
-                .iter()
-                .take_while(|d| d.item_id == docs[i].item_id)
-                .count();
-            for (k, doc) in docs[i..i + same].iter().enumerate() {
-                let ext = extension(&doc.original)
-                    .unwrap_or_else(|| if generated { "pdf" } else { "bin" }.to_string());
-                let item = safe_file_name(&doc.item_id, 60);
-                let name = if same > 1 {
-                    format!("{counter:0width$}_{item}_{}.{ext}", k + 1)
-                } else {
-                    format!("{counter:0width$}_{item}.{ext}")
-                };
-                counter += 1;
-                entries.push(PacketEntry {
-                    name,
-                    compress: !STORED_EXTENSIONS.contains(&ext.as_str()),
-                    content: doc.content.clone(),
-                    item_id: doc.item_id.clone(),
-                    original: (!generated).then(|| doc.original.clone()),
-                });
-            }
-            i += same;
-        }
+    let originals = photo
+        .into_iter()
+        .chain(sorted(checklist, sides, scans))
+        .chain(sorted(checklist, sides, company_scans));
+    for doc in originals {
+        let ext = extension(&doc.original).unwrap_or_default();
+        let name = unique(&mut taken, original_entry(&doc.original));
+        entries.push(PacketEntry {
+            name,
+            compress: !STORED_EXTENSIONS.contains(&ext.as_str()),
+            content: doc.content,
+            item_id: doc.item_id,
+            original: Some(doc.original),
+        });
     }
-    // The cover's name must carry the same width as the rest to keep the listing sorted.
-    if width > 2 {
-        entries[0].name = format!("{:0width$}_cover_checklist.pdf", 0);
+    PacketPlan {
+        entries,
+        uploads: lines,
     }
-    PacketPlan { entries }
 }
 
-fn sorted(checklist: &[ChecklistLine], sides: &PageSides, docs: Vec<Document>) -> Vec<Document> {
+/// `originals/<path as HR gave it>`: each part of the path kept as written (spaces, Chinese,
+/// capitals), with only what a zip or a file system cannot hold replaced: control
+/// characters, `\`, `:` and the like, and `.`/`..` parts.
+fn original_entry(original: &str) -> String {
+    let parts: Vec<String> = original
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let clean: String = p
+                .chars()
+                .map(|c| {
+                    if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let clean = clean.trim().to_string();
+            if clean.is_empty() || clean.chars().all(|c| c == '.') {
+                "_".to_string()
+            } else {
+                clean
+            }
+        })
+        .collect();
+    let path = if parts.is_empty() {
+        "_".to_string()
+    } else {
+        parts.join("/")
+    };
+    format!("{ORIGINALS_DIR}/{path}")
+}
+
+/// `name`, or `name (2)`... before its extension when a file of that name (in any case) is
+/// already in the packet.
+fn unique(taken: &mut std::collections::HashSet<String>, name: String) -> String {
+    if taken.insert(name.to_lowercase()) {
+        return name;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.ends_with('/') && !e.contains('/') => (s.to_string(), format!(".{e}")),
+        _ => (name.clone(), String::new()),
+    };
+    (2..)
+        .map(|k| format!("{stem} ({k}){ext}"))
+        .find(|n| taken.insert(n.to_lowercase()))
+        .unwrap_or(name)
+}
+
+/// `docs` in packet order: by their item's position in `checklist`, then front before back,
+/// then by name.
+pub fn sorted(checklist: &[ChecklistLine], sides: &PageSides, docs: Vec<Document>) -> Vec<Document> {
     let pos = |id: &str| {
         checklist
             .iter()
@@ -271,15 +433,37 @@ mod tests {
         .collect()
     }
 
+    fn upload(item: &str) -> Upload {
+        Upload {
+            item_id: item.into(),
+            pdf: format!("%PDF {item}").into_bytes(),
+            pages: 2,
+            files: vec![format!("E1/{item}.jpg")],
+            how: UploadHow::Placed,
+            within_budget: true,
+        }
+    }
+
     #[test]
-    fn entries_follow_the_issue_order_and_names() {
+    fn entries_go_in_upload_print_and_originals_in_checklist_order() {
         let sources = PacketSources {
             cover: b"%PDF-cover".to_vec(),
             letters: vec![
                 doc("salary_certificate", "salary_certificate.pdf"),
                 doc("guarantee_letter", "guarantee_letter.pdf"),
             ],
-            photo: Some(doc(PHOTO_ITEM, "photos/Smith.JPG")),
+            photo: Some(doc(PHOTO_ITEM, "Smith.JPG")),
+            platform_photo: Some(PlatformPhoto {
+                jpeg: b"jpeg".to_vec(),
+                file: "Smith.JPG".into(),
+                how: UploadHow::PassedThrough,
+                within_budget: true,
+            }),
+            uploads: vec![
+                upload("company_tax_certificate"),
+                upload("passport"),
+                upload("labour_contract"),
+            ],
             scans: vec![
                 doc("tax_certificate", "E1/完税证明.PDF"),
                 doc("passport", "E1/passport p2.jpg"),
@@ -298,34 +482,49 @@ mod tests {
             names,
             vec![
                 "00_cover_checklist.pdf",
-                "01_guarantee_letter.pdf",
-                "02_salary_certificate.pdf",
-                "03_photo.jpg",
-                "04_labour_contract.docx",
-                "05_passport_1.jpg",
-                "06_passport_2.jpg",
-                "07_tax_certificate.pdf",
-                "08_mystery.txt",
-                "09_company_tax_certificate.pdf",
-                "10_company_bank_statements.pdf",
+                "upload/01_labour_contract.pdf",
+                "upload/02_passport.pdf",
+                "upload/03_company_tax_certificate.pdf",
+                "upload/photo.jpg",
+                "print/01_guarantee_letter.pdf",
+                "print/02_salary_certificate.pdf",
+                "originals/photos/Smith.JPG",
+                "originals/E1/contract.docx",
+                "originals/E1/Passport p1.jpg",
+                "originals/E1/passport p2.jpg",
+                "originals/E1/完税证明.PDF",
+                "originals/E1/notes.txt",
+                "originals/_company/tax.pdf",
+                "originals/_company/bank.pdf",
             ]
         );
-        let mut sorted = names.clone();
-        sorted.sort();
-        assert_eq!(sorted, names, "entry order is also name order");
-        // Original names are kept for scans and the photo, not for generated files.
+        // Original names are kept for scans and the photo, not for made files.
         assert_eq!(
-            plan.entries[5].original.as_deref(),
+            plan.entries[9].original.as_deref(),
             Some("E1/Passport p1.jpg")
         );
         assert_eq!(plan.entries[1].original, None);
         // Already-compressed formats are stored, others deflated.
-        assert!(!plan.entries[3].compress);
-        assert!(!plan.entries[4].compress);
-        assert!(plan.entries[8].compress);
+        assert!(!plan.entries[1].compress);
+        assert!(!plan.entries[8].compress);
+        assert!(plan.entries[12].compress);
+        let lines: Vec<(&str, u64, usize)> = plan
+            .uploads
+            .iter()
+            .map(|u| (u.entry.as_str(), u.bytes, u.pages))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("upload/01_labour_contract.pdf", 20, 2),
+                ("upload/02_passport.pdf", 13, 2),
+                ("upload/03_company_tax_certificate.pdf", 28, 2),
+                ("upload/photo.jpg", 4, 1),
+            ]
+        );
         let manifest = plan.manifest();
-        assert_eq!(manifest[3].item_id, "photo");
-        assert_eq!(manifest[3].original.as_deref(), Some("photos/Smith.JPG"));
+        assert_eq!(manifest[7].item_id, "photo");
+        assert_eq!(manifest[7].original.as_deref(), Some("photos/Smith.JPG"));
     }
 
     #[test]
@@ -361,32 +560,29 @@ mod tests {
             ]
         );
         // Without side words the alphabet decides: back before front.
-        let plain = plan(
+        let plain = sorted(
             &checklist(),
             &PageSides::default(),
-            PacketSources {
-                scans: vec![
-                    doc("work_permit", "E1/work_permit_front.jpg"),
-                    doc("work_permit", "E1/work_permit_back.jpg"),
-                ],
-                ..Default::default()
-            },
+            vec![
+                doc("work_permit", "E1/work_permit_front.jpg"),
+                doc("work_permit", "E1/work_permit_back.jpg"),
+            ],
         );
-        assert_eq!(
-            plain.entries[1].original.as_deref(),
-            Some("E1/work_permit_back.jpg")
-        );
+        assert_eq!(plain[0].original, "E1/work_permit_back.jpg");
     }
 
     #[test]
     fn input_order_does_not_change_the_plan() {
         let a = vec![doc("passport", "b.jpg"), doc("passport", "a.jpg")];
         let b = vec![doc("passport", "a.jpg"), doc("passport", "b.jpg")];
+        let ua = vec![upload("passport"), upload("labour_contract")];
+        let ub = vec![upload("labour_contract"), upload("passport")];
         let pa = plan(
             &checklist(),
             &sides(),
             PacketSources {
                 scans: a,
+                uploads: ua,
                 ..Default::default()
             },
         );
@@ -395,6 +591,7 @@ mod tests {
             &sides(),
             PacketSources {
                 scans: b,
+                uploads: ub,
                 ..Default::default()
             },
         );
@@ -402,12 +599,15 @@ mod tests {
     }
 
     #[test]
-    fn odd_extensions_and_item_ids_are_made_safe() {
+    fn odd_names_are_made_safe_and_unique() {
         let sources = PacketSources {
+            uploads: vec![upload("../evil")],
             scans: vec![
-                doc("../evil", "x.j/pg"),
-                doc("passport", "noext"),
-                doc("labour_contract", "a.tar.gz"),
+                doc("passport", "../x:y.jpg"),
+                doc("passport", "E1/./a.jpg"),
+                doc("labour_contract", "E1/A.jpg"),
+                doc("labour_contract", "E1/a.JPG"),
+                doc("labour_contract", "E1\\win.pdf"),
             ],
             ..Default::default()
         };
@@ -417,33 +617,31 @@ mod tests {
             names,
             vec![
                 "00_cover_checklist.pdf",
-                "01_labour_contract.gz",
-                "02_passport.bin",
-                "03_evil.bin"
+                "upload/01_evil.pdf",
+                "originals/E1/A.jpg",
+                "originals/E1/a (2).JPG",
+                "originals/E1/win.pdf",
+                "originals/E1/_/a.jpg",
+                "originals/_/x_y.jpg",
             ]
         );
+        // The archive takes every one of them.
+        assert!(super::super::assemble_to_vec(&plan.entries, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), None, 1 << 20).is_ok());
     }
 
     #[test]
-    fn many_files_widen_every_prefix() {
-        let scans = (0..120)
-            .map(|i| doc("passport", &format!("p{i:03}.jpg")))
-            .collect();
+    fn many_uploads_widen_the_prefix() {
+        let uploads = (0..120).map(|i| upload(&format!("item{i:03}"))).collect();
         let plan = plan(
             &checklist(),
             &sides(),
             PacketSources {
-                scans,
+                uploads,
                 ..Default::default()
             },
         );
-        assert_eq!(plan.entries[0].name, "000_cover_checklist.pdf");
-        assert_eq!(plan.entries[1].name, "001_passport_1.jpg");
-        assert_eq!(plan.entries[120].name, "120_passport_120.jpg");
-        let names: Vec<&String> = plan.entries.iter().map(|e| &e.name).collect();
-        let mut sorted = names.clone();
-        sorted.sort();
-        assert_eq!(sorted, names);
+        assert_eq!(plan.entries[1].name, "upload/001_item000.pdf");
+        assert_eq!(plan.entries[120].name, "upload/120_item119.pdf");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub const WORK_SHORT_SIDE: u32 = 400;
 
 /// The photo as displayed, reduced for measuring.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Working {
     /// Interleaved sRGB, 3 bytes a pixel, `width * height * 3` long.
     pub rgb: Vec<u8>,

@@ -131,6 +131,9 @@ pub struct PhotoVerdict {
     pub issues: Vec<Issue>,
     /// Annotated thumbnail ([`preview::PREVIEW_MIME`]), when the photo could be decoded.
     pub preview: Option<Vec<u8>>,
+    /// The decoded working image (as displayed, sRGB, about 400 px on the short side), for
+    /// the platform photo: a 12-megapixel file need not be decoded twice.
+    pub working: Option<decode::Working>,
 }
 
 impl PhotoVerdict {
@@ -181,13 +184,14 @@ pub fn judge(bytes: &[u8], file_name: &str, profile: &PhotoProfile) -> PhotoVerd
         ok: false,
     };
     let mut j = Judge::new(file_name);
-    let preview = judge_into(bytes, profile, &mut report, &mut j);
+    let (preview, working) = judge_into(bytes, profile, &mut report, &mut j);
     report.ok = !j.issues.iter().any(Issue::is_error);
     report.checks = j.checks;
     PhotoVerdict {
         report,
         issues: j.issues,
         preview,
+        working,
     }
 }
 
@@ -196,13 +200,13 @@ fn judge_into(
     profile: &PhotoProfile,
     report: &mut PhotoReport,
     j: &mut Judge<'_>,
-) -> Option<Vec<u8>> {
+) -> (Option<Vec<u8>>, Option<decode::Working>) {
     let limits = &profile.limits;
     // 1. File-size cap, before looking inside.
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
         checks::oversize_file(j, size, limits.max_file_bytes);
-        return None;
+        return (None, None);
     }
     // 2. Format and headers.
     let header = match sniff::sniff(bytes) {
@@ -212,7 +216,7 @@ fn judge_into(
                 report.format = Some(*f);
             }
             checks::unreadable_file(j, profile, e);
-            return None;
+            return (None, None);
         }
     };
     report.format = Some(header.format);
@@ -229,7 +233,7 @@ fn judge_into(
     let pixels = header.width as u64 * header.height as u64;
     if pixels > limits.max_pixels {
         checks::oversize_image(j, dw, dh, limits.max_pixels);
-        return None;
+        return (None, None);
     }
     checks::format(j, profile, header.format);
     // 4. Geometry from the header (as displayed).
@@ -245,7 +249,7 @@ fn judge_into(
         Ok(w) => w,
         Err(detail) => {
             checks::undecodable(j, detail);
-            return None;
+            return (None, None);
         }
     };
     checks::colour(j, profile, &work.colour);
@@ -291,7 +295,7 @@ fn judge_into(
         },
     );
     report.background = Some(bg);
-    preview
+    (preview, Some(work))
 }
 
 #[cfg(test)]

@@ -450,8 +450,54 @@ pub struct CoverData {
     /// What to type into the platform's form, in its section order (report.json
     /// `platform_form`); empty leaves the cover's platform page out.
     pub platform_form: Vec<crate::platform::FormField>,
+    /// The packet's `upload/` files, in order.
+    pub uploads: Vec<UploadData>,
     #[serde(skip)]
     pub as_of: NaiveDate,
+}
+
+/// One `upload/` file as the cover lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UploadData {
+    pub entry: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub pages: usize,
+    /// `812 KB`, `1.2 MB`.
+    pub size: String,
+    pub files: Vec<String>,
+    pub within_budget: bool,
+}
+
+impl UploadData {
+    /// The cover lines of `outcome`'s upload files, named as its checklist names them.
+    pub fn list(outcome: &EmployeeOutcome) -> Vec<UploadData> {
+        outcome
+            .uploads
+            .iter()
+            .map(|u| {
+                let (zh, en) = if u.item_id == crate::packet::PHOTO_ITEM {
+                    ("照片".to_string(), "Photo".to_string())
+                } else {
+                    outcome
+                        .checklist
+                        .iter()
+                        .find(|l| l.id == u.item_id)
+                        .map(|l| (l.name_zh.clone(), l.name_en.clone()))
+                        .unwrap_or_else(|| (u.item_id.clone(), u.item_id.clone()))
+                };
+                UploadData {
+                    entry: u.entry.clone(),
+                    name_zh: zh,
+                    name_en: en,
+                    pages: u.pages,
+                    size: crate::upload::mb(u.bytes),
+                    files: u.files.clone(),
+                    within_budget: u.within_budget,
+                }
+            })
+            .collect()
+    }
 }
 
 impl CoverData {
@@ -522,6 +568,7 @@ impl CoverData {
                 .get("platform_form")
                 .and_then(|v| serde_json::from_value(v.clone()).ok())
                 .unwrap_or_default(),
+            uploads: UploadData::list(outcome),
             as_of,
         }
     }
@@ -711,6 +758,7 @@ mod tests {
             checklist: Vec::new(),
             issues: vec![Issue::error("internal.error").arg("detail", "x")],
             packet: None,
+            uploads: Vec::new(),
             details: Default::default(),
         };
         let catalog = Catalog::load(&Templates::builtin()).unwrap();
@@ -760,6 +808,7 @@ mod tests {
                 Issue::warning("document.no_folder").arg("passport", mask_id("EK1234567")),
             ],
             packet: None,
+            uploads: Vec::new(),
             details: Default::default(),
         };
         let catalog = Catalog::load(&Templates::builtin()).unwrap();

@@ -500,6 +500,15 @@ fn schema(doc: Doc) -> serde_json::Value {
                 note_zh: String::new(),
                 verified: false,
             }],
+            uploads: vec![data::UploadData {
+                entry: String::new(),
+                name_zh: String::new(),
+                name_en: String::new(),
+                pages: 0,
+                size: String::new(),
+                files: vec![String::new()],
+                within_budget: false,
+            }],
             as_of,
         }),
     };

@@ -384,6 +384,35 @@ impl Html<'_> {
             s.push_str("</ul>\n");
         }
 
+        if !o.uploads.is_empty() {
+            let _ = writeln!(
+                s,
+                "<h3>{}</h3>\n<table class=\"uploads\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                self.ui("ui.html.uploads"),
+                self.ui("ui.col.upload_file"),
+                self.ui("ui.col.pages"),
+                self.ui("ui.col.size"),
+                self.ui("ui.col.made_from"),
+            );
+            for u in &o.uploads {
+                let size = crate::upload::mb(u.bytes);
+                let size = if u.within_budget {
+                    esc(&size).to_string()
+                } else {
+                    format!("<span class=\"over\">{} ✗</span>", esc(&size))
+                };
+                let _ = writeln!(
+                    s,
+                    "<tr><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"files\">{}</td></tr>",
+                    esc(&u.entry),
+                    u.pages,
+                    size,
+                    esc(&u.files.join(", ")),
+                );
+            }
+            s.push_str("</table>\n");
+        }
+
         let _ = writeln!(s, "<h3>{}</h3>", self.ui("ui.html.issues"));
         if o.issues.is_empty() {
             let _ = writeln!(s, "<p class=\"none\">{}</p>", self.ui("ui.html.no_issues"));

@@ -176,6 +176,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
             Issue::warning("document.company_missing").arg("item", "company_bank_statements"),
         ],
         packet: Some("E12345678_SMITH_JOHN.zip".into()),
+        uploads: Vec::new(),
         details: serde_json::Map::new(),
     };
     ready.details.insert(
@@ -223,6 +224,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
                 .cell("@SUM(A1)"),
         ],
         packet: Some("_1_2_SCRIPT_ALERT_1_SCRIPT_&_CO.zip".into()),
+        uploads: Vec::new(),
         details: serde_json::Map::new(),
     };
 
@@ -240,6 +242,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         checklist: checklist(&[]),
         issues: vec![],
         packet: Some("C01X00T47_MÜLLER_ANNA.zip".into()),
+        uploads: Vec::new(),
         details: serde_json::Map::new(),
     };
 
@@ -257,6 +260,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         checklist: vec![],
         issues: vec![Issue::error("rules.expired").arg("days", 3).cell("H7")],
         packet: None,
+        uploads: Vec::new(),
         details: serde_json::Map::new(),
     };
     vec![ready, attention, not_yet, too_late]

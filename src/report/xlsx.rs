@@ -377,6 +377,7 @@ pub(crate) fn write_with<W: std::io::Write + Send, O: Outcomes + ?Sized>(
         m,
     )?;
     checklist_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
+    uploads_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
     platform_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, outcomes, m)?;
     run_sheet(wb.add_worksheet_with_low_memory()?, &t, &f, run, summary)?;
     if let Some(cal) = cal {
@@ -625,6 +626,58 @@ fn checklist_sheet<O: Outcomes + ?Sized>(
     }
     s.note_cut(t, &f.plain_text)?;
     s.finish(r, &[4, 7, 8])
+}
+
+/// "上传文件 Uploads": one row per file of the packets' `upload/` folders, with its size,
+/// pages and the files it was made from.
+fn uploads_sheet<O: Outcomes + ?Sized>(
+    ws: &mut Worksheet,
+    t: &Texts,
+    f: &Formats,
+    outcomes: &O,
+    max_rows: u32,
+) -> Result<(), XlsxError> {
+    ws.set_name(sheet_name(t, "ui.sheet.uploads"))?;
+    let titles: Vec<String> = [
+        "ui.col.row",
+        "ui.col.name",
+        "ui.col.passport",
+        "ui.col.upload_file",
+        "ui.col.item_id",
+        "ui.col.pages",
+        "ui.col.bytes",
+        "ui.col.within_budget",
+        "ui.col.made_from",
+    ]
+    .iter()
+    .map(|k| t.ui(k))
+    .collect();
+    let mut s = Sheet::new(ws, titles.len()).capped(max_rows);
+    s.header(&titles, &f.header, t.lang == Lang::Both)?;
+    let (yes, no) = (t.ui("ui.word.yes"), t.ui("ui.word.no"));
+    let mut r = 1u32;
+    for o in outcomes.each() {
+        let o = o?;
+        let e = &o.employee;
+        for u in &o.uploads {
+            s.num(r, 0, Some(e.row as f64), &f.plain_num)?;
+            s.opt_text(r, 1, e.name.as_deref(), &f.plain_text)?;
+            s.opt_text(r, 2, e.passport_no.as_deref(), &f.plain_text)?;
+            s.text(r, 3, &u.entry, &f.plain_text)?;
+            s.text(r, 4, &u.item_id, &f.plain_text)?;
+            s.num(r, 5, Some(u.pages as f64), &f.plain_num)?;
+            s.num(r, 6, Some(u.bytes as f64), &f.plain_num)?;
+            if u.within_budget {
+                s.text(r, 7, &yes, &f.good)?;
+            } else {
+                s.text(r, 7, &no, &f.error)?;
+            }
+            s.text(r, 8, &u.files.join("; "), &f.plain_wrap)?;
+            r += 1;
+        }
+    }
+    s.note_cut(t, &f.plain_text)?;
+    s.finish(r, &[8])
 }
 
 /// The platform form of an outcome (`details["platform_form"]`), if the pipeline made one.

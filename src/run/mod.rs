@@ -282,6 +282,12 @@ impl Run {
             info.roster_issues.push(note.clone());
             roster_issues.push(note);
         }
+        // The company's files are the same in every packet: made into upload files once.
+        let company_uploads = if write_packets {
+            company_uploads(&setup, &*inputs, &company_scans, &mut roster_issues)
+        } else {
+            Vec::new()
+        };
         let batch = Batch {
             setup: &setup,
             inputs: &*inputs,
@@ -294,6 +300,7 @@ impl Run {
             packets: write_packets.then_some(sink),
             password,
             cache: None,
+            company_uploads,
         };
         let mut cache_notes = Vec::new();
         let run_cache = open_cache(cache, write_packets, sink, &batch, lang, &mut cache_notes);
@@ -479,6 +486,45 @@ fn company_findings(items: &[ChecklistItem], scans: &FolderScan) -> Vec<Issue> {
         return Vec::new();
     }
     documents::match_scans(items, &[], &scans.names()).issues
+}
+
+/// The upload files of the company items (`docs/_company/`), made once for the run; what
+/// cannot be made or fit is said once, among the run's roster problems.
+fn company_uploads(
+    setup: &Setup,
+    inputs: &dyn Inputs,
+    scans: &FolderScan,
+    issues: &mut Vec<Issue>,
+) -> Vec<crate::packet::Upload> {
+    let items = setup.rules.checklists.company_items();
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let matched = documents::match_scans(items, &[], &scans.names());
+    let mut docs = Vec::new();
+    for m in &matched.items {
+        for name in &m.files {
+            let rest = name
+                .strip_prefix(documents::COMPANY_DIR)
+                .and_then(|r| r.strip_prefix('/'))
+                .unwrap_or(name);
+            if let Some(file) = scans.file(rest) {
+                docs.push(crate::packet::Document {
+                    item_id: m.id.clone(),
+                    original: name.clone(),
+                    content: inputs.scan(file),
+                });
+            }
+        }
+    }
+    let docs = crate::packet::plan::sorted(&[], setup.rules.checklists.sides(), docs);
+    let names = |id: &str| {
+        items
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| (i.name_zh.clone(), i.name_en.clone()))
+    };
+    crate::pipeline::item_uploads(&docs, &names, &setup.limits, issues)
 }
 
 /// The photo and scan folders, indexed once. Problems with them are run-level issues.

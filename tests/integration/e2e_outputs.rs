@@ -125,18 +125,28 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
         names,
         [
             "00_cover_checklist.pdf",
-            "01_guarantee_letter.pdf",
-            "02_salary_certificate.pdf",
-            "03_photo.jpg",
-            "04_wp_extension_form.pdf",
-            "05_labour_contract.pdf",
-            "06_passport.jpg",
-            "07_residence_permit.jpg",
-            "08_work_permit.jpg",
-            "09_photo_receipt.jpg",
-            "10_tax_certificate.pdf",
-            "11_company_tax_certificate.pdf",
-            "12_company_bank_statements.pdf",
+            "upload/01_wp_extension_form.pdf",
+            "upload/02_labour_contract.pdf",
+            "upload/03_passport.pdf",
+            "upload/04_residence_permit.pdf",
+            "upload/05_work_permit.pdf",
+            "upload/06_photo_receipt.pdf",
+            "upload/07_tax_certificate.pdf",
+            "upload/08_company_tax_certificate.pdf",
+            "upload/09_company_bank_statements.pdf",
+            "upload/photo.jpg",
+            "print/01_guarantee_letter.pdf",
+            "print/02_salary_certificate.pdf",
+            "originals/photos/E12345678.jpg",
+            "originals/外国人来华工作许可延期申请表.pdf",
+            "originals/劳动合同 signed.pdf",
+            "originals/Passport bio page.jpg",
+            "originals/居留许可页.jpg",
+            "originals/Work Permit card.JPG",
+            "originals/相片回执.jpg",
+            "originals/个人所得税完税证明 2025-2026.pdf",
+            "originals/_company/公司近3个月纳税证明.pdf",
+            "originals/_company/Bank Statement 2026-Q3.pdf",
         ]
     );
     // The manifest in report.json names the originals.
@@ -148,19 +158,21 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
             .map(|m| m["original"].clone())
             .unwrap()
     };
-    assert_eq!(original("05_labour_contract.pdf"), "劳动合同 signed.pdf");
+    assert_eq!(original("originals/劳动合同 signed.pdf"), "劳动合同 signed.pdf");
     assert_eq!(
-        original("12_company_bank_statements.pdf"),
+        original("originals/_company/Bank Statement 2026-Q3.pdf"),
         "_company/Bank Statement 2026-Q3.pdf"
     );
     // Original bytes: the photo and the scans are copied, not re-encoded.
     let photo = std::fs::read(e2e_company::fixture_photo("blue.jpg")).unwrap();
-    assert!(entry_bytes(&zip, "03_photo.jpg") == photo);
+    assert!(entry_bytes(&zip, "originals/photos/E12345678.jpg") == photo);
     let scan = std::fs::read(dir.join("co/docs/E12345678/居留许可页.jpg")).unwrap();
-    assert!(entry_bytes(&zip, "07_residence_permit.jpg") == scan);
+    assert!(entry_bytes(&zip, "originals/居留许可页.jpg") == scan);
     let bank = std::fs::read(dir.join("co/docs/_company/Bank Statement 2026-Q3.pdf")).unwrap();
-    assert!(entry_bytes(&zip, "12_company_bank_statements.pdf") == bank);
-    for pdf in ["00_cover_checklist.pdf", "01_guarantee_letter.pdf"] {
+    assert!(entry_bytes(&zip, "originals/_company/Bank Statement 2026-Q3.pdf") == bank);
+    // A PDF already within the platform's budget is its own upload file, unchanged.
+    assert!(entry_bytes(&zip, "upload/09_company_bank_statements.pdf") == bank);
+    for pdf in ["00_cover_checklist.pdf", "print/01_guarantee_letter.pdf", "upload/04_residence_permit.pdf"] {
         assert!(entry_bytes(&zip, pdf).starts_with(b"%PDF-"), "{pdf}");
     }
     // Timestamps are the as-of date, not the clock.
@@ -185,7 +197,7 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
     let names = entry_names(&jane_zip);
     assert_eq!(names[0], "00_cover_checklist.pdf");
     assert!(names.iter().all(|n| !n.contains("docx")), "{names:?}");
-    assert!(names.iter().any(|n| n.ends_with("_photo.jpg")), "{names:?}");
+    assert!(names.iter().any(|n| n == "upload/photo.jpg"), "{names:?}");
 
     // Every packet is a valid zip, by the zip crate and by Info-ZIP.
     for p in zips(&dir.join("out/packets")) {
@@ -195,8 +207,22 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
         }
         let names = entry_names(&p);
         assert_eq!(names[0], "00_cover_checklist.pdf", "{}", p.display());
-        for (i, n) in names.iter().enumerate() {
-            assert!(n.starts_with(&format!("{i:02}_")), "{n} in {}", p.display());
+        // Then upload/, print/, originals/, each numbered in order.
+        let folders: Vec<&str> = names[1..]
+            .iter()
+            .map(|n| n.split('/').next().unwrap())
+            .collect();
+        let mut grouped = folders.clone();
+        grouped.sort_by_key(|f| ["upload", "print", "originals"].iter().position(|x| x == f));
+        assert_eq!(folders, grouped, "{names:?} in {}", p.display());
+        for folder in ["upload", "print"] {
+            let numbered: Vec<&String> = names
+                .iter()
+                .filter(|n| n.starts_with(&format!("{folder}/")) && !n.ends_with("photo.jpg"))
+                .collect();
+            for (i, n) in numbered.iter().enumerate() {
+                assert!(n.starts_with(&format!("{folder}/{:02}_", i + 1)), "{n} in {}", p.display());
+            }
         }
     }
 }
@@ -388,7 +414,7 @@ fn password_gives_aes_packets_that_open_only_with_it() {
     let photo = std::fs::read(e2e_company::fixture_photo("blue.jpg")).unwrap();
 
     let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
-    assert_eq!(z.len(), 13);
+    assert_eq!(z.len(), 23);
     for i in 0..z.len() {
         // Names are visible (zip encrypts contents only), contents are not.
         assert!(
@@ -405,7 +431,7 @@ fn password_gives_aes_packets_that_open_only_with_it() {
         let mut f = z.by_index_decrypt(i, "s3cret-密码".as_bytes()).unwrap();
         let mut v = Vec::new();
         f.read_to_end(&mut v).unwrap();
-        if f.name() == "03_photo.jpg" {
+        if f.name() == "originals/photos/E12345678.jpg" {
             assert!(v == photo);
         }
     }

@@ -48,3 +48,4 @@ mod rules_hr_company;
 mod rules_verdicts;
 mod serve;
 mod serve_browser;
+mod upload_ready;

@@ -69,9 +69,23 @@ fn sources(dir: &Path) -> PacketSources {
         ],
         photo: Some(Document {
             item_id: packet::PHOTO_ITEM.into(),
-            original: "photos/E12345678.jpg".into(),
+            original: "E12345678.jpg".into(),
             content: Content::Bytes(jpeg()),
         }),
+        platform_photo: Some(packet::PlatformPhoto {
+            jpeg: jpeg(),
+            file: "photos/E12345678.jpg".into(),
+            how: permitpack::outcome::UploadHow::PassedThrough,
+            within_budget: true,
+        }),
+        uploads: vec![packet::Upload {
+            item_id: "passport".into(),
+            pdf: b"%PDF-1.7\n% passport upload\n".to_vec(),
+            pages: 1,
+            files: vec!["E12345678/护照 passport.jpg".into()],
+            how: permitpack::outcome::UploadHow::Placed,
+            within_budget: true,
+        }],
         scans: docs(dir),
         company_scans: vec![Document {
             item_id: "company_bank_statements".into(),
@@ -143,14 +157,16 @@ fn entries_in_checklist_order_with_fixed_metadata() {
         names,
         [
             "00_cover_checklist.pdf",
-            "01_guarantee_letter.pdf",
-            "02_salary_certificate.pdf",
-            "03_photo.jpg",
-            "04_wp_extension_form.txt",
-            "05_passport.jpg",
-            "06_residence_permit_page.jpg",
-            "07_tax_certificate.pdf",
-            "08_company_bank_statements.pdf",
+            "upload/01_passport.pdf",
+            "upload/photo.jpg",
+            "print/01_guarantee_letter.pdf",
+            "print/02_salary_certificate.pdf",
+            "originals/photos/E12345678.jpg",
+            "originals/E12345678/form notes.txt",
+            "originals/E12345678/护照 passport.jpg",
+            "originals/E12345678/RP page.JPG",
+            "originals/E12345678/完税证明.pdf",
+            "originals/_company/bank 2026-08..10.pdf",
         ]
     );
     for i in 0..zip.len() {
@@ -169,7 +185,7 @@ fn entries_in_checklist_order_with_fixed_metadata() {
     }
     // The photo is the original bytes.
     let mut photo = Vec::new();
-    zip.by_name("03_photo.jpg")
+    zip.by_name("originals/photos/E12345678.jpg")
         .unwrap()
         .read_to_end(&mut photo)
         .unwrap();
@@ -185,14 +201,14 @@ fn aes_packets_open_only_with_the_password() {
         Some("Shenzhen-2026!"),
     );
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-    assert!(zip.by_name("05_passport.jpg").is_err());
+    assert!(zip.by_name("originals/E12345678/护照 passport.jpg").is_err());
     let mut got = Vec::new();
-    zip.by_name_decrypt("05_passport.jpg", b"Shenzhen-2026!")
+    zip.by_name_decrypt("originals/E12345678/护照 passport.jpg", b"Shenzhen-2026!")
         .unwrap()
         .read_to_end(&mut got)
         .unwrap();
     assert_eq!(got, jpeg());
-    assert!(zip.by_name_decrypt("05_passport.jpg", b"wrong").is_err());
+    assert!(zip.by_name_decrypt("originals/E12345678/护照 passport.jpg", b"wrong").is_err());
 }
 
 #[test]

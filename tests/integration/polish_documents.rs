@@ -125,7 +125,7 @@ fn a_letter_not_produced_says_why() {
     );
     // The guarantee letter was produced: its letterhead keeps 电话 whole.
     let zip = d.join("o/packets").join(e["packet"].as_str().unwrap());
-    if let Some(text) = pdftotext(&entry(&zip, "01_guarantee_letter.pdf"), &d) {
+    if let Some(text) = pdftotext(&entry(&zip, "print/01_guarantee_letter.pdf"), &d) {
         let head: Vec<&str> = text.lines().take(8).collect();
         assert!(head.iter().any(|l| l.contains("电话 Tel")), "{head:#?}");
         assert!(head.iter().any(|l| l.contains("地址 Address")), "{head:#?}");

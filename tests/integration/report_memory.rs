@@ -107,6 +107,7 @@ fn outcome(i: usize) -> EmployeeOutcome {
         checklist,
         issues,
         packet: Some(format!("{passport}_PERSON_NUMBER_{i}.zip")),
+        uploads: Vec::new(),
         details,
     }
 }

@@ -269,6 +269,7 @@ pub fn cover() -> CoverData {
             Some((thumbnail_png(), "image/png")),
         )),
         platform_form: Vec::new(),
+        uploads: Vec::new(),
         as_of: as_of(),
     }
 }

@@ -413,6 +413,7 @@ fn outcome(
         checklist,
         issues,
         packet: packet.map(String::from),
+        uploads: Vec::new(),
         details,
         employee,
     }

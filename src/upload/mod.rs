@@ -1,0 +1,419 @@
+//! The `upload` stage: what the online platform's 附件信息 page takes. For each checklist
+//! item with files, one PDF made of them in order (images on A4 pages at their aspect, turned
+//! as displayed; PDF pages copied), within `[upload] max_file_bytes` of `limits.toml`; and
+//! the photo as a JPEG within `[upload] photo_max_bytes`, scaled only, never retouched.
+//!
+//! Pure: bytes in, bytes and issues out, the same bytes for the same inputs. The pipeline
+//! reads the files and the packet stage writes the results into `upload/`.
+//!
+//! How a file is made to fit, cheapest first:
+//! 1. one PDF already within the budget is passed through unchanged;
+//! 2. JPEGs and PDF pages whose bytes already fit are placed as they are (no re-encoding);
+//! 3. images are scaled down the `long_sides_px` ladder and re-encoded down the
+//!    `jpeg_qualities` ladder, never below `min_long_side_px`, until the whole file fits;
+//! 4. PDF pages too large to copy are rendered at the same sizes and re-encoded the same way;
+//! 5. what still does not fit is written at the smallest step with `upload.too_large`.
+
+pub mod image;
+pub mod pdf;
+pub mod photo;
+
+use crate::issue::Issue;
+use crate::limits::UploadLimits;
+use ::image::DynamicImage;
+use image::ImageFile;
+use pdf::{Jpeg, Page};
+
+/// One of the item's files, in the order they go into the PDF.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The name the user knows it by (for messages).
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// The upload file of one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// The files that went into it, in order.
+    pub files: Vec<String>,
+    /// How it was made.
+    pub how: How,
+}
+
+pub use crate::outcome::UploadHow as How;
+
+/// The result for one item: the file (when any of its files could be used) and what to tell.
+#[derive(Debug, Clone, Default)]
+pub struct ItemUpload {
+    pub converted: Option<Converted>,
+    pub issues: Vec<Issue>,
+}
+
+/// Bytes a page costs besides its image (page, content stream, xref lines): measured about
+/// 250 on the writer's output; 600 leaves room.
+const PAGE_OVERHEAD: u64 = 600;
+
+/// A source file, read.
+enum Input<'a> {
+    Image { name: &'a str, bytes: &'a [u8], file: ImageFile },
+    Pdf { name: &'a str, bytes: &'a [u8], pdf: hayro::hayro_syntax::Pdf },
+}
+
+/// Makes the one upload PDF of an item from its files (in order). `item` names the item in
+/// messages.
+pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> ItemUpload {
+    let budget = limits.max_file_bytes;
+    let mut out = ItemUpload::default();
+    let mut inputs = Vec::new();
+    for f in files {
+        if let Some(header) = ImageFile::sniff(f.bytes) {
+            match header {
+                Ok(file) => inputs.push(Input::Image { name: f.name, bytes: f.bytes, file }),
+                Err(detail) => out.issues.push(unreadable(item, f.name, &detail)),
+            }
+        } else if is_pdf(f.bytes) {
+            match pdf::open(f.bytes) {
+                Ok(p) if p.pages().len() > 0 => {
+                    inputs.push(Input::Pdf { name: f.name, bytes: f.bytes, pdf: p })
+                }
+                Ok(_) => out.issues.push(unreadable(item, f.name, "it has no pages")),
+                Err(detail) => {
+                    // A lone PDF the reader cannot open may still be what the platform takes.
+                    if files.len() == 1 && f.bytes.len() as u64 <= budget {
+                        out.issues.push(unreadable(item, f.name, &detail));
+                        out.converted = Some(Converted {
+                            pdf: f.bytes.to_vec(),
+                            pages: 0,
+                            files: vec![f.name.to_string()],
+                            how: How::PassedThrough,
+                        });
+                        return out;
+                    }
+                    out.issues.push(unreadable(item, f.name, &detail));
+                }
+            }
+        } else {
+            out.issues.push(
+                Issue::warning("upload.cannot_convert")
+                    .arg("item", item)
+                    .arg("file", f.name)
+                    .file(f.name),
+            );
+        }
+    }
+    if inputs.is_empty() {
+        return out;
+    }
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Image { name, .. } | Input::Pdf { name, .. } => name.to_string(),
+        })
+        .collect();
+    let done = |pdf: Vec<u8>, pages: usize, how: How| Converted {
+        pdf,
+        pages,
+        files: names.clone(),
+        how,
+    };
+
+    // 1. One PDF within the budget: unchanged.
+    if let [Input::Pdf { bytes, pdf, .. }] = inputs.as_slice()
+        && bytes.len() as u64 <= budget
+    {
+        out.converted = Some(done(bytes.to_vec(), pdf.pages().len(), How::PassedThrough));
+        return out;
+    }
+    match fit(&inputs, limits) {
+        Ok((pdf, pages, how, fits)) => {
+            if !fits {
+                out.issues.push(
+                    Issue::warning("upload.too_large")
+                        .arg("item", item)
+                        .arg("files", names.join(", "))
+                        .arg("size", mb(pdf.len() as u64))
+                        .arg("budget", mb(budget))
+                        .arg("pages", pages)
+                        .file(names.first().cloned().unwrap_or_default()),
+                );
+            }
+            out.converted = Some(done(pdf, pages, how));
+        }
+        Err(detail) => out.issues.push(unreadable(item, &names.join(", "), &detail)),
+    }
+    out
+}
+
+fn unreadable(item: &str, file: &str, detail: &str) -> Issue {
+    Issue::warning("upload.unreadable")
+        .arg("item", item)
+        .arg("file", file)
+        .arg("detail", detail)
+        .file(file)
+}
+
+/// `1.0 MB` style sizes for messages (decimal megabytes, as the platform counts).
+pub fn mb(bytes: u64) -> String {
+    if bytes >= 100_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
+
+fn is_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    memchr::memmem::find(head, b"%PDF-").is_some()
+}
+
+/// The PDF of `inputs`, the page count, how it was made and whether it fits the budget.
+fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, How, bool), String> {
+    let budget = limits.max_file_bytes;
+    let pages_of = |i: &Input<'_>| match i {
+        Input::Image { .. } => 1,
+        Input::Pdf { pdf, .. } => pdf.pages().len(),
+    };
+    let page_count: usize = inputs.iter().map(pages_of).sum();
+    let overhead = PAGE_OVERHEAD * page_count as u64 + 2_000;
+    let pdf_bytes: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Pdf { bytes, .. } => bytes.len() as u64,
+            Input::Image { .. } => 0,
+        })
+        .sum();
+    let top = limits.long_sides_px.iter().copied().max().unwrap_or(limits.min_long_side_px);
+
+    // 2. Everything as it is, when that fits: JPEGs keep their bytes.
+    let all_placeable = inputs.iter().all(|i| match i {
+        Input::Image { file, .. } => {
+            file.embeddable_jpeg() && file.header.width.max(file.header.height) <= top * 5 / 4
+        }
+        Input::Pdf { .. } => true,
+    });
+    let raw: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Image { bytes, .. } | Input::Pdf { bytes, .. } => bytes.len() as u64,
+        })
+        .sum();
+    if all_placeable && raw + overhead <= budget {
+        let pages = placed_pages(inputs);
+        let out = pdf::assemble(&pages)?;
+        if out.len() as u64 <= budget {
+            return Ok((out, page_count, How::Placed, true));
+        }
+    }
+
+    // 3. Images down the ladder, PDF pages copied. Decoded once, at the largest size.
+    let steps = ladder(limits);
+    let mut decoded: Vec<Option<DynamicImage>> = Vec::with_capacity(inputs.len());
+    for i in inputs {
+        decoded.push(match i {
+            Input::Image { bytes, file, .. } => Some(image::decode(bytes, file, top)?),
+            Input::Pdf { .. } => None,
+        });
+    }
+    let mut last = None;
+    if pdf_bytes + overhead < budget {
+        let (found, smallest) = search(&steps, budget, pdf_bytes + overhead, |&(side, q)| {
+            let mut pages = Vec::with_capacity(page_count);
+            for (i, d) in inputs.iter().zip(&decoded) {
+                match (i, d) {
+                    (Input::Image { .. }, Some(img)) => {
+                        pages.push(Page::Image(jpeg_of(&image::scaled(img, side), q)?))
+                    }
+                    (Input::Pdf { pdf, .. }, _) => {
+                        pages.extend((0..pdf.pages().len()).map(|p| Page::Copied(pdf, p)))
+                    }
+                    _ => {}
+                }
+            }
+            pdf::assemble(&pages)
+        })?;
+        if let Some((pdf, (side, q))) = found {
+            let how = How::Recompressed { long_side: side, quality: q };
+            return Ok((pdf, page_count, how, true));
+        }
+        last = smallest.map(|(pdf, (side, q))| (pdf, How::Recompressed { long_side: side, quality: q }));
+    }
+
+    // 4. PDF pages rendered too, when the file could fit at all: a page takes at least
+    // about 30 KB at the smallest step, so a 40-page contract is not rendered in vain.
+    let worst_page = 30_000u64;
+    if pdf_bytes > 0 && worst_page * page_count as u64 <= budget {
+        let mut rendered: Vec<DynamicImage> = Vec::new();
+        let mut sizes: Vec<Option<(f32, f32)>> = Vec::new();
+        for (i, d) in inputs.iter().zip(decoded.iter()) {
+            match (i, d) {
+                (Input::Image { .. }, Some(img)) => {
+                    rendered.push(img.clone());
+                    sizes.push(None);
+                }
+                (Input::Pdf { name, pdf, .. }, _) => {
+                    for p in 0..pdf.pages().len() {
+                        let (img, size) = pdf::rasterise(pdf, p, top)
+                            .ok_or_else(|| format!("page {} of {name} could not be rendered", p + 1))?;
+                        rendered.push(img);
+                        sizes.push(Some(size));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (found, smallest) = search(&steps, budget, overhead, |&(side, q)| {
+            let mut pages = Vec::with_capacity(rendered.len());
+            for (img, size) in rendered.iter().zip(&sizes) {
+                let j = jpeg_of(&image::scaled(img, side), q)?;
+                pages.push(match size {
+                    Some(s) => Page::Raster(j, *s),
+                    None => Page::Image(j),
+                });
+            }
+            pdf::assemble(&pages)
+        })?;
+        if let Some((pdf, (side, q))) = found {
+            return Ok((pdf, page_count, How::Rendered { long_side: side, quality: q }, true));
+        }
+        if let Some((pdf, (side, q))) = smallest
+            && last.as_ref().is_none_or(|(l, _): &(Vec<u8>, How)| pdf.len() < l.len())
+        {
+            last = Some((pdf, How::Rendered { long_side: side, quality: q }));
+        }
+    }
+
+    // 5. The smallest made, or everything as it is.
+    match last {
+        Some((pdf, how)) => Ok((pdf, page_count, how, false)),
+        None => {
+            let smallest = steps.last().copied().unwrap_or((limits.min_long_side_px, 45));
+            let mut pages = Vec::new();
+            for (i, d) in inputs.iter().zip(&decoded) {
+                match (i, d) {
+                    (Input::Image { .. }, Some(img)) => pages.push(Page::Image(jpeg_of(
+                        &image::scaled(img, smallest.0),
+                        smallest.1,
+                    )?)),
+                    (Input::Pdf { pdf, .. }, _) => {
+                        pages.extend((0..pdf.pages().len()).map(|p| Page::Copied(pdf, p)))
+                    }
+                    _ => {}
+                }
+            }
+            let out = pdf::assemble(&pages)?;
+            let fits = out.len() as u64 <= budget;
+            let how = How::Recompressed { long_side: smallest.0, quality: smallest.1 };
+            Ok((out, page_count, how, fits))
+        }
+    }
+}
+
+/// The pages of `inputs` with every JPEG as it is and every PDF page copied.
+fn placed_pages<'a>(inputs: &'a [Input<'a>]) -> Vec<Page<'a>> {
+    let mut pages = Vec::new();
+    for i in inputs {
+        match i {
+            Input::Image { bytes, file, .. } => pages.push(Page::Image(Jpeg {
+                bytes: bytes.to_vec(),
+                width: file.header.width,
+                height: file.header.height,
+                grey: file.grey(),
+                orientation: file.header.orientation,
+            })),
+            Input::Pdf { pdf, .. } => pages.extend((0..pdf.pages().len()).map(|p| Page::Copied(pdf, p))),
+        }
+    }
+    pages
+}
+
+fn jpeg_of(img: &DynamicImage, quality: u8) -> Result<Jpeg, String> {
+    Ok(Jpeg {
+        bytes: image::encode_jpeg(img, quality)?,
+        width: img.width(),
+        height: img.height(),
+        grey: matches!(img, DynamicImage::ImageLuma8(_)),
+        orientation: 1,
+    })
+}
+
+/// The (long side, quality) steps, largest output first: each long side with each quality.
+pub fn ladder(limits: &UploadLimits) -> Vec<(u32, u8)> {
+    let mut sides: Vec<u32> = limits
+        .long_sides_px
+        .iter()
+        .copied()
+        .filter(|&s| s >= limits.min_long_side_px)
+        .collect();
+    if sides.is_empty() {
+        sides.push(limits.min_long_side_px);
+    }
+    sides.sort_unstable_by(|a, b| b.cmp(a));
+    sides.dedup();
+    let mut qualities = limits.jpeg_qualities.clone();
+    qualities.sort_unstable_by(|a, b| b.cmp(a));
+    qualities.dedup();
+    sides
+        .iter()
+        .flat_map(|&s| qualities.iter().map(move |&q| (s, q)))
+        .collect()
+}
+
+type Made = (Vec<u8>, (u32, u8));
+
+/// Relative JPEG size by quality for photographs and scans (quality 80 = 1), from the
+/// libjpeg quality scaling; only used to guess which step to try, every guess is checked.
+fn quality_factor(q: u8) -> f64 {
+    const TABLE: [(u8, f64); 14] = [
+        (30, 0.43), (35, 0.47), (40, 0.51), (45, 0.55), (50, 0.59), (55, 0.63), (60, 0.68),
+        (65, 0.73), (70, 0.80), (75, 0.88), (80, 1.0), (85, 1.15), (90, 1.45), (95, 1.9),
+    ];
+    let q = q.clamp(30, 95);
+    let i = TABLE.iter().position(|&(t, _)| t >= q).unwrap_or(TABLE.len() - 1);
+    if i == 0 || TABLE[i].0 == q {
+        return TABLE[i].1;
+    }
+    let ((q0, f0), (q1, f1)) = (TABLE[i - 1], TABLE[i]);
+    f0 + (f1 - f0) * (q - q0) as f64 / (q1 - q0) as f64
+}
+
+/// The best step (highest on the ladder) whose output fits `budget`, and the smallest output
+/// made when none fits. The smallest step is made first (when even it does not fit, nothing
+/// will); its size, less the `fixed` bytes no step changes, predicts the others; the
+/// predicted step is made and, when it does not fit after all, the next ones down. Two or
+/// three encodings in all, instead of one per step.
+fn search(
+    steps: &[(u32, u8)],
+    budget: u64,
+    fixed: u64,
+    mut make: impl FnMut(&(u32, u8)) -> Result<Vec<u8>, String>,
+) -> Result<(Option<Made>, Option<Made>), String> {
+    let Some(&low) = steps.last() else {
+        return Ok((None, None));
+    };
+    let smallest = make(&low)?;
+    if smallest.len() as u64 > budget {
+        return Ok((None, Some((smallest, low))));
+    }
+    let rel = |&(side, q): &(u32, u8)| (side as f64 / low.0 as f64).powi(2) * quality_factor(q);
+    let variable = smallest.len().saturating_sub(fixed as usize) as f64 / rel(&low);
+    let guess = steps
+        .iter()
+        .position(|s| fixed as f64 + variable * rel(s) <= budget as f64 * 0.95)
+        .unwrap_or(steps.len() - 1);
+    for (i, step) in steps.iter().enumerate().skip(guess) {
+        if i == steps.len() - 1 {
+            break;
+        }
+        let out = make(step)?;
+        if out.len() as u64 <= budget {
+            return Ok((Some((out, *step)), None));
+        }
+    }
+    Ok((Some((smallest, low)), None))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! The photo as the platform takes it: a JPEG of at least the profile's digital size
+//! (354 x 472 px), within `[upload] photo_max_bytes`. Scaled only: a JPEG that already
+//! fits, the right way up, is kept byte for byte; anything else is decoded, turned as
+//! displayed, and scaled (never below the digital size) and re-encoded until it fits.
+
+use super::image::{self as img, ImageFile};
+use crate::issue::Issue;
+use crate::photo::sniff::Format;
+use ::image::DynamicImage;
+
+/// The platform photo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformPhoto {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The original file unchanged.
+    pub unchanged: bool,
+    /// The JPEG quality it was encoded at (0 when unchanged).
+    pub quality: u8,
+}
+
+/// The longest side a platform photo starts from: 1,200 px (900 x 1,200 at 3:4) is over six
+/// times the digital size's pixels and already near the 200 KB budget at quality 90.
+const START_LONG_SIDE: u32 = 1200;
+
+/// Qualities tried, best first: a portrait is looked at closely, so the ladder stays high.
+const QUALITIES: [u8; 6] = [92, 88, 84, 80, 75, 70];
+
+/// The platform photo of `bytes` (named `name` in messages); `min` is the profile's digital
+/// size (width, height). `Err` is the issue to tell (a photo that is not a JPEG or PNG is
+/// already judged by the photo stage; this says only that no platform photo was made).
+pub fn platform_photo(
+    name: &str,
+    bytes: &[u8],
+    working: Option<&crate::photo::decode::Working>,
+    min: (u32, u32),
+    max_bytes: u64,
+) -> Result<PlatformPhoto, Issue> {
+    let fail = |detail: &str| {
+        Issue::warning("upload.photo_not_made")
+            .arg("file", name)
+            .arg("detail", detail)
+    };
+    let file = match ImageFile::sniff(bytes) {
+        Some(Ok(f)) => f,
+        Some(Err(e)) => return Err(fail(&e)),
+        None => return Err(fail("it is not a JPEG or PNG")),
+    };
+    let (dw, dh) = file.displayed();
+    if file.header.format == Format::Jpeg
+        && file.header.orientation == 1
+        && file.embeddable_jpeg()
+        && bytes.len() as u64 <= max_bytes
+    {
+        return Ok(PlatformPhoto {
+            jpeg: bytes.to_vec(),
+            width: dw,
+            height: dh,
+            unchanged: true,
+            quality: 0,
+        });
+    }
+    // The photo stage's working image (a box-filtered reduction, as displayed, in sRGB) when
+    // it is at least the digital size: a 12-megapixel master is not decoded a second time.
+    // Otherwise the file, decoded at the smallest DCT scale that keeps START_LONG_SIDE.
+    let full = match working {
+        Some(w) if w.width >= min.0 && w.height >= min.1 => image::RgbImage::from_raw(w.width, w.height, w.rgb.clone())
+            .map(DynamicImage::ImageRgb8)
+            .ok_or_else(|| fail("the working image has the wrong size"))?,
+        _ => {
+            let decoded = img::decode(bytes, &file, START_LONG_SIDE.max(min.1)).map_err(|e| fail(&e))?;
+            img::scaled(&decoded, START_LONG_SIDE.max(min.0.max(min.1)))
+        }
+    };
+    // Scales from the full size down to the digital size (never below: a smaller photo is
+    // kept at its size, the photo stage has said it is too small).
+    let floor = (min.0 as f64 / full.width() as f64)
+        .max(min.1 as f64 / full.height() as f64)
+        .min(1.0);
+    let mut scales = vec![1.0f64];
+    let mut k = 1.0;
+    while k * 0.8 > floor {
+        k *= 0.8;
+        scales.push(k);
+    }
+    if floor < 1.0 {
+        scales.push(floor);
+    }
+    let mut smallest: Option<PlatformPhoto> = None;
+    for &k in &scales {
+        let long = ((full.width().max(full.height()) as f64) * k).ceil() as u32;
+        let scaled = img::scaled(&full, long);
+        for &q in &QUALITIES {
+            let jpeg = img::encode_jpeg(&scaled, q).map_err(|e| fail(&e))?;
+            let made = PlatformPhoto {
+                width: scaled.width(),
+                height: scaled.height(),
+                jpeg,
+                unchanged: false,
+                quality: q,
+            };
+            if made.jpeg.len() as u64 <= max_bytes {
+                return Ok(made);
+            }
+            if smallest.as_ref().is_none_or(|s| made.jpeg.len() < s.jpeg.len()) {
+                smallest = Some(made);
+            }
+        }
+    }
+    let made = smallest.ok_or_else(|| fail("no size was tried"))?;
+    Err(Issue::warning("upload.photo_too_large")
+        .arg("file", name)
+        .arg("size", super::mb(made.jpeg.len() as u64))
+        .arg("budget", super::mb(max_bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::RgbImage;
+
+    fn noisy(w: u32, h: u32) -> Vec<u8> {
+        // Texture that does not compress away: a hash of the position.
+        let img = RgbImage::from_fn(w, h, |x, y| {
+            let v = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)).wrapping_mul(2246822519);
+            image::Rgb([(v >> 8) as u8, (v >> 16) as u8, (v >> 24) as u8])
+        });
+        img::encode_jpeg(&DynamicImage::ImageRgb8(img), 95).unwrap()
+    }
+
+    #[test]
+    fn a_small_jpeg_is_kept_byte_for_byte() {
+        let small = img::encode_jpeg(&DynamicImage::ImageRgb8(RgbImage::new(354, 472)), 90).unwrap();
+        let p = platform_photo("a.jpg", &small, None, (354, 472), 200_000).unwrap();
+        assert!(p.unchanged);
+        assert_eq!(p.jpeg, small);
+    }
+
+    #[test]
+    fn a_large_photo_is_scaled_never_below_the_digital_size() {
+        let big = noisy(1500, 2000);
+        assert!(big.len() > 200_000);
+        let p = platform_photo("big.jpg", &big, None, (354, 472), 200_000).unwrap();
+        assert!(!p.unchanged);
+        assert!(p.jpeg.len() <= 200_000);
+        assert!(p.width >= 354 && p.height >= 472, "{} x {}", p.width, p.height);
+        assert_eq!(p, platform_photo("big.jpg", &big, None, (354, 472), 200_000).unwrap());
+    }
+
+    #[test]
+    fn a_budget_too_small_says_so() {
+        let big = noisy(708, 944);
+        let e = platform_photo("x.jpg", &big, None, (354, 472), 1_000).unwrap_err();
+        assert_eq!(e.code, "upload.photo_too_large");
+    }
+}
