@@ -4,13 +4,18 @@
 #   benches/bench.sh [N ...]        (default: 100 1000)
 #
 # For each N: makes a synthetic company (12-megapixel JPEG portraits, scans, roster) with
-# examples/synth_company.rs, runs permitpack build under /usr/bin/time -v into an empty output
+# examples/synth_company.rs (with PHONE_SHOTS=1: `--phone-shots`, the scans as HR really has
+# them: 4032 x 3024 phone photos of 3-6 MB, some with EXIF orientation 6, the work permit as
+# front and back, the labour contract as a 3-page scanned PDF of 1.5-3 MB, so the upload files
+# must be recompressed to fit 1 MB), runs permitpack build under /usr/bin/time -v into an empty output
 # folder (cold), then again into the same folder with nothing changed (warm: every employee
 # comes from the rerun cache in OUT/.permitpack/cache/), then with one photo replaced by
 # another picture (one-changed: that employee alone is redone; the script checks that exactly
 # one packet was rewritten). Then the Python baseline (benches/baseline/baseline.py: openpyxl
-# + Pillow draft mode + reportlab with a subset-embedded CJK font, stored zip entries, one
-# process per core) on the same files, with its letters set as wrapped paragraphs
+# + Pillow draft mode + reportlab with a subset-embedded CJK font + pypdf, stored zip entries,
+# one process per core; the same packet layout: cover, upload/NN_<item>.pdf within 1 MB each
+# by the same ladder of sizes and JPEG qualities, upload/photo.jpg within 200 KB, print/ letters,
+# originals/) on the same files, with its letters set as wrapped paragraphs
 # (`--layout paragraph`, as a real script must) and, unless SKIP_OLD_BASELINE=1, with the
 # earlier one-`drawString`-per-line letters (`--layout drawstring`). Prints wall time,
 # employees per second, peak RSS, output bytes and the speed ratios measured in the same run.
@@ -18,16 +23,19 @@
 # machine is shared; every run's figures are kept in target/bench/runs.tsv.
 #
 # Environment: REPEAT=n, SKIP_BASELINE=1 (permitpack only), SKIP_WARM=1 (cold run only),
+# SKIP_OLD_BASELINE=1 (no drawString baseline), PHONE_SHOTS=1 (phone-shot scans: the companies
+# are made as BENCH_DIR/company-phone-N, the outputs go to out-*-phone-N),
 # BIN and SYNTH (use these permitpack and synth_company binaries instead of building them),
 # BENCH_DIR (default target/bench),
 # JOBS (permitpack --jobs and the baseline's --procs; default: every core), PRUNE=1 (when the
-# packets would not fit on the disk, about 5.5 MB an employee: every second, finished packets
+# packets would not fit on the disk, about 5.5 MB an employee, 28 MB with PHONE_SHOTS=1, for
+# each tool: every second, finished packets
 # are counted and truncated to 0 bytes; the tools do the same work, but less of it reaches
 # the disk, so I/O is under-counted for both).
 # Files are read from the page cache in both tools (the company's photos are hard links to a
-# pool of 8 distinct files): the figures are CPU work, not disk speed. Caches are not dropped,
+# pool of a few distinct files): the figures are CPU work, not disk speed. Caches are not dropped,
 # as that would need root and disturb everything else on the machine.
-# Needs: python3 with venv/pip (installs openpyxl, Pillow, reportlab into a venv under
+# Needs: python3 with venv/pip (installs openpyxl, Pillow, reportlab, pypdf into a venv under
 # target/), Debian's fonts-wqy-zenhei (a TrueType CJK font reportlab can embed), bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,13 +67,23 @@ if ! "$bin" build --help | grep -q -- --no-cache; then
 fi
 jobs=()
 [ -z "${JOBS:-}" ] || jobs=(--jobs "$JOBS")
+# PHONE_SHOTS=1: phone-shot scans, in folders of their own (a company made without the option
+# is never reused for it, nor the other way round).
+synth_opts=() kind=""
+if [ "${PHONE_SHOTS:-0}" = 1 ]; then
+  synth_opts=(--phone-shots)
+  kind="phone-"
+fi
 
 venv=target/bench-venv
 font=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 if [ "${SKIP_BASELINE:-0}" != 1 ]; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet openpyxl Pillow reportlab
+    "$venv/bin/pip" install --quiet openpyxl Pillow reportlab pypdf
+  elif ! "$venv/bin/python" -c 'import pypdf' 2>/dev/null; then
+    # A venv made before the baseline built upload files.
+    "$venv/bin/pip" install --quiet pypdf
   fi
   if [ ! -f "$font" ]; then
     if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
@@ -152,19 +170,20 @@ row() { # N tool wall rss bytes cpu
     "$(echo "$5 / 1048576" | bc -l)" "$6"
 }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores${kind:+ (phone-shot scans)}"
 printf '%-7s %-11s %8s %12s %9s %11s %8s\n' N tool wall_s employees/s peak_MB output_MB cpu_s
 for n in "${sizes[@]}"; do
-  company="$work/company-$n"
+  company="$work/company-$kind$n"
   if [ ! -f "$company/roster.xlsx" ]; then
-    "$SYNTH" "$n" "$company" 2>/dev/null
+    "$SYNTH" "$n" "$company" "${synth_opts[@]}" 2>/dev/null
   fi
+  k=$kind$n
   pp=("$bin" build "$company/roster.xlsx" --photos "$company/photos" --docs "$company/docs"
-    --out "$work/out-pp-$n" --as-of 2026-11-26 --quiet "${jobs[@]}")
-  read -r pw prss pbytes pcpu < <(best "permitpack-$n" "$work/out-pp-$n" "0 1" "${pp[@]}")
+    --out "$work/out-pp-$k" --as-of 2026-11-26 --quiet "${jobs[@]}")
+  read -r pw prss pbytes pcpu < <(best "permitpack-$k" "$work/out-pp-$k" "0 1" "${pp[@]}")
   row "$n" permitpack "$pw" "$prss" "$pbytes" "$pcpu"
   # What permitpack made of the company: statuses, photo verdicts, packets.
-  python3 - "$work/out-pp-$n/report.json" <<'PY'
+  python3 - "$work/out-pp-$k/report.json" <<'PY'
 import json, sys, collections
 r = json.load(open(sys.argv[1]))
 emps = r.get("employees", [])
@@ -177,7 +196,7 @@ print(f"        permitpack: {dict(status)}, photo ok {photo_ok}/{len(emps)}, pac
 PY
   if [ "${SKIP_WARM:-0}" != 1 ]; then
     # Warm: the same company again into the same folder, nothing changed.
-    read -r ww wrss wbytes wcpu < <(KEEP_OUT=1 best "permitpack-warm-$n" "$work/out-pp-$n" "0 1" "${pp[@]}")
+    read -r ww wrss wbytes wcpu < <(KEEP_OUT=1 best "permitpack-warm-$k" "$work/out-pp-$k" "0 1" "${pp[@]}")
     row "$n" pp-warm "$ww" "$wrss" "$wbytes" "$wcpu"
     # One changed: the first employee's photo replaced by other pictures of the pool in turn
     # (each run sees a change), then put back.
@@ -191,8 +210,8 @@ PY
       cp --remove-destination "${others[$((i % 2))]}" "$company/photos/$first"
       touch "$work/one-changed.mark"
       sleep 0.05
-      read -r w rss bytes cpu < <(KEEP_OUT=1 measure "permitpack-one-$n" "$work/out-pp-$n" "0 1" "${pp[@]}")
-      changed=$(find "$work/out-pp-$n/packets" -name '*.zip' -newer "$work/one-changed.mark" | wc -l)
+      read -r w rss bytes cpu < <(KEEP_OUT=1 measure "permitpack-one-$k" "$work/out-pp-$k" "0 1" "${pp[@]}")
+      changed=$(find "$work/out-pp-$k/packets" -name '*.zip' -newer "$work/one-changed.mark" | wc -l)
       rewritten="$rewritten $changed"
       if [ -z "$bo" ] || [ "$(echo "$w < $bo" | bc -l)" = 1 ]; then
         bo=$w brss1=$rss bbytes1=$bytes bcpu1=$cpu
@@ -207,16 +226,16 @@ PY
   if [ "${SKIP_BASELINE:-0}" != 1 ]; then
     procs=()
     [ -z "${JOBS:-}" ] || procs=(--procs "$JOBS")
-    read -r bw brss bbytes bcpu < <(best "baseline-$n" "$work/out-py-$n" "0" \
+    read -r bw brss bbytes bcpu < <(best "baseline-$k" "$work/out-py-$k" "0" \
       "$venv/bin/python" benches/baseline/baseline.py "$company/roster.xlsx" "$company/photos" \
-      "$company/docs" "$work/out-py-$n" --font "$font" --layout paragraph "${procs[@]}")
+      "$company/docs" "$work/out-py-$k" --font "$font" --layout paragraph "${procs[@]}")
     row "$n" python "$bw" "$brss" "$bbytes" "$bcpu"
     printf '%-7s %-11s %7.2fx wall, %.2fx CPU time (baseline with wrapped paragraphs)\n' "$n" speedup \
       "$(echo "$bw / $pw" | bc -l)" "$(echo "$bcpu / $pcpu" | bc -l)"
     if [ "${SKIP_OLD_BASELINE:-0}" != 1 ]; then
-      read -r ow orss obytes ocpu < <(best "baseline-old-$n" "$work/out-py-old-$n" "0" \
+      read -r ow orss obytes ocpu < <(best "baseline-old-$k" "$work/out-py-old-$k" "0" \
         "$venv/bin/python" benches/baseline/baseline.py "$company/roster.xlsx" "$company/photos" \
-        "$company/docs" "$work/out-py-old-$n" --font "$font" --layout drawstring "${procs[@]}")
+        "$company/docs" "$work/out-py-old-$k" --font "$font" --layout drawstring "${procs[@]}")
       row "$n" python-old "$ow" "$orss" "$obytes" "$ocpu"
       printf '%-7s %-11s %7.2fx wall, %.2fx CPU time (earlier baseline, drawString lines)\n' "$n" speedup \
         "$(echo "$ow / $pw" | bc -l)" "$(echo "$ocpu / $pcpu" | bc -l)"

@@ -4,6 +4,14 @@
 //! photo profile asks, on studio-blue backdrops, with a face the detector finds) and
 //! DIR/docs/<passport>/ (scans as JPEG and PDF) plus DIR/docs/_company/.
 //!
+//! `--phone-shots` makes the scans the way HR really has them instead (see `phone.rs`):
+//! phone photos of the documents, 4032 x 3024 JPEGs at quality 92 of 3-6 MB each, the A4
+//! sheets (residence permit page, photo receipt) stored landscape with an EXIF orientation 6
+//! tag, the work permit card as two files (`work_permit_front.jpg`, `work_permit_back.jpg`),
+//! and the labour contract as a 3-page PDF of scanned page images (1.5-3 MB). The forms
+//! (`wp_extension_form.pdf`, `tax_certificate.pdf`) and the company scans stay small PDFs.
+//! Without the option the output is what it always was, byte for byte.
+//!
 //! Distinct images are rendered once (a small pool) and hard-linked per employee (copied
 //! where links are not possible), so a 5,000-employee company costs little disk; permitpack
 //! still opens and decodes every file. The portraits come from the photo fixtures' generator
@@ -13,12 +21,18 @@
 #[path = "make_photo_fixtures/synth.rs"]
 mod synth;
 
+#[path = "synth_company/phone.rs"]
+mod phone;
+
 use chrono::{Duration, NaiveDate};
 use image::{Rgb, RgbImage};
 use rust_xlsxwriter::{Workbook, XlsxError};
 use std::path::{Path, PathBuf};
 
 const POOL: usize = 8;
+
+/// Distinct phone shots of each kind, and distinct contract PDFs (`--phone-shots`).
+const PHONE_POOL: u32 = 3;
 
 /// 12.03 megapixels at 35:48 (0.7284 against 0.7292), both sides multiples of 16.
 const PHOTO_W: u32 = 2960;
@@ -36,7 +50,7 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: synth_company N DIR [--as-of YYYY-MM-DD]";
+    let usage = "usage: synth_company N DIR [--as-of YYYY-MM-DD] [--phone-shots]";
     let n: usize = args.first().and_then(|s| s.parse().ok()).ok_or(usage)?;
     let dir = PathBuf::from(args.get(1).ok_or(usage)?);
     let as_of = match args.iter().position(|a| a == "--as-of") {
@@ -44,6 +58,7 @@ fn run() -> Result<(), String> {
             .map_err(|e| e.to_string())?,
         None => NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
     };
+    let phone_shots = args.iter().any(|a| a == "--phone-shots");
     std::fs::create_dir_all(dir.join("photos")).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(dir.join("docs/_company")).map_err(|e| e.to_string())?;
     let pool = dir.join(".pool");
@@ -55,11 +70,37 @@ fn run() -> Result<(), String> {
         let img = portrait(i);
         write_jpeg(&pool.join(format!("photo{i}.jpg")), &img, 92)
     })?;
-    (0..POOL).into_par_iter().try_for_each(|i| {
-        let img = scan_page(1240, 1754, i as u32);
-        write_jpeg(&pool.join(format!("scan{i}.jpg")), &img, 75)
-    })?;
-    std::fs::write(pool.join("scan.pdf"), minimal_pdf()).map_err(|e| e.to_string())?;
+    if phone_shots {
+        let shots: Vec<(phone::Shot, u32)> = PHONE_KINDS
+            .iter()
+            .flat_map(|&k| (0..PHONE_POOL).map(move |s| (k, s)))
+            .collect();
+        shots.par_iter().try_for_each(|&(kind, s)| {
+            std::fs::write(pool.join(shot_name(kind, s)), phone::shot(kind, s))
+                .map_err(|e| e.to_string())
+        })?;
+        (0..PHONE_POOL).into_par_iter().try_for_each(|s| {
+            std::fs::write(
+                pool.join(format!("contract{s}.pdf")),
+                phone::contract_pdf(s),
+            )
+            .map_err(|e| e.to_string())
+        })?;
+    } else {
+        (0..POOL).into_par_iter().try_for_each(|i| {
+            let img = scan_page(1240, 1754, i as u32);
+            write_jpeg(&pool.join(format!("scan{i}.jpg")), &img, 75)
+        })?;
+    }
+    // The default company keeps the small PDF it always had (its content stream's /Length
+    // says 44 where the stream has 48 bytes: readers recover, `qpdf --check` warns); phone-shot
+    // companies get it with the right length, so an upload passed through unchanged is valid.
+    let form = if phone_shots {
+        form_pdf()
+    } else {
+        minimal_pdf()
+    };
+    std::fs::write(pool.join("scan.pdf"), form).map_err(|e| e.to_string())?;
 
     let people = people(n, as_of);
     write_roster(&dir.join("roster.xlsx"), &people).map_err(|e| e.to_string())?;
@@ -70,20 +111,40 @@ fn run() -> Result<(), String> {
         )?;
         let d = dir.join("docs").join(&p.passport);
         std::fs::create_dir_all(&d).map_err(|e| e.to_string())?;
-        for (k, item) in [
-            "passport",
-            "residence_permit",
-            "work_permit",
-            "labour_contract",
-            "photo_receipt",
-        ]
-        .iter()
-        .enumerate()
-        {
+        if phone_shots {
+            let s = |k: u32| (i as u32 + k) % PHONE_POOL;
+            for (k, (kind, name)) in [
+                (phone::Shot::Passport, "passport.jpg"),
+                (phone::Shot::PermitPage, "residence_permit.jpg"),
+                (phone::Shot::CardFront, "work_permit_front.jpg"),
+                (phone::Shot::CardBack, "work_permit_back.jpg"),
+                (phone::Shot::Receipt, "photo_receipt.jpg"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                link(&pool.join(shot_name(kind, s(k as u32))), &d.join(name))?;
+            }
             link(
-                &pool.join(format!("scan{}.jpg", (i + k) % POOL)),
-                &d.join(format!("{item}.jpg")),
+                &pool.join(format!("contract{}.pdf", s(0))),
+                &d.join("labour_contract.pdf"),
             )?;
+        } else {
+            for (k, item) in [
+                "passport",
+                "residence_permit",
+                "work_permit",
+                "labour_contract",
+                "photo_receipt",
+            ]
+            .iter()
+            .enumerate()
+            {
+                link(
+                    &pool.join(format!("scan{}.jpg", (i + k) % POOL)),
+                    &d.join(format!("{item}.jpg")),
+                )?;
+            }
         }
         link(&pool.join("scan.pdf"), &d.join("wp_extension_form.pdf"))?;
         if p.category == "（六）" {
@@ -102,6 +163,27 @@ fn run() -> Result<(), String> {
     }
     eprintln!("synth_company: {n} employees in {}", dir.display());
     Ok(())
+}
+
+/// The kinds of phone shot in the pool (`--phone-shots`).
+const PHONE_KINDS: [phone::Shot; 5] = [
+    phone::Shot::Passport,
+    phone::Shot::PermitPage,
+    phone::Shot::Receipt,
+    phone::Shot::CardFront,
+    phone::Shot::CardBack,
+];
+
+/// The pool file of one phone shot.
+fn shot_name(kind: phone::Shot, seed: u32) -> String {
+    let k = match kind {
+        phone::Shot::Passport => "passport",
+        phone::Shot::PermitPage => "permit_page",
+        phone::Shot::Receipt => "receipt",
+        phone::Shot::CardFront => "card_front",
+        phone::Shot::CardBack => "card_back",
+    };
+    format!("shot_{k}{seed}.jpg")
 }
 
 struct Person {
@@ -283,6 +365,21 @@ fn scan_page(w: u32, h: u32, seed: u32) -> RgbImage {
     })
 }
 
+/// A baseline JPEG with 4:2:0 chroma subsampling, as phone cameras and scanners write.
+fn jpeg_bytes(img: &RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    enc.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    enc.encode(
+        img.as_raw(),
+        img.width() as u16,
+        img.height() as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .expect("JPEG encoding of an in-memory image");
+    out
+}
+
 /// Writes a baseline JPEG with 4:2:0 chroma subsampling, as phone cameras and scanners do.
 fn write_jpeg(path: &Path, img: &RgbImage, quality: u8) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
@@ -302,6 +399,18 @@ fn link(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::hard_link(from, to)
         .or_else(|_| std::fs::copy(from, to).map(|_| ()))
         .map_err(|e| format!("{}: {e}", to.display()))
+}
+
+/// [`minimal_pdf`] with its content stream's /Length corrected (same number of digits, so
+/// the cross-reference offsets hold).
+fn form_pdf() -> Vec<u8> {
+    let pdf = minimal_pdf();
+    let text = String::from_utf8(pdf).expect("ASCII PDF");
+    let start = text.find("stream\n").expect("a stream") + "stream\n".len();
+    let end = text.find("\nendstream").expect("its end");
+    let fixed = text.replacen("/Length 44", &format!("/Length {}", end - start), 1);
+    assert_eq!(fixed.len(), text.len());
+    fixed.into_bytes()
 }
 
 /// A small valid one-page PDF standing in for a scanned certificate.
