@@ -69,6 +69,10 @@ pub struct UploadLimits {
     pub max_file_bytes: u64,
     /// The largest platform photo.
     pub photo_max_bytes: u64,
+    /// The smallest platform photo: one that would be smaller is made from a larger decode
+    /// of the original (never enlarged beyond it).
+    #[serde(default)]
+    pub photo_min_bytes: u64,
     /// The longest side an image is scaled to first, then step by step down to
     /// `min_long_side_px`, each tried with the JPEG qualities in turn until the file fits.
     pub long_sides_px: Vec<u32>,
@@ -145,6 +149,7 @@ impl Limits {
             ("serve.max_queued_jobs", self.serve.max_queued_jobs as u64),
             ("upload.max_file_bytes", self.upload.max_file_bytes),
             ("upload.photo_max_bytes", self.upload.photo_max_bytes),
+            ("upload.photo_max_bytes above photo_min_bytes", self.upload.photo_max_bytes.saturating_sub(self.upload.photo_min_bytes)),
             ("upload.min_long_side_px", self.upload.min_long_side_px as u64),
         ] {
             if v == 0 {

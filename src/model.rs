@@ -308,6 +308,9 @@ pub struct Company {
     pub address: Option<String>,
     pub contact_person: Option<String>,
     pub contact_phone: Option<String>,
+    /// The contact's e-mail: the platform refuses it as an applicant's own address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
     pub legal_representative: Option<String>,
     /// The basis of the roster's annual salaries as written (税前 / 税后 / pre-tax ...), for
     /// rows whose own cell and salary header say nothing.

@@ -509,8 +509,8 @@ impl Batch<'_> {
     ) -> Option<packet::PlatformPhoto> {
         let s = self.setup;
         let min = (s.profile.resolution.min_width_px, s.profile.resolution.min_height_px);
-        let max = s.limits.upload.photo_max_bytes;
-        match crate::upload::photo::platform_photo(name, bytes, working, min, max) {
+        let sizes = (s.limits.upload.photo_min_bytes, s.limits.upload.photo_max_bytes);
+        match crate::upload::photo::platform_photo(name, bytes, working, min, sizes) {
             Ok(p) => Some(packet::PlatformPhoto {
                 how: if p.unchanged {
                     crate::outcome::UploadHow::PassedThrough

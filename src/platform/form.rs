@@ -381,27 +381,46 @@ fn phone_digits(s: &str) -> String {
     d
 }
 
-/// `platform.same_contact` when the applicant's mobile is the company contact's number: the
-/// platform refuses the HR handler's or the company's contact details as the applicant's.
-fn same_contact(e: &Employee, company: &Company) -> Option<Issue> {
+/// `platform.same_contact` when the applicant's mobile is the company contact's number, or
+/// `platform.same_email` when the applicant's e-mail is the company contact's: the platform
+/// refuses the HR handler's or the company's contact details as the applicant's.
+fn same_contact(e: &Employee, company: &Company) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let at = |issue: Issue, field: Field| {
+        let issue = issue.sheet(e.sheet.clone()).row(e.row);
+        match e.cell_of(field) {
+            Some(c) => issue.cell(c),
+            None => issue,
+        }
+    };
     let mobile = e
         .mobile
         .as_deref()
         .map(phone_digits)
-        .filter(|d| d.len() >= 7)?;
-    let contact = company.contact_phone.as_deref().map(phone_digits)?;
-    if mobile != contact {
-        return None;
+        .filter(|d| d.len() >= 7);
+    let contact = company.contact_phone.as_deref().map(phone_digits);
+    if mobile.is_some() && mobile == contact {
+        out.push(at(
+            Issue::warning("platform.same_contact")
+                .arg("value", e.mobile.as_deref().unwrap_or_default())
+                .arg("contact", company.contact_person.as_deref().unwrap_or("—")),
+            Field::Mobile,
+        ));
     }
-    let mut issue = Issue::warning("platform.same_contact")
-        .arg("value", e.mobile.as_deref().unwrap_or_default())
-        .arg("contact", company.contact_person.as_deref().unwrap_or("—"))
-        .sheet(e.sheet.clone())
-        .row(e.row);
-    if let Some(c) = e.cell_of(Field::Mobile) {
-        issue = issue.cell(c);
+    let email = |v: Option<&str>| {
+        v.map(|s| s.trim().to_lowercase())
+            .filter(|s| s.contains('@'))
+    };
+    let own = email(e.email.as_deref());
+    if own.is_some() && own == email(company.contact_email.as_deref()) {
+        out.push(at(
+            Issue::warning("platform.same_email")
+                .arg("value", e.email.as_deref().unwrap_or_default().trim())
+                .arg("contact", company.contact_person.as_deref().unwrap_or("—")),
+            Field::Email,
+        ));
     }
-    Some(issue)
+    out
 }
 
 #[cfg(test)]
@@ -440,6 +459,7 @@ mod tests {
             address: Some("深圳市南山区科苑路15号".into()),
             contact_person: Some("王敏".into()),
             contact_phone: Some("0755-86001234".into()),
+            contact_email: None,
             ..Company::default()
         }
     }
@@ -567,6 +587,15 @@ mod tests {
                 .iter()
                 .any(|i| i.code == "platform.same_contact")
         );
+        // The e-mail too, in any case and with spaces around it.
+        e.email = Some(" HR@Example.com ".into());
+        c.contact_email = Some("hr@example.com".into());
+        let f = form(&e, &c);
+        let same: Vec<&Issue> = f.issues.iter().filter(|i| i.code == "platform.same_email").collect();
+        assert_eq!(same.len(), 1, "{:?}", f.issues);
+        assert_eq!(same[0].get("value"), Some("HR@Example.com"));
+        e.email = Some("maria@example.com".into());
+        assert!(!form(&e, &c).issues.iter().any(|i| i.code == "platform.same_email"));
     }
 
     #[test]

@@ -460,6 +460,7 @@ pub struct CoverData {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadData {
     pub entry: String,
+    pub item_id: String,
     pub name_zh: String,
     pub name_en: String,
     pub pages: usize,
@@ -488,6 +489,7 @@ impl UploadData {
                 };
                 UploadData {
                     entry: u.entry.clone(),
+                    item_id: u.item_id.clone(),
                     name_zh: zh,
                     name_en: en,
                     pages: u.pages,

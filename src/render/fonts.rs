@@ -37,6 +37,11 @@ static BUILTIN: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// A built-in font file's bytes by its name (`NotoSans-Regular.ttf`).
+pub fn builtin_bytes(name: &str) -> Option<&'static [u8]> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+}
+
 /// All font faces a document may use, with their book. Cheap to share behind an `Arc`.
 pub struct FontSet {
     book: LazyHash<FontBook>,

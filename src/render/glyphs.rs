@@ -73,8 +73,10 @@ pub fn clean(
     walk(data, &mut path, &mut |path, text| {
         let (clean, missing) = printable(fonts, text);
         // The problem notes repeat other issues' messages, whose own field or file is
-        // reported: naming the note as well would only repeat it.
-        if !missing.is_empty() && !path.starts_with("notes.") {
+        // reported: naming the note as well would only repeat it. The upload list repeats the
+        // checklist's item names and matched file names and the photo's file name, which are
+        // reported where they first appear.
+        if !missing.is_empty() && !path.starts_with("notes.") && !path.starts_with("uploads.") {
             let field_path = super::data::bilingual_source(path).unwrap_or(path);
             let issue = warning(labels, employee, field_path, text, &missing, source);
             if !issues.contains(&issue) {

@@ -502,6 +502,7 @@ fn schema(doc: Doc) -> serde_json::Value {
             }],
             uploads: vec![data::UploadData {
                 entry: String::new(),
+                item_id: String::new(),
                 name_zh: String::new(),
                 name_en: String::new(),
                 pages: 0,

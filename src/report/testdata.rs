@@ -27,6 +27,7 @@ pub fn run(lang: Lang) -> RunInfo {
             address: Some("深圳市南山区科技园".into()),
             contact_person: Some("王芳".into()),
             contact_phone: Some("0755-12345678".into()),
+            contact_email: None,
             legal_representative: Some("李强".into()),
             salary_basis: None,
         },

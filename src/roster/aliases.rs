@@ -67,13 +67,14 @@ pub struct ColumnAliases {
 }
 
 /// The `Company` fields, in the order they are shown.
-pub const COMPANY_KEYS: [&str; 8] = [
+pub const COMPANY_KEYS: [&str; 9] = [
     "name_zh",
     "name_en",
     "uscc",
     "address",
     "contact_person",
     "contact_phone",
+    "contact_email",
     "legal_representative",
     "salary_basis",
 ];

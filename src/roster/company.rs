@@ -33,6 +33,7 @@ pub fn company_field<'a>(c: &'a Company, key: &str) -> Option<&'a str> {
         "address" => c.address.as_deref(),
         "contact_person" => c.contact_person.as_deref(),
         "contact_phone" => c.contact_phone.as_deref(),
+        "contact_email" => c.contact_email.as_deref(),
         "legal_representative" => c.legal_representative.as_deref(),
         "salary_basis" => c.salary_basis.as_deref(),
         _ => None,
@@ -47,6 +48,7 @@ fn company_field_mut<'a>(c: &'a mut Company, key: &str) -> Option<&'a mut Option
         "address" => Some(&mut c.address),
         "contact_person" => Some(&mut c.contact_person),
         "contact_phone" => Some(&mut c.contact_phone),
+        "contact_email" => Some(&mut c.contact_email),
         "legal_representative" => Some(&mut c.legal_representative),
         "salary_basis" => Some(&mut c.salary_basis),
         _ => None,
@@ -365,6 +367,7 @@ mod tests {
             address: Some("深圳市南山区".into()),
             contact_person: Some("王丽".into()),
             contact_phone: None,
+            contact_email: None,
             ..Company::default()
         };
         let mut cells = BTreeMap::new();

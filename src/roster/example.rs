@@ -54,6 +54,7 @@ pub fn company_value(key: &str) -> &'static str {
         "address" => "深圳市南山区粤海街道科技园路1号",
         "contact_person" => "王丽",
         "contact_phone" => "0755-88886666",
+        "contact_email" => "hr@example.com",
         "legal_representative" => "陈建国",
         "salary_basis" => "税前",
         _ => "",

@@ -144,29 +144,164 @@ fn decode_png(bytes: &[u8]) -> Result<DynamicImage, String> {
     })
 }
 
-/// The image with its longer side at most `long_side` (never enlarged).
+/// The image with its longer side at most `long_side` (never enlarged; one within 5 % of it
+/// is kept as it is, a resampling that changes nothing one can see is not worth its time).
 pub fn scaled(img: &DynamicImage, long_side: u32) -> DynamicImage {
     let (w, h) = (img.width(), img.height());
-    if w.max(h) <= long_side {
+    if w.max(h) as u64 * 100 <= long_side as u64 * 105 {
         return img.clone();
     }
     let k = long_side as f64 / w.max(h) as f64;
     let nw = ((w as f64 * k).round() as u32).max(1);
     let nh = ((h as f64 * k).round() as u32).max(1);
-    img.resize_exact(nw, nh, FilterType::Triangle)
+    match img {
+        DynamicImage::ImageLuma8(g) => {
+            let px = resize(g.as_raw(), w, h, 1, nw, nh);
+            GrayImage::from_raw(nw, nh, px).map(DynamicImage::ImageLuma8)
+        }
+        other => {
+            let rgb = other.to_rgb8();
+            let px = resize(rgb.as_raw(), w, h, 3, nw, nh);
+            RgbImage::from_raw(nw, nh, px).map(DynamicImage::ImageRgb8)
+        }
+    }
+    .unwrap_or_else(|| img.resize_exact(nw, nh, FilterType::Triangle))
 }
 
-/// A baseline JPEG of `img` at `quality` (1-100); no metadata, so the same pixels give the
-/// same bytes.
-pub fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-    match img {
-        DynamicImage::ImageLuma8(g) => g.write_with_encoder(enc),
-        DynamicImage::ImageRgb8(c) => c.write_with_encoder(enc),
-        other => other.to_rgb8().write_with_encoder(enc),
+/// Fixed-point precision of the resampling weights.
+const WEIGHT_BITS: u32 = 14;
+
+/// The taps of one output position: the first source index and one weight per source pixel
+/// (summing to 1 << WEIGHT_BITS).
+struct Taps {
+    start: Vec<u32>,
+    len: Vec<u32>,
+    weights: Vec<i32>,
+    /// Offset of each output position's weights in `weights`.
+    at: Vec<usize>,
+}
+
+/// A triangle (linear) filter widened by the reduction factor, so that every source pixel
+/// counts when shrinking (as Pillow's and image's "Triangle" do), in integer weights.
+fn taps(src: u32, dst: u32) -> Taps {
+    let scale = src as f64 / dst as f64;
+    let support = scale.max(1.0);
+    let mut t = Taps {
+        start: Vec::with_capacity(dst as usize),
+        len: Vec::with_capacity(dst as usize),
+        weights: Vec::new(),
+        at: Vec::with_capacity(dst as usize),
+    };
+    for o in 0..dst {
+        let centre = (o as f64 + 0.5) * scale;
+        let lo = ((centre - support).floor().max(0.0)) as u32;
+        let hi = ((centre + support).ceil() as u32).min(src);
+        let raw: Vec<f64> = (lo..hi)
+            .map(|i| {
+                let d = ((i as f64 + 0.5) - centre).abs() / support;
+                (1.0 - d).max(0.0)
+            })
+            .collect();
+        let sum: f64 = raw.iter().sum();
+        let one = (1i64 << WEIGHT_BITS) as f64;
+        let mut ints: Vec<i32> = raw.iter().map(|w| (w / sum * one).round() as i32).collect();
+        // The rounding error goes to the largest weight, so the weights sum exactly to one.
+        let err = (1i32 << WEIGHT_BITS) - ints.iter().sum::<i32>();
+        if let Some(m) = (0..ints.len()).max_by_key(|&i| ints[i]) {
+            ints[m] += err;
+        }
+        t.at.push(t.weights.len());
+        t.start.push(lo);
+        t.len.push(ints.len() as u32);
+        t.weights.extend(ints);
     }
-    .map_err(|e| e.to_string())?;
+    t
+}
+
+/// Resamples interleaved 8-bit pixels (`channels` a pixel) from `w x h` to `nw x nh`:
+/// rows first, then columns, integer arithmetic throughout.
+fn resize(src: &[u8], w: u32, h: u32, channels: usize, nw: u32, nh: u32) -> Vec<u8> {
+    let c = channels;
+    let round = 1i32 << (WEIGHT_BITS - 1);
+    let clamp = |v: i32| ((v + round) >> WEIGHT_BITS).clamp(0, 255) as u8;
+    // Horizontal: h rows of nw pixels.
+    let tx = taps(w, nw);
+    let mut mid = vec![0u8; h as usize * nw as usize * c];
+    for (y, out_row) in mid.chunks_exact_mut(nw as usize * c).enumerate() {
+        let row = &src[y * w as usize * c..(y + 1) * w as usize * c];
+        for x in 0..nw as usize {
+            let (start, len, at) = (tx.start[x] as usize, tx.len[x] as usize, tx.at[x]);
+            let ws = &tx.weights[at..at + len];
+            let mut acc = [0i32; 3];
+            for (k, &wt) in ws.iter().enumerate() {
+                let p = (start + k) * c;
+                for ch in 0..c {
+                    acc[ch] += row[p + ch] as i32 * wt;
+                }
+            }
+            for ch in 0..c {
+                out_row[x * c + ch] = clamp(acc[ch]);
+            }
+        }
+    }
+    // Vertical: nh rows from the h intermediate rows.
+    let ty = taps(h, nh);
+    let stride = nw as usize * c;
+    let mut out = vec![0u8; nh as usize * stride];
+    let mut acc = vec![0i32; stride];
+    for (y, out_row) in out.chunks_exact_mut(stride).enumerate() {
+        let (start, len, at) = (ty.start[y] as usize, ty.len[y] as usize, ty.at[y]);
+        acc.iter_mut().for_each(|a| *a = 0);
+        for (k, &wt) in ty.weights[at..at + len].iter().enumerate() {
+            let row = &mid[(start + k) * stride..(start + k + 1) * stride];
+            for (a, &p) in acc.iter_mut().zip(row) {
+                *a += p as i32 * wt;
+            }
+        }
+        for (o, &a) in out_row.iter_mut().zip(&acc) {
+            *o = clamp(a);
+        }
+    }
+    out
+}
+
+/// A baseline JPEG of `img` at `quality` (1-100), 4:2:0 for colour as cameras and scanners
+/// write; no metadata, so the same pixels give the same bytes.
+pub fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    encode_jpeg_sampled(img, quality, jpeg_encoder::SamplingFactor::F_2_2)
+}
+
+/// [`encode_jpeg`] with full-resolution colour (4:4:4), for a portrait looked at closely.
+pub fn encode_jpeg_full_colour(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    encode_jpeg_sampled(img, quality, jpeg_encoder::SamplingFactor::F_1_1)
+}
+
+fn encode_jpeg_sampled(
+    img: &DynamicImage,
+    quality: u8,
+    sampling: jpeg_encoder::SamplingFactor,
+) -> Result<Vec<u8>, String> {
+    let (w, h) = (img.width(), img.height());
+    if w > u16::MAX as u32 || h > u16::MAX as u32 {
+        return Err(format!("{w} x {h} is too large for a JPEG"));
+    }
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    let result = match img {
+        DynamicImage::ImageLuma8(g) => {
+            enc.encode(g.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Luma)
+        }
+        DynamicImage::ImageRgb8(c) => {
+            enc.set_sampling_factor(sampling);
+            enc.encode(c.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        }
+        other => {
+            enc.set_sampling_factor(sampling);
+            let c = other.to_rgb8();
+            enc.encode(c.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        }
+    };
+    result.map_err(|e| e.to_string())?;
     Ok(out)
 }
 
@@ -189,6 +324,20 @@ mod tests {
         let small = scaled(&img, 1240);
         assert_eq!((small.width(), small.height()), (1240, 930));
         assert_eq!(scaled(&small, 5000).dimensions_pair(), (1240, 930));
+    }
+
+    #[test]
+    fn resampling_keeps_flat_colour_and_averages_detail() {
+        let flat = DynamicImage::ImageRgb8(RgbImage::from_pixel(300, 200, image::Rgb([200, 100, 50])));
+        let small = scaled(&flat, 100).to_rgb8();
+        assert_eq!(small.dimensions(), (100, 67));
+        assert!(small.pixels().all(|p| p.0 == [200, 100, 50]));
+        // A fine black-and-white stripe pattern shrinks to grey, not to stripes.
+        let stripes = DynamicImage::ImageLuma8(GrayImage::from_fn(400, 400, |x, _| image::Luma([if x % 2 == 0 { 0 } else { 255 }])));
+        let grey = scaled(&stripes, 100).to_luma8();
+        assert!(grey.pixels().all(|p| (110..=145).contains(&p.0[0])), "{:?}", grey.get_pixel(50, 50));
+        // Within 5 % of the size asked: kept.
+        assert_eq!(scaled(&flat, 290).width(), 300);
     }
 
     trait Pair {

@@ -219,17 +219,19 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
     }
     let mut last = None;
     if pdf_bytes + overhead < budget {
+        let mut scaled = Scaled::new(&decoded);
         let (found, smallest) = search(&steps, budget, pdf_bytes + overhead, |&(side, q)| {
             let mut pages = Vec::with_capacity(page_count);
-            for (i, d) in inputs.iter().zip(&decoded) {
-                match (i, d) {
-                    (Input::Image { .. }, Some(img)) => {
-                        pages.push(Page::Image(jpeg_of(&image::scaled(img, side), q)?))
+            for (k, i) in inputs.iter().enumerate() {
+                match i {
+                    Input::Image { .. } => {
+                        if let Some(img) = scaled.get(k, side) {
+                            pages.push(Page::Image(jpeg_of(img, q)?));
+                        }
                     }
-                    (Input::Pdf { pdf, .. }, _) => {
+                    Input::Pdf { pdf, .. } => {
                         pages.extend((0..pdf.pages().len()).map(|p| Page::Copied(pdf, p)))
                     }
-                    _ => {}
                 }
             }
             pdf::assemble(&pages)
@@ -245,29 +247,32 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
     // about 30 KB at the smallest step, so a 40-page contract is not rendered in vain.
     let worst_page = 30_000u64;
     if pdf_bytes > 0 && worst_page * page_count as u64 <= budget {
-        let mut rendered: Vec<DynamicImage> = Vec::new();
-        let mut sizes: Vec<Option<(f32, f32)>> = Vec::new();
-        for (i, d) in inputs.iter().zip(decoded.iter()) {
-            match (i, d) {
-                (Input::Image { .. }, Some(img)) => {
-                    rendered.push(img.clone());
+        let mut rendered: Vec<Option<DynamicImage>> = Vec::with_capacity(page_count);
+        let mut sizes: Vec<Option<(f32, f32)>> = Vec::with_capacity(page_count);
+        for (i, d) in inputs.iter().zip(decoded.iter_mut()) {
+            match i {
+                Input::Image { .. } => {
+                    rendered.push(d.take());
                     sizes.push(None);
                 }
-                (Input::Pdf { name, pdf, .. }, _) => {
+                Input::Pdf { name, pdf, .. } => {
                     for p in 0..pdf.pages().len() {
                         let (img, size) = pdf::rasterise(pdf, p, top)
                             .ok_or_else(|| format!("page {} of {name} could not be rendered", p + 1))?;
-                        rendered.push(img);
+                        rendered.push(Some(img));
                         sizes.push(Some(size));
                     }
                 }
-                _ => {}
             }
         }
+        let mut scaled = Scaled::new(&rendered);
         let (found, smallest) = search(&steps, budget, overhead, |&(side, q)| {
-            let mut pages = Vec::with_capacity(rendered.len());
-            for (img, size) in rendered.iter().zip(&sizes) {
-                let j = jpeg_of(&image::scaled(img, side), q)?;
+            let mut pages = Vec::with_capacity(sizes.len());
+            for (k, size) in sizes.iter().enumerate() {
+                let Some(img) = scaled.get(k, side) else {
+                    continue;
+                };
+                let j = jpeg_of(img, q)?;
                 pages.push(match size {
                     Some(s) => Page::Raster(j, *s),
                     None => Page::Image(j),
@@ -339,7 +344,9 @@ fn jpeg_of(img: &DynamicImage, quality: u8) -> Result<Jpeg, String> {
     })
 }
 
-/// The (long side, quality) steps, largest output first: each long side with each quality.
+/// The (long side, quality) steps, best first: at each long side but the smallest, the
+/// upper half of the quality ladder (a sharp picture at a smaller size reads better than a
+/// blocky one at a larger); at the smallest side, every quality.
 pub fn ladder(limits: &UploadLimits) -> Vec<(u32, u8)> {
     let mut sides: Vec<u32> = limits
         .long_sides_px
@@ -355,9 +362,15 @@ pub fn ladder(limits: &UploadLimits) -> Vec<(u32, u8)> {
     let mut qualities = limits.jpeg_qualities.clone();
     qualities.sort_unstable_by(|a, b| b.cmp(a));
     qualities.dedup();
+    let upper = &qualities[..qualities.len().div_ceil(2)];
+    let last = sides.len() - 1;
     sides
         .iter()
-        .flat_map(|&s| qualities.iter().map(move |&q| (s, q)))
+        .enumerate()
+        .flat_map(|(k, &s)| {
+            let qs = if k == last { &qualities[..] } else { upper };
+            qs.iter().map(move |&q| (s, q))
+        })
         .collect()
 }
 
@@ -380,39 +393,75 @@ fn quality_factor(q: u8) -> f64 {
 }
 
 /// The best step (highest on the ladder) whose output fits `budget`, and the smallest output
-/// made when none fits. The smallest step is made first (when even it does not fit, nothing
-/// will); its size, less the `fixed` bytes no step changes, predicts the others; the
-/// predicted step is made and, when it does not fit after all, the next ones down. Two or
-/// three encodings in all, instead of one per step.
+/// made when none fits. The best step is made first (a phone shot decoded at the top size
+/// needs no resampling for it); when it does not fit, its size, less the `fixed` bytes no
+/// step changes, predicts the others; the predicted step is made and, when it does not fit
+/// after all, the next ones down. Two or three encodings in all, instead of one per step.
 fn search(
     steps: &[(u32, u8)],
     budget: u64,
     fixed: u64,
     mut make: impl FnMut(&(u32, u8)) -> Result<Vec<u8>, String>,
 ) -> Result<(Option<Made>, Option<Made>), String> {
-    let Some(&low) = steps.last() else {
+    let (Some(&top), Some(&low)) = (steps.first(), steps.last()) else {
         return Ok((None, None));
     };
-    let smallest = make(&low)?;
-    if smallest.len() as u64 > budget {
-        return Ok((None, Some((smallest, low))));
+    let first = make(&top)?;
+    if first.len() as u64 <= budget {
+        return Ok((Some((first, top)), None));
     }
-    let rel = |&(side, q): &(u32, u8)| (side as f64 / low.0 as f64).powi(2) * quality_factor(q);
-    let variable = smallest.len().saturating_sub(fixed as usize) as f64 / rel(&low);
+    let rel = |&(side, q): &(u32, u8)| (side as f64 / top.0 as f64).powi(2) * quality_factor(q);
+    let variable = first.len().saturating_sub(fixed as usize) as f64 / rel(&top);
     let guess = steps
         .iter()
         .position(|s| fixed as f64 + variable * rel(s) <= budget as f64 * 0.95)
-        .unwrap_or(steps.len() - 1);
-    for (i, step) in steps.iter().enumerate().skip(guess) {
-        if i == steps.len() - 1 {
-            break;
-        }
+        .unwrap_or(steps.len() - 1)
+        .max(1);
+    let mut smallest = (first, top);
+    for step in &steps[guess..] {
         let out = make(step)?;
         if out.len() as u64 <= budget {
             return Ok((Some((out, *step)), None));
         }
+        if out.len() < smallest.0.len() {
+            smallest = (out, *step);
+        }
     }
-    Ok((Some((smallest, low)), None))
+    let _ = low;
+    Ok((None, Some(smallest)))
+}
+
+/// Scaled copies of images by long side, made once each: the search tries several qualities
+/// at one size.
+struct Scaled<'a> {
+    images: &'a [Option<DynamicImage>],
+    made: Vec<(u32, Vec<Option<DynamicImage>>)>,
+}
+
+impl<'a> Scaled<'a> {
+    fn new(images: &'a [Option<DynamicImage>]) -> Scaled<'a> {
+        Scaled {
+            images,
+            made: Vec::new(),
+        }
+    }
+
+    /// Image `i` with its long side at most `side`.
+    fn get(&mut self, i: usize, side: u32) -> Option<&DynamicImage> {
+        let k = match self.made.iter().position(|(s, _)| *s == side) {
+            Some(k) => k,
+            None => {
+                let set = self
+                    .images
+                    .iter()
+                    .map(|img| img.as_ref().map(|img| image::scaled(img, side)))
+                    .collect();
+                self.made.push((side, set));
+                self.made.len() - 1
+            }
+        };
+        self.made[k].1[i].as_ref()
+    }
 }
 
 #[cfg(test)]

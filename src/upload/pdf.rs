@@ -205,7 +205,7 @@ pub fn rasterise(pdf: &SourcePdf, index: usize, long_side: u32) -> Option<(image
         bg_color: hayro::vello_cpu::color::palette::css::WHITE,
     };
     let cache = hayro::RenderCache::new();
-    let pixmap = hayro::render(page, &cache, &Default::default(), &settings);
+    let pixmap = hayro::render(page, &cache, &interpreter(), &settings);
     let (pw, ph) = (pixmap.width() as u32, pixmap.height() as u32);
     if pw == 0 || ph == 0 {
         return None;
@@ -216,6 +216,28 @@ pub fn rasterise(pdf: &SourcePdf, index: usize, long_side: u32) -> Option<(image
     }
     let img = image::RgbImage::from_raw(pw, ph, rgb)?;
     Some((image::DynamicImage::ImageRgb8(img), (w, h)))
+}
+
+/// The rasteriser's settings: a font that is not in the PDF (the 14 standard fonts a PDF may
+/// use without embedding them, Helvetica, Times...) is set in the built-in Noto Sans CJK,
+/// which also has Latin letters, so a page's text is never dropped when it is rendered.
+fn interpreter() -> hayro::hayro_interpret::InterpreterSettings {
+    use hayro::hayro_interpret::font::FontQuery;
+    use std::sync::Arc;
+    let regular = crate::render::fonts::builtin_bytes("NotoSansCJKsc-Regular.otf");
+    let bold = crate::render::fonts::builtin_bytes("NotoSansCJKsc-Bold.otf");
+    hayro::hayro_interpret::InterpreterSettings {
+        font_resolver: Arc::new(move |query: &FontQuery| {
+            let is_bold = match query {
+                FontQuery::Standard(s) => format!("{s:?}").contains("Bold"),
+                FontQuery::Fallback(_) => false,
+            };
+            let bytes = if is_bold { bold.or(regular) } else { regular }?;
+            let data: hayro::hayro_interpret::font::FontData = Arc::new(bytes);
+            Some((data, 0))
+        }),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -264,6 +286,29 @@ mod tests {
         let (img, size) = rasterise(&merged, 1, 400).unwrap();
         assert_eq!(img.width().max(img.height()), 400);
         assert!(size.0 > size.1);
+    }
+
+    #[test]
+    fn text_in_a_font_the_pdf_does_not_embed_is_still_rendered() {
+        // Helvetica, not embedded, as simple generators write it.
+        let content = b"BT /F1 48 Tf 40 300 Td (PASSPORT P1234567) Tj ET";
+        let mut pdf = Pdf::new();
+        let (cat, tree, page, font, c) = (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
+        pdf.catalog(cat).pages(tree);
+        pdf.pages(tree).kids([page]).count(1);
+        let mut p = pdf.page(page);
+        p.media_box(Rect::new(0.0, 0.0, 595.0, 420.0));
+        p.parent(tree);
+        p.contents(c);
+        p.resources().fonts().pair(Name(b"F1"), font);
+        p.finish();
+        pdf.type1_font(font).base_font(Name(b"Helvetica"));
+        pdf.stream(c, content);
+        let bytes = pdf.finish();
+        let src = open(&bytes).unwrap();
+        let (img, _) = rasterise(&src, 0, 600).unwrap();
+        let dark = img.to_luma8().pixels().filter(|p| p.0[0] < 100).count();
+        assert!(dark > 500, "the text is drawn: {dark} dark pixels");
     }
 
     #[test]

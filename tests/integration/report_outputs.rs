@@ -37,6 +37,7 @@ fn xlsx_rows_read_back_with_calamine() {
             "员工 Employees",
             "问题 Issues",
             "材料 Documents",
+            "上传文件 Uploads",
             "平台填报 Platform form",
             "运行信息 Run",
             "日历 Calendar"

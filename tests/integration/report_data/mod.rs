@@ -88,6 +88,7 @@ pub fn run(lang: Lang) -> RunInfo {
             address: Some("深圳市南山区粤海街道科技园科苑路15号".into()),
             contact_person: Some("王芳".into()),
             contact_phone: Some("0755-86001234".into()),
+            contact_email: None,
             legal_representative: Some("李强".into()),
             salary_basis: None,
         },
