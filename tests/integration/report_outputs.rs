@@ -96,7 +96,7 @@ fn xlsx_rows_read_back_with_calamine() {
         Data::String("居留许可到期 RP expiry 中的“2027/13/45”不是日期。".into())
     );
 
-    let run = wb.worksheet_range(&names[4]).unwrap();
+    let run = wb.worksheet_range(&names[5]).unwrap();
     let summary = Summary::of(&outcomes, &report_data::run(Lang::Both).roster_issues);
     let ready_row = run
         .rows()
