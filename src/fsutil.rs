@@ -215,6 +215,36 @@ pub fn create_output_dir(dir: &Path, group_readable: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// Narrows the permissions of an existing folder that lets in more users than a run's mode
+/// ([`output_dir_mode`]): the bits beyond it are taken away (a `packets/` folder made 0777
+/// by hand, or 0750 by an earlier `--shared` run, becomes 0700), and with `group_readable`
+/// the group may read it. Returns the modes before and after when it changed anything;
+/// `Ok(None)` for a folder already within the mode, or on a system without Unix modes.
+pub fn tighten_output_dir(dir: &Path, group_readable: bool) -> io::Result<Option<(u32, u32)>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::symlink_metadata(dir)?;
+        if !meta.is_dir() {
+            return Ok(None);
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        let wanted = output_dir_mode(group_readable);
+        if mode & 0o777 & !wanted == 0 {
+            return Ok(None);
+        }
+        let group = if group_readable { 0o050 } else { 0 };
+        let new = (mode & 0o7000) | (mode & wanted) | group;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(new))?;
+        Ok(Some((mode, new)))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, group_readable);
+        Ok(None)
+    }
+}
+
 /// A failed write into the output folder, naming the file and, for the usual causes, what to
 /// do about it.
 #[derive(Debug)]
@@ -607,6 +637,36 @@ mod tests {
         assert_eq!(mode(&private), 0o750);
         create_output_dir(&private, false).unwrap();
         assert_eq!(mode(&private), 0o750);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_folder_wider_than_the_runs_mode_is_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("packets");
+        std::fs::create_dir(&p).unwrap();
+        let set =
+            |m: u32| std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
+        let mode = || std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        set(0o777);
+        assert_eq!(tighten_output_dir(&p, false).unwrap(), Some((0o777, 0o700)));
+        assert_eq!(mode(), 0o700);
+        assert_eq!(tighten_output_dir(&p, false).unwrap(), None);
+        set(0o777);
+        assert_eq!(tighten_output_dir(&p, true).unwrap(), Some((0o777, 0o750)));
+        set(0o2775);
+        assert_eq!(
+            tighten_output_dir(&p, true).unwrap(),
+            Some((0o2775, 0o2750))
+        );
+        set(0o750);
+        assert_eq!(tighten_output_dir(&p, false).unwrap(), Some((0o750, 0o700)));
+        set(0o500);
+        assert_eq!(tighten_output_dir(&p, false).unwrap(), None);
+        assert_eq!(mode(), 0o500);
+        set(0o700);
+        assert!(tighten_output_dir(&dir.path().join("none"), false).is_err());
     }
 
     #[test]

@@ -165,10 +165,14 @@ pub struct ServeArgs {
     /// Also answer to this host name (a reverse proxy, an office server name); repeatable.
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_host: Vec<String>,
-    /// Login password for the page (or set PERMITPACK_SERVE_PASSWORD); required with --bind
-    /// other than loopback.
-    #[arg(long, env = "PERMITPACK_SERVE_PASSWORD", hide_env_values = true)]
+    /// Login password for the page; required with --bind other than loopback. Better set
+    /// PERMITPACK_SERVE_PASSWORD or use --password-stdin: a command line shows in the process
+    /// list.
+    #[arg(long)]
     pub password: Option<String>,
+    /// Read the login password from the first line of standard input.
+    #[arg(long, conflicts_with = "password")]
+    pub password_stdin: bool,
     /// A folder of templates overriding the built-in ones file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,

@@ -23,13 +23,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
         Ok(b) => b,
         Err(e) => return fail(&format!("cannot write the starter workbook: {e}")),
     };
+    let password = match password(args) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
     let config = Config {
         bind: args.bind,
         port: args.port,
         data: args.data.clone().unwrap_or_else(config::default_data_dir),
         keep,
         allow_hosts: args.allow_host.clone(),
-        password: args.password.clone(),
+        password,
         open: !args.no_open,
         limits: setup.limits.serve.clone(),
         setup,
@@ -43,4 +47,30 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
         Ok(code) => Ok(code),
         Err(e) => fail(&e),
     }
+}
+
+/// The login password: `--password-stdin` (the first line of standard input), `--password`
+/// (with a warning: every user sees a command line in the process list) or the environment
+/// variable `PERMITPACK_SERVE_PASSWORD`. `Err` is one line for the user.
+fn password(args: &ServeArgs) -> Result<Option<String>, String> {
+    if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("--password-stdin: cannot read standard input: {e}"))?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_string();
+        if pw.is_empty() {
+            return Err("--password-stdin: standard input gave no password".into());
+        }
+        return Ok(Some(pw));
+    }
+    if let Some(pw) = &args.password {
+        eprintln!(
+            "permitpack: warning: a password given with --password can be read by every user of this computer in the process list; set PERMITPACK_SERVE_PASSWORD or use --password-stdin instead"
+        );
+        return Ok(Some(pw.clone()));
+    }
+    Ok(std::env::var("PERMITPACK_SERVE_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty()))
 }

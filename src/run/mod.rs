@@ -134,7 +134,8 @@ pub struct RunSummary {
     /// Employees taken unchanged from the rerun cache.
     pub reused: usize,
     /// Warnings about the rerun cache (a damaged entry rebuilt, a cache that cannot be
-    /// written): about permitpack's own files, so for the terminal, not the reports.
+    /// written) and the output folder (a packets folder's permissions narrowed): about
+    /// permitpack's own files, so for the terminal, not the reports.
     pub cache_notes: Vec<Issue>,
     outcomes: Spool,
 }
@@ -255,7 +256,7 @@ impl Run {
     ) -> Result<RunSummary, RunError> {
         // Held to the end of the run: one run at a time writes to an output.
         let _lock = sink.lock().map_err(|i| RunError::Busy(Box::new(i)))?;
-        sink.prepare(write_packets).map_err(RunError::Failed)?;
+        let prepare_notes = sink.prepare(write_packets).map_err(RunError::Failed)?;
         let mut info = self.run_info(write_packets);
         let Run {
             setup,
@@ -302,7 +303,8 @@ impl Run {
             cache: None,
             company_uploads,
         };
-        let mut cache_notes = Vec::new();
+        // About the output folder's permissions: the terminal, as the cache's notes.
+        let mut cache_notes = prepare_notes;
         let run_cache = open_cache(cache, write_packets, sink, &batch, lang, &mut cache_notes);
         let batch = Batch {
             cache: run_cache.as_ref(),

@@ -34,8 +34,9 @@ pub enum OutFile<'a> {
 /// the complete new one, never a part. `Sync`: packets are written from several threads.
 pub trait Sink: Sync {
     /// Makes the sink ready for a run (with a packets folder when `packets`), removing what a
-    /// killed run left half-written. `Err` says why nothing can be written.
-    fn prepare(&self, packets: bool) -> Result<(), String>;
+    /// killed run left half-written. `Ok`: notes for the terminal (a packets folder whose
+    /// permissions were narrowed). `Err` says why nothing can be written.
+    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, String>;
     /// Writes one file through `fill`; a failure of `fill` leaves the previous file as it was.
     /// Returns where it went, for messages.
     fn write(&self, file: OutFile<'_>, fill: Fill<'_>) -> Result<PathBuf, WriteError>;
@@ -123,8 +124,31 @@ impl FsSink {
 }
 
 impl Sink for FsSink {
-    fn prepare(&self, packets: bool) -> Result<(), String> {
+    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, String> {
+        let mut notes = Vec::new();
         let packets = packets.then_some(self.packets.as_path());
+        if let Some(dir) = packets {
+            // A packets folder made before the run and open to more users than the run's
+            // mode (0777 by hand, 0750 by an earlier --shared run) is narrowed to it: the
+            // packets hold passport scans. The output folder itself is the user's choice.
+            match fsutil::tighten_output_dir(dir, self.group_readable) {
+                Ok(Some((was, now))) => notes.push(
+                    Issue::warning("output.packets_tightened")
+                        .arg("dir", dir.display())
+                        .arg("was", format!("{was:04o}"))
+                        .arg("now", format!("{now:04o}")),
+                ),
+                Ok(None) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(format!(
+                        "cannot narrow the permissions of the packets folder {}: {}; it may be read by other users",
+                        dir.display(),
+                        super::inputs::io_reason(&e)
+                    ));
+                }
+            }
+        }
         for dir in std::iter::once(self.out.as_path()).chain(packets) {
             fsutil::create_output_dir(dir, self.group_readable).map_err(|e| {
                 format!(
@@ -141,7 +165,7 @@ impl Sink for FsSink {
                 )
             })?;
         }
-        Ok(())
+        Ok(notes)
     }
 
     fn write(&self, file: OutFile<'_>, fill: Fill<'_>) -> Result<PathBuf, WriteError> {
@@ -217,8 +241,8 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn prepare(&self, _packets: bool) -> Result<(), String> {
-        Ok(())
+    fn prepare(&self, _packets: bool) -> Result<Vec<Issue>, String> {
+        Ok(Vec::new())
     }
 
     fn write(&self, file: OutFile<'_>, fill: Fill<'_>) -> Result<PathBuf, WriteError> {

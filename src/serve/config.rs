@@ -36,7 +36,7 @@ impl Config {
     pub fn check(&self) -> Result<(), String> {
         if !self.bind.is_loopback() && self.password.as_deref().is_none_or(str::is_empty) {
             return Err(format!(
-                "refusing to listen on {} without a password: anyone on the network could read the passports; give --password (or PERMITPACK_SERVE_PASSWORD), or leave --bind out to stay on this computer",
+                "refusing to listen on {} without a password: anyone on the network could read the passports; set PERMITPACK_SERVE_PASSWORD (or use --password-stdin), or leave --bind out to stay on this computer",
                 self.bind
             ));
         }

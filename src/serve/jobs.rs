@@ -93,7 +93,16 @@ pub struct Job {
     touched: Mutex<Instant>,
     /// One run at a time per job: a second upload waits for the first run.
     run_lock: tokio::sync::Mutex<()>,
+    /// The job's folder on disk: held by an upload from its staging folder to the move into
+    /// `in/`, and by the deletion, so a deletion waits for an upload to stop (and removes
+    /// what it wrote) instead of racing it.
+    disk: tokio::sync::Mutex<()>,
     deleted: std::sync::atomic::AtomicBool,
+    /// Flips to `true` when the job is deleted: an upload in flight stops at once and the
+    /// progress streams end.
+    gone: watch::Sender<bool>,
+    /// A run was queued (an upload completed) at least once.
+    started: std::sync::atomic::AtomicBool,
 }
 
 impl Job {
@@ -138,6 +147,42 @@ impl Job {
 
     pub fn is_settled(&self) -> bool {
         matches!(self.status().state, JobState::Done | JobState::Failed)
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.load(Ordering::SeqCst)
+    }
+
+    /// Resolves when the job is deleted (at once if it already is).
+    pub async fn deleted(&self) {
+        let mut rx = self.gone.subscribe();
+        let _ = rx.wait_for(|g| *g).await;
+    }
+
+    fn mark_deleted(&self) {
+        self.deleted.store(true, Ordering::SeqCst);
+        self.gone.send_replace(true);
+    }
+
+    fn touch(&self) {
+        *lock(&self.touched) = Instant::now();
+    }
+}
+
+/// What an upload to a job deleted meanwhile gets.
+fn gone_refusal() -> Refusal {
+    (StatusCode::NOT_FOUND, Issue::error("serve.job_deleted"))
+}
+
+/// `fut`, unless the job is deleted first.
+async fn unless_deleted<T>(
+    job: &Job,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, Refusal> {
+    tokio::select! {
+        biased;
+        () = job.deleted() => Err(gone_refusal()),
+        v = fut => Ok(v),
     }
 }
 
@@ -217,51 +262,68 @@ impl Jobs {
             count,
             touched: Mutex::new(Instant::now()),
             run_lock: tokio::sync::Mutex::new(()),
+            disk: tokio::sync::Mutex::new(()),
             deleted: false.into(),
+            gone: watch::channel(false).0,
+            started: false.into(),
         });
         lock(&self.map).insert(id, job.clone());
         Ok(job)
     }
 
-    /// Deletes a job and everything of it on disk.
-    pub fn delete(&self, id: &str) -> bool {
+    /// Deletes a job and everything of it on disk. An upload in flight is stopped first
+    /// (it removes its staging folder), so nothing of the job is written after this returns;
+    /// a run in progress removes the job's folder again when it ends.
+    pub async fn delete(&self, id: &str) -> bool {
         let Some(job) = lock(&self.map).remove(id) else {
             return false;
         };
-        job.deleted.store(true, Ordering::SeqCst);
-        let _ = std::fs::remove_dir_all(&job.dir);
+        job.mark_deleted();
+        let _disk = job.disk.lock().await;
+        let dir = job.dir.clone();
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
         true
     }
 
-    /// Deletes the jobs untouched for longer than `--keep`, and job folders left by an
-    /// earlier server that old. Returns how many folders went.
-    pub fn sweep(&self) -> usize {
+    /// Deletes the jobs untouched for longer than `--keep` (settled ones, and those whose
+    /// first upload never completed: a stalled upload counts from its last bytes), and job
+    /// folders left by an earlier server that old. Returns how many folders went.
+    pub async fn sweep(&self) -> usize {
         let mut gone = 0;
         let old: Vec<String> = lock(&self.map)
             .iter()
-            .filter(|(_, j)| j.is_settled() && lock(&j.touched).elapsed() > self.keep)
+            .filter(|(_, j)| {
+                (j.is_settled() || !j.started.load(Ordering::SeqCst))
+                    && lock(&j.touched).elapsed() > self.keep
+            })
             .map(|(id, _)| id.clone())
             .collect();
         for id in old {
-            gone += usize::from(self.delete(&id));
+            gone += usize::from(self.delete(&id).await);
         }
-        let Ok(entries) = std::fs::read_dir(&self.data) else {
-            return gone;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            // Only folders shaped like job ids: --data may point at a folder holding more.
-            let is_job = name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit());
-            if !is_job || lock(&self.map).contains_key(&name) {
+        let known: Vec<String> = lock(&self.map).keys().cloned().collect();
+        let (data, keep) = (self.data.clone(), self.keep);
+        gone + tokio::task::spawn_blocking(move || sweep_folders(&data, keep, &known))
+            .await
+            .unwrap_or(0)
+    }
+
+    /// At start: the staging folders (`upload-*`) an earlier server left in its job folders
+    /// when it was killed during an upload. Their files were never accepted. Returns how
+    /// many went.
+    pub fn remove_stale_staging(&self) -> usize {
+        let mut gone = 0;
+        for job in job_folders(&self.data) {
+            if lock(&self.map).contains_key(&job.0) {
                 continue;
             }
-            let age = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| SystemTime::now().duration_since(t).ok());
-            if age.is_some_and(|a| a > self.keep) && std::fs::remove_dir_all(entry.path()).is_ok() {
-                gone += 1;
+            for e in std::fs::read_dir(&job.1).into_iter().flatten().flatten() {
+                let is_staging = e.file_name().to_str().is_some_and(is_staging_name);
+                // Never through a link: only a real folder of this job is removed.
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                if is_staging && is_dir && std::fs::remove_dir_all(e.path()).is_ok() {
+                    gone += 1;
+                }
             }
         }
         gone
@@ -270,7 +332,8 @@ impl Jobs {
     /// Queues a run of the job with its current files and settings.
     pub fn start(&self, job: Arc<Job>, settings: Settings) {
         *lock(&job.settings) = settings;
-        *lock(&job.touched) = Instant::now();
+        job.touch();
+        job.started.store(true, Ordering::SeqCst);
         {
             let mut s = lock(&job.status);
             s.done = 0;
@@ -332,19 +395,27 @@ impl Jobs {
         });
     }
 
-    /// Receives an upload into a staging folder of the job, then moves it into `in/`.
+    /// Receives an upload into a staging folder of the job, then moves it into `in/`, all
+    /// under the job's disk lock. A deletion meanwhile stops it: it removes its staging
+    /// folder and is refused, and the deletion then removes the rest.
     pub async fn receive(
         &self,
         job: &Job,
         mut form: axum::extract::Multipart,
     ) -> Result<Settings, Refusal> {
+        let _disk = unless_deleted(job, job.disk.lock()).await?;
+        if job.is_deleted() {
+            return Err(gone_refusal());
+        }
         let staging = job.dir.join(format!(
-            "upload-{}",
+            "{STAGING_PREFIX}{}",
             super::auth::random_hex().map_err(internal)?
         ));
-        crate::fsutil::create_output_dir(&staging, false).map_err(|e| internal(e.to_string()))?;
+        // Not recursive: the job's own folder must still be there.
+        create_staging(&staging).map_err(|e| internal(e.to_string()))?;
         let received = self.receive_into(job, &mut form, &staging).await;
         let result = match received {
+            Ok(_) if job.is_deleted() => Err(gone_refusal()),
             Ok((settings, files)) => {
                 let into = job.input_dir();
                 let st = staging.clone();
@@ -357,6 +428,10 @@ impl Jobs {
             Err(e) => Err(e),
         };
         let _ = tokio::fs::remove_dir_all(&staging).await;
+        // Deleted during the move: the deletion, waiting for this lock, removes what moved.
+        if job.is_deleted() {
+            return Err(gone_refusal());
+        }
         result
     }
 
@@ -382,10 +457,14 @@ impl Jobs {
         let mut total = already;
         let mut files: Vec<String> = Vec::new();
         let mut settings = lock(&job.settings).clone();
-        while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+        while let Some(mut field) = unless_deleted(job, form.next_field())
+            .await?
+            .map_err(bad_form)?
+        {
+            job.touch();
             let name = field.name().unwrap_or("").to_string();
             if name != "file" {
-                let text = field.text().await.map_err(bad_form)?;
+                let text = unless_deleted(job, field.text()).await?.map_err(bad_form)?;
                 apply_field(&mut settings, &name, text.trim())?;
                 continue;
             }
@@ -396,6 +475,12 @@ impl Jobs {
                     Issue::error("serve.bad_path").arg("file", shown_path(&path)),
                 )
             })?;
+            if !windows_safe(&rel) {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    Issue::error("serve.windows_name").arg("file", shown_path(&rel)),
+                ));
+            }
             if files.len() >= limits.max_files {
                 return Err((
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -411,7 +496,11 @@ impl Jobs {
             let writer = tokio::task::spawn_blocking(move || write_staged(&st, &r, rx));
             let mut size: u64 = 0;
             let received = async {
-                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                while let Some(chunk) = unless_deleted(job, field.chunk())
+                    .await?
+                    .map_err(bad_form)?
+                {
+                    job.touch();
                     size += chunk.len() as u64;
                     if size > limits.max_file_bytes {
                         return Err((
@@ -480,6 +569,84 @@ fn internal(reason: String) -> Refusal {
     )
 }
 
+/// The name of an upload's staging folder inside its job folder: this and 32 hex digits.
+const STAGING_PREFIX: &str = "upload-";
+
+fn is_staging_name(name: &str) -> bool {
+    name.strip_prefix(STAGING_PREFIX)
+        .is_some_and(|r| r.len() == 32 && r.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Creates a staging folder (0700) inside an existing job folder, never the job folder.
+fn create_staging(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// The folders of `data` shaped like job ids (`--data` may hold more), with their paths.
+fn job_folders(data: &Path) -> Vec<(String, PathBuf)> {
+    std::fs::read_dir(data)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let is_job = name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            is_job.then(|| (name, e.path()))
+        })
+        .collect()
+}
+
+/// Removes the job folders not in `known` last changed longer than `keep` ago (left by an
+/// earlier server). Returns how many went.
+fn sweep_folders(data: &Path, keep: Duration, known: &[String]) -> usize {
+    let mut gone = 0;
+    for (name, path) in job_folders(data) {
+        if known.contains(&name) {
+            continue;
+        }
+        let age = std::fs::symlink_metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok());
+        if age.is_some_and(|a| a > keep) && std::fs::remove_dir_all(&path).is_ok() {
+            gone += 1;
+        }
+    }
+    gone
+}
+
+/// Whether a clean upload path (see [`clean_upload_path`]) can be kept on Windows, so that
+/// a job folder copied there works. Refused: a part named as a device (`CON`, `PRN`, `AUX`,
+/// `NUL`, `COM0`-`COM9`, `LPT0`-`LPT9` and the superscript `COM¹`..., with any extension:
+/// `NUL.txt`, `aux.tar.gz`), a part ending in a dot or a space, the characters
+/// `< > : " | ? *`.
+pub fn windows_safe(rel: &str) -> bool {
+    rel.split('/').all(|part| {
+        if part.chars().any(|c| "<>:\"|?*".contains(c)) {
+            return false;
+        }
+        if part.ends_with('.') || part.trim_end() != part {
+            return false;
+        }
+        // Windows reads the device in what comes before the first dot, spaces cut.
+        let stem = part.split('.').next().unwrap_or(part).trim_end();
+        let upper = stem.to_ascii_uppercase();
+        let numbered = ["COM", "LPT"].iter().any(|p| {
+            upper.strip_prefix(p).is_some_and(|n| {
+                (n.len() == 1 && n.as_bytes()[0].is_ascii_digit()) || matches!(n, "¹" | "²" | "³")
+            })
+        });
+        !(numbered || ["CON", "PRN", "AUX", "NUL"].contains(&upper.as_str()))
+    })
+}
+
 /// A form field beside the files.
 fn apply_field(settings: &mut Settings, name: &str, value: &str) -> Result<(), Refusal> {
     let bad = || {
@@ -525,7 +692,7 @@ fn apply_field(settings: &mut Settings, name: &str, value: &str) -> Result<(), R
 /// An upload's path inside the dropped folder, as `a/b/c` with `/` separators; `None` for a
 /// path that could reach outside the job: `..`, an absolute path, a drive letter or a
 /// Windows stream (`:`), a backslash, a NUL or another control character, an empty or `.`
-/// part, or a part too long for a file system.
+/// part, a part starting with white space, or a part too long for a file system.
 pub fn clean_upload_path(raw: &str) -> Option<String> {
     if raw.is_empty() || raw.len() > 1024 || raw.starts_with('/') {
         return None;
@@ -538,7 +705,8 @@ pub fn clean_upload_path(raw: &str) -> Option<String> {
         return None;
     }
     for p in &parts {
-        if p.is_empty() || *p == "." || *p == ".." || p.len() > 255 || p.trim() != *p {
+        // A trailing space is refused by `windows_safe`, with its own message.
+        if p.is_empty() || *p == "." || *p == ".." || p.len() > 255 || p.trim_start() != *p {
             return None;
         }
     }
@@ -776,6 +944,44 @@ mod tests {
             clean_upload_path("roster.xlsx").as_deref(),
             Some("roster.xlsx")
         );
+    }
+
+    #[test]
+    fn names_windows_cannot_hold_are_refused() {
+        for bad in [
+            "CON",
+            "con",
+            "NUL.txt",
+            "docs/E1/aux.pdf",
+            "COM1",
+            "lpt9.tar.gz",
+            "COM\u{b9}.pdf",
+            "PRN .txt",
+            "docs/E1./x.pdf",
+            "x.pdf.",
+            "docs/a /x.pdf",
+            "a<b.pdf",
+            "a>b",
+            "a\"b",
+            "a|b",
+            "a?b",
+            "a*b",
+        ] {
+            assert!(!windows_safe(bad), "{bad:?}");
+        }
+        for good in [
+            "roster.xlsx",
+            "docs/E1/Passport bio page.jpg",
+            "CONTRACT.pdf",
+            "console.txt",
+            "COM10.pdf",
+            "LPT.pdf",
+            "nul_scan.pdf",
+            "docs/E123/护照 passport.pdf",
+            ".hidden",
+        ] {
+            assert!(windows_safe(good), "{good:?}");
+        }
     }
 
     #[test]

@@ -62,7 +62,8 @@ async fn serve(config: Config) -> Result<i32, String> {
     let auth = auth::Auth::new(&config, local.port())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = jobs::Jobs::new(&config);
-    let swept = jobs.sweep();
+    let staging = jobs.remove_stale_staging();
+    let swept = jobs.sweep().await;
     let state = Arc::new(AppState {
         config,
         auth,
@@ -88,18 +89,30 @@ async fn serve(config: Config) -> Result<i32, String> {
             String::new()
         }
     );
-    if state.config.open {
-        open_browser(&url);
+    if staging > 0 {
+        eprintln!(
+            "permitpack serve: {staging} unfinished upload(s) left by an earlier server deleted"
+        );
     }
+    // Kept open until the server stops, then removed: the page's address with its token,
+    // which must not show on the process list as the opener's argument.
+    let _opener = if state.config.open {
+        open_browser(&url, &state.config.data)
+    } else {
+        None
+    };
     let sweeper = {
         let state = state.clone();
+        // More often for a short --keep, so a stalled upload goes about when it should.
+        let every = SWEEP_EVERY
+            .min(state.config.keep / 2)
+            .max(Duration::from_secs(1));
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            let mut tick = tokio::time::interval(every);
             tick.tick().await;
             loop {
                 tick.tick().await;
-                let jobs = &state.jobs;
-                tokio::task::block_in_place(|| jobs.sweep());
+                state.jobs.sweep().await;
             }
         })
     };
@@ -141,25 +154,60 @@ async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Opens the page in the desktop's browser; a failure only means the person copies the URL.
-fn open_browser(url: &str) {
-    let mut cmd = if cfg!(target_os = "windows") {
+/// Opens the page in the desktop's browser through a private file (0600, in the data
+/// folder) whose script and `meta refresh` go to the URL, as Jupyter does: the opener's
+/// command line, which every user sees in `ps`, holds only the file's path, never the token.
+/// `BROWSER`, when set, is the program to run with the file (as Python's `webbrowser` reads
+/// it); else the system's opener. The file is removed when the returned handle is dropped,
+/// at the server's end. A failure only means the person copies the URL printed.
+fn open_browser(url: &str, data: &std::path::Path) -> Option<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix("permitpack-open-")
+        .suffix(".html")
+        .tempfile_in(data)
+        .ok()?;
+    // The URL is ours (an address, a port, hex digits); escaped all the same.
+    let attr = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    let js = serde_json::to_string(url).ok()?.replace('<', "\\u003c");
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"refresh\" content=\"1;url={attr}\">\n\
+         <title>permitpack</title>\n\
+         <script>window.location.replace({js});</script>\n\
+         </head><body><p><a href=\"{attr}\">Open permitpack</a></p></body></html>\n"
+    );
+    file.write_all(page.as_bytes()).ok()?;
+    file.flush().ok()?;
+    let path = file.path().to_path_buf();
+    let browser = std::env::var_os("BROWSER").filter(|b| !b.is_empty());
+    let mut cmd = if let Some(b) = browser {
+        let mut c = std::process::Command::new(b);
+        c.arg(&path);
+        c
+    } else if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         // `start` reads the first quoted argument as a window title.
-        c.args(["/C", "start", "", url]);
+        c.args(["/C", "start", ""]).arg(&path);
         c
     } else if cfg!(target_os = "macos") {
         let mut c = std::process::Command::new("open");
-        c.arg(url);
+        c.arg(&path);
         c
     } else {
         let mut c = std::process::Command::new("xdg-open");
-        c.arg(url);
+        c.arg(&path);
         c
     };
     let _ = cmd
+        // The browser has no use for the login password.
+        .env_remove("PERMITPACK_SERVE_PASSWORD")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+    Some(file)
 }

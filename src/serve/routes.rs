@@ -155,7 +155,7 @@ async fn create_job(State(state): State<Arc<AppState>>, form: Multipart) -> Resp
             (StatusCode::CREATED, axum::Json(json!({"id": job.id}))).into_response()
         }
         Err(r) => {
-            state.jobs.delete(&job.id);
+            state.jobs.delete(&job.id).await;
             refused(&state, r)
         }
     }
@@ -187,11 +187,7 @@ async fn job_status(State(state): State<Arc<AppState>>, Path(id): Path<String>) 
 }
 
 async fn delete_job(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    let s = state.clone();
-    let gone = tokio::task::spawn_blocking(move || s.jobs.delete(&id))
-        .await
-        .unwrap_or(false);
-    if gone {
+    if state.jobs.delete(&id).await {
         StatusCode::NO_CONTENT.into_response()
     } else {
         error_response(&state, StatusCode::NOT_FOUND, &Issue::error("serve.no_job"))
@@ -199,7 +195,7 @@ async fn delete_job(State(state): State<Arc<AppState>>, Path(id): Path<String>) 
 }
 
 /// The progress stream: every event from `Last-Event-ID` on (so a reloaded page picks up
-/// where it was), then new ones as they come, until the server stops.
+/// where it was), then new ones as they come, until the server stops or the job is deleted.
 async fn events(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -227,7 +223,7 @@ async fn events(
         start,
         |(mut next, mut rx, mut stop, job, mut pending)| async move {
             loop {
-                if *stop.borrow() {
+                if *stop.borrow() || job.is_deleted() {
                     return None;
                 }
                 if let Some((i, kind, data)) = pending.pop_front() {
@@ -247,6 +243,7 @@ async fn events(
                 tokio::select! {
                     changed = rx.changed() => if changed.is_err() { return None },
                     _ = stop.changed() => return None,
+                    () = job.deleted() => return None,
                 }
             }
         },

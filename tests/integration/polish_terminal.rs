@@ -462,3 +462,59 @@ fn output_is_private_unless_shared() {
     }
     assert_eq!(mode(&packet), 0o640);
 }
+
+/// Issue 23 item 8: a `packets/` folder made before the run and open to more users than the
+/// run's mode is narrowed to it, with a note on the terminal; `--shared` gives the group's
+/// mode. A folder already within the mode gets no note.
+#[cfg(unix)]
+#[test]
+fn a_packets_folder_open_to_others_is_narrowed_with_a_note() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let d = Dir::new();
+    e2e_company::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
+    let packets = d.join("o/packets");
+    std::fs::create_dir_all(&packets).unwrap();
+    let open =
+        || std::fs::set_permissions(&packets, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let build = |shared: bool| {
+        let mut args = vec![
+            "build",
+            "co/roster.xlsx",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "o",
+            "--lang",
+            "en",
+            "-q",
+        ];
+        if shared {
+            args.push("--shared");
+        }
+        let out = d.run(&args);
+        out.assert_not_code(2);
+        out
+    };
+    open();
+    let out = build(false);
+    assert_eq!(mode(&packets), 0o700);
+    let err = out.stderr();
+    assert_eq!(err.matches("packets folder").count(), 1, "{err}");
+    assert!(err.contains("0777") && err.contains("0700"), "{err}");
+    // Already private: nothing to say.
+    let out = build(false);
+    assert!(!out.stderr().contains("packets folder"), "{}", out.stderr());
+    open();
+    let out = build(true);
+    assert_eq!(mode(&packets), 0o750);
+    assert!(
+        out.stderr().contains("0777") && out.stderr().contains("0750"),
+        "{}",
+        out.stderr()
+    );
+    // A private run after a --shared one takes the group out again.
+    let out = build(false);
+    assert_eq!(mode(&packets), 0o700);
+    assert!(out.stderr().contains("0750"), "{}", out.stderr());
+}

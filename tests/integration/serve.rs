@@ -25,18 +25,41 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &Dir, extra: &[&str]) -> Server {
+        let args: Vec<&str> = ["--no-open"].iter().chain(extra).copied().collect();
+        Server::start_with(dir, &args, &[], None)
+    }
+
+    /// `permitpack serve --port 0 --data DIR ARGS` (without `--no-open` unless in `args`),
+    /// with `env` set and `stdin` written to its standard input, then closed.
+    pub fn start_with(
+        dir: &Dir,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stdin: Option<&[u8]>,
+    ) -> Server {
         let data = dir.join("data");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_permitpack"))
-            .current_dir(dir.path())
-            .args(["serve", "--no-open", "--port", "0", "--data"])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_permitpack"));
+        cmd.current_dir(dir.path())
+            .args(["serve", "--port", "0", "--data"])
             .arg(&data)
-            .args(extra)
+            .args(args)
             .env_remove("PERMITPACK_SERVE_PASSWORD")
-            .stdin(Stdio::null())
+            .env_remove("BROWSER")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("permitpack serve starts");
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("permitpack serve starts");
+        if let Some(bytes) = stdin {
+            let mut input = child.stdin.take().unwrap();
+            input.write_all(bytes).unwrap();
+        }
         let log = Arc::new(Mutex::new(String::new()));
         let mut err = BufReader::new(child.stderr.take().unwrap());
         let sink = log.clone();
@@ -1007,4 +1030,382 @@ fn serve_small_load_three_companies_at_once() {
         worst < Duration::from_secs(2),
         "the status endpoint answered within {worst:?}"
     );
+}
+
+/// Sends the head of a request with a body of `len` bytes, and the first `first` bytes.
+fn start_request(
+    s: &Server,
+    method: &str,
+    path: &str,
+    kind: &str,
+    body: &[u8],
+    first: usize,
+) -> TcpStream {
+    let mut t = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    t.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        t,
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+        s.host(),
+        s.token,
+        body.len()
+    )
+    .unwrap();
+    t.write_all(&body[..first]).unwrap();
+    t.flush().unwrap();
+    t
+}
+
+/// The status of an answer read to its end; `None` when the server closed without one.
+fn answer_status(t: &mut TcpStream) -> (Option<u16>, String) {
+    let mut raw = Vec::new();
+    let _ = t.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|r| r.get(..3))
+        .and_then(|c| c.parse().ok());
+    (status, text)
+}
+
+fn wait_until(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < limit, "waited {limit:?} for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Files and folders under `dir`, relative.
+fn entries(dir: &Path) -> Vec<String> {
+    listing(dir)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Issue 23 item 3: a DELETE answered while a PUT is between two files. Before, the PUT went
+/// on after the 204, re-created the job folder and left the passport scan in it, reachable
+/// by no route. Now the upload stops, the DELETE answers when nothing of the job is left,
+/// and the job's progress stream ends.
+#[test]
+fn serve_delete_during_a_slow_upload_leaves_nothing() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    // No roster: the job fails at once, and is settled.
+    let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
+    assert_eq!(r.status, 201, "{}", r.story());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    s.wait(&id);
+    let job = s.data.join(&id);
+    let mut events = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(
+        events,
+        "GET /api/jobs/{id}/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        s.host(),
+        s.token
+    )
+    .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    // The visa scan whole, then the passport's part is only begun.
+    let (kind, body) = multipart(
+        &[],
+        &[
+            ("docs/E1/visa.jpg".into(), vec![b'v'; 3000]),
+            ("docs/E1/passport.jpg".into(), vec![b'p'; 3000]),
+        ],
+    );
+    let boundary = b"--permitpack-test-boundary-7f3a9c\r\n";
+    let second = body
+        .windows(boundary.len())
+        .enumerate()
+        .filter(|(_, w)| w == boundary)
+        .nth(1)
+        .unwrap()
+        .0;
+    let mut put = start_request(
+        &s,
+        "PUT",
+        &format!("/api/jobs/{id}/files"),
+        &kind,
+        &body,
+        second + boundary.len(),
+    );
+    let staged = || {
+        std::fs::read_dir(&job)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.path().join("docs/E1/visa.jpg").is_file())
+    };
+    wait_until(
+        "the visa scan to be staged",
+        Duration::from_secs(10),
+        staged,
+    );
+    let asked = Instant::now();
+    let r = s.send("DELETE", &format!("/api/jobs/{id}"), &s.bearer(), None);
+    assert_eq!(r.status, 204, "{}", r.story());
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "DELETE waited {:?} for the upload",
+        asked.elapsed()
+    );
+    assert!(!job.exists(), "after the 204: {}", listing(&s.data));
+    // The rest of the upload arrives after the 204: it is not kept.
+    let _ = put.write_all(&body[second + boundary.len()..]);
+    let (status, text) = answer_status(&mut put);
+    assert!(
+        status.is_none_or(|c| c == 404),
+        "the PUT to a deleted job: {text}"
+    );
+    if status.is_some() {
+        assert!(text.contains("serve.job_deleted"), "{text}");
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        s.job_folders().is_empty(),
+        "nothing of the job on disk: {}",
+        listing(&s.data)
+    );
+    assert_eq!(s.get(&format!("/api/jobs/{id}")).status, 404);
+    // The progress stream of the deleted job has ended.
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let _ = events.read_to_end(&mut got);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the progress stream ended with the job: {}",
+        String::from_utf8_lossy(&got)
+    );
+    assert!(String::from_utf8_lossy(&got).contains("event: state"));
+    // The server goes on.
+    assert_eq!(s.get("/api/info").status, 200);
+}
+
+/// Issue 23 item 7: an upload that stalls is swept `--keep` after its last bytes, and the
+/// stalled request is answered.
+#[test]
+fn serve_a_stalled_upload_is_swept() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &["--keep", "2s"]);
+    let (kind, body) = multipart(
+        &[("mode", "check")],
+        &[("docs/E1/passport.jpg".into(), vec![b'p'; 20_000])],
+    );
+    let mut post = start_request(&s, "POST", "/api/jobs", &kind, &body, 5000);
+    wait_until("the job folder", Duration::from_secs(10), || {
+        !s.job_folders().is_empty()
+    });
+    wait_until("the sweep", Duration::from_secs(15), || {
+        s.job_folders().is_empty()
+    });
+    let (status, text) = answer_status(&mut post);
+    assert_eq!(status, Some(404), "{text}");
+    assert!(text.contains("serve.job_deleted"), "{text}");
+    assert!(entries(&s.data).is_empty(), "{}", listing(&s.data));
+    assert_eq!(s.get("/api/info").status, 200);
+}
+
+/// Issue 23 item 7: staging folders a killed server left are removed at the next start; the
+/// job's accepted files and folders not made by permitpack stay.
+#[test]
+fn serve_removes_staging_folders_left_by_a_crash() {
+    let dir = Dir::new();
+    let job = format!("data/{}", "ab".repeat(16));
+    let staging = format!("{job}/upload-{}", "0f".repeat(16));
+    dir.write(format!("{staging}/docs/E1/passport.jpg"), b"scan");
+    dir.write(format!("{job}/in/roster.csv"), b"x");
+    dir.write(format!("{job}/upload-notes/keep.txt"), b"mine");
+    dir.write(
+        format!("data/mine/upload-{}/keep.txt", "0f".repeat(16)),
+        b"mine",
+    );
+    let s = Server::start(&dir, &[]);
+    assert!(!dir.join(&staging).exists(), "{}", listing(&s.data));
+    assert!(dir.join(format!("{job}/in/roster.csv")).is_file());
+    assert!(dir.join(format!("{job}/upload-notes/keep.txt")).is_file());
+    assert!(
+        dir.join(format!("data/mine/upload-{}/keep.txt", "0f".repeat(16)))
+            .is_file()
+    );
+    wait_until("the start's log", Duration::from_secs(5), || {
+        s.log().contains("1 unfinished upload(s)")
+    });
+}
+
+/// Issue 23 item 7: names Windows cannot hold are refused with a message naming the file,
+/// and nothing of the upload is kept.
+#[test]
+fn serve_refuses_names_windows_cannot_hold() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    for bad in [
+        "CON",
+        "docs/E1/NUL.txt",
+        "aux.pdf",
+        "COM1",
+        "docs/LPT9/scan.pdf",
+        "scan.",
+        "docs/E1 /scan.pdf",
+        "a<b.pdf",
+        "a>b.pdf",
+        "a|b.pdf",
+        "a?b.pdf",
+        "a*b.pdf",
+    ] {
+        let r = s.upload(
+            "POST",
+            "/api/jobs",
+            &[("mode", "check")],
+            &[
+                ("roster.csv".into(), b"x".to_vec()),
+                (bad.into(), b"scan".to_vec()),
+            ],
+        );
+        assert_eq!(r.status, 400, "{bad}: {}", r.story());
+        let e = &r.json()["error"];
+        assert_eq!(e["code"], "serve.windows_name", "{bad}: {}", r.story());
+        assert!(
+            e["en"].as_str().unwrap().contains(bad) && e["zh"].as_str().unwrap().contains(bad),
+            "{bad}: {e}"
+        );
+        assert!(e["en"].as_str().unwrap().contains("Windows"), "{e}");
+        assert!(s.job_folders().is_empty(), "{bad}: {}", listing(&s.data));
+    }
+    // Names that only look alike are fine.
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("mode", "check")],
+        &[
+            ("CONTRACT.pdf".into(), b"x".to_vec()),
+            ("docs/E1/console.txt".into(), b"x".to_vec()),
+            ("COM10.pdf".into(), b"x".to_vec()),
+        ],
+    );
+    assert_eq!(r.status, 201, "{}", r.story());
+}
+
+/// Issue 23 item 4: the browser is opened through a private file that redirects to the
+/// token URL; the opener's arguments (which `ps` shows) hold only the file's path. The file
+/// goes when the server stops.
+#[cfg(unix)]
+#[test]
+fn serve_opens_the_browser_through_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    let opener = dir.write(
+        "opener.sh",
+        "#!/bin/sh\nd=$(dirname \"$0\")\nprintf '%s\\n' \"$#\" \"$@\" > \"$d/args.tmp\"\ncat \"$1\" > \"$d/page.html\"\nmv \"$d/args.tmp\" \"$d/args\"\n",
+    );
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut s = Server::start_with(&dir, &[], &[("BROWSER", opener.to_str().unwrap())], None);
+    wait_until("the opener to run", Duration::from_secs(10), || {
+        dir.join("args").is_file()
+    });
+    let args = String::from_utf8(dir.read("args")).unwrap();
+    let lines: Vec<&str> = args.lines().collect();
+    assert_eq!(lines.len(), 2, "one argument: {args:?}");
+    assert_eq!(lines[0], "1", "{args:?}");
+    assert!(
+        !args.contains(&s.token) && !args.contains("token"),
+        "{args:?}"
+    );
+    let file = PathBuf::from(lines[1]);
+    assert!(file.is_absolute() && file.starts_with(&s.data), "{args:?}");
+    assert_eq!(file.extension().and_then(|e| e.to_str()), Some("html"));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{}", file.display());
+    let page = String::from_utf8(dir.read("page.html")).unwrap();
+    assert!(
+        page.contains(&format!("url={}\"", s.url))
+            && page.contains(&format!("location.replace(\"{}\")", s.url)),
+        "the page goes to {}: {page}",
+        s.url
+    );
+    // The server's own command line holds no secret either.
+    if let Ok(cmdline) = std::fs::read(format!("/proc/{}/cmdline", s.child.id())) {
+        assert!(!String::from_utf8_lossy(&cmdline).contains(&s.token));
+    }
+    assert!(!s.log().contains(&s.token), "{}", s.log());
+    // Ctrl-C: the file is removed.
+    assert_eq!(unsafe { libc::kill(s.child.id() as i32, libc::SIGINT) }, 0);
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "{status:?}\n{}", s.log());
+    assert!(!file.exists(), "{} removed at the end", file.display());
+}
+
+fn login(s: &Server, password: &str) -> u16 {
+    let body = format!("password={}", password.replace(' ', "+"));
+    s.send(
+        "POST",
+        "/login",
+        &[],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    )
+    .status
+}
+
+/// Issue 23 item 4: the password from `PERMITPACK_SERVE_PASSWORD` or `--password-stdin`,
+/// kept off the process list; `--password` still works, with one warning.
+#[test]
+fn serve_password_from_the_environment_or_stdin_and_a_warning_for_argv() {
+    let warning = "can be read by every user of this computer in the process list";
+    let cmdline = |s: &Server| {
+        std::fs::read(format!("/proc/{}/cmdline", s.child.id()))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    let d1 = Dir::new();
+    let s = Server::start_with(
+        &d1,
+        &["--no-open", "--bind", "127.0.0.1"],
+        &[("PERMITPACK_SERVE_PASSWORD", "tiger lily")],
+        None,
+    );
+    assert_eq!(
+        s.send("GET", "/", &[], None).header("location"),
+        Some("/login")
+    );
+    assert_eq!(login(&s, "wrong"), 401);
+    assert_eq!(login(&s, "tiger lily"), 303);
+    assert!(!cmdline(&s).contains("tiger"));
+    assert!(
+        !s.log().contains(warning) && !s.log().contains("tiger"),
+        "{}",
+        s.log()
+    );
+
+    let d2 = Dir::new();
+    let s = Server::start_with(
+        &d2,
+        &["--no-open", "--password-stdin"],
+        &[],
+        Some(b"sea horse\n"),
+    );
+    assert_eq!(
+        s.send("GET", "/", &[], None).header("location"),
+        Some("/login")
+    );
+    assert_eq!(login(&s, "sea horse"), 303);
+    assert!(!cmdline(&s).contains("sea"));
+    assert!(!s.log().contains(warning), "{}", s.log());
+
+    let d3 = Dir::new();
+    let s = Server::start(&d3, &["--password", "old way"]);
+    assert_eq!(login(&s, "old way"), 303);
+    assert_eq!(s.log().matches(warning).count(), 1, "{}", s.log());
+    assert!(s.log().contains("PERMITPACK_SERVE_PASSWORD") && s.log().contains("--password-stdin"));
+    assert!(!s.log().contains("old way"), "{}", s.log());
+
+    // No password on standard input: one line, exit status 2.
+    let d4 = Dir::new();
+    let r = d4.run(&["serve", "--no-open", "--port", "0", "--password-stdin"]);
+    r.assert_code(2);
+    assert!(r.stderr().contains("--password-stdin"), "{}", r.stderr());
+    assert!(r.stdout().is_empty());
 }
