@@ -159,6 +159,7 @@ fn company() -> Company {
         address: Some("深圳市南山区粤海街道科技园科苑路15号科兴科学园B栋3单元1201室".into()),
         contact_person: Some("王敏".into()),
         contact_phone: Some("0755-86001234".into()),
+        contact_email: None,
         legal_representative: Some("李建国".into()),
         salary_basis: None,
     }
@@ -286,6 +287,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             Some((thumb.to_vec(), "image/png")),
         )),
         platform_form: Vec::new(),
+        uploads: Vec::new(),
         as_of: date(2026, 11, 26),
     }
 }

@@ -62,6 +62,7 @@ pub fn company() -> Company {
         address: Some("深圳市南山区粤海街道科技园科苑路15号科兴科学园B栋3单元1201室".into()),
         contact_person: Some("王敏".into()),
         contact_phone: Some("0755-86001234".into()),
+        contact_email: None,
         legal_representative: Some("李建国".into()),
         salary_basis: None,
     }
