@@ -169,6 +169,10 @@ pub struct ServeArgs {
     /// other than loopback.
     #[arg(long, env = "PERMITPACK_SERVE_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry
+    /// (for the login attempt limit). Only when every request comes through the proxy.
+    #[arg(long)]
+    pub trust_proxy: bool,
     /// A folder of templates overriding the built-in ones file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,
