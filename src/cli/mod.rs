@@ -173,6 +173,10 @@ pub struct ServeArgs {
     /// Read the login password from the first line of standard input.
     #[arg(long, conflicts_with = "password")]
     pub password_stdin: bool,
+    /// Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry
+    /// (for the login attempt limit). Only when every request comes through the proxy.
+    #[arg(long)]
+    pub trust_proxy: bool,
     /// A folder of templates overriding the built-in ones file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,

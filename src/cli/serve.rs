@@ -39,6 +39,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
         setup,
         starter,
         workers: rayon::current_num_threads(),
+        trust_proxy: args.trust_proxy,
+        net: match crate::serve::net::NetLimits::from_env() {
+            Ok(n) => n,
+            Err(e) => return fail(&e),
+        },
     };
     if let Err(e) = config.check() {
         return fail(&e);

@@ -32,8 +32,37 @@ pub struct Auth {
     cookie: String,
     hosts: Vec<String>,
     bare_hosts: Vec<String>,
-    password_hash: Option<String>,
-    attempts: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    password: Option<Arc<Password>>,
+    attempts: Attempts,
+    /// Password checks running at once (argon2 takes about 19 MiB each).
+    verifies: Arc<tokio::sync::Semaphore>,
+}
+
+/// Password attempts per client within [`ATTEMPT_WINDOW`]. An attempt is counted before the
+/// password is checked, so attempts sent all at once cannot pass the limit together.
+#[derive(Default)]
+pub struct Attempts(Mutex<HashMap<IpAddr, (u32, Instant)>>);
+
+impl Attempts {
+    /// Counts an attempt of `client`; `false` when it has used up its attempts.
+    pub fn reserve(&self, client: IpAddr) -> bool {
+        let mut attempts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        attempts.retain(|_, (_, since)| since.elapsed() < ATTEMPT_WINDOW);
+        let entry = attempts.entry(client).or_insert((0, Instant::now()));
+        if entry.0 >= MAX_ATTEMPTS {
+            return false;
+        }
+        entry.0 += 1;
+        true
+    }
+
+    /// Gives back an attempt that was not a wrong password (the right one).
+    pub fn give_back(&self, client: IpAddr) {
+        let mut attempts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = attempts.get_mut(&client) {
+            entry.0 = entry.0.saturating_sub(1);
+        }
+    }
 }
 
 /// 128 random bits from the operating system, as 32 hex digits.
@@ -78,8 +107,8 @@ impl Auth {
             .collect();
         names.extend(extra.iter().cloned());
         let hosts = names.iter().map(|n| format!("{n}:{port}")).collect();
-        let password_hash = match config.password.as_deref().filter(|p| !p.is_empty()) {
-            Some(pw) => Some(hash_password(pw)?),
+        let password = match config.password.as_deref().filter(|p| !p.is_empty()) {
+            Some(pw) => Some(Arc::new(Password::new(pw)?)),
             None => None,
         };
         Ok(Auth {
@@ -88,8 +117,11 @@ impl Auth {
             hosts,
             // Behind a reverse proxy the Host has no port (or the proxy's own).
             bare_hosts: extra,
-            password_hash,
-            attempts: Mutex::new(HashMap::new()),
+            password,
+            attempts: Attempts::default(),
+            verifies: Arc::new(tokio::sync::Semaphore::new(
+                config.net.login_verifies.max(1),
+            )),
         })
     }
 
@@ -98,7 +130,7 @@ impl Auth {
     }
 
     pub fn has_password(&self) -> bool {
-        self.password_hash.is_some()
+        self.password.is_some()
     }
 
     fn token_matches(&self, given: &str) -> bool {
@@ -136,50 +168,92 @@ impl Auth {
         .expect("hex token and port make a valid header")
     }
 
-    /// Checks a login password, counting failures per client. `Err` is the status to answer.
-    pub fn check_password(&self, client: IpAddr, given: &str) -> Result<(), StatusCode> {
-        let Some(hash) = &self.password_hash else {
+    /// Checks a login password of `client`. The attempt is counted first (refused with 429
+    /// when the client has none left), then the password is checked, at most
+    /// `login_verifies` at once. `Err` is the status to answer.
+    pub async fn check_password(&self, client: IpAddr, given: String) -> Result<(), StatusCode> {
+        let Some(password) = self.password.clone() else {
             return Err(StatusCode::NOT_FOUND);
         };
-        {
-            let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-            attempts.retain(|_, (_, since)| since.elapsed() < ATTEMPT_WINDOW);
-            if attempts
-                .get(&client)
-                .is_some_and(|(n, _)| *n >= MAX_ATTEMPTS)
-            {
-                return Err(StatusCode::TOO_MANY_REQUESTS);
-            }
+        if !self.attempts.reserve(client) {
+            return Err(StatusCode::TOO_MANY_REQUESTS);
         }
-        if verify_password(hash, given) {
-            return Ok(());
+        let one = self
+            .verifies
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
+        // The place is held by the check itself: a client hanging up does not free it early.
+        let right = tokio::task::spawn_blocking(move || {
+            let right = password.matches(&given);
+            drop(one);
+            right
+        })
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        if right {
+            self.attempts.give_back(client);
+            Ok(())
+        } else {
+            Err(StatusCode::UNAUTHORIZED)
         }
-        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = attempts.entry(client).or_insert((0, Instant::now()));
-        entry.0 += 1;
-        Err(StatusCode::UNAUTHORIZED)
     }
 }
 
-fn hash_password(pw: &str) -> Result<String, String> {
-    use argon2::PasswordHasher;
-    use argon2::password_hash::SaltString;
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| format!("no random numbers from the system: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    argon2::Argon2::default()
-        .hash_password(pw.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("cannot hash the password: {e}"))
+/// The login password as an argon2id hash (default parameters: 19 MiB, 2 passes) of a
+/// random salt, and the memory the checks reuse: one 19 MiB block array per check running
+/// at once, allocated once, so checks one after another do not grow the process.
+pub struct Password {
+    salt: [u8; 16],
+    hash: [u8; 32],
+    memory: Mutex<Vec<Vec<argon2::Block>>>,
 }
 
-fn verify_password(hash: &str, given: &str) -> bool {
-    use argon2::PasswordVerifier;
-    argon2::password_hash::PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(given.as_bytes(), &h)
-            .is_ok()
-    })
+impl Password {
+    pub fn new(pw: &str) -> Result<Password, String> {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt)
+            .map_err(|e| format!("no random numbers from the system: {e}"))?;
+        let p = Password {
+            salt,
+            hash: [0; 32],
+            memory: Mutex::new(Vec::new()),
+        };
+        let hash = p
+            .hash_of(pw)
+            .ok_or_else(|| "cannot hash the password".to_string())?;
+        Ok(Password { hash, ..p })
+    }
+
+    fn hash_of(&self, given: &str) -> Option<[u8; 32]> {
+        let mut memory = self
+            .memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_else(|| {
+                vec![argon2::Block::default(); argon2::Params::DEFAULT.block_count()]
+            });
+        let mut out = [0u8; 32];
+        let done = argon2::Argon2::default().hash_password_into_with_memory(
+            given.as_bytes(),
+            &self.salt,
+            &mut out,
+            &mut memory,
+        );
+        self.memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(memory);
+        done.ok().map(|()| out)
+    }
+
+    /// Whether `given` is the password (compared in constant time).
+    pub fn matches(&self, given: &str) -> bool {
+        self.hash_of(given)
+            .is_some_and(|h| bool::from(h.ct_eq(&self.hash)))
+    }
 }
 
 /// The `name=value` pairs of every Cookie header.
@@ -310,4 +384,41 @@ async fn decide(
 /// A refusal as JSON in both languages (`{"error": {"code", "en", "zh"}}`).
 fn message(state: &AppState, status: StatusCode, code: &str) -> Response {
     super::routes::error_response(state, status, &crate::issue::Issue::error(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_matches_only_itself() {
+        let p = Password::new("correct horse").unwrap();
+        assert!(p.matches("correct horse"));
+        assert!(!p.matches("correct horse "));
+        assert!(!p.matches(""));
+        assert_eq!(p.memory.lock().unwrap().len(), 1, "the memory is reused");
+    }
+
+    #[test]
+    fn attempts_sent_at_once_cannot_pass_the_limit_together() {
+        let attempts = Arc::new(Attempts::default());
+        let client: IpAddr = "192.0.2.9".parse().unwrap();
+        let other: IpAddr = "192.0.2.10".parse().unwrap();
+        let granted: u32 = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..64)
+                .map(|_| {
+                    let a = attempts.clone();
+                    s.spawn(move || u32::from(a.reserve(client)))
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(granted, MAX_ATTEMPTS);
+        assert!(!attempts.reserve(client));
+        assert!(attempts.reserve(other), "another client has its own count");
+        // The right password gives its attempt back.
+        attempts.give_back(client);
+        assert!(attempts.reserve(client));
+        assert!(!attempts.reserve(client));
+    }
 }

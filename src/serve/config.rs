@@ -28,6 +28,10 @@ pub struct Config {
     pub starter: Vec<u8>,
     /// Concurrent jobs (one per core).
     pub workers: usize,
+    /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// Timeouts and connection caps.
+    pub net: super::net::NetLimits,
 }
 
 impl Config {

@@ -105,6 +105,23 @@ pub struct Job {
     started: std::sync::atomic::AtomicBool,
 }
 
+/// The most bytes of a form field beside the files (`mode`, `lang`, `as_of`, `roster`).
+pub const MAX_FIELD_BYTES: usize = 1024;
+
+/// A place in the queue, taken when an upload starts: an upload counts as a waiting job from
+/// its first byte, so no more uploads than the queue holds are received at once, and the
+/// ones beyond are refused before their body is read. Given back when dropped (the upload
+/// failed), or handed to the run by [`Jobs::start`].
+pub struct QueueSlot {
+    queued: Arc<AtomicUsize>,
+}
+
+impl Drop for QueueSlot {
+    fn drop(&mut self) {
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Job {
     pub fn input_dir(&self) -> PathBuf {
         self.dir.join("in")
@@ -229,14 +246,27 @@ impl Jobs {
         lock(&self.map).get(id).cloned()
     }
 
-    /// A new, empty job folder. Refused when too many jobs already wait.
+    /// A place in the queue for an upload about to be received. Refused when as many jobs
+    /// as the queue holds already wait or are being uploaded.
+    pub fn reserve(&self) -> Result<QueueSlot, Refusal> {
+        let max = self.limits.max_queued_jobs;
+        self.queued
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .map_err(|_| {
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Issue::error("serve.queue_full").arg("count", max),
+                )
+            })?;
+        Ok(QueueSlot {
+            queued: self.queued.clone(),
+        })
+    }
+
+    /// A new, empty job folder.
     pub fn create(&self) -> Result<Arc<Job>, Refusal> {
-        if self.queued.load(Ordering::SeqCst) >= self.limits.max_queued_jobs {
-            return Err((
-                StatusCode::SERVICE_UNAVAILABLE,
-                Issue::error("serve.queue_full").arg("count", self.limits.max_queued_jobs),
-            ));
-        }
         let id = super::auth::random_hex().map_err(internal)?;
         let dir = self.data.join(&id);
         for d in [&dir, &dir.join("in"), &dir.join("out")] {
@@ -329,8 +359,9 @@ impl Jobs {
         gone
     }
 
-    /// Queues a run of the job with its current files and settings.
-    pub fn start(&self, job: Arc<Job>, settings: Settings) {
+    /// Queues a run of the job with its current files and settings, in the queue place
+    /// its upload took.
+    pub fn start(&self, job: Arc<Job>, settings: Settings, slot: QueueSlot) {
         *lock(&job.settings) = settings;
         job.touch();
         job.started.store(true, Ordering::SeqCst);
@@ -341,16 +372,15 @@ impl Jobs {
             s.error = None;
         }
         job.set_state(JobState::Queued);
-        self.queued.fetch_add(1, Ordering::SeqCst);
         let cores = self.cores.clone();
-        let queued = self.queued.clone();
         let running = self.running.clone();
         let workers = self.workers;
         let setup = self.setup.clone();
         tokio::spawn(async move {
             let _one_run = job.run_lock.lock().await;
             let permit = cores.acquire_owned().await;
-            queued.fetch_sub(1, Ordering::SeqCst);
+            // Running (or deleted) now: no longer waiting.
+            drop(slot);
             if job.deleted.load(Ordering::SeqCst) {
                 return;
             }
@@ -464,7 +494,7 @@ impl Jobs {
             job.touch();
             let name = field.name().unwrap_or("").to_string();
             if name != "file" {
-                let text = unless_deleted(job, field.text()).await?.map_err(bad_form)?;
+                let text = unless_deleted(job, read_field(&mut field, &name)).await??;
                 apply_field(&mut settings, &name, text.trim())?;
                 continue;
             }
@@ -560,6 +590,41 @@ impl Jobs {
     pub fn catalog(&self) -> &Catalog {
         &self.setup.catalog
     }
+}
+
+/// A form field beside the files, refused beyond [`MAX_FIELD_BYTES`] (read in chunks: a
+/// huge field is never held whole).
+async fn read_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    name: &str,
+) -> Result<String, Refusal> {
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = field.chunk().await.map_err(|e| {
+            (
+                StatusCode::BAD_REQUEST,
+                Issue::error("serve.bad_form").arg("reason", e.body_text()),
+            )
+        })?;
+        let Some(chunk) = chunk else { break };
+        if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Issue::error("serve.field_too_large")
+                    .arg("field", shown_path(name))
+                    .arg("limit", MAX_FIELD_BYTES),
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            Issue::error("serve.bad_field")
+                .arg("field", shown_path(name))
+                .arg("value", "(not UTF-8 text)"),
+        )
+    })
 }
 
 fn internal(reason: String) -> Refusal {

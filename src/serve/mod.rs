@@ -5,12 +5,13 @@
 //! One concern per module: [`config`] (the settings and the data folder), [`auth`] (token,
 //! cookie, password login, Host and Origin checks, security headers, the request log),
 //! [`jobs`] (job folders, upload limits, the queue, running `Run`), [`routes`] (the HTTP
-//! contract) and [`page`] (the embedded page). The runtime is built here, not for the whole
-//! command line.
+//! contract), [`net`] (connections: timeouts, caps, the shutdown) and [`page`] (the
+//! embedded page). The runtime is built here, not for the whole command line.
 
 pub mod auth;
 pub mod config;
 pub mod jobs;
+pub mod net;
 pub mod page;
 pub mod routes;
 pub mod zipstream;
@@ -117,41 +118,87 @@ async fn serve(config: Config) -> Result<i32, String> {
         })
     };
     let app = routes::router(state.clone());
+    let grace = state.config.net.shutdown_grace;
     let shutdown = async move {
-        wait_for_stop().await;
-        eprintln!("permitpack serve: stopping");
+        let mut signals = Signals::new();
+        signals.next().await;
+        eprintln!(
+            "permitpack serve: stopping (open requests get {} s; Ctrl-C again to stop at once)",
+            grace.as_secs_f32()
+        );
         let _ = stop_tx.send(true);
+        // A second Ctrl-C does not wait for anyone.
+        tokio::spawn(async move {
+            signals.next().await;
+            eprintln!("permitpack serve: stopped at once");
+            std::process::exit(EXIT_INTERRUPTED);
+        });
     };
-    let served = axum::serve(
+    let served = net::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app,
+        &state.config.net,
+        state.config.trust_proxy,
+        shutdown,
     )
-    .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
     served.map_err(|e| format!("the server stopped: {e}"))?;
     Ok(crate::cli::EXIT_READY)
 }
 
-/// Ctrl-C, or SIGTERM from a service manager.
-async fn wait_for_stop() {
+/// The exit status when a second Ctrl-C cuts the shutdown short (128 + SIGINT, as a shell
+/// reports a process ended by Ctrl-C).
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// Ctrl-C, or SIGTERM from a service manager, as often as they come. The handlers are
+/// installed once, so a signal between two waits is not lost.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
+    int: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                int: signal(SignalKind::interrupt()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        if s.recv().await.is_none() {
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            if self.int.is_none() && self.term.is_none() {
                 let _ = tokio::signal::ctrl_c().await;
                 return;
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+            tokio::select! {
+                () = recv(&mut self.int) => {}
+                () = recv(&mut self.term) => {}
+            }
         }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Opens the page in the desktop's browser through a private file (0600, in the data

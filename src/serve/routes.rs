@@ -7,7 +7,9 @@ use super::jobs::{Job, Refusal, issue_json};
 use crate::issue::Issue;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, Form, FromRequest, Multipart, Path, Request, State,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -23,6 +25,9 @@ use std::time::Duration;
 /// can run; it keeps its origin so that its links to `packets/NAME.zip` are same-site and
 /// carry the SameSite=Strict cookie.
 const REPORT_CSP: &str = "sandbox allow-same-origin allow-downloads; default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; img-src data:";
+
+/// The largest login form (`password=...`): a password is short.
+const MAX_LOGIN_BYTES: usize = 1024;
 
 /// The largest report file served (the xlsx of a very large company).
 const MAX_REPORT_BYTES: u64 = 1 << 30;
@@ -42,7 +47,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(super::page::index))
         .route("/app.js", get(super::page::script))
         .route("/app.css", get(super::page::style))
-        .route("/login", get(super::page::login).post(login))
+        .route(
+            "/login",
+            get(super::page::login)
+                .post(login)
+                .layer(DefaultBodyLimit::max(MAX_LOGIN_BYTES)),
+        )
         .route("/api/info", get(info))
         .route("/new-roster.xlsx", get(starter))
         .merge(jobs)
@@ -118,17 +128,34 @@ struct LoginForm {
     password: String,
 }
 
+/// The password login. Without a password there is no login: 404 before the body is read.
 async fn login(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-    Form(form): Form<LoginForm>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
 ) -> Response {
-    let s = state.clone();
-    let checked =
-        tokio::task::spawn_blocking(move || s.auth.check_password(client.ip(), &form.password))
-            .await
-            .unwrap_or(Err(StatusCode::INTERNAL_SERVER_ERROR));
-    match checked {
+    if !state.auth.has_password() {
+        return not_found(State(state)).await;
+    }
+    let client = super::net::client_ip(req.headers(), peer, state.config.trust_proxy);
+    let form = match Form::<LoginForm>::from_request(req, &()).await {
+        Ok(Form(form)) => form,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error_response(
+                &state,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &Issue::error("serve.login_too_large").arg("limit", MAX_LOGIN_BYTES),
+            );
+        }
+        Err(rejection) => {
+            return error_response(
+                &state,
+                StatusCode::BAD_REQUEST,
+                &Issue::error("serve.bad_form").arg("reason", rejection.body_text()),
+            );
+        }
+    };
+    match state.auth.check_password(client, form.password).await {
         Ok(()) => {
             let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
             r.headers_mut()
@@ -145,13 +172,18 @@ async fn login(
 }
 
 async fn create_job(State(state): State<Arc<AppState>>, form: Multipart) -> Response {
+    // A place in the queue from the first byte: uploads beyond it are refused at once.
+    let slot = match state.jobs.reserve() {
+        Ok(slot) => slot,
+        Err(r) => return refused(&state, r),
+    };
     let job = match state.jobs.create() {
         Ok(job) => job,
         Err(r) => return refused(&state, r),
     };
     match state.jobs.receive(&job, form).await {
         Ok(settings) => {
-            state.jobs.start(job.clone(), settings);
+            state.jobs.start(job.clone(), settings, slot);
             (StatusCode::CREATED, axum::Json(json!({"id": job.id}))).into_response()
         }
         Err(r) => {
@@ -170,9 +202,13 @@ async fn replace_files(
         Ok(j) => j,
         Err(r) => return r,
     };
+    let slot = match state.jobs.reserve() {
+        Ok(slot) => slot,
+        Err(r) => return refused(&state, r),
+    };
     match state.jobs.receive(&job, form).await {
         Ok(settings) => {
-            state.jobs.start(job.clone(), settings);
+            state.jobs.start(job.clone(), settings, slot);
             (StatusCode::ACCEPTED, axum::Json(json!({"id": job.id}))).into_response()
         }
         Err(r) => refused(&state, r),

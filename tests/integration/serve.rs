@@ -29,6 +29,13 @@ impl Server {
         Server::start_with(dir, &args, &[], None)
     }
 
+    /// With `PERMITPACK_SERVE_NET` (short timeouts, small connection caps).
+    pub fn start_net(dir: &Dir, extra: &[&str], net: Option<&str>) -> Server {
+        let args: Vec<&str> = ["--no-open"].iter().chain(extra).copied().collect();
+        let env: Vec<(&str, &str)> = net.map(|n| ("PERMITPACK_SERVE_NET", n)).into_iter().collect();
+        Server::start_with(dir, &args, &env, None)
+    }
+
     /// `permitpack serve --port 0 --data DIR ARGS` (without `--no-open` unless in `args`),
     /// with `env` set and `stdin` written to its standard input, then closed.
     pub fn start_with(
@@ -44,6 +51,7 @@ impl Server {
             .arg(&data)
             .args(args)
             .env_remove("PERMITPACK_SERVE_PASSWORD")
+            .env_remove("PERMITPACK_SERVE_NET")
             .env_remove("BROWSER")
             .stdin(if stdin.is_some() {
                 Stdio::piped()
@@ -234,9 +242,13 @@ pub fn request(
         // The server may answer (and close) before the whole body is sent: a refusal.
         let _ = s.write_all(b);
     }
+    read_answer(s, format!("{method} {path} {headers:?}"))
+}
+
+/// Reads an HTTP answer to its end (the request was sent with `Connection: close`).
+pub fn read_answer(mut s: TcpStream, what: String) -> Resp {
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
-    let what = format!("{method} {path} {headers:?}");
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -1408,4 +1420,440 @@ fn serve_password_from_the_environment_or_stdin_and_a_warning_for_argv() {
     r.assert_code(2);
     assert!(r.stderr().contains("--password-stdin"), "{}", r.stderr());
     assert!(r.stdout().is_empty());
+}
+
+// ---- issue 23: stalled clients, login races, Ctrl-C, bounded uploads ----------------------
+
+/// Short timeouts and a small per-address cap, so the tests wait seconds, not minutes.
+const SHORT_NET: &str = "header_timeout=1s,body_timeout=2s,max_client_connections=6";
+
+/// Connects and sends `head` (maybe not a whole request) without reading.
+fn raw(s: &Server, head: &[u8]) -> TcpStream {
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.write_all(head).unwrap();
+    c.flush().unwrap();
+    c
+}
+
+/// Waits until the server closes `c` (or `limit` passes); returns what it sent and how long
+/// that took.
+fn until_closed(c: &mut TcpStream, limit: Duration) -> (Vec<u8>, Duration) {
+    let started = Instant::now();
+    c.set_read_timeout(Some(limit)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match c.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!(
+                "the connection is still open after {:?} ({e}); got {:?}",
+                started.elapsed(),
+                String::from_utf8_lossy(&got)
+            ),
+        }
+    }
+    (got, started.elapsed())
+}
+
+/// The head of a request with a body of `len` bytes, the Bearer token and the right Host.
+fn head_with_body(s: &Server, method: &str, path: &str, kind: &str, len: usize) -> String {
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\nContent-Type: {kind}\r\nContent-Length: {len}\r\n\r\n",
+        s.host(),
+        s.token
+    )
+}
+
+fn status_of(answer: &[u8]) -> u16 {
+    String::from_utf8_lossy(answer)
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn serve_stalled_clients_are_closed_and_others_are_served() {
+    let dir = Dir::new();
+    let s = Server::start_net(&dir, &[], Some(SHORT_NET));
+    // Half the headers, then nothing: closed after the header timeout (1 s here).
+    let half = format!("GET /api/info HTTP/1.1\r\nHost: {}\r\n", s.host());
+    let mut slow = raw(&s, half.as_bytes());
+    // Meanwhile the token holder is served at once.
+    let t = Instant::now();
+    assert_eq!(s.get("/api/info").status, 200);
+    assert!(
+        t.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        t.elapsed()
+    );
+    let (_, took) = until_closed(&mut slow, Duration::from_secs(5));
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+    // A kept-alive connection that goes quiet after its answer is closed too.
+    let mut idle = raw(
+        &s,
+        format!(
+            "GET /api/info HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n",
+            s.host(),
+            s.token
+        )
+        .as_bytes(),
+    );
+    let (got, took) = until_closed(&mut idle, Duration::from_secs(5));
+    assert_eq!(status_of(&got), 200);
+    assert!(took < Duration::from_secs(3), "idle closed after {took:?}");
+
+    // One address holds at most 6 connections: the 7th is told 503 and closed at once.
+    let mut held: Vec<TcpStream> = (0..6).map(|_| raw(&s, half.as_bytes())).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut extra = raw(&s, half.as_bytes());
+    let (got, took) = until_closed(&mut extra, Duration::from_secs(5));
+    assert_eq!(status_of(&got), 503, "{}", String::from_utf8_lossy(&got));
+    assert!(String::from_utf8_lossy(&got).contains("Too many connections"));
+    assert!(took < Duration::from_millis(900), "{took:?}");
+    // Once the stalled ones are cut off (header timeout), the address is served again.
+    for c in &mut held {
+        let (_, took) = until_closed(c, Duration::from_secs(5));
+        assert!(took < Duration::from_secs(3), "{took:?}");
+    }
+    assert_eq!(s.get("/api/info").status, 200);
+
+    // A body that stops halfway: refused after the body timeout (2 s), nothing kept.
+    let (kind, body) = multipart(
+        &[("mode", "check")],
+        &[("roster.csv".into(), vec![b'a'; 5000])],
+    );
+    let mut c = raw(
+        &s,
+        head_with_body(&s, "POST", "/api/jobs", &kind, body.len()).as_bytes(),
+    );
+    c.write_all(&body[..body.len() / 2]).unwrap();
+    let (got, took) = until_closed(&mut c, Duration::from_secs(8));
+    assert_eq!(status_of(&got), 400, "{}", String::from_utf8_lossy(&got));
+    assert!(
+        took >= Duration::from_millis(1500) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    assert!(s.job_folders().is_empty(), "{}", listing(&s.data));
+
+    // No password: /login is 404 before its body is read (no wait for the body timeout).
+    let mut c = raw(
+        &s,
+        format!(
+            "POST /login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 900\r\n\r\npass",
+            s.host()
+        )
+        .as_bytes(),
+    );
+    let (got, took) = until_closed(&mut c, Duration::from_secs(8));
+    assert_eq!(status_of(&got), 404, "{}", String::from_utf8_lossy(&got));
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    assert_eq!(s.get("/api/info").status, 200, "{}", s.log());
+}
+
+/// Peak and current resident memory of a process, in kB.
+fn memory_kb(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in /proc/{pid}/status"))
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Sends the login forms all at once (each on its own connection, released together) and
+/// returns the statuses.
+fn logins_at_once(s: &Server, forms: Vec<(Option<String>, &'static str)>) -> Vec<u16> {
+    let gate = std::sync::Barrier::new(forms.len());
+    std::thread::scope(|sc| {
+        let hs: Vec<_> = forms
+            .into_iter()
+            .map(|(from, password)| {
+                let gate = &gate;
+                sc.spawn(move || {
+                    let body = format!("password={password}");
+                    let mut head = format!(
+                        "POST /login HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+                        s.host(),
+                        body.len()
+                    );
+                    if let Some(ip) = from {
+                        head.push_str(&format!("X-Forwarded-For: 198.51.100.1, {ip}\r\n"));
+                    }
+                    head.push_str("\r\n");
+                    let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+                    c.write_all(head.as_bytes()).unwrap();
+                    gate.wait();
+                    c.write_all(body.as_bytes()).unwrap();
+                    read_answer(c, "POST /login".into()).status
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn serve_raced_logins_stay_within_the_limit_and_memory() {
+    let dir = Dir::new();
+    let s = Server::start_net(&dir, &["--password", "correct horse", "--trust-proxy"], Some("max_client_connections=500"));
+    let pid = s.child.id();
+    // 120 wrong passwords from one client at once: 5 are checked, the others refused.
+    let statuses = logins_at_once(
+        &s,
+        (0..120)
+            .map(|_| (Some("203.0.113.5".to_string()), "wrong"))
+            .collect(),
+    );
+    let count = |code: u16| statuses.iter().filter(|&&c| c == code).count();
+    assert_eq!((count(401), count(429)), (5, 115), "{statuses:?}");
+    // Even the right password is refused now for that client; another client may log in.
+    let one = |from: &str, pw: &'static str| logins_at_once(&s, vec![(Some(from.into()), pw)])[0];
+    assert_eq!(one("203.0.113.5", "correct+horse"), 429);
+    assert_eq!(one("203.0.113.6", "correct+horse"), 303);
+    // 40 clients (behind the proxy) at once, each password checked: at most two checks of
+    // about 19 MiB run at once, so the peak grows by tens of MB, not 40 x 19.
+    let (peak_before, _) = memory_kb(pid);
+    let statuses = logins_at_once(
+        &s,
+        (0..40)
+            .map(|i| (Some(format!("192.0.2.{}", i + 10)), "wrong"))
+            .collect(),
+    );
+    assert!(statuses.iter().all(|&c| c == 401), "{statuses:?}");
+    let (peak_after, now) = memory_kb(pid);
+    let grew_mb = peak_after.saturating_sub(peak_before) / 1024;
+    eprintln!("login race: peak RSS {peak_before} -> {peak_after} kB, now {now} kB");
+    assert!(
+        grew_mb < 100,
+        "peak RSS grew by {grew_mb} MB ({peak_before} -> {peak_after} kB)"
+    );
+    let log = s.log();
+    assert!(!log.contains("correct") && !log.contains("wrong"), "{log}");
+    // Without a password there is no login at all.
+    let dir2 = Dir::new();
+    let s2 = Server::start(&dir2, &[]);
+    let r = s2.send(
+        "POST",
+        "/login",
+        &[],
+        Some(("application/x-www-form-urlencoded", b"password=x")),
+    );
+    assert_eq!(r.status, 404, "{}", r.story());
+}
+
+#[test]
+fn serve_login_form_is_small() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &["--password", "correct horse"]);
+    let big = format!("password={}", "x".repeat(2000));
+    let r = s.send(
+        "POST",
+        "/login",
+        &[],
+        Some(("application/x-www-form-urlencoded", big.as_bytes())),
+    );
+    assert_eq!(r.status, 413, "{}", r.story());
+    assert_eq!(r.json()["error"]["code"], "serve.login_too_large");
+    // Not counted as an attempt: the right password still works five times over.
+    let form = "application/x-www-form-urlencoded";
+    for _ in 0..6 {
+        let r = s.send(
+            "POST",
+            "/login",
+            &[],
+            Some((form, b"password=correct+horse")),
+        );
+        assert_eq!(r.status, 303, "{}", r.story());
+    }
+}
+
+#[test]
+fn serve_big_form_field_is_refused() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    let big = "b".repeat(5000);
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("as_of", &big)],
+        &[("roster.csv".into(), b"x".to_vec())],
+    );
+    assert_eq!(r.status, 413, "{}", r.story());
+    let e = &r.json()["error"];
+    assert_eq!(e["code"], "serve.field_too_large", "{}", r.story());
+    assert!(e["en"].as_str().unwrap().contains("as_of"), "{}", r.story());
+    assert!(s.job_folders().is_empty(), "{}", listing(&s.data));
+    // A field of the limit is read (and judged by its value).
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("as_of", &"9".repeat(1024))],
+        &[("roster.csv".into(), b"x".to_vec())],
+    );
+    assert_eq!(r.status, 400, "{}", r.story());
+    assert_eq!(r.json()["error"]["code"], "serve.bad_field");
+}
+
+/// Waits for the process to exit, at most `limit`.
+fn exit_within(s: &mut Server, limit: Duration) -> (std::process::ExitStatus, Duration) {
+    let started = Instant::now();
+    loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            return (st, started.elapsed());
+        }
+        assert!(
+            started.elapsed() < limit,
+            "still running {limit:?} after the signal\n{}",
+            s.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serve_ctrl_c_with_a_stalled_client() {
+    let sigint =
+        |s: &Server| assert_eq!(unsafe { libc::kill(s.child.id() as i32, libc::SIGINT) }, 0);
+    // One Ctrl-C: open requests get 5 s, then the server exits (0).
+    let dir = Dir::new();
+    let mut s = Server::start(&dir, &[]);
+    let half = format!("GET /api/info HTTP/1.1\r\nHost: {}\r\n", s.host());
+    let _stalled = raw(&s, half.as_bytes());
+    std::thread::sleep(Duration::from_millis(200));
+    sigint(&s);
+    let (status, took) = exit_within(&mut s, Duration::from_secs(9));
+    assert!(status.success(), "{status:?}\n{}", s.log());
+    assert!(
+        took >= Duration::from_secs(4) && took < Duration::from_millis(7500),
+        "exited after {took:?}"
+    );
+    assert!(s.log().contains("cut off"), "{}", s.log());
+    // A second Ctrl-C exits at once (130).
+    let dir = Dir::new();
+    let mut s = Server::start(&dir, &[]);
+    let half = format!("GET /api/info HTTP/1.1\r\nHost: {}\r\n", s.host());
+    let _stalled = raw(&s, half.as_bytes());
+    std::thread::sleep(Duration::from_millis(200));
+    sigint(&s);
+    std::thread::sleep(Duration::from_millis(300));
+    sigint(&s);
+    let (status, took) = exit_within(&mut s, Duration::from_secs(3));
+    assert_eq!(status.code(), Some(130), "{status:?}\n{}", s.log());
+    assert!(took < Duration::from_secs(1), "{took:?}");
+}
+
+/// A templates folder whose limits.toml `[serve]` has the replacements made.
+fn limits_with(dir: &Dir, changes: &[(&str, &str)]) -> PathBuf {
+    let mut text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/limits.toml"),
+    )
+    .unwrap();
+    for (from, to) in changes {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    dir.write("limited/limits.toml", text)
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+#[test]
+fn serve_queue_place_is_taken_when_the_upload_starts() {
+    let dir = Dir::new();
+    let templates = limits_with(&dir, &[("max_queued_jobs = 32 ", "max_queued_jobs = 2 ")]);
+    let s = Server::start(&dir, &["--templates", templates.to_str().unwrap()]);
+    // Refused uploads give their place back.
+    for _ in 0..3 {
+        let r = s.upload(
+            "POST",
+            "/api/jobs",
+            &[],
+            &[("../x.csv".into(), b"x".to_vec())],
+        );
+        assert_eq!(r.status, 400, "{}", r.story());
+    }
+    // Two uploads under way hold both places ...
+    let (kind, body) = multipart(
+        &[("mode", "check")],
+        &[("roster.csv".into(), vec![b'a'; 3000])],
+    );
+    let half = body.len() / 2;
+    let mut open: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut c = raw(
+                &s,
+                head_with_body(&s, "POST", "/api/jobs", &kind, body.len()).as_bytes(),
+            );
+            c.write_all(&body[..half]).unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(400));
+    // ... so a third is refused at once, and a PUT too.
+    let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
+    assert_eq!(r.status, 503, "{}", r.story());
+    assert_eq!(r.json()["error"]["code"], "serve.queue_full");
+    let ids: Vec<String> = open
+        .iter_mut()
+        .map(|c| {
+            c.write_all(&body[half..]).unwrap();
+            let r = read_answer(c.try_clone().unwrap(), "stalled POST".into());
+            assert_eq!(r.status, 201, "{}", r.story());
+            r.json()["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    for id in &ids {
+        s.wait(id);
+    }
+    // Both ran: their places are free again.
+    let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
+    assert_eq!(r.status, 201, "{}", r.story());
+}
+
+#[test]
+fn serve_uploads_to_one_job_are_received_one_at_a_time() {
+    let dir = Dir::new();
+    let templates = small_limits(&dir);
+    let s = Server::start(
+        &dir,
+        &["--templates", templates.parent().unwrap().to_str().unwrap()],
+    );
+    let r = s.upload(
+        "POST",
+        "/api/jobs",
+        &[("mode", "check")],
+        &[("roster.csv".into(), vec![b'a'; 900])],
+    );
+    assert_eq!(r.status, 201, "{}", r.story());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    s.wait(&id);
+    // Two PUTs of 900 bytes at once: each alone fits the job's 2,500 bytes, both do not.
+    let path = format!("/api/jobs/{id}/files");
+    let (kind, a) = multipart(&[], &[("a.pdf".into(), vec![b'a'; 900])]);
+    let (_, b) = multipart(&[], &[("b.pdf".into(), vec![b'b'; 900])]);
+    let mut first = raw(
+        &s,
+        head_with_body(&s, "PUT", &path, &kind, a.len()).as_bytes(),
+    );
+    first.write_all(&a[..a.len() / 2]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut second = raw(
+        &s,
+        head_with_body(&s, "PUT", &path, &kind, b.len()).as_bytes(),
+    );
+    second.write_all(&b).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    first.write_all(&a[a.len() / 2..]).unwrap();
+    let r1 = read_answer(first, "first PUT".into());
+    let r2 = read_answer(second, "second PUT".into());
+    assert_eq!(r1.status, 202, "{}", r1.story());
+    assert_eq!(r2.status, 413, "{}", r2.story());
+    assert_eq!(r2.json()["error"]["code"], "serve.job_too_large");
 }
