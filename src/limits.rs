@@ -149,14 +149,19 @@ impl Limits {
             ("serve.max_queued_jobs", self.serve.max_queued_jobs as u64),
             ("upload.max_file_bytes", self.upload.max_file_bytes),
             ("upload.photo_max_bytes", self.upload.photo_max_bytes),
-            ("upload.photo_max_bytes above photo_min_bytes", self.upload.photo_max_bytes.saturating_sub(self.upload.photo_min_bytes)),
-            ("upload.min_long_side_px", self.upload.min_long_side_px as u64),
+            (
+                "upload.min_long_side_px",
+                self.upload.min_long_side_px as u64,
+            ),
         ] {
             if v == 0 {
                 return Err(format!("{name} must be above 0"));
             }
         }
         let u = &self.upload;
+        if u.photo_min_bytes >= u.photo_max_bytes {
+            return Err("upload.photo_min_bytes must be below upload.photo_max_bytes".into());
+        }
         if u.jpeg_qualities.is_empty() || u.jpeg_qualities.iter().any(|q| !(1..=100).contains(q)) {
             return Err("upload.jpeg_qualities must list qualities from 1 to 100".into());
         }

@@ -397,9 +397,9 @@ impl Batch<'_> {
         let line = verdict.line();
         issues.extend(verdict.issues.into_iter().map(on_row));
         let detail = serde_json::to_value(&verdict.report).ok();
-        let platform = self
-            .packets
-            .and_then(|_| self.platform_photo(&file.name, &bytes, verdict.working.as_ref(), issues));
+        let platform = self.packets.and_then(|_| {
+            self.platform_photo(&file.name, &bytes, verdict.working.as_ref(), issues)
+        });
         let doc = Document {
             item_id: packet::PHOTO_ITEM.to_string(),
             original: file.name.clone(),
@@ -508,8 +508,14 @@ impl Batch<'_> {
         issues: &mut Vec<Issue>,
     ) -> Option<packet::PlatformPhoto> {
         let s = self.setup;
-        let min = (s.profile.resolution.min_width_px, s.profile.resolution.min_height_px);
-        let sizes = (s.limits.upload.photo_min_bytes, s.limits.upload.photo_max_bytes);
+        let min = (
+            s.profile.resolution.min_width_px,
+            s.profile.resolution.min_height_px,
+        );
+        let sizes = (
+            s.limits.upload.photo_min_bytes,
+            s.limits.upload.photo_max_bytes,
+        );
         match crate::upload::photo::platform_photo(name, bytes, working, min, sizes) {
             Ok(p) => Some(packet::PlatformPhoto {
                 how: if p.unchanged {

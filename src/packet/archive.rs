@@ -311,7 +311,17 @@ mod tests {
 
     #[test]
     fn unsafe_or_duplicate_entry_names_are_refused() {
-        for bad in ["../x.pdf", "a/../b.pdf", "/abs.pdf", "upload//x.pdf", "C:/x.pdf", "a\\b.pdf", ".hidden", "CON.pdf", "print/CON.pdf"] {
+        for bad in [
+            "../x.pdf",
+            "a/../b.pdf",
+            "/abs.pdf",
+            "upload//x.pdf",
+            "C:/x.pdf",
+            "a\\b.pdf",
+            ".hidden",
+            "CON.pdf",
+            "print/CON.pdf",
+        ] {
             let e = vec![entry(bad, b"x", false)];
             assert!(
                 matches!(

@@ -16,8 +16,8 @@ pub mod plan;
 pub use archive::{LeftOut, assemble, assemble_to_vec};
 pub use name::{PacketNames, file_name};
 pub use plan::{
-    COVER_NAME, Content, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR,
-    PacketEntry, PacketPlan, PacketSources, PlatformPhoto, UPLOAD_DIR, Upload, plan, sorted,
+    COVER_NAME, Content, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR, PacketEntry,
+    PacketPlan, PacketSources, PlatformPhoto, UPLOAD_DIR, Upload, plan, sorted,
 };
 
 use crate::fsutil;

@@ -340,7 +340,11 @@ fn unique(taken: &mut std::collections::HashSet<String>, name: String) -> String
 
 /// `docs` in packet order: by their item's position in `checklist`, then front before back,
 /// then by name.
-pub fn sorted(checklist: &[ChecklistLine], sides: &PageSides, docs: Vec<Document>) -> Vec<Document> {
+pub fn sorted(
+    checklist: &[ChecklistLine],
+    sides: &PageSides,
+    docs: Vec<Document>,
+) -> Vec<Document> {
     let pos = |id: &str| {
         checklist
             .iter()
@@ -626,7 +630,15 @@ mod tests {
             ]
         );
         // The archive takes every one of them.
-        assert!(super::super::assemble_to_vec(&plan.entries, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), None, 1 << 20).is_ok());
+        assert!(
+            super::super::assemble_to_vec(
+                &plan.entries,
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                None,
+                1 << 20
+            )
+            .is_ok()
+        );
     }
 
     #[test]

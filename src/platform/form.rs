@@ -591,11 +591,20 @@ mod tests {
         e.email = Some(" HR@Example.com ".into());
         c.contact_email = Some("hr@example.com".into());
         let f = form(&e, &c);
-        let same: Vec<&Issue> = f.issues.iter().filter(|i| i.code == "platform.same_email").collect();
+        let same: Vec<&Issue> = f
+            .issues
+            .iter()
+            .filter(|i| i.code == "platform.same_email")
+            .collect();
         assert_eq!(same.len(), 1, "{:?}", f.issues);
         assert_eq!(same[0].get("value"), Some("HR@Example.com"));
         e.email = Some("maria@example.com".into());
-        assert!(!form(&e, &c).issues.iter().any(|i| i.code == "platform.same_email"));
+        assert!(
+            !form(&e, &c)
+                .issues
+                .iter()
+                .any(|i| i.code == "platform.same_email")
+        );
     }
 
     #[test]

@@ -886,7 +886,14 @@ mod tests {
         let (_, mut wb) = book(Lang::En);
         assert_eq!(
             wb.sheet_names(),
-            vec!["Employees", "Issues", "Documents", "Uploads", "Platform form", "Run"]
+            vec![
+                "Employees",
+                "Issues",
+                "Documents",
+                "Uploads",
+                "Platform form",
+                "Run"
+            ]
         );
         let range = wb.worksheet_range("Employees").unwrap();
         let rows: Vec<&[Data]> = range.rows().collect();
@@ -947,7 +954,10 @@ mod tests {
     fn checklist_and_run_sheets() {
         let (_, mut wb) = book(Lang::Zh);
         let names = wb.sheet_names();
-        assert_eq!(names, vec!["员工", "问题", "材料", "上传文件", "平台填报", "运行信息"]);
+        assert_eq!(
+            names,
+            vec!["员工", "问题", "材料", "上传文件", "平台填报", "运行信息"]
+        );
         let range = wb.worksheet_range("材料").unwrap();
         let missing = range
             .rows()

@@ -168,10 +168,16 @@ fn build_on_memory_inputs_reads_photo_and_scans_and_writes_packets_and_reports()
         PHOTO,
         "the photo's original bytes"
     );
-    assert_eq!(entry("originals/Passport bio page.pdf").1, pdf("Passport bio page.pdf"));
+    assert_eq!(
+        entry("originals/Passport bio page.pdf").1,
+        pdf("Passport bio page.pdf")
+    );
     // A PDF within the platform's budget is its upload file as it is.
     assert_eq!(entry("_passport.pdf").1, pdf("Passport bio page.pdf"));
-    assert_eq!(entry("upload/09_company_bank_statements.pdf").1, pdf("bank"));
+    assert_eq!(
+        entry("upload/09_company_bank_statements.pdf").1,
+        pdf("bank")
+    );
     let report: serde_json::Value =
         serde_json::from_slice(&files["report.json"]).expect("report.json parses");
     assert_eq!(report["employees"][0]["packet"], packet);

@@ -41,7 +41,9 @@ impl ImageFile {
     /// A JPEG that a PDF can carry as it is (DCTDecode): grey or RGB, 8 bits.
     pub fn embeddable_jpeg(&self) -> bool {
         let h = &self.header;
-        h.format == Format::Jpeg && h.bit_depth == 8 && matches!(h.stored, Stored::Grey | Stored::Rgb)
+        h.format == Format::Jpeg
+            && h.bit_depth == 8
+            && matches!(h.stored, Stored::Grey | Stored::Rgb)
     }
 
     /// Whether the stored pixels are grey (kept grey: a third of the bytes).
@@ -56,7 +58,10 @@ pub fn decode(bytes: &[u8], file: &ImageFile, long_side: u32) -> Result<DynamicI
     let h = &file.header;
     let pixels = h.width as u64 * h.height as u64;
     if pixels > MAX_PIXELS {
-        return Err(format!("{} x {} pixels is over the limit of {MAX_PIXELS}", h.width, h.height));
+        return Err(format!(
+            "{} x {} pixels is over the limit of {MAX_PIXELS}",
+            h.width, h.height
+        ));
     }
     let mut img = match h.format {
         Format::Jpeg => decode_jpeg(bytes, h, long_side)?,
@@ -78,11 +83,18 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
     // The decoder picks the smallest DCT scale (1/8, 1/4, 1/2, 1) meeting either side asked
     // for; the other side is asked an impossible size so the longer side decides.
     let want = long_side.min(u16::MAX as u32) as u16;
-    let (rw, rh) = if h.width >= h.height { (want, u16::MAX) } else { (u16::MAX, want) };
+    let (rw, rh) = if h.width >= h.height {
+        (want, u16::MAX)
+    } else {
+        (u16::MAX, want)
+    };
     let (w, hh) = d.scale(rw, rh).map_err(|e| e.to_string())?;
     let (w, hh) = (w as u32, hh as u32);
     let px = d.decode().map_err(|e| e.to_string())?;
-    let format = d.info().map(|i| i.pixel_format).ok_or("the JPEG headers could not be read")?;
+    let format = d
+        .info()
+        .map(|i| i.pixel_format)
+        .ok_or("the JPEG headers could not be read")?;
     let n = w as usize * hh as usize;
     let bad = || "unexpected JPEG output size".to_string();
     Ok(match format {
@@ -112,10 +124,8 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
 }
 
 fn decode_png(bytes: &[u8]) -> Result<DynamicImage, String> {
-    let mut reader = image::ImageReader::with_format(
-        std::io::Cursor::new(bytes),
-        image::ImageFormat::Png,
-    );
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 8);
     reader.limits(limits);
@@ -288,9 +298,12 @@ fn encode_jpeg_sampled(
     let mut out = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
     let result = match img {
-        DynamicImage::ImageLuma8(g) => {
-            enc.encode(g.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Luma)
-        }
+        DynamicImage::ImageLuma8(g) => enc.encode(
+            g.as_raw(),
+            w as u16,
+            h as u16,
+            jpeg_encoder::ColorType::Luma,
+        ),
         DynamicImage::ImageRgb8(c) => {
             enc.set_sampling_factor(sampling);
             enc.encode(c.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
@@ -310,7 +323,9 @@ mod tests {
     use super::*;
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let img = RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
         encode_jpeg(&DynamicImage::ImageRgb8(img), 90).unwrap()
     }
 
@@ -328,14 +343,21 @@ mod tests {
 
     #[test]
     fn resampling_keeps_flat_colour_and_averages_detail() {
-        let flat = DynamicImage::ImageRgb8(RgbImage::from_pixel(300, 200, image::Rgb([200, 100, 50])));
+        let flat =
+            DynamicImage::ImageRgb8(RgbImage::from_pixel(300, 200, image::Rgb([200, 100, 50])));
         let small = scaled(&flat, 100).to_rgb8();
         assert_eq!(small.dimensions(), (100, 67));
         assert!(small.pixels().all(|p| p.0 == [200, 100, 50]));
         // A fine black-and-white stripe pattern shrinks to grey, not to stripes.
-        let stripes = DynamicImage::ImageLuma8(GrayImage::from_fn(400, 400, |x, _| image::Luma([if x % 2 == 0 { 0 } else { 255 }])));
+        let stripes = DynamicImage::ImageLuma8(GrayImage::from_fn(400, 400, |x, _| {
+            image::Luma([if x % 2 == 0 { 0 } else { 255 }])
+        }));
         let grey = scaled(&stripes, 100).to_luma8();
-        assert!(grey.pixels().all(|p| (110..=145).contains(&p.0[0])), "{:?}", grey.get_pixel(50, 50));
+        assert!(
+            grey.pixels().all(|p| (110..=145).contains(&p.0[0])),
+            "{:?}",
+            grey.get_pixel(50, 50)
+        );
         // Within 5 % of the size asked: kept.
         assert_eq!(scaled(&flat, 290).width(), 300);
     }

@@ -58,8 +58,16 @@ const PAGE_OVERHEAD: u64 = 600;
 
 /// A source file, read.
 enum Input<'a> {
-    Image { name: &'a str, bytes: &'a [u8], file: ImageFile },
-    Pdf { name: &'a str, bytes: &'a [u8], pdf: hayro::hayro_syntax::Pdf },
+    Image {
+        name: &'a str,
+        bytes: &'a [u8],
+        file: ImageFile,
+    },
+    Pdf {
+        name: &'a str,
+        bytes: &'a [u8],
+        pdf: hayro::hayro_syntax::Pdf,
+    },
 }
 
 /// Makes the one upload PDF of an item from its files (in order). `item` names the item in
@@ -71,14 +79,20 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
     for f in files {
         if let Some(header) = ImageFile::sniff(f.bytes) {
             match header {
-                Ok(file) => inputs.push(Input::Image { name: f.name, bytes: f.bytes, file }),
+                Ok(file) => inputs.push(Input::Image {
+                    name: f.name,
+                    bytes: f.bytes,
+                    file,
+                }),
                 Err(detail) => out.issues.push(unreadable(item, f.name, &detail)),
             }
         } else if is_pdf(f.bytes) {
             match pdf::open(f.bytes) {
-                Ok(p) if p.pages().len() > 0 => {
-                    inputs.push(Input::Pdf { name: f.name, bytes: f.bytes, pdf: p })
-                }
+                Ok(p) if p.pages().len() > 0 => inputs.push(Input::Pdf {
+                    name: f.name,
+                    bytes: f.bytes,
+                    pdf: p,
+                }),
                 Ok(_) => out.issues.push(unreadable(item, f.name, "it has no pages")),
                 Err(detail) => {
                     // A lone PDF the reader cannot open may still be what the platform takes.
@@ -142,7 +156,9 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
             }
             out.converted = Some(done(pdf, pages, how));
         }
-        Err(detail) => out.issues.push(unreadable(item, &names.join(", "), &detail)),
+        Err(detail) => out
+            .issues
+            .push(unreadable(item, &names.join(", "), &detail)),
     }
     out
 }
@@ -185,7 +201,12 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
             Input::Image { .. } => 0,
         })
         .sum();
-    let top = limits.long_sides_px.iter().copied().max().unwrap_or(limits.min_long_side_px);
+    let top = limits
+        .long_sides_px
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(limits.min_long_side_px);
 
     // 2. Everything as it is, when that fits: JPEGs keep their bytes.
     let all_placeable = inputs.iter().all(|i| match i {
@@ -237,10 +258,21 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
             pdf::assemble(&pages)
         })?;
         if let Some((pdf, (side, q))) = found {
-            let how = How::Recompressed { long_side: side, quality: q };
+            let how = How::Recompressed {
+                long_side: side,
+                quality: q,
+            };
             return Ok((pdf, page_count, how, true));
         }
-        last = smallest.map(|(pdf, (side, q))| (pdf, How::Recompressed { long_side: side, quality: q }));
+        last = smallest.map(|(pdf, (side, q))| {
+            (
+                pdf,
+                How::Recompressed {
+                    long_side: side,
+                    quality: q,
+                },
+            )
+        });
     }
 
     // 4. PDF pages rendered too, when the file could fit at all: a page takes at least
@@ -257,8 +289,9 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
                 }
                 Input::Pdf { name, pdf, .. } => {
                     for p in 0..pdf.pages().len() {
-                        let (img, size) = pdf::rasterise(pdf, p, top)
-                            .ok_or_else(|| format!("page {} of {name} could not be rendered", p + 1))?;
+                        let (img, size) = pdf::rasterise(pdf, p, top).ok_or_else(|| {
+                            format!("page {} of {name} could not be rendered", p + 1)
+                        })?;
                         rendered.push(Some(img));
                         sizes.push(Some(size));
                     }
@@ -281,12 +314,28 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
             pdf::assemble(&pages)
         })?;
         if let Some((pdf, (side, q))) = found {
-            return Ok((pdf, page_count, How::Rendered { long_side: side, quality: q }, true));
+            return Ok((
+                pdf,
+                page_count,
+                How::Rendered {
+                    long_side: side,
+                    quality: q,
+                },
+                true,
+            ));
         }
         if let Some((pdf, (side, q))) = smallest
-            && last.as_ref().is_none_or(|(l, _): &(Vec<u8>, How)| pdf.len() < l.len())
+            && last
+                .as_ref()
+                .is_none_or(|(l, _): &(Vec<u8>, How)| pdf.len() < l.len())
         {
-            last = Some((pdf, How::Rendered { long_side: side, quality: q }));
+            last = Some((
+                pdf,
+                How::Rendered {
+                    long_side: side,
+                    quality: q,
+                },
+            ));
         }
     }
 
@@ -294,7 +343,10 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
     match last {
         Some((pdf, how)) => Ok((pdf, page_count, how, false)),
         None => {
-            let smallest = steps.last().copied().unwrap_or((limits.min_long_side_px, 45));
+            let smallest = steps
+                .last()
+                .copied()
+                .unwrap_or((limits.min_long_side_px, 45));
             let mut pages = Vec::new();
             for (i, d) in inputs.iter().zip(&decoded) {
                 match (i, d) {
@@ -310,7 +362,10 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
             }
             let out = pdf::assemble(&pages)?;
             let fits = out.len() as u64 <= budget;
-            let how = How::Recompressed { long_side: smallest.0, quality: smallest.1 };
+            let how = How::Recompressed {
+                long_side: smallest.0,
+                quality: smallest.1,
+            };
             Ok((out, page_count, how, fits))
         }
     }
@@ -328,7 +383,9 @@ fn placed_pages<'a>(inputs: &'a [Input<'a>]) -> Vec<Page<'a>> {
                 grey: file.grey(),
                 orientation: file.header.orientation,
             })),
-            Input::Pdf { pdf, .. } => pages.extend((0..pdf.pages().len()).map(|p| Page::Copied(pdf, p))),
+            Input::Pdf { pdf, .. } => {
+                pages.extend((0..pdf.pages().len()).map(|p| Page::Copied(pdf, p)))
+            }
         }
     }
     pages
@@ -380,11 +437,26 @@ type Made = (Vec<u8>, (u32, u8));
 /// libjpeg quality scaling; only used to guess which step to try, every guess is checked.
 fn quality_factor(q: u8) -> f64 {
     const TABLE: [(u8, f64); 14] = [
-        (30, 0.43), (35, 0.47), (40, 0.51), (45, 0.55), (50, 0.59), (55, 0.63), (60, 0.68),
-        (65, 0.73), (70, 0.80), (75, 0.88), (80, 1.0), (85, 1.15), (90, 1.45), (95, 1.9),
+        (30, 0.43),
+        (35, 0.47),
+        (40, 0.51),
+        (45, 0.55),
+        (50, 0.59),
+        (55, 0.63),
+        (60, 0.68),
+        (65, 0.73),
+        (70, 0.80),
+        (75, 0.88),
+        (80, 1.0),
+        (85, 1.15),
+        (90, 1.45),
+        (95, 1.9),
     ];
     let q = q.clamp(30, 95);
-    let i = TABLE.iter().position(|&(t, _)| t >= q).unwrap_or(TABLE.len() - 1);
+    let i = TABLE
+        .iter()
+        .position(|&(t, _)| t >= q)
+        .unwrap_or(TABLE.len() - 1);
     if i == 0 || TABLE[i].0 == q {
         return TABLE[i].1;
     }

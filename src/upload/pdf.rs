@@ -99,7 +99,8 @@ pub fn assemble(pages: &[Page<'_>]) -> Result<Vec<u8>, String> {
                 write_image(&mut pdf, image_ref, jpeg);
                 let (dw, dh) = displayed(jpeg);
                 let size = if dw > dh { (A4.1, A4.0) } else { A4 };
-                let k = ((size.0 - 2.0 * MARGIN) / dw as f32).min((size.1 - 2.0 * MARGIN) / dh as f32);
+                let k =
+                    ((size.0 - 2.0 * MARGIN) / dw as f32).min((size.1 - 2.0 * MARGIN) / dh as f32);
                 let (iw, ih) = (dw as f32 * k, dh as f32 * k);
                 let at = ((size.0 - iw) / 2.0, (size.1 - ih) / 2.0);
                 (size, image_ref, place(jpeg.orientation, at, (iw, ih)))
@@ -126,7 +127,9 @@ pub fn assemble(pages: &[Page<'_>]) -> Result<Vec<u8>, String> {
         kids.push(page_ref);
     }
     pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids(kids.iter().copied()).count(kids.len() as i32);
+    pdf.pages(tree)
+        .kids(kids.iter().copied())
+        .count(kids.len() as i32);
     pdf.document_info(info).producer(TextStr("permitpack"));
     Ok(pdf.finish())
 }
@@ -189,7 +192,11 @@ pub fn open(bytes: &[u8]) -> Result<SourcePdf, String> {
 }
 
 /// Renders page `index` of `pdf` on white with its longer side `long_side` pixels.
-pub fn rasterise(pdf: &SourcePdf, index: usize, long_side: u32) -> Option<(image::DynamicImage, (f32, f32))> {
+pub fn rasterise(
+    pdf: &SourcePdf,
+    index: usize,
+    long_side: u32,
+) -> Option<(image::DynamicImage, (f32, f32))> {
     let pages = pdf.pages();
     let page = pages.get(index)?;
     let (w, h) = page.render_dimensions();
@@ -246,8 +253,15 @@ mod tests {
 
     fn jpeg(w: u32, h: u32) -> Jpeg {
         let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 40, 200]));
-        let bytes = super::super::image::encode_jpeg(&image::DynamicImage::ImageRgb8(img), 80).unwrap();
-        Jpeg { bytes, width: w, height: h, grey: false, orientation: 1 }
+        let bytes =
+            super::super::image::encode_jpeg(&image::DynamicImage::ImageRgb8(img), 80).unwrap();
+        Jpeg {
+            bytes,
+            width: w,
+            height: h,
+            grey: false,
+            orientation: 1,
+        }
     }
 
     #[test]
@@ -293,7 +307,13 @@ mod tests {
         // Helvetica, not embedded, as simple generators write it.
         let content = b"BT /F1 48 Tf 40 300 Td (PASSPORT P1234567) Tj ET";
         let mut pdf = Pdf::new();
-        let (cat, tree, page, font, c) = (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
+        let (cat, tree, page, font, c) = (
+            Ref::new(1),
+            Ref::new(2),
+            Ref::new(3),
+            Ref::new(4),
+            Ref::new(5),
+        );
         pdf.catalog(cat).pages(tree);
         pdf.pages(tree).kids([page]).count(1);
         let mut p = pdf.page(page);

@@ -81,8 +81,14 @@ pub fn platform_photo(
     match fit(&full, min, max_bytes, &fail)? {
         Some(made) => Ok(made),
         None => {
-            let smallest = img::encode_jpeg(&img::scaled(&full, full.width().max(full.height()) * min.1 / full.height().max(1)), QUALITIES[QUALITIES.len() - 1])
-                .map_err(|e| fail(&e))?;
+            let smallest = img::encode_jpeg(
+                &img::scaled(
+                    &full,
+                    full.width().max(full.height()) * min.1 / full.height().max(1),
+                ),
+                QUALITIES[QUALITIES.len() - 1],
+            )
+            .map_err(|e| fail(&e))?;
             Err(Issue::warning("upload.photo_too_large")
                 .arg("file", name)
                 .arg("size", super::mb(smallest.len() as u64))
@@ -146,7 +152,8 @@ mod tests {
 
     #[test]
     fn a_small_jpeg_is_kept_byte_for_byte() {
-        let small = img::encode_jpeg(&DynamicImage::ImageRgb8(RgbImage::new(354, 472)), 90).unwrap();
+        let small =
+            img::encode_jpeg(&DynamicImage::ImageRgb8(RgbImage::new(354, 472)), 90).unwrap();
         let p = platform_photo("a.jpg", &small, None, (354, 472), (40_000, 200_000)).unwrap();
         assert!(p.unchanged);
         assert_eq!(p.jpeg, small);
@@ -159,8 +166,16 @@ mod tests {
         let p = platform_photo("big.jpg", &big, None, (354, 472), (40_000, 200_000)).unwrap();
         assert!(!p.unchanged);
         assert!(p.jpeg.len() <= 200_000);
-        assert!(p.width >= 354 && p.height >= 472, "{} x {}", p.width, p.height);
-        assert_eq!(p, platform_photo("big.jpg", &big, None, (354, 472), (40_000, 200_000)).unwrap());
+        assert!(
+            p.width >= 354 && p.height >= 472,
+            "{} x {}",
+            p.width,
+            p.height
+        );
+        assert_eq!(
+            p,
+            platform_photo("big.jpg", &big, None, (354, 472), (40_000, 200_000)).unwrap()
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ use ::image::{DynamicImage, Rgb, RgbImage};
 /// sensor noise, so it compresses like a photo of paper (several MB at quality 95).
 pub(crate) fn phone_shot(w: u32, h: u32, seed: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(w, h, |x, y| {
-        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed).wrapping_mul(2246822519);
+        let n =
+            (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed).wrapping_mul(2246822519);
         let noise = ((n >> 24) % 24) as i32 - 12;
         let line = (y / 40) % 3 == 0 && (x / 9) % 7 != 0 && x > w / 10 && x < w * 9 / 10;
         let base: i32 = if line { 40 } else { 225 - (x * 30 / w) as i32 };
@@ -49,9 +50,17 @@ fn the_builtin_ladder_goes_from_best_to_smallest() {
     assert_eq!(
         steps,
         vec![
-            (2000, 85), (2000, 75), (2000, 65),
-            (1600, 85), (1600, 75), (1600, 65),
-            (1240, 85), (1240, 75), (1240, 65), (1240, 55), (1240, 45),
+            (2000, 85),
+            (2000, 75),
+            (2000, 65),
+            (1600, 85),
+            (1600, 75),
+            (1600, 65),
+            (1240, 85),
+            (1240, 75),
+            (1240, 65),
+            (1240, 55),
+            (1240, 45),
         ]
     );
 }
@@ -66,7 +75,14 @@ fn a_pdf_within_the_budget_is_passed_through_unchanged() {
         orientation: 1,
     })])
     .unwrap();
-    let up = item_pdf("passport", &[Source { name: "p.pdf", bytes: &one }], &limits());
+    let up = item_pdf(
+        "passport",
+        &[Source {
+            name: "p.pdf",
+            bytes: &one,
+        }],
+        &limits(),
+    );
     let c = up.converted.unwrap();
     assert_eq!(c.pdf, one);
     assert_eq!(c.how, How::PassedThrough);
@@ -78,15 +94,30 @@ fn a_pdf_within_the_budget_is_passed_through_unchanged() {
 fn two_phone_shots_of_a_card_become_one_pdf_within_the_budget_front_first() {
     let front = with_orientation(&phone_shot(4000, 3000, 1), 6);
     let back = phone_shot(4000, 3000, 2);
-    assert!(front.len() > 2_500_000 && back.len() > 2_500_000, "{} {}", front.len(), back.len());
+    assert!(
+        front.len() > 2_500_000 && back.len() > 2_500_000,
+        "{} {}",
+        front.len(),
+        back.len()
+    );
     let files = [
-        Source { name: "card front.jpg", bytes: &front },
-        Source { name: "card back.jpg", bytes: &back },
+        Source {
+            name: "card front.jpg",
+            bytes: &front,
+        },
+        Source {
+            name: "card back.jpg",
+            bytes: &back,
+        },
     ];
     let up = item_pdf("work_permit", &files, &limits());
     assert!(up.issues.is_empty(), "{:?}", up.issues);
     let c = up.converted.unwrap();
-    assert!(c.pdf.len() as u64 <= limits().max_file_bytes, "{}", c.pdf.len());
+    assert!(
+        c.pdf.len() as u64 <= limits().max_file_bytes,
+        "{}",
+        c.pdf.len()
+    );
     assert_eq!(c.pages, 2);
     assert_eq!(pages(&c.pdf), 2);
     assert_eq!(c.files, vec!["card front.jpg", "card back.jpg"]);
@@ -101,7 +132,9 @@ fn two_phone_shots_of_a_card_become_one_pdf_within_the_budget_front_first() {
     let (w1, h1) = doc.pages()[1].render_dimensions();
     assert!(h0 > w0 && w1 > h1, "{w0}x{h0} {w1}x{h1}");
     // The same files give the same bytes.
-    let again = item_pdf("work_permit", &files, &limits()).converted.unwrap();
+    let again = item_pdf("work_permit", &files, &limits())
+        .converted
+        .unwrap();
     assert_eq!(again.pdf, c.pdf);
 }
 
@@ -109,9 +142,25 @@ fn two_phone_shots_of_a_card_become_one_pdf_within_the_budget_front_first() {
 fn orientation_turns_the_page_content_the_right_way() {
     // Stored 200 x 100: left half black, right half white. Orientation 6 (turn clockwise to
     // display) puts the black half on top.
-    let img = RgbImage::from_fn(200, 100, |x, _| if x < 100 { Rgb([0, 0, 0]) } else { Rgb([255, 255, 255]) });
-    let jpeg = with_orientation(&image::encode_jpeg(&DynamicImage::ImageRgb8(img), 90).unwrap(), 6);
-    let up = item_pdf("passport", &[Source { name: "p.jpg", bytes: &jpeg }], &limits());
+    let img = RgbImage::from_fn(200, 100, |x, _| {
+        if x < 100 {
+            Rgb([0, 0, 0])
+        } else {
+            Rgb([255, 255, 255])
+        }
+    });
+    let jpeg = with_orientation(
+        &image::encode_jpeg(&DynamicImage::ImageRgb8(img), 90).unwrap(),
+        6,
+    );
+    let up = item_pdf(
+        "passport",
+        &[Source {
+            name: "p.jpg",
+            bytes: &jpeg,
+        }],
+        &limits(),
+    );
     let c = up.converted.unwrap();
     assert_eq!(c.how, How::Placed, "a small JPEG keeps its bytes");
     let doc = pdf::open(&c.pdf).unwrap();
@@ -128,14 +177,38 @@ fn orientation_turns_the_page_content_the_right_way() {
 fn a_pdf_and_images_merge_in_order_and_pages_are_kept() {
     let shot = phone_shot(1200, 1600, 3);
     let three = pdf::assemble(&[
-        pdf::Page::Image(pdf::Jpeg { bytes: shot.clone(), width: 1200, height: 1600, grey: false, orientation: 1 }),
-        pdf::Page::Image(pdf::Jpeg { bytes: shot.clone(), width: 1200, height: 1600, grey: false, orientation: 1 }),
-        pdf::Page::Image(pdf::Jpeg { bytes: shot.clone(), width: 1200, height: 1600, grey: false, orientation: 1 }),
+        pdf::Page::Image(pdf::Jpeg {
+            bytes: shot.clone(),
+            width: 1200,
+            height: 1600,
+            grey: false,
+            orientation: 1,
+        }),
+        pdf::Page::Image(pdf::Jpeg {
+            bytes: shot.clone(),
+            width: 1200,
+            height: 1600,
+            grey: false,
+            orientation: 1,
+        }),
+        pdf::Page::Image(pdf::Jpeg {
+            bytes: shot.clone(),
+            width: 1200,
+            height: 1600,
+            grey: false,
+            orientation: 1,
+        }),
     ])
     .unwrap();
     let files = [
-        Source { name: "passport p1-3.pdf", bytes: &three },
-        Source { name: "visa page.jpg", bytes: &shot },
+        Source {
+            name: "passport p1-3.pdf",
+            bytes: &three,
+        },
+        Source {
+            name: "visa page.jpg",
+            bytes: &shot,
+        },
     ];
     let up = item_pdf("passport", &files, &limits());
     let c = up.converted.unwrap();
@@ -148,11 +221,26 @@ fn a_pdf_and_images_merge_in_order_and_pages_are_kept() {
 fn a_large_scanned_pdf_is_rendered_smaller_to_fit() {
     let shot = phone_shot(2480, 3508, 4);
     let pages_in: Vec<pdf::Page> = (0..2)
-        .map(|_| pdf::Page::Image(pdf::Jpeg { bytes: shot.clone(), width: 2480, height: 3508, grey: false, orientation: 1 }))
+        .map(|_| {
+            pdf::Page::Image(pdf::Jpeg {
+                bytes: shot.clone(),
+                width: 2480,
+                height: 3508,
+                grey: false,
+                orientation: 1,
+            })
+        })
         .collect();
     let big = pdf::assemble(&pages_in).unwrap();
     assert!(big.len() as u64 > limits().max_file_bytes);
-    let up = item_pdf("labour_contract", &[Source { name: "contract.pdf", bytes: &big }], &limits());
+    let up = item_pdf(
+        "labour_contract",
+        &[Source {
+            name: "contract.pdf",
+            bytes: &big,
+        }],
+        &limits(),
+    );
     assert!(up.issues.is_empty(), "{:?}", up.issues);
     let c = up.converted.unwrap();
     assert!(matches!(c.how, How::Rendered { .. }), "{:?}", c.how);
@@ -163,8 +251,18 @@ fn a_large_scanned_pdf_is_rendered_smaller_to_fit() {
 #[test]
 fn what_cannot_fit_is_written_smallest_with_a_warning() {
     let shot = phone_shot(2480, 3508, 5);
-    let tight = UploadLimits { max_file_bytes: 20_000, ..limits() };
-    let up = item_pdf("passport", &[Source { name: "p.jpg", bytes: &shot }], &tight);
+    let tight = UploadLimits {
+        max_file_bytes: 20_000,
+        ..limits()
+    };
+    let up = item_pdf(
+        "passport",
+        &[Source {
+            name: "p.jpg",
+            bytes: &shot,
+        }],
+        &tight,
+    );
     let c = up.converted.unwrap();
     assert!(c.pdf.len() > 20_000);
     assert_eq!(up.issues.len(), 1);
@@ -176,9 +274,18 @@ fn what_cannot_fit_is_written_smallest_with_a_warning() {
 fn files_that_are_not_images_or_pdfs_are_named_and_the_rest_still_used() {
     let shot = phone_shot(600, 800, 6);
     let files = [
-        Source { name: "contract.docx", bytes: b"PK\x03\x04 not a pdf" },
-        Source { name: "page.jpg", bytes: &shot },
-        Source { name: "broken.pdf", bytes: b"%PDF-1.4 garbage" },
+        Source {
+            name: "contract.docx",
+            bytes: b"PK\x03\x04 not a pdf",
+        },
+        Source {
+            name: "page.jpg",
+            bytes: &shot,
+        },
+        Source {
+            name: "broken.pdf",
+            bytes: b"%PDF-1.4 garbage",
+        },
     ];
     let up = item_pdf("labour_contract", &files, &limits());
     let codes: Vec<&str> = up.issues.iter().map(|i| i.code.as_str()).collect();

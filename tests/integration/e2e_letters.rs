@@ -186,7 +186,10 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
     has(&cover, "cover checklist", &["劳动合同signed.pdf"]);
 
     // The two letters fit one A4 page each.
-    for n in ["print/01_guarantee_letter.pdf", "print/02_salary_certificate.pdf"] {
+    for n in [
+        "print/01_guarantee_letter.pdf",
+        "print/02_salary_certificate.pdf",
+    ] {
         assert_eq!(pages(path(n)), 1, "{n}");
     }
 }

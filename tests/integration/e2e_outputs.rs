@@ -158,7 +158,10 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
             .map(|m| m["original"].clone())
             .unwrap()
     };
-    assert_eq!(original("originals/劳动合同 signed.pdf"), "劳动合同 signed.pdf");
+    assert_eq!(
+        original("originals/劳动合同 signed.pdf"),
+        "劳动合同 signed.pdf"
+    );
     assert_eq!(
         original("originals/_company/Bank Statement 2026-Q3.pdf"),
         "_company/Bank Statement 2026-Q3.pdf"
@@ -172,7 +175,11 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
     assert!(entry_bytes(&zip, "originals/_company/Bank Statement 2026-Q3.pdf") == bank);
     // A PDF already within the platform's budget is its own upload file, unchanged.
     assert!(entry_bytes(&zip, "upload/09_company_bank_statements.pdf") == bank);
-    for pdf in ["00_cover_checklist.pdf", "print/01_guarantee_letter.pdf", "upload/04_residence_permit.pdf"] {
+    for pdf in [
+        "00_cover_checklist.pdf",
+        "print/01_guarantee_letter.pdf",
+        "upload/04_residence_permit.pdf",
+    ] {
         assert!(entry_bytes(&zip, pdf).starts_with(b"%PDF-"), "{pdf}");
     }
     // Timestamps are the as-of date, not the clock.
@@ -221,7 +228,11 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
                 .filter(|n| n.starts_with(&format!("{folder}/")) && !n.ends_with("photo.jpg"))
                 .collect();
             for (i, n) in numbered.iter().enumerate() {
-                assert!(n.starts_with(&format!("{folder}/{:02}_", i + 1)), "{n} in {}", p.display());
+                assert!(
+                    n.starts_with(&format!("{folder}/{:02}_", i + 1)),
+                    "{n} in {}",
+                    p.display()
+                );
             }
         }
     }

@@ -201,14 +201,20 @@ fn aes_packets_open_only_with_the_password() {
         Some("Shenzhen-2026!"),
     );
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-    assert!(zip.by_name("originals/E12345678/护照 passport.jpg").is_err());
+    assert!(
+        zip.by_name("originals/E12345678/护照 passport.jpg")
+            .is_err()
+    );
     let mut got = Vec::new();
     zip.by_name_decrypt("originals/E12345678/护照 passport.jpg", b"Shenzhen-2026!")
         .unwrap()
         .read_to_end(&mut got)
         .unwrap();
     assert_eq!(got, jpeg());
-    assert!(zip.by_name_decrypt("originals/E12345678/护照 passport.jpg", b"wrong").is_err());
+    assert!(
+        zip.by_name_decrypt("originals/E12345678/护照 passport.jpg", b"wrong")
+            .is_err()
+    );
 }
 
 #[test]

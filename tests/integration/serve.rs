@@ -32,7 +32,10 @@ impl Server {
     /// With `PERMITPACK_SERVE_NET` (short timeouts, small connection caps).
     pub fn start_net(dir: &Dir, extra: &[&str], net: Option<&str>) -> Server {
         let args: Vec<&str> = ["--no-open"].iter().chain(extra).copied().collect();
-        let env: Vec<(&str, &str)> = net.map(|n| ("PERMITPACK_SERVE_NET", n)).into_iter().collect();
+        let env: Vec<(&str, &str)> = net
+            .map(|n| ("PERMITPACK_SERVE_NET", n))
+            .into_iter()
+            .collect();
         Server::start_with(dir, &args, &env, None)
     }
 
@@ -1601,7 +1604,11 @@ fn logins_at_once(s: &Server, forms: Vec<(Option<String>, &'static str)>) -> Vec
 #[test]
 fn serve_raced_logins_stay_within_the_limit_and_memory() {
     let dir = Dir::new();
-    let s = Server::start_net(&dir, &["--password", "correct horse", "--trust-proxy"], Some("max_client_connections=500"));
+    let s = Server::start_net(
+        &dir,
+        &["--password", "correct horse", "--trust-proxy"],
+        Some("max_client_connections=500"),
+    );
     let pid = s.child.id();
     // 120 wrong passwords from one client at once: 5 are checked, the others refused.
     let statuses = logins_at_once(

@@ -43,7 +43,8 @@ fn phone_shot(page: &Path, seed: u32, turned: bool) -> Vec<u8> {
     let page = image::imageops::resize(&src, pw, ph, image::imageops::FilterType::Triangle);
     let (ox, oy) = ((fw - pw) / 2, (fh - ph) / 2);
     let frame = RgbImage::from_fn(fw, fh, |x, y| {
-        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed).wrapping_mul(2246822519);
+        let n =
+            (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed).wrapping_mul(2246822519);
         let noise = ((n >> 24) % 17) as i32 - 8;
         let base = if x >= ox && y >= oy && x < ox + pw && y < oy + ph {
             page.get_pixel(x - ox, y - oy).0
@@ -61,12 +62,17 @@ fn phone_shot(page: &Path, seed: u32, turned: bool) -> Vec<u8> {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
         .encode_image(&img)
         .unwrap();
-    if turned { with_orientation_6(&out) } else { out }
+    if turned {
+        with_orientation_6(&out)
+    } else {
+        out
+    }
 }
 
 /// Inserts an APP1 Exif segment with orientation 6 after the JPEG's SOI.
 fn with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
-    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06".to_vec();
+    let mut tiff =
+        b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06".to_vec();
     tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
     let mut app1 = b"Exif\x00\x00".to_vec();
     app1.extend_from_slice(&tiff);
@@ -94,7 +100,8 @@ fn pdf_of_jpegs(pages: &[Vec<u8>]) -> Vec<u8> {
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R /Resources << /XObject << /I{page} {img} 0 R >> >> >>"
         ).into_bytes());
         let draw = format!("q 595 0 0 842 0 0 cm /I{page} Do Q");
-        objects.push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
+        objects
+            .push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
         let mut o = format!(
             "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
             jpeg.len()
@@ -113,18 +120,26 @@ fn pdf_of_jpegs(pages: &[Vec<u8>]) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
 
 fn sample(rel: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/docs").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/docs")
+        .join(rel)
 }
 
 /// The company folder; returns the sizes of the phone shots written.
@@ -153,19 +168,41 @@ fn company_folder(d: &Dir) -> Vec<usize> {
     // The contract: three phone-shot pages in one PDF, well over the budget.
     let page = |seed| {
         let shot = phone_shot(&passport_page, seed, false);
-        let img = image::load_from_memory(&shot).unwrap().resize(1700, 2200, image::imageops::FilterType::Triangle);
+        let img = image::load_from_memory(&shot).unwrap().resize(
+            1700,
+            2200,
+            image::imageops::FilterType::Triangle,
+        );
         let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&img)
+            .unwrap();
         out
     };
     let contract = pdf_of_jpegs(&[page(4), page(5), page(6)]);
-    assert!(contract.len() as u64 > BUDGET, "contract {}", contract.len());
+    assert!(
+        contract.len() as u64 > BUDGET,
+        "contract {}",
+        contract.len()
+    );
     d.write(format!("{dir}/劳动合同.pdf"), &contract);
     // Already what the platform takes: passed through unchanged.
-    d.write(format!("{dir}/完税证明.pdf"), scan_bytes("完税证明.pdf", Scan::Pdf));
-    d.write(format!("{dir}/居留许可.jpg"), scan_bytes("居留许可.jpg", Scan::Jpeg));
-    d.write("co/docs/_company/银行流水.pdf", scan_bytes("银行流水.pdf", Scan::Pdf));
-    d.write("co/docs/_company/公司纳税证明.pdf", scan_bytes("公司纳税证明.pdf", Scan::Pdf));
+    d.write(
+        format!("{dir}/完税证明.pdf"),
+        scan_bytes("完税证明.pdf", Scan::Pdf),
+    );
+    d.write(
+        format!("{dir}/居留许可.jpg"),
+        scan_bytes("居留许可.jpg", Scan::Jpeg),
+    );
+    d.write(
+        "co/docs/_company/银行流水.pdf",
+        scan_bytes("银行流水.pdf", Scan::Pdf),
+    );
+    d.write(
+        "co/docs/_company/公司纳税证明.pdf",
+        scan_bytes("公司纳税证明.pdf", Scan::Pdf),
+    );
     vec![passport.len(), front.len(), back.len()]
 }
 
@@ -192,8 +229,20 @@ fn pdf_pages(bytes: &[u8]) -> usize {
 fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
     let d = Dir::new();
     let shots = company_folder(&d);
-    assert!(shots.iter().all(|&s| (2_500_000..7_000_000).contains(&s)), "phone shots {shots:?}");
-    let ran = d.run(&["build", "co", "--company", "co/company.toml", "--out", "out", "--as-of", "2026-12-06"]);
+    assert!(
+        shots.iter().all(|&s| (2_500_000..7_000_000).contains(&s)),
+        "phone shots {shots:?}"
+    );
+    let ran = d.run(&[
+        "build",
+        "co",
+        "--company",
+        "co/company.toml",
+        "--out",
+        "out",
+        "--as-of",
+        "2026-12-06",
+    ]);
     ran.assert_not_code(2);
     let report = d.report("out");
     let e = employee_at_row(&report, 2);
@@ -207,7 +256,11 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
 
     // upload/: one PDF per provided item, in checklist order, and the photo.
-    let uploads: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("upload/")).collect();
+    let uploads: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("upload/"))
+        .collect();
     let checklist: Vec<&str> = e["checklist"]
         .as_array()
         .unwrap()
@@ -215,10 +268,18 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         .filter(|l| !l["files"].as_array().unwrap().is_empty())
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    let pdfs: Vec<&str> = uploads.iter().copied().filter(|n| n.ends_with(".pdf")).collect();
+    let pdfs: Vec<&str> = uploads
+        .iter()
+        .copied()
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
     let items: Vec<String> = pdfs
         .iter()
-        .map(|n| n.trim_start_matches("upload/")[3..].trim_end_matches(".pdf").to_string())
+        .map(|n| {
+            n.trim_start_matches("upload/")[3..]
+                .trim_end_matches(".pdf")
+                .to_string()
+        })
         .collect();
     assert_eq!(items, checklist, "{names:#?}");
     for (i, n) in pdfs.iter().enumerate() {
@@ -240,19 +301,32 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
     assert_eq!(pages_of("labour_contract"), 3);
     assert_eq!(pages_of("passport"), 1);
     // The small PDF went through unchanged.
-    let tax = pdfs.iter().find(|n| n.ends_with("_tax_certificate.pdf") && !n.contains("company")).unwrap();
+    let tax = pdfs
+        .iter()
+        .find(|n| n.ends_with("_tax_certificate.pdf") && !n.contains("company"))
+        .unwrap();
     assert_eq!(files[*tax], scan_bytes("完税证明.pdf", Scan::Pdf));
 
     // The photo: a JPEG within 200 KB, at least 354 x 472, not retouched (same aspect).
     let photo = &files["upload/photo.jpg"];
     assert!(photo.len() <= 200_000, "photo {} bytes", photo.len());
     let img = image::load_from_memory(photo).unwrap();
-    assert!(img.width() >= 354 && img.height() >= 472, "{:?}", img.dimensions());
+    assert!(
+        img.width() >= 354 && img.height() >= 472,
+        "{:?}",
+        img.dimensions()
+    );
     assert_eq!(img.width() * 4000, img.height() * 3000, "aspect kept");
 
     // print/: the letters; originals/: HR's files byte for byte under their names.
-    assert!(names.contains(&"print/01_guarantee_letter.pdf"), "{names:#?}");
-    assert!(names.contains(&"print/02_salary_certificate.pdf"), "{names:#?}");
+    assert!(
+        names.contains(&"print/01_guarantee_letter.pdf"),
+        "{names:#?}"
+    );
+    assert!(
+        names.contains(&"print/02_salary_certificate.pdf"),
+        "{names:#?}"
+    );
     for (rel, kind) in [
         ("护照.jpg", "Maria GARCIA"),
         ("工作许可证 正面.jpg", "Maria GARCIA"),
@@ -262,9 +336,15 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
     ] {
         // A person's scans are named as in their folder; the photo under photos/.
         let (entry, disk) = match kind {
-            "photos" => (format!("originals/photos/{rel}"), d.read(format!("co/photos/{rel}"))),
+            "photos" => (
+                format!("originals/photos/{rel}"),
+                d.read(format!("co/photos/{rel}")),
+            ),
             "" => (format!("originals/{rel}"), d.read(format!("co/docs/{rel}"))),
-            folder => (format!("originals/{rel}"), d.read(format!("co/docs/{folder}/{rel}"))),
+            folder => (
+                format!("originals/{rel}"),
+                d.read(format!("co/docs/{folder}/{rel}")),
+            ),
         };
         assert_eq!(files.get(&entry), Some(&disk), "{entry} in {names:#?}");
     }
@@ -274,7 +354,13 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| (u["entry"].as_str().unwrap().to_string(), u["bytes"].as_u64().unwrap(), u["pages"].as_u64().unwrap()))
+        .map(|u| {
+            (
+                u["entry"].as_str().unwrap().to_string(),
+                u["bytes"].as_u64().unwrap(),
+                u["pages"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(listed.len(), uploads.len());
     for (entry, bytes, pages) in &listed {
@@ -284,12 +370,20 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         }
     }
     // Everything fitted: no upload problem.
-    let upload_issues: Vec<&Value> = e["issues"].as_array().unwrap().iter().filter(|i| i["code"].as_str().unwrap().starts_with("upload.")).collect();
+    let upload_issues: Vec<&Value> = e["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"].as_str().unwrap().starts_with("upload."))
+        .collect();
     assert!(upload_issues.is_empty(), "{upload_issues:#?}");
 
     // The HTML and xlsx reports list them too.
     let html = String::from_utf8(d.read("out/report.html")).unwrap();
-    assert!(html.contains("upload/02_") && html.contains("class=\"uploads\""), "html lists uploads");
+    assert!(
+        html.contains("upload/02_") && html.contains("class=\"uploads\""),
+        "html lists uploads"
+    );
 
     // qpdf finds nothing wrong; poppler agrees on the pages; the passport page is upright.
     let scratch = d.join("scratch");
@@ -298,25 +392,62 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         for n in &pdfs {
             let p = scratch.join(n.replace('/', "_"));
             std::fs::write(&p, &files[*n]).unwrap();
-            let out = Command::new("qpdf").arg("--check").arg(&p).output().unwrap();
-            assert!(out.status.success(), "qpdf --check {n}: {}", String::from_utf8_lossy(&out.stdout));
+            let out = Command::new("qpdf")
+                .arg("--check")
+                .arg(&p)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "qpdf --check {n}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
         }
     }
     if need_tool("pdftoppm", &["-v"]) {
         let n = pdfs.iter().find(|n| n.ends_with("_passport.pdf")).unwrap();
         let p = scratch.join("passport.pdf");
         std::fs::write(&p, &files[*n]).unwrap();
-        let out = Command::new("pdftoppm").args(["-png", "-r", "60", "-singlefile"]).arg(&p).arg(scratch.join("passport")).output().unwrap();
+        let out = Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .arg(&p)
+            .arg(scratch.join("passport"))
+            .output()
+            .unwrap();
         assert!(out.status.success());
         let png = image::open(scratch.join("passport.png")).unwrap();
-        assert!(png.height() > png.width(), "the sideways phone shot is shown upright: {:?}", png.dimensions());
+        assert!(
+            png.height() > png.width(),
+            "the sideways phone shot is shown upright: {:?}",
+            png.dimensions()
+        );
         let cover = crate::util::packet_pdf_text(&packet, "cover", &scratch).unwrap();
-        assert!(cover.contains("upload/03_passport.pdf") || cover.contains("_passport.pdf"), "cover lists uploads");
-        assert!(cover.contains("KB") || cover.contains("MB"), "cover gives sizes");
+        assert!(
+            cover.contains("upload/03_passport.pdf") || cover.contains("_passport.pdf"),
+            "cover lists uploads"
+        );
+        assert!(
+            cover.contains("KB") || cover.contains("MB"),
+            "cover gives sizes"
+        );
     }
 
     // A rerun from scratch gives the same bytes.
-    d.run(&["build", "co", "--company", "co/company.toml", "--out", "out2", "--as-of", "2026-12-06", "--no-cache"]).assert_not_code(2);
+    d.run(&[
+        "build",
+        "co",
+        "--company",
+        "co/company.toml",
+        "--out",
+        "out2",
+        "--as-of",
+        "2026-12-06",
+        "--no-cache",
+    ])
+    .assert_not_code(2);
     let again = std::fs::read(d.join("out2/packets").join(e["packet"].as_str().unwrap())).unwrap();
-    assert!(again == std::fs::read(&packet).unwrap(), "the packet is byte-identical on a rerun");
+    assert!(
+        again == std::fs::read(&packet).unwrap(),
+        "the packet is byte-identical on a rerun"
+    );
 }
