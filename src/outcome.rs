@@ -180,6 +180,15 @@ pub struct UploadLine {
     pub within_budget: bool,
 }
 
+/// A file size as HR reads it: `812 KB`, `1.2 MB` (decimal, as the platform counts).
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 100_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
+
 /// How an upload file was made from HR's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]

@@ -493,7 +493,7 @@ impl UploadData {
                     name_zh: zh,
                     name_en: en,
                     pages: u.pages,
-                    size: crate::upload::mb(u.bytes),
+                    size: crate::outcome::size_text(u.bytes),
                     files: u.files.clone(),
                     within_budget: u.within_budget,
                 }

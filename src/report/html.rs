@@ -395,7 +395,7 @@ impl Html<'_> {
                 self.ui("ui.col.made_from"),
             );
             for u in &o.uploads {
-                let size = crate::upload::mb(u.bytes);
+                let size = crate::outcome::size_text(u.bytes);
                 let size = if u.within_budget {
                     esc(&size).to_string()
                 } else {

@@ -171,14 +171,8 @@ fn unreadable(item: &str, file: &str, detail: &str) -> Issue {
         .file(file)
 }
 
-/// `1.0 MB` style sizes for messages (decimal megabytes, as the platform counts).
-pub fn mb(bytes: u64) -> String {
-    if bytes >= 100_000 {
-        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-    } else {
-        format!("{} KB", bytes.div_ceil(1000))
-    }
-}
+/// `1.0 MB` style sizes for messages (see [`crate::outcome::size_text`]).
+pub use crate::outcome::size_text as mb;
 
 fn is_pdf(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
