@@ -10,13 +10,16 @@
 //! max_client_connections=4,shutdown_grace=5s,login_verifies=2`.
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request};
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -167,6 +170,78 @@ fn too_many() -> Vec<u8> {
     .into_bytes()
 }
 
+/// A request body handed over in slices of at most [`PACED_SLICE`] bytes, giving way (it
+/// wakes itself and answers `Pending` once) after each slice. axum's multipart parser
+/// (multer) appends to its buffer everything its stream has ready, then takes out one
+/// field's header, or the bytes of the field being read, per read. Over loopback an upload
+/// of many files was buffered whole (8 companies of 400 files at once took the server to
+/// 1 GB). In slices, each read adds at most one slice: a file of `F` bytes leaves at most
+/// `2 x slice - F` behind, so files over 16 KB leave nothing and the handler's bounded
+/// channel to the disk writer holds the client back; 5,000 tiny files (the upload limit)
+/// leave at most 80 MB.
+struct Paced<B> {
+    inner: std::pin::Pin<Box<B>>,
+    rest: Bytes,
+    gave_way: bool,
+}
+
+/// The most one poll of a paced body hands over.
+const PACED_SLICE: usize = 8 * 1024;
+
+impl<B> Paced<B> {
+    fn new(inner: B) -> Self {
+        Paced {
+            inner: Box::pin(inner),
+            rest: Bytes::new(),
+            gave_way: false,
+        }
+    }
+}
+
+impl<B: HttpBody<Data = Bytes>> HttpBody for Paced<B> {
+    type Data = Bytes;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if !self.gave_way {
+            self.gave_way = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        if self.rest.is_empty() {
+            match self.inner.as_mut().poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => self.rest = data,
+                    Err(trailers) => return Poll::Ready(Some(Ok(trailers))),
+                },
+                other => return other,
+            }
+        }
+        let take = self.rest.len().min(PACED_SLICE);
+        let slice = self.rest.split_to(take);
+        self.gave_way = false;
+        Poll::Ready(Some(Ok(Frame::data(slice))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rest.is_empty() && self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let inner = self.inner.size_hint();
+        let rest = self.rest.len() as u64;
+        let mut hint = SizeHint::new();
+        if let Some(upper) = inner.upper() {
+            hint.set_upper(upper + rest);
+        }
+        hint.set_lower(inner.lower() + rest);
+        hint
+    }
+}
+
 /// Serves `app` on `listener` until `stop` completes, then lets open requests finish for
 /// the grace time. `Err` is one line for the user.
 pub async fn serve(
@@ -219,7 +294,8 @@ pub async fn serve(
             .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
                 body_timeout,
             ))
-            .map_request(move |mut req: Request<_>| {
+            .map_request(move |req: Request<_>| {
+                let mut req = req.map(|body| axum::body::Body::new(Paced::new(body)));
                 req.extensions_mut().insert(ConnectInfo(peer));
                 req
             })
@@ -251,6 +327,41 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paced_body_hands_over_slices_and_gives_way_between_them() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut body = std::pin::pin!(Paced::new(axum::body::Body::from(data.clone())));
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let (mut got, mut slices, mut pending_in_a_row) = (Vec::new(), 0, 0);
+        assert_eq!(body.size_hint().exact(), Some(100_000));
+        loop {
+            match body.as_mut().poll_frame(&mut cx) {
+                Poll::Pending => {
+                    pending_in_a_row += 1;
+                    assert!(pending_in_a_row < 2, "gives way once, then hands over");
+                }
+                Poll::Ready(Some(Ok(frame))) => {
+                    pending_in_a_row = 0;
+                    let slice = frame.into_data().unwrap();
+                    assert!(slice.len() <= PACED_SLICE);
+                    got.extend_from_slice(&slice);
+                    slices += 1;
+                    assert_eq!(
+                        body.size_hint().lower(),
+                        (data.len() - got.len()) as u64,
+                        "the rest is still counted"
+                    );
+                }
+                Poll::Ready(Some(Err(e))) => panic!("{e}"),
+                Poll::Ready(None) => break,
+            }
+        }
+        assert_eq!(got, data);
+        assert_eq!(slices, 100_000usize.div_ceil(PACED_SLICE));
+        assert!(body.is_end_stream());
+    }
 
     #[test]
     fn limits_from_the_environment_string() {

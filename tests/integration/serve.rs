@@ -1655,6 +1655,48 @@ fn serve_raced_logins_stay_within_the_limit_and_memory() {
 }
 
 #[test]
+fn serve_upload_of_many_small_files_is_not_buffered() {
+    // Two companies of 1,200 files of 48 KB (56 MB each) sent at once, as fast as loopback
+    // goes. The multipart parser used to append all the ready bytes to its buffer and take
+    // one file out per read, so an upload of many files sat whole in memory (1 GB for eight
+    // companies); the body now comes in slices, and the server's peak grows by a few MB.
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    let pid = s.child.id();
+    let files: Vec<(String, Vec<u8>)> = (0..1200u32)
+        .map(|i| {
+            let mut x = i.wrapping_mul(2_654_435_761) | 1;
+            let bytes = (0..48 * 1024)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    x as u8
+                })
+                .collect();
+            (format!("co/docs/{i:03}/scan.jpg"), bytes)
+        })
+        .collect();
+    let (peak_before, _) = memory_kb(pid);
+    std::thread::scope(|scope| {
+        let sends: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| s.upload("POST", "/api/jobs", &[("mode", "check")], &files)))
+            .collect();
+        for h in sends {
+            let r = h.join().unwrap();
+            assert_eq!(r.status, 201, "{}", r.story());
+        }
+    });
+    let (peak_after, _) = memory_kb(pid);
+    let grew_mb = peak_after.saturating_sub(peak_before) / 1024;
+    eprintln!("many small files: peak RSS {peak_before} -> {peak_after} kB");
+    assert!(
+        grew_mb < 24,
+        "peak RSS grew by {grew_mb} MB ({peak_before} -> {peak_after} kB) for 2 x 56 MB uploads"
+    );
+}
+
+#[test]
 fn serve_login_form_is_small() {
     let dir = Dir::new();
     let s = Server::start(&dir, &["--password", "correct horse"]);
