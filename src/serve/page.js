@@ -313,7 +313,7 @@ function thumb(e) {
 function dates(e) {
   const dl = el('dl', { class: 'dates' });
   const add = (key, value, cls) => {
-    dl.append(el('div', { class: value ? cls || null : 'empty' }, el('dt', {}, bi(key)), el('dd', { class: 'mono' }, value || '—')));
+    dl.append(el('div', { class: value ? cls || null : 'empty' }, el('dt', {}, bi(key)), el('dd', {}, value || '—')));
   };
   if (e.window_state === 'not_yet' && e.window_opens) add('ui.col.window_opens', e.window_opens);
   add('ui.col.deadline', e.deadline, e.status === 'too_late' ? 'bad' : 'strong');
