@@ -284,6 +284,11 @@ async fn drive(
         return Err(format!("packet {name} differs from the CLI's"));
     }
     delete_with_confirmation(c).await?;
+    // The thumbnails' addresses hold passport numbers: the log has the route only.
+    let log = server.log();
+    if !log.contains("/thumb/{*path} job") || log.contains("EK1234567") {
+        return Err(format!("the log:\n{log}"));
+    }
     Ok(())
 }
 
@@ -350,6 +355,21 @@ async fn cards_at_a_glance(c: &fantoccini::Client, want: &serde_json::Value) -> 
         "return [...document.querySelectorAll('#cards img.thumb')].some(i => i.complete && i.naturalWidth > 20)",
     )
     .await?;
+    // Only photos of the upload are served as thumbnails.
+    let refused = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const job = location.hash.replace('#job=', '');
+               Promise.all(['samples/roster.xlsx', 'samples/photos/none.jpg', '..%2Fin%2Fsamples%2Froster.xlsx']
+                 .map(p => fetch(`/api/jobs/${job}/thumb/${p}`).then(r => r.status)))
+                 .then(done).catch(err => done(String(err)));"#,
+            vec![],
+        )
+        .await
+        .map_err(cmd_err("thumbnails of other files"))?;
+    if refused != serde_json::json!([404, 404, 404]) {
+        return Err(format!("thumbnails of other files: {refused}"));
+    }
     let first = "#cards .card[data-status='ready'] > summary";
     let open = "return document.querySelector(\"#cards .card[data-status='ready']\").open";
     c.find(Locator::Css(first))
