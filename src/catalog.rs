@@ -28,6 +28,18 @@ pub struct Entry {
     pub action_en: String,
     #[serde(default)]
     pub action_zh: String,
+    /// The action as the served page says it, where [`Entry::action_en`] speaks of the
+    /// command line (its options, "run again"): the page has no options, it has folders and
+    /// files to drop. Empty: the action suits both.
+    #[serde(default)]
+    pub page_action_en: String,
+    #[serde(default)]
+    pub page_action_zh: String,
+    /// The message (or interface string) as the served page says it; empty: the same.
+    #[serde(default)]
+    pub page_en: String,
+    #[serde(default)]
+    pub page_zh: String,
 }
 
 /// All messages, keyed by code.
@@ -57,6 +69,25 @@ impl Catalog {
             entries.extend(table);
         }
         Ok(Catalog { entries })
+    }
+
+    /// The catalog as the served page speaks: every text that has a page version
+    /// (`page_en`, `page_zh`, `page_action_en`, `page_action_zh`) takes it, so the reports,
+    /// the refusals and the job errors of `permitpack serve` give no command-line advice.
+    pub fn for_page(mut self) -> Catalog {
+        for e in self.entries.values_mut() {
+            for (text, page) in [
+                (&mut e.en, &mut e.page_en),
+                (&mut e.zh, &mut e.page_zh),
+                (&mut e.action_en, &mut e.page_action_en),
+                (&mut e.action_zh, &mut e.page_action_zh),
+            ] {
+                if !page.is_empty() {
+                    *text = std::mem::take(page);
+                }
+            }
+        }
+        self
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -305,6 +336,90 @@ mod tests {
             cat.message(&issue, Lang::En)
                 .starts_with("permitpack could not")
         );
+    }
+
+    /// Whether a text gives command-line advice: an option, "run again", a permitpack
+    /// command, or one of permitpack's own files.
+    fn speaks_of_the_command_line(s: &str) -> bool {
+        let s = s.to_lowercase();
+        [
+            "--",
+            "run again",
+            "run permitpack",
+            "permitpack build",
+            "permitpack check",
+            "permitpack init",
+            "permitpack serve",
+            "permitpack photo",
+            "permitpack plan",
+            "重新运行",
+            ".toml",
+            "templates/",
+            "templates folder",
+            "模板文件夹",
+            "holidays/",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
+    }
+
+    /// Texts that only the terminal shows (the summary of a run, `init`, `plan`, the
+    /// command line's own options): never on the served page.
+    const TERMINAL_ONLY: &[&str] = &[
+        "args.",
+        "ui.run.",
+        "ui.init.",
+        "ui.cache.",
+        "ui.plan.builtin_reminders",
+        "roster.init_exists",
+    ];
+
+    #[test]
+    fn every_command_line_advice_has_a_page_version() {
+        let cat = Catalog::load(&Templates::builtin()).unwrap();
+        let mut lacking = Vec::new();
+        for (code, e) in &cat.entries {
+            if TERMINAL_ONLY.iter().any(|p| code.starts_with(p)) {
+                continue;
+            }
+            for (field, text, page) in [
+                ("en", &e.en, &e.page_en),
+                ("zh", &e.zh, &e.page_zh),
+                ("action_en", &e.action_en, &e.page_action_en),
+                ("action_zh", &e.action_zh, &e.page_action_zh),
+            ] {
+                if speaks_of_the_command_line(text) && page.is_empty() {
+                    lacking.push(format!("{code}.{field}: {text}"));
+                }
+                assert!(
+                    !speaks_of_the_command_line(page),
+                    "{code}: the page version speaks of the command line: {page}"
+                );
+            }
+        }
+        assert!(
+            lacking.is_empty(),
+            "command-line advice without a page version (page_en, page_zh, page_action_en, \
+             page_action_zh):\n{}",
+            lacking.join("\n")
+        );
+        // The page catalog gives the page's words; the command line's stay as they were.
+        let page = cat.clone().for_page();
+        let issue = Issue::warning("document.not_checked").arg("count", "3");
+        assert!(cat.action(&issue, Lang::En).contains("--docs"));
+        let on_page = page.text(&issue);
+        assert!(!on_page.action.contains("--"), "{}", on_page.action);
+        assert!(!on_page.action_zh.contains("--"), "{}", on_page.action_zh);
+        assert!(on_page.action.contains("docs folder"), "{}", on_page.action);
+        assert_eq!(on_page.message, cat.text(&issue).message);
+        for (code, e) in &page.entries {
+            if TERMINAL_ONLY.iter().any(|p| code.starts_with(p)) {
+                continue;
+            }
+            for text in [&e.en, &e.zh, &e.action_en, &e.action_zh] {
+                assert!(!speaks_of_the_command_line(text), "{code}: {text}");
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
         Err(e) => return fail(&format!("--keep: {e}")),
     };
     let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
-        Ok(s) => Arc::new(s),
+        // The page's words: no command-line advice in the browser.
+        Ok(mut s) => {
+            s.catalog = s.catalog.for_page();
+            Arc::new(s)
+        }
         Err(e) => return fail(&e),
     };
     let starter = match super::init::starter_workbook(&setup.aliases) {

@@ -76,6 +76,33 @@ pub fn render(work: &Working, marks: &Marks<'_>) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// A plain thumbnail (no marks) of a photo file as displayed, `height` px tall at most, as a
+/// JPEG: the served page's cards show it. `None` when the file is not a JPEG or PNG that
+/// decodes within `max_pixels` (the decoders' panics are caught, as for judging).
+pub fn thumbnail(bytes: &[u8], max_pixels: u64, height: u32) -> Option<Vec<u8>> {
+    let header = super::sniff::sniff(bytes).ok()?;
+    let work = std::panic::catch_unwind(|| super::decode::decode(bytes, &header, max_pixels))
+        .ok()?
+        .ok()?;
+    let (w, h) = (work.width, work.height);
+    let mut img = RgbImage::from_raw(w, h, work.rgb)?;
+    let th = height.min(h).max(1);
+    let tw = ((w as f64 * th as f64 / h as f64).round() as u32).max(1);
+    while img.height() >= 2 * th && img.width() >= 2 * tw {
+        img = halve(&img);
+    }
+    let small = if (tw, th) == img.dimensions() {
+        img
+    } else {
+        image::imageops::resize(&img, tw, th, image::imageops::FilterType::Triangle)
+    };
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+        .encode_image(&small)
+        .ok()?;
+    Some(out)
+}
+
 /// Averages each 2 x 2 block (an odd last row or column is dropped).
 fn halve(img: &RgbImage) -> RgbImage {
     let (w, h) = (img.width() / 2, img.height() / 2);
@@ -126,6 +153,23 @@ mod tests {
     use super::*;
     use crate::photo::decode::ColourFacts;
     use crate::photo::sniff::Stored;
+
+    #[test]
+    fn thumbnail_is_a_small_jpeg_of_the_photo() {
+        let img = RgbImage::from_pixel(600, 822, Rgb([67, 142, 219]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
+        let t = thumbnail(&jpeg, 50_000_000, 120).unwrap();
+        let back = image::load_from_memory(&t).unwrap();
+        assert_eq!(back.height(), 120);
+        assert!((back.width() as i32 - 88).abs() <= 1, "{}", back.width());
+        assert!(t.len() < jpeg.len());
+        // Not a photo, or too many pixels: none.
+        assert!(thumbnail(b"%PDF-1.4", 50_000_000, 120).is_none());
+        assert!(thumbnail(&jpeg, 1000, 120).is_none());
+    }
 
     #[test]
     fn preview_is_a_small_jpeg_with_marks() {

@@ -387,7 +387,7 @@ impl Html<'_> {
         if !o.uploads.is_empty() {
             let _ = writeln!(
                 s,
-                "<h3>{}</h3>\n<table class=\"uploads\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                "<h3>{}</h3>\n<div class=\"table-wrap\"><table class=\"uploads\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
                 self.ui("ui.html.uploads"),
                 self.ui("ui.col.upload_file"),
                 self.ui("ui.col.pages"),
@@ -410,7 +410,7 @@ impl Html<'_> {
                     esc(&u.files.join(", ")),
                 );
             }
-            s.push_str("</table>\n");
+            s.push_str("</table></div>\n");
         }
 
         let _ = writeln!(s, "<h3>{}</h3>", self.ui("ui.html.issues"));

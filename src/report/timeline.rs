@@ -15,12 +15,14 @@ use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-/// The drawing's width in SVG units; it scales to the page.
+/// The drawing's width in SVG units (names and chart), shown at its own size.
 const WIDTH: f64 = 1000.0;
 /// Left column for the names.
 const LABEL: f64 = 210.0;
 const HEADER: f64 = 30.0;
 const ROW: f64 = 22.0;
+/// Text size in SVG units; the drawings are shown at their own size, so also in CSS pixels.
+const FONT: f64 = 12.0;
 const MONTHS: usize = 12;
 
 /// Bar colours by status, as the report's status colours.
@@ -66,7 +68,10 @@ impl Scale {
     }
 }
 
-/// Writes the timeline section.
+/// Writes the timeline section: the names in a drawing of their own beside the chart, and
+/// the chart in a box that scrolls sideways by itself on a narrow screen, drawn at its own
+/// size (never shrunk to unreadable text). Both drawings share the row height, so the rows
+/// line up.
 pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
     w: &mut W,
     t: &Texts,
@@ -83,10 +88,48 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
         "<section class=\"timeline\" id=\"timeline\">\n<h2>{}</h2>",
         ui_html(t, "ui.calendar.timeline")
     );
+    // The names: a fixed column.
     let _ = writeln!(
         s,
-        "<div class=\"timeline-wrap\"><svg class=\"timeline-svg\" viewBox=\"0 0 {WIDTH} {height}\" \
-         width=\"100%\" role=\"img\" aria-label=\"{}\" font-size=\"11\">",
+        "<div class=\"timeline-box\"><svg class=\"timeline-names\" viewBox=\"0 0 {LABEL} {height}\" \
+         width=\"{LABEL}\" height=\"{height}\" preserveAspectRatio=\"xMinYMin slice\" \
+         aria-hidden=\"true\" font-size=\"{FONT}\">",
+    );
+    w.write_all(s.as_bytes())?;
+    for (i, o) in outcomes.each().enumerate() {
+        let o = o?;
+        s.clear();
+        let y = HEADER + ROW * i as f64;
+        let emp = &o.employee;
+        if i % 2 == 1 {
+            stripe(&mut s, y, LABEL);
+        }
+        let passport = emp
+            .passport_no
+            .as_deref()
+            .map(|p| format!(" {}", mask_id(p)))
+            .unwrap_or_default();
+        let name: String = display_name(emp).chars().take(24).collect();
+        let _ = writeln!(
+            s,
+            "<text x=\"4\" y=\"{:.1}\" fill=\"#222\">{}<tspan class=\"pp\" fill=\"#777\">{}</tspan><title>#{} {} – {}</title></text>",
+            y + 15.0,
+            esc(&name),
+            esc(&passport),
+            emp.row,
+            esc(&display_name(emp)),
+            esc(&t.status(o.status)),
+        );
+        w.write_all(s.as_bytes())?;
+    }
+    s.clear();
+    s.push_str("</svg>\n");
+    // The chart, shifted left by the names' width so that its x are the scale's.
+    let chart = WIDTH - LABEL;
+    let _ = writeln!(
+        s,
+        "<div class=\"timeline-wrap\"><svg class=\"timeline-svg\" viewBox=\"{LABEL} 0 {chart} {height}\" \
+         width=\"{chart}\" height=\"{height}\" role=\"img\" aria-label=\"{}\" font-size=\"{FONT}\">",
         esc(&t.ui("ui.calendar.timeline"))
     );
     let bottom = height - 2.0;
@@ -135,29 +178,28 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
         let emp = &o.employee;
         let elig = cal.judge(emp, as_of);
         if i % 2 == 1 {
-            let _ = writeln!(
-                s,
-                "<rect x=\"0\" y=\"{y:.1}\" width=\"{WIDTH}\" height=\"{ROW}\" fill=\"#000\" \
-                 fill-opacity=\"0.03\"/>"
-            );
+            stripe(&mut s, y, WIDTH);
         }
-        let passport = emp
-            .passport_no
-            .as_deref()
-            .map(|p| format!(" {}", mask_id(p)))
-            .unwrap_or_default();
-        let name: String = display_name(emp).chars().take(24).collect();
-        let _ = writeln!(
-            s,
-            "<text x=\"4\" y=\"{:.1}\" fill=\"#222\">{}<tspan fill=\"#777\">{}</tspan><title>#{} {} – {}</title></text>",
-            y + 15.0,
-            esc(&name),
-            esc(&passport),
-            emp.row,
-            esc(&display_name(emp)),
-            esc(&t.status(o.status)),
-        );
         let mid = y + ROW / 2.0;
+        // The markers of the row first (their x), so that a label is put beside them, never
+        // under one.
+        let mut marks: Vec<f64> = Vec::new();
+        let mut shapes = String::new();
+        for (date, key) in [
+            (emp.work_permit_expiry, "ui.calendar.wp_expiry"),
+            (emp.residence_permit_expiry, "ui.calendar.rp_expiry"),
+        ] {
+            if let Some(date) = date.filter(|d| scale.contains(*d)) {
+                let x = scale.x(date) + (scale.x_end(date) - scale.x(date)) / 2.0;
+                marks.push(x);
+                let _ = writeln!(
+                    shapes,
+                    "<circle class=\"expiry\" cx=\"{x:.1}\" cy=\"{mid:.1}\" r=\"4\" fill=\"#fff\" stroke=\"#111\" \
+                     stroke-width=\"1.5\"><title>{}: {date}</title></circle>",
+                    esc(&t.ui(key)),
+                );
+            }
+        }
         match (elig.state, elig.window_opens, elig.deadline) {
             (WindowState::Open | WindowState::NotYet, Some(opens), Some(deadline)) => {
                 let (a, b) = (opens.max(scale.start), deadline.min(last_day));
@@ -194,40 +236,29 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
             }
             (WindowState::TooLate | WindowState::Expired, _, _) => {
                 let x = scale.x(as_of);
+                let text = t.ui("ui.calendar.call_now");
+                let at = place_label(x + 10.0, label_width(&text), &marks);
                 let _ = writeln!(
                     s,
                     "<circle class=\"late\" cx=\"{x:.1}\" cy=\"{mid:.1}\" r=\"6\" fill=\"#c62828\"><title>{}</title></circle>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c62828\">{}</text>",
-                    esc(&t.ui("ui.calendar.call_now")),
-                    x + 10.0,
+                     <text class=\"late-label\" x=\"{at:.1}\" y=\"{:.1}\" fill=\"#c62828\">{}</text>",
+                    esc(&text),
                     y + 15.0,
-                    esc(&t.ui("ui.calendar.call_now")),
+                    esc(&text),
                 );
             }
             _ => {
+                let text = t.ui("ui.calendar.no_dates");
+                let at = place_label(LABEL + 4.0, label_width(&text), &marks);
                 let _ = writeln!(
                     s,
-                    "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#777\" font-style=\"italic\">{}</text>",
-                    LABEL + 4.0,
+                    "<text x=\"{at:.1}\" y=\"{:.1}\" fill=\"#777\" font-style=\"italic\">{}</text>",
                     y + 15.0,
-                    esc(&t.ui("ui.calendar.no_dates")),
+                    esc(&text),
                 );
             }
         }
-        for (date, key) in [
-            (emp.work_permit_expiry, "ui.calendar.wp_expiry"),
-            (emp.residence_permit_expiry, "ui.calendar.rp_expiry"),
-        ] {
-            if let Some(date) = date.filter(|d| scale.contains(*d)) {
-                let x = scale.x(date) + (scale.x_end(date) - scale.x(date)) / 2.0;
-                let _ = writeln!(
-                    s,
-                    "<circle class=\"expiry\" cx=\"{x:.1}\" cy=\"{mid:.1}\" r=\"4\" fill=\"#fff\" stroke=\"#111\" \
-                     stroke-width=\"1.5\"><title>{}: {date}</title></circle>",
-                    esc(&t.ui(key)),
-                );
-            }
-        }
+        s.push_str(&shapes);
         w.write_all(s.as_bytes())?;
     }
     s.clear();
@@ -235,7 +266,7 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
     let _ = writeln!(
         s,
         "<line class=\"today\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d81b60\" \
-         stroke-width=\"2\"><title>{}: {as_of}</title></line>\n</svg></div>",
+         stroke-width=\"2\"><title>{}: {as_of}</title></line>\n</svg></div></div>",
         HEADER - 8.0,
         esc(&t.ui("ui.calendar.legend_today")),
     );
@@ -287,6 +318,39 @@ pub(crate) fn write<W: Write, O: Outcomes + ?Sized>(
     w.write_all(s.as_bytes())
 }
 
+/// A light band behind every other row, for the eye to follow a row across.
+fn stripe(s: &mut String, y: f64, width: f64) {
+    let _ = writeln!(
+        s,
+        "<rect x=\"0\" y=\"{y:.1}\" width=\"{width}\" height=\"{ROW}\" fill=\"#000\" \
+         fill-opacity=\"0.03\"/>"
+    );
+}
+
+/// About how wide a label is at [`FONT`]: Chinese characters are square, Latin letters
+/// about half as wide.
+fn label_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { 0.56 })
+        .sum::<f64>()
+        * FONT
+}
+
+/// Where a label of `width` that would start at `x` goes so that no marker of the row (at the
+/// x in `marks`, about 10 units wide) is under it: after the last marker it would cover.
+fn place_label(x: f64, width: f64, marks: &[f64]) -> f64 {
+    const CLEAR: f64 = 7.0;
+    let mut at = x;
+    let mut sorted = marks.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    for m in sorted {
+        if m + CLEAR > at && m - CLEAR < at + width {
+            at = m + CLEAR + 2.0;
+        }
+    }
+    at
+}
+
 /// A `ui.*` string as HTML, as the report's headings show it: with --lang both, Chinese
 /// then English in a lighter span.
 fn ui_html(t: &Texts, key: &str) -> String {
@@ -327,6 +391,10 @@ mod tests {
     fn one_row_per_employee_with_window_deadline_today_and_holidays() {
         let s = render(testdata::date(2026, 11, 26));
         assert_eq!(s.matches("<svg class=\"timeline-svg\"").count(), 1);
+        // The names in their own drawing beside the chart, with the same rows.
+        assert_eq!(s.matches("<svg class=\"timeline-names\"").count(), 1);
+        let names = &s[s.find("timeline-names").unwrap()..s.find("timeline-wrap").unwrap()];
+        assert!(names.contains("E1****678") && !names.contains("class=\"window"));
         // Two open windows and one not yet (within 12 months), one call-now dot.
         assert_eq!(s.matches("<rect class=\"window").count(), 3, "{s}");
         assert_eq!(s.matches("<circle class=\"late\"").count(), 1);
@@ -342,5 +410,68 @@ mod tests {
         let s = render(testdata::date(2026, 1, 10));
         assert!(s.contains("<rect class=\"closure\""), "{s}");
         assert!(s.contains("Spring Festival 2026-02-15 – 2026-02-23"), "{s}");
+    }
+
+    #[test]
+    fn labels_are_put_beside_the_markers_never_under_them() {
+        assert_eq!(place_label(100.0, 50.0, &[]), 100.0);
+        assert_eq!(place_label(100.0, 50.0, &[300.0, 20.0]), 100.0);
+        let clear = |at: f64, width: f64, marks: &[f64]| {
+            marks.iter().all(|m| m + 6.0 <= at || m - 6.0 >= at + width)
+        };
+        for marks in [
+            vec![120.0],
+            vec![120.0, 300.0],
+            vec![160.0, 120.0],
+            vec![104.0, 110.0, 149.0, 190.0],
+        ] {
+            let at = place_label(100.0, 50.0, &marks);
+            assert!(at >= 100.0 && clear(at, 50.0, &marks), "{marks:?}: {at}");
+        }
+        assert!(label_width("已错过期限") > label_width("Too late"));
+    }
+
+    #[test]
+    fn too_late_label_is_not_under_an_expiry_circle() {
+        // An employee whose window closed with the permits expiring within days: the label
+        // starts after the circles.
+        let s = render(testdata::date(2026, 11, 26));
+        let num = |tag: &str, attr: &str| -> Vec<f64> {
+            s.split(tag)
+                .skip(1)
+                .filter_map(|rest| {
+                    let v = rest.split(&format!("{attr}=\"")).nth(1)?;
+                    v.split('"').next()?.parse().ok()
+                })
+                .collect()
+        };
+        let late = num("<circle class=\"late\"", "cy");
+        let labels = num("<text class=\"late-label\"", "x");
+        assert_eq!(late.len(), labels.len());
+        for (cy, x) in late.iter().zip(&labels) {
+            for row in s
+                .split('\n')
+                .filter(|l| l.starts_with("<circle class=\"expiry\""))
+            {
+                let f = |a: &str| -> f64 {
+                    row.split(&format!("{a}=\""))
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .parse()
+                        .unwrap()
+                };
+                if (f("cy") - cy).abs() < 0.1 {
+                    let width = label_width("Too late: call the enquiry lines");
+                    let cx = f("cx");
+                    assert!(
+                        cx + 4.0 < *x || cx - 4.0 > x + width,
+                        "circle at {cx} under the label at {x}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -10,6 +10,8 @@ let es = null;
 let report = null;
 let status = null;
 let filter = 'all';
+// Cards opened or closed by hand, by row: kept when the report is drawn again after a rerun.
+const opened = new Map();
 const STATUSES = ['attention', 'ready', 'not_yet', 'too_late'];
 const $ = (id) => document.getElementById(id);
 
@@ -98,7 +100,10 @@ async function init() {
     upload([...ev.target.files].map((f) => ({ path: f.name, file: f })));
     ev.target.value = '';
   });
-  $('delete').addEventListener('click', deleteJob);
+  $('delete').addEventListener('click', () => $('confirm').showModal());
+  $('confirm').addEventListener('close', () => {
+    if ($('confirm').returnValue === 'delete') deleteJob();
+  });
   const m = /job=([0-9a-f]{32})/.exec(location.hash);
   if (m) follow(m[1]);
 }
@@ -140,6 +145,7 @@ function send(method, url, items, fields) {
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   for (const i of items) fd.append('file', i.file, i.path);
   $('progress').hidden = false;
+  $('up-row').hidden = false;
   $('up').value = 0;
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
@@ -176,7 +182,7 @@ async function upload(items) {
 async function replaceFor(employee, kind, files) {
   if (!job || !files.length) return;
   const file = files[0];
-  const base = (status && status.roster && status.roster.includes('/')) ? status.roster.replace(/[^/]+$/, '') : '';
+  const base = rosterBase();
   const pass = employee.passport_no || '';
   let path;
   if (kind === 'photo') {
@@ -204,7 +210,7 @@ function follow(id) {
   es.addEventListener('state', (ev) => {
     const s = JSON.parse(ev.data).state;
     setState(s);
-    if (s === 'done') { clearError(); showReport(); }
+    if (s === 'done') { clearError(); $('up-row').hidden = true; showReport(); }
   });
   es.addEventListener('start', (ev) => {
     const d = JSON.parse(ev.data);
@@ -248,11 +254,15 @@ function render() {
   }
   const dl = $('downloads');
   dl.replaceChildren();
+  // The server names the downloads (<company>_<as-of>_packets.zip): download="" keeps its name.
   if (status && status.mode === 'build' && sum.packets > 0) {
-    dl.append(el('a', { class: 'btn', href: `/api/jobs/${job}/packets.zip`, download: 'packets.zip' }, bi('ui.serve.download_all')));
+    dl.append(el('a', { class: 'btn small', id: 'dl-packets', href: `/api/jobs/${job}/packets.zip`, download: '' }, bi('ui.serve.download_all')));
   }
-  dl.append(el('a', { class: 'btn ghost', href: `/api/jobs/${job}/report.xlsx`, download: 'report.xlsx' }, bi('ui.serve.download_xlsx')));
-  dl.append(el('a', { class: 'btn ghost', href: `/api/jobs/${job}/report.html`, target: '_blank', rel: 'noopener' }, bi('ui.serve.open_html')));
+  dl.append(el('a', { class: 'btn ghost small', id: 'dl-xlsx', href: `/api/jobs/${job}/report.xlsx`, download: '' }, bi('ui.serve.download_xlsx')));
+  dl.append(el('a', { class: 'btn ghost small', href: `/api/jobs/${job}/report.html`, target: '_blank', rel: 'noopener' }, bi('ui.serve.open_html')));
+  const drop = $('drop');
+  drop.classList.add('compact');
+  $('drop-title').replaceChildren(bi('ui.serve.drop_again'));
   const note = $('roster-note');
   note.replaceChildren();
   if (status && status.roster) {
@@ -284,6 +294,104 @@ function issueList(issues) {
   return ul;
 }
 
+// The folder the roster was read from, inside the upload ('' or 'company/').
+function rosterBase() {
+  return (status && status.roster && status.roster.includes('/')) ? status.roster.replace(/[^/]+$/, '') : '';
+}
+
+function thumb(e) {
+  const file = e.photo && e.photo.file;
+  const cls = e.photo ? (e.photo.ok ? 'thumb ok' : 'thumb bad') : 'thumb none';
+  if (!file || !job) return el('span', { class: cls, title: S['ui.serve.no_photo'] ? `${S['ui.serve.no_photo'].zh} / ${S['ui.serve.no_photo'].en}` : '' });
+  const path = `${rosterBase()}photos/${file}`.split('/').map(encodeURIComponent).join('/');
+  const runs = status && status.runs ? status.runs : 0;
+  return el('img', { class: cls, src: `/api/jobs/${job}/thumb/${path}?r=${runs}`, alt: '', width: '36', height: '48', loading: 'lazy', decoding: 'async' });
+}
+
+// The card's dates, each with its label: when the window opens (before it does), the last
+// day to apply, and both permits' expiry.
+function dates(e) {
+  const dl = el('dl', { class: 'dates' });
+  const add = (key, value, cls) => {
+    dl.append(el('div', { class: value ? cls || null : 'empty' }, el('dt', {}, bi(key)), el('dd', {}, value || '—')));
+  };
+  if (e.window_state === 'not_yet' && e.window_opens) add('ui.col.window_opens', e.window_opens);
+  add('ui.col.deadline', e.deadline, e.status === 'too_late' ? 'bad' : 'strong');
+  add('ui.col.wp_expiry', e.work_permit_expiry);
+  add('ui.col.rp_expiry', e.residence_permit_expiry);
+  return dl;
+}
+
+function counts(e) {
+  const span = el('span', { class: 'counts' });
+  if (e.error_count) span.append(el('span', { class: 'count error', title: S['ui.summary.errors'] ? S['ui.summary.errors'].en : '' }, String(e.error_count), ' ', bi('ui.summary.errors')));
+  if (e.warning_count) span.append(el('span', { class: 'count warning', title: S['ui.summary.warnings'] ? S['ui.summary.warnings'].en : '' }, String(e.warning_count), ' ', bi('ui.summary.warnings')));
+  return span;
+}
+
+// Copies text: the Clipboard API where the page is a secure context (http://127.0.0.1 and
+// localhost are), else a hidden text area and the copy command. Focus returns to `back`.
+async function copyText(text, back) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (_) { /* not allowed here: the old way below */ }
+  }
+  const ta = el('textarea', { class: 'clip', readonly: '', 'aria-hidden': 'true', tabindex: '-1' });
+  ta.value = text;
+  document.body.append(ta);
+  ta.select();
+  ta.setSelectionRange(0, text.length);
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
+  ta.remove();
+  if (back) back.focus();
+  return ok;
+}
+
+function copyButton(value, label) {
+  const b = el('button', { type: 'button', class: 'copy', 'aria-label': `${S['ui.serve.copy'] ? S['ui.serve.copy'].zh : 'Copy'} ${label}` }, bi('ui.serve.copy'));
+  let timer = null;
+  b.addEventListener('click', async (ev) => {
+    ev.preventDefault();
+    const ok = await copyText(value, b);
+    b.dataset.copied = ok ? 'yes' : 'no';
+    b.replaceChildren(bi(ok ? 'ui.serve.copied' : 'ui.serve.copy_failed'));
+    const s = S[ok ? 'ui.serve.copied' : 'ui.serve.copy_failed'];
+    $('live').textContent = s ? `${s.zh} ${s.en}` : '';
+    clearTimeout(timer);
+    timer = setTimeout(() => { b.replaceChildren(bi('ui.serve.copy')); delete b.dataset.copied; }, 1800);
+  });
+  return b;
+}
+
+// The platform form as report.json gives it: the platform's order, its sections, each value
+// with a copy button (names already in passport-zone letters).
+function formValues(e, open) {
+  const fields = e.platform_form || [];
+  if (!fields.length) return null;
+  const ol = el('ol', { class: 'form-list' });
+  let section = null;
+  for (const f of fields) {
+    if (f.section && f.section !== section) {
+      section = f.section;
+      ol.append(el('li', { class: 'sec' }, pair(f.section, f.section_en)));
+    }
+    const value = f.value == null ? '' : String(f.value);
+    const note = f.note_zh || f.note ? el('small', { class: 'fnote' }, pair(f.note_zh, f.note)) : null;
+    ol.append(el('li', { class: `field ${f.source || ''}`, 'data-field': f.field },
+      el('span', { class: 'fl' }, pair(f.label_zh, f.label_en)),
+      el('span', { class: value ? 'fv mono' : 'fv empty' }, value || '—'),
+      value ? copyButton(value, f.label_zh || f.field) : el('span', { class: 'copy-none' }),
+      note));
+  }
+  return el('details', { class: 'form-values', open: open ? '' : null },
+    el('summary', {}, bi('ui.serve.form_values'), el('span', { class: 'n' }, ` (${fields.filter((f) => f.value).length}/${fields.length})`),
+      el('span', { class: 'hint' }, bi('ui.serve.form_hint'))),
+    ol);
+}
+
 function card(e) {
   const missing = (e.checklist || []).filter((c) => c.status === 'missing' && !c.optional);
   const fileInput = (kind, accept) => {
@@ -295,15 +403,36 @@ function card(e) {
   const packet = e.packet
     ? el('a', { class: 'btn small', href: `/api/jobs/${job}/packets/${encodeURIComponent(e.packet.split('/').pop())}`, download: e.packet.split('/').pop() }, bi('ui.serve.download_packet'))
     : null;
-  const c = el('article', { class: `card s-${e.status}`, 'data-status': e.status },
-    el('header', {},
-      el('div', {}, el('h2', {}, e.name || '', e.chinese_name ? el('span', { class: 'zh-name' }, e.chinese_name) : null),
-        el('p', { class: 'sub mono' }, [e.passport_no, e.deadline].filter(Boolean).join(' · '))),
-      el('span', { class: 'badge' }, bi(`ui.status.${e.status}`))),
-    missing.length ? el('p', { class: 'missing-list' }, bi('ui.serve.missing'), ': ', missing.map((m) => m.name_zh).join('、')) : null,
-    (e.issues || []).length ? issueList(e.issues.filter((i) => i.severity === 'error').concat(e.issues.filter((i) => i.severity !== 'error'))) : el('p', { class: 'none' }, bi('ui.html.no_issues')),
-    el('footer', {}, el('div', { class: 'fix' }, ...fileInput('photo', 'image/jpeg,image/png'), ...fileInput('scan', ''),
-      el('span', { class: 'hint' }, bi('ui.serve.drop_here'))), packet));
+  const issues = e.issues || [];
+  const errors = issues.filter((i) => i.severity === 'error');
+  const others = issues.filter((i) => i.severity !== 'error');
+  let issueBlock;
+  if (!issues.length) issueBlock = el('p', { class: 'none' }, bi('ui.html.no_issues'));
+  else if (!errors.length) issueBlock = issueList(others);
+  else {
+    issueBlock = el('div', {}, issueList(errors), others.length
+      ? el('details', { class: 'more-issues' }, el('summary', {}, bi('ui.summary.warnings'), ` (${others.length})`), issueList(others))
+      : null);
+  }
+  const ready = e.status === 'ready';
+  const open = opened.has(e.row) ? opened.get(e.row) : !ready;
+  const c = el('details', { class: `card s-${e.status}`, 'data-status': e.status, 'data-row': String(e.row), open: open ? '' : null },
+    el('summary', { class: 'head' },
+      thumb(e),
+      el('span', { class: 'who' },
+        el('span', { class: 'name' }, e.name || '', e.chinese_name ? el('span', { class: 'zh-name' }, e.chinese_name) : null),
+        el('span', { class: 'sub mono' }, [e.passport_no, e.category].filter(Boolean).join(' · '))),
+      dates(e),
+      counts(e),
+      el('span', { class: 'badge' }, bi(`ui.status.${e.status}`)),
+      el('span', { class: 'chev', 'aria-hidden': 'true' })),
+    el('div', { class: 'card-body' },
+      missing.length ? el('p', { class: 'missing-list' }, bi('ui.serve.missing'), ': ', missing.map((m) => m.name_zh).join('、')) : null,
+      issueBlock,
+      formValues(e, ready),
+      el('footer', {}, el('div', { class: 'fix' }, ...fileInput('photo', 'image/jpeg,image/png'), ...fileInput('scan', ''),
+        el('span', { class: 'hint' }, bi('ui.serve.drop_here'))), packet)));
+  c.addEventListener('toggle', () => opened.set(e.row, c.open));
   c.addEventListener('dragover', (ev) => { ev.preventDefault(); c.classList.add('over'); });
   c.addEventListener('dragleave', () => c.classList.remove('over'));
   c.addEventListener('drop', (ev) => {
@@ -333,8 +462,12 @@ async function deleteJob() {
     if (es) es.close();
     job = null;
     history.replaceState(null, '', '#');
+    report = null;
+    opened.clear();
     $('result').hidden = true;
     $('progress').hidden = true;
+    $('drop').classList.remove('compact');
+    $('drop-title').replaceChildren(bi('ui.serve.drop'));
     const box = $('error');
     box.replaceChildren(el('p', {}, bi('ui.serve.deleted')));
     box.hidden = false;

@@ -41,6 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/jobs/{id}/packets.zip", get(all_packets))
         .route("/api/jobs/{id}/packets", get(packet_list))
         .route("/api/jobs/{id}/packets/{name}", get(one_packet))
+        .route("/api/jobs/{id}/thumb/{*path}", get(super::page::thumb))
         .route("/api/jobs/{id}/{file}", get(report_file))
         .layer(DefaultBodyLimit::disable());
     Router::new()
@@ -320,7 +321,7 @@ async fn report_file(
     let mut r = if file == "report.html" || file == "report.json" {
         ([(header::CONTENT_TYPE, kind)], bytes).into_response()
     } else {
-        download(bytes, kind, &file)
+        download(bytes, kind, &super::page::download_name(&job, &file))
     };
     if file == "report.html" {
         r.headers_mut().insert(
@@ -392,7 +393,8 @@ async fn all_packets(State(state): State<Arc<AppState>>, Path(id): Path<String>)
         rx.recv().await.map(|item| (item, rx))
     }));
     let mut r = body.into_response();
-    set_download(r.headers_mut(), "application/zip", "packets.zip");
+    let name = super::page::download_name(&job, "packets.zip");
+    set_download(r.headers_mut(), "application/zip", &name);
     r
 }
 

@@ -2,8 +2,12 @@
 //! WebDriver (chromedriver, with `fantoccini`), a fresh profile and no background network.
 //! It opens the printed URL, uploads the samples folder through the folder input, waits for
 //! the report cards, checks what they show against the command line's report, uses a
-//! filter, downloads one packet through the page's link with the browser's cookie and opens
-//! it. Set `PERMITPACK_SHOT_DIR` to keep a 1280x800 screenshot (README's docs/serve.png).
+//! filter, opens a ready employee's card (collapsed to one line) and copies a value of the
+//! platform form, checks the download names, looks at the page and report.html at phone
+//! width (no sideways scrolling), downloads one packet through the page's link with the
+//! browser's cookie and opens it, and deletes the job through the confirmation (Cancel keeps
+//! it). Set `PERMITPACK_SHOT_DIR` to keep screenshots at 1280x800 (README's docs/serve.png)
+//! and 390x844.
 //! Fails in CI when chromium or chromedriver is missing.
 
 use crate::serve::{Server, samples};
@@ -230,13 +234,14 @@ async fn drive(
     {
         return Err(format!("the too-late filter shows {visible:?}"));
     }
-    if let Some(shots) = std::env::var_os("PERMITPACK_SHOT_DIR") {
-        c.find(Locator::Css("#filters button[data-f='all']"))
-            .await
-            .map_err(e("filter all"))?
-            .click()
-            .await
-            .map_err(e("click all"))?;
+    c.find(Locator::Css("#filters button[data-f='all']"))
+        .await
+        .map_err(e("filter all"))?
+        .click()
+        .await
+        .map_err(e("click all"))?;
+    let shots = std::env::var_os("PERMITPACK_SHOT_DIR").map(std::path::PathBuf::from);
+    if let Some(shots) = &shots {
         // The part HR looks at once the job is done: progress, counts, filters, first cards.
         c.execute(
             "document.getElementById('progress').scrollIntoView()",
@@ -245,8 +250,13 @@ async fn drive(
         .await
         .map_err(e("scroll"))?;
         let png = c.screenshot().await.map_err(e("screenshot"))?;
-        std::fs::write(std::path::Path::new(&shots).join("serve.png"), png).unwrap();
+        std::fs::write(shots.join("serve.png"), png).unwrap();
     }
+    cards_at_a_glance(c, want).await?;
+    form_values_with_copy_buttons(c, want).await?;
+    no_command_line_advice(c).await?;
+    download_names(c, want).await?;
+    phone_width(c, shots.as_deref()).await?;
     // One packet through the page's own link and the browser's cookie.
     let fetched = c
         .execute_async(
@@ -272,6 +282,432 @@ async fn drive(
         .map_err(|err| format!("the CLI wrote no {name}: {err}"))?;
     if cli_packet != bytes {
         return Err(format!("packet {name} differs from the CLI's"));
+    }
+    delete_with_confirmation(c).await?;
+    // The thumbnails' addresses hold passport numbers: the log has the route only.
+    let log = server.log();
+    if !log.contains("/thumb/{*path} job") || log.contains("EK1234567") {
+        return Err(format!("the log:\n{log}"));
+    }
+    Ok(())
+}
+
+fn cmd_err(what: &str) -> impl Fn(fantoccini::error::CmdError) -> String {
+    let what = what.to_string();
+    move |err| format!("{what}: {err}")
+}
+
+async fn js(c: &fantoccini::Client, script: &str) -> Result<serde_json::Value, String> {
+    c.execute(script, vec![])
+        .await
+        .map_err(|err| format!("{script}: {err}"))
+}
+
+/// Waits until `script` returns true.
+async fn until(c: &fantoccini::Client, what: &str, script: &str) -> Result<(), String> {
+    let start = Instant::now();
+    loop {
+        if js(c, script).await?.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            return Err(format!("{what}: still not so after 20 s ({script})"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Ready employees' cards are one line (closed), the others open; a click opens a card and a
+/// second one closes it; each line has the photo and labelled dates.
+async fn cards_at_a_glance(c: &fantoccini::Client, want: &serde_json::Value) -> Result<(), String> {
+    let cards = js(
+        c,
+        "return [...document.querySelectorAll('#cards .card')].map(c => [c.tagName, c.dataset.status, c.open, c.querySelectorAll('summary .dates dt').length, !!c.querySelector('summary .thumb')])",
+    )
+    .await?;
+    let cards = cards.as_array().unwrap();
+    let mut ready = 0;
+    for (card, emp) in cards.iter().zip(want["employees"].as_array().unwrap()) {
+        let status = card[1].as_str().unwrap();
+        if status != emp["status"] {
+            return Err(format!("card {card} for {}", emp["status"]));
+        }
+        if card[0] != "DETAILS" || card[2].as_bool() != Some(status != "ready") {
+            return Err(format!(
+                "a {status} card should be {}: {card}",
+                if status == "ready" { "closed" } else { "open" }
+            ));
+        }
+        if card[3].as_u64().unwrap_or(0) < 3 || card[4] != true {
+            return Err(format!(
+                "a card line without its labelled dates or photo: {card}"
+            ));
+        }
+        ready += usize::from(status == "ready");
+    }
+    if ready == 0 {
+        return Err("the samples have no ready employee".into());
+    }
+    // The photos arrive as thumbnails.
+    until(
+        c,
+        "the photo thumbnails",
+        "return [...document.querySelectorAll('#cards img.thumb')].some(i => i.complete && i.naturalWidth > 20)",
+    )
+    .await?;
+    // Only photos of the upload are served as thumbnails.
+    let refused = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const job = location.hash.replace('#job=', '');
+               Promise.all(['samples/roster.xlsx', 'samples/photos/none.jpg', '..%2Fin%2Fsamples%2Froster.xlsx']
+                 .map(p => fetch(`/api/jobs/${job}/thumb/${p}`).then(r => r.status)))
+                 .then(done).catch(err => done(String(err)));"#,
+            vec![],
+        )
+        .await
+        .map_err(cmd_err("thumbnails of other files"))?;
+    if refused != serde_json::json!([404, 404, 404]) {
+        return Err(format!("thumbnails of other files: {refused}"));
+    }
+    let first = "#cards .card[data-status='ready'] > summary";
+    let open = "return document.querySelector(\"#cards .card[data-status='ready']\").open";
+    c.find(Locator::Css(first))
+        .await
+        .map_err(cmd_err("a ready card"))?
+        .click()
+        .await
+        .map_err(cmd_err("open a ready card"))?;
+    if js(c, open).await? != true {
+        return Err("a click does not open a ready card".into());
+    }
+    let height: f64 = js(
+        c,
+        "return document.querySelector(\"#cards .card[data-status='ready'] > summary\").getBoundingClientRect().height",
+    )
+    .await?
+    .as_f64()
+    .unwrap_or(0.0);
+    if height > 90.0 {
+        return Err(format!("a card's line is {height} px tall"));
+    }
+    c.find(Locator::Css(first))
+        .await
+        .map_err(cmd_err("a ready card"))?
+        .click()
+        .await
+        .map_err(cmd_err("close a ready card"))?;
+    if js(c, open).await? != false {
+        return Err("a second click does not close the card".into());
+    }
+    Ok(())
+}
+
+/// The first ready employee's platform form: every field in the platform's order, a copy
+/// button for each value, and a copy that reaches the clipboard and says so.
+async fn form_values_with_copy_buttons(
+    c: &fantoccini::Client,
+    want: &serde_json::Value,
+) -> Result<(), String> {
+    let emp = want["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "ready")
+        .unwrap();
+    let row = emp["row"].as_u64().unwrap();
+    let card = format!("#cards .card[data-row='{row}']");
+    c.find(Locator::Css(&format!("{card} > summary")))
+        .await
+        .map_err(cmd_err("the card"))?
+        .click()
+        .await
+        .map_err(cmd_err("open the card"))?;
+    let shown = js(
+        c,
+        &format!(
+            "return [...document.querySelectorAll(\"{card} .form-list li.field\")].map(li => [li.dataset.field, li.querySelector('.fv').textContent, !!li.querySelector('button.copy')])"
+        ),
+    )
+    .await?;
+    let shown = shown.as_array().unwrap();
+    let fields = emp["platform_form"].as_array().unwrap();
+    let order: Vec<&str> = shown.iter().map(|f| f[0].as_str().unwrap()).collect();
+    let want_order: Vec<&str> = fields
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    if order != want_order {
+        return Err(format!(
+            "form fields {order:?}, the platform's order is {want_order:?}"
+        ));
+    }
+    for (f, w) in shown.iter().zip(fields) {
+        let value = w["value"].as_str().unwrap_or("");
+        if !value.is_empty() && (f[1] != value || f[2] != true) {
+            return Err(format!(
+                "field {f} should show {value:?} with a copy button"
+            ));
+        }
+    }
+    // Copy the surname (in passport-zone letters) and paste it into a text box.
+    let surname = fields
+        .iter()
+        .find(|f| f["field"] == "surname" && f["value"] != "")
+        .ok_or("no surname in the platform form")?["value"]
+        .as_str()
+        .unwrap();
+    c.find(Locator::Css(&format!(
+        "{card} li.field[data-field='surname'] button.copy"
+    )))
+    .await
+    .map_err(cmd_err("the surname's copy button"))?
+    .click()
+    .await
+    .map_err(cmd_err("copy"))?;
+    until(
+        c,
+        "the copy button says Copied",
+        &format!(
+            "const b = document.querySelector(\"{card} li.field[data-field='surname'] button.copy\"); return b.dataset.copied === 'yes' && b.textContent.includes('Copied')"
+        ),
+    )
+    .await?;
+    js(
+        c,
+        "const t = document.createElement('textarea'); t.id = 'paste-here'; document.body.append(t); t.focus(); return true",
+    )
+    .await?;
+    let paste = c
+        .find(Locator::Id("paste-here"))
+        .await
+        .map_err(cmd_err("the paste box"))?;
+    paste
+        .send_keys(&(fantoccini::key::Key::Control + "v"))
+        .await
+        .map_err(cmd_err("paste"))?;
+    let pasted = js(
+        c,
+        "const t = document.getElementById('paste-here'); const v = t.value; t.remove(); return v",
+    )
+    .await?;
+    if pasted != surname {
+        return Err(format!("the clipboard holds {pasted}, not {surname:?}"));
+    }
+    Ok(())
+}
+
+/// The cards speak of folders and files to drop, never of the command line.
+async fn no_command_line_advice(c: &fantoccini::Client) -> Result<(), String> {
+    let text = js(c, "return document.body.innerText").await?;
+    let text = text.as_str().unwrap_or("");
+    for advice in [
+        "--docs",
+        "--photos",
+        "--out",
+        "--templates",
+        "permitpack build",
+        "permitpack init",
+    ] {
+        if text.contains(advice) {
+            return Err(format!("the page gives command-line advice: {advice}"));
+        }
+    }
+    Ok(())
+}
+
+/// The downloads are named after the company and the as-of date.
+async fn download_names(c: &fantoccini::Client, want: &serde_json::Value) -> Result<(), String> {
+    let company = want["company"]["name_zh"].as_str().unwrap();
+    let got = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const links = ['dl-packets', 'dl-xlsx'].map(id => document.getElementById(id));
+               Promise.all(links.map(a => fetch(a.href).then(r => [a.getAttribute('download'), r.headers.get('content-disposition')])))
+                 .then(done).catch(err => done(String(err)));"#,
+            vec![],
+        )
+        .await
+        .map_err(cmd_err("the download names"))?;
+    for (link, what) in got
+        .as_array()
+        .ok_or(format!("{got}"))?
+        .iter()
+        .zip(["packets.zip", "report.xlsx"])
+    {
+        let name = format!("{company}_2026-11-26_{what}");
+        let encoded: String = name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let header = link[1].as_str().unwrap_or("");
+        if !header.contains(&format!("filename*=UTF-8''{encoded}")) || link[0] != "" {
+            return Err(format!("{what} is saved as {link}, not {name}"));
+        }
+    }
+    Ok(())
+}
+
+/// Sets the page's own size (the window's inside) to `w` x `h`.
+async fn viewport(c: &fantoccini::Client, w: u32, h: u32) -> Result<(), String> {
+    c.set_window_size(w, h)
+        .await
+        .map_err(cmd_err("window size"))?;
+    let inner = js(c, "return [window.innerWidth, window.innerHeight]").await?;
+    let (iw, ih) = (
+        inner[0].as_u64().unwrap_or(0) as u32,
+        inner[1].as_u64().unwrap_or(0) as u32,
+    );
+    if (iw, ih) != (w, h) {
+        c.set_window_size(2 * w - iw.min(2 * w), 2 * h - ih.min(2 * h))
+            .await
+            .map_err(cmd_err("window size"))?;
+    }
+    let inner = js(c, "return window.innerWidth").await?;
+    if inner.as_u64() != Some(w as u64) {
+        return Err(format!("the page is {inner} px wide, not {w}"));
+    }
+    Ok(())
+}
+
+const SIDEWAYS: &str = "const d = document.documentElement; return [d.scrollWidth, d.clientWidth, [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > d.clientWidth + 1 && !e.closest('.table-wrap, .timeline-wrap')).slice(0, 5).map(e => e.tagName + '.' + e.className)]";
+
+/// At 390 px (a phone) neither the page nor report.html scrolls sideways: the timeline and
+/// wide tables scroll in their own boxes.
+async fn phone_width(
+    c: &fantoccini::Client,
+    shots: Option<&std::path::Path>,
+) -> Result<(), String> {
+    viewport(c, 390, 844).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let m = js(c, SIDEWAYS).await?;
+    if m[0].as_u64() > m[1].as_u64() {
+        return Err(format!("the page scrolls sideways at 390 px: {m}"));
+    }
+    if let Some(shots) = shots {
+        js(
+            c,
+            "document.getElementById('progress').scrollIntoView(); return true",
+        )
+        .await?;
+        let png = c.screenshot().await.map_err(cmd_err("screenshot"))?;
+        std::fs::write(shots.join("serve-390.png"), png).unwrap();
+    }
+    let page = c.current_url().await.map_err(cmd_err("url"))?;
+    let report = js(
+        c,
+        "return document.querySelector('#downloads a[target=_blank]').href",
+    )
+    .await?;
+    c.goto(report.as_str().unwrap())
+        .await
+        .map_err(cmd_err("open report.html"))?;
+    until(
+        c,
+        "report.html",
+        "return !!document.getElementById('timeline')",
+    )
+    .await?;
+    let m = js(c, SIDEWAYS).await?;
+    if m[0].as_u64() > m[1].as_u64() {
+        return Err(format!("report.html scrolls sideways at 390 px: {m}"));
+    }
+    // The timeline scrolls in its own box, at a readable size.
+    let tl = js(
+        c,
+        "const w = document.querySelector('.timeline-wrap'); const s = w.querySelector('svg'); return [w.scrollWidth > w.clientWidth, s.getBoundingClientRect().width / s.viewBox.baseVal.width]",
+    )
+    .await?;
+    if tl[0] != true || tl[1].as_f64().unwrap_or(0.0) < 0.99 {
+        return Err(format!("the timeline at 390 px: {tl}"));
+    }
+    if let Some(shots) = shots {
+        js(
+            c,
+            "document.getElementById('timeline').scrollIntoView(); return true",
+        )
+        .await?;
+        let png = c.screenshot().await.map_err(cmd_err("screenshot"))?;
+        std::fs::write(shots.join("report-390.png"), png).unwrap();
+    }
+    c.goto(page.as_str())
+        .await
+        .map_err(cmd_err("back to the page"))?;
+    viewport(c, 1280, 800).await?;
+    until(
+        c,
+        "the cards again",
+        "return document.querySelectorAll('#cards .card').length > 0",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Delete asks first: Cancel keeps the job, Delete removes it.
+async fn delete_with_confirmation(c: &fantoccini::Client) -> Result<(), String> {
+    let job = js(c, "return location.hash.replace('#job=', '')").await?;
+    let job = job.as_str().unwrap_or("").to_string();
+    let exists = format!(
+        "const done = arguments[arguments.length - 1]; fetch('/api/jobs/{job}').then(r => done(r.status)).catch(e => done(String(e)))"
+    );
+    let status = |c: &fantoccini::Client| {
+        let script = exists.clone();
+        let c = c.clone();
+        async move {
+            c.execute_async(&script, vec![])
+                .await
+                .map_err(cmd_err("the job's status"))
+        }
+    };
+    let click = |sel: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(sel))
+                .await
+                .map_err(cmd_err(sel))?
+                .click()
+                .await
+                .map_err(cmd_err(sel))
+        }
+    };
+    click("#delete").await?;
+    until(
+        c,
+        "the confirmation opens",
+        "return document.getElementById('confirm').open",
+    )
+    .await?;
+    click("#confirm-cancel").await?;
+    until(
+        c,
+        "Cancel closes it",
+        "return !document.getElementById('confirm').open",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    if status(c).await? != 200 {
+        return Err("Cancel deleted the job".into());
+    }
+    if js(c, "return document.getElementById('result').hidden").await? != false {
+        return Err("Cancel hid the report".into());
+    }
+    click("#delete").await?;
+    until(
+        c,
+        "the confirmation opens again",
+        "return document.getElementById('confirm').open",
+    )
+    .await?;
+    click("#confirm-delete").await?;
+    until(c, "the job is deleted", "return document.getElementById('result').hidden && !document.getElementById('error').hidden").await?;
+    if status(c).await? != 404 {
+        return Err("Delete left the job".into());
     }
     Ok(())
 }
