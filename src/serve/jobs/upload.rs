@@ -391,6 +391,115 @@ fn folder_bytes(dir: &Path) -> u64 {
 mod tests {
     use super::*;
 
+    use std::collections::VecDeque;
+
+    /// An upload form in memory: the parts in order, each with its bytes in chunks.
+    struct Memory(VecDeque<Piece>);
+
+    struct Piece {
+        name: &'static str,
+        file: &'static str,
+        chunks: VecDeque<Bytes>,
+    }
+
+    fn piece(name: &'static str, file: &'static str, chunks: &[&'static [u8]]) -> Piece {
+        let chunks = chunks.iter().map(|c| Bytes::from_static(c)).collect();
+        Piece { name, file, chunks }
+    }
+
+    impl Form for Memory {
+        type Part<'a> = Piece;
+        async fn next_part(&mut self) -> Result<Option<Piece>, String> {
+            Ok(self.0.pop_front())
+        }
+    }
+
+    impl Part for Piece {
+        fn name(&self) -> &str {
+            self.name
+        }
+        fn file_name(&self) -> &str {
+            self.file
+        }
+        async fn chunk(&mut self) -> Result<Option<Bytes>, String> {
+            Ok(self.chunks.pop_front())
+        }
+    }
+
+    /// What is in a folder, as sorted relative paths (folders end in `/`).
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                if e.file_type().unwrap().is_dir() {
+                    out.push(format!("{rel}/"));
+                    stack.push(e.path());
+                } else {
+                    out.push(rel);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn an_upload_is_moved_in_whole_or_not_at_all() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("0".repeat(32));
+        for d in [dir.join("in"), dir.join("out")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let job = Job::new("0".repeat(32), dir.clone());
+        let limits = ServeLimits {
+            max_job_bytes: 100,
+            max_file_bytes: 10,
+            max_files: 4,
+            max_queued_jobs: 1,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut good = Memory(VecDeque::from([
+            piece("mode", "", &[b"check"]),
+            piece("file", "company/roster.csv", &[b"a,b\n", b"1,2\n"]),
+            piece("file", "company/docs/E1/passport.pdf", &[b"%PDF"]),
+        ]));
+        let settings = rt.block_on(receive(&job, &mut good, &limits)).unwrap();
+        assert_eq!(settings.mode, Mode::Check);
+        let moved = [
+            "in/",
+            "in/company/",
+            "in/company/docs/",
+            "in/company/docs/E1/",
+            "in/company/docs/E1/passport.pdf",
+            "in/company/roster.csv",
+            "out/",
+        ];
+        assert_eq!(listing(&dir), moved);
+        assert_eq!(
+            std::fs::read(dir.join("in/company/roster.csv")).unwrap(),
+            b"a,b\n1,2\n"
+        );
+        // The second file of this upload is over the limit: nothing of it is kept.
+        let mut big = Memory(VecDeque::from([
+            piece("file", "company/photos/E1.jpg", &[b"jpeg"]),
+            piece("file", "company/docs/E1/scan.pdf", &[b"0123456789", b"!"]),
+        ]));
+        let refused = rt.block_on(receive(&job, &mut big, &limits)).unwrap_err();
+        let file = "company/docs/E1/scan.pdf".to_string();
+        assert_eq!(refused, JobError::FileTooLarge { file, limit: 10 });
+        assert_eq!(listing(&dir), moved);
+        let mut bad = Memory(VecDeque::from([piece("file", "../escape.csv", &[b"x"])]));
+        let refused = rt.block_on(receive(&job, &mut bad, &limits)).unwrap_err();
+        let file = "../escape.csv".to_string();
+        assert_eq!(refused, JobError::BadPath { file });
+        assert_eq!(listing(&dir), moved);
+    }
+
     #[test]
     fn upload_paths_that_could_leave_the_job_are_refused() {
         for bad in [
