@@ -52,7 +52,11 @@ pub fn check_package(bytes: &[u8]) -> Result<(), String> {
         let Ok(mut part) = zip.by_index(i) else {
             continue;
         };
-        let name = part.name().to_string();
+        // A name not valid in its encoding is still shown, with replacement characters.
+        let name = part
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(part.name_raw()).into_owned());
         let shared_strings = name.to_ascii_lowercase().ends_with("sharedstrings.xml");
         let budget = MAX_INFLATED_BYTES - total;
         let mut head = Vec::new();

@@ -609,7 +609,7 @@ mod tests {
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for i in 0..src.len() {
             let mut f = src.by_index(i).unwrap();
-            let name = f.name().to_string();
+            let name = f.name().unwrap().to_string();
             let mut text = Vec::new();
             std::io::Read::read_to_end(&mut f, &mut text).unwrap();
             if name.starts_with("xl/worksheets/") {

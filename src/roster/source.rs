@@ -101,7 +101,10 @@ fn zip_format(bytes: &[u8], file: &str) -> Result<Format, RosterError> {
             what: format!("an OpenDocument file of type {}", m.trim()),
         });
     }
-    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    let names: Vec<String> = zip
+        .file_names_raw()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
     if names.iter().any(|n| n.ends_with("workbook.bin")) {
         return Ok(Format::Xlsb);
     }

@@ -2,13 +2,14 @@
 //! then an HttpOnly SameSite=Strict cookie named with the port, or `Authorization: Bearer`),
 //! the optional password login (argon2 hash in memory, failed attempts limited per client),
 //! the `Host` allow-list (a DNS-rebinding page sends its own name as Host), the same-origin
-//! rule for requests that change something (`Origin`, `Sec-Fetch-Site`), the security headers
-//! and the one log line per request (method, route template, job id, status, duration;
-//! never a query string, a file name or a token).
+//! rule for requests that change something (`Origin`, `Sec-Fetch-Site`), and the security
+//! headers every answer carries.
 
 use super::AppState;
 use super::config::Config;
-use axum::extract::{MatchedPath, Request, State};
+use super::error::ApiError;
+use super::log::Refused;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
+use tower_http::set_header::response::SetMultipleResponseHeadersLayer;
 
 /// Failed password attempts allowed per client within [`ATTEMPT_WINDOW`].
 const MAX_ATTEMPTS: u32 = 5;
@@ -296,49 +298,26 @@ fn same_origin(method: &Method, headers: &HeaderMap, host: &str) -> bool {
     }
 }
 
-/// The job id in a path, for the log (job ids are random, not personal).
-fn job_in_path(path: &str) -> Option<&str> {
-    let id = path.strip_prefix("/api/jobs/")?.split('/').next()?;
-    (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)
+/// What every answer carries unless it sets its own (report.html has its own policy): the
+/// page's content policy, no framing, no referrer, no type sniffing, no caching.
+pub fn security_headers() -> SetMultipleResponseHeadersLayer<Response> {
+    SetMultipleResponseHeadersLayer::if_not_present(
+        [
+            (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "no-store"),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name, HeaderValue::from_static(value)).into())
+        .collect(),
+    )
 }
 
-/// The middleware every request passes: Host, token, origin, headers, log.
+/// The middleware every routed request passes: the Host, the origin of a change, the token
+/// (from the URL once, then the cookie or a Bearer header), the login redirect.
 pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("(no route)".to_string(), |m| m.as_str().to_string());
-    let job = job_in_path(req.uri().path()).map(str::to_string);
-    let mut refused = None;
-    let mut response = decide(&state, req, next, &mut refused).await;
-    let h = response.headers_mut();
-    for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::CACHE_CONTROL, "no-store"),
-    ] {
-        h.entry(name).or_insert(HeaderValue::from_static(value));
-    }
-    let job = job.map(|j| format!(" job {j}")).unwrap_or_default();
-    let why = refused.map(|r| format!(" ({r})")).unwrap_or_default();
-    eprintln!(
-        "permitpack serve: {method} {route}{job} {} {}ms{why}",
-        response.status().as_u16(),
-        started.elapsed().as_millis()
-    );
-    response
-}
-
-async fn decide(
-    state: &AppState,
-    req: Request,
-    next: Next,
-    refused: &mut Option<&'static str>,
-) -> Response {
     let auth = &state.auth;
     let host = req
         .headers()
@@ -347,16 +326,18 @@ async fn decide(
         .unwrap_or("")
         .to_string();
     if !auth.host_allowed(&host) {
-        *refused = Some(
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "serve.host_refused",
             "refused: the Host header is not a name this server answers to; if it is reached under another name (a reverse proxy, an office server), start it with --allow-host NAME",
         );
-        return message(state, StatusCode::FORBIDDEN, "serve.host_refused");
     }
     if !same_origin(req.method(), req.headers(), &host) {
-        *refused = Some(
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "serve.origin_refused",
             "refused: the request came from another site or origin; if the page is reached under another name, start the server with --allow-host NAME",
         );
-        return message(state, StatusCode::FORBIDDEN, "serve.origin_refused");
     }
     let path = req.uri().path().to_string();
     if path == "/"
@@ -370,7 +351,7 @@ async fn decide(
                 .insert(header::SET_COOKIE, auth.set_cookie());
             return r;
         }
-        return message(state, StatusCode::UNAUTHORIZED, "serve.token_wrong");
+        return ApiError::code(StatusCode::UNAUTHORIZED, "serve.token_wrong").into_response();
     }
     if is_public(req.method(), &path) || auth.authenticated(req.headers()) {
         return next.run(req).await;
@@ -378,12 +359,14 @@ async fn decide(
     if path == "/" && auth.has_password() {
         return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
     }
-    message(state, StatusCode::UNAUTHORIZED, "serve.token_missing")
+    ApiError::code(StatusCode::UNAUTHORIZED, "serve.token_missing").into_response()
 }
 
-/// A refusal as JSON in both languages (`{"error": {"code", "en", "zh"}}`).
-fn message(state: &AppState, status: StatusCode, code: &str) -> Response {
-    super::routes::error_response(state, status, &crate::issue::Issue::error(code))
+/// A refusal whose reason the log line also gives (the server's operator reads it).
+fn refuse(status: StatusCode, code: &str, why: &'static str) -> Response {
+    let mut r = ApiError::code(status, code).into_response();
+    r.extensions_mut().insert(Refused(why));
+    r
 }
 
 #[cfg(test)]

@@ -3,14 +3,19 @@
 //! report, drops fixed files again and downloads the packets.
 //!
 //! One concern per module: [`config`] (the settings and the data folder), [`auth`] (token,
-//! cookie, password login, Host and Origin checks, security headers, the request log),
-//! [`jobs`] (job folders, upload limits, the queue, running `Run`), [`routes`] (the HTTP
-//! contract), [`net`] (connections: timeouts, caps, the shutdown) and [`page`] (the
-//! embedded page). The runtime is built here, not for the whole command line.
+//! cookie, password login, Host and Origin checks, security headers), [`jobs`] (job
+//! folders, uploads, the queue, running `Run`; no HTTP), [`routes`] (the HTTP contract),
+//! [`error`] (what a refusal answers), [`form`] (the multipart body as an upload), [`log`]
+//! (the request log), [`net`] (connections: timeouts, caps, the shutdown), [`zipstream`]
+//! (`packets.zip`) and [`page`] (the embedded page). The runtime is built here, not for the
+//! whole command line.
 
 pub mod auth;
 pub mod config;
+pub mod error;
+pub mod form;
 pub mod jobs;
+pub mod log;
 pub mod net;
 pub mod page;
 pub mod routes;
@@ -35,6 +40,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
 /// Runs the server until Ctrl-C. Returns the exit status; `Err` is one line for the user.
 pub fn run(config: Config) -> Result<i32, String> {
+    log::init();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("permitpack-serve")
@@ -80,8 +86,8 @@ async fn serve(config: Config) -> Result<i32, String> {
     println!("{url}");
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    eprintln!(
-        "permitpack serve: listening on {local}; data in {}; jobs kept {}{}",
+    tracing::info!(
+        "listening on {local}; data in {}; jobs kept {}{}",
         state.config.data.display(),
         config::show_duration(state.config.keep),
         if swept > 0 {
@@ -91,9 +97,7 @@ async fn serve(config: Config) -> Result<i32, String> {
         }
     );
     if staging > 0 {
-        eprintln!(
-            "permitpack serve: {staging} unfinished upload(s) left by an earlier server deleted"
-        );
+        tracing::info!("{staging} unfinished upload(s) left by an earlier server deleted");
     }
     // Kept open until the server stops, then removed: the page's address with its token,
     // which must not show on the process list as the opener's argument.
@@ -122,15 +126,15 @@ async fn serve(config: Config) -> Result<i32, String> {
     let shutdown = async move {
         let mut signals = Signals::new();
         signals.next().await;
-        eprintln!(
-            "permitpack serve: stopping (open requests get {} s; Ctrl-C again to stop at once)",
+        tracing::info!(
+            "stopping (open requests get {} s; Ctrl-C again to stop at once)",
             grace.as_secs_f32()
         );
         let _ = stop_tx.send(true);
         // A second Ctrl-C does not wait for anyone.
         tokio::spawn(async move {
             signals.next().await;
-            eprintln!("permitpack serve: stopped at once");
+            tracing::info!("stopped at once");
             std::process::exit(EXIT_INTERRUPTED);
         });
     };

@@ -271,7 +271,7 @@ pub async fn serve(
                 Err(e) => {
                     // Out of file handles, or a connection reset before it was taken: wait
                     // a little instead of spinning.
-                    eprintln!("permitpack serve: cannot accept a connection: {e}");
+                    tracing::warn!("cannot accept a connection: {e}");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
@@ -316,8 +316,8 @@ pub async fn serve(
         .await
         .is_err()
     {
-        eprintln!(
-            "permitpack serve: requests still open after {} s were cut off",
+        tracing::warn!(
+            "requests still open after {} s were cut off",
             limits.shutdown_grace.as_secs_f32()
         );
     }

@@ -4,8 +4,9 @@
 //! catalog through `/api/info`, so the page is as bilingual as the reports.
 
 use super::AppState;
+use super::error::ApiError;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
@@ -57,37 +58,27 @@ static THUMBS_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_ne
 pub async fn thumb(
     State(state): State<Arc<AppState>>,
     Path((id, path)): Path<(String, String)>,
-) -> Response {
-    let not_found = |code: &str| {
-        super::routes::error_response(
-            &state,
-            StatusCode::NOT_FOUND,
-            &crate::issue::Issue::error(code),
-        )
-    };
-    let Some(job) = state.jobs.get(&id) else {
-        return not_found("serve.no_job");
-    };
-    let Some(rel) = super::jobs::clean_upload_path(&path) else {
-        return not_found("serve.not_found");
-    };
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
+    let rel = super::jobs::clean_upload_path(&path).ok_or_else(ApiError::not_found)?;
     let lower = rel.to_lowercase();
     if ![".jpg", ".jpeg", ".png"].iter().any(|e| lower.ends_with(e)) {
-        return not_found("serve.not_found");
+        return Err(ApiError::not_found());
     }
     let file = job.input_dir().join(&rel);
     let limits = &state.config.setup.profile.limits;
     let (max_bytes, max_pixels) = (limits.max_file_bytes, limits.max_pixels);
-    let Ok(_permit) = THUMBS_AT_ONCE.acquire().await else {
-        return not_found("serve.not_found");
-    };
+    let _permit = THUMBS_AT_ONCE
+        .acquire()
+        .await
+        .map_err(|_| ApiError::not_found())?;
     let made = tokio::task::spawn_blocking(move || {
         let bytes = crate::fsutil::read_input(&file, max_bytes).ok()?;
         crate::photo::preview::thumbnail(&bytes, max_pixels, THUMB_HEIGHT)
     })
     .await;
     match made {
-        Ok(Some(jpeg)) => (
+        Ok(Some(jpeg)) => Ok((
             [
                 (header::CONTENT_TYPE, "image/jpeg"),
                 // The page asks with the job's run count in the address: a replaced photo
@@ -96,8 +87,8 @@ pub async fn thumb(
             ],
             jpeg,
         )
-            .into_response(),
-        _ => not_found("serve.not_found"),
+            .into_response()),
+        _ => Err(ApiError::not_found()),
     }
 }
 

@@ -1,9 +1,12 @@
 //! The HTTP contract: the page and its files, the login, the jobs API
 //! (`POST/GET/PUT/DELETE /api/jobs...`), the progress stream and the downloads. Each handler
-//! is short and calls [`super::jobs`]; every route passes [`super::auth::guard`] first.
+//! is short, calls [`super::jobs`] and ends in `?` on an [`ApiError`]. Around every route,
+//! from the outside in: the request log, the security headers, the error bodies, and
+//! [`super::auth::guard`].
 
 use super::AppState;
-use super::jobs::{Job, Refusal, issue_json};
+use super::error::ApiError;
+use super::jobs::JobError;
 use crate::issue::Issue;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -62,32 +65,17 @@ pub fn router(state: Arc<AppState>) -> Router {
             state.clone(),
             super::auth::guard,
         ))
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            super::error::render,
+        ))
+        .layer(super::auth::security_headers())
+        .layer(super::log::request_log())
         .with_state(state)
 }
 
-/// A refusal as JSON: `{"error": {"code", "en", "zh", "action_en", "action_zh", "line"}}`.
-pub fn error_response(state: &AppState, status: StatusCode, issue: &Issue) -> Response {
-    let e = issue_json(&state.config.setup.catalog, issue, &state.config.data);
-    (status, axum::Json(json!({ "error": e }))).into_response()
-}
-
-fn refused(state: &AppState, (status, issue): Refusal) -> Response {
-    error_response(state, status, &issue)
-}
-
-async fn not_found(State(state): State<Arc<AppState>>) -> Response {
-    error_response(
-        &state,
-        StatusCode::NOT_FOUND,
-        &Issue::error("serve.not_found"),
-    )
-}
-
-fn find(state: &AppState, id: &str) -> Result<Arc<Job>, Response> {
-    state
-        .jobs
-        .get(id)
-        .ok_or_else(|| error_response(state, StatusCode::NOT_FOUND, &Issue::error("serve.no_job")))
+async fn not_found() -> ApiError {
+    ApiError::not_found()
 }
 
 /// The limits and the page's words (every `ui.*` string in both languages).
@@ -134,62 +122,56 @@ async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
-) -> Response {
+) -> Result<Response, ApiError> {
     if !state.auth.has_password() {
-        return not_found(State(state)).await;
+        return Err(ApiError::not_found());
     }
     let client = super::net::client_ip(req.headers(), peer, state.config.trust_proxy);
-    let form = match Form::<LoginForm>::from_request(req, &()).await {
-        Ok(Form(form)) => form,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return error_response(
-                &state,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &Issue::error("serve.login_too_large").arg("limit", MAX_LOGIN_BYTES),
-            );
-        }
-        Err(rejection) => {
-            return error_response(
-                &state,
-                StatusCode::BAD_REQUEST,
-                &Issue::error("serve.bad_form").arg("reason", rejection.body_text()),
-            );
-        }
-    };
+    let Form(form) = Form::<LoginForm>::from_request(req, &())
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    Issue::error("serve.login_too_large").arg("limit", MAX_LOGIN_BYTES),
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    Issue::error("serve.bad_form").arg("reason", rejection.body_text()),
+                )
+            }
+        })?;
     match state.auth.check_password(client, form.password).await {
         Ok(()) => {
             let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
             r.headers_mut()
                 .insert(header::SET_COOKIE, state.auth.set_cookie());
-            r
+            Ok(r)
         }
-        Err(StatusCode::TOO_MANY_REQUESTS) => error_response(
-            &state,
+        Err(StatusCode::TOO_MANY_REQUESTS) => Err(ApiError::code(
             StatusCode::TOO_MANY_REQUESTS,
-            &Issue::error("serve.login_limited"),
-        ),
-        Err(status) => error_response(&state, status, &Issue::error("serve.login_wrong")),
+            "serve.login_limited",
+        )),
+        Err(status) => Err(ApiError::code(status, "serve.login_wrong")),
     }
 }
 
-async fn create_job(State(state): State<Arc<AppState>>, form: Multipart) -> Response {
+async fn create_job(
+    State(state): State<Arc<AppState>>,
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
     // A place in the queue from the first byte: uploads beyond it are refused at once.
-    let slot = match state.jobs.reserve() {
-        Ok(slot) => slot,
-        Err(r) => return refused(&state, r),
-    };
-    let job = match state.jobs.create() {
-        Ok(job) => job,
-        Err(r) => return refused(&state, r),
-    };
-    match state.jobs.receive(&job, form).await {
+    let slot = state.jobs.reserve()?;
+    let job = state.jobs.create()?;
+    match state.jobs.receive(&job, &mut form).await {
         Ok(settings) => {
             state.jobs.start(job.clone(), settings, slot);
-            (StatusCode::CREATED, axum::Json(json!({"id": job.id}))).into_response()
+            Ok((StatusCode::CREATED, axum::Json(json!({"id": job.id}))).into_response())
         }
-        Err(r) => {
+        Err(e) => {
             state.jobs.delete(&job.id).await;
-            refused(&state, r)
+            Err(e.into())
         }
     }
 }
@@ -197,37 +179,30 @@ async fn create_job(State(state): State<Arc<AppState>>, form: Multipart) -> Resp
 async fn replace_files(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
-    form: Multipart,
-) -> Response {
-    let job = match find(&state, &id) {
-        Ok(j) => j,
-        Err(r) => return r,
-    };
-    let slot = match state.jobs.reserve() {
-        Ok(slot) => slot,
-        Err(r) => return refused(&state, r),
-    };
-    match state.jobs.receive(&job, form).await {
-        Ok(settings) => {
-            state.jobs.start(job.clone(), settings, slot);
-            (StatusCode::ACCEPTED, axum::Json(json!({"id": job.id}))).into_response()
-        }
-        Err(r) => refused(&state, r),
-    }
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
+    let slot = state.jobs.reserve()?;
+    let settings = state.jobs.receive(&job, &mut form).await?;
+    state.jobs.start(job.clone(), settings, slot);
+    Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": job.id}))).into_response())
 }
 
-async fn job_status(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    match find(&state, &id) {
-        Ok(job) => axum::Json(job.status()).into_response(),
-        Err(r) => r,
-    }
+async fn job_status(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(state.jobs.find(&id)?.status()).into_response())
 }
 
-async fn delete_job(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn delete_job(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     if state.jobs.delete(&id).await {
-        StatusCode::NO_CONTENT.into_response()
+        Ok(StatusCode::NO_CONTENT)
     } else {
-        error_response(&state, StatusCode::NOT_FOUND, &Issue::error("serve.no_job"))
+        Err(JobError::NoJob.into())
     }
 }
 
@@ -237,11 +212,8 @@ async fn events(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let job = match find(&state, &id) {
-        Ok(j) => j,
-        Err(r) => return r,
-    };
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
     let from = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -285,38 +257,31 @@ async fn events(
             }
         },
     );
-    Sse::new(stream)
+    Ok(Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+        .into_response())
 }
 
 /// A report file of the job's last run.
 async fn report_file(
     State(state): State<Arc<AppState>>,
     Path((id, file)): Path<(String, String)>,
-) -> Response {
-    let job = match find(&state, &id) {
-        Ok(j) => j,
-        Err(r) => return r,
-    };
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
     let kind = match file.as_str() {
         "report.html" => "text/html; charset=utf-8",
         "report.json" => "application/json",
         "report.csv" => "text/csv; charset=utf-8",
         "report.ics" => "text/calendar; charset=utf-8",
         "report.xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => return not_found(State(state)).await,
+        _ => return Err(ApiError::not_found()),
     };
     let path = job.out_dir().join(&file);
     let read =
         tokio::task::spawn_blocking(move || crate::fsutil::read_input(&path, MAX_REPORT_BYTES))
             .await;
     let Ok(Ok(bytes)) = read else {
-        return error_response(
-            &state,
-            StatusCode::NOT_FOUND,
-            &Issue::error("serve.not_yet"),
-        );
+        return Err(JobError::NotYet.into());
     };
     let mut r = if file == "report.html" || file == "report.json" {
         ([(header::CONTENT_TYPE, kind)], bytes).into_response()
@@ -329,58 +294,44 @@ async fn report_file(
             HeaderValue::from_static(REPORT_CSP),
         );
     }
-    r
+    Ok(r)
 }
 
-async fn packet_list(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    match find(&state, &id) {
-        Ok(job) => axum::Json(json!({"packets": state.jobs.packets(&job)})).into_response(),
-        Err(r) => r,
-    }
+async fn packet_list(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
+    Ok(axum::Json(json!({"packets": job.packets()})).into_response())
 }
 
 async fn one_packet(
     State(state): State<Arc<AppState>>,
     Path((id, name)): Path<(String, String)>,
-) -> Response {
-    let job = match find(&state, &id) {
-        Ok(j) => j,
-        Err(r) => return r,
-    };
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
     // Only a name the packets folder lists: never a path built from the request.
-    if !state.jobs.packets(&job).contains(&name) {
-        return error_response(
-            &state,
-            StatusCode::NOT_FOUND,
-            &Issue::error("serve.not_found"),
-        );
+    if !job.packets().contains(&name) {
+        return Err(ApiError::not_found());
     }
     let path = job.out_dir().join("packets").join(&name);
     let read =
         tokio::task::spawn_blocking(move || crate::fsutil::read_input(&path, u64::MAX)).await;
     match read {
-        Ok(Ok(bytes)) => download(bytes, "application/zip", &name),
-        _ => error_response(
-            &state,
-            StatusCode::NOT_FOUND,
-            &Issue::error("serve.not_found"),
-        ),
+        Ok(Ok(bytes)) => Ok(download(bytes, "application/zip", &name)),
+        _ => Err(ApiError::not_found()),
     }
 }
 
 /// Every packet in one zip, written as it is sent (never whole in memory).
-async fn all_packets(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    let job = match find(&state, &id) {
-        Ok(j) => j,
-        Err(r) => return r,
-    };
-    let names = state.jobs.packets(&job);
+async fn all_packets(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
+    let names = job.packets();
     if names.is_empty() {
-        return error_response(
-            &state,
-            StatusCode::NOT_FOUND,
-            &Issue::error("serve.not_yet"),
-        );
+        return Err(JobError::NotYet.into());
     }
     let dir = job.out_dir().join("packets");
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
@@ -395,7 +346,7 @@ async fn all_packets(State(state): State<Arc<AppState>>, Path(id): Path<String>)
     let mut r = body.into_response();
     let name = super::page::download_name(&job, "packets.zip");
     set_download(r.headers_mut(), "application/zip", &name);
-    r
+    Ok(r)
 }
 
 fn download(bytes: Vec<u8>, kind: &str, name: &str) -> Response {
@@ -433,5 +384,216 @@ fn set_download(h: &mut HeaderMap, kind: &str, name: &str) {
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::Mutex;
+    use tower::ServiceExt;
+
+    const PORT: u16 = 8421;
+
+    fn state(data: &std::path::Path) -> Arc<AppState> {
+        let setup = Arc::new(crate::pipeline::Setup::load(None, "shenzhen-2inch").unwrap());
+        let config = super::super::Config {
+            bind: [127, 0, 0, 1].into(),
+            port: PORT,
+            data: data.to_path_buf(),
+            keep: Duration::from_secs(3600),
+            allow_hosts: Vec::new(),
+            password: None,
+            open: false,
+            limits: setup.limits.serve.clone(),
+            setup,
+            starter: Vec::new(),
+            workers: 1,
+            trust_proxy: false,
+            net: super::super::net::NetLimits::default(),
+        };
+        Arc::new(AppState {
+            auth: super::super::auth::Auth::new(&config, PORT).unwrap(),
+            jobs: super::super::jobs::Jobs::new(&config),
+            shutdown: tokio::sync::watch::channel(false).1,
+            config,
+        })
+    }
+
+    /// A request to the router as the page would send it, with the token when `bearer`.
+    fn request(uri: &str, host: &str, bearer: Option<&str>) -> Request {
+        let mut b = Request::builder().uri(uri).header(header::HOST, host);
+        if let Some(token) = bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    fn send(state: &Arc<AppState>, req: Request) -> Response {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(router(state.clone()).oneshot(req)).unwrap()
+    }
+
+    fn body_json(r: Response) -> serde_json::Value {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = rt
+            .block_on(axum::body::to_bytes(r.into_body(), 1 << 20))
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    /// The log lines written while `f` runs.
+    fn logged(f: impl FnOnce()) -> Vec<String> {
+        #[derive(Clone, Default)]
+        struct Lines(Arc<Mutex<Vec<u8>>>);
+        impl Write for Lines {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let lines = Lines::default();
+        let out = lines.clone();
+        let subscriber = super::super::log::subscriber(move || out.clone());
+        tracing::subscriber::with_default(subscriber, f);
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        text.lines().map(str::to_string).collect()
+    }
+
+    /// `permitpack serve: {head} {N}ms{tail}`, whatever the duration.
+    fn assert_line(line: &str, head: &str, tail: &str) {
+        let rest = line
+            .strip_prefix(&format!("permitpack serve: {head} "))
+            .and_then(|r| r.strip_suffix(tail))
+            .and_then(|r| r.strip_suffix("ms"))
+            .unwrap_or_else(|| panic!("{line:?} is not {head:?} N ms {tail:?}"));
+        assert!(rest.bytes().all(|b| b.is_ascii_digit()), "{line:?}");
+    }
+
+    #[test]
+    fn the_log_has_the_route_template_never_the_uri() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = state(dir.path());
+        let token = s.auth.token().to_string();
+        let host = format!("127.0.0.1:{PORT}");
+        let job = s.jobs.create().unwrap();
+        let lines = logged(|| {
+            let passport = "/api/jobs/EK1234567/packets/EK1234567%20passport.zip?token=SECRETQUERY";
+            let r = send(&s, request(passport, &host, Some(&token)));
+            assert_eq!(r.status(), StatusCode::NOT_FOUND);
+            let r = send(&s, request("/?token=SECRETQUERY", &host, None));
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+            let r = send(
+                &s,
+                request("/EK1234567/scan.pdf?token=x", &host, Some(&token)),
+            );
+            assert_eq!(r.status(), StatusCode::NOT_FOUND);
+            let r = send(
+                &s,
+                request(&format!("/api/jobs/{}", job.id), &host, Some(&token)),
+            );
+            assert_eq!(r.status(), StatusCode::OK);
+            let r = send(&s, request("/api/info", "evil.example", Some(&token)));
+            assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        });
+        assert_eq!(lines.len(), 5, "{lines:#?}");
+        assert_line(&lines[0], "GET /api/jobs/{id}/packets/{name} 404", "");
+        assert_line(&lines[1], "GET / 401", "");
+        assert_line(&lines[2], "GET (no route) 404", "");
+        assert_line(
+            &lines[3],
+            &format!("GET /api/jobs/{{id}} job {} 200", job.id),
+            "",
+        );
+        assert_line(
+            &lines[4],
+            "GET /api/info 403",
+            " (refused: the Host header is not a name this server answers to; if it is reached under another name (a reverse proxy, an office server), start it with --allow-host NAME)",
+        );
+        let all = lines.join("\n");
+        for secret in [
+            token.as_str(),
+            "SECRETQUERY",
+            "token",
+            "EK1234567",
+            "passport",
+            "scan",
+        ] {
+            assert!(!all.contains(secret), "{secret:?} in the log:\n{all}");
+        }
+    }
+
+    #[test]
+    fn security_headers_are_on_a_404_and_on_refusals() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = state(dir.path());
+        let token = s.auth.token().to_string();
+        let host = format!("127.0.0.1:{PORT}");
+        let answers = [
+            (
+                request("/no/such/route", &host, Some(&token)),
+                404,
+                "serve.not_found",
+            ),
+            (
+                request("/api/info", &host, None),
+                401,
+                "serve.token_missing",
+            ),
+            (
+                request("/api/info", "evil.example", Some(&token)),
+                403,
+                "serve.host_refused",
+            ),
+            (
+                request(
+                    &format!("/api/jobs/{}", "0".repeat(32)),
+                    &host,
+                    Some(&token),
+                ),
+                404,
+                "serve.no_job",
+            ),
+        ];
+        for (req, status, code) in answers {
+            let uri = req.uri().to_string();
+            let r = send(&s, req);
+            assert_eq!(r.status().as_u16(), status, "{uri}");
+            let h = r.headers();
+            let csp = super::super::auth::PAGE_CSP;
+            for (name, value) in [
+                ("content-security-policy", csp),
+                ("x-frame-options", "DENY"),
+                ("referrer-policy", "no-referrer"),
+                ("x-content-type-options", "nosniff"),
+                ("cache-control", "no-store"),
+            ] {
+                assert_eq!(
+                    h.get(name).and_then(|v| v.to_str().ok()),
+                    Some(value),
+                    "{uri}: {name}"
+                );
+            }
+            assert_eq!(h.get("content-type").unwrap(), "application/json", "{uri}");
+            let e = &body_json(r)["error"];
+            assert_eq!(e["code"], code, "{uri}: {e}");
+            assert!(
+                e["en"].as_str().is_some_and(|t| !t.is_empty()),
+                "{uri}: {e}"
+            );
+            assert!(
+                e["zh"].as_str().is_some_and(|t| !t.is_empty()),
+                "{uri}: {e}"
+            );
+        }
     }
 }

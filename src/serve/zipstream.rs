@@ -1,98 +1,147 @@
-//! `packets.zip`: every packet of a job in one zip, written to the connection as it goes.
-//! The packets are zips already, so each is stored (not compressed again); its CRC is taken
-//! before its header is sent, so no seeking back is needed and one packet at a time is in
-//! memory. Dates are fixed (1980-01-01) so the same packets give the same bytes.
+//! `packets.zip`: every packet of a job in one zip, written by the `zip` crate's streaming
+//! writer straight into the response body. The writer runs on a blocking thread and sends
+//! its bytes through a bounded channel, so a few chunks at most are in memory whatever the
+//! packets' size, and a client that leaves stops it. The packets are zips already, so each
+//! is stored, not compressed again; each entry's CRC and sizes follow its data (no seeking
+//! back). Dates and permissions are fixed, so the same packets give the same bytes.
 
-use axum::body::Bytes;
-use std::io;
+use crate::fsutil::open_input;
+use bytes::Bytes;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 use tokio::sync::mpsc::Sender;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
 
-const DOS_DATE: u16 = 0x0021; // 1980-01-01
-const UTF8_NAMES: u16 = 0x0800;
+/// The bytes sent to the body at a time.
+const CHUNK: usize = 64 * 1024;
 
-/// Writes the zip of `names` (files of `dir`) into `tx`. Stops early when the client leaves.
+/// Entries at least this large need zip64 headers.
+const ZIP64_THRESHOLD: u64 = 0xFFFF_0000;
+
+/// Writes the zip of `names` (files of `dir`, in that order) into `tx`. Stops with an error
+/// when the client leaves.
 pub fn write(dir: &Path, names: &[String], tx: &Sender<io::Result<Bytes>>) -> io::Result<()> {
-    let gone = || io::Error::new(io::ErrorKind::BrokenPipe, "the download was cancelled");
-    let too_big =
-        || io::Error::other("the packets are over 4 GB together: download them one by one");
-    let mut offset: u64 = 0;
-    let mut central = Vec::new();
+    let channel = Channel {
+        tx: tx.clone(),
+        gone: false,
+    };
+    let out = BufWriter::with_capacity(CHUNK, channel);
+    let mut zip = ZipWriter::new_stream(out);
     for name in names {
-        let bytes = crate::fsutil::read_input(&dir.join(name), u32::MAX as u64)
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        let crc = crc32fast::hash(&bytes);
-        let size = u32::try_from(bytes.len()).map_err(|_| too_big())?;
-        let at = u32::try_from(offset).map_err(|_| too_big())?;
-        let mut local = Vec::with_capacity(30 + name.len());
-        local.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        entry_fields(&mut local, crc, size, name);
-        local.extend_from_slice(&0u16.to_le_bytes()); // extra length
-        local.extend_from_slice(name.as_bytes());
-        offset += (local.len() + bytes.len()) as u64;
-        tx.blocking_send(Ok(Bytes::from(local)))
-            .map_err(|_| gone())?;
-        tx.blocking_send(Ok(Bytes::from(bytes)))
-            .map_err(|_| gone())?;
-        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        central.extend_from_slice(&20u16.to_le_bytes()); // made by
-        entry_fields(&mut central, crc, size, name);
-        for v in [0u16, 0, 0, 0] {
-            // extra, comment, disk, internal attributes
-            central.extend_from_slice(&v.to_le_bytes());
-        }
-        central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
-        central.extend_from_slice(&at.to_le_bytes());
-        central.extend_from_slice(name.as_bytes());
+        let (file, size) =
+            open_input(&dir.join(name), u64::MAX).map_err(|e| io::Error::other(e.to_string()))?;
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            // 1980-01-01 00:00, the first date a zip can hold.
+            .last_modified_time(DateTime::default())
+            .unix_permissions(0o644)
+            .large_file(size >= ZIP64_THRESHOLD);
+        zip.start_file(name.as_str(), options)?;
+        // The size checked is the size sent, even if the file grows meanwhile.
+        io::copy(&mut file.take(size), &mut zip)?;
     }
-    let count = u16::try_from(names.len()).map_err(|_| too_big())?;
-    let cd_at = u32::try_from(offset).map_err(|_| too_big())?;
-    let cd_len = central.len() as u32;
-    let mut end = central;
-    end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    for v in [0u16, 0, count, count] {
-        end.extend_from_slice(&v.to_le_bytes());
-    }
-    end.extend_from_slice(&cd_len.to_le_bytes());
-    end.extend_from_slice(&cd_at.to_le_bytes());
-    end.extend_from_slice(&0u16.to_le_bytes());
-    tx.blocking_send(Ok(Bytes::from(end))).map_err(|_| gone())
+    zip.finish()?.into_inner().flush()
 }
 
-/// The fields a local header and a central entry share, from "version needed" to the name
-/// length.
-fn entry_fields(out: &mut Vec<u8>, crc: u32, size: u32, name: &str) {
-    out.extend_from_slice(&10u16.to_le_bytes()); // version needed: stored
-    out.extend_from_slice(&UTF8_NAMES.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // stored
-    out.extend_from_slice(&0u16.to_le_bytes()); // time
-    out.extend_from_slice(&DOS_DATE.to_le_bytes());
-    out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&size.to_le_bytes());
-    out.extend_from_slice(&size.to_le_bytes());
-    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+/// The response body's end of the channel, as a writer. After the client has left, every
+/// write succeeds without sending anything: the error was returned once, by the write that
+/// met it, and the zip writer dropped on it must not fail again (it would say so on stderr).
+struct Channel {
+    tx: Sender<io::Result<Bytes>>,
+    gone: bool,
+}
+
+impl Write for Channel {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.gone {
+            return Ok(buf.len());
+        }
+        let n = buf.len().min(CHUNK);
+        if self
+            .tx
+            .blocking_send(Ok(Bytes::copy_from_slice(&buf[..n])))
+            .is_err()
+        {
+            self.gone = true;
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the download was cancelled",
+            ));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_stream_is_a_zip_the_zip_crate_reads() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.zip"), b"first packet").unwrap();
-        std::fs::write(dir.path().join("张三.zip"), vec![7u8; 100_000]).unwrap();
-        let names = vec!["a.zip".to_string(), "张三.zip".to_string()];
-        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-        super::write(dir.path(), &names, &tx).unwrap();
-        drop(tx);
-        let mut all = Vec::new();
+    use std::io::Read;
+
+    /// The archive sent for `names`, with the number of chunks it came in.
+    fn stream(dir: &std::path::Path, names: &[String]) -> (Vec<u8>, usize) {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let (dir, names) = (dir.to_path_buf(), names.to_vec());
+        let writer = std::thread::spawn(move || super::write(&dir, &names, &tx));
+        let (mut all, mut chunks) = (Vec::new(), 0);
         while let Some(chunk) = rx.blocking_recv() {
-            all.extend_from_slice(&chunk.unwrap());
+            let chunk = chunk.unwrap();
+            assert!(chunk.len() <= super::CHUNK);
+            all.extend_from_slice(&chunk);
+            chunks += 1;
         }
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(all)).unwrap();
-        assert_eq!(zip.len(), 2);
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("a.zip").unwrap(), &mut s).unwrap();
-        assert_eq!(s, "first packet");
-        assert_eq!(zip.by_name("张三.zip").unwrap().size(), 100_000);
+        writer.join().unwrap().unwrap();
+        (all, chunks)
+    }
+
+    #[test]
+    fn the_stream_is_a_zip_with_every_packet_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let big: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(dir.path().join("b.zip"), b"first packet").unwrap();
+        std::fs::write(dir.path().join("张三.zip"), &big).unwrap();
+        std::fs::write(dir.path().join("a.zip"), b"").unwrap();
+        let names: Vec<String> = ["b.zip", "张三.zip", "a.zip"].map(String::from).to_vec();
+        let (all, chunks) = stream(dir.path(), &names);
+        assert!(
+            chunks > big.len() / super::CHUNK,
+            "sent as it goes: {chunks} chunks"
+        );
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(all.clone())).unwrap();
+        let got: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert_eq!(got, names);
+        for (i, want) in [b"first packet".to_vec(), big, Vec::new()]
+            .iter()
+            .enumerate()
+        {
+            let mut entry = zip.by_index(i).unwrap();
+            assert_eq!(entry.compression(), zip::CompressionMethod::Stored);
+            let mut got = Vec::new();
+            // Read to the end: the crate checks each entry's CRC there.
+            entry.read_to_end(&mut got).unwrap();
+            assert_eq!(&got, want, "{}", names[i]);
+        }
+        assert_eq!(
+            stream(dir.path(), &names).0,
+            all,
+            "the same packets, the same bytes"
+        );
+    }
+
+    #[test]
+    fn a_client_that_leaves_stops_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.zip"), vec![1u8; 4 * super::CHUNK]).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+        let names = vec!["a.zip".to_string()];
+        let path = dir.path().to_path_buf();
+        let writer = std::thread::spawn(move || super::write(&path, &names, &tx));
+        rx.blocking_recv().unwrap().unwrap();
+        drop(rx);
+        let err = writer.join().unwrap().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
     }
 }

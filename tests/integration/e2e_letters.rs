@@ -19,7 +19,7 @@ fn extract_pdfs(zip: &Path, into: &Path) -> Vec<(String, std::path::PathBuf)> {
     let mut out = Vec::new();
     for i in 0..z.len() {
         let mut f = z.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         if !name.ends_with(".pdf") {
             continue;
         }

@@ -35,7 +35,7 @@ fn zips(dir: &Path) -> Vec<PathBuf> {
 fn entry_names(path: &Path) -> Vec<String> {
     let z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     (0..z.len())
-        .map(|i| z.name_for_index(i).unwrap().to_string())
+        .map(|i| z.name_for_index(i).unwrap().unwrap().to_string())
         .collect()
 }
 
@@ -191,7 +191,7 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
             (t.year(), t.month(), t.day()),
             (2026, 11, 26),
             "{}",
-            f.name()
+            f.name().unwrap()
         );
     }
 
@@ -442,7 +442,7 @@ fn password_gives_aes_packets_that_open_only_with_it() {
         let mut f = z.by_index_decrypt(i, "s3cret-密码".as_bytes()).unwrap();
         let mut v = Vec::new();
         f.read_to_end(&mut v).unwrap();
-        if f.name() == "originals/photos/E12345678.jpg" {
+        if f.name().unwrap() == "originals/photos/E12345678.jpg" {
             assert!(v == photo);
         }
     }

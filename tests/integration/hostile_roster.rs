@@ -240,13 +240,16 @@ fn a_lying_shared_string_count_is_refused_not_a_crash() {
             let mut part = src.by_index(i).unwrap();
             let mut text = String::new();
             part.read_to_string(&mut text).unwrap();
-            if part.name() == "xl/sharedStrings.xml" {
+            if part.name().unwrap() == "xl/sharedStrings.xml" {
                 let at = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
                 let end = at + text[at..].find('"').unwrap();
                 text.replace_range(at..end, "1000000000000");
             }
-            w.start_file(part.name(), zip::write::SimpleFileOptions::default())
-                .unwrap();
+            w.start_file(
+                part.name().unwrap(),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
             w.write_all(text.as_bytes()).unwrap();
         }
         w.finish().unwrap();

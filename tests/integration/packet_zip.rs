@@ -151,7 +151,7 @@ fn entries_in_checklist_order_with_fixed_metadata() {
     let path = write_one(dir.path(), &dir.path().join("out/packets"), None);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let names: Vec<String> = (0..zip.len())
-        .map(|i| zip.by_index(i).unwrap().name().to_string())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
         .collect();
     assert_eq!(
         names,
@@ -178,7 +178,12 @@ fn entries_in_checklist_order_with_fixed_metadata() {
         );
         assert_eq!(f.unix_mode().map(|m| m & 0o777), Some(0o644));
         let deflated = f.compression() == zip::CompressionMethod::Deflated;
-        assert_eq!(deflated, f.name().ends_with(".txt"), "{}", f.name());
+        assert_eq!(
+            deflated,
+            f.name().unwrap().ends_with(".txt"),
+            "{}",
+            f.name().unwrap()
+        );
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).unwrap();
         assert!(!bytes.is_empty());

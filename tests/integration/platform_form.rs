@@ -187,7 +187,7 @@ fn cover_text(zip: &Path, into: &Path) -> String {
     let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
     let mut bytes = Vec::new();
     let name = (0..z.len())
-        .map(|i| z.name_for_index(i).unwrap().to_string())
+        .map(|i| z.name_for_index(i).unwrap().unwrap().to_string())
         .find(|n| n.ends_with("cover_checklist.pdf"))
         .expect("a cover in the packet");
     z.by_name(&name).unwrap().read_to_end(&mut bytes).unwrap();

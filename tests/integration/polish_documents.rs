@@ -147,7 +147,7 @@ fn a_letter_held_back_for_a_passport_that_lost_its_zeros_says_why() {
     let mut patched = 0;
     for i in 0..src.len() {
         let mut f = src.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).unwrap();
         if name.starts_with("xl/worksheets/") {

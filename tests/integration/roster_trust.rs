@@ -290,7 +290,7 @@ fn strip_formula_results(xlsx: &[u8]) -> Vec<u8> {
     let mut stripped = 0;
     for i in 0..src.len() {
         let mut f = src.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).unwrap();
         if name.starts_with("xl/worksheets/") {

@@ -275,7 +275,10 @@ async fn drive(
     let bytes = base64_decode(fetched[1].as_str().unwrap_or(""));
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone()))
         .map_err(|err| format!("the packet {name} does not open: {err}"))?;
-    if !zip.file_names().any(|n| n.starts_with("00_cover")) {
+    if !zip
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.starts_with("00_cover")))
+    {
         return Err(format!("packet {name} has no cover"));
     }
     let cli_packet = std::fs::read(dir.join("cli-out/packets").join(&name))

@@ -213,7 +213,7 @@ fn entries(zip: &Path) -> BTreeMap<String, Vec<u8>> {
         let mut f = z.by_index(i).unwrap();
         let mut b = Vec::new();
         f.read_to_end(&mut b).unwrap();
-        out.insert(f.name().to_string(), b);
+        out.insert(f.name().unwrap().to_string(), b);
     }
     out
 }

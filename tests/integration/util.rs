@@ -255,6 +255,7 @@ pub fn packet_pdf_text(zip: &Path, entry_part: &str, scratch: &Path) -> Option<S
     let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
     let name = z
         .file_names()
+        .map(|n| n.unwrap().into_owned())
         .find(|n| n.contains(entry_part) && n.ends_with(".pdf"))
         .unwrap_or_else(|| panic!("no {entry_part} PDF in {}", zip.display()))
         .to_string();

@@ -1,0 +1,80 @@
+//! [`JobError`]: what a job operation refuses or fails on, in the job's own terms. Each says
+//! itself as a catalog issue; which HTTP status it becomes is the server's business.
+
+use crate::fsutil::human_size;
+use crate::issue::Issue;
+
+/// A refused or failed job operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// No job of that id: deleted, expired, or the server was restarted.
+    NoJob,
+    /// The job was deleted while its upload was received; nothing was kept.
+    Deleted,
+    /// This many jobs already wait or are being uploaded.
+    QueueFull { waiting: usize },
+    /// The file asked for is not there yet: the job has not finished, or only checked.
+    NotYet,
+    /// The upload form could not be read (a broken or cut multipart body).
+    BadForm { reason: String },
+    /// A form field beside the files has a value not understood (`value` as shown).
+    BadField { field: String, value: String },
+    /// A form field beside the files is longer than `limit` bytes.
+    FieldTooLarge { field: String, limit: usize },
+    /// A file path that could reach outside the job, or that could not be written.
+    BadPath { file: String },
+    /// A staged file could not be moved into the job's `in/` folder.
+    NotMoved { file: String, reason: String },
+    /// A file name Windows cannot hold.
+    WindowsName { file: String },
+    /// More than `limit` files in one upload.
+    TooManyFiles { limit: usize },
+    /// One file larger than `limit` bytes.
+    FileTooLarge { file: String, limit: u64 },
+    /// The job's files together larger than `limit` bytes.
+    JobTooLarge { limit: u64 },
+    /// The server's own failure: the disk, a thread, random numbers.
+    Internal { reason: String },
+}
+
+impl JobError {
+    pub fn internal(reason: impl ToString) -> JobError {
+        JobError::Internal {
+            reason: reason.to_string(),
+        }
+    }
+
+    /// The issue that says what happened, in both languages through the catalog.
+    pub fn issue(&self) -> Issue {
+        match self {
+            JobError::NoJob => Issue::error("serve.no_job"),
+            JobError::Deleted => Issue::error("serve.job_deleted"),
+            JobError::QueueFull { waiting } => {
+                Issue::error("serve.queue_full").arg("count", waiting)
+            }
+            JobError::NotYet => Issue::error("serve.not_yet"),
+            JobError::BadForm { reason } => Issue::error("serve.bad_form").arg("reason", reason),
+            JobError::BadField { field, value } => Issue::error("serve.bad_field")
+                .arg("field", field)
+                .arg("value", value),
+            JobError::FieldTooLarge { field, limit } => Issue::error("serve.field_too_large")
+                .arg("field", field)
+                .arg("limit", limit),
+            JobError::BadPath { file } => Issue::error("serve.bad_path").arg("file", file),
+            JobError::NotMoved { file, reason } => Issue::error("serve.bad_path")
+                .arg("file", file)
+                .arg("reason", reason),
+            JobError::WindowsName { file } => Issue::error("serve.windows_name").arg("file", file),
+            JobError::TooManyFiles { limit } => {
+                Issue::error("serve.too_many_files").arg("count", limit)
+            }
+            JobError::FileTooLarge { file, limit } => Issue::error("serve.file_too_large")
+                .arg("file", file)
+                .arg("limit", human_size(*limit)),
+            JobError::JobTooLarge { limit } => {
+                Issue::error("serve.job_too_large").arg("limit", human_size(*limit))
+            }
+            JobError::Internal { reason } => Issue::error("serve.internal").arg("reason", reason),
+        }
+    }
+}
