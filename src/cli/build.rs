@@ -126,7 +126,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_FAILED);
         }
     };
-    let paths = Paths::resolve(args, roster, super::today_in_china());
+    let paths = Paths::resolve(args, roster, crate::clock::today_in_china());
     let inputs = FsInputs::new(
         paths.roster.clone(),
         args.company.clone(),

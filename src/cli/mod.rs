@@ -16,12 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Exit status: every employee ready.
-pub const EXIT_READY: i32 = 0;
-/// Exit status: the run finished but some employee needs attention.
-pub const EXIT_ATTENTION: i32 = 1;
-/// Exit status: nothing could be done (unreadable roster, no header, bad arguments).
-pub const EXIT_FAILED: i32 = 2;
+pub use crate::exit::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -200,12 +195,6 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         ));
     }
     Ok(d)
-}
-
-/// Today's date in China (UTC+8, no daylight saving).
-pub fn today_in_china() -> NaiveDate {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    chrono::Utc::now().with_timezone(&offset).date_naive()
 }
 
 /// Runs the program and returns the exit status. Never panics outward: a panic inside is

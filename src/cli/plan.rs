@@ -89,7 +89,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
             return fail(line.split_whitespace().collect::<Vec<_>>().join(" "));
         }
     };
-    let as_of = args.as_of.unwrap_or_else(super::today_in_china);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today_in_china);
     let (text, code) = plan(&rows.0, &rows.1, as_of, args.months, &setup, args.lang);
     print!("{text}");
     Ok(code)

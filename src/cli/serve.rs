@@ -23,7 +23,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
         }
         Err(e) => return fail(&e),
     };
-    let starter = match super::init::starter_workbook(&setup.aliases) {
+    let starter = match crate::roster::starter::starter_workbook(&setup.aliases) {
         Ok(b) => b,
         Err(e) => return fail(&format!("cannot write the starter workbook: {e}")),
     };

@@ -25,8 +25,8 @@ pub mod sniff;
 use crate::issue::Issue;
 use crate::outcome::ChecklistLine;
 use crate::rules::{ChecklistItem, ItemKind};
+pub use crate::text::{scan_key, stem};
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
 
 /// Folder name of the documents shared by every packet, and the prefix of its files in
 /// results and messages.
@@ -69,49 +69,6 @@ impl DocumentMatch {
             .iter()
             .find(|m| m.id == id)
             .map_or(&[], |m| m.files.as_slice())
-    }
-}
-
-/// The key a scan's file name is matched by: lower-cased NFKC text with every run of
-/// characters that are not letters or digits turned into one `_`, trimmed of `_`. `"Labour-Contract (signed)"` ->
-/// `"labour_contract_signed"`; full-width `ｐａｓｓｐｏｒｔ` -> `passport`.
-pub fn scan_key(name: &str) -> String {
-    use unicode_normalization::{IsNormalized, is_nfkc_quick};
-    let composed: std::borrow::Cow<str> =
-        if name.is_ascii() || is_nfkc_quick(name.chars()) == IsNormalized::Yes {
-            name.into()
-        } else {
-            name.nfkc().collect::<String>().into()
-        };
-    let mut out = String::with_capacity(composed.len());
-    let mut pending_sep = false;
-    for c in composed.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if pending_sep && !out.is_empty() {
-                out.push('_');
-            }
-            pending_sep = false;
-            out.push(c);
-        } else {
-            pending_sep = true;
-        }
-    }
-    out
-}
-
-/// The normalised matching keys of an item: its id first, then its keywords.
-pub fn match_keys(id: &str, keywords: &[String]) -> Vec<String> {
-    std::iter::once(id)
-        .chain(keywords.iter().map(String::as_str))
-        .map(scan_key)
-        .collect()
-}
-
-/// The name without its last extension (`a.b.pdf` -> `a.b`; `.pdf` stays `.pdf`).
-pub fn stem(name: &str) -> &str {
-    match name.rfind('.') {
-        Some(i) if i > 0 => &name[..i],
-        _ => name,
     }
 }
 
@@ -291,7 +248,7 @@ pub fn match_scans_as(
         .map(|i| {
             i.match_keys.is_empty().then(|| {
                 (
-                    match_keys(&i.id, &i.keywords),
+                    crate::rules::match_keys(&i.id, &i.keywords),
                     i.not_keywords.iter().map(|k| scan_key(k)).collect(),
                 )
             })

@@ -10,6 +10,7 @@
 //! in a closed `<details>` element of the card for matching against the passport itself (the
 //! file is an output like the packets, which hold the passport scans anyway).
 
+use super::markup::esc;
 use super::{RunInfo, STATUSES, Summary, Texts, fmt_years, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
@@ -591,22 +592,6 @@ fn where_short(issue: &Issue) -> String {
         parts.push(f.clone());
     }
     parts.join(" · ")
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A style sheet made safe to inline in `<style>`: it cannot close the element.

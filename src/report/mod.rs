@@ -14,6 +14,7 @@ pub mod csv;
 pub mod html;
 pub mod ics;
 pub mod json;
+mod markup;
 pub mod timeline;
 pub mod xlsx;
 

@@ -3,7 +3,7 @@
 //! day to file marked, the permit expiry dotted, the public-holiday closures shaded and the
 //! as-of date as a line. Rows are written as the outcomes are read, one at a time.
 
-use super::html::esc;
+use super::markup::esc;
 use super::{Texts, status_key};
 use crate::catalog::Lang;
 use crate::model::mask_id;

@@ -4,6 +4,7 @@
 
 use crate::assets::Templates;
 use crate::model::{Field, SalaryBasis};
+use crate::text::halfwidth;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -530,15 +531,6 @@ pub fn header_key(text: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Maps a full-width ASCII form (U+FF01..U+FF5E) and the ideographic space to ASCII.
-pub fn halfwidth(c: char) -> char {
-    match c {
-        '\u{3000}' => ' ',
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    }
 }
 
 /// Brackets whose content is a note beside a column name (half- and full-width forms are

@@ -85,7 +85,7 @@ pub fn name_date(file_name: &str) -> Option<NameDate> {
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name, |(stem, _)| stem);
-    let chars: Vec<char> = stem.chars().map(super::aliases::halfwidth).collect();
+    let chars: Vec<char> = stem.chars().map(crate::text::halfwidth).collect();
     // A month or day after a separator at `i`: its value and where it ends.
     let part_after = |i: usize, seps: &[char], max: u32| -> Option<(u32, usize)> {
         let sep = *chars.get(i)?;

@@ -2,11 +2,12 @@
 //! column B) or from a `--company` TOML file, and checked (required values present, unified
 //! social credit code well formed with its GB 32100-2015 check character).
 
-use super::aliases::{COMPANY_KEYS, ColumnAliases, halfwidth};
+use super::aliases::{COMPANY_KEYS, ColumnAliases};
 use super::source::SheetData;
 use super::values::{self, CellIn, is_blank};
 use crate::issue::{Issue, cell_ref};
 use crate::model::Company;
+use crate::text::halfwidth;
 use std::collections::BTreeMap;
 
 /// Where the company details came from, so problems can point at them.

@@ -21,6 +21,7 @@ mod rows;
 mod settle;
 mod sheetxml;
 mod source;
+pub mod starter;
 mod text;
 mod values;
 

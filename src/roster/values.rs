@@ -3,9 +3,9 @@
 //! the cell's number format), talent categories ((六) / 六 / 6 / B6), plain numbers and text.
 //! Pure functions on a cell; problems come back as codes plus arguments, never as sentences.
 
-use super::aliases::halfwidth;
 use crate::issue::Severity;
 use crate::model::{Category, Fen, Gender};
+use crate::text::halfwidth;
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use chrono::{Datelike, NaiveDate};
 

@@ -33,7 +33,7 @@ pub struct ChecklistItem {
     /// Words that rule a file name out for this item, as written in the data file.
     pub not_keywords: Vec<String>,
     /// The id then the keywords, normalised for matching
-    /// ([`crate::documents::match_keys`]); filled when the checklists are loaded, computed
+    /// ([`match_keys`]); filled when the checklists are loaded, computed
     /// on the fly when empty.
     #[serde(skip)]
     pub match_keys: Vec<String>,
@@ -127,7 +127,7 @@ impl PageSides {
     /// side. An ASCII word counts as a whole word (`back`, not `background`); a Chinese one
     /// anywhere (`工作许可证正面`).
     pub fn sort_key(&self, file_name: &str) -> (String, Side) {
-        use crate::documents::{scan_key as normalize, stem};
+        use crate::text::{scan_key as normalize, stem};
         let mut name = normalize(stem(file_name));
         let mut side = Side::Unknown;
         for (list, this) in [(&self.front, Side::Front), (&self.back, Side::Back)] {
@@ -334,10 +334,10 @@ fn build(data: FileData) -> Result<Checklists, String> {
                 "item {id}: when_term_over_years ({y}) must be 0 or more"
             ));
         }
-        let match_keys = crate::documents::match_keys(&id, &keywords);
+        let match_keys = match_keys(&id, &keywords);
         let exclude_keys = not_keywords
             .iter()
-            .map(|k| crate::documents::scan_key(k))
+            .map(|k| crate::text::scan_key(k))
             .collect();
         let item = ChecklistItem {
             match_keys,
@@ -473,6 +473,14 @@ fn common_list(
         label_en: data.label_en,
         items: items.into(),
     })
+}
+
+/// The normalised matching keys of an item: its id first, then its keywords.
+pub fn match_keys(id: &str, keywords: &[String]) -> Vec<String> {
+    std::iter::once(id)
+        .chain(keywords.iter().map(String::as_str))
+        .map(crate::text::scan_key)
+        .collect()
 }
 
 #[cfg(test)]

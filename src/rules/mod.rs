@@ -12,7 +12,9 @@ pub mod term;
 pub mod timeline;
 
 pub use calendar::{Calendar, WorkingDate};
-pub use checklist::{CategoryList, ChecklistItem, Checklists, ItemKind, PageSides, Side};
+pub use checklist::{
+    CategoryList, ChecklistItem, Checklists, ItemKind, PageSides, Side, match_keys,
+};
 pub use config::{Enquiries, Enquiry, RulesData};
 pub use eligibility::{Eligibility, Permit, WindowState};
 pub use events::{EventKind, RenewalCalendar, RenewalEvent};

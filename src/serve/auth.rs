@@ -67,13 +67,6 @@ impl Attempts {
     }
 }
 
-/// 128 random bits from the operating system, as 32 hex digits.
-pub fn random_hex() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers from the system: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// How the bound address is written in a URL and a Host header (`[::1]:8421`). An
 /// unspecified address (`0.0.0.0`) is shown as loopback, which always reaches it.
 pub fn url_host(bind: IpAddr, port: u16) -> String {
@@ -114,7 +107,7 @@ impl Auth {
             None => None,
         };
         Ok(Auth {
-            token: random_hex()?,
+            token: super::random::random_hex()?,
             cookie: format!("permitpack-{port}"),
             hosts,
             // Behind a reverse proxy the Host has no port (or the proxy's own).

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod log;
 pub mod net;
 pub mod page;
+pub mod random;
 pub mod routes;
 pub mod zipstream;
 
@@ -135,7 +136,7 @@ async fn serve(config: Config) -> Result<i32, String> {
         tokio::spawn(async move {
             signals.next().await;
             tracing::info!("stopped at once");
-            std::process::exit(EXIT_INTERRUPTED);
+            std::process::exit(crate::exit::EXIT_INTERRUPTED);
         });
     };
     let served = net::serve(
@@ -148,12 +149,8 @@ async fn serve(config: Config) -> Result<i32, String> {
     .await;
     sweeper.abort();
     served.map_err(|e| format!("the server stopped: {e}"))?;
-    Ok(crate::cli::EXIT_READY)
+    Ok(crate::exit::EXIT_READY)
 }
-
-/// The exit status when a second Ctrl-C cuts the shutdown short (128 + SIGINT, as a shell
-/// reports a process ended by Ctrl-C).
-const EXIT_INTERRUPTED: i32 = 130;
 
 /// Ctrl-C, or SIGTERM from a service manager, as often as they come. The handlers are
 /// installed once, so a signal between two waits is not lost.

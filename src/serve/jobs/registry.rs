@@ -37,7 +37,7 @@ impl Registry {
 
     /// A new job with an empty folder (`in/` and `out/`, 0700).
     pub fn create(&self) -> Result<Arc<Job>, JobError> {
-        let id = crate::serve::auth::random_hex().map_err(JobError::internal)?;
+        let id = crate::serve::random::random_hex().map_err(JobError::internal)?;
         let dir = self.data.join(&id);
         for d in [&dir, &dir.join("in"), &dir.join("out")] {
             crate::fsutil::create_output_dir(d, false).map_err(JobError::internal)?;

@@ -200,7 +200,7 @@ fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value
         p.is_dir().then_some(p)
     };
     let inputs = FsInputs::new(roster, None, dir_if("photos"), dir_if("docs"));
-    let as_of = settings.as_of.unwrap_or_else(crate::cli::today_in_china);
+    let as_of = settings.as_of.unwrap_or_else(crate::clock::today_in_china);
     let given = RunInputs {
         lang: settings.lang,
         jobs: threads,

@@ -49,7 +49,7 @@ pub async fn receive(
     }
     let staging = job.dir.join(format!(
         "{STAGING_PREFIX}{}",
-        crate::serve::auth::random_hex().map_err(JobError::internal)?
+        crate::serve::random::random_hex().map_err(JobError::internal)?
     ));
     // Not recursive: the job's own folder must still be there.
     create_staging(&staging).map_err(JobError::internal)?;
