@@ -24,6 +24,7 @@ pub mod packet;
 pub mod photo;
 pub mod pipeline;
 pub mod platform;
+pub mod quiet;
 pub mod render;
 pub mod report;
 pub mod roster;

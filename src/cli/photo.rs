@@ -87,8 +87,9 @@ pub fn run(args: &PhotoArgs) -> anyhow::Result<i32> {
                     if let (Some(dir), Some(bytes)) = (&args.previews, &v.preview) {
                         let name = unique(preview_name(&shown), &mut used_names);
                         let target = dir.join(&name);
-                        match std::fs::write(&target, bytes) {
-                            Ok(()) => {
+                        // Temporary name, then rename: never a half-written preview.
+                        match crate::fsutil::write_atomic(dir, &name, bytes) {
+                            Ok(_) => {
                                 let _ = writeln!(
                                     out,
                                     "    {}",

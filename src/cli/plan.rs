@@ -98,22 +98,13 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
 /// The employees and the roster-wide problems.
 fn read_roster(arg: &Path, aliases: &ColumnAliases) -> Result<(Vec<Employee>, Vec<Issue>), Issue> {
     let (path, note) = super::build::roster_in(arg, aliases)?;
-    let path = path.as_path();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| {
-        Issue::error("roster.cannot_open")
-            .arg("file", path.display())
-            .arg("reason", e.to_string())
-    })?;
+    // Read as `build` reads it: through the run's inputs (size cap, a regular file only).
+    use crate::run::Inputs;
+    let named = crate::run::FsInputs::new(path, None, None, None).roster()?;
+    let (bytes, name) = (named.bytes, named.name);
     // The spreadsheet parsers' panics become errors inside `roster::read`; silence the
     // default hook's notice meanwhile.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let roster = roster::read(&bytes, &name, aliases);
-    std::panic::set_hook(hook);
+    let roster = crate::quiet::quietly(|| roster::read(&bytes, &name, aliases));
     let roster = roster.map_err(|e| e.issue())?;
     let employees = roster.rows.into_iter().map(|r| r.employee).collect();
     Ok((employees, note.into_iter().chain(roster.issues).collect()))

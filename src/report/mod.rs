@@ -281,13 +281,9 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
 
 /// Runs the xlsx writer, whose library unwraps some I/O results of its temporary files (a
 /// full disk under its scratch folder panics inside it), with a panic turned into an I/O
-/// error and its message kept off the terminal. Called after the parallel stages, while no
-/// other thread can panic.
+/// error and its message kept off the terminal (on this thread only: see [`crate::quiet`]).
 fn quiet_unwind<T>(f: impl FnOnce() -> T) -> std::io::Result<T> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    let out = crate::quiet::quietly(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
     out.map_err(|payload| {
         let text = payload
             .downcast_ref::<String>()

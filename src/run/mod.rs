@@ -472,13 +472,9 @@ fn company_toml(file: &Named) -> Result<Company, RunError> {
 
 /// Runs `f` with the panic message silenced. `roster::read` turns a panic of the spreadsheet
 /// parsers on a damaged file into an error; without this the default hook would still print
-/// a backtrace notice before the one clear line. Called before any parallel stage starts.
+/// a backtrace notice before the one clear line.
 fn quietly<T>(f: impl FnOnce() -> T) -> T {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let out = f();
-    std::panic::set_hook(previous);
-    out
+    crate::quiet::quietly(f)
 }
 
 /// What the shared company scans (`docs/_company/`) lack or hold in excess: said once for
