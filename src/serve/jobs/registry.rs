@@ -44,8 +44,9 @@ impl Registry {
         for d in [&dir, &dir.join("in"), &dir.join("out")] {
             crate::fsutil::create_output_dir(d, false).map_err(JobError::internal)?;
         }
+        // Kept on disk (`job.json`) once its first upload is complete and it is queued: a
+        // job whose upload never completed is not served again after a restart.
         let job = Arc::new(Job::new(id.clone(), dir));
-        job.save();
         lock(&self.map).insert(id, job.clone());
         Ok(job)
     }
