@@ -2,7 +2,9 @@
 //! a plain HTTP/1.1 client (so every header, the Host included, is the test's own choice):
 //! the token, cookie and Bearer rules, Host and Origin refusals, upload limits and paths,
 //! deletion, a failing roster, the bind rule, clean logs, the samples giving what the
-//! command line gives, and a small load of three companies at once.
+//! command line gives, a small load of three companies at once, and (issue 24) files added to
+//! one employee of a folder kept the way HR keeps one, the roster chosen, and jobs served
+//! again after a restart.
 
 use crate::e2e_company::{self, FULL_B6, Person};
 use crate::util::{Dir, listing};

@@ -6,8 +6,11 @@
 //! platform form, checks the download names, looks at the page and report.html at phone
 //! width (no sideways scrolling), downloads one packet through the page's link with the
 //! browser's cookie and opens it, and deletes the job through the confirmation (Cancel keeps
-//! it). Set `PERMITPACK_SHOT_DIR` to keep screenshots at 1280x800 (README's docs/serve.png)
-//! and 390x844.
+//! it). A second session (issue 24) adds a scan from a card to a folder named by person, drops
+//! three files on another card, switches the roster from the page, and after a restart finds
+//! the job in the list. Set `PERMITPACK_SHOT_DIR` to keep screenshots at 1280x800 (README's
+//! docs/serve.png, the new controls as `serve-add`, `serve-added`, `serve-drop3`,
+//! `serve-roster`, `serve-jobs`) and 390x844 (`*-390.png`).
 //! Fails in CI when chromium or chromedriver is missing.
 
 use crate::serve::{Server, samples};
