@@ -445,6 +445,8 @@ struct Claim {
 pub struct FolderScan {
     /// `None` when there is no folder and no loose file.
     pub listing: Option<Listing>,
+    /// The employee's own folder (a name in the scans folder), when it has one.
+    pub folder: Option<String>,
     pub issues: Vec<Issue>,
     /// The document part of each loose file's name, by the name shown: what the checklist
     /// is matched on, without the owner's name or number.
@@ -715,6 +717,7 @@ impl DocsIndex {
             );
         }
         if let Some(folder) = folders.first() {
+            scan.folder = Some(folder.name.clone());
             if folder.how.by_name() {
                 scan.issues
                     .push(by_name(&[folder.name.as_str()], true, folder.how));

@@ -212,6 +212,13 @@ impl PhotoIndex {
         &self.dir
     }
 
+    /// The photos named by this passport number (any case, any photo extension), best first.
+    pub fn named_by_number(&self, passport_no: &str) -> &[String] {
+        self.by_stem
+            .get(&passport_no.trim().to_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Finds and reads the photo named in a roster cell, or else the one named after the
     /// passport, refusing one over `max_bytes` unread. Issues carry the file name only; add
     /// sheet/row/cell (or use [`Self::find_employee`]).

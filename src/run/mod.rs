@@ -17,9 +17,11 @@
 //! ```
 
 mod inputs;
+mod place;
 mod sink;
 
 pub use inputs::{FsInputs, Inputs, MemoryInputs, Named, PhotoListing, PhotoReadError};
+pub use place::{PlaceError, Placement, Store};
 pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
 
 use crate::cache::RunCache;
@@ -236,6 +238,11 @@ impl Run {
     /// The roster as read.
     pub fn roster(&self) -> &Roster {
         &self.roster
+    }
+
+    /// The company details the run uses (the company file's, else the roster's).
+    pub fn company(&self) -> Option<&Company> {
+        self.company.as_ref()
     }
 
     /// Judges every employee and writes the reports (no packets).

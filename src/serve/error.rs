@@ -39,17 +39,28 @@ impl ApiError {
 impl From<JobError> for ApiError {
     fn from(e: JobError) -> ApiError {
         let status = match &e {
-            JobError::NoJob | JobError::Deleted | JobError::NotYet => StatusCode::NOT_FOUND,
+            JobError::NoJob
+            | JobError::Deleted
+            | JobError::NotYet
+            | JobError::NoEmployee { .. } => StatusCode::NOT_FOUND,
             JobError::QueueFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
             JobError::BadForm { .. }
             | JobError::BadField { .. }
             | JobError::BadPath { .. }
-            | JobError::WindowsName { .. } => StatusCode::BAD_REQUEST,
+            | JobError::WindowsName { .. }
+            | JobError::NoItem { .. }
+            | JobError::ItemMissing { .. }
+            | JobError::BadFileType { .. }
+            | JobError::OnePhoto
+            | JobError::NoFiles
+            | JobError::NotARoster { .. } => StatusCode::BAD_REQUEST,
             JobError::FieldTooLarge { .. }
             | JobError::TooManyFiles { .. }
             | JobError::FileTooLarge { .. }
             | JobError::JobTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            JobError::NotMoved { .. } => StatusCode::CONFLICT,
+            JobError::NotMoved { .. } | JobError::Running | JobError::NoRoster => {
+                StatusCode::CONFLICT
+            }
             JobError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError::new(status, e.issue())
@@ -146,6 +157,41 @@ mod tests {
                 },
                 409,
                 "serve.bad_path",
+            ),
+            (JobError::Running, 409, "serve.job_running"),
+            (JobError::NoRoster, 409, "serve.no_roster"),
+            (
+                JobError::NoEmployee { passport: s("X1") },
+                404,
+                "serve.no_employee",
+            ),
+            (
+                JobError::NoItem {
+                    item: s("diploma"),
+                    items: vec![s("passport"), s("photo")],
+                },
+                400,
+                "serve.no_item",
+            ),
+            (
+                JobError::ItemMissing { file: s("a.pdf") },
+                400,
+                "serve.item_missing",
+            ),
+            (
+                JobError::BadFileType {
+                    file: s("a.docx"),
+                    allowed: s("PDF"),
+                },
+                400,
+                "serve.bad_file_type",
+            ),
+            (JobError::OnePhoto, 400, "serve.one_photo"),
+            (JobError::NoFiles, 400, "serve.no_files"),
+            (
+                JobError::NotARoster { file: s("x.xlsx") },
+                400,
+                "serve.not_a_roster",
             ),
             (JobError::internal("disk full"), 500, "serve.internal"),
         ];

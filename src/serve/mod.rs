@@ -71,6 +71,7 @@ async fn serve(config: Config) -> Result<i32, String> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = jobs::Jobs::new(&config);
     let staging = jobs.remove_stale_staging();
+    let restored = jobs.restore();
     let swept = jobs.sweep().await;
     let state = Arc::new(AppState {
         config,
@@ -99,6 +100,9 @@ async fn serve(config: Config) -> Result<i32, String> {
     );
     if staging > 0 {
         tracing::info!("{staging} unfinished upload(s) left by an earlier server deleted");
+    }
+    if restored > 0 {
+        tracing::info!("{restored} job(s) of an earlier server served again");
     }
     // Kept open until the server stops, then removed: the page's address with its token,
     // which must not show on the process list as the opener's argument.

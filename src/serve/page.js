@@ -1,6 +1,7 @@
 // The page of permitpack serve: upload a company folder, follow the job, show the report
-// cards (from report.json), replace a photo or add a scan, download. Words come from
-// /api/info (the message catalog), Chinese first with the English beside it.
+// cards (from report.json), add scans or a photo to an employee (each file with the item HR
+// picks), choose the roster, reopen a recent job, download. Words come from /api/info (the
+// message catalog), Chinese first with the English beside it.
 'use strict';
 
 const S = {};
@@ -12,6 +13,13 @@ let status = null;
 let filter = 'all';
 // Cards opened or closed by hand, by row: kept when the report is drawn again after a rerun.
 const opened = new Map();
+// What files added on a card became, by passport number: said on the card after the rerun.
+const added = new Map();
+// Roster-like files outside photos/ and docs/: their modification times go with an upload,
+// so the server ranks them as the command line does ("newest").
+const SHEET = /\.(xlsx|xlsm|xls|xlsb|ods|csv|txt)$/i;
+const SCAN_TYPES = /\.(pdf|jpe?g|png)$/i;
+const PHOTO_TYPES = /\.(jpe?g|png)$/i;
 const STATUSES = ['attention', 'ready', 'not_yet', 'too_late'];
 const $ = (id) => document.getElementById(id);
 
@@ -30,6 +38,18 @@ function bi(key, args = {}) {
     f.append(en);
   }
   return f;
+}
+
+// `bi` with the arguments of each language (a document's name differs by language).
+function bi2(key, zhArgs, enArgs) {
+  const e = S[key] || { zh: key, en: '' };
+  return pair(fill(e.zh, zhArgs), e.en ? fill(e.en, enArgs) : '');
+}
+
+// A catalog word as plain text (a select option, a title): `中文 / English`.
+function plain(key) {
+  const e = S[key];
+  return e ? (e.en ? `${e.zh} / ${e.en}` : e.zh) : key;
 }
 
 function pair(zh, en) {
@@ -62,10 +82,30 @@ function showError(err) {
   if (err && (err.zh || err.en)) {
     box.append(el('p', {}, pair(err.zh, err.en)));
     if (err.action_zh || err.action_en) box.append(el('p', {}, pair(err.action_zh, err.action_en)));
+    // A job the server was running when it stopped: run it again as it was.
+    if (err.code === 'serve.interrupted' && job) {
+      box.append(el('p', {}, el('button', { type: 'button', class: 'btn small', id: 'check-again', onclick: () => rerun(null) }, bi('ui.serve.check_again'))));
+    }
   } else {
     box.append(el('p', {}, String(err)));
   }
   box.hidden = false;
+}
+
+// PUT /api/jobs/{id}: `roster` a candidate, '' the chooser's, null the same one again.
+async function rerun(roster) {
+  if (!job) return;
+  clearError();
+  const r = await fetch(`/api/jobs/${job}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(roster === null ? {} : { roster }),
+  });
+  if (r.status !== 202) {
+    let body = null;
+    try { body = await r.json(); } catch (_) { body = null; }
+    showError(body && body.error ? body.error : `HTTP ${r.status}`);
+  }
 }
 
 function clearError() {
@@ -100,12 +140,61 @@ async function init() {
     upload([...ev.target.files].map((f) => ({ path: f.name, file: f })));
     ev.target.value = '';
   });
+  // A file dropped beside a card or the drop zone must not replace the page.
+  window.addEventListener('dragover', (ev) => ev.preventDefault());
+  window.addEventListener('drop', (ev) => ev.preventDefault());
   $('delete').addEventListener('click', () => $('confirm').showModal());
   $('confirm').addEventListener('close', () => {
     if ($('confirm').returnValue === 'delete') deleteJob();
   });
   const m = /job=([0-9a-f]{32})/.exec(location.hash);
   if (m) follow(m[1]);
+  loadJobs();
+}
+
+// ---- recent jobs (kept by the server, also over a restart) ---------------------------------
+
+async function loadJobs() {
+  let list = [];
+  try { list = (await (await fetch('/api/jobs')).json()).jobs || []; } catch (_) { list = []; }
+  const box = $('jobs');
+  box.hidden = !list.length;
+  $('jobs-n').textContent = ` (${list.length})`;
+  const ul = $('job-list');
+  ul.replaceChildren(...list.map((j) => {
+    const when = new Date(j.created * 1000);
+    const time = `${when.toLocaleDateString('zh-CN')} ${when.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}`;
+    const name = j.company || (j.roster ? j.roster.split('/').pop() : j.id.slice(0, 8));
+    const counts = el('span', { class: 'job-counts' });
+    if (j.counts) {
+      counts.append(bi('ui.serve.job_employees', { count: j.counts.employees }));
+      for (const st of STATUSES) {
+        if (j.counts[st]) counts.append(el('span', { class: `jc s-${st}` }, el('b', {}, String(j.counts[st])), ' ', bi(`ui.status.${st}`)));
+      }
+    } else {
+      counts.append(el('span', { class: `jc state-${j.state}` }, bi(`ui.serve.${j.state === 'running' ? 'running' : j.state}`)));
+    }
+    return el('li', {},
+      el('button', { type: 'button', class: j.id === job ? 'job now' : 'job', 'data-job': j.id, onclick: () => openJob(j.id) },
+        el('span', { class: 'job-name' }, name, j.roster ? el('span', { class: 'job-roster' }, j.roster) : null),
+        el('span', { class: 'job-time' }, time),
+        counts,
+        j.id === job ? el('span', { class: 'job-now' }, bi('ui.serve.job_now')) : null));
+  }));
+  $('jobs-box').open = !job;
+}
+
+// Shows another job of the list in place of the current one.
+function openJob(id) {
+  if (id === job) return;
+  report = null;
+  status = null;
+  opened.clear();
+  added.clear();
+  clearError();
+  $('result').hidden = true;
+  follow(id);
+  loadJobs();
 }
 
 // dataTransfer.files does not list a dropped folder's contents: walk the entries.
@@ -143,6 +232,11 @@ function tooBig(items) {
 function send(method, url, items, fields) {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  for (const i of items) {
+    if (SHEET.test(i.path) && !/(^|\/)(photos|docs)\//i.test(i.path) && i.file.lastModified) {
+      fd.append('modified', `${i.file.lastModified} ${i.path}`);
+    }
+  }
   for (const i of items) fd.append('file', i.file, i.path);
   $('progress').hidden = false;
   $('up-row').hidden = false;
@@ -179,30 +273,13 @@ async function upload(items) {
   follow(r.body.id);
 }
 
-async function replaceFor(employee, kind, files) {
-  if (!job || !files.length) return;
-  const file = files[0];
-  const base = rosterBase();
-  const pass = employee.passport_no || '';
-  let path;
-  if (kind === 'photo') {
-    const ext = (file.name.match(/\.[^.]+$/) || ['.jpg'])[0].toLowerCase();
-    const old = employee.photo_file || '';
-    path = `${base}photos/${old && old.toLowerCase().endsWith(ext) ? old : pass + ext}`;
-  } else {
-    path = `${base}docs/${pass}/${file.name}`;
-  }
-  clearError();
-  const r = await send('PUT', `/api/jobs/${job}/files`, [{ path, file }], {});
-  if (r.status !== 202) showError(r.body && r.body.error ? r.body.error : `HTTP ${r.status}`);
-}
-
 function setState(state) {
   $('state').replaceChildren(bi(`ui.serve.${state === 'running' ? 'running' : state}`));
 }
 
 function follow(id) {
   job = id;
+  $('up-row').hidden = true;
   history.replaceState(null, '', `#job=${id}`);
   $('progress').hidden = false;
   if (es) es.close();
@@ -211,6 +288,7 @@ function follow(id) {
     const s = JSON.parse(ev.data).state;
     setState(s);
     if (s === 'done') { clearError(); $('up-row').hidden = true; showReport(); }
+    if (s === 'done' || s === 'failed') loadJobs();
   });
   es.addEventListener('start', (ev) => {
     const d = JSON.parse(ev.data);
@@ -229,10 +307,16 @@ function follow(id) {
 }
 
 async function showReport() {
-  status = await (await fetch(`/api/jobs/${job}`)).json();
-  const r = await fetch(`/api/jobs/${job}/report.json`);
-  if (!r.ok) return;
+  const id = job;
+  const st = await (await fetch(`/api/jobs/${id}`)).json();
+  const r = await fetch(`/api/jobs/${id}/report.json`);
+  if (!r.ok || id !== job) return;
+  status = st;
   report = await r.json();
+  // A job kept over a restart has no progress events: its counts say how far it went.
+  $('emp').max = Math.max(1, status.total);
+  $('emp').value = status.done;
+  $('emp-n').textContent = `${status.done}/${status.total}`;
   render();
 }
 
@@ -263,13 +347,7 @@ function render() {
   const drop = $('drop');
   drop.classList.add('compact');
   $('drop-title').replaceChildren(bi('ui.serve.drop_again'));
-  const note = $('roster-note');
-  note.replaceChildren();
-  if (status && status.roster) {
-    note.append(bi('ui.serve.roster_used', { file: status.roster }));
-    const others = (status.roster_candidates || []).filter((c) => c !== status.roster);
-    if (others.length) note.append(el('br'), bi('ui.serve.roster_others', { files: others.join(', ') }));
-  }
+  rosterNote();
   const ri = $('roster-issues');
   ri.replaceChildren();
   if (report.roster_issues.length) {
@@ -280,6 +358,26 @@ function render() {
   const cards = $('cards');
   cards.replaceChildren(...report.employees.map(card));
   applyFilter();
+}
+
+// Which roster was read and why (the chooser's reason, or the person's choice), and the other
+// spreadsheets, one of which can be read instead.
+function rosterNote() {
+  const note = $('roster-note');
+  note.replaceChildren();
+  if (!status || !status.roster) return;
+  const why = status.roster_reason;
+  if (why && (why.zh || why.en)) note.append(el('p', { class: 'why', id: 'roster-why' }, pair(why.zh, why.en)));
+  else note.append(el('p', { class: 'why' }, bi('ui.serve.roster_used', { file: status.roster })));
+  const others = (status.roster_candidates || []).filter((c) => c !== status.roster);
+  if (!others.length) return;
+  const select = el('select', { id: 'roster-pick' }, ...others.map((c) => el('option', { value: c }, c)));
+  const form = el('form', { class: 'roster-pick' },
+    el('label', { for: 'roster-pick' }, bi('ui.serve.roster_choose')),
+    select,
+    el('button', { type: 'submit', class: 'btn ghost small', id: 'roster-use' }, bi('ui.serve.roster_use')));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); rerun(select.value); });
+  note.append(form);
 }
 
 function issueList(issues) {
@@ -392,12 +490,126 @@ function formValues(e, open) {
     ol);
 }
 
+// The items a file can be added for: the missing ones first, then the others (not those
+// permitpack writes itself), then the photo.
+function itemChoices(e) {
+  const lines = e.checklist || [];
+  const missing = lines.filter((c) => c.status === 'missing');
+  const others = lines.filter((c) => c.status !== 'missing' && c.kind !== 'generated');
+  return { missing, others };
+}
+
+function itemSelect(e, preset) {
+  const { missing, others } = itemChoices(e);
+  const opt = (c) => el('option', { value: c.id }, `${c.name_zh} / ${c.name_en}`);
+  const select = el('select', { class: 'item-pick', required: '' },
+    el('option', { value: '' }, plain('ui.serve.choose_item')),
+    missing.length ? el('optgroup', { label: plain('ui.serve.items_missing') }, ...missing.map(opt)) : null,
+    others.length ? el('optgroup', { label: plain('ui.serve.items_other') }, ...others.map(opt)) : null,
+    el('option', { value: 'photo' }, plain('ui.serve.item_photo')));
+  if (preset) select.value = preset;
+  return select;
+}
+
+function size(n) {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
+// The table of files dropped or chosen on a card, each with the item HR picks for it; saved
+// in one request, then the job runs again.
+function openAdd(e, c, files, preset) {
+  if (!files.length || !job) return;
+  c.open = true;
+  opened.set(e.row, true);
+  const body = c.querySelector('.card-body');
+  const old = body.querySelector('.add-panel');
+  if (old) old.remove();
+  const rows = files.map((f) => ({ file: f, select: itemSelect(e, preset) }));
+  const save = el('button', { type: 'button', class: 'btn small add-save', disabled: '' }, bi('ui.serve.save_files'));
+  const problem = el('div', { class: 'add-problem', role: 'alert', hidden: '' });
+  const check = () => {
+    const photos = rows.filter((r) => r.select.value === 'photo').length;
+    const typed = rows.every((r) => !r.select.value || (r.select.value === 'photo' ? PHOTO_TYPES : SCAN_TYPES).test(r.file.name));
+    save.disabled = !(rows.every((r) => r.select.value) && photos <= 1 && typed);
+    for (const r of rows) {
+      const bad = r.select.value && !(r.select.value === 'photo' ? PHOTO_TYPES : SCAN_TYPES).test(r.file.name);
+      r.select.classList.toggle('bad', !!bad);
+    }
+  };
+  for (const r of rows) r.select.addEventListener('change', check);
+  const table = el('table', { class: 'add-table' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, bi('ui.serve.col_file')), el('th', { scope: 'col' }, bi('ui.serve.col_item')))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {},
+      el('td', { class: 'fname' }, r.file.name, el('small', {}, size(r.file.size))),
+      el('td', {}, r.select)))));
+  const panel = el('div', { class: 'add-panel' },
+    el('p', { class: 'add-title' }, bi('ui.serve.add_title')),
+    table,
+    problem,
+    el('div', { class: 'add-actions' }, save,
+      el('button', { type: 'button', class: 'btn ghost small add-cancel', onclick: () => panel.remove() }, bi('ui.serve.cancel'))));
+  save.addEventListener('click', async () => {
+    save.disabled = true;
+    problem.hidden = true;
+    const fd = new FormData();
+    for (const r of rows) {
+      fd.append('item', r.select.value);
+      fd.append('file', r.file, r.file.name);
+    }
+    const state = el('p', { class: 'add-state' }, bi('ui.serve.saving'));
+    panel.append(state);
+    let res = null;
+    let answer = null;
+    try {
+      res = await fetch(`/api/jobs/${job}/employees/${encodeURIComponent(e.passport_no)}/files`, { method: 'POST', body: fd });
+      answer = await res.json();
+    } catch (_) { answer = null; }
+    if (res && res.status === 202 && answer) {
+      added.set(e.passport_no, answer.added || []);
+      return;
+    }
+    state.remove();
+    const err = answer && answer.error ? answer.error : { zh: `HTTP ${res ? res.status : 0}`, en: '' };
+    problem.replaceChildren(el('p', {}, pair(err.zh, err.en)), err.action_zh || err.action_en ? el('p', {}, pair(err.action_zh, err.action_en)) : '');
+    problem.hidden = false;
+    save.disabled = false;
+  });
+  body.insertBefore(panel, body.querySelector('footer'));
+  check();
+  rows[0].select.focus();
+}
+
+// What the files added on this card became, once the job has run again.
+function addedNote(e, missing) {
+  const list = added.get(e.passport_no);
+  if (!list || !list.length) return null;
+  const base = rosterBase();
+  const lines = e.checklist || [];
+  const p = el('div', { class: 'card-note', role: 'status' });
+  for (const a of list) {
+    const line = lines.find((l) => l.id === a.item);
+    const photo = S['ui.serve.item_photo'] || { zh: 'photo', en: 'photo' };
+    const zh = line ? line.name_zh : photo.zh;
+    const en = line ? line.name_en : photo.en;
+    const file = a.file.startsWith(base) ? a.file.slice(base.length) : a.file;
+    const row = el('p', {}, bi2('ui.serve.saved_as', { item: zh, file }, { item: en, file }));
+    if (a.replaced && a.replaced.length) {
+      const files = a.replaced.map((r) => (r.startsWith(base) ? r.slice(base.length) : r)).join(', ');
+      row.append(' ', el('span', { class: 'replaced' }, bi('ui.serve.replacing', { files })));
+    }
+    p.append(row);
+  }
+  p.append(el('p', { class: missing.length ? 'left' : 'left none' }, bi('ui.serve.missing_left', { count: missing.length })));
+  return p;
+}
+
 function card(e) {
   const missing = (e.checklist || []).filter((c) => c.status === 'missing' && !c.optional);
+  let c = null;
   const fileInput = (kind, accept) => {
     const id = `f-${kind}-${e.row}`;
-    const input = el('input', { type: 'file', id, class: 'vh', accept });
-    input.addEventListener('change', () => { replaceFor(e, kind, [...input.files]); input.value = ''; });
+    const input = el('input', { type: 'file', id, class: 'vh', accept, multiple: kind === 'photo' ? null : '' });
+    input.addEventListener('change', () => { openAdd(e, c, [...input.files], kind === 'photo' ? 'photo' : ''); input.value = ''; });
     return [input, el('label', { class: 'btn ghost small', for: id }, bi(kind === 'photo' ? 'ui.serve.replace_photo' : 'ui.serve.add_scan'))];
   };
   const packet = e.packet
@@ -416,7 +628,7 @@ function card(e) {
   }
   const ready = e.status === 'ready';
   const open = opened.has(e.row) ? opened.get(e.row) : !ready;
-  const c = el('details', { class: `card s-${e.status}`, 'data-status': e.status, 'data-row': String(e.row), open: open ? '' : null },
+  c = el('details', { class: `card s-${e.status}`, 'data-status': e.status, 'data-row': String(e.row), 'data-passport': e.passport_no || '', 'data-missing': String(missing.length), open: open ? '' : null },
     el('summary', { class: 'head' },
       thumb(e),
       el('span', { class: 'who' },
@@ -427,21 +639,25 @@ function card(e) {
       el('span', { class: 'badge' }, bi(`ui.status.${e.status}`)),
       el('span', { class: 'chev', 'aria-hidden': 'true' })),
     el('div', { class: 'card-body' },
+      addedNote(e, missing),
       missing.length ? el('p', { class: 'missing-list' }, bi('ui.serve.missing'), ': ', missing.map((m) => m.name_zh).join('、')) : null,
       issueBlock,
       formValues(e, ready),
-      el('footer', {}, el('div', { class: 'fix' }, ...fileInput('photo', 'image/jpeg,image/png'), ...fileInput('scan', ''),
-        el('span', { class: 'hint' }, bi('ui.serve.drop_here'))), packet)));
+      el('footer', {}, e.passport_no
+        ? el('div', { class: 'fix' }, ...fileInput('scan', '.pdf,.jpg,.jpeg,.png'), ...fileInput('photo', 'image/jpeg,image/png'),
+          el('span', { class: 'hint' }, bi('ui.serve.drop_here')))
+        : el('span'), packet)));
   c.addEventListener('toggle', () => opened.set(e.row, c.open));
-  c.addEventListener('dragover', (ev) => { ev.preventDefault(); c.classList.add('over'); });
-  c.addEventListener('dragleave', () => c.classList.remove('over'));
-  c.addEventListener('drop', (ev) => {
-    ev.preventDefault();
-    c.classList.remove('over');
-    const files = [...ev.dataTransfer.files];
-    const photo = files.length === 1 && /\.(jpe?g|png)$/i.test(files[0].name) && !/pass|护照|scan|扫描/i.test(files[0].name);
-    replaceFor(e, photo ? 'photo' : 'scan', files);
-  });
+  if (e.passport_no) {
+    c.addEventListener('dragover', (ev) => { ev.preventDefault(); c.classList.add('over'); });
+    c.addEventListener('dragleave', () => c.classList.remove('over'));
+    c.addEventListener('drop', (ev) => {
+      ev.preventDefault();
+      ev.stopPropagation();
+      c.classList.remove('over');
+      openAdd(e, c, [...ev.dataTransfer.files], '');
+    });
+  }
   return c;
 }
 
@@ -471,6 +687,8 @@ async function deleteJob() {
     const box = $('error');
     box.replaceChildren(el('p', {}, bi('ui.serve.deleted')));
     box.hidden = false;
+    added.clear();
+    loadJobs();
   }
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP contract: the page and its files, the login, the jobs API
-//! (`POST/GET/PUT/DELETE /api/jobs...`), the progress stream and the downloads. Each handler
+//! (`POST/GET/PUT/DELETE /api/jobs...`, files added to one employee, the roster chosen),
+//! the progress stream and the downloads. Each handler
 //! is short, calls [`super::jobs`] and ends in `?` on an [`ApiError`]. Around every route,
 //! from the outside in: the request log, the security headers, the error bodies, and
 //! [`super::auth::guard`].
@@ -35,11 +36,21 @@ const MAX_LOGIN_BYTES: usize = 1024;
 /// The largest report file served (the xlsx of a very large company).
 const MAX_REPORT_BYTES: u64 = 1 << 30;
 
+/// The largest body of `PUT /api/jobs/{id}` (one short field).
+const MAX_SETTINGS_BYTES: usize = 4096;
+
 pub fn router(state: Arc<AppState>) -> Router {
     let jobs = Router::new()
-        .route("/api/jobs", post(create_job))
-        .route("/api/jobs/{id}", get(job_status).delete(delete_job))
+        .route("/api/jobs", post(create_job).get(job_list))
+        .route(
+            "/api/jobs/{id}",
+            get(job_status)
+                .put(choose_roster)
+                .delete(delete_job)
+                .layer(DefaultBodyLimit::max(MAX_SETTINGS_BYTES)),
+        )
         .route("/api/jobs/{id}/files", put(replace_files))
+        .route("/api/jobs/{id}/employees/{passport}/files", post(add_files))
         .route("/api/jobs/{id}/events", get(events))
         .route("/api/jobs/{id}/packets.zip", get(all_packets))
         .route("/api/jobs/{id}/packets", get(packet_list))
@@ -186,6 +197,89 @@ async fn replace_files(
     let settings = state.jobs.receive(&job, &mut form).await?;
     state.jobs.start(job.clone(), settings, slot);
     Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": job.id}))).into_response())
+}
+
+/// Files for one employee, each with its item: put where the run reads them, then the job
+/// runs again.
+async fn add_files(
+    State(state): State<Arc<AppState>>,
+    Path((id, passport)): Path<(String, String)>,
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
+    let slot = state.jobs.reserve()?;
+    let (settings, added) = state.jobs.add(&job, &passport, &mut form).await?;
+    state.jobs.start(job.clone(), settings, slot);
+    let body = json!({"id": job.id, "added": added});
+    Ok((StatusCode::ACCEPTED, axum::Json(body)).into_response())
+}
+
+/// The body of `PUT /api/jobs/{id}`: `roster` a path among the job's candidates, empty for
+/// the chooser's default; left out, the same roster (the job runs again as it was).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RosterChoice {
+    roster: Option<String>,
+}
+
+/// Chooses the roster (JSON or a form) and runs the job again.
+async fn choose_roster(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let job = state.jobs.find(&id)?;
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let refused = |status: StatusCode, text: String| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::from(JobError::FieldTooLarge {
+                field: "roster".into(),
+                limit: MAX_SETTINGS_BYTES,
+            })
+        } else {
+            ApiError::from(JobError::BadForm { reason: text })
+        }
+    };
+    let empty = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() == b"0");
+    let choice = if empty {
+        RosterChoice { roster: None }
+    } else if is_json {
+        axum::Json::<RosterChoice>::from_request(req, &())
+            .await
+            .map_err(|r| refused(r.status(), r.body_text()))?
+            .0
+    } else {
+        Form::<RosterChoice>::from_request(req, &())
+            .await
+            .map_err(|r| refused(r.status(), r.body_text()))?
+            .0
+    };
+    let change = match choice.roster.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(path) => Some(Some(super::jobs::clean_upload_path(path).ok_or_else(
+            || JobError::NotARoster {
+                file: crate::fsutil::truncate_bytes(path, 120).to_string(),
+            },
+        )?)),
+    };
+    let slot = state.jobs.reserve()?;
+    let settings = state.jobs.choose_roster(&job, change).await?;
+    state.jobs.start(job.clone(), settings, slot);
+    Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": job.id}))).into_response())
+}
+
+/// The jobs of this server, the newest first: `{"jobs": [{id, created, state, mode, roster,
+/// company, counts, runs}]}`.
+async fn job_list(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(json!({"jobs": state.jobs.list()})).into_response()
 }
 
 async fn job_status(

@@ -2,7 +2,9 @@
 //! a plain HTTP/1.1 client (so every header, the Host included, is the test's own choice):
 //! the token, cookie and Bearer rules, Host and Origin refusals, upload limits and paths,
 //! deletion, a failing roster, the bind rule, clean logs, the samples giving what the
-//! command line gives, and a small load of three companies at once.
+//! command line gives, a small load of three companies at once, and (issue 24) files added to
+//! one employee of a folder kept the way HR keeps one, the roster chosen, and jobs served
+//! again after a restart.
 
 use crate::e2e_company::{self, FULL_B6, Person};
 use crate::util::{Dir, listing};
@@ -104,6 +106,12 @@ impl Server {
 
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
+    }
+
+    /// Kills the server (as a crash would) and waits for it to end.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn host(&self) -> String {
@@ -1906,4 +1914,592 @@ fn serve_uploads_to_one_job_are_received_one_at_a_time() {
     assert_eq!(r1.status, 202, "{}", r1.story());
     assert_eq!(r2.status, 413, "{}", r2.story());
     assert_eq!(r2.json()["error"]["code"], "serve.job_too_large");
+}
+
+// ---- issue 24: files added to one employee, the roster chosen, jobs kept over a restart ----
+
+/// A multipart body of parts in the order given: `(name, None, value)` a field,
+/// `(name, Some(file name), bytes)` a file.
+pub fn parts_body(parts: &[(&str, Option<&str>, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "permitpack-test-boundary-7f3a9c";
+    let mut b = Vec::new();
+    for (name, file, bytes) in parts {
+        let head = match file {
+            Some(f) => format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            ),
+            None => {
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+            }
+        };
+        b.extend_from_slice(head.as_bytes());
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), b)
+}
+
+/// `(item, file name, bytes)` for each file, sent as `item` then `file`.
+type Adding<'a> = (&'a str, &'a str, Vec<u8>);
+
+impl Server {
+    /// `POST /api/jobs/{id}/employees/{passport}/files`, each file after its `item`.
+    pub fn add_files(&self, id: &str, passport: &str, files: &[Adding]) -> Resp {
+        let mut parts = Vec::new();
+        for (item, name, bytes) in files {
+            parts.push(("item", None, item.as_bytes().to_vec()));
+            parts.push(("file", Some(*name), bytes.clone()));
+        }
+        let (kind, body) = parts_body(&parts);
+        let path = format!("/api/jobs/{id}/employees/{}/files", pct(passport));
+        self.send("POST", &path, &self.bearer(), Some((&kind, &body)))
+    }
+
+    /// The job's report.json.
+    pub fn report(&self, id: &str) -> serde_json::Value {
+        let r = self.get(&format!("/api/jobs/{id}/report.json"));
+        assert_eq!(r.status, 200, "{}", r.story());
+        r.json()
+    }
+}
+
+/// A company folder kept the way an HR department keeps one, under `d/co`: this year's
+/// roster `2026_花名册.xlsx` beside last year's `2025_花名册.xlsx` (written later, so newer
+/// on disk) and an old undated `roster.xlsx`; scan folders named by person
+/// (`21AB34567_Dubois/`, `TK4829173 Tanaka/`, `Maria GARCIA/`); Garcia's photo named by her
+/// name. Dubois lacks the Residence Permit scan, Tanaka the Residence Permit, the Work Permit
+/// and the photo receipt. The undated `roster.xlsx` was last changed in 2020. Returns the
+/// files as an upload sends them, and the `modified` fields a browser sends with them.
+pub fn hr_company(d: &Dir) -> (Vec<(String, Vec<u8>)>, Vec<(&'static str, String)>) {
+    use crate::e2e_company::{COMPANY_SCANS, Scan, fixture_photo, roster, scan_bytes};
+    let without = |gone: &[&str]| -> Vec<(&'static str, Scan)> {
+        FULL_B6
+            .iter()
+            .filter(|(n, _)| !gone.contains(n))
+            .copied()
+            .collect()
+    };
+    let dubois = Person::new("Jean Dubois", "21AB34567");
+    let tanaka = Person::new("Kenji Tanaka", "TK4829173");
+    let garcia = Person::new("Maria Garcia", "P1234567");
+    let co = d.join("co");
+    std::fs::create_dir_all(&co).unwrap();
+    roster(&[dubois.clone(), tanaka.clone(), garcia.clone()])
+        .save(co.join("2026_花名册.xlsx"))
+        .unwrap();
+    roster(&[dubois.clone(), tanaka.clone()])
+        .save(co.join("roster.xlsx"))
+        .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(co.join("roster.xlsx"))
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + Duration::from_secs(1_577_836_800))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    roster(&[dubois, tanaka])
+        .save(co.join("2025_花名册.xlsx"))
+        .unwrap();
+    let scans = [
+        ("21AB34567_Dubois", without(&["居留许可页.jpg"])),
+        (
+            "TK4829173 Tanaka",
+            without(&["居留许可页.jpg", "Work Permit card.JPG", "相片回执.jpg"]),
+        ),
+        ("Maria GARCIA", FULL_B6.to_vec()),
+        ("_company", COMPANY_SCANS.to_vec()),
+    ];
+    for (folder, files) in scans {
+        for (name, kind) in files {
+            d.write(format!("co/docs/{folder}/{name}"), scan_bytes(name, kind));
+        }
+    }
+    let blue = std::fs::read(fixture_photo("blue.jpg")).unwrap();
+    for name in ["21AB34567.jpg", "TK4829173.jpg", "Maria Garcia.jpg"] {
+        d.write(format!("co/photos/{name}"), &blue);
+    }
+    let modified = vec![("modified", "1577836800000 co/roster.xlsx".to_string())];
+    (folder_files(&co, "co"), modified)
+}
+
+/// Uploads the HR company (`check`, as of 2026-11-26) and waits for its report.
+fn upload_hr_company(s: &Server, dir: &Dir) -> String {
+    let (files, modified) = hr_company(dir);
+    let mut fields: Vec<(&str, &str)> = vec![("mode", "check"), ("as_of", e2e_company::AS_OF)];
+    fields.extend(modified.iter().map(|(k, v)| (*k, v.as_str())));
+    let r = s.upload("POST", "/api/jobs", &fields, &files);
+    assert_eq!(r.status, 201, "{}", r.story());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let st = s.wait(&id);
+    assert_eq!(st["state"], "done", "{st}\n{}", s.log());
+    id
+}
+
+/// The employee of `passport` in a report.
+pub fn by_passport<'a>(report: &'a serde_json::Value, passport: &str) -> &'a serde_json::Value {
+    report["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["passport_no"] == passport)
+        .unwrap_or_else(|| panic!("no {passport} in {report}"))
+}
+
+/// The ids of an employee's missing (not optional) checklist items.
+pub fn missing_items(e: &serde_json::Value) -> Vec<String> {
+    e["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "missing" && c["optional"] != true)
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The files matched to each checklist item of an employee, as `item: file` lines.
+fn matched_files(e: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = e["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            let id = c["id"].as_str().unwrap().to_string();
+            c["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |f| format!("{id}: {}", f.as_str().unwrap()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The folders of the job's `in/co/docs/`.
+fn docs_folders(s: &Server, id: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(s.data.join(id).join("in/co/docs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
+    use crate::e2e_company::{Scan, fixture_photo, scan_bytes};
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    let id = upload_hr_company(&s, &dir);
+    let before = s.report(&id);
+    let folders = docs_folders(&s, &id);
+    let dubois = by_passport(&before, "21AB34567");
+    assert_eq!(missing_items(dubois), ["residence_permit"], "{dubois}");
+    let dubois_files = matched_files(dubois);
+
+    // Dubois (`21AB34567_Dubois/`): the Residence Permit scan goes into his folder.
+    let rp = scan_bytes("rp.jpg", Scan::Jpeg);
+    let r = s.add_files(
+        &id,
+        "21AB34567",
+        &[("residence_permit", "IMG_2041.jpg", rp)],
+    );
+    assert_eq!(r.status, 202, "{}", r.story());
+    let added = &r.json()["added"];
+    assert_eq!(
+        added[0]["file"], "co/docs/21AB34567_Dubois/residence_permit.jpg",
+        "{added}"
+    );
+    assert_eq!(added[0]["replaced"], serde_json::json!([]), "{added}");
+    // The job runs again: a second request waits for it.
+    let busy = s.add_files(
+        &id,
+        "21AB34567",
+        &[("passport", "p.pdf", scan_bytes("p.pdf", Scan::Pdf))],
+    );
+    assert_eq!(busy.status, 409, "{}", busy.story());
+    assert_eq!(busy.json()["error"]["code"], "serve.job_running");
+    assert_eq!(s.wait(&id)["state"], "done");
+    let after = s.report(&id);
+    let dubois = by_passport(&after, "21AB34567");
+    assert_eq!(missing_items(dubois), Vec::<String>::new(), "{dubois}");
+    let mut want = dubois_files.clone();
+    want.push("residence_permit: residence_permit.jpg".into());
+    want.sort();
+    assert_eq!(matched_files(dubois), want, "the other scans are kept");
+    assert_eq!(docs_folders(&s, &id), folders, "no new folder");
+
+    // Replacing: the new passport scan takes the place of `Passport bio page.jpg`.
+    let r = s.add_files(
+        &id,
+        "21AB34567",
+        &[("passport", "scan0001.PDF", scan_bytes("p.pdf", Scan::Pdf))],
+    );
+    assert_eq!(r.status, 202, "{}", r.story());
+    let added = &r.json()["added"][0];
+    assert_eq!(added["file"], "co/docs/21AB34567_Dubois/passport.pdf");
+    assert_eq!(
+        added["replaced"],
+        serde_json::json!(["co/docs/21AB34567_Dubois/Passport bio page.jpg"])
+    );
+    s.wait(&id);
+    let dubois = by_passport(&s.report(&id), "21AB34567").clone();
+    let passport: Vec<&str> = dubois["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == "passport")
+        .flat_map(|c| c["files"].as_array().unwrap())
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(passport, ["passport.pdf"], "{dubois}");
+    assert!(
+        !s.data
+            .join(&id)
+            .join("in/co/docs/21AB34567_Dubois/Passport bio page.jpg")
+            .exists()
+    );
+
+    // Tanaka (`TK4829173 Tanaka/`): three files in one request, each with its item.
+    let tanaka = by_passport(&after, "TK4829173");
+    assert_eq!(
+        missing_items(tanaka),
+        ["residence_permit", "work_permit", "photo_receipt"],
+        "{tanaka}"
+    );
+    let tanaka_files = matched_files(tanaka);
+    let r = s.add_files(
+        &id,
+        "TK4829173",
+        &[
+            ("residence_permit", "a.jpg", scan_bytes("a.jpg", Scan::Jpeg)),
+            (
+                "work_permit",
+                "b.png",
+                std::fs::read(fixture_photo("blue.jpg")).unwrap(),
+            ),
+            ("photo_receipt", "c.pdf", scan_bytes("c.pdf", Scan::Pdf)),
+        ],
+    );
+    assert_eq!(r.status, 202, "{}", r.story());
+    let files: Vec<String> = r.json()["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "co/docs/TK4829173 Tanaka/residence_permit.jpg",
+            "co/docs/TK4829173 Tanaka/work_permit.png",
+            "co/docs/TK4829173 Tanaka/photo_receipt.pdf",
+        ]
+    );
+    s.wait(&id);
+    let report = s.report(&id);
+    let tanaka = by_passport(&report, "TK4829173");
+    assert_eq!(missing_items(tanaka), Vec::<String>::new(), "{tanaka}");
+    let mut want = tanaka_files;
+    want.extend([
+        "photo_receipt: photo_receipt.pdf".to_string(),
+        "residence_permit: residence_permit.jpg".to_string(),
+        "work_permit: work_permit.png".to_string(),
+    ]);
+    want.sort();
+    assert_eq!(matched_files(tanaka), want);
+    assert_eq!(docs_folders(&s, &id), folders, "still no new folder");
+
+    // The photo: in place of `Maria Garcia.jpg`, keeping her name.
+    let png = {
+        let img = image::open(fixture_photo("blue.jpg")).unwrap();
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let r = s.add_files(&id, "P1234567", &[("photo", "new photo.png", png)]);
+    assert_eq!(r.status, 202, "{}", r.story());
+    let added = &r.json()["added"][0];
+    assert_eq!(added["file"], "co/photos/Maria Garcia.png", "{added}");
+    assert_eq!(
+        added["replaced"],
+        serde_json::json!(["co/photos/Maria Garcia.jpg"])
+    );
+    s.wait(&id);
+    let garcia = by_passport(&s.report(&id), "P1234567").clone();
+    assert_eq!(garcia["photo"]["file"], "Maria Garcia.png", "{garcia}");
+    assert_eq!(garcia["photo"]["ok"], true, "{garcia}");
+    let log = s.log();
+    for secret in ["21AB34567", "TK4829173", "Dubois", "Garcia"] {
+        assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
+    }
+    assert!(
+        log.contains("POST /api/jobs/{id}/employees/{passport}/files job"),
+        "{log}"
+    );
+}
+
+#[test]
+fn serve_add_files_refusals_keep_nothing() {
+    use crate::e2e_company::{Scan, scan_bytes};
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    let id = upload_hr_company(&s, &dir);
+    let before = listing(&s.data.join(&id).join("in"));
+    let pdf = || scan_bytes("x.pdf", Scan::Pdf);
+    let refused = |r: Resp, status: u16, code: &str| {
+        assert_eq!(r.status, status, "{}", r.story());
+        let e = r.json()["error"].clone();
+        assert_eq!(e["code"], code, "{e}");
+        for k in ["en", "zh", "action_en", "action_zh"] {
+            let t = e[k].as_str().unwrap_or("");
+            assert!(!t.is_empty() && !t.contains("--"), "{k}: {e}");
+        }
+        e
+    };
+    let e = refused(
+        s.add_files(&id, "X0000000", &[("passport", "p.pdf", pdf())]),
+        404,
+        "serve.no_employee",
+    );
+    assert!(e["en"].as_str().unwrap().contains("X0000000"), "{e}");
+    let e = refused(
+        s.add_files(&id, "21AB34567", &[("diploma", "d.pdf", pdf())]),
+        400,
+        "serve.no_item",
+    );
+    assert!(
+        e["action_en"]
+            .as_str()
+            .unwrap()
+            .contains("residence_permit"),
+        "{e}"
+    );
+    refused(
+        s.add_files(
+            &id,
+            "21AB34567",
+            &[("labour_contract", "contract.docx", b"PK\x03\x04".to_vec())],
+        ),
+        400,
+        "serve.bad_file_type",
+    );
+    refused(
+        s.add_files(&id, "21AB34567", &[("photo", "photo.pdf", pdf())]),
+        400,
+        "serve.bad_file_type",
+    );
+    // A file before any item: the second file of this request makes nothing of the first.
+    let (kind, body) = parts_body(&[
+        ("file", Some("a.pdf"), pdf()),
+        ("item", None, b"passport".to_vec()),
+        ("file", Some("b.pdf"), pdf()),
+    ]);
+    let r = s.send(
+        "POST",
+        &format!("/api/jobs/{id}/employees/21AB34567/files"),
+        &s.bearer(),
+        Some((&kind, &body)),
+    );
+    refused(r, 400, "serve.item_missing");
+    // The first file is fine, the second is not: neither is kept.
+    refused(
+        s.add_files(
+            &id,
+            "21AB34567",
+            &[
+                ("residence_permit", "rp.pdf", pdf()),
+                ("passport", "p.exe", b"MZ".to_vec()),
+            ],
+        ),
+        400,
+        "serve.bad_file_type",
+    );
+    let (kind, body) = parts_body(&[("item", None, b"passport".to_vec())]);
+    let r = s.send(
+        "POST",
+        &format!("/api/jobs/{id}/employees/21AB34567/files"),
+        &s.bearer(),
+        Some((&kind, &body)),
+    );
+    refused(r, 400, "serve.no_files");
+    refused(
+        s.add_files(
+            &"0".repeat(32),
+            "21AB34567",
+            &[("passport", "p.pdf", pdf())],
+        ),
+        404,
+        "serve.no_job",
+    );
+    assert_eq!(
+        listing(&s.data.join(&id).join("in")),
+        before,
+        "nothing kept"
+    );
+    assert_eq!(s.get(&format!("/api/jobs/{id}")).json()["runs"], 1);
+    let staging: Vec<String> = s
+        .job_folders()
+        .iter()
+        .flat_map(|j| std::fs::read_dir(s.data.join(j)).unwrap().flatten())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("upload-"))
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
+}
+
+#[test]
+fn serve_roster_is_this_years_and_can_be_switched() {
+    let dir = Dir::new();
+    let s = Server::start(&dir, &[]);
+    let id = upload_hr_company(&s, &dir);
+    let st = s.get(&format!("/api/jobs/{id}")).json();
+    // The latest date in the name, though last year's file is newer on disk; the undated
+    // roster.xlsx was last changed in 2020 (the `modified` field): last.
+    assert_eq!(st["roster"], "co/2026_花名册.xlsx", "{st}");
+    assert_eq!(
+        st["roster_candidates"],
+        serde_json::json!([
+            "co/2026_花名册.xlsx",
+            "co/2025_花名册.xlsx",
+            "co/roster.xlsx"
+        ]),
+        "{st}"
+    );
+    let why = &st["roster_reason"];
+    assert_eq!(why["code"], "roster.file_chosen_date", "{why}");
+    assert!(why["en"].as_str().unwrap().contains("latest date"), "{why}");
+    assert!(!why["zh"].as_str().unwrap().is_empty(), "{why}");
+    assert_eq!(st["summary"]["counts"]["employees"], 3, "{st}");
+    assert_eq!(st["summary"]["company"], e2e_company::COMPANY_ZH, "{st}");
+
+    // Last year's, by JSON: two employees.
+    let put = |body: &str, kind: &str| {
+        s.send(
+            "PUT",
+            &format!("/api/jobs/{id}"),
+            &s.bearer(),
+            Some((kind, body.as_bytes())),
+        )
+    };
+    let r = put(r#"{"roster": "co/2025_花名册.xlsx"}"#, "application/json");
+    assert_eq!(r.status, 202, "{}", r.story());
+    let busy = put(r#"{"roster": "co/2026_花名册.xlsx"}"#, "application/json");
+    assert_eq!(busy.status, 409, "{}", busy.story());
+    let st = s.wait(&id);
+    assert_eq!(st["state"], "done", "{st}");
+    assert_eq!(st["roster"], "co/2025_花名册.xlsx", "{st}");
+    assert_eq!(st["roster_reason"]["code"], "serve.roster_chosen", "{st}");
+    assert_eq!(st["summary"]["counts"]["employees"], 2, "{st}");
+    assert_eq!(s.report(&id)["employees"].as_array().unwrap().len(), 2);
+    // Left out: the same roster again.
+    let r = put("{}", "application/json");
+    assert_eq!(r.status, 202, "{}", r.story());
+    let st = s.wait(&id);
+    assert_eq!(st["roster"], "co/2025_花名册.xlsx", "{st}");
+    assert_eq!(st["runs"], 3, "{st}");
+    // Empty, as a form: the chooser's again.
+    let r = put("roster=", "application/x-www-form-urlencoded");
+    assert_eq!(r.status, 202, "{}", r.story());
+    let st = s.wait(&id);
+    assert_eq!(st["roster"], "co/2026_花名册.xlsx", "{st}");
+    assert_eq!(st["summary"]["counts"]["employees"], 3, "{st}");
+    // Only a spreadsheet of the job.
+    for bad in [
+        r#"{"roster": "co/docs/21AB34567_Dubois/passport.pdf"}"#,
+        r#"{"roster": "../x.xlsx"}"#,
+        r#"{"roster": "co/2027_花名册.xlsx"}"#,
+    ] {
+        let r = put(bad, "application/json");
+        assert_eq!(r.status, 400, "{bad}: {}", r.story());
+        assert_eq!(r.json()["error"]["code"], "serve.not_a_roster", "{bad}");
+    }
+    let r = put(r#"{"sheet": "x"}"#, "application/json");
+    assert_eq!(r.status, 400, "{}", r.story());
+    let r = put(
+        &format!(r#"{{"roster": "{}"}}"#, "a".repeat(5000)),
+        "application/json",
+    );
+    assert_eq!(r.status, 413, "{}", r.story());
+    assert_eq!(s.get(&format!("/api/jobs/{id}")).json()["runs"], 4);
+}
+
+#[test]
+fn serve_jobs_survive_a_restart() {
+    let dir = Dir::new();
+    let (id, old_token, summary) = {
+        let s = Server::start(&dir, &[]);
+        let id = upload_hr_company(&s, &dir);
+        let st = s.get(&format!("/api/jobs/{id}")).json();
+        let list = s.get("/api/jobs").json();
+        assert_eq!(list["jobs"][0]["id"], id.as_str(), "{list}");
+        (id, s.token.clone(), st["summary"].clone())
+        // The server is killed here, as by a crash.
+    };
+    let kept = dir.join("data").join(&id).join("job.json");
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
+    assert_eq!(saved["status"]["state"], "done", "{saved}");
+
+    let s = Server::start(&dir, &[]);
+    assert_ne!(s.token, old_token);
+    let st = s.get(&format!("/api/jobs/{id}")).json();
+    assert_eq!(st["state"], "done", "{st}");
+    assert_eq!(st["summary"], summary);
+    assert_eq!(st["roster"], "co/2026_花名册.xlsx");
+    assert_eq!(s.report(&id)["employees"].as_array().unwrap().len(), 3);
+    let list = s.get("/api/jobs").json();
+    let entry = &list["jobs"][0];
+    assert_eq!(entry["id"], id.as_str(), "{list}");
+    assert_eq!(entry["company"], e2e_company::COMPANY_ZH, "{entry}");
+    assert_eq!(entry["roster"], "co/2026_花名册.xlsx", "{entry}");
+    assert_eq!(entry["counts"]["employees"], 3, "{entry}");
+    assert!(
+        entry["created"].as_u64().unwrap() > 1_700_000_000,
+        "{entry}"
+    );
+    // The page's progress stream replays the state of the job.
+    let events = read_events(&s, &id, None, Duration::from_secs(2));
+    assert!(
+        events.contains("event: state") && events.contains("done"),
+        "{events}"
+    );
+    // The old token opens nothing.
+    let old = vec![("Authorization".to_string(), format!("Bearer {old_token}"))];
+    let r = s.send("GET", &format!("/api/jobs/{id}"), &old, None);
+    assert_eq!(r.status, 401, "{}", r.story());
+    drop(s);
+
+    // A job the server was running when it was killed: back as failed, and it runs again.
+    let mut saved = saved;
+    saved["status"]["state"] = "running".into();
+    std::fs::write(&kept, serde_json::to_vec(&saved).unwrap()).unwrap();
+    let s = Server::start(&dir, &[]);
+    let st = s.get(&format!("/api/jobs/{id}")).json();
+    assert_eq!(st["state"], "failed", "{st}");
+    assert_eq!(st["error"]["code"], "serve.interrupted", "{st}");
+    assert!(
+        !st["error"]["action_en"].as_str().unwrap().contains("--"),
+        "{st}"
+    );
+    assert!(
+        s.log().contains("1 job(s) of an earlier server"),
+        "{}",
+        s.log()
+    );
+    let r = s.send("PUT", &format!("/api/jobs/{id}"), &s.bearer(), None);
+    assert_eq!(r.status, 202, "{}", r.story());
+    let st = s.wait(&id);
+    assert_eq!(st["state"], "done", "{st}");
+    assert_eq!(st["summary"]["counts"], summary["counts"]);
+    drop(s);
+
+    // --keep sweeps a kept job like any other.
+    let s = Server::start(&dir, &["--keep", "1s"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    wait_until("the kept job is swept", Duration::from_secs(10), || {
+        s.get(&format!("/api/jobs/{id}")).status == 404
+    });
+    assert!(!dir.join("data").join(&id).exists());
 }

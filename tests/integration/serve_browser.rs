@@ -6,8 +6,11 @@
 //! platform form, checks the download names, looks at the page and report.html at phone
 //! width (no sideways scrolling), downloads one packet through the page's link with the
 //! browser's cookie and opens it, and deletes the job through the confirmation (Cancel keeps
-//! it). Set `PERMITPACK_SHOT_DIR` to keep screenshots at 1280x800 (README's docs/serve.png)
-//! and 390x844.
+//! it). A second session (issue 24) adds a scan from a card to a folder named by person, drops
+//! three files on another card, switches the roster from the page, and after a restart finds
+//! the job in the list. Set `PERMITPACK_SHOT_DIR` to keep screenshots at 1280x800 (README's
+//! docs/serve.png, the new controls as `serve-add`, `serve-added`, `serve-drop3`,
+//! `serve-roster`, `serve-jobs`) and 390x844 (`*-390.png`).
 //! Fails in CI when chromium or chromedriver is missing.
 
 use crate::serve::{Server, samples};
@@ -52,6 +55,24 @@ fn serve_page_in_chromium_uploads_the_samples_and_downloads_a_packet() {
     cli.assert_code(1);
     let want = dir.report("cli-out");
     let server = Server::start(&dir, &[]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (driver, client) = browser(&dir).await;
+        let result = drive(&client, &server, &dir, &want).await;
+        let _ = client.close().await;
+        drop(driver);
+        if let Err(e) = result {
+            panic!("{e}\nserver log:\n{}", server.log());
+        }
+    });
+}
+
+/// chromedriver on a free port and a WebDriver session of headless Chromium with a fresh
+/// profile in `dir`, no background network, 1280x800.
+async fn browser(dir: &Dir) -> (Driver, fantoccini::Client) {
     let port = free_port();
     let driver = Driver(
         Command::new("chromedriver")
@@ -63,47 +84,36 @@ fn serve_page_in_chromium_uploads_the_samples_and_downloads_a_packet() {
     );
     let profile = dir.join("profile");
     std::fs::create_dir_all(&profile).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run", "--disable-sync", "--hide-scrollbars",
-                    "--window-size=1280,800",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let start = Instant::now();
-        let client = loop {
-            match ClientBuilder::new(connector.clone())
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if start.elapsed() > Duration::from_secs(30) => {
-                    panic!("no WebDriver session: {e}")
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync", "--hide-scrollbars",
+                "--window-size=1280,800",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let start = Instant::now();
+    let client = loop {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if start.elapsed() > Duration::from_secs(30) => {
+                panic!("no WebDriver session: {e}")
             }
-        };
-        let result = drive(&client, &server, &dir, &want).await;
-        let _ = client.close().await;
-        if let Err(e) = result {
-            panic!("{e}\nserver log:\n{}", server.log());
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
-    });
-    drop(driver);
+    };
+    (driver, client)
 }
 
 async fn drive(
@@ -731,4 +741,361 @@ fn base64_decode(s: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+// ---- issue 24: add files on a card, drop three, switch the roster, reopen after a restart ---
+
+/// Waits until `script` returns true, for up to `secs` seconds (a rerun of the job).
+async fn until_for(
+    c: &fantoccini::Client,
+    what: &str,
+    script: &str,
+    secs: u64,
+) -> Result<(), String> {
+    let start = Instant::now();
+    loop {
+        if js(c, script).await?.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            let err = js(c, "return document.getElementById('error').innerText")
+                .await
+                .unwrap_or_default();
+            return Err(format!(
+                "{what}: still not so after {secs} s ({script}); error box: {err}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// With `PERMITPACK_SHOT_DIR`: the element of `selector` scrolled into view, at 1280x800 as
+/// `NAME.png` and at 390x844 as `NAME-390.png` (neither scrolling sideways).
+async fn shots(c: &fantoccini::Client, name: &str, selector: &str) -> Result<(), String> {
+    let Some(dir) = std::env::var_os("PERMITPACK_SHOT_DIR").map(std::path::PathBuf::from) else {
+        return Ok(());
+    };
+    let scroll = format!(
+        "const e = document.querySelector({}); if (e) e.scrollIntoView({{block: 'center'}}); return !!e",
+        serde_json::to_string(selector).unwrap()
+    );
+    for (w, h, file) in [
+        (1280, 800, format!("{name}.png")),
+        (390, 844, format!("{name}-390.png")),
+    ] {
+        viewport(c, w, h).await?;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if js(c, &scroll).await? != true {
+            return Err(format!("{selector} is not on the page"));
+        }
+        let m = js(c, SIDEWAYS).await?;
+        if m[0].as_u64() > m[1].as_u64() {
+            return Err(format!("the page scrolls sideways at {w} px: {m}"));
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = c.screenshot().await.map_err(cmd_err("screenshot"))?;
+        std::fs::write(dir.join(file), png).unwrap();
+    }
+    viewport(c, 1280, 800).await
+}
+
+/// Sets the item of each row of a card's add panel (in row order) and saves.
+async fn pick_items_and_save(
+    c: &fantoccini::Client,
+    card: &str,
+    items: &[&str],
+) -> Result<(), String> {
+    let script = format!(
+        "const sel = [...document.querySelectorAll(\"{card} .add-panel select\")]; const items = {}; \
+         if (sel.length !== items.length) return 'rows: ' + sel.length; \
+         sel.forEach((s, i) => {{ s.value = items[i]; s.dispatchEvent(new Event('change')); }}); \
+         return document.querySelector(\"{card} .add-save\").disabled ? 'save stays disabled' : 'ok'",
+        serde_json::to_string(items).unwrap()
+    );
+    let r = js(c, &script).await?;
+    if r != "ok" {
+        return Err(format!("the add panel of {card}: {r}"));
+    }
+    Ok(())
+}
+
+async fn click(c: &fantoccini::Client, selector: &str) -> Result<(), String> {
+    c.find(Locator::Css(selector))
+        .await
+        .map_err(cmd_err(selector))?
+        .click()
+        .await
+        .map_err(cmd_err(selector))
+}
+
+#[test]
+fn serve_page_adds_files_on_a_card_switches_the_roster_and_reopens_a_job() {
+    if !need_tool("chromium", &["--version"]) || !need_tool("chromedriver", &["--version"]) {
+        return;
+    }
+    let dir = Dir::new();
+    crate::serve::hr_company(&dir);
+    let rp = dir.write(
+        "scans/IMG_2041.jpg",
+        crate::e2e_company::scan_bytes("rp.jpg", crate::e2e_company::Scan::Jpeg),
+    );
+    let mut server = Server::start(&dir, &[]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (driver, client) = browser(&dir).await;
+        let result = fix_flows(&client, &mut server, &dir, &rp).await;
+        let _ = client.close().await;
+        drop(driver);
+        if let Err(e) = result {
+            panic!("{e}\nserver log:\n{}", server.log());
+        }
+    });
+}
+
+async fn fix_flows(
+    c: &fantoccini::Client,
+    server: &mut Server,
+    dir: &Dir,
+    rp: &std::path::Path,
+) -> Result<(), String> {
+    use crate::e2e_company::{AS_OF, COMPANY_ZH, Scan, scan_bytes};
+    c.goto(&server.url)
+        .await
+        .map_err(cmd_err("open the page"))?;
+    until(
+        c,
+        "the limits line",
+        "return document.getElementById('limits').textContent.includes('64')",
+    )
+    .await?;
+    js(
+        c,
+        &format!(
+            "document.getElementById('as_of').value = '{AS_OF}'; document.getElementById('mode').value = 'check'; return true"
+        ),
+    )
+    .await?;
+    c.find(Locator::Id("folder"))
+        .await
+        .map_err(cmd_err("folder input"))?
+        .send_keys(dir.join("co").to_str().unwrap())
+        .await
+        .map_err(cmd_err("upload the company folder"))?;
+    until_for(
+        c,
+        "three cards",
+        "return document.querySelectorAll('#cards .card').length === 3",
+        240,
+    )
+    .await?;
+    let job = js(c, "return location.hash.replace('#job=', '')").await?;
+    let job = job.as_str().unwrap_or("").to_string();
+
+    // The roster read, why, and the others to choose from.
+    let why = js(c, "return document.getElementById('roster-why').innerText").await?;
+    let why = why.as_str().unwrap_or("");
+    if !why.contains("co/2026_花名册.xlsx") || !why.contains("latest date") {
+        return Err(format!("the roster's reason: {why}"));
+    }
+    let others = js(
+        c,
+        "return [...document.querySelectorAll('#roster-pick option')].map(o => o.value)",
+    )
+    .await?;
+    if others != json!(["co/2025_花名册.xlsx", "co/roster.xlsx"]) {
+        return Err(format!("the other spreadsheets: {others}"));
+    }
+
+    // Dubois (`21AB34567_Dubois/`): a scan through "Add scans", its item chosen.
+    let dubois = "#cards .card[data-passport='21AB34567']";
+    let missing = js(
+        c,
+        &format!("return document.querySelector(\"{dubois}\").dataset.missing"),
+    )
+    .await?;
+    if missing != "1" {
+        return Err(format!("Dubois misses {missing} items before"));
+    }
+    c.find(Locator::Css(&format!("{dubois} input[id^='f-scan']")))
+        .await
+        .map_err(cmd_err("Dubois's file input"))?
+        .send_keys(rp.to_str().unwrap())
+        .await
+        .map_err(cmd_err("choose the scan"))?;
+    until(
+        c,
+        "the add panel",
+        &format!("return !!document.querySelector(\"{dubois} .add-panel\")"),
+    )
+    .await?;
+    let first = js(
+        c,
+        &format!("return [...document.querySelector(\"{dubois} .add-panel select\").options].map(o => o.value)"),
+    )
+    .await?;
+    let first = first.as_array().cloned().unwrap_or_default();
+    if first.get(1) != Some(&json!("residence_permit")) || first.last() != Some(&json!("photo")) {
+        return Err(format!(
+            "the items offered: missing first, photo last: {first:?}"
+        ));
+    }
+    pick_items_and_save(c, dubois, &["residence_permit"]).await?;
+    shots(c, "serve-add", &format!("{dubois} .add-panel")).await?;
+    click(c, &format!("{dubois} .add-save")).await?;
+    until_for(
+        c,
+        "Dubois's missing count drops",
+        &format!("const e = document.querySelector(\"{dubois}\"); return !!e && e.dataset.missing === '0' && !!e.querySelector('.card-note')"),
+        120,
+    )
+    .await?;
+    let note = js(
+        c,
+        &format!("return document.querySelector(\"{dubois} .card-note\").innerText"),
+    )
+    .await?;
+    let note = note.as_str().unwrap_or("");
+    if !note.contains("docs/21AB34567_Dubois/residence_permit.jpg") || !note.contains("0") {
+        return Err(format!("the card's note: {note}"));
+    }
+    shots(c, "serve-added", &format!("{dubois} .card-note")).await?;
+    let docs = server.data.join(&job).join("in/co/docs");
+    if docs.join("21AB34567").exists() {
+        return Err("a new folder docs/21AB34567 was made".into());
+    }
+    let mut kept: Vec<String> = std::fs::read_dir(docs.join("21AB34567_Dubois"))
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    let mut want: Vec<String> = crate::e2e_company::FULL_B6
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .filter(|n| n != "居留许可页.jpg")
+        .chain(["residence_permit.jpg".to_string()])
+        .collect();
+    want.sort();
+    if kept != want {
+        return Err(format!("Dubois's folder holds {kept:?}, not {want:?}"));
+    }
+
+    // Tanaka (`TK4829173 Tanaka/`): three files dropped on the card at once.
+    let tanaka = "#cards .card[data-passport='TK4829173']";
+    let files = json!([
+        ["scan 1.jpg", "image/jpeg", scan_bytes("a.jpg", Scan::Jpeg)],
+        [
+            "scan 2.pdf",
+            "application/pdf",
+            scan_bytes("b.pdf", Scan::Pdf)
+        ],
+        [
+            "scan 3.pdf",
+            "application/pdf",
+            scan_bytes("c.pdf", Scan::Pdf)
+        ],
+    ]);
+    let dropped = c
+        .execute(
+            &format!(
+                "const card = document.querySelector(\"{tanaka}\"); const dt = new DataTransfer(); \
+                 for (const [name, type, bytes] of arguments[0]) dt.items.add(new File([new Uint8Array(bytes)], name, {{type}})); \
+                 card.dispatchEvent(new DragEvent('drop', {{dataTransfer: dt, bubbles: true, cancelable: true}})); \
+                 return card.querySelectorAll('.add-panel tbody tr').length"
+            ),
+            vec![files],
+        )
+        .await
+        .map_err(cmd_err("drop three files"))?;
+    if dropped != 3 {
+        return Err(format!("{dropped} rows after dropping three files"));
+    }
+    pick_items_and_save(
+        c,
+        tanaka,
+        &["residence_permit", "work_permit", "photo_receipt"],
+    )
+    .await?;
+    shots(c, "serve-drop3", &format!("{tanaka} .add-panel")).await?;
+    click(c, &format!("{tanaka} .add-save")).await?;
+    until_for(
+        c,
+        "Tanaka's missing count drops to 0",
+        &format!("const e = document.querySelector(\"{tanaka}\"); return !!e && e.dataset.missing === '0' && !!e.querySelector('.card-note')"),
+        120,
+    )
+    .await?;
+    let lines = js(
+        c,
+        &format!("return document.querySelectorAll(\"{tanaka} .card-note p\").length"),
+    )
+    .await?;
+    if lines != 4 {
+        return Err(format!(
+            "Tanaka's note has {lines} lines, not 3 files and the count"
+        ));
+    }
+    if !docs.join("TK4829173 Tanaka/Passport bio page.jpg").exists() {
+        return Err("Tanaka's passport scan went".into());
+    }
+
+    // Last year's roster, from the page: two employees.
+    shots(c, "serve-roster", "#roster-note").await?;
+    js(
+        c,
+        "const s = document.getElementById('roster-pick'); s.value = 'co/2025_花名册.xlsx'; return true",
+    )
+    .await?;
+    click(c, "#roster-use").await?;
+    until_for(
+        c,
+        "last year's roster is read",
+        "return document.querySelectorAll('#cards .card').length === 2 && document.getElementById('roster-why').innerText.includes('2025_花名册')",
+        120,
+    )
+    .await?;
+
+    // A restart: the job is in the list, with its company, and opens as it was.
+    let old = server.url.clone();
+    server.stop();
+    *server = Server::start(dir, &[]);
+    if server.url == old {
+        return Err("the same address after a restart".into());
+    }
+    c.goto(&server.url)
+        .await
+        .map_err(cmd_err("open the new page"))?;
+    until_for(
+        c,
+        "the list of jobs",
+        "return document.querySelectorAll('#job-list button.job').length === 1 && document.getElementById('jobs-box').open",
+        20,
+    )
+    .await?;
+    let line = js(
+        c,
+        "return document.querySelector('#job-list button.job').innerText",
+    )
+    .await?;
+    let line = line.as_str().unwrap_or("");
+    if !line.contains(COMPANY_ZH) || !line.contains("2025_花名册") {
+        return Err(format!("the job's line: {line}"));
+    }
+    shots(c, "serve-jobs", "#jobs").await?;
+    click(c, "#job-list button.job").await?;
+    until_for(
+        c,
+        "the job reopened",
+        "return document.querySelectorAll('#cards .card').length === 2 && !document.getElementById('result').hidden",
+        30,
+    )
+    .await?;
+    let hash = js(c, "return location.hash").await?;
+    if hash != format!("#job={job}") {
+        return Err(format!("the address says {hash}"));
+    }
+    Ok(())
 }

@@ -33,6 +33,25 @@ pub enum JobError {
     FileTooLarge { file: String, limit: u64 },
     /// The job's files together larger than `limit` bytes.
     JobTooLarge { limit: u64 },
+    /// The job is waiting or running: its files and roster stay as they are until it ends.
+    Running,
+    /// The job's upload holds no roster that can be read, so its employees are not known.
+    NoRoster,
+    /// No employee of the job's roster has this passport number.
+    NoEmployee { passport: String },
+    /// Not an item of the employee's checklist (nor `photo`); `items` are the ones there are.
+    NoItem { item: String, items: Vec<String> },
+    /// A file sent for an employee without an `item` field before it.
+    ItemMissing { file: String },
+    /// A file whose type cannot be that item (a scan: PDF, JPEG or PNG; a photo: JPEG or
+    /// PNG), by its name's extension.
+    BadFileType { file: String, allowed: String },
+    /// Two photos for one employee in one request.
+    OnePhoto,
+    /// A request to add files without a file.
+    NoFiles,
+    /// A roster chosen that is not one of the upload's spreadsheets.
+    NotARoster { file: String },
     /// The server's own failure: the disk, a thread, random numbers.
     Internal { reason: String },
 }
@@ -74,6 +93,21 @@ impl JobError {
             JobError::JobTooLarge { limit } => {
                 Issue::error("serve.job_too_large").arg("limit", human_size(*limit))
             }
+            JobError::Running => Issue::error("serve.job_running"),
+            JobError::NoRoster => Issue::error("serve.no_roster"),
+            JobError::NoEmployee { passport } => {
+                Issue::error("serve.no_employee").arg("passport", passport)
+            }
+            JobError::NoItem { item, items } => Issue::error("serve.no_item")
+                .arg("item", item)
+                .arg("items", items.join(", ")),
+            JobError::ItemMissing { file } => Issue::error("serve.item_missing").arg("file", file),
+            JobError::BadFileType { file, allowed } => Issue::error("serve.bad_file_type")
+                .arg("file", file)
+                .arg("allowed", allowed),
+            JobError::OnePhoto => Issue::error("serve.one_photo"),
+            JobError::NoFiles => Issue::error("serve.no_files"),
+            JobError::NotARoster { file } => Issue::error("serve.not_a_roster").arg("file", file),
             JobError::Internal { reason } => Issue::error("serve.internal").arg("reason", reason),
         }
     }

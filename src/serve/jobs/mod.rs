@@ -1,14 +1,18 @@
 //! Jobs: one uploaded company folder each, in its own 0700 folder under `--data` (`in/` the
-//! upload, `out/` what `Run` writes, `upload-*/` an upload being received). [`registry`]
-//! keeps the job table, [`upload`] receives an upload and moves it in, [`runner`] queues
-//! and runs `Run`. What they refuse is a [`JobError`]: nothing here knows of HTTP.
+//! upload, `out/` what `Run` writes, `upload-*/` an upload being received, `job.json` the job
+//! kept for a restarted server). [`registry`] keeps the job table, [`upload`] receives an
+//! upload and moves it in, [`add`] puts files HR adds for one employee where the run reads
+//! them, [`runner`] queues and runs `Run`. What they refuse is a [`JobError`]: nothing here
+//! knows of HTTP.
 
+pub mod add;
 mod error;
 mod job;
 pub mod registry;
 pub mod runner;
 pub mod upload;
 
+pub use add::Added;
 pub use error::JobError;
 pub use job::{Job, JobState, JobStatus, Mode, Settings};
 pub use registry::Registry;
@@ -19,8 +23,9 @@ use super::config::Config;
 use crate::catalog::Catalog;
 use crate::issue::Issue;
 use crate::limits::ServeLimits;
+use crate::pipeline::Setup;
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// All jobs, the queue and the upload limits: what the routes call.
@@ -28,6 +33,8 @@ pub struct Jobs {
     registry: Registry,
     runner: Runner,
     limits: ServeLimits,
+    setup: Arc<Setup>,
+    data: PathBuf,
 }
 
 impl Jobs {
@@ -40,6 +47,8 @@ impl Jobs {
                 config.limits.max_queued_jobs,
             ),
             limits: config.limits.clone(),
+            setup: config.setup.clone(),
+            data: config.data.clone(),
         }
     }
 
@@ -65,6 +74,67 @@ impl Jobs {
     /// Receives an upload into the job ([`upload::receive`]).
     pub async fn receive(&self, job: &Job, form: &mut impl Form) -> Result<Settings, JobError> {
         upload::receive(job, form, &self.limits).await
+    }
+
+    /// Receives files for one employee and puts each where the run reads it ([`add::add`]).
+    pub async fn add(
+        &self,
+        job: &Arc<Job>,
+        passport: &str,
+        form: &mut impl Form,
+    ) -> Result<(Settings, Vec<Added>), JobError> {
+        add::add(job, &self.setup, passport, form, &self.limits).await
+    }
+
+    /// The roster the job's next run reads: with `Some(Some(path))` one of the upload's
+    /// spreadsheets, with `Some(None)` the one [`crate::roster::choose`] ranks first, with
+    /// `None` the same as before. Returns the settings for that run. Refused while the job
+    /// waits or runs, and for a file that is not one of the candidates.
+    pub async fn choose_roster(
+        &self,
+        job: &Job,
+        change: Option<Option<String>>,
+    ) -> Result<Settings, JobError> {
+        let _disk = job.disk.lock().await;
+        if job.is_deleted() {
+            return Err(JobError::Deleted);
+        }
+        if !job.is_settled() {
+            return Err(JobError::Running);
+        }
+        let mut settings = lock(&job.settings).clone();
+        let Some(roster) = change else {
+            return Ok(settings);
+        };
+        if let Some(r) = &roster {
+            let input = job.input_dir();
+            let setup = self.setup.clone();
+            let ranked = tokio::task::spawn_blocking(move || {
+                runner::roster_choice(&input, &setup.aliases).ranked
+            })
+            .await
+            .map_err(JobError::internal)?;
+            if !ranked.iter().any(|f| &f.path == r) {
+                return Err(JobError::NotARoster {
+                    file: crate::fsutil::truncate_bytes(r, 120).to_string(),
+                });
+            }
+        }
+        settings.roster = roster;
+        Ok(settings)
+    }
+
+    /// Every job's line for the page's list, the newest first ([`Job::entry`]).
+    pub fn list(&self) -> Vec<Value> {
+        self.registry.list().iter().map(|j| j.entry()).collect()
+    }
+
+    /// At start: the jobs an earlier server kept ([`Registry::restore`]); one that was
+    /// waiting or running comes back failed with `serve.interrupted`.
+    pub fn restore(&self) -> usize {
+        let interrupted = crate::issue::Issue::error("serve.interrupted");
+        let error = issue_json(&self.setup.catalog, &interrupted, &self.data);
+        self.registry.restore(|| error.clone())
     }
 
     /// Queues a run of the job in the place its upload took ([`Runner::start`]).

@@ -1,9 +1,11 @@
-//! The job table: a new job and its folder, finding a job by id, deleting one (after the
-//! upload in flight stops), and the `--keep` sweep of settled or stalled jobs and of the
-//! folders an earlier server left.
+//! The job table: a new job and its folder, finding a job by id, the list of jobs, the jobs
+//! an earlier server kept (restored at start), deleting one (after the upload in flight
+//! stops), and the `--keep` sweep of settled or stalled jobs and of the folders an earlier
+//! server left.
 
 use super::upload::is_staging_name;
 use super::{Job, JobError, lock};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -42,9 +44,35 @@ impl Registry {
         for d in [&dir, &dir.join("in"), &dir.join("out")] {
             crate::fsutil::create_output_dir(d, false).map_err(JobError::internal)?;
         }
+        // Kept on disk (`job.json`) once its first upload is complete and it is queued: a
+        // job whose upload never completed is not served again after a restart.
         let job = Arc::new(Job::new(id.clone(), dir));
         lock(&self.map).insert(id, job.clone());
         Ok(job)
+    }
+
+    /// Every job, the newest first.
+    pub fn list(&self) -> Vec<Arc<Job>> {
+        let mut jobs: Vec<Arc<Job>> = lock(&self.map).values().cloned().collect();
+        jobs.sort_by(|a, b| (b.created, &b.id).cmp(&(a.created, &a.id)));
+        jobs
+    }
+
+    /// At start: the jobs an earlier server kept in the data folder (`job.json` in their
+    /// folders), served again until `--keep` sweeps them. A job that was waiting or running
+    /// then comes back failed, its error made by `interrupted`. Returns how many came back.
+    pub fn restore(&self, interrupted: impl Fn() -> Value) -> usize {
+        let mut back = 0;
+        for (id, path) in job_folders(&self.data) {
+            if lock(&self.map).contains_key(&id) {
+                continue;
+            }
+            if let Some(job) = Job::restore(path, &interrupted) {
+                lock(&self.map).insert(id, Arc::new(job));
+                back += 1;
+            }
+        }
+        back
     }
 
     /// Deletes a job and everything of it on disk. An upload in flight is stopped first
@@ -55,6 +83,8 @@ impl Registry {
             return false;
         };
         job.mark_deleted();
+        // A write of `job.json` in progress ends first; none starts after this.
+        drop(lock(&job.saving));
         let _disk = job.disk.lock().await;
         let dir = job.dir.clone();
         let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
@@ -69,8 +99,7 @@ impl Registry {
         let old: Vec<String> = lock(&self.map)
             .iter()
             .filter(|(_, j)| {
-                (j.is_settled() || !j.started.load(Ordering::SeqCst))
-                    && lock(&j.touched).elapsed() > self.keep
+                (j.is_settled() || !j.started.load(Ordering::SeqCst)) && j.idle() > self.keep
             })
             .map(|(id, _)| id.clone())
             .collect();

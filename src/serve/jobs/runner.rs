@@ -7,9 +7,10 @@ use super::{Job, JobError, JobState, Mode, Settings, issue_json, lock};
 use crate::issue::Issue;
 use crate::outcome::Status;
 use crate::pipeline::Setup;
+use crate::roster::Choice;
 use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
@@ -136,16 +137,104 @@ fn finish(job: &Job, result: Result<Value, Value>) {
     job.set_state(state);
 }
 
-/// The spreadsheets of an upload that may be the roster, best first, by the rule of
-/// [`crate::roster::choose`] (shallowest, named like a roster, latest date in the name, a
-/// workbook before its CSV export, newest).
-pub fn roster_candidates(input: &Path, aliases: &crate::roster::ColumnAliases) -> Vec<String> {
-    let files = crate::roster::spreadsheets_in(input);
-    crate::roster::choose(files, &aliases.roster_file_words)
-        .ranked
+/// The roster a run of a job reads, the candidates it was chosen among, and why.
+pub(super) struct RosterPick {
+    /// A path inside the upload.
+    pub rel: String,
+    /// Every spreadsheet that may be the roster, best first ([`crate::roster::choose`]).
+    pub candidates: Vec<String>,
+    /// `roster.file_chosen_*` (the chooser's reason), or `serve.roster_chosen` (the person
+    /// chose it).
+    pub reason: Issue,
+}
+
+/// The spreadsheets of an upload that may be the roster, ranked by
+/// [`crate::roster::choose`], the rule of the command line for a folder (shallowest, named
+/// like a roster, latest date in the name, a workbook before its CSV export, newest).
+pub fn roster_choice(input: &Path, aliases: &crate::roster::ColumnAliases) -> Choice {
+    crate::roster::choose(
+        crate::roster::spreadsheets_in(input),
+        &aliases.roster_file_words,
+    )
+}
+
+/// The roster of a job's upload: the one the person chose while it is still there, else the
+/// chooser's first. `None` when the upload holds no spreadsheet.
+pub(super) fn pick_roster(
+    input: &Path,
+    chosen: Option<&str>,
+    aliases: &crate::roster::ColumnAliases,
+) -> Option<RosterPick> {
+    let choice = roster_choice(input, aliases);
+    let candidates: Vec<String> = choice.ranked.iter().map(|f| f.path.clone()).collect();
+    if let Some(rel) = chosen.filter(|r| input.join(r).is_file()) {
+        let others: Vec<&str> = candidates
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c != rel)
+            .collect();
+        let reason = Issue::warning("serve.roster_chosen")
+            .arg("file", rel)
+            .arg("count", others.len())
+            .arg("others", others.join(", "))
+            .file(rel);
+        return Some(RosterPick {
+            rel: rel.to_string(),
+            candidates,
+            reason,
+        });
+    }
+    let first = choice.chosen()?.path.clone();
+    // The dropped folder, as the person named it.
+    let folder = first.split_once('/').map_or("—", |(top, _)| top);
+    let reason = choice.note(folder)?;
+    Some(RosterPick {
+        rel: first,
+        candidates,
+        reason,
+    })
+}
+
+/// What a run of the job reads: its roster and the photos and scans folders beside it.
+pub(super) struct JobInputs {
+    pub roster: RosterPick,
+    pub inputs: FsInputs,
+    /// The folder the roster lies in (where `photos/` and `docs/` are, or go).
+    pub beside: PathBuf,
+}
+
+/// The inputs of a run of the job with these settings. `Err`: no roster in the upload.
+pub(super) fn job_inputs(
+    job: &Job,
+    settings: &Settings,
+    setup: &Setup,
+) -> Result<JobInputs, Issue> {
+    let input = job.input_dir();
+    let roster = pick_roster(&input, settings.roster.as_deref(), &setup.aliases)
+        .ok_or_else(|| Issue::error("serve.no_roster"))?;
+    let path = input.join(&roster.rel);
+    let beside = path.parent().unwrap_or(&input).to_path_buf();
+    let dir_if = |name: &str| {
+        let p = beside.join(name);
+        p.is_dir().then_some(p)
+    };
+    let inputs = FsInputs::new(path.clone(), None, dir_if("photos"), dir_if("docs"));
+    Ok(JobInputs {
+        roster,
+        inputs,
+        beside,
+    })
+}
+
+/// The company's name for the list of jobs: the Chinese name, else the English one.
+fn company_name(c: Option<&crate::model::Company>) -> Option<String> {
+    let c = c?;
+    [&c.name_zh, &c.name_en]
         .into_iter()
-        .map(|f| f.path)
-        .collect()
+        .flatten()
+        .map(|n| n.trim())
+        .find(|n| !n.is_empty())
+        .map(str::to_string)
 }
 
 /// Tells the job's listeners how the run goes.
@@ -173,33 +262,25 @@ impl Progress for JobProgress<'_> {
 fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value> {
     let settings = lock(&job.settings).clone();
     let input = job.input_dir();
-    let candidates = roster_candidates(&input, &setup.aliases);
-    let chosen = settings
-        .roster
-        .clone()
-        .filter(|r| input.join(r).is_file())
-        .or_else(|| candidates.first().cloned());
+    let catalog = &setup.catalog;
+    let opened = job_inputs(job, &settings, setup);
     {
         let mut s = lock(&job.status);
-        s.roster = chosen.clone();
-        s.roster_candidates = candidates.clone();
         s.mode = settings.mode;
+        match &opened {
+            Ok(o) => {
+                s.roster = Some(o.roster.rel.clone());
+                s.roster_candidates = o.roster.candidates.clone();
+                s.roster_reason = Some(issue_json(catalog, &o.roster.reason, &input));
+            }
+            Err(_) => {
+                s.roster = None;
+                s.roster_candidates = Vec::new();
+                s.roster_reason = None;
+            }
+        }
     }
-    let catalog = &setup.catalog;
-    let Some(roster_rel) = chosen else {
-        return Err(issue_json(
-            catalog,
-            &Issue::error("serve.no_roster"),
-            &input,
-        ));
-    };
-    let roster = input.join(&roster_rel);
-    let beside = roster.parent().unwrap_or(&input).to_path_buf();
-    let dir_if = |name: &str| {
-        let p = beside.join(name);
-        p.is_dir().then_some(p)
-    };
-    let inputs = FsInputs::new(roster, None, dir_if("photos"), dir_if("docs"));
+    let JobInputs { roster, inputs, .. } = opened.map_err(|i| issue_json(catalog, &i, &input))?;
     let as_of = settings.as_of.unwrap_or_else(crate::clock::today_in_china);
     let given = RunInputs {
         lang: settings.lang,
@@ -208,17 +289,22 @@ fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value
     };
     let sink = FsSink::new(job.out_dir());
     let progress = JobProgress(job);
-    let done = Run::load(given).and_then(|run| match settings.mode {
-        Mode::Build => run.build(&sink, &progress),
-        Mode::Check => run.check(&sink, &progress),
+    let mut company = None;
+    let done = Run::load(given).and_then(|run| {
+        company = company_name(run.company());
+        match settings.mode {
+            Mode::Build => run.build(&sink, &progress),
+            Mode::Check => run.check(&sink, &progress),
+        }
     });
     match done {
         Ok(summary) => Ok(json!({
             "counts": summary.counts,
             "all_ready": summary.all_ready,
             "as_of": as_of.to_string(),
-            "roster": roster_rel,
-            "roster_candidates": candidates,
+            "company": company,
+            "roster": roster.rel,
+            "roster_candidates": roster.candidates,
         })),
         Err(RunError::Input(issue) | RunError::Busy(issue)) => {
             Err(issue_json(catalog, &issue, &input))
@@ -253,8 +339,13 @@ mod tests {
         }
         let aliases =
             crate::roster::ColumnAliases::load(&crate::assets::Templates::builtin()).unwrap();
+        let ranked: Vec<String> = roster_choice(d, &aliases)
+            .ranked
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
         assert_eq!(
-            roster_candidates(d, &aliases),
+            ranked,
             [
                 "company/roster.xlsx",
                 "company/roster_gbk.csv",

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 use std::future::Future;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 /// The most bytes of a form field beside the files (`mode`, `lang`, `as_of`, `roster`).
 pub const MAX_FIELD_BYTES: usize = 1024;
@@ -47,23 +48,21 @@ pub async fn receive(
     if job.is_deleted() {
         return Err(JobError::Deleted);
     }
-    let staging = job.dir.join(format!(
-        "{STAGING_PREFIX}{}",
-        crate::serve::random::random_hex().map_err(JobError::internal)?
-    ));
-    // Not recursive: the job's own folder must still be there.
-    create_staging(&staging).map_err(JobError::internal)?;
+    let staging = new_staging(job)?;
     let received = receive_into(job, form, &staging, limits).await;
     let result = match received {
         Ok(_) if job.is_deleted() => Err(JobError::Deleted),
-        Ok((settings, files)) => {
+        Ok(got) => {
             let into = job.input_dir();
             let st = staging.clone();
-            tokio::task::spawn_blocking(move || move_into(&st, &into, &files))
-                .await
-                .map_err(JobError::internal)
-                .and_then(|r| r)
-                .map(|()| settings)
+            tokio::task::spawn_blocking(move || {
+                move_into(&st, &into, &got.files)?;
+                set_modified(&into, &got.files, &got.modified);
+                Ok(got.settings)
+            })
+            .await
+            .map_err(JobError::internal)
+            .and_then(|r| r)
         }
         Err(e) => Err(e),
     };
@@ -75,22 +74,33 @@ pub async fn receive(
     result
 }
 
+/// What an upload brought: the settings, the files' paths (in the order received, each
+/// once), and the modification times the browser gave.
+struct Received {
+    settings: Settings,
+    files: Vec<String>,
+    modified: Vec<(String, SystemTime)>,
+}
+
+/// The bytes of the job's upload so far.
+pub(super) async fn job_bytes(job: &Job) -> u64 {
+    let dir = job.input_dir();
+    tokio::task::spawn_blocking(move || folder_bytes(&dir))
+        .await
+        .unwrap_or(0)
+}
+
 /// Reads every part into `staging`: form fields into the settings, files into staged
-/// files. Returns the settings and the files' paths, in the order received, each once.
+/// files.
 async fn receive_into(
     job: &Job,
     form: &mut impl Form,
     staging: &Path,
     limits: &ServeLimits,
-) -> Result<(Settings, Vec<String>), JobError> {
-    let already = {
-        let dir = job.input_dir();
-        tokio::task::spawn_blocking(move || folder_bytes(&dir))
-            .await
-            .unwrap_or(0)
-    };
-    let mut total = already;
+) -> Result<Received, JobError> {
+    let mut total = job_bytes(job).await;
     let mut files: Vec<String> = Vec::new();
+    let mut modified = Vec::new();
     let mut settings = lock(&job.settings).clone();
     while let Some(mut part) = unless_deleted(job, form.next_part())
         .await?
@@ -100,7 +110,11 @@ async fn receive_into(
         let name = part.name().to_string();
         if name != "file" {
             let text = unless_deleted(job, read_field(&mut part, &name)).await??;
-            apply_field(&mut settings, &name, text.trim())?;
+            if name == "modified" {
+                modified.push(modified_field(text.trim())?);
+            } else {
+                apply_field(&mut settings, &name, text.trim())?;
+            }
             continue;
         }
         let path = part.file_name().to_string();
@@ -121,12 +135,44 @@ async fn receive_into(
         files.retain(|f| f != &rel);
         files.push(rel);
     }
-    Ok((settings, files))
+    Ok(Received {
+        settings,
+        files,
+        modified,
+    })
+}
+
+/// A `modified` field: `<milliseconds since 1970> <path>`, the time the person's computer
+/// last changed a file of the upload (a browser sends it beside the file; the upload itself
+/// does not carry it). Choosing the roster by "newest" needs it.
+fn modified_field(value: &str) -> Result<(String, SystemTime), JobError> {
+    let bad = || JobError::BadField {
+        field: "modified".into(),
+        value: crate::fsutil::truncate_bytes(value, 40).to_string(),
+    };
+    let (ms, path) = value.split_once(' ').ok_or_else(bad)?;
+    let ms: u64 = ms.parse().map_err(|_| bad())?;
+    let path = clean_upload_path(path).ok_or_else(bad)?;
+    Ok((path, SystemTime::UNIX_EPOCH + Duration::from_millis(ms)))
+}
+
+/// Gives the files just moved into `into` the modification times the browser sent; a time
+/// for a file not in this upload is ignored.
+fn set_modified(into: &Path, files: &[String], modified: &[(String, SystemTime)]) {
+    for (rel, time) in modified {
+        if !files.contains(rel) {
+            continue;
+        }
+        let file = std::fs::File::options().write(true).open(into.join(rel));
+        if let Ok(f) = file {
+            let _ = f.set_modified(*time);
+        }
+    }
 }
 
 /// Streams one file part to its staged file; returns its size. `total` is the job's bytes
 /// so far.
-async fn receive_file(
+pub(super) async fn receive_file(
     job: &Job,
     part: &mut impl Part,
     staging: &Path,
@@ -176,12 +222,15 @@ async fn receive_file(
     Ok(size)
 }
 
-fn bad_form(reason: String) -> JobError {
+pub(super) fn bad_form(reason: String) -> JobError {
     JobError::BadForm { reason }
 }
 
 /// `fut`, unless the job is deleted first.
-async fn unless_deleted<T>(job: &Job, fut: impl Future<Output = T>) -> Result<T, JobError> {
+pub(super) async fn unless_deleted<T>(
+    job: &Job,
+    fut: impl Future<Output = T>,
+) -> Result<T, JobError> {
     tokio::select! {
         biased;
         () = job.deleted() => Err(JobError::Deleted),
@@ -191,7 +240,7 @@ async fn unless_deleted<T>(job: &Job, fut: impl Future<Output = T>) -> Result<T,
 
 /// A form field beside the files, refused beyond [`MAX_FIELD_BYTES`] (read in chunks: a
 /// huge field is never held whole).
-async fn read_field(part: &mut impl Part, name: &str) -> Result<String, JobError> {
+pub(super) async fn read_field(part: &mut impl Part, name: &str) -> Result<String, JobError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = part.chunk().await.map_err(bad_form)? {
         if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
@@ -256,6 +305,17 @@ pub(super) fn is_staging_name(name: &str) -> bool {
         .is_some_and(|r| r.len() == 32 && r.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// A new staging folder (0700) of the job, for an upload being received.
+pub(super) fn new_staging(job: &Job) -> Result<std::path::PathBuf, JobError> {
+    let staging = job.dir.join(format!(
+        "{STAGING_PREFIX}{}",
+        crate::serve::random::random_hex().map_err(JobError::internal)?
+    ));
+    // Not recursive: the job's own folder must still be there.
+    create_staging(&staging).map_err(JobError::internal)?;
+    Ok(staging)
+}
+
 /// Creates a staging folder (0700) inside an existing job folder, never the job folder.
 fn create_staging(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
@@ -317,7 +377,7 @@ pub fn clean_upload_path(raw: &str) -> Option<String> {
 }
 
 /// A refused path for a message: printable characters only, cut short.
-fn shown_path(raw: &str) -> String {
+pub(super) fn shown_path(raw: &str) -> String {
     let clean: String = raw
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
