@@ -348,7 +348,7 @@ Li Na,,LN1000001,Malaysia,1990-02-02,(六),Engineer,2022-01-10,2027-01-25,2027-0
             for item in items.iter() {
                 for name in [format!("{}.pdf", item.id), format!("{}_2.jpg", item.id)] {
                     let m = documents::match_scans(&items, std::slice::from_ref(&name), &[]);
-                    assert_eq!(m.files_of(&item.id), [name.clone()], "{name}");
+                    assert_eq!(m.files_of(&item.id), std::slice::from_ref(&name), "{name}");
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! The queue and the runs. A place in the queue ([`QueueSlot`]) is taken when an upload
 //! starts; a job with its files waits in order for one of the cores (a fair semaphore),
 //! then runs `Run` on a blocking thread in its folders, telling its progress to whoever
-//! listens.
+//! listens. Which roster a run reads ([`pick_roster`]: the person's choice, else
+//! [`crate::roster::choose`]'s) and the folders beside it ([`job_inputs`]) are decided here,
+//! for the runs and for the files added to an employee alike.
 
 use super::{Job, JobError, JobState, Mode, Settings, issue_json, lock};
 use crate::issue::Issue;
