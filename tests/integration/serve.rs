@@ -2483,10 +2483,11 @@ fn serve_jobs_survive_a_restart() {
         !st["error"]["action_en"].as_str().unwrap().contains("--"),
         "{st}"
     );
-    assert!(
-        s.log().contains("1 job(s) of an earlier server"),
-        "{}",
-        s.log()
+    // The log is read from the server's stderr by another thread: wait for the line.
+    wait_until(
+        "the restored jobs' log line",
+        Duration::from_secs(10),
+        || s.log().contains("1 job(s) of an earlier server"),
     );
     let r = s.send("PUT", &format!("/api/jobs/{id}"), &s.bearer(), None);
     assert_eq!(r.status, 202, "{}", r.story());
