@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod cli;
 pub mod documents;
 pub mod fsutil;
+pub mod io;
 pub mod issue;
 pub mod limits;
 pub mod model;

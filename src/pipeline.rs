@@ -15,19 +15,20 @@ use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
 };
+use crate::io::{Content, Inputs, Progress};
 use crate::issue::Issue;
 use crate::limits::Limits;
 use crate::model::Company;
 use crate::outcome::{
     ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine, Status, WindowState,
 };
-use crate::packet::{self, Content, Document, PacketSources};
+use crate::packet::{self, Document, PacketSources};
 use crate::photo::{self, PhotoIndex, PhotoProfile};
 use crate::render::countries::Countries;
 use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
 use crate::roster::{ColumnAliases, RosterRow};
 use crate::rules::{self, Calendar, Rules};
-use crate::run::{Inputs, Progress, Sink};
+use crate::run::Sink;
 use crate::spool::Spool;
 use chrono::NaiveDate;
 use std::panic::AssertUnwindSafe;

@@ -11,13 +11,12 @@
 //! [`Inputs`], shows them unchanged; packets are checked against the packets folder the
 //! [`Cache`] was opened with.
 
-use super::{Cache, Digest, Entry, FileStamp, KeyBuilder, PacketRecord};
-use crate::documents::folder::{FolderScan, ScanFile};
+use super::{Cache, Digest, Entry, KeyBuilder, PacketRecord};
+use crate::documents::folder::FolderScan;
+use crate::io::{Content, FileStamp, Inputs, ScanFile};
 use crate::outcome::EmployeeOutcome;
-use crate::packet::Content;
 use crate::pipeline::Batch;
 use crate::roster::RosterRow;
-use crate::run::Inputs;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The cache as one run uses it: the store, the run key and what was reused.

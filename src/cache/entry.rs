@@ -6,7 +6,8 @@
 //! [`Damage`] and never used.
 
 use super::digest::Digest;
-use super::stamps::{FileStamp, Stamped};
+use super::stamps::Stamped;
+use crate::io::FileStamp;
 use crate::outcome::EmployeeOutcome;
 use std::fmt;
 

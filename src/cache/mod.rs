@@ -18,9 +18,9 @@ pub use digest::{Digest, KeyBuilder, build_id};
 pub use employee::RunCache;
 pub use entry::{Damage, Entry, PacketRecord};
 pub use lock::{LockError, OutLock, STATE_DIR};
-pub use stamps::FileStamp;
 
 use crate::assets::Templates;
+use crate::io::FileStamp;
 use crate::issue::Issue;
 use stamps::StampMap;
 use std::collections::{BTreeMap, HashSet};

@@ -16,7 +16,7 @@ pub mod plan;
 pub use archive::{LeftOut, assemble, assemble_to_vec};
 pub use name::{PacketNames, file_name};
 pub use plan::{
-    COVER_NAME, Content, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR, PacketEntry,
+    COVER_NAME, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR, PacketEntry,
     PacketPlan, PacketSources, PlatformPhoto, UPLOAD_DIR, Upload, plan, sorted,
 };
 
@@ -154,6 +154,7 @@ mod tests {
     use super::*;
     use crate::assets::Templates;
     use crate::catalog::Catalog;
+    use crate::io::Content;
     use crate::run::FsSink;
 
     fn date() -> NaiveDate {

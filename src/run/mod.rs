@@ -19,7 +19,7 @@
 mod inputs;
 mod sink;
 
-pub use inputs::{FsInputs, Inputs, MemoryInputs, Named, PhotoListing, PhotoReadError};
+pub use inputs::{FsInputs, MemoryInputs};
 pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
 
 use crate::cache::RunCache;
@@ -29,9 +29,10 @@ use crate::documents::{
     folder::{DocsIndex, FolderScan},
     owner::Owners,
 };
+use crate::io::{Inputs, Named, Progress};
 use crate::issue::Issue;
 use crate::model::Company;
-use crate::outcome::{Outcomes, Status};
+use crate::outcome::Outcomes;
 use crate::packet::PacketNames;
 use crate::photo::PhotoIndex;
 use crate::pipeline::{Batch, Setup};
@@ -43,20 +44,6 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Told how a run goes; the command line draws a bar with it, a server streams it. Called
-/// from worker threads.
-pub trait Progress: Sync {
-    /// The employees are about to be processed.
-    fn start(&self, _employees: usize) {}
-    /// Employee `index` (roster order) is done, with this status.
-    fn employee_done(&self, _index: usize, _status: Status) {}
-    /// Every employee is done; the reports are next.
-    fn finish(&self) {}
-}
-
-/// No progress shown.
-impl Progress for () {}
 
 /// Why a run could not be done (exit status 2 on the command line).
 #[derive(Debug)]

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::outcome::EmployeeOutcome;
+use crate::outcome::Status;
 use crate::packet::manifest::Manifest;
 use std::io::Read;
 use std::sync::Mutex;
