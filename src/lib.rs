@@ -5,7 +5,7 @@
 //! `roster` (spreadsheet -> employees + cell problems) -> `rules` (window, term, fee,
 //! checklist, working days) -> `photo` (measure and judge) -> `documents` (match scans) ->
 //! `render` (PDFs) -> `packet` (zip) -> `report` (json/csv/xlsx/html). [`run::Run`] runs
-//! them for every front end, reading through [`run::Inputs`] and writing to [`run::Sink`];
+//! them for every front end, reading through [`io::Inputs`] and writing to [`io::Sink`];
 //! `cli` parses arguments, builds the inputs, calls `Run` and prints.
 
 pub mod assets;
@@ -30,4 +30,5 @@ pub mod rules;
 pub mod run;
 pub mod serve;
 pub mod spool;
+pub mod store;
 pub mod upload;

@@ -15,7 +15,7 @@ use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
 };
-use crate::io::{Content, Inputs, Progress};
+use crate::io::{Content, Inputs, Progress, Sink};
 use crate::issue::Issue;
 use crate::limits::Limits;
 use crate::model::Company;
@@ -28,7 +28,6 @@ use crate::render::countries::Countries;
 use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
 use crate::roster::{ColumnAliases, RosterRow};
 use crate::rules::{self, Calendar, Rules};
-use crate::run::Sink;
 use crate::spool::Spool;
 use chrono::NaiveDate;
 use std::panic::AssertUnwindSafe;

@@ -4,20 +4,18 @@
 //!
 //! This module owns the store (one file an entry, named by its key, written atomically,
 //! checked on every read, dropped when a run did not use it), the stamps that let unchanged
-//! files skip rehashing ([`stamps`]), the key encoding ([`digest`]) and the output folder's
-//! lock ([`lock`]). Which inputs go into an employee's key is decided with the pipeline
-//! (`pipeline::Batch`), since it is the pipeline that reads them.
+//! files skip rehashing ([`stamps`]) and the key encoding ([`digest`]). Which inputs go into
+//! an employee's key is decided with the pipeline (`pipeline::Batch`), since it is the
+//! pipeline that reads them; the output folder's store (`crate::store`) opens the cache.
 
 pub mod digest;
 mod employee;
 mod entry;
-pub mod lock;
 pub mod stamps;
 
 pub use digest::{Digest, KeyBuilder, build_id};
 pub use employee::RunCache;
 pub use entry::{Damage, Entry, PacketRecord};
-pub use lock::{LockError, OutLock, STATE_DIR};
 
 use crate::assets::Templates;
 use crate::io::FileStamp;
@@ -35,6 +33,8 @@ const STAMPS_FILE: &str = "stamps";
 #[derive(Debug)]
 pub struct Cache {
     dir: PathBuf,
+    /// `dir` as messages name it, from the output folder (`.permitpack/cache`).
+    shown: String,
     /// The packets folder whose packets the entries record.
     packets: PathBuf,
     /// The permission bits the sink gives packets (`--shared` or not): a packet with others
@@ -57,11 +57,16 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Cache {
-    /// Opens (creating) the cache of the output folder `out`, whose packets are in
-    /// `packets`. The caller holds `out`'s [`OutLock`]. `Err` is the warning to show; the run
-    /// then goes on without a cache.
-    pub fn open(out: &Path, packets: &Path, group_readable: bool) -> Result<Cache, Issue> {
-        let dir = out.join(STATE_DIR).join("cache");
+    /// Opens (creating) the cache in the state folder `state` (`OUT/.permitpack`) of an
+    /// output folder whose packets are in `packets`. The caller holds the output folder's
+    /// lock (`crate::store::OutStore::lock`). `Err` is the warning to show; the run then goes
+    /// on without a cache.
+    pub fn open(state: &Path, packets: &Path, group_readable: bool) -> Result<Cache, Issue> {
+        let dir = state.join("cache");
+        let shown = Path::new(state.file_name().unwrap_or_default())
+            .join("cache")
+            .display()
+            .to_string();
         let unavailable = |e: &io::Error| {
             Issue::warning("cache.unavailable")
                 .arg("dir", dir.display())
@@ -73,7 +78,7 @@ impl Cache {
         let mut notes = Vec::new();
         let known = match std::fs::read(dir.join(STAMPS_FILE)) {
             Ok(bytes) => entry::decode_stamps(&bytes).unwrap_or_else(|damage| {
-                notes.push(damaged(STAMPS_FILE, &damage));
+                notes.push(damaged(&shown, STAMPS_FILE, &damage));
                 StampMap::new()
             }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => StampMap::new(),
@@ -81,6 +86,7 @@ impl Cache {
         };
         Ok(Cache {
             dir,
+            shown,
             packets: packets.to_path_buf(),
             packet_mode: crate::fsutil::output_file_mode(group_readable),
             known,
@@ -132,7 +138,11 @@ impl Cache {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
             Err(e) => {
-                locked(&self.notes).push(damaged(&name, &Damage::Content(e.to_string())));
+                locked(&self.notes).push(damaged(
+                    &self.shown,
+                    &name,
+                    &Damage::Content(e.to_string()),
+                ));
                 return None;
             }
         };
@@ -142,7 +152,7 @@ impl Cache {
                 Some(found)
             }
             Err(damage) => {
-                locked(&self.notes).push(damaged(&name, &damage));
+                locked(&self.notes).push(damaged(&self.shown, &name, &damage));
                 let _ = std::fs::remove_file(&path);
                 None
             }
@@ -224,9 +234,9 @@ fn entry_name(key: &Digest) -> String {
     format!("{}.{ENTRY_EXT}", key.hex())
 }
 
-/// The warning for a cache file that was not used.
-fn damaged(name: &str, damage: &Damage) -> Issue {
-    let shown = format!("{STATE_DIR}/cache/{name}");
+/// The warning for a cache file that was not used; `dir` is the cache as messages name it.
+fn damaged(dir: &str, name: &str, damage: &Damage) -> Issue {
+    let shown = format!("{dir}/{name}");
     Issue::warning("cache.entry_damaged")
         .arg("file", &shown)
         .arg("reason", damage)
@@ -268,6 +278,12 @@ fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Digest>) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::STATE_DIR;
+
+    /// The cache of the output folder `out`.
+    fn open(out: &Path) -> Cache {
+        Cache::open(&out.join(STATE_DIR), &out.join("packets"), false).unwrap()
+    }
 
     fn entry() -> Entry {
         Entry {
@@ -284,17 +300,17 @@ mod tests {
     fn stored_entries_are_found_and_unused_ones_dropped() {
         let out = tempfile::tempdir().unwrap();
         let (a, b) = (Digest::of(b"a"), Digest::of(b"b"));
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&a), None);
         cache.store(&a, &entry());
         cache.store(&b, &entry());
         assert!(cache.finish().is_empty());
 
         // The next run uses only `a`: `b` goes.
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&a), Some(entry()));
         assert!(cache.finish().is_empty());
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&b), None);
         assert_eq!(cache.lookup(&a), Some(entry()));
         assert!(cache.dir().join(entry_name(&a)).is_file());
@@ -305,7 +321,7 @@ mod tests {
     fn a_damaged_entry_is_reported_removed_and_not_used() {
         let out = tempfile::tempdir().unwrap();
         let key = Digest::of(b"a");
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         cache.store(&key, &entry());
         let path = cache.dir().join(entry_name(&key));
         cache.finish();
@@ -314,7 +330,7 @@ mod tests {
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&key), None);
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -332,21 +348,21 @@ mod tests {
         std::fs::write(&photo, b"photo").unwrap();
         stamps::set_mtime(&photo, std::time::Duration::from_secs(60));
         let id = "photo:a.jpg";
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let stamp = FileStamp::of_path(&photo).ok();
         let d = cache.digest(id, stamp, || std::fs::read(&photo)).unwrap();
         cache.finish();
 
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let again = cache
             .digest(id, stamp, || panic!("an unchanged file is read again"))
             .unwrap();
         assert_eq!(again, d);
         // A file not looked at in a run is forgotten by the next.
         cache.finish();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         cache.finish();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let mut read = false;
         cache
             .digest(id, stamp, || {
@@ -360,12 +376,10 @@ mod tests {
     #[test]
     fn a_damaged_stamps_file_is_reported_and_ignored() {
         let out = tempfile::tempdir().unwrap();
-        Cache::open(out.path(), &out.path().join("packets"), false)
-            .unwrap()
-            .finish();
+        open(out.path()).finish();
         let path = out.path().join(STATE_DIR).join("cache").join(STAMPS_FILE);
         std::fs::write(&path, b"PPSTAMP\n garbage").unwrap();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, "cache.entry_damaged");

@@ -8,11 +8,13 @@
 mod content;
 mod inputs;
 mod listing;
+mod sink;
 mod stamp;
 
 pub use content::Content;
 pub use inputs::{Inputs, Named, PhotoListing, PhotoReadError};
 pub use listing::{DocsTop, Listing, ScanFile, ScanLimits, SkipReason, Skipped};
+pub use sink::{Fill, OutFile, Sink, WriteSeek};
 pub use stamp::FileStamp;
 
 use crate::outcome::Status;

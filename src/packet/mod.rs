@@ -6,10 +6,8 @@
 //!   `upload/photo.jpg`, `print/NN_<item id>.pdf`, `originals/<name as given>`).
 //! - [`archive`]: deterministic zip writing, optional AES-256.
 //! - [`write_packet`]: the thin I/O edge, writing atomically into the packets folder.
-//! - [`manifest`]: which packets the last build wrote, so a rerun removes its stale ones.
 
 pub mod archive;
-pub mod manifest;
 pub mod name;
 pub mod plan;
 
@@ -21,8 +19,8 @@ pub use plan::{
 };
 
 use crate::fsutil;
+use crate::io::{OutFile, Sink};
 use crate::issue::Issue;
-use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 use zip::result::ZipError;

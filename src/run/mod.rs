@@ -1,7 +1,7 @@
 //! One run of the engine, for every front end (the command line, tests, a server): reads
 //! the roster and the company details through [`Inputs`], runs every employee through the
-//! pipeline, and writes packets and reports to a [`Sink`], telling a [`Progress`] as it
-//! goes. All I/O and "today" come from the caller: `Run` never opens a path or reads the
+//! pipeline, and writes packets and reports to an [`Output`] (a [`Sink`](crate::io::Sink), with the output
+//! folder's store beside it when there is a folder), telling a [`Progress`] as it goes. All I/O and "today" come from the caller: `Run` never opens a path or reads the
 //! clock itself.
 //!
 //! ```no_run
@@ -20,7 +20,7 @@ mod inputs;
 mod sink;
 
 pub use inputs::{FsInputs, MemoryInputs};
-pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
+pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
 use crate::catalog::Lang;
@@ -40,6 +40,7 @@ use crate::report::{self, RunInfo, Summary};
 use crate::roster::{self, CompanySource, Roster, RosterRow};
 use crate::rules::ChecklistItem;
 use crate::spool::Spool;
+use crate::store::OutStore;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
@@ -225,24 +226,38 @@ impl Run {
         &self.roster
     }
 
-    /// Judges every employee and writes the reports (no packets).
-    pub fn check(self, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunSummary, RunError> {
-        self.run(sink, progress, false)
+    /// Judges every employee and writes the reports (no packets) to `out` (an [`FsSink`], a
+    /// [`MemorySink`], or any [`Output`]).
+    pub fn check<'o>(
+        self,
+        out: impl Into<Output<'o>>,
+        progress: &dyn Progress,
+    ) -> Result<RunSummary, RunError> {
+        self.run(out.into(), progress, false)
     }
 
-    /// Judges every employee, writes one packet each and the reports.
-    pub fn build(self, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunSummary, RunError> {
-        self.run(sink, progress, true)
+    /// Judges every employee, writes one packet each and the reports to `out`.
+    pub fn build<'o>(
+        self,
+        out: impl Into<Output<'o>>,
+        progress: &dyn Progress,
+    ) -> Result<RunSummary, RunError> {
+        self.run(out.into(), progress, true)
     }
 
     fn run(
         self,
-        sink: &dyn Sink,
+        out: Output<'_>,
         progress: &dyn Progress,
         write_packets: bool,
     ) -> Result<RunSummary, RunError> {
-        // Held to the end of the run: one run at a time writes to an output.
-        let _lock = sink.lock().map_err(|i| RunError::Busy(Box::new(i)))?;
+        let Output { sink, store } = out;
+        // Held to the end of the run: one run at a time writes to an output folder.
+        let _lock = store
+            .as_ref()
+            .map(OutStore::lock)
+            .transpose()
+            .map_err(|i| RunError::Busy(Box::new(i)))?;
         let prepare_notes = sink.prepare(write_packets).map_err(RunError::Failed)?;
         let mut info = self.run_info(write_packets);
         let Run {
@@ -262,7 +277,7 @@ impl Run {
             ..
         } = self;
         let mut roster_issues = roster_issues;
-        if !write_packets && let Some(m) = sink.earlier_build() {
+        if !write_packets && let Some(m) = store.as_ref().and_then(OutStore::earlier_build) {
             let note = Issue::warning("packet.from_earlier_build")
                 .arg("count", m.packets.len())
                 .arg("as_of", m.as_of)
@@ -292,7 +307,14 @@ impl Run {
         };
         // About the output folder's permissions: the terminal, as the cache's notes.
         let mut cache_notes = prepare_notes;
-        let run_cache = open_cache(cache, write_packets, sink, &batch, lang, &mut cache_notes);
+        let run_cache = open_cache(
+            cache,
+            write_packets,
+            store.as_ref(),
+            &batch,
+            lang,
+            &mut cache_notes,
+        );
         let batch = Batch {
             cache: run_cache.as_ref(),
             ..batch
@@ -329,12 +351,12 @@ impl Run {
         };
         // Packets reach the disk here, once, before the report that lists them.
         batch.sync_spooled_packets(&spool).map_err(failed)?;
-        if write_packets {
+        if write_packets && let Some(store) = &store {
             let mut written = Vec::new();
             for o in spool.each() {
                 written.extend(o.map_err(failed)?.packet.clone());
             }
-            let removed = sink
+            let removed = store
                 .finish_packets(&written, as_of, &roster.file)
                 .map_err(|e| RunError::Failed(format!("cannot record the packets written: {e}")))?;
             if !removed.is_empty() {
@@ -414,13 +436,13 @@ impl Run {
     }
 }
 
-/// The sink's rerun cache for a build of `batch`: `None` for `check` (no packets to
-/// reuse), encrypted packets (random salts: never the same bytes twice) or a sink without
-/// one. A cache that cannot be opened is a warning in `notes`; the run goes on without it.
+/// The output folder's rerun cache for a build of `batch`: `None` for `check` (no packets to
+/// reuse), encrypted packets (random salts: never the same bytes twice) or an output without
+/// a store. A cache that cannot be opened is a warning in `notes`; the run goes on without it.
 fn open_cache(
     reuse: bool,
     write_packets: bool,
-    sink: &dyn Sink,
+    store: Option<&OutStore>,
     batch: &Batch<'_>,
     lang: Lang,
     notes: &mut Vec<Issue>,
@@ -428,7 +450,7 @@ fn open_cache(
     if !write_packets || batch.password.is_some() {
         return None;
     }
-    let cache = sink.cache()?.map_err(|i| notes.push(i)).ok()?;
+    let cache = store?.cache().map_err(|i| notes.push(i)).ok()?;
     notes.extend(cache.take_notes());
     let dir = cache.dir().to_path_buf();
     RunCache::new(cache, batch, &format!("{lang:?}"), reuse)
