@@ -21,7 +21,6 @@ pub mod model;
 pub mod outcome;
 pub mod packet;
 pub mod photo;
-pub mod pipeline;
 pub mod platform;
 pub mod render;
 pub mod report;

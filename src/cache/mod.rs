@@ -4,26 +4,27 @@
 //!
 //! This module owns the store (one file an entry, named by its key, written atomically,
 //! checked on every read, dropped when a run did not use it), the stamps that let unchanged
-//! files skip rehashing ([`stamps`]) and the key encoding ([`digest`]). Which inputs go into
-//! an employee's key is decided with the pipeline (`pipeline::Batch`), since it is the
-//! pipeline that reads them; the output folder's store (`crate::store`) opens the cache.
+//! files skip rehashing ([`stamps`]), the key encoding ([`digest`]) and the cache as one run
+//! uses it ([`RunCache`]). Which inputs go into an employee's key is decided with the
+//! pipeline (`crate::run`), since it is the pipeline that reads them; the output folder's
+//! store (`crate::store`) opens the cache.
 
 pub mod digest;
-mod employee;
 mod entry;
 pub mod stamps;
 
 pub use digest::{Digest, KeyBuilder, build_id};
-pub use employee::RunCache;
 pub use entry::{Damage, Entry, PacketRecord};
 
 use crate::assets::Templates;
 use crate::io::FileStamp;
 use crate::issue::Issue;
+use crate::outcome::EmployeeOutcome;
 use stamps::StampMap;
 use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 const ENTRY_EXT: &str = "entry";
@@ -100,16 +101,6 @@ impl Cache {
     /// Where the entries are.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The packets folder.
-    pub fn packets_dir(&self) -> &Path {
-        &self.packets
-    }
-
-    /// The permission bits packets are written with.
-    pub fn packet_mode(&self) -> u32 {
-        self.packet_mode
     }
 
     /// The digest of a file's content, identified by `id` (unique within the output folder,
@@ -227,6 +218,118 @@ impl Cache {
             notes.push(unavailable(&e.source));
         }
         notes
+    }
+
+    /// The digest of a packet as now in the packets folder.
+    pub fn packet_record(&self, name: &str) -> Option<PacketRecord> {
+        let path = self.packets.join(name);
+        let stamp = FileStamp::of_path(&path).ok()?;
+        let digest = self
+            .digest(&format!("packet:{name}"), Some(stamp), || {
+                std::fs::read(&path)
+            })
+            .ok()?;
+        Some(PacketRecord {
+            name: name.to_string(),
+            len: stamp.len,
+            digest,
+        })
+    }
+
+    /// Whether the packet recorded in an entry is still in the packets folder with the same
+    /// content and the mode packets are written with.
+    pub fn packet_unchanged(&self, recorded: Option<&PacketRecord>) -> bool {
+        let Some(rec) = recorded else {
+            return false;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(self.packets.join(&rec.name))
+                .map(|m| m.permissions().mode() & 0o777);
+            if mode.ok() != Some(self.packet_mode) {
+                return false;
+            }
+        }
+        self.packet_record(&rec.name).is_some_and(|now| now == *rec)
+    }
+}
+
+/// The cache as one run uses it: the store, the key part every employee of the run shares,
+/// and how many employees were taken from it.
+#[derive(Debug)]
+pub struct RunCache {
+    cache: Cache,
+    run_key: Digest,
+    /// `false` with `--no-cache`: nothing is taken from the cache, but this run's results
+    /// replace what it held.
+    reuse: bool,
+    reused: AtomicUsize,
+}
+
+impl RunCache {
+    /// The cache of one run, whose shared key part is `run_key`.
+    pub fn new(cache: Cache, run_key: Digest, reuse: bool) -> RunCache {
+        RunCache {
+            cache,
+            run_key,
+            reuse,
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// The store, for the digests of the files a key is made of.
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// The start of an employee's key: the run's part, to which the caller adds what is
+    /// the employee's own.
+    pub fn employee_key(&self) -> KeyBuilder {
+        let mut k = KeyBuilder::new("employee");
+        k.digest("run", &self.run_key);
+        k
+    }
+
+    /// The outcome stored under `key`, when reuse is on and the packet it records is still
+    /// in the packets folder, unchanged. Counted as reused.
+    pub fn reusable(&self, key: &Digest) -> Option<EmployeeOutcome> {
+        if !self.reuse {
+            return None;
+        }
+        let found = self.cache.lookup(key)?;
+        if !self.cache.packet_unchanged(found.packet.as_ref()) {
+            return None;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Some(found.outcome)
+    }
+
+    /// Keeps `outcome` under `key`. Only complete results are kept: an employee whose packet
+    /// was not written (a full disk, a file that could not be read) is tried again on the
+    /// next run.
+    pub fn keep(&self, key: &Digest, outcome: &EmployeeOutcome) {
+        if let Some(name) = &outcome.packet
+            && let Some(record) = self.cache.packet_record(name)
+        {
+            self.cache.store(
+                key,
+                &Entry {
+                    outcome: outcome.clone(),
+                    packet: Some(record),
+                },
+            );
+        }
+    }
+
+    /// How many employees were taken from the cache.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Ends the run ([`Cache::finish`]). Returns the warnings not yet taken.
+    pub fn finish(self) -> Vec<Issue> {
+        self.cache.finish()
     }
 }
 

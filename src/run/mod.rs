@@ -6,7 +6,6 @@
 //!
 //! ```no_run
 //! # use permitpack::run::*;
-//! # use permitpack::pipeline::Setup;
 //! # fn main() -> Result<(), RunError> {
 //! let setup = std::sync::Arc::new(Setup::load(None, "shenzhen-2inch").map_err(RunError::Failed)?);
 //! let inputs = FsInputs::new("roster.xlsx".into(), None, Some("photos".into()), Some("docs".into()));
@@ -17,9 +16,12 @@
 //! ```
 
 mod inputs;
+mod pipeline;
+mod setup;
 mod sink;
 
 pub use inputs::{FsInputs, MemoryInputs};
+pub use setup::Setup;
 pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
@@ -35,13 +37,13 @@ use crate::model::Company;
 use crate::outcome::Outcomes;
 use crate::packet::PacketNames;
 use crate::photo::PhotoIndex;
-use crate::pipeline::{Batch, Setup};
 use crate::report::{self, RunInfo, Summary};
 use crate::roster::{self, CompanySource, Roster, RosterRow};
 use crate::rules::ChecklistItem;
 use crate::spool::Spool;
 use crate::store::OutStore;
 use chrono::NaiveDate;
+use pipeline::Batch;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -291,7 +293,7 @@ impl Run {
         } else {
             Vec::new()
         };
-        let batch = Batch {
+        let mut batch = Batch {
             setup: &setup,
             inputs: &*inputs,
             as_of,
@@ -307,7 +309,8 @@ impl Run {
         };
         // About the output folder's permissions: the terminal, as the cache's notes.
         let mut cache_notes = prepare_notes;
-        let run_cache = open_cache(
+        // The run's part of every key is made from the batch.
+        batch.cache = open_cache(
             cache,
             write_packets,
             store.as_ref(),
@@ -315,10 +318,6 @@ impl Run {
             lang,
             &mut cache_notes,
         );
-        let batch = Batch {
-            cache: run_cache.as_ref(),
-            ..batch
-        };
         // Packet names are settled in row order first, so duplicates get the same suffix on
         // every run whatever the thread timing.
         let mut names = PacketNames::new();
@@ -376,10 +375,10 @@ impl Run {
             &setup.templates,
         )
         .map_err(|e| RunError::Failed(format!("cannot write the reports: {e}")))?;
-        let reused = run_cache.as_ref().map_or(0, RunCache::reused);
-        if let Some(rc) = run_cache {
+        let reused = batch.cache.as_ref().map_or(0, RunCache::reused);
+        if let Some(rc) = batch.cache.take() {
             // Only after a run that went through every employee: unused entries are dropped.
-            cache_notes.extend(rc.cache.finish());
+            cache_notes.extend(rc.finish());
         }
         let mut all_ready = !roster_issues.iter().any(Issue::is_error);
         for o in spool.each() {
@@ -453,7 +452,9 @@ fn open_cache(
     let cache = store?.cache().map_err(|i| notes.push(i)).ok()?;
     notes.extend(cache.take_notes());
     let dir = cache.dir().to_path_buf();
-    RunCache::new(cache, batch, &format!("{lang:?}"), reuse)
+    batch
+        .run_key(&cache, &format!("{lang:?}"))
+        .map(|run_key| RunCache::new(cache, run_key, reuse))
         .map_err(|e| {
             notes.push(
                 Issue::warning("cache.unavailable")
@@ -535,7 +536,7 @@ fn company_uploads(
             .find(|i| i.id == id)
             .map(|i| (i.name_zh.clone(), i.name_en.clone()))
     };
-    crate::pipeline::item_uploads(&docs, &names, &setup.limits, issues)
+    pipeline::item_uploads(&docs, &names, &setup.limits, issues)
 }
 
 /// The photo and scan folders, indexed once. Problems with them are run-level issues.

@@ -217,7 +217,7 @@ fn every_roster_code_has_a_message() {
         include_str!("../roster/rows.rs"),
         include_str!("../roster/mod.rs"),
         include_str!("../roster/company.rs"),
-        include_str!("../pipeline.rs"),
+        include_str!("pipeline/mod.rs"),
         include_str!("mod.rs"),
         include_str!("inputs.rs"),
         include_str!("../cli/build.rs"),

@@ -7,7 +7,7 @@ use super::{Job, JobError, JobState, Mode, Settings, issue_json, lock};
 use crate::io::Progress;
 use crate::issue::Issue;
 use crate::outcome::Status;
-use crate::pipeline::Setup;
+use crate::run::Setup;
 use crate::run::{FsInputs, FsSink, Run, RunError, RunInputs};
 use serde_json::{Value, json};
 use std::path::Path;
