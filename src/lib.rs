@@ -12,6 +12,7 @@ pub mod assets;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
+pub mod countries;
 pub mod documents;
 pub mod fsutil;
 pub mod io;

@@ -5,11 +5,11 @@
 
 use crate::assets::Templates;
 use crate::catalog::Catalog;
+use crate::countries::Countries;
 use crate::limits::Limits;
 use crate::photo::PhotoProfile;
 use crate::platform::PlatformSpec;
 use crate::render::Renderer;
-use crate::render::countries::Countries;
 use crate::roster::ColumnAliases;
 use crate::rules::{Calendar, Rules};
 use std::path::Path;
