@@ -1,8 +1,12 @@
 //! One run of the engine, for every front end (the command line, tests, a server): reads
 //! the roster and the company details through [`Inputs`], runs every employee through the
-//! pipeline, and writes packets and reports to an [`Output`] (a [`Sink`](crate::io::Sink), with the output
-//! folder's store beside it when there is a folder), telling a [`Progress`] as it goes. All I/O and "today" come from the caller: `Run` never opens a path or reads the
-//! clock itself.
+//! pipeline (`pipeline`: one employee, every stage; `pipeline::rerun`: through the rerun
+//! cache), and writes packets and reports to an [`Output`] (a [`Sink`](crate::io::Sink),
+//! with the output folder's store beside it when there is a folder), telling a [`Progress`]
+//! as it goes. All I/O and "today" come from the caller: `Run` never opens a path or reads
+//! the clock itself. What a run is configured with is its [`Setup`]; the folders on disk and
+//! the bytes in memory it reads and writes are [`FsInputs`], [`MemoryInputs`], [`FsSink`]
+//! and [`MemorySink`].
 //!
 //! ```no_run
 //! # use permitpack::run::*;
@@ -54,8 +58,8 @@ pub enum RunError {
     /// The roster or the company file cannot be read: the issue names the file and what to
     /// do.
     Input(Box<Issue>),
-    /// Another run is writing to the same output (the sink's lock): the issue says which
-    /// and what to do.
+    /// Another run is writing to the same output folder (its store's lock): the issue says
+    /// which and what to do.
     Busy(Box<Issue>),
     /// Anything else (the output cannot be written), as one sentence.
     Failed(String),
@@ -86,8 +90,9 @@ pub struct RunInputs {
     pub password: Option<String>,
     /// Worker threads (at least 1).
     pub jobs: usize,
-    /// Take unchanged employees from the sink's rerun cache (`crate::cache`), when it has
-    /// one. `false` (`--no-cache`): everyone is computed afresh, and the cache is refilled.
+    /// Take unchanged employees from the output folder's rerun cache (`crate::cache`), when
+    /// it has one. `false` (`--no-cache`): everyone is computed afresh, and the cache is
+    /// refilled.
     /// Encrypted builds never use it (each packet has its own random salts).
     pub cache: bool,
     /// Notes from the front end that belong in the roster problems of the reports (which

@@ -1,10 +1,10 @@
 //! The pipeline: runs every stage for one employee and gives back an [`EmployeeOutcome`].
 //!
 //! [`Batch`] holds what every employee of a run shares (the [`Setup`], the as-of date, the
-//! company, the photo and scan folders, where packets go, the rerun cache). [`Batch::process`] takes one
-//! roster row through rules -> scans -> photo -> letters -> cover -> packet, and never
-//! fails: whatever goes wrong becomes an issue on that employee, so one bad employee never
-//! stops the batch. Nothing per employee is kept beyond the returned outcome, and
+//! company, the photo and scan folders, where packets go, the rerun cache).
+//! [`Batch::process`] takes one roster row through rules -> scans -> photo -> letters ->
+//! cover -> packet, and never fails: whatever goes wrong becomes an issue on that employee,
+//! so one bad employee never stops the batch. Nothing per employee is kept beyond the returned outcome, and
 //! [`Batch::process_into`] hands each outcome to the [`Spool`] (on disk) as soon as it is
 //! done, so memory does not grow with the batch.
 
@@ -138,7 +138,7 @@ impl Batch<'_> {
             }
             None => documents::unchecked(&ev.checklist),
         };
-        // The shared company scans are judged once for the run (`run::company_findings`).
+        // The shared company scans are judged once for the run (`super::company_findings`).
         let own_findings = matched
             .issues
             .iter()
