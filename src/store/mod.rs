@@ -3,6 +3,10 @@
 //! wrote ([`manifest`]) and the rerun cache's folder (`crate::cache`). Only a folder on disk
 //! has them: a run that writes to memory is handed no [`OutStore`].
 
+// `lock` and `cache` return `Result<_, Issue>`: the issue is what the user is told, once a
+// run, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod lock;
 pub mod manifest;
 
