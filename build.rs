@@ -1,6 +1,10 @@
 //! Embeds every file under `templates/` into the binary as the built-in defaults
 //! (see `src/assets.rs`), so adding a template file needs no code change, and names the
 //! build (`PERMITPACK_BUILD_ID`, a digest of everything compiled in) for the rerun cache.
+//!
+//! Cargo runs it again only when something it read changes: each folder is named once
+//! (cargo scans a folder whole), and only when it exists, since cargo takes a missing path
+//! as changed and would run the script, and rebuild the crate, on every build.
 
 use std::path::{Path, PathBuf};
 
@@ -8,14 +12,12 @@ fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let templates = root.join("templates");
-    println!("cargo:rerun-if-changed=templates");
     let mut files = Vec::new();
     collect(&templates, &templates, &mut files);
     files.sort();
     let mut out = String::from("&[\n");
     for rel in &files {
         let abs = templates.join(rel);
-        println!("cargo:rerun-if-changed={}", abs.display());
         out.push_str(&format!(
             "    ({:?}, include_bytes!({:?})),\n",
             rel,
@@ -38,15 +40,16 @@ fn main() {
 fn build_id(root: &Path) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut files = Vec::new();
+    // Every folder this script reads, `templates` (embedded by `main`) included.
     for dir in ["src", "templates", "fonts", "models"] {
-        println!("cargo:rerun-if-changed={dir}");
+        watch(root, dir);
         let base = root.join(dir);
         let mut found = Vec::new();
         collect(&base, &base, &mut found);
         files.extend(found.into_iter().map(|rel| format!("{dir}/{rel}")));
     }
     files.extend(["Cargo.lock".to_string(), "build.rs".to_string()]);
-    println!("cargo:rerun-if-changed=Cargo.lock");
+    watch(root, "Cargo.lock");
     files.sort();
     // SipHash with fixed keys: the same sources give the same id on every machine.
     #[allow(deprecated)]
@@ -60,6 +63,14 @@ fn build_id(root: &Path) -> u64 {
     h.finish()
 }
 
+/// Tells cargo to run this script again when `rel` (a file, or a folder and everything
+/// under it) changes; a path that does not exist is not named.
+fn watch(root: &Path, rel: &str) {
+    if root.join(rel).exists() {
+        println!("cargo:rerun-if-changed={rel}");
+    }
+}
+
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -71,7 +82,6 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
             continue;
         }
         if path.is_dir() {
-            println!("cargo:rerun-if-changed={}", path.display());
             collect(root, &path, files);
         } else if path.is_file() {
             let rel = path.strip_prefix(root).expect("under root");

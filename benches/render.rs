@@ -14,9 +14,9 @@
 
 use chrono::NaiveDate;
 use permitpack::assets::Templates;
+use permitpack::countries::Countries;
 use permitpack::model::{Category, Company, Employee, Fen, SalaryBasis};
 use permitpack::outcome::{ChecklistLine, ItemKind};
-use permitpack::render::countries::Countries;
 use permitpack::render::{
     BiText, CoverData, DateText, EmployeeData, LetterData, PhotoData, Renderer, Term, TimelineData,
     WindowData,

@@ -1,28 +1,41 @@
 //! permitpack: prepares combined Work Permit + Residence Permit extension packets for the
 //! foreign employees of a company in mainland China.
 //!
-//! The pipeline, one module per stage, exchanging plain data (see `model` and `issue`):
-//! `roster` (spreadsheet -> employees + cell problems) -> `rules` (window, term, fee,
-//! checklist, working days) -> `photo` (measure and judge) -> `documents` (match scans) ->
-//! `render` (PDFs) -> `packet` (zip) -> `report` (json/csv/xlsx/html). [`run::Run`] runs
-//! them for every front end, reading through [`run::Inputs`] and writing to [`run::Sink`];
-//! `cli` parses arguments, builds the inputs, calls `Run` and prints.
+//! The house, from the ground up:
+//!
+//! - plain data and helpers: `model`, `issue`, `fsutil`, `outcome`, `assets`, `catalog`,
+//!   `limits`, `countries`, `spool`;
+//! - the seams ([`io`]): what a run reads ([`io::Inputs`]), where it writes ([`io::Sink`]),
+//!   whom it tells ([`io::Progress`]), and the plain types crossing them; no implementation;
+//! - the stages, one module each, exchanging plain data: `roster` (spreadsheet -> employees
+//!   and cell problems) -> `rules` (window, term, fee, checklist, working days) -> `photo`
+//!   (measure and judge) -> `documents` (match scans) -> `render` (PDFs) -> `upload`,
+//!   `platform` (what the online platform takes) -> `packet` (zip) -> `report`
+//!   (json/csv/xlsx/html/ics);
+//! - beside a folder on disk: `cache` (the rerun cache) and `store` (the output folder's
+//!   own state: lock, cache, packets manifest);
+//! - [`run`]: the engine every front end calls: [`run::Setup`], the pipeline for one
+//!   employee, [`run::Run`] for a batch, and the filesystem and in-memory implementations
+//!   of the seams;
+//! - the front ends: `cli` parses arguments, builds the inputs, calls `Run` and prints;
+//!   `serve` does the same for a browser.
 
 pub mod assets;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod countries;
 pub mod documents;
 pub mod exit;
 pub mod fsutil;
+pub mod io;
 pub mod issue;
 pub mod limits;
 pub mod model;
 pub mod outcome;
 pub mod packet;
 pub mod photo;
-pub mod pipeline;
 pub mod platform;
 pub mod quiet;
 pub mod render;
@@ -33,4 +46,5 @@ pub mod run;
 pub mod serve;
 pub mod spool;
 pub mod text;
+pub mod store;
 pub mod upload;

@@ -3,6 +3,8 @@
 //! and writers apply them.
 
 use crate::assets::Templates;
+/// The `[scans]` table, defined beside the listings it bounds.
+pub use crate::io::ScanLimits;
 use serde::Deserialize;
 
 /// The template file holding the limits.
@@ -33,15 +35,6 @@ pub struct RosterLimits {
     pub max_cell_chars: usize,
     pub max_name_chars: usize,
     pub max_company_file_bytes: u64,
-}
-
-/// Bounds on the scans of the docs folder.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScanLimits {
-    pub max_file_bytes: u64,
-    pub max_files_per_folder: usize,
-    pub max_listed_per_kind: usize,
 }
 
 /// Bounds on the reports.

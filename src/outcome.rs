@@ -204,6 +204,28 @@ pub enum UploadHow {
 }
 
 impl EmployeeOutcome {
+    /// The outcome of an employee no stage could finish: who it is and `issues`, nothing
+    /// judged, not ready.
+    pub fn blank(employee: Employee, issues: Vec<Issue>) -> EmployeeOutcome {
+        EmployeeOutcome {
+            employee,
+            status: Status::Attention,
+            ready: false,
+            window_state: WindowState::Unknown,
+            days_left: None,
+            window_opens: None,
+            deadline: None,
+            term_years: None,
+            fee_rmb: None,
+            photo: None,
+            checklist: Vec::new(),
+            issues,
+            packet: None,
+            uploads: Vec::new(),
+            details: serde_json::Map::new(),
+        }
+    }
+
     pub fn error_count(&self) -> usize {
         self.issues.iter().filter(|i| i.is_error()).count()
     }

@@ -6,7 +6,8 @@
 //! [`Damage`] and never used.
 
 use super::digest::Digest;
-use super::stamps::{FileStamp, Stamped};
+use super::stamps::Stamped;
+use crate::io::FileStamp;
 use crate::outcome::EmployeeOutcome;
 use std::fmt;
 
@@ -267,11 +268,7 @@ pub(crate) mod tests {
             passport_no: Some("EA1234567".into()),
             ..Employee::default()
         };
-        let row = crate::roster::RosterRow {
-            employee,
-            issues: Vec::new(),
-        };
-        let mut o = crate::pipeline::blank_outcome(&row, Vec::new());
+        let mut o = EmployeeOutcome::blank(employee, Vec::new());
         o.issues
             .push(crate::issue::Issue::warning("photo.small").arg("px", 300));
         o.packet = Some("EA1234567_Anna_Nowak.zip".into());

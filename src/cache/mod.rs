@@ -4,28 +4,27 @@
 //!
 //! This module owns the store (one file an entry, named by its key, written atomically,
 //! checked on every read, dropped when a run did not use it), the stamps that let unchanged
-//! files skip rehashing ([`stamps`]), the key encoding ([`digest`]) and the output folder's
-//! lock ([`lock`]). Which inputs go into an employee's key is decided with the pipeline
-//! (`pipeline::Batch`), since it is the pipeline that reads them.
+//! files skip rehashing ([`stamps`]), the key encoding ([`digest`]) and the cache as one run
+//! uses it ([`RunCache`]). Which inputs go into an employee's key is decided with the
+//! pipeline (`crate::run`), since it is the pipeline that reads them; the output folder's
+//! store (`crate::store`) opens the cache.
 
 pub mod digest;
-mod employee;
 mod entry;
-pub mod lock;
 pub mod stamps;
 
 pub use digest::{Digest, KeyBuilder, build_id};
-pub use employee::RunCache;
 pub use entry::{Damage, Entry, PacketRecord};
-pub use lock::{LockError, OutLock, STATE_DIR};
-pub use stamps::FileStamp;
 
 use crate::assets::Templates;
+use crate::io::FileStamp;
 use crate::issue::Issue;
+use crate::outcome::EmployeeOutcome;
 use stamps::StampMap;
 use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 const ENTRY_EXT: &str = "entry";
@@ -35,6 +34,8 @@ const STAMPS_FILE: &str = "stamps";
 #[derive(Debug)]
 pub struct Cache {
     dir: PathBuf,
+    /// `dir` as messages name it, from the output folder (`.permitpack/cache`).
+    shown: String,
     /// The packets folder whose packets the entries record.
     packets: PathBuf,
     /// The permission bits the sink gives packets (`--shared` or not): a packet with others
@@ -57,11 +58,16 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Cache {
-    /// Opens (creating) the cache of the output folder `out`, whose packets are in
-    /// `packets`. The caller holds `out`'s [`OutLock`]. `Err` is the warning to show; the run
-    /// then goes on without a cache.
-    pub fn open(out: &Path, packets: &Path, group_readable: bool) -> Result<Cache, Issue> {
-        let dir = out.join(STATE_DIR).join("cache");
+    /// Opens (creating) the cache in the state folder `state` (`OUT/.permitpack`) of an
+    /// output folder whose packets are in `packets`. The caller holds the output folder's
+    /// lock (`crate::store::OutStore::lock`). `Err` is the warning to show; the run then goes
+    /// on without a cache.
+    pub fn open(state: &Path, packets: &Path, group_readable: bool) -> Result<Cache, Issue> {
+        let dir = state.join("cache");
+        let shown = Path::new(state.file_name().unwrap_or_default())
+            .join("cache")
+            .display()
+            .to_string();
         let unavailable = |e: &io::Error| {
             Issue::warning("cache.unavailable")
                 .arg("dir", dir.display())
@@ -73,7 +79,7 @@ impl Cache {
         let mut notes = Vec::new();
         let known = match std::fs::read(dir.join(STAMPS_FILE)) {
             Ok(bytes) => entry::decode_stamps(&bytes).unwrap_or_else(|damage| {
-                notes.push(damaged(STAMPS_FILE, &damage));
+                notes.push(damaged(&shown, STAMPS_FILE, &damage));
                 StampMap::new()
             }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => StampMap::new(),
@@ -81,6 +87,7 @@ impl Cache {
         };
         Ok(Cache {
             dir,
+            shown,
             packets: packets.to_path_buf(),
             packet_mode: crate::fsutil::output_file_mode(group_readable),
             known,
@@ -94,16 +101,6 @@ impl Cache {
     /// Where the entries are.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The packets folder.
-    pub fn packets_dir(&self) -> &Path {
-        &self.packets
-    }
-
-    /// The permission bits packets are written with.
-    pub fn packet_mode(&self) -> u32 {
-        self.packet_mode
     }
 
     /// The digest of a file's content, identified by `id` (unique within the output folder,
@@ -132,7 +129,11 @@ impl Cache {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
             Err(e) => {
-                locked(&self.notes).push(damaged(&name, &Damage::Content(e.to_string())));
+                locked(&self.notes).push(damaged(
+                    &self.shown,
+                    &name,
+                    &Damage::Content(e.to_string()),
+                ));
                 return None;
             }
         };
@@ -142,7 +143,7 @@ impl Cache {
                 Some(found)
             }
             Err(damage) => {
-                locked(&self.notes).push(damaged(&name, &damage));
+                locked(&self.notes).push(damaged(&self.shown, &name, &damage));
                 let _ = std::fs::remove_file(&path);
                 None
             }
@@ -218,15 +219,127 @@ impl Cache {
         }
         notes
     }
+
+    /// The digest of a packet as now in the packets folder.
+    pub fn packet_record(&self, name: &str) -> Option<PacketRecord> {
+        let path = self.packets.join(name);
+        let stamp = FileStamp::of_path(&path).ok()?;
+        let digest = self
+            .digest(&format!("packet:{name}"), Some(stamp), || {
+                std::fs::read(&path)
+            })
+            .ok()?;
+        Some(PacketRecord {
+            name: name.to_string(),
+            len: stamp.len,
+            digest,
+        })
+    }
+
+    /// Whether the packet recorded in an entry is still in the packets folder with the same
+    /// content and the mode packets are written with.
+    pub fn packet_unchanged(&self, recorded: Option<&PacketRecord>) -> bool {
+        let Some(rec) = recorded else {
+            return false;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(self.packets.join(&rec.name))
+                .map(|m| m.permissions().mode() & 0o777);
+            if mode.ok() != Some(self.packet_mode) {
+                return false;
+            }
+        }
+        self.packet_record(&rec.name).is_some_and(|now| now == *rec)
+    }
+}
+
+/// The cache as one run uses it: the store, the key part every employee of the run shares,
+/// and how many employees were taken from it.
+#[derive(Debug)]
+pub struct RunCache {
+    cache: Cache,
+    run_key: Digest,
+    /// `false` with `--no-cache`: nothing is taken from the cache, but this run's results
+    /// replace what it held.
+    reuse: bool,
+    reused: AtomicUsize,
+}
+
+impl RunCache {
+    /// The cache of one run, whose shared key part is `run_key`.
+    pub fn new(cache: Cache, run_key: Digest, reuse: bool) -> RunCache {
+        RunCache {
+            cache,
+            run_key,
+            reuse,
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// The store, for the digests of the files a key is made of.
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// The start of an employee's key: the run's part, to which the caller adds what is
+    /// the employee's own.
+    pub fn employee_key(&self) -> KeyBuilder {
+        let mut k = KeyBuilder::new("employee");
+        k.digest("run", &self.run_key);
+        k
+    }
+
+    /// The outcome stored under `key`, when reuse is on and the packet it records is still
+    /// in the packets folder, unchanged. Counted as reused.
+    pub fn reusable(&self, key: &Digest) -> Option<EmployeeOutcome> {
+        if !self.reuse {
+            return None;
+        }
+        let found = self.cache.lookup(key)?;
+        if !self.cache.packet_unchanged(found.packet.as_ref()) {
+            return None;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Some(found.outcome)
+    }
+
+    /// Keeps `outcome` under `key`. Only complete results are kept: an employee whose packet
+    /// was not written (a full disk, a file that could not be read) is tried again on the
+    /// next run.
+    pub fn keep(&self, key: &Digest, outcome: &EmployeeOutcome) {
+        if let Some(name) = &outcome.packet
+            && let Some(record) = self.cache.packet_record(name)
+        {
+            self.cache.store(
+                key,
+                &Entry {
+                    outcome: outcome.clone(),
+                    packet: Some(record),
+                },
+            );
+        }
+    }
+
+    /// How many employees were taken from the cache.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Ends the run ([`Cache::finish`]). Returns the warnings not yet taken.
+    pub fn finish(self) -> Vec<Issue> {
+        self.cache.finish()
+    }
 }
 
 fn entry_name(key: &Digest) -> String {
     format!("{}.{ENTRY_EXT}", key.hex())
 }
 
-/// The warning for a cache file that was not used.
-fn damaged(name: &str, damage: &Damage) -> Issue {
-    let shown = format!("{STATE_DIR}/cache/{name}");
+/// The warning for a cache file that was not used; `dir` is the cache as messages name it.
+fn damaged(dir: &str, name: &str, damage: &Damage) -> Issue {
+    let shown = format!("{dir}/{name}");
     Issue::warning("cache.entry_damaged")
         .arg("file", &shown)
         .arg("reason", damage)
@@ -268,6 +381,12 @@ fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Digest>) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::STATE_DIR;
+
+    /// The cache of the output folder `out`.
+    fn open(out: &Path) -> Cache {
+        Cache::open(&out.join(STATE_DIR), &out.join("packets"), false).unwrap()
+    }
 
     fn entry() -> Entry {
         Entry {
@@ -284,17 +403,17 @@ mod tests {
     fn stored_entries_are_found_and_unused_ones_dropped() {
         let out = tempfile::tempdir().unwrap();
         let (a, b) = (Digest::of(b"a"), Digest::of(b"b"));
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&a), None);
         cache.store(&a, &entry());
         cache.store(&b, &entry());
         assert!(cache.finish().is_empty());
 
         // The next run uses only `a`: `b` goes.
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&a), Some(entry()));
         assert!(cache.finish().is_empty());
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&b), None);
         assert_eq!(cache.lookup(&a), Some(entry()));
         assert!(cache.dir().join(entry_name(&a)).is_file());
@@ -305,7 +424,7 @@ mod tests {
     fn a_damaged_entry_is_reported_removed_and_not_used() {
         let out = tempfile::tempdir().unwrap();
         let key = Digest::of(b"a");
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         cache.store(&key, &entry());
         let path = cache.dir().join(entry_name(&key));
         cache.finish();
@@ -314,7 +433,7 @@ mod tests {
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         assert_eq!(cache.lookup(&key), None);
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -332,21 +451,21 @@ mod tests {
         std::fs::write(&photo, b"photo").unwrap();
         stamps::set_mtime(&photo, std::time::Duration::from_secs(60));
         let id = "photo:a.jpg";
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let stamp = FileStamp::of_path(&photo).ok();
         let d = cache.digest(id, stamp, || std::fs::read(&photo)).unwrap();
         cache.finish();
 
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let again = cache
             .digest(id, stamp, || panic!("an unchanged file is read again"))
             .unwrap();
         assert_eq!(again, d);
         // A file not looked at in a run is forgotten by the next.
         cache.finish();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         cache.finish();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let mut read = false;
         cache
             .digest(id, stamp, || {
@@ -360,12 +479,10 @@ mod tests {
     #[test]
     fn a_damaged_stamps_file_is_reported_and_ignored() {
         let out = tempfile::tempdir().unwrap();
-        Cache::open(out.path(), &out.path().join("packets"), false)
-            .unwrap()
-            .finish();
+        open(out.path()).finish();
         let path = out.path().join(STATE_DIR).join("cache").join(STAMPS_FILE);
         std::fs::write(&path, b"PPSTAMP\n garbage").unwrap();
-        let cache = Cache::open(out.path(), &out.path().join("packets"), false).unwrap();
+        let cache = open(out.path());
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, "cache.entry_damaged");

@@ -1,4 +1,4 @@
-//! The file pre-check: what a file looked like (size, times, inode) when its content was last
+//! The file pre-check: what a file looked like (its [`FileStamp`]) when its content was last
 //! hashed, so a rerun can take the digest of an unchanged photo, scan or packet without
 //! reading it again, as git's index and cargo's fingerprints do.
 //!
@@ -9,73 +9,11 @@
 //! on the next run instead. Any change of size or either time means a rehash.
 
 use super::digest::Digest;
+use crate::io::FileStamp;
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// What a file looks like without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    pub len: u64,
-    /// Modification time, nanoseconds since the Unix epoch.
-    pub mtime_ns: i128,
-    /// Status change time (Unix), which no ordinary program can set back; 0 elsewhere.
-    pub ctime_ns: i128,
-    pub inode: u64,
-    pub device: u64,
-}
-
-impl FileStamp {
-    /// The stamp of the file at `path` (following links, as reading it does).
-    pub fn of_path(path: &Path) -> io::Result<FileStamp> {
-        Ok(FileStamp::of(&std::fs::metadata(path)?))
-    }
-
-    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
-        let mtime_ns = meta.modified().map(nanos).unwrap_or(0);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            FileStamp {
-                len: meta.len(),
-                mtime_ns,
-                ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-                inode: meta.ino(),
-                device: meta.dev(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            FileStamp {
-                len: meta.len(),
-                mtime_ns,
-                ctime_ns: 0,
-                inode: 0,
-                device: 0,
-            }
-        }
-    }
-
-    /// How far apart two writes must be to be sure they get different modification times.
-    /// A file system that stores whole seconds (FAT keeps two) shows no fraction; others
-    /// advance with the kernel's clock tick (at most 10 ms on Linux, 15.6 ms on Windows).
-    fn resolution(&self) -> i128 {
-        if self.mtime_ns % 1_000_000_000 == 0 {
-            2_000_000_000
-        } else {
-            50_000_000
-        }
-    }
-}
-
-/// Nanoseconds since the Unix epoch (negative before it).
-pub fn nanos(t: SystemTime) -> i128 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_nanos() as i128,
-        Err(e) => -(e.duration().as_nanos() as i128),
-    }
-}
+use std::time::SystemTime;
 
 /// A file's stamp at the time its content was hashed, and that digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +47,7 @@ pub fn digest_with(
     {
         return Ok((k.digest, Some(*k)));
     }
-    let hashed_at_ns = nanos(SystemTime::now());
+    let hashed_at_ns = FileStamp::nanos(SystemTime::now());
     let bytes = read()?;
     let digest = Digest::of(&bytes);
     let record = stamp.map(|stamp| Stamped {
@@ -138,7 +76,7 @@ pub(crate) fn set_mtime(path: &Path, ago: std::time::Duration) {
 mod tests {
     use super::*;
     use std::cell::Cell;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn unchanged_old_file_is_not_read_again() {

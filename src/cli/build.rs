@@ -6,11 +6,12 @@
 
 use super::summary::{fatal_line, summary};
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs, table};
+use crate::io::Progress;
 use crate::issue::Issue;
 use crate::outcome::Status;
-use crate::pipeline::Setup;
 use crate::roster::{self, ColumnAliases};
-use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
+use crate::run::Setup;
+use crate::run::{FsInputs, FsSink, Run, RunError, RunInputs};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -99,7 +99,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
 fn read_roster(arg: &Path, aliases: &ColumnAliases) -> Result<(Vec<Employee>, Vec<Issue>), Issue> {
     let (path, note) = super::build::roster_in(arg, aliases)?;
     // Read as `build` reads it: through the run's inputs (size cap, a regular file only).
-    use crate::run::Inputs;
+    use crate::io::Inputs;
     let named = crate::run::FsInputs::new(path, None, None, None).roster()?;
     let (bytes, name) = (named.bytes, named.name);
     // The spreadsheet parsers' panics become errors inside `roster::read`; silence the

@@ -2,7 +2,7 @@
 //! [`crate::serve`]. Exit status 2 with one line when the server cannot start.
 
 use super::{EXIT_FAILED, ServeArgs};
-use crate::pipeline::Setup;
+use crate::run::Setup;
 use crate::serve::{Config, config};
 use std::sync::Arc;
 

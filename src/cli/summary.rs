@@ -145,8 +145,7 @@ pub fn summary_fitted<O: Outcomes + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::Setup;
-    use crate::run::{MemoryInputs, MemorySink, Run, RunInputs};
+    use crate::run::{MemoryInputs, MemorySink, Run, RunInputs, Setup};
     use chrono::NaiveDate;
     use std::sync::Arc;
 

@@ -2,157 +2,96 @@
 //! files to their owners by the rule of [`super::owner`] (passport number, name, Chinese
 //! name), finds `_company/`, and lists the regular files in a folder through the run's
 //! [`Inputs`]; the on-disk listing ([`list_folder`], [`list_named`], [`read_top`]) is what
-//! [`crate::run::FsInputs`] calls. Symlinks are followed only when they stay inside DIR; hidden and system files
-//! (`.DS_Store`, `Thumbs.db`, `~$` Office lock files...) are skipped; sub-folders, empty and
-//! unreadable files are reported, never silently dropped.
+//! the inputs on real folders call. Symlinks are followed only when they stay inside DIR;
+//! hidden and system files (`.DS_Store`, `Thumbs.db`, `~$` Office lock files...) are
+//! skipped; sub-folders, empty and unreadable files are reported, never silently dropped.
 
 use super::COMPANY_DIR;
 use super::owner::{How, Owner, Owners, passport_key};
+use crate::io::{Content, DocsTop, Inputs, Listing, ScanFile, ScanLimits, SkipReason, Skipped};
 use crate::issue::Issue;
-use crate::limits::ScanLimits;
 use crate::model::mask_id;
-use crate::run::Inputs;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// A scan file: the name to show and match on, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScanFile {
-    /// The name as the user sees it (a GBK name from a Windows zip is decoded).
-    pub name: String,
-    /// Where the [`Inputs`] that listed it find it again (a real path on disk).
-    pub path: PathBuf,
-    pub size: u64,
+/// The listing without hidden and system entries, whichever [`Inputs`] listed it.
+fn without_hidden(mut listing: Listing) -> Listing {
+    listing.files.retain(|f| !is_hidden(&f.name));
+    listing.skipped.retain(|f| !is_hidden(&f.name));
+    listing.garbled.retain(|f| !is_hidden(f));
+    listing
 }
 
-/// Why an entry of a folder was not taken as a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SkipReason {
-    /// A folder inside the employee's folder: its files are not looked at.
-    Subfolder,
-    /// A symbolic link leading outside the docs folder (or nowhere).
-    LinkOutside,
-    /// A zero-byte file.
-    Empty,
-    /// The entry could not be read.
-    Unreadable,
-    /// Larger than `scans.max_file_bytes` of `limits.toml` (the size is kept).
-    TooLarge(u64),
-}
-
-/// An entry that was not taken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub name: String,
-    pub reason: SkipReason,
-}
-
-/// The regular files of one folder, sorted by name, and what was left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Listing {
-    pub files: Vec<ScanFile>,
-    pub skipped: Vec<Skipped>,
-    /// Names that were not valid text in any known encoding (shown with replacement
-    /// characters).
-    pub garbled: Vec<String>,
-    /// Files beyond `scans.max_files_per_folder` (by name order), not looked at.
-    pub over_count: usize,
-    /// The limits the folder was listed with.
-    pub limits: ScanLimits,
-}
-
-impl Listing {
-    /// The file names, for [`super::match_scans`].
-    pub fn names(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.name.clone()).collect()
-    }
-
-    /// The path of a listed file by the name shown.
-    pub fn path_of(&self, name: &str) -> Option<&Path> {
-        self.files
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| f.path.as_path())
-    }
-
-    /// The listing without hidden and system entries, whichever [`Inputs`] listed it.
-    fn without_hidden(mut self) -> Listing {
-        self.files.retain(|f| !is_hidden(&f.name));
-        self.skipped.retain(|f| !is_hidden(&f.name));
-        self.garbled.retain(|f| !is_hidden(f));
-        self
-    }
-
-    /// Warnings for skipped and garbled entries; `prefix` (e.g. `_company/`) is put before
-    /// each name.
-    ///
-    /// At most `scans.max_listed_per_kind` files are named per kind of problem; the rest of
-    /// that kind are counted in one `document.more_files` line, so a folder of thousands of
-    /// files gives a few lines, not thousands.
-    pub fn issues(&self, prefix: &str) -> Vec<Issue> {
-        let mut out = Vec::new();
-        let max = self.limits.max_listed_per_kind;
-        let mut per_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
-        let mut push = |out: &mut Vec<Issue>, code: &'static str, issue: Issue| {
-            let n = per_kind.entry(code).or_default();
-            *n += 1;
-            if *n <= max {
-                out.push(issue);
+/// Warnings for skipped and garbled entries; `prefix` (e.g. `_company/`) is put before
+/// each name.
+///
+/// At most `scans.max_listed_per_kind` files are named per kind of problem; the rest of
+/// that kind are counted in one `document.more_files` line, so a folder of thousands of
+/// files gives a few lines, not thousands.
+fn listing_issues(listing: &Listing, prefix: &str) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let max = listing.limits.max_listed_per_kind;
+    let mut per_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut push = |out: &mut Vec<Issue>, code: &'static str, issue: Issue| {
+        let n = per_kind.entry(code).or_default();
+        *n += 1;
+        if *n <= max {
+            out.push(issue);
+        }
+    };
+    for s in &listing.skipped {
+        let name = format!("{prefix}{}", s.name);
+        let (code, issue) = match s.reason {
+            SkipReason::Subfolder => ("document.subfolder", Issue::warning("document.subfolder")),
+            SkipReason::LinkOutside => (
+                "document.link_outside",
+                Issue::warning("document.link_outside"),
+            ),
+            SkipReason::Empty => ("document.empty", Issue::warning("document.empty")),
+            SkipReason::Unreadable => {
+                ("document.unreadable", Issue::warning("document.unreadable"))
             }
+            SkipReason::TooLarge(size) => (
+                "document.too_large",
+                Issue::warning("document.too_large")
+                    .arg("size", crate::fsutil::human_size(size))
+                    .arg(
+                        "max",
+                        crate::fsutil::human_size(listing.limits.max_file_bytes),
+                    ),
+            ),
         };
-        for s in &self.skipped {
-            let name = format!("{prefix}{}", s.name);
-            let (code, issue) = match s.reason {
-                SkipReason::Subfolder => {
-                    ("document.subfolder", Issue::warning("document.subfolder"))
-                }
-                SkipReason::LinkOutside => (
-                    "document.link_outside",
-                    Issue::warning("document.link_outside"),
-                ),
-                SkipReason::Empty => ("document.empty", Issue::warning("document.empty")),
-                SkipReason::Unreadable => {
-                    ("document.unreadable", Issue::warning("document.unreadable"))
-                }
-                SkipReason::TooLarge(size) => (
-                    "document.too_large",
-                    Issue::warning("document.too_large")
-                        .arg("size", crate::fsutil::human_size(size))
-                        .arg("max", crate::fsutil::human_size(self.limits.max_file_bytes)),
-                ),
-            };
-            push(&mut out, code, issue.arg("file", &name).file(name));
-        }
-        for g in &self.garbled {
-            let name = format!("{prefix}{g}");
-            let issue = Issue::warning("document.bad_name")
-                .arg("file", &name)
-                .file(name);
-            push(&mut out, "document.bad_name", issue);
-        }
-        for (code, n) in per_kind {
-            if n > max {
-                out.push(
-                    Issue::warning("document.more_files")
-                        .arg("count", n - max)
-                        .arg("code", code)
-                        .arg("folder", if prefix.is_empty() { "." } else { prefix }),
-                );
-            }
-        }
-        if self.over_count > 0 {
+        push(&mut out, code, issue.arg("file", &name).file(name));
+    }
+    for g in &listing.garbled {
+        let name = format!("{prefix}{g}");
+        let issue = Issue::warning("document.bad_name")
+            .arg("file", &name)
+            .file(name);
+        push(&mut out, "document.bad_name", issue);
+    }
+    for (code, n) in per_kind {
+        if n > max {
             out.push(
-                Issue::warning("document.too_many_files")
-                    .arg("count", self.over_count)
-                    .arg("max", self.limits.max_files_per_folder)
+                Issue::warning("document.more_files")
+                    .arg("count", n - max)
+                    .arg("code", code)
                     .arg("folder", if prefix.is_empty() { "." } else { prefix }),
             );
         }
-        out
     }
+    if listing.over_count > 0 {
+        out.push(
+            Issue::warning("document.too_many_files")
+                .arg("count", listing.over_count)
+                .arg("max", listing.limits.max_files_per_folder)
+                .arg("folder", if prefix.is_empty() { "." } else { prefix }),
+        );
+    }
+    out
 }
 
 /// Whether a file or folder name is a hidden or system entry to skip without a word.
@@ -353,12 +292,12 @@ pub fn read_head(
     // Through the same `Inputs` the packet reads from, so the bytes judged are the bytes
     // packed, whatever holds them (a folder on disk, an upload in memory).
     match inputs.scan(file) {
-        crate::packet::Content::Bytes(bytes) => {
+        Content::Bytes(bytes) => {
             let size = bytes.len() as u64;
             let head = bytes[..bytes.len().min(super::sniff::HEAD_BYTES)].to_vec();
             Ok((head, size))
         }
-        crate::packet::Content::File(path) => {
+        Content::File(path) => {
             let f = fs::File::open(path)?;
             let size = f.metadata()?.len();
             let mut head = Vec::with_capacity(super::sniff::HEAD_BYTES);
@@ -372,14 +311,6 @@ pub fn read_head(
 /// The folder key a passport number or folder name is compared by.
 fn folder_key(name: &str) -> String {
     passport_key(name)
-}
-
-/// The top level of the scans folder as the [`crate::run::Inputs`] give it: its
-/// sub-folders and the files lying directly in it, by name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DocsTop {
-    pub folders: Vec<String>,
-    pub files: Vec<String>,
 }
 
 /// Reads the top level of `dir` on disk: the canonical folder, its entries, and the real path
@@ -724,8 +655,8 @@ impl DocsIndex {
             }
             match inputs.scan_folder(&folder.name) {
                 Ok(listing) => {
-                    let listing = listing.without_hidden();
-                    scan.issues.extend(listing.issues(""));
+                    let listing = without_hidden(listing);
+                    scan.issues.extend(listing_issues(&listing, ""));
                     scan.listing = Some(listing);
                 }
                 Err(e) => scan.issues.push(
@@ -743,8 +674,8 @@ impl DocsIndex {
                 scan.issues.push(by_name(&names, false, first.how));
             }
             let names: Vec<String> = files.iter().map(|c| c.name.clone()).collect();
-            let loose = inputs.loose_scans(&names).without_hidden();
-            scan.issues.extend(loose.issues(""));
+            let loose = without_hidden(inputs.loose_scans(&names));
+            scan.issues.extend(listing_issues(&loose, ""));
             let listing = scan.listing.get_or_insert_with(|| Listing {
                 limits: loose.limits.clone(),
                 ..Listing::default()
@@ -769,9 +700,9 @@ impl DocsIndex {
         };
         match inputs.scan_folder(folder) {
             Ok(listing) => {
-                let listing = listing.without_hidden();
+                let listing = without_hidden(listing);
                 scan.issues
-                    .extend(listing.issues(&format!("{COMPANY_DIR}/")));
+                    .extend(listing_issues(&listing, &format!("{COMPANY_DIR}/")));
                 scan.listing = Some(listing);
             }
             Err(e) => scan.issues.push(
@@ -844,7 +775,7 @@ mod tests {
                 },
             ]
         );
-        let codes: Vec<String> = l.issues("").into_iter().map(|i| i.code).collect();
+        let codes: Vec<String> = listing_issues(&l, "").into_iter().map(|i| i.code).collect();
         assert_eq!(codes, vec!["document.empty", "document.subfolder"]);
         assert_eq!(l.path_of("a.jpg"), Some(dir.join("a.jpg").as_path()));
     }

@@ -4,8 +4,9 @@
 //! salt per entry, so encrypted packets are not byte-identical between runs.
 
 use super::PacketError;
-use super::plan::{Content, PacketEntry};
+use super::plan::PacketEntry;
 use crate::fsutil::{InputError, open_input, safe_file_name};
+use crate::io::Content;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 use std::io::Read;

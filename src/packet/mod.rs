@@ -6,23 +6,21 @@
 //!   `upload/photo.jpg`, `print/NN_<item id>.pdf`, `originals/<name as given>`).
 //! - [`archive`]: deterministic zip writing, optional AES-256.
 //! - [`write_packet`]: the thin I/O edge, writing atomically into the packets folder.
-//! - [`manifest`]: which packets the last build wrote, so a rerun removes its stale ones.
 
 pub mod archive;
-pub mod manifest;
 pub mod name;
 pub mod plan;
 
 pub use archive::{LeftOut, assemble, assemble_to_vec};
 pub use name::{PacketNames, file_name};
 pub use plan::{
-    COVER_NAME, Content, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR, PacketEntry,
+    COVER_NAME, Document, ManifestLine, ORIGINALS_DIR, PHOTO_ITEM, PRINT_DIR, PacketEntry,
     PacketPlan, PacketSources, PlatformPhoto, UPLOAD_DIR, Upload, plan, sorted,
 };
 
 use crate::fsutil;
+use crate::io::{OutFile, Sink};
 use crate::issue::Issue;
-use crate::run::{OutFile, Sink};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 use zip::result::ZipError;
@@ -154,6 +152,7 @@ mod tests {
     use super::*;
     use crate::assets::Templates;
     use crate::catalog::Catalog;
+    use crate::io::Content;
     use crate::run::FsSink;
 
     fn date() -> NaiveDate {

@@ -10,10 +10,10 @@
 //! The user's original file names are kept beside each entry for the cover and the reports.
 
 use crate::fsutil::safe_file_name;
+use crate::io::Content;
 use crate::outcome::{ChecklistLine, UploadHow, UploadLine};
 use crate::rules::PageSides;
 use serde::Serialize;
-use std::path::PathBuf;
 
 /// Entry name of the cover checklist, always first.
 pub const COVER_NAME: &str = "00_cover_checklist.pdf";
@@ -57,33 +57,6 @@ const STORED_EXTENSIONS: &[&str] = &[
     "rar", "gz", "bz2", "xz", "zst", "docx", "xlsx", "pptx", "odt", "ods", "odp", "mp4", "mov",
     "mp3",
 ];
-
-/// The bytes of an entry: in memory, or a file copied in when the packet is written (large
-/// scans need not be held in memory).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
-    Bytes(Vec<u8>),
-    File(PathBuf),
-}
-
-impl Content {
-    /// The bytes: held ones borrowed, a file read whole (no link followed, at most `max`
-    /// bytes). `Err` says why a file could not be read.
-    pub fn read(&self, max: u64) -> Result<std::borrow::Cow<'_, [u8]>, crate::fsutil::InputError> {
-        use std::io::Read;
-        match self {
-            Content::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
-            Content::File(p) => {
-                let (f, size) = crate::fsutil::open_input(p, max)?;
-                let mut buf = Vec::with_capacity(size as usize);
-                f.take(size)
-                    .read_to_end(&mut buf)
-                    .map_err(crate::fsutil::InputError::Io)?;
-                Ok(std::borrow::Cow::Owned(buf))
-            }
-        }
-    }
-}
 
 /// One input file for a packet.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,9 +10,9 @@
 #![allow(clippy::result_large_err)]
 
 use crate::documents::owner::{How, Owner, Owners, owner_key, shown_name};
+use crate::io::{FileStamp, Inputs, PhotoReadError};
 use crate::issue::Issue;
 use crate::model::{Employee, Field, mask_id};
-use crate::run::{Inputs, PhotoReadError};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -49,7 +49,7 @@ pub struct LocatedPhoto {
     /// The name relative to the photos folder, as in [`FoundPhoto`].
     pub name: String,
     /// Its stamp, when the inputs have one (files on disk).
-    pub stamp: Option<crate::cache::FileStamp>,
+    pub stamp: Option<FileStamp>,
     pub warnings: Vec<Issue>,
 }
 
@@ -839,7 +839,7 @@ mod tests {
         let e = &cases[0];
         let l = idx.locate_employee(&fs, e, 50).unwrap();
         let meta = std::fs::metadata(d.path().join(&l.name)).unwrap();
-        assert_eq!(l.stamp, Some(crate::cache::FileStamp::of(&meta)));
+        assert_eq!(l.stamp, Some(FileStamp::of(&meta)));
         assert_eq!(mem_idx.locate_employee(&memory, e, 50).unwrap().stamp, None);
     }
 }

@@ -5,9 +5,9 @@
 
 use super::PlatformSpec;
 use super::mrz::{self, SplitHow};
+use crate::countries::Countries;
 use crate::issue::Issue;
 use crate::model::{Company, Employee, Field};
-use crate::render::countries::Countries;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -250,7 +250,7 @@ fn nationality(e: &Employee, countries: &Countries) -> Value {
     else {
         return Value::missing();
     };
-    let (zh, en) = crate::render::countries::nationality_parts(cell, countries);
+    let (zh, en) = crate::countries::nationality_parts(cell, countries);
     let found = countries
         .find(cell)
         .or_else(|| countries.find(&en))

@@ -6,9 +6,9 @@
 //! Field names match [`crate::model::Field::key`] so that issues can point at the roster
 //! cell a value came from.
 
-use super::countries::{Countries, has_han, nationality_parts, split_bilingual};
 use super::numerals;
 use crate::catalog::Catalog;
+use crate::countries::{Countries, has_han, nationality_parts, split_bilingual};
 use crate::issue::Issue;
 use crate::model::{Company, Employee, Fen, Field, SalaryBasis, mask_id};
 use crate::outcome::{ChecklistLine, EmployeeOutcome};

@@ -11,7 +11,6 @@
 //! A [`Renderer`] is built once, is `Send + Sync` and cheap to clone, and renders documents
 //! from any number of threads.
 
-pub mod countries;
 pub mod data;
 pub mod fields;
 pub mod fonts;

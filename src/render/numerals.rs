@@ -323,13 +323,13 @@ mod tests {
         assert_eq!(w(100_500), "one thousand and five yuan only");
         assert_eq!(w(0), "zero yuan only");
         assert_eq!(w(1), "zero yuan and one fen");
-        assert_eq!(w(1_000_000_00), "one million yuan only");
+        assert_eq!(w(100_000_000), "one million yuan only");
         assert_eq!(
-            w(1_250_019_00),
+            w(125_001_900),
             "one million two hundred and fifty thousand and nineteen yuan only"
         );
         assert_eq!(w(36_000_000), "three hundred and sixty thousand yuan only");
-        assert_eq!(w(11_000_00), "eleven thousand yuan only");
+        assert_eq!(w(1_100_000), "eleven thousand yuan only");
         assert!(english_words(Fen(-1)).is_none());
     }
 }

@@ -977,7 +977,7 @@ mod tests {
         let cat = Catalog::load(&Templates::builtin()).unwrap();
         let mut outcomes = testdata::outcomes();
         let spec = crate::platform::PlatformSpec::builtin();
-        let countries = crate::render::countries::Countries::builtin();
+        let countries = crate::countries::Countries::builtin();
         let company = crate::model::Company::default();
         let form = crate::platform::build(&outcomes[0].employee, &company, countries, spec);
         outcomes[0]

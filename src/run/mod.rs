@@ -1,12 +1,15 @@
 //! One run of the engine, for every front end (the command line, tests, a server): reads
 //! the roster and the company details through [`Inputs`], runs every employee through the
-//! pipeline, and writes packets and reports to a [`Sink`], telling a [`Progress`] as it
-//! goes. All I/O and "today" come from the caller: `Run` never opens a path or reads the
-//! clock itself.
+//! pipeline (`pipeline`: one employee, every stage; `pipeline::rerun`: through the rerun
+//! cache), and writes packets and reports to an [`Output`] (a [`Sink`](crate::io::Sink),
+//! with the output folder's store beside it when there is a folder), telling a [`Progress`]
+//! as it goes. All I/O and "today" come from the caller: `Run` never opens a path or reads
+//! the clock itself. What a run is configured with is its [`Setup`]; the folders on disk and
+//! the bytes in memory it reads and writes are [`FsInputs`], [`MemoryInputs`], [`FsSink`]
+//! and [`MemorySink`].
 //!
 //! ```no_run
 //! # use permitpack::run::*;
-//! # use permitpack::pipeline::Setup;
 //! # fn main() -> Result<(), RunError> {
 //! let setup = std::sync::Arc::new(Setup::load(None, "shenzhen-2inch").map_err(RunError::Failed)?);
 //! let inputs = FsInputs::new("roster.xlsx".into(), None, Some("photos".into()), Some("docs".into()));
@@ -17,12 +20,15 @@
 //! ```
 
 mod inputs;
+mod pipeline;
 mod place;
+mod setup;
 mod sink;
 
-pub use inputs::{FsInputs, Inputs, MemoryInputs, Named, PhotoListing, PhotoReadError};
+pub use inputs::{FsInputs, MemoryInputs};
 pub use place::{PlaceError, Placement, Store};
-pub use sink::{Fill, FsSink, MemorySink, OutFile, Sink, WriteSeek};
+pub use setup::Setup;
+pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
 use crate::catalog::Lang;
@@ -31,34 +37,22 @@ use crate::documents::{
     folder::{DocsIndex, FolderScan},
     owner::Owners,
 };
+use crate::io::{Inputs, Named, Progress};
 use crate::issue::Issue;
 use crate::model::Company;
-use crate::outcome::{Outcomes, Status};
+use crate::outcome::Outcomes;
 use crate::packet::PacketNames;
 use crate::photo::PhotoIndex;
-use crate::pipeline::{Batch, Setup};
 use crate::report::{self, RunInfo, Summary};
 use crate::roster::{self, CompanySource, Roster, RosterRow};
 use crate::rules::ChecklistItem;
 use crate::spool::Spool;
+use crate::store::OutStore;
 use chrono::NaiveDate;
+use pipeline::Batch;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Told how a run goes; the command line draws a bar with it, a server streams it. Called
-/// from worker threads.
-pub trait Progress: Sync {
-    /// The employees are about to be processed.
-    fn start(&self, _employees: usize) {}
-    /// Employee `index` (roster order) is done, with this status.
-    fn employee_done(&self, _index: usize, _status: Status) {}
-    /// Every employee is done; the reports are next.
-    fn finish(&self) {}
-}
-
-/// No progress shown.
-impl Progress for () {}
 
 /// Why a run could not be done (exit status 2 on the command line).
 #[derive(Debug)]
@@ -66,8 +60,8 @@ pub enum RunError {
     /// The roster or the company file cannot be read: the issue names the file and what to
     /// do.
     Input(Box<Issue>),
-    /// Another run is writing to the same output (the sink's lock): the issue says which
-    /// and what to do.
+    /// Another run is writing to the same output folder (its store's lock): the issue says
+    /// which and what to do.
     Busy(Box<Issue>),
     /// Anything else (the output cannot be written), as one sentence.
     Failed(String),
@@ -98,8 +92,9 @@ pub struct RunInputs {
     pub password: Option<String>,
     /// Worker threads (at least 1).
     pub jobs: usize,
-    /// Take unchanged employees from the sink's rerun cache (`crate::cache`), when it has
-    /// one. `false` (`--no-cache`): everyone is computed afresh, and the cache is refilled.
+    /// Take unchanged employees from the output folder's rerun cache (`crate::cache`), when
+    /// it has one. `false` (`--no-cache`): everyone is computed afresh, and the cache is
+    /// refilled.
     /// Encrypted builds never use it (each packet has its own random salts).
     pub cache: bool,
     /// Notes from the front end that belong in the roster problems of the reports (which
@@ -245,24 +240,38 @@ impl Run {
         self.company.as_ref()
     }
 
-    /// Judges every employee and writes the reports (no packets).
-    pub fn check(self, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunSummary, RunError> {
-        self.run(sink, progress, false)
+    /// Judges every employee and writes the reports (no packets) to `out` (an [`FsSink`], a
+    /// [`MemorySink`], or any [`Output`]).
+    pub fn check<'o>(
+        self,
+        out: impl Into<Output<'o>>,
+        progress: &dyn Progress,
+    ) -> Result<RunSummary, RunError> {
+        self.run(out.into(), progress, false)
     }
 
-    /// Judges every employee, writes one packet each and the reports.
-    pub fn build(self, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunSummary, RunError> {
-        self.run(sink, progress, true)
+    /// Judges every employee, writes one packet each and the reports to `out`.
+    pub fn build<'o>(
+        self,
+        out: impl Into<Output<'o>>,
+        progress: &dyn Progress,
+    ) -> Result<RunSummary, RunError> {
+        self.run(out.into(), progress, true)
     }
 
     fn run(
         self,
-        sink: &dyn Sink,
+        out: Output<'_>,
         progress: &dyn Progress,
         write_packets: bool,
     ) -> Result<RunSummary, RunError> {
-        // Held to the end of the run: one run at a time writes to an output.
-        let _lock = sink.lock().map_err(|i| RunError::Busy(Box::new(i)))?;
+        let Output { sink, store } = out;
+        // Held to the end of the run: one run at a time writes to an output folder.
+        let _lock = store
+            .as_ref()
+            .map(OutStore::lock)
+            .transpose()
+            .map_err(|i| RunError::Busy(Box::new(i)))?;
         let prepare_notes = sink.prepare(write_packets).map_err(RunError::Failed)?;
         let mut info = self.run_info(write_packets);
         let Run {
@@ -282,7 +291,7 @@ impl Run {
             ..
         } = self;
         let mut roster_issues = roster_issues;
-        if !write_packets && let Some(m) = sink.earlier_build() {
+        if !write_packets && let Some(m) = store.as_ref().and_then(OutStore::earlier_build) {
             let note = Issue::warning("packet.from_earlier_build")
                 .arg("count", m.packets.len())
                 .arg("as_of", m.as_of)
@@ -296,7 +305,7 @@ impl Run {
         } else {
             Vec::new()
         };
-        let batch = Batch {
+        let mut batch = Batch {
             setup: &setup,
             inputs: &*inputs,
             as_of,
@@ -312,11 +321,15 @@ impl Run {
         };
         // About the output folder's permissions: the terminal, as the cache's notes.
         let mut cache_notes = prepare_notes;
-        let run_cache = open_cache(cache, write_packets, sink, &batch, lang, &mut cache_notes);
-        let batch = Batch {
-            cache: run_cache.as_ref(),
-            ..batch
-        };
+        // The run's part of every key is made from the batch.
+        batch.cache = open_cache(
+            cache,
+            write_packets,
+            store.as_ref(),
+            &batch,
+            lang,
+            &mut cache_notes,
+        );
         // Packet names are settled in row order first, so duplicates get the same suffix on
         // every run whatever the thread timing.
         let mut names = PacketNames::new();
@@ -349,12 +362,12 @@ impl Run {
         };
         // Packets reach the disk here, once, before the report that lists them.
         batch.sync_spooled_packets(&spool).map_err(failed)?;
-        if write_packets {
+        if write_packets && let Some(store) = &store {
             let mut written = Vec::new();
             for o in spool.each() {
                 written.extend(o.map_err(failed)?.packet.clone());
             }
-            let removed = sink
+            let removed = store
                 .finish_packets(&written, as_of, &roster.file)
                 .map_err(|e| RunError::Failed(format!("cannot record the packets written: {e}")))?;
             if !removed.is_empty() {
@@ -374,10 +387,10 @@ impl Run {
             &setup.templates,
         )
         .map_err(|e| RunError::Failed(format!("cannot write the reports: {e}")))?;
-        let reused = run_cache.as_ref().map_or(0, RunCache::reused);
-        if let Some(rc) = run_cache {
+        let reused = batch.cache.as_ref().map_or(0, RunCache::reused);
+        if let Some(rc) = batch.cache.take() {
             // Only after a run that went through every employee: unused entries are dropped.
-            cache_notes.extend(rc.cache.finish());
+            cache_notes.extend(rc.finish());
         }
         let mut all_ready = !roster_issues.iter().any(Issue::is_error);
         for o in spool.each() {
@@ -434,13 +447,13 @@ impl Run {
     }
 }
 
-/// The sink's rerun cache for a build of `batch`: `None` for `check` (no packets to
-/// reuse), encrypted packets (random salts: never the same bytes twice) or a sink without
-/// one. A cache that cannot be opened is a warning in `notes`; the run goes on without it.
+/// The output folder's rerun cache for a build of `batch`: `None` for `check` (no packets to
+/// reuse), encrypted packets (random salts: never the same bytes twice) or an output without
+/// a store. A cache that cannot be opened is a warning in `notes`; the run goes on without it.
 fn open_cache(
     reuse: bool,
     write_packets: bool,
-    sink: &dyn Sink,
+    store: Option<&OutStore>,
     batch: &Batch<'_>,
     lang: Lang,
     notes: &mut Vec<Issue>,
@@ -448,10 +461,12 @@ fn open_cache(
     if !write_packets || batch.password.is_some() {
         return None;
     }
-    let cache = sink.cache()?.map_err(|i| notes.push(i)).ok()?;
+    let cache = store?.cache().map_err(|i| notes.push(i)).ok()?;
     notes.extend(cache.take_notes());
     let dir = cache.dir().to_path_buf();
-    RunCache::new(cache, batch, &format!("{lang:?}"), reuse)
+    batch
+        .run_key(&cache, &format!("{lang:?}"))
+        .map(|run_key| RunCache::new(cache, run_key, reuse))
         .map_err(|e| {
             notes.push(
                 Issue::warning("cache.unavailable")
@@ -529,7 +544,7 @@ fn company_uploads(
             .find(|i| i.id == id)
             .map(|i| (i.name_zh.clone(), i.name_en.clone()))
     };
-    crate::pipeline::item_uploads(&docs, &names, &setup.limits, issues)
+    pipeline::item_uploads(&docs, &names, &setup.limits, issues)
 }
 
 /// The photo and scan folders, indexed once. Problems with them are run-level issues.

@@ -257,7 +257,7 @@ Li Na,,LN1000001,Malaysia,1990-02-02,(六),Engineer,2022-01-10,2027-01-25,2027-0
         ] {
             write(root, f);
         }
-        let setup = Arc::new(crate::pipeline::Setup::load(None, "shenzhen-2inch").unwrap());
+        let setup = Arc::new(crate::run::Setup::load(None, "shenzhen-2inch").unwrap());
         let inputs = FsInputs::new(
             root.join("roster.csv"),
             None,
@@ -338,7 +338,7 @@ Li Na,,LN1000001,Malaysia,1990-02-02,(六),Engineer,2022-01-10,2027-01-25,2027-0
 
     #[test]
     fn a_file_named_after_an_item_is_matched_to_that_item() {
-        let checklists = &crate::pipeline::Setup::load(None, "shenzhen-2inch")
+        let checklists = &crate::run::Setup::load(None, "shenzhen-2inch")
             .unwrap()
             .rules
             .checklists;

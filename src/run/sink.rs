@@ -1,78 +1,44 @@
-//! Where a run writes: the [`Sink`] seam for packets and reports, with [`FsSink`] (the output
-//! folder: every file written under a temporary name and renamed when complete, packets made
-//! durable in one pass before the reports that list them) and [`MemorySink`] (files kept in
-//! memory, for tests and a server that streams them). The output folder also holds the
-//! rerun cache and the lock that keeps a second run out (`crate::cache`); memory has neither.
+//! Where a run writes: the two implementations of [`Sink`], [`FsSink`] (the output folder:
+//! every file written under a temporary name and renamed when complete, packets made durable
+//! in one pass before the reports that list them) and [`MemorySink`] (files kept in memory,
+//! for tests and a server that streams them), and the [`Output`] a run is handed: the sink,
+//! with the output folder's store beside it (`crate::store`) when there is a folder.
 
-use crate::cache::{Cache, OutLock};
 use crate::fsutil::{self, Durability, WriteError};
+use crate::io::{Fill, OutFile, Sink};
 use crate::issue::Issue;
-use crate::packet::manifest::{self, Manifest};
-use chrono::NaiveDate;
+use crate::store::OutStore;
 use std::collections::BTreeMap;
-use std::io::{self, Seek, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// What a file is written into: a buffered writer that can also seek (a zip needs both).
-pub trait WriteSeek: Write + Seek + Send {}
-impl<T: Write + Seek + Send> WriteSeek for T {}
-
-/// Fills one output file.
-pub type Fill<'a> = &'a mut dyn FnMut(&mut dyn WriteSeek) -> io::Result<()>;
-
-/// One output file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutFile<'a> {
-    /// A report (`report.json` ...), durable once written.
-    Report(&'a str),
-    /// An employee's packet, made durable later by [`Sink::sync_packets`].
-    Packet(&'a str),
+/// Where a run's files go: the sink, and the output folder's own state (its lock, rerun
+/// cache and packets manifest) when the sink is a folder on disk.
+pub struct Output<'a> {
+    pub sink: &'a dyn Sink,
+    pub store: Option<OutStore>,
 }
 
-/// Everything a run writes. Each file is written whole: a reader sees the previous file or
-/// the complete new one, never a part. `Sync`: packets are written from several threads.
-pub trait Sink: Sync {
-    /// Makes the sink ready for a run (with a packets folder when `packets`), removing what a
-    /// killed run left half-written. `Ok`: notes for the terminal (a packets folder whose
-    /// permissions were narrowed). `Err` says why nothing can be written.
-    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, String>;
-    /// Writes one file through `fill`; a failure of `fill` leaves the previous file as it was.
-    /// Returns where it went, for messages.
-    fn write(&self, file: OutFile<'_>, fill: Fill<'_>) -> Result<PathBuf, WriteError>;
-    /// Makes the packets written so far durable, once, before the reports that list them.
-    /// Returns those that could not be.
-    fn sync_packets(&self, names: &[&str]) -> Vec<(String, WriteError)>;
-    /// A folder for the run's temporary files (the outcome spool, the xlsx sheets); `None`
-    /// for the system's temporary folder.
-    fn scratch(&self) -> Option<&Path>;
-    /// Ends a build's packets: removes the packets an earlier build wrote that this one did
-    /// not (`written` are this build's packet names; nothing else is ever touched) and
-    /// records `written` for the next run. Returns the names removed.
-    fn finish_packets(
-        &self,
-        _written: &[String],
-        _as_of: NaiveDate,
-        _roster: &str,
-    ) -> Result<Vec<String>, WriteError> {
-        Ok(Vec::new())
+impl<'a> Output<'a> {
+    /// A sink with no store: nothing to lock, no cache, no record of earlier builds.
+    pub fn new(sink: &'a dyn Sink) -> Output<'a> {
+        Output { sink, store: None }
     }
-    /// What the last build recorded about the packets now in the sink, if any (a `check`
-    /// says they are from that build).
-    fn earlier_build(&self) -> Option<Manifest> {
-        None
+}
+
+impl<'a> From<&'a FsSink> for Output<'a> {
+    fn from(sink: &'a FsSink) -> Output<'a> {
+        Output {
+            sink,
+            store: Some(sink.store()),
+        }
     }
-    /// Claims the sink for one run, before [`Sink::prepare`]: a second run on the same
-    /// output while the returned guard lives is refused (`Err`: the issue saying who holds
-    /// it and what to do). `Ok(None)`: nothing to claim.
-    fn lock(&self) -> Result<Option<OutLock>, Issue> {
-        Ok(None)
-    }
-    /// The rerun cache kept with this output (`crate::cache`), opened for one run under
-    /// [`Sink::lock`]; `None`: the sink keeps none. `Err` is a warning: the run goes on
-    /// without it.
-    fn cache(&self) -> Option<Result<Cache, Issue>> {
-        None
+}
+
+impl<'a> From<&'a MemorySink> for Output<'a> {
+    fn from(sink: &'a MemorySink) -> Output<'a> {
+        Output::new(sink)
     }
 }
 
@@ -117,9 +83,10 @@ impl FsSink {
         &self.out
     }
 
-    /// The tool's own state beside the outputs (`OUT/.permitpack`): the packets manifest.
-    pub fn state(&self) -> PathBuf {
-        self.out.join(".permitpack")
+    /// The tool's own state beside the outputs (`OUT/.permitpack`): the lock, the rerun
+    /// cache and the packets manifest.
+    pub fn store(&self) -> OutStore {
+        OutStore::new(self.out.clone(), self.packets.clone(), self.group_readable)
     }
 }
 
@@ -183,34 +150,6 @@ impl Sink for FsSink {
 
     fn scratch(&self) -> Option<&Path> {
         Some(&self.out)
-    }
-
-    fn finish_packets(
-        &self,
-        written: &[String],
-        as_of: NaiveDate,
-        roster: &str,
-    ) -> Result<Vec<String>, WriteError> {
-        manifest::finish_build(&self.packets, &self.state(), written, as_of, roster)
-    }
-
-    fn earlier_build(&self) -> Option<Manifest> {
-        Manifest::read(&self.state())
-    }
-
-    /// An advisory lock on `OUT/.permitpack/lock`, held until the run ends (however it ends).
-    fn lock(&self) -> Result<Option<OutLock>, Issue> {
-        // The output folder first, with the permissions `prepare` would give it (`--shared`);
-        // the state folder inside stays private.
-        let _ = fsutil::create_output_dir(&self.out, self.group_readable);
-        OutLock::acquire(&self.out)
-            .map(Some)
-            .map_err(|e| e.to_issue(&self.out))
-    }
-
-    /// `OUT/.permitpack/cache/`.
-    fn cache(&self) -> Option<Result<Cache, Issue>> {
-        Some(Cache::open(&self.out, &self.packets, self.group_readable))
     }
 }
 

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::outcome::EmployeeOutcome;
-use crate::packet::manifest::Manifest;
+use crate::outcome::Status;
+use crate::store::Manifest;
 use std::io::Read;
 use std::sync::Mutex;
 
@@ -216,7 +217,7 @@ fn every_roster_code_has_a_message() {
         include_str!("../roster/rows.rs"),
         include_str!("../roster/mod.rs"),
         include_str!("../roster/company.rs"),
-        include_str!("../pipeline.rs"),
+        include_str!("pipeline/mod.rs"),
         include_str!("mod.rs"),
         include_str!("inputs.rs"),
         include_str!("../cli/build.rs"),
@@ -295,7 +296,7 @@ fn a_folder_sink_reuses_unchanged_employees_and_memory_keeps_no_cache() {
     let cold = build(inputs(), true);
     assert_eq!(cold.reused, 0);
     assert!(cold.cache_notes.is_empty(), "{:?}", cold.cache_notes);
-    let packets = Manifest::read(&sink.state()).unwrap().packets;
+    let packets = Manifest::read(&sink.store().state()).unwrap().packets;
     assert_eq!(packets.len(), 2, "{packets:?}");
     let first = folder_files(sink.dir());
 
@@ -314,7 +315,7 @@ fn a_folder_sink_reuses_unchanged_employees_and_memory_keeps_no_cache() {
             assert_eq!(*ino, first[name].0, "{name} was written again");
         }
     }
-    let manifest = Manifest::read(&sink.state()).unwrap();
+    let manifest = Manifest::read(&sink.store().state()).unwrap();
     assert_eq!(manifest.packets, packets);
 
     // One photo changed (bytes in memory: hashed, no stamps): only its employee is redone.
@@ -343,7 +344,7 @@ fn a_second_run_on_a_held_output_folder_is_busy() {
     let setup = Arc::new(Setup::load(None, "shenzhen-2inch").unwrap());
     let dir = tempfile::tempdir().unwrap();
     let sink = FsSink::new(dir.path().join("out"));
-    let held = sink.lock().unwrap().expect("a folder sink locks");
+    let held = sink.store().lock().unwrap();
     for packets in [true, false] {
         let run = Run::load(RunInputs::new(setup.clone(), inputs(), as_of())).unwrap();
         let done = if packets {
@@ -365,5 +366,5 @@ fn a_second_run_on_a_held_output_folder_is_busy() {
     let run = Run::load(RunInputs::new(setup, inputs(), as_of())).unwrap();
     assert!(run.build(&sink, &()).is_ok());
     // The memory sink has nothing to lock.
-    assert!(MemorySink::new().lock().unwrap().is_none());
+    assert!(Output::from(&MemorySink::new()).store.is_none());
 }

@@ -2,7 +2,7 @@
 //! live) and the `--keep` duration.
 
 use crate::limits::ServeLimits;
-use crate::pipeline::Setup;
+use crate::run::Setup;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -491,7 +491,7 @@ mod tests {
     const PORT: u16 = 8421;
 
     fn state(data: &std::path::Path) -> Arc<AppState> {
-        let setup = Arc::new(crate::pipeline::Setup::load(None, "shenzhen-2inch").unwrap());
+        let setup = Arc::new(crate::run::Setup::load(None, "shenzhen-2inch").unwrap());
         let config = super::super::Config {
             bind: [127, 0, 0, 1].into(),
             port: PORT,

@@ -6,7 +6,8 @@ use crate::report_data;
 
 use chrono::NaiveDate;
 use permitpack::fsutil;
-use permitpack::packet::{self, Content, Document, PacketNames, PacketSources};
+use permitpack::io::Content;
+use permitpack::packet::{self, Document, PacketNames, PacketSources};
 use permitpack::run::FsSink;
 use std::io::Read;
 use std::path::{Path, PathBuf};

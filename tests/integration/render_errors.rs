@@ -5,8 +5,8 @@
 use crate::render_common::*;
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
+use permitpack::countries::Countries;
 use permitpack::issue::Issue;
-use permitpack::render::countries::Countries;
 use permitpack::render::{Doc, LetterData, Renderer};
 use rayon::prelude::*;
 

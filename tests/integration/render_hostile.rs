@@ -4,7 +4,7 @@
 
 use crate::render_common::*;
 use permitpack::assets::Templates;
-use permitpack::render::countries::Countries;
+use permitpack::countries::Countries;
 use permitpack::render::{CoverData, LetterData, Renderer, TimelineData, WindowData};
 
 const MARKUP_NAME: &str =

@@ -15,7 +15,7 @@ use super::upload::{
 use super::{Form, Job, JobError, Part, Settings, clean_upload_path, lock, windows_safe};
 use crate::limits::ServeLimits;
 use crate::packet::PHOTO_ITEM;
-use crate::pipeline::Setup;
+use crate::run::Setup;
 use crate::run::{PlaceError, Run, RunInputs, Store};
 use serde::Serialize;
 use std::collections::HashMap;

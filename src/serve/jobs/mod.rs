@@ -23,7 +23,7 @@ use super::config::Config;
 use crate::catalog::Catalog;
 use crate::issue::Issue;
 use crate::limits::ServeLimits;
-use crate::pipeline::Setup;
+use crate::run::Setup;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

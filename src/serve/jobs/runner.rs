@@ -6,11 +6,11 @@
 //! for the runs and for the files added to an employee alike.
 
 use super::{Job, JobError, JobState, Mode, Settings, issue_json, lock};
+use crate::io::Progress;
 use crate::issue::Issue;
 use crate::outcome::Status;
-use crate::pipeline::Setup;
 use crate::roster::Choice;
-use crate::run::{FsInputs, FsSink, Progress, Run, RunError, RunInputs};
+use crate::run::{FsInputs, FsSink, Run, RunError, RunInputs, Setup};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,9 +2,9 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
+use permitpack::countries::Countries;
 use permitpack::model::{Category, Company, Employee, Fen, Field, SalaryBasis};
 use permitpack::outcome::ChecklistLine;
-use permitpack::render::countries::Countries;
 use permitpack::render::{
     BiText, CoverData, DateText, EmployeeData, LetterData, PhotoData, Term, TimelineData,
     WindowData,

@@ -148,7 +148,7 @@ pub fn split_bilingual(cell: &str) -> (String, String) {
 
 /// The Chinese and the English name of a nationality cell: its own parts when it is written
 /// in both languages, else the other language from the country table; a name the table
-/// does not know stays as written in both (see [`super::data::language_gaps`]).
+/// does not know stays as written in both (see [`crate::render::data::language_gaps`]).
 pub fn nationality_parts(cell: &str, countries: &Countries) -> (String, String) {
     let (zh, en) = split_bilingual(cell);
     if zh != en {

@@ -1,100 +1,42 @@
 //! The pipeline: runs every stage for one employee and gives back an [`EmployeeOutcome`].
 //!
-//! [`Setup`] holds what is loaded once per run from the templates (catalog, column aliases,
-//! rules, calendar, photo profile, renderer); [`Batch`] holds the run's inputs (as-of date,
-//! company, the photo and scan folders, where packets go). [`Batch::process`] takes one
-//! roster row through rules -> scans -> photo -> letters -> cover -> packet, and never
-//! fails: whatever goes wrong becomes an issue on that employee, so one bad employee never
-//! stops the batch. Nothing per employee is kept beyond the returned outcome, and
+//! [`Batch`] holds what every employee of a run shares (the [`Setup`], the as-of date, the
+//! company, the photo and scan folders, where packets go, the rerun cache).
+//! [`Batch::process`] takes one roster row through rules -> scans -> photo -> letters ->
+//! cover -> packet, and never fails: whatever goes wrong becomes an issue on that employee,
+//! so one bad employee never stops the batch. Nothing per employee is kept beyond the returned outcome, and
 //! [`Batch::process_into`] hands each outcome to the [`Spool`] (on disk) as soon as it is
 //! done, so memory does not grow with the batch.
 
-use crate::assets::Templates;
+mod rerun;
+
+use super::setup::Setup;
+use crate::cache::RunCache;
 use crate::catalog::{Catalog, Lang};
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
 };
+use crate::io::{Content, Inputs, Progress, Sink};
 use crate::issue::Issue;
-use crate::limits::Limits;
 use crate::model::Company;
 use crate::outcome::{
     ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine, Status, WindowState,
 };
-use crate::packet::{self, Content, Document, PacketSources};
-use crate::photo::{self, PhotoIndex, PhotoProfile};
-use crate::render::countries::Countries;
-use crate::render::{self, CoverData, Enquiry, LetterData, Renderer, TimelineData};
-use crate::roster::{ColumnAliases, RosterRow};
-use crate::rules::{self, Calendar, Rules};
-use crate::run::{Inputs, Progress, Sink};
+use crate::packet::{self, Document, PacketSources};
+use crate::photo::{self, PhotoIndex};
+use crate::render::{self, CoverData, Enquiry, LetterData, TimelineData};
+use crate::roster::RosterRow;
+use crate::rules;
 use crate::spool::Spool;
 use chrono::NaiveDate;
 use std::panic::AssertUnwindSafe;
-use std::path::Path;
 
 /// Checklist items permitpack writes itself, with the document that fills them.
 const GENERATED: [(&str, render::Doc); 2] = [
     ("guarantee_letter", render::Doc::GuaranteeLetter),
     ("salary_certificate", render::Doc::SalaryCertificate),
 ];
-
-/// Everything loaded once per run from the templates.
-pub struct Setup {
-    pub templates: Templates,
-    pub catalog: Catalog,
-    pub aliases: ColumnAliases,
-    pub rules: Rules,
-    pub calendar: Calendar,
-    pub profile: PhotoProfile,
-    pub renderer: Renderer,
-    pub limits: Limits,
-    /// The country table: a nationality in one language printed in the other.
-    pub countries: Countries,
-    /// The platform form's fields in platform order.
-    pub platform: crate::platform::PlatformSpec,
-}
-
-impl Setup {
-    /// Loads the templates (a user's directory over the built-in ones). The error names the
-    /// template file that is wrong.
-    pub fn load(templates_dir: Option<&Path>, photo_profile: &str) -> Result<Setup, String> {
-        let templates = match templates_dir {
-            Some(d) => {
-                if !d.is_dir() {
-                    return Err(format!(
-                        "the templates folder {} does not exist; give an existing folder to \
-                         --templates, or leave it out to use the built-in templates",
-                        d.display()
-                    ));
-                }
-                Templates::with_dir(d)
-            }
-            None => Templates::builtin(),
-        };
-        let catalog = Catalog::load(&templates)?;
-        let aliases = ColumnAliases::load(&templates)?;
-        let rules = Rules::load(&templates)?;
-        let calendar = Calendar::load(&templates)?;
-        let profile = PhotoProfile::load(&templates, photo_profile)?;
-        let renderer = Renderer::new(&templates)?;
-        let limits = Limits::load(&templates)?;
-        let countries = Countries::load(&templates)?;
-        let platform = crate::platform::PlatformSpec::load(&templates)?;
-        Ok(Setup {
-            templates,
-            catalog,
-            aliases,
-            rules,
-            calendar,
-            profile,
-            renderer,
-            limits,
-            countries,
-            platform,
-        })
-    }
-}
 
 /// The inputs of one run, shared by every employee.
 pub struct Batch<'a> {
@@ -113,8 +55,8 @@ pub struct Batch<'a> {
     /// Where packets go: `Some` for `build`, `None` for `check`.
     pub packets: Option<&'a dyn Sink>,
     pub password: Option<String>,
-    /// The rerun cache (a build into a sink that keeps one, without a password).
-    pub cache: Option<&'a crate::cache::RunCache>,
+    /// The rerun cache (a build into an output folder, without a password).
+    pub cache: Option<RunCache>,
     /// The company items' upload files, made once for the run (empty for `check`).
     pub company_uploads: Vec<packet::Upload>,
 }
@@ -196,7 +138,7 @@ impl Batch<'_> {
             }
             None => documents::unchecked(&ev.checklist),
         };
-        // The shared company scans are judged once for the run (`run::company_findings`).
+        // The shared company scans are judged once for the run (`super::company_findings`).
         let own_findings = matched
             .issues
             .iter()
@@ -805,23 +747,7 @@ fn finish(o: &mut EmployeeOutcome, state: rules::WindowState, roster_blocked: bo
 
 /// The outcome of a row no stage could finish.
 pub(crate) fn blank_outcome(row: &RosterRow, issues: Vec<Issue>) -> EmployeeOutcome {
-    EmployeeOutcome {
-        employee: row.employee.clone(),
-        status: Status::Attention,
-        ready: false,
-        window_state: WindowState::Unknown,
-        days_left: None,
-        window_opens: None,
-        deadline: None,
-        term_years: None,
-        fee_rmb: None,
-        photo: None,
-        checklist: Vec::new(),
-        issues,
-        packet: None,
-        uploads: Vec::new(),
-        details: serde_json::Map::new(),
-    }
+    EmployeeOutcome::blank(row.employee.clone(), issues)
 }
 
 /// The employee's and the company's matched scans as packet entries (read when the packet is
@@ -922,6 +848,7 @@ fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::Templates;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Issue messages are printed on the cover sheet: every character of every built-in

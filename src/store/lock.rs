@@ -11,9 +11,6 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-/// The folder permitpack keeps its own working files in, inside the output folder.
-pub const STATE_DIR: &str = ".permitpack";
-
 /// Held while a run writes to an output folder; dropping it releases the folder.
 #[derive(Debug)]
 pub struct OutLock {
@@ -47,12 +44,11 @@ impl LockError {
 }
 
 impl OutLock {
-    /// Locks `out` (creating it and `out/.permitpack/` when needed) for this process, or says
-    /// who holds it. Never waits.
-    pub fn acquire(out: &Path) -> Result<OutLock, LockError> {
-        let dir = out.join(STATE_DIR);
-        crate::fsutil::create_output_dir(&dir, false).map_err(LockError::Io)?;
-        let path = dir.join("lock");
+    /// Locks the output folder whose state folder is `state` (`OUT/.permitpack`, created when
+    /// needed) for this process, or says who holds it. Never waits.
+    pub fn acquire(state: &Path) -> Result<OutLock, LockError> {
+        crate::fsutil::create_output_dir(state, false).map_err(LockError::Io)?;
+        let path = state.join("lock");
         // Not truncated on open: the holder's process number must survive until we know
         // whether we hold the lock.
         let mut file = OpenOptions::new()
@@ -91,21 +87,23 @@ impl OutLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::STATE_DIR;
 
     #[test]
     fn a_second_lock_is_refused_until_the_first_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let first = OutLock::acquire(&out).unwrap();
+        let state = out.join(STATE_DIR);
+        let first = OutLock::acquire(&state).unwrap();
         assert!(first.path().ends_with(".permitpack/lock"));
-        match OutLock::acquire(&out) {
+        match OutLock::acquire(&state) {
             Err(LockError::Busy { pid }) => assert_eq!(pid, Some(std::process::id())),
             other => panic!("expected Busy, got {other:?}"),
         }
-        let issue = OutLock::acquire(&out).unwrap_err().to_issue(&out);
+        let issue = OutLock::acquire(&state).unwrap_err().to_issue(&out);
         assert_eq!(issue.code, "output.locked");
         drop(first);
-        OutLock::acquire(&out).unwrap();
+        OutLock::acquire(&state).unwrap();
     }
 
     #[test]
@@ -113,7 +111,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(STATE_DIR)).unwrap();
         std::fs::write(dir.path().join(STATE_DIR).join("lock"), "999999\n").unwrap();
-        let lock = OutLock::acquire(dir.path()).unwrap();
+        let lock = OutLock::acquire(&dir.path().join(STATE_DIR)).unwrap();
         let text = std::fs::read_to_string(lock.path()).unwrap();
         assert_eq!(text.trim(), std::process::id().to_string());
     }
