@@ -32,6 +32,7 @@ pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
 use crate::catalog::Lang;
+use crate::codes;
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
@@ -292,7 +293,7 @@ impl Run {
         } = self;
         let mut roster_issues = roster_issues;
         if !write_packets && let Some(m) = store.as_ref().and_then(OutStore::earlier_build) {
-            let note = Issue::warning("packet.from_earlier_build")
+            let note = Issue::warning(codes::PACKET_FROM_EARLIER_BUILD)
                 .arg("count", m.packets.len())
                 .arg("as_of", m.as_of)
                 .arg("roster", m.roster);
@@ -372,7 +373,7 @@ impl Run {
                 .map_err(|e| RunError::Failed(format!("cannot record the packets written: {e}")))?;
             if !removed.is_empty() {
                 // Not named: the old names hold passport numbers no longer in the roster.
-                let note = Issue::warning("packet.stale_removed").arg("count", removed.len());
+                let note = Issue::warning(codes::PACKET_STALE_REMOVED).arg("count", removed.len());
                 info.roster_issues.push(note.clone());
                 roster_issues.push(note);
             }
@@ -469,7 +470,7 @@ fn open_cache(
         .map(|run_key| RunCache::new(cache, run_key, reuse))
         .map_err(|e| {
             notes.push(
-                Issue::warning("cache.unavailable")
+                Issue::warning(codes::CACHE_UNAVAILABLE)
                     .arg("dir", dir.display())
                     .arg("detail", e),
             )
@@ -481,7 +482,7 @@ fn open_cache(
 fn company_toml(file: &Named) -> Result<Company, RunError> {
     let bad = |reason: String| {
         RunError::Input(Box::new(
-            Issue::error("roster.company_file_bad")
+            Issue::error(codes::ROSTER_COMPANY_FILE_BAD)
                 .arg("file", &file.shown)
                 .arg("reason", reason),
         ))
