@@ -160,7 +160,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
             return Ok(EXIT_FAILED);
         }
-        Err(RunError::Failed(msg)) => return fail(&msg),
+        Err(RunError::Failed(why)) => return fail(&why.to_string()),
     };
     // About permitpack's own files, not the company's data: the terminal only.
     for note in &done.cache_notes {
