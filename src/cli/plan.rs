@@ -43,12 +43,13 @@ pub struct PlanSetup {
 
 impl PlanSetup {
     pub fn load(templates: &Templates) -> Result<PlanSetup, String> {
-        let rules = Rules::load(templates)?;
-        let holidays = Calendar::load(templates)?;
+        let rules = Rules::load(templates).map_err(|e| e.to_string())?;
+        let holidays = Calendar::load(templates).map_err(|e| e.to_string())?;
         Ok(PlanSetup {
             catalog: Catalog::load(templates)?,
             aliases: ColumnAliases::load(templates)?,
-            renewal: RenewalCalendar::from_rules(&rules.data, holidays)?,
+            renewal: RenewalCalendar::from_rules(&rules.data, holidays)
+                .map_err(|e| e.to_string())?,
             rules,
         })
     }

@@ -39,21 +39,41 @@ pub struct Rules {
     pub checklists: Checklists,
 }
 
+/// Why the rules, the checklists or the holiday files cannot be used: each names the
+/// template file and what is wrong in it.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error(transparent)]
+    Asset(#[from] crate::assets::AssetError),
+    /// A file that is not valid TOML, or a value in it the rules cannot use.
+    #[error("template {file}: {reason}")]
+    Template { file: &'static str, reason: String },
+    #[error("template {file}: not a holiday-cn file: {source}")]
+    HolidayFile {
+        file: String,
+        source: serde_json::Error,
+    },
+    #[error("template {file}: day {day}: '{value}' is not a date of the form YYYY-MM-DD")]
+    HolidayDate {
+        file: String,
+        day: usize,
+        value: String,
+    },
+    #[error("'{0}' is not a month-day of the form MM-DD (e.g. 12-29)")]
+    MonthDay(String),
+}
+
 impl Rules {
     /// Reads `rules.toml` and `checklists.toml` (the user's templates folder first). Errors
     /// name the file and the key.
-    pub fn load(templates: &Templates) -> Result<Rules, String> {
-        let rules = templates
-            .get_text("rules.toml")
-            .map_err(|e| e.to_string())?;
-        let lists = templates
-            .get_text("checklists.toml")
-            .map_err(|e| e.to_string())?;
+    pub fn load(templates: &Templates) -> Result<Rules, RulesError> {
+        let rules = templates.get_text("rules.toml")?;
+        let lists = templates.get_text("checklists.toml")?;
         Rules::from_texts(&rules, &lists)
     }
 
     /// From the two files' text.
-    pub fn from_texts(rules_toml: &str, checklists_toml: &str) -> Result<Rules, String> {
+    pub fn from_texts(rules_toml: &str, checklists_toml: &str) -> Result<Rules, RulesError> {
         Ok(Rules {
             data: RulesData::parse(rules_toml)?,
             checklists: Checklists::parse(checklists_toml)?,
