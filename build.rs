@@ -1,6 +1,8 @@
 //! Embeds every file under `templates/` into the binary as the built-in defaults
 //! (see `src/assets.rs`), so adding a template file needs no code change, and names the
 //! build (`PERMITPACK_BUILD_ID`, a digest of everything compiled in) for the rerun cache.
+//! It also turns the message catalog (`templates/messages/*.toml`) into one constant per
+//! issue code (`src/codes.rs`), so code that emits a code without a message does not compile.
 //!
 //! Cargo runs it again only when something it read changes: each folder is named once
 //! (cargo scans a folder whole), and only when it exists, since cargo takes a missing path
@@ -28,10 +30,79 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("templates.rs");
     std::fs::write(dest, out).expect("write templates.rs");
+    let codes = issue_codes(&root);
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("codes.rs");
+    std::fs::write(dest, codes).expect("write codes.rs");
     println!(
         "cargo:rustc-env=PERMITPACK_BUILD_ID={:016x}",
         build_id(&root)
     );
+}
+
+/// Catalog keys that are labels looked up by a name built at run time (interface strings,
+/// field and document names), not codes an issue carries.
+const LABEL_PREFIXES: &[&str] = &["ui.", "template.field.", "template.document."];
+
+/// The source of the `codes` module: one `pub const` per issue code of the built-in catalog
+/// (`photo.missing.file` gives `PHOTO_MISSING_FILE`), its English message as the doc, and
+/// `ALL`, every code in catalog order. A catalog file that does not parse, or two codes with
+/// one constant name, stop the build.
+fn issue_codes(root: &Path) -> String {
+    watch(root, "templates/messages");
+    let dir = root.join("templates/messages");
+    let mut names = Vec::new();
+    collect(&dir, &dir, &mut names);
+    names.retain(|n| n.ends_with(".toml") && !n.contains('/'));
+    names.sort();
+    let mut codes = std::collections::BTreeMap::new();
+    for name in &names {
+        let text = std::fs::read_to_string(dir.join(name))
+            .unwrap_or_else(|e| panic!("templates/messages/{name}: {e}"));
+        let table: toml::Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("templates/messages/{name}: {e}"));
+        for (code, entry) in table {
+            if LABEL_PREFIXES.iter().any(|p| code.starts_with(p)) {
+                continue;
+            }
+            let en = entry
+                .get("en")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            codes.insert(code, en);
+        }
+    }
+    let mut out = String::new();
+    let mut consts = std::collections::BTreeMap::new();
+    for (code, en) in &codes {
+        let name = const_name(code);
+        if let Some(other) = consts.insert(name.clone(), code) {
+            panic!("codes {other} and {code} both make the constant {name}");
+        }
+        out.push_str(&format!(
+            "#[doc = {:?}]\npub const {name}: Code = Code({code:?});\n",
+            format!("`{code}`: {en}")
+        ));
+    }
+    out.push_str("/// Every issue code of the built-in catalog.\npub const ALL: &[Code] = &[\n");
+    for name in consts.keys() {
+        out.push_str(&format!("    {name},\n"));
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// `photo.colour.profile_unconverted` -> `PHOTO_COLOUR_PROFILE_UNCONVERTED`.
+fn const_name(code: &str) -> String {
+    assert!(
+        code.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+            && code.starts_with(|c: char| c.is_ascii_lowercase()),
+        "issue code {code:?}: only a-z, 0-9, _ and . may make a code"
+    );
+    code.replace('.', "_").to_ascii_uppercase()
 }
 
 /// A digest of every file the binary's behaviour is compiled from, so the rerun cache

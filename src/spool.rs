@@ -267,7 +267,7 @@ mod tests {
             preview_mime: crate::photo::preview::PREVIEW_MIME.into(),
         });
         full.issues.push(
-            Issue::warning("photo.small")
+            Issue::unlisted("photo.small", crate::issue::Severity::Warning)
                 .arg("w", "1")
                 .arg("名", "值")
                 .file("x.jpg")

@@ -181,21 +181,35 @@ mod tests {
 
     #[test]
     fn issues_differ_by_every_part() {
-        let base = Issue::warning("photo.small").arg("px", 10).cell("P2");
+        let base = Issue::unlisted("photo.small", crate::issue::Severity::Warning)
+            .arg("px", 10)
+            .cell("P2");
         let key = |i: &Issue| KeyBuilder::new("t").issue("i", i).finish();
         let k = key(&base);
         assert_eq!(k, key(&base.clone()));
         assert_ne!(
             k,
-            key(&Issue::error("photo.small").arg("px", 10).cell("P2"))
+            key(
+                &Issue::unlisted("photo.small", crate::issue::Severity::Error)
+                    .arg("px", 10)
+                    .cell("P2")
+            )
         );
         assert_ne!(
             k,
-            key(&Issue::warning("photo.small").arg("px", 11).cell("P2"))
+            key(
+                &Issue::unlisted("photo.small", crate::issue::Severity::Warning)
+                    .arg("px", 11)
+                    .cell("P2")
+            )
         );
         assert_ne!(
             k,
-            key(&Issue::warning("photo.small").arg("px", 10).cell("P3"))
+            key(
+                &Issue::unlisted("photo.small", crate::issue::Severity::Warning)
+                    .arg("px", 10)
+                    .cell("P3")
+            )
         );
         assert_ne!(k, key(&base.clone().file("a.jpg")));
     }

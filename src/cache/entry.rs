@@ -269,8 +269,10 @@ pub(crate) mod tests {
             ..Employee::default()
         };
         let mut o = EmployeeOutcome::blank(employee, Vec::new());
-        o.issues
-            .push(crate::issue::Issue::warning("photo.small").arg("px", 300));
+        o.issues.push(
+            crate::issue::Issue::unlisted("photo.small", crate::issue::Severity::Warning)
+                .arg("px", 300),
+        );
         o.packet = Some("EA1234567_Anna_Nowak.zip".into());
         assert_ne!(o.status, Status::Ready);
         o

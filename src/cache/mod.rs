@@ -17,6 +17,7 @@ pub use digest::{Digest, KeyBuilder, build_id};
 pub use entry::{Damage, Entry, PacketRecord};
 
 use crate::assets::Templates;
+use crate::codes;
 use crate::io::FileStamp;
 use crate::issue::Issue;
 use crate::outcome::EmployeeOutcome;
@@ -69,7 +70,7 @@ impl Cache {
             .display()
             .to_string();
         let unavailable = |e: &io::Error| {
-            Issue::warning("cache.unavailable")
+            Issue::warning(codes::CACHE_UNAVAILABLE)
                 .arg("dir", dir.display())
                 .arg("detail", e)
         };
@@ -172,7 +173,7 @@ impl Cache {
             Err(e) => {
                 *locked(&self.broken) = true;
                 locked(&self.notes).push(
-                    Issue::warning("cache.unavailable")
+                    Issue::warning(codes::CACHE_UNAVAILABLE)
                         .arg("dir", self.dir.display())
                         .arg("detail", e.source),
                 );
@@ -192,7 +193,7 @@ impl Cache {
         let used = std::mem::take(&mut *locked(&self.used));
         let mut notes = self.take_notes();
         let unavailable = |e: &dyn std::fmt::Display| {
-            Issue::warning("cache.unavailable")
+            Issue::warning(codes::CACHE_UNAVAILABLE)
                 .arg("dir", self.dir.display())
                 .arg("detail", e)
         };
@@ -340,7 +341,7 @@ fn entry_name(key: &Digest) -> String {
 /// The warning for a cache file that was not used; `dir` is the cache as messages name it.
 fn damaged(dir: &str, name: &str, damage: &Damage) -> Issue {
     let shown = format!("{dir}/{name}");
-    Issue::warning("cache.entry_damaged")
+    Issue::warning(codes::CACHE_ENTRY_DAMAGED)
         .arg("file", &shown)
         .arg("reason", damage)
         .file(shown)
@@ -437,7 +438,7 @@ mod tests {
         assert_eq!(cache.lookup(&key), None);
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert_eq!(notes[0].code, "cache.entry_damaged");
+        assert_eq!(notes[0].code, codes::CACHE_ENTRY_DAMAGED);
         assert!(notes[0].args.iter().any(|(_, v)| v == "checksum mismatch"));
         assert!(!path.exists());
         cache.store(&key, &entry());
@@ -485,7 +486,7 @@ mod tests {
         let cache = open(out.path());
         let notes = cache.take_notes();
         assert_eq!(notes.len(), 1);
-        assert_eq!(notes[0].code, "cache.entry_damaged");
+        assert_eq!(notes[0].code, codes::CACHE_ENTRY_DAMAGED);
     }
 
     #[test]

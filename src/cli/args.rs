@@ -6,6 +6,7 @@
 use super::RunArgs;
 use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
+use crate::codes;
 use crate::issue::Issue;
 use std::path::Path;
 
@@ -41,9 +42,9 @@ pub fn missing_folder(option: FolderOption, path: &Path, catalog: &Catalog) -> O
         return None;
     }
     let what = if path.exists() {
-        "args.folder_is_file"
+        codes::ARGS_FOLDER_IS_FILE
     } else {
-        "args.folder_missing"
+        codes::ARGS_FOLDER_MISSING
     };
     Some(Box::new(
         Issue::error(what)
@@ -94,7 +95,8 @@ pub fn preflight(args: &RunArgs, write_packets: bool) -> Result<Vec<String>, Str
 /// The warning that `check` ignores the packet password (it writes no packets). Given once,
 /// on stderr, whether the password came from `--password` or `PERMITPACK_PASSWORD`.
 pub fn password_ignored(args: &RunArgs, write_packets: bool) -> Option<Issue> {
-    (!write_packets && args.password.is_some()).then(|| Issue::warning("args.password_ignored"))
+    (!write_packets && args.password.is_some())
+        .then(|| Issue::warning(codes::ARGS_PASSWORD_IGNORED))
 }
 
 /// `path` as a shell word: as is when it is made of characters no shell treats specially,
@@ -131,7 +133,7 @@ mod tests {
             FolderOption::Templates,
         ] {
             let issue = missing_folder(option, &gone, &cat).unwrap();
-            assert_eq!(issue.code, "args.folder_missing");
+            assert_eq!(issue.code, codes::ARGS_FOLDER_MISSING);
             let t = cat.text(&issue);
             for s in [&t.message, &t.message_zh, &t.action, &t.action_zh] {
                 assert!(!s.is_empty() && !s.contains('{'), "{s}");
@@ -142,7 +144,7 @@ mod tests {
         let file = tmp.path().join("roster.xlsx");
         std::fs::write(&file, b"x").unwrap();
         let issue = missing_folder(FolderOption::Docs, &file, &cat).unwrap();
-        assert_eq!(issue.code, "args.folder_is_file");
+        assert_eq!(issue.code, codes::ARGS_FOLDER_IS_FILE);
         assert!(!cat.text(&issue).action.contains('{'));
     }
 

@@ -6,6 +6,7 @@
 
 use super::summary::{fatal_line, summary};
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, RunArgs, table};
+use crate::codes;
 use crate::io::Progress;
 use crate::issue::Issue;
 use crate::outcome::Status;
@@ -96,7 +97,7 @@ pub(super) fn roster_in(
     let choice = roster::choose(roster::spreadsheets_in(arg), &aliases.roster_file_words);
     match choice.chosen() {
         Some(f) => Ok((arg.join(&f.path), choice.note(&folder))),
-        None => Err(Issue::error("roster.no_roster_in_folder").arg("folder", folder)),
+        None => Err(Issue::error(codes::ROSTER_NO_ROSTER_IN_FOLDER).arg("folder", folder)),
     }
 }
 
@@ -159,7 +160,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
             eprintln!("{}", fatal_line(&issue, &setup.catalog, args.lang));
             return Ok(EXIT_FAILED);
         }
-        Err(RunError::Failed(msg)) => return fail(&msg),
+        Err(RunError::Failed(why)) => return fail(&why.to_string()),
     };
     // About permitpack's own files, not the company's data: the terminal only.
     for note in &done.cache_notes {

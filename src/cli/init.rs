@@ -5,6 +5,7 @@
 use super::{EXIT_FAILED, EXIT_READY, InitArgs};
 use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
+use crate::codes;
 use crate::issue::Issue;
 use crate::roster::ColumnAliases;
 use crate::roster::starter::{
@@ -35,7 +36,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
     let dir = &args.dir;
     let roster = dir.join(STARTER_FILE);
     if roster.exists() {
-        let issue = Issue::error("roster.init_exists").arg("path", roster.display());
+        let issue = Issue::error(codes::ROSTER_INIT_EXISTS).arg("path", roster.display());
         eprintln!(
             "{}",
             super::summary::fatal_line(&issue, &catalog, Lang::Both)

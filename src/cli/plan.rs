@@ -9,6 +9,7 @@
 use super::{EXIT_ATTENTION, EXIT_FAILED, EXIT_READY, PlanArgs};
 use crate::assets::Templates;
 use crate::catalog::{Catalog, Lang};
+use crate::codes::{self, Code};
 use crate::issue::Issue;
 use crate::model::{Employee, mask_id};
 use crate::report::ics::{display_name, event_label, holiday_name};
@@ -23,13 +24,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Issue codes of the rules stage that need acting on well before the window.
-const LEAD_TIME_CODES: [&str; 6] = [
-    "term.passport_cap",
-    "term.passport_too_short",
-    "eligibility.age",
-    "eligibility.age_deadline",
-    "eligibility.age_before_window",
-    "eligibility.rp_first",
+const LEAD_TIME_CODES: [Code; 6] = [
+    codes::TERM_PASSPORT_CAP,
+    codes::TERM_PASSPORT_TOO_SHORT,
+    codes::ELIGIBILITY_AGE,
+    codes::ELIGIBILITY_AGE_DEADLINE,
+    codes::ELIGIBILITY_AGE_BEFORE_WINDOW,
+    codes::ELIGIBILITY_RP_FIRST,
 ];
 
 /// What the plan needs from the templates.
@@ -42,12 +43,13 @@ pub struct PlanSetup {
 
 impl PlanSetup {
     pub fn load(templates: &Templates) -> Result<PlanSetup, String> {
-        let rules = Rules::load(templates)?;
-        let holidays = Calendar::load(templates)?;
+        let rules = Rules::load(templates).map_err(|e| e.to_string())?;
+        let holidays = Calendar::load(templates).map_err(|e| e.to_string())?;
         Ok(PlanSetup {
             catalog: Catalog::load(templates)?,
             aliases: ColumnAliases::load(templates)?,
-            renewal: RenewalCalendar::from_rules(&rules.data, holidays)?,
+            renewal: RenewalCalendar::from_rules(&rules.data, holidays)
+                .map_err(|e| e.to_string())?,
             rules,
         })
     }
@@ -250,7 +252,7 @@ pub fn plan(
     let mut years: BTreeSet<i32> = (as_of.year()..=last.year()).collect();
     for (emp, ev) in employees.iter().zip(&evals) {
         for issue in &ev.issues {
-            if LEAD_TIME_CODES.contains(&issue.code.as_str()) {
+            if LEAD_TIME_CODES.iter().any(|c| issue.code == *c) {
                 let text = mask(&c.message(issue, lang), emp.passport_no.as_deref());
                 warnings.push(format!("{}: {text}", who(emp)));
             }

@@ -5,6 +5,7 @@
 //! caller, who knows the roster's numbers.
 
 use crate::catalog::{Catalog, Lang};
+use crate::codes;
 use crate::issue::Issue;
 use crate::model::mask_id;
 use crate::outcome::EmployeeOutcome;
@@ -72,7 +73,11 @@ impl Line {
                     .issues
                     .iter()
                     .find(|i| i.is_error() && i.code.starts_with("eligibility."));
-                urgent.or_else(|| o.issues.iter().find(|i| i.code == "eligibility.not_yet"))
+                urgent.or_else(|| {
+                    o.issues
+                        .iter()
+                        .find(|i| i.code == codes::ELIGIBILITY_NOT_YET)
+                })
             })
             .flatten();
         let first = not_yet
@@ -667,7 +672,8 @@ mod tests {
     #[test]
     fn roster_problems_follow_the_language() {
         let cat = catalog();
-        let issues = vec![Issue::warning("document.unclaimed_folder").arg("folder", "E12345679")];
+        let issues =
+            vec![Issue::warning(codes::DOCUMENT_UNCLAIMED_FOLDER).arg("folder", "E12345679")];
         let place = |_: &Issue| String::new();
         let both = roster_problems(&issues, place, &|l| l, &cat, Lang::Both, 40);
         let l: Vec<&str> = both.lines().collect();

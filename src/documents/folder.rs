@@ -8,6 +8,7 @@
 
 use super::COMPANY_DIR;
 use super::owner::{How, Owner, Owners, passport_key};
+use crate::codes::{self, Code};
 use crate::io::{Content, DocsTop, Inputs, Listing, ScanFile, ScanLimits, SkipReason, Skipped};
 use crate::issue::Issue;
 use crate::model::mask_id;
@@ -34,8 +35,8 @@ fn without_hidden(mut listing: Listing) -> Listing {
 fn listing_issues(listing: &Listing, prefix: &str) -> Vec<Issue> {
     let mut out = Vec::new();
     let max = listing.limits.max_listed_per_kind;
-    let mut per_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut push = |out: &mut Vec<Issue>, code: &'static str, issue: Issue| {
+    let mut per_kind: BTreeMap<Code, usize> = BTreeMap::new();
+    let mut push = |out: &mut Vec<Issue>, code: Code, issue: Issue| {
         let n = per_kind.entry(code).or_default();
         *n += 1;
         if *n <= max {
@@ -45,18 +46,22 @@ fn listing_issues(listing: &Listing, prefix: &str) -> Vec<Issue> {
     for s in &listing.skipped {
         let name = format!("{prefix}{}", s.name);
         let (code, issue) = match s.reason {
-            SkipReason::Subfolder => ("document.subfolder", Issue::warning("document.subfolder")),
-            SkipReason::LinkOutside => (
-                "document.link_outside",
-                Issue::warning("document.link_outside"),
+            SkipReason::Subfolder => (
+                codes::DOCUMENT_SUBFOLDER,
+                Issue::warning(codes::DOCUMENT_SUBFOLDER),
             ),
-            SkipReason::Empty => ("document.empty", Issue::warning("document.empty")),
-            SkipReason::Unreadable => {
-                ("document.unreadable", Issue::warning("document.unreadable"))
-            }
+            SkipReason::LinkOutside => (
+                codes::DOCUMENT_LINK_OUTSIDE,
+                Issue::warning(codes::DOCUMENT_LINK_OUTSIDE),
+            ),
+            SkipReason::Empty => (codes::DOCUMENT_EMPTY, Issue::warning(codes::DOCUMENT_EMPTY)),
+            SkipReason::Unreadable => (
+                codes::DOCUMENT_UNREADABLE,
+                Issue::warning(codes::DOCUMENT_UNREADABLE),
+            ),
             SkipReason::TooLarge(size) => (
-                "document.too_large",
-                Issue::warning("document.too_large")
+                codes::DOCUMENT_TOO_LARGE,
+                Issue::warning(codes::DOCUMENT_TOO_LARGE)
                     .arg("size", crate::fsutil::human_size(size))
                     .arg(
                         "max",
@@ -68,15 +73,15 @@ fn listing_issues(listing: &Listing, prefix: &str) -> Vec<Issue> {
     }
     for g in &listing.garbled {
         let name = format!("{prefix}{g}");
-        let issue = Issue::warning("document.bad_name")
+        let issue = Issue::warning(codes::DOCUMENT_BAD_NAME)
             .arg("file", &name)
             .file(name);
-        push(&mut out, "document.bad_name", issue);
+        push(&mut out, codes::DOCUMENT_BAD_NAME, issue);
     }
     for (code, n) in per_kind {
         if n > max {
             out.push(
-                Issue::warning("document.more_files")
+                Issue::warning(codes::DOCUMENT_MORE_FILES)
                     .arg("count", n - max)
                     .arg("code", code)
                     .arg("folder", if prefix.is_empty() { "." } else { prefix }),
@@ -85,7 +90,7 @@ fn listing_issues(listing: &Listing, prefix: &str) -> Vec<Issue> {
     }
     if listing.over_count > 0 {
         out.push(
-            Issue::warning("document.too_many_files")
+            Issue::warning(codes::DOCUMENT_TOO_MANY_FILES)
                 .arg("count", listing.over_count)
                 .arg("max", listing.limits.max_files_per_folder)
                 .arg("folder", if prefix.is_empty() { "." } else { prefix }),
@@ -514,7 +519,7 @@ impl DocsIndex {
                     }),
                 Owner::Several(who) => {
                     let (entries_en, entries_zh) = entries_text(&[name.as_str()], folder);
-                    let issue = Issue::warning("document.owner_ambiguous")
+                    let issue = Issue::warning(codes::DOCUMENT_OWNER_AMBIGUOUS)
                         .arg("entries_en", entries_en)
                         .arg("entries_zh", entries_zh)
                         .file(name.clone());
@@ -552,9 +557,9 @@ impl DocsIndex {
                         None => Default::default(),
                     };
                     let issue = if folder {
-                        Issue::warning("document.unclaimed_folder").arg("folder", name)
+                        Issue::warning(codes::DOCUMENT_UNCLAIMED_FOLDER).arg("folder", name)
                     } else {
-                        Issue::warning("document.stray_file")
+                        Issue::warning(codes::DOCUMENT_STRAY_FILE)
                             .arg("file", name)
                             .file(name.clone())
                     };
@@ -612,7 +617,7 @@ impl DocsIndex {
         });
         if folders.is_empty() && files.is_empty() {
             scan.issues.push(
-                Issue::warning("document.no_folder")
+                Issue::warning(codes::DOCUMENT_NO_FOLDER)
                     .arg("passport", &masked)
                     .arg("passport_full", &key),
             );
@@ -621,7 +626,7 @@ impl DocsIndex {
         let by_name = |names: &[&str], folder: bool, how: How| {
             let (shown, passport) = person.clone().unwrap_or_default();
             let (entries_en, entries_zh) = entries_text(names, folder);
-            Issue::warning("document.by_name")
+            Issue::warning(codes::DOCUMENT_BY_NAME)
                 .arg("entries_en", entries_en)
                 .arg("entries_zh", entries_zh)
                 .arg("name", shown)
@@ -633,7 +638,7 @@ impl DocsIndex {
         };
         if folders.len() > 1 {
             scan.issues.push(
-                Issue::warning("document.folder_ambiguous")
+                Issue::warning(codes::DOCUMENT_FOLDER_AMBIGUOUS)
                     .arg("passport", &masked)
                     .arg("count", folders.len())
                     .arg(
@@ -660,7 +665,7 @@ impl DocsIndex {
                     scan.listing = Some(listing);
                 }
                 Err(e) => scan.issues.push(
-                    Issue::warning("document.folder_unreadable")
+                    Issue::warning(codes::DOCUMENT_FOLDER_UNREADABLE)
                         .arg("passport", &masked)
                         .arg("folder", &folder.name)
                         .arg("detail", e.kind()),
@@ -706,7 +711,7 @@ impl DocsIndex {
                 scan.listing = Some(listing);
             }
             Err(e) => scan.issues.push(
-                Issue::warning("document.folder_unreadable")
+                Issue::warning(codes::DOCUMENT_FOLDER_UNREADABLE)
                     .arg("passport", COMPANY_DIR)
                     .arg("detail", e.kind()),
             ),
@@ -776,7 +781,10 @@ mod tests {
             ]
         );
         let codes: Vec<String> = listing_issues(&l, "").into_iter().map(|i| i.code).collect();
-        assert_eq!(codes, vec!["document.empty", "document.subfolder"]);
+        assert_eq!(
+            codes,
+            vec![codes::DOCUMENT_EMPTY, codes::DOCUMENT_SUBFOLDER]
+        );
         assert_eq!(l.path_of("a.jpg"), Some(dir.join("a.jpg").as_path()));
     }
 
@@ -814,11 +822,11 @@ mod tests {
         assert!(
             scan.issues
                 .iter()
-                .all(|i| i.code == "document.link_outside")
+                .all(|i| i.code == codes::DOCUMENT_LINK_OUTSIDE)
         );
         let scan = index.employee(&inputs, "E2");
         assert!(scan.listing.is_none());
-        assert_eq!(scan.issues[0].code, "document.no_folder");
+        assert_eq!(scan.issues[0].code, codes::DOCUMENT_NO_FOLDER);
     }
 
     #[test]
@@ -866,11 +874,11 @@ mod tests {
             run,
             [
                 (
-                    "document.unclaimed_folder",
+                    codes::DOCUMENT_UNCLAIMED_FOLDER.as_str(),
                     "G76543210",
                     " Closest employee: Jane Doe."
                 ),
-                ("document.stray_file", "stray.pdf", ""),
+                (codes::DOCUMENT_STRAY_FILE.as_str(), "stray.pdf", ""),
             ]
         );
         let fix = index.issues()[0].get("fix_en").unwrap();
@@ -878,7 +886,7 @@ mod tests {
         // No folder: a warning with the number masked.
         let scan = index.employee(&inputs, "X99999999");
         assert_eq!(scan.issues.len(), 1);
-        assert_eq!(scan.issues[0].code, "document.no_folder");
+        assert_eq!(scan.issues[0].code, codes::DOCUMENT_NO_FOLDER);
         assert_eq!(scan.issues[0].get("passport"), Some("X9****999"));
         // An empty passport finds nothing and says nothing.
         assert_eq!(index.employee(&inputs, "  "), FolderScan::default());
@@ -925,7 +933,7 @@ mod tests {
 
         let maria = index.employee(&inputs, "P1234567");
         assert_eq!(maria.names(), ["passport.pdf"]);
-        assert_eq!(codes(&maria), ["document.by_name"]);
+        assert_eq!(codes(&maria), [codes::DOCUMENT_BY_NAME]);
         let w = &maria.issues[0];
         assert_eq!(w.get("entries_en"), Some("folder 'Maria GARCIA'"));
         assert_eq!(w.get("name"), Some("María García"));
@@ -945,7 +953,7 @@ mod tests {
         assert_eq!(dubois.names(), ["Dubois 合同.pdf", "Dubois_passport.pdf"]);
         assert_eq!(dubois.document_name("Dubois_passport.pdf"), "passport");
         assert_eq!(dubois.document_name("Dubois 合同.pdf"), "合同");
-        assert_eq!(codes(&dubois), ["document.by_name"]);
+        assert_eq!(codes(&dubois), [codes::DOCUMENT_BY_NAME]);
         assert_eq!(
             dubois.issues[0].get("entries_en"),
             Some("files 'Dubois 合同.pdf', 'Dubois_passport.pdf'")
@@ -956,12 +964,15 @@ mod tests {
 
         // `Wang` could be either Wang: neither gets it, and the run says so once.
         let wang = index.employee(&inputs, "W1000001");
-        assert_eq!(codes(&wang), ["document.no_folder"]);
+        assert_eq!(codes(&wang), [codes::DOCUMENT_NO_FOLDER]);
         assert_eq!(wang.issues[0].get("passport_full"), Some("W1000001"));
         let run: Vec<&str> = index.issues().iter().map(|i| i.code.as_str()).collect();
         assert_eq!(
             run,
-            ["document.unclaimed_folder", "document.owner_ambiguous"],
+            [
+                codes::DOCUMENT_UNCLAIMED_FOLDER,
+                codes::DOCUMENT_OWNER_AMBIGUOUS
+            ],
             "{:?}",
             index.issues()
         );
@@ -993,7 +1004,7 @@ mod tests {
         let (inputs, index) = open(root);
         let scan = index.employee(&inputs, "E1");
         assert_eq!(scan.names(), vec!["a.pdf"]);
-        assert_eq!(scan.issues[0].code, "document.folder_ambiguous");
+        assert_eq!(scan.issues[0].code, codes::DOCUMENT_FOLDER_AMBIGUOUS);
         assert_eq!(scan.issues[0].get("folders"), Some("E1 old, E1_new"));
         assert_eq!(scan.issues[0].get("folder"), Some("E1 old"));
     }

@@ -22,6 +22,7 @@ pub mod folder;
 pub mod owner;
 pub mod sniff;
 
+use crate::codes;
 use crate::issue::Issue;
 use crate::outcome::ChecklistLine;
 use crate::rules::{ChecklistItem, ItemKind};
@@ -327,7 +328,7 @@ fn issues_for(items: &[ChecklistItem], m: &DocumentMatch, refused: &[String]) ->
         }
         if matched.files.len() > 1 && !are_sides(&matched.files) {
             issues.push(
-                Issue::warning("document.duplicate")
+                Issue::warning(codes::DOCUMENT_DUPLICATE)
                     .arg("item", &item.id)
                     .arg("name_zh", &item.name_zh)
                     .arg("name_en", &item.name_en)
@@ -338,7 +339,7 @@ fn issues_for(items: &[ChecklistItem], m: &DocumentMatch, refused: &[String]) ->
     }
     for name in &m.unmatched {
         issues.push(
-            Issue::warning("document.unmatched")
+            Issue::warning(codes::DOCUMENT_UNMATCHED)
                 .arg("file", name)
                 .file(name.clone()),
         );
@@ -353,7 +354,7 @@ pub fn sum_up_unmatched(issues: Vec<Issue>, max: usize) -> Vec<Issue> {
     let mut per_folder: std::collections::BTreeMap<String, usize> = Default::default();
     let mut out = Vec::with_capacity(issues.len());
     for issue in issues {
-        if issue.code == "document.unmatched" {
+        if issue.code == codes::DOCUMENT_UNMATCHED {
             let file = issue.at.file.as_deref().unwrap_or_default();
             let folder = file
                 .rsplit_once('/')
@@ -369,9 +370,9 @@ pub fn sum_up_unmatched(issues: Vec<Issue>, max: usize) -> Vec<Issue> {
     for (folder, n) in per_folder {
         if n > max {
             out.push(
-                Issue::warning("document.more_files")
+                Issue::warning(codes::DOCUMENT_MORE_FILES)
                     .arg("count", n - max)
-                    .arg("code", "document.unmatched")
+                    .arg("code", codes::DOCUMENT_UNMATCHED)
                     .arg("folder", folder),
             );
         }
@@ -383,13 +384,13 @@ pub fn sum_up_unmatched(issues: Vec<Issue>, max: usize) -> Vec<Issue> {
 /// original's message says that the scan is uploaded and the original brought as well.
 fn missing_issue(item: &ChecklistItem) -> Issue {
     let issue = if item.company {
-        Issue::warning("document.company_missing")
+        Issue::warning(codes::DOCUMENT_COMPANY_MISSING)
     } else if item.may_ask {
-        Issue::warning("document.may_ask_missing")
+        Issue::warning(codes::DOCUMENT_MAY_ASK_MISSING)
             .arg("source_en", &item.source)
             .arg("source_zh", &item.source_zh)
     } else {
-        Issue::error("document.missing")
+        Issue::error(codes::DOCUMENT_MISSING)
     };
     let (also_zh, also_en) = if item.kind == ItemKind::Original {
         (
@@ -434,9 +435,9 @@ pub fn vet_files(
             // A file that cannot be opened (permissions, gone since the listing) is not a
             // wrong format: say what to check. Its item becomes missing either way.
             let code = if opened {
-                "document.format"
+                codes::DOCUMENT_FORMAT
             } else {
-                "document.unreadable"
+                codes::DOCUMENT_UNREADABLE
             };
             let issue = if item.optional() {
                 Issue::warning(code)
@@ -511,7 +512,7 @@ pub fn unchecked(items: &[ChecklistItem]) -> DocumentMatch {
         .filter(|i| matches!(i.kind, ItemKind::Upload | ItemKind::Original) && !i.optional())
         .count();
     let issues = if scans > 0 {
-        vec![Issue::error("document.not_checked").arg("count", scans)]
+        vec![Issue::error(codes::DOCUMENT_NOT_CHECKED).arg("count", scans)]
     } else {
         Vec::new()
     };

@@ -3,6 +3,7 @@
 use super::*;
 use crate::assets::Templates;
 use crate::catalog::Catalog;
+use crate::codes;
 use crate::rules::Rules;
 use std::sync::Arc;
 
@@ -190,7 +191,7 @@ fn statuses_per_kind_and_missing_errors() {
         .iter()
         .find(|i| i.get("item") == Some("work_permit"))
         .unwrap();
-    assert_eq!(wp.code, "document.missing");
+    assert_eq!(wp.code, codes::DOCUMENT_MISSING);
     assert!(wp.get("also_en").unwrap().contains("original"));
     // The accommodation form is asked for only at the window's discretion: a warning.
     let acc = m
@@ -198,37 +199,37 @@ fn statuses_per_kind_and_missing_errors() {
         .iter()
         .find(|i| i.get("item") == Some("accommodation_registration"))
         .unwrap();
-    assert_eq!(acc.code, "document.may_ask_missing");
+    assert_eq!(acc.code, codes::DOCUMENT_MAY_ASK_MISSING);
     assert!(!acc.is_error());
     assert!(
         m.issues
             .iter()
-            .all(|i| i.code != "document.missing" || i.is_error())
+            .all(|i| i.code != codes::DOCUMENT_MISSING || i.is_error())
     );
     let company: Vec<&str> = m
         .issues
         .iter()
-        .filter(|i| i.code == "document.company_missing")
+        .filter(|i| i.code == codes::DOCUMENT_COMPANY_MISSING)
         .map(|i| i.get("item").unwrap())
         .collect();
     assert_eq!(company, ["company_tax_certificate", "business_contracts"]);
     assert!(
         m.issues
             .iter()
-            .filter(|i| i.code == "document.company_missing")
+            .filter(|i| i.code == codes::DOCUMENT_COMPANY_MISSING)
             .all(|i| !i.is_error())
     );
     let dup = m
         .issues
         .iter()
-        .find(|i| i.code == "document.duplicate")
+        .find(|i| i.code == codes::DOCUMENT_DUPLICATE)
         .unwrap();
     assert_eq!(dup.get("item"), Some("labour_contract"));
     assert_eq!(dup.get("count"), Some("2"));
     let un = m
         .issues
         .iter()
-        .find(|i| i.code == "document.unmatched")
+        .find(|i| i.code == codes::DOCUMENT_UNMATCHED)
         .unwrap();
     assert_eq!(un.at.file.as_deref(), Some("random.docx"));
 }
@@ -302,19 +303,19 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
     issues.extend(unchecked(&items).issues);
     let masked = "E1****678";
     issues.push(
-        Issue::warning("document.no_folder")
+        Issue::warning(codes::DOCUMENT_NO_FOLDER)
             .arg("passport", masked)
             .arg("passport_full", "E12345678"),
     );
     issues.push(
-        Issue::warning("document.folder_ambiguous")
+        Issue::warning(codes::DOCUMENT_FOLDER_AMBIGUOUS)
             .arg("passport", masked)
             .arg("count", 2)
             .arg("folders", "E12345678, E12345678 old")
             .arg("folder", "E12345678"),
     );
     issues.push(
-        Issue::warning("document.folder_unreadable")
+        Issue::warning(codes::DOCUMENT_FOLDER_UNREADABLE)
             .arg("passport", masked)
             .arg("folder", "E12345678")
             .arg("detail", "permission denied"),
@@ -355,11 +356,11 @@ fn every_document_code_has_a_message_without_leftover_placeholders() {
     vet_files(&items, &mut vetted, |_| Ok((b"<html>".to_vec(), 6)));
     issues.extend(vetted.issues);
     for code in [
-        "document.subfolder",
-        "document.link_outside",
-        "document.empty",
-        "document.unreadable",
-        "document.bad_name",
+        codes::DOCUMENT_SUBFOLDER,
+        codes::DOCUMENT_LINK_OUTSIDE,
+        codes::DOCUMENT_EMPTY,
+        codes::DOCUMENT_UNREADABLE,
+        codes::DOCUMENT_BAD_NAME,
     ] {
         issues.push(Issue::warning(code).arg("file", "x.pdf"));
     }
@@ -572,7 +573,7 @@ fn card_sides_go_front_first_and_are_not_duplicates() {
         m.files_of("work_permit"),
         ["WP card front.jpg", "工作证 正面.jpg", "WP card back.jpg"]
     );
-    assert!(m.issues.iter().any(|i| i.code == "document.duplicate"));
+    assert!(m.issues.iter().any(|i| i.code == codes::DOCUMENT_DUPLICATE));
     let m = match_scans(
         &items,
         &names(&["WP card back.jpg", "WP card front.jpg"]),
@@ -583,7 +584,7 @@ fn card_sides_go_front_first_and_are_not_duplicates() {
         ["WP card front.jpg", "WP card back.jpg"]
     );
     assert!(
-        !m.issues.iter().any(|i| i.code == "document.duplicate"),
+        !m.issues.iter().any(|i| i.code == codes::DOCUMENT_DUPLICATE),
         "{:?}",
         m.issues
     );
@@ -659,7 +660,7 @@ fn files_that_cannot_be_uploaded_are_taken_off_their_item() {
     let refused: Vec<(&str, bool)> = m
         .issues
         .iter()
-        .filter(|i| i.code == "document.format")
+        .filter(|i| i.code == codes::DOCUMENT_FORMAT)
         .map(|i| (i.at.file.as_deref().unwrap(), i.is_error()))
         .collect();
     let mut files: Vec<&str> = refused.iter().map(|(f, _)| *f).collect();
@@ -683,14 +684,14 @@ fn files_that_cannot_be_uploaded_are_taken_off_their_item() {
     let missing: Vec<&str> = m
         .issues
         .iter()
-        .filter(|i| i.code == "document.missing")
+        .filter(|i| i.code == codes::DOCUMENT_MISSING)
         .map(|i| i.get("item").unwrap())
         .collect();
     assert_eq!(missing, ["wp_extension_form"]);
     let text = Catalog::load(&Templates::builtin()).unwrap().text(
         m.issues
             .iter()
-            .find(|i| i.code == "document.format")
+            .find(|i| i.code == codes::DOCUMENT_FORMAT)
             .unwrap(),
     );
     assert!(text.action.contains("PDF or JPG"), "{}", text.action);
@@ -712,9 +713,12 @@ fn a_file_that_cannot_be_opened_is_unreadable_not_a_wrong_format() {
         .iter()
         .map(|i| (i.code.as_str(), i.is_error()))
         .collect();
-    assert!(codes.contains(&("document.unreadable", true)), "{codes:?}");
     assert!(
-        !codes.iter().any(|(c, _)| *c == "document.format"),
+        codes.contains(&(codes::DOCUMENT_UNREADABLE.as_str(), true)),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.iter().any(|(c, _)| *c == codes::DOCUMENT_FORMAT),
         "{codes:?}"
     );
 }

@@ -8,6 +8,7 @@ use super::measure::BackgroundMeasure;
 use super::profile::{ColourAction, Level, PhotoProfile};
 use super::sniff::{Format, SniffError, Stored};
 use super::{CheckLine, CheckStatus, human_bytes};
+use crate::codes::{self, Code};
 use crate::issue::{Issue, Severity};
 
 /// Collects issues and check lines while judging one photo.
@@ -21,7 +22,7 @@ pub struct Judge<'a> {
 type Values<'v> = &'v [(&'v str, String)];
 
 /// A colour finding: issue code, what the profile says to do, issue arguments.
-type ColourFinding<'a> = (&'a str, ColourAction, Vec<(&'a str, String)>);
+type ColourFinding<'a> = (Code, ColourAction, Vec<(&'a str, String)>);
 
 impl<'a> Judge<'a> {
     pub fn new(file: &'a str) -> Judge<'a> {
@@ -32,7 +33,7 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn issue(&mut self, code: &str, severity: Severity, args: Values<'_>) {
+    fn issue(&mut self, code: Code, severity: Severity, args: Values<'_>) {
         let mut i = Issue::new(code, severity).file(self.file.to_string());
         for (k, v) in args {
             i = i.arg(k, v);
@@ -97,7 +98,7 @@ fn accepted(profile: &PhotoProfile) -> String {
 
 pub fn oversize_file(j: &mut Judge<'_>, size: u64, max: u64) {
     let v = [("bytes", human_bytes(size)), ("max", human_bytes(max))];
-    j.issue("photo.oversize_file", Severity::Error, &v);
+    j.issue(codes::PHOTO_OVERSIZE_FILE, Severity::Error, &v);
     j.check(
         "file",
         CheckStatus::Fail,
@@ -114,7 +115,7 @@ pub fn oversize_image(j: &mut Judge<'_>, w: u32, h: u32, max_pixels: u64) {
         ("megapixels", format!("{:.1}", w as f64 * h as f64 / 1e6)),
         ("max_megapixels", format!("{:.1}", max_pixels as f64 / 1e6)),
     ];
-    j.issue("photo.oversize_image", Severity::Error, &v);
+    j.issue(codes::PHOTO_OVERSIZE_IMAGE, Severity::Error, &v);
     j.check(
         "file",
         CheckStatus::Fail,
@@ -131,7 +132,7 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
         SniffError::Other(f) => {
             let v = [("format", f.key().to_uppercase()), acc];
             let level = profile.formats.severity;
-            j.issue("photo.format", level.severity(), &v);
+            j.issue(codes::PHOTO_FORMAT, level.severity(), &v);
             j.check(
                 "file",
                 status_of(level),
@@ -142,7 +143,7 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
         }
         SniffError::NotImage => {
             j.issue(
-                "photo.unreadable",
+                codes::PHOTO_UNREADABLE,
                 Severity::Error,
                 &[("detail", "not an image file".into())],
             );
@@ -156,7 +157,11 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
         }
         SniffError::Truncated(kind) => {
             let detail = format!("the {} file is cut off (truncated)", kind.to_uppercase());
-            j.issue("photo.unreadable", Severity::Error, &[("detail", detail)]);
+            j.issue(
+                codes::PHOTO_UNREADABLE,
+                Severity::Error,
+                &[("detail", detail)],
+            );
             j.check(
                 "file",
                 CheckStatus::Fail,
@@ -167,7 +172,7 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
         }
         SniffError::Malformed(detail) => {
             j.issue(
-                "photo.unreadable",
+                codes::PHOTO_UNREADABLE,
                 Severity::Error,
                 &[("detail", detail.clone())],
             );
@@ -185,7 +190,7 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
 /// The decoder gave up on a file whose headers were fine.
 pub fn undecodable(j: &mut Judge<'_>, detail: String) {
     let v = [("detail", detail)];
-    j.issue("photo.unreadable", Severity::Error, &v);
+    j.issue(codes::PHOTO_UNREADABLE, Severity::Error, &v);
     j.check("decode", CheckStatus::Fail, "ui.photo.m.damaged", "", &v);
 }
 
@@ -204,7 +209,7 @@ pub fn format(j: &mut Judge<'_>, profile: &PhotoProfile, format: Format) {
         );
     } else {
         let level = profile.formats.severity;
-        j.issue("photo.format", level.severity(), &v);
+        j.issue(codes::PHOTO_FORMAT, level.severity(), &v);
         j.check(
             "file",
             status_of(level),
@@ -280,7 +285,7 @@ pub fn aspect(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
         );
         return;
     }
-    j.issue("photo.aspect", a.severity.severity(), &v);
+    j.issue(codes::PHOTO_ASPECT, a.severity.severity(), &v);
     j.check(
         "aspect",
         status_of(a.severity),
@@ -304,7 +309,7 @@ pub fn resolution(j: &mut Judge<'_>, profile: &PhotoProfile, w: u32, h: u32) {
         ("print_h", num(profile.print.height_mm)),
     ];
     let status = if w < r.min_width_px || h < r.min_height_px {
-        j.issue("photo.resolution", r.severity.severity(), &v);
+        j.issue(codes::PHOTO_RESOLUTION, r.severity.severity(), &v);
         status_of(r.severity)
     } else {
         CheckStatus::Pass
@@ -329,7 +334,7 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
         };
         let v = [("bytes", human_bytes(size)), ("range", range)];
         let status = if size < f.min_bytes || (f.max_bytes > 0 && size > f.max_bytes) {
-            j.issue("photo.file_size", f.severity.severity(), &v);
+            j.issue(codes::PHOTO_FILE_SIZE, f.severity.severity(), &v);
             status_of(f.severity)
         } else {
             CheckStatus::Pass
@@ -351,7 +356,7 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
         match dpi {
             None => {
                 let v = [("range", range)];
-                j.issue("photo.dpi.missing", f.severity.severity(), &v);
+                j.issue(codes::PHOTO_DPI_MISSING, f.severity.severity(), &v);
                 j.check(
                     "dpi",
                     status_of(f.severity),
@@ -365,7 +370,7 @@ pub fn file(j: &mut Judge<'_>, profile: &PhotoProfile, size: u64, dpi: Option<f6
                 let bad = (f.min_dpi > 0.0 && d < f.min_dpi - 0.5)
                     || (f.max_dpi > 0.0 && d > f.max_dpi + 0.5);
                 let status = if bad {
-                    j.issue("photo.dpi", f.severity.severity(), &v);
+                    j.issue(codes::PHOTO_DPI, f.severity.severity(), &v);
                     status_of(f.severity)
                 } else {
                     CheckStatus::Pass
@@ -381,14 +386,14 @@ pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
     let mut found: Vec<ColourFinding<'_>> = Vec::new();
     match c.stored {
         Stored::Grey | Stored::GreyAlpha => {
-            found.push(("photo.colour.greyscale", rules.greyscale, vec![]))
+            found.push((codes::PHOTO_COLOUR_GREYSCALE, rules.greyscale, vec![]))
         }
-        Stored::Cmyk | Stored::Ycck => found.push(("photo.colour.cmyk", rules.cmyk, vec![])),
+        Stored::Cmyk | Stored::Ycck => found.push((codes::PHOTO_COLOUR_CMYK, rules.cmyk, vec![])),
         _ => {}
     }
     if c.bit_depth > 8 {
         found.push((
-            "photo.colour.deep",
+            codes::PHOTO_COLOUR_DEEP,
             rules.deep,
             vec![("bits", c.bit_depth.to_string())],
         ));
@@ -396,7 +401,7 @@ pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
     if c.alpha_channel {
         let t = if c.transparent_pixels { "yes" } else { "no" };
         found.push((
-            "photo.colour.alpha",
+            codes::PHOTO_COLOUR_ALPHA,
             rules.alpha,
             vec![("transparent", t.into())],
         ));
@@ -411,9 +416,9 @@ pub fn colour(j: &mut Judge<'_>, profile: &PhotoProfile, c: &ColourFacts) {
             icc.description.clone()
         };
         let code = if c.icc_converted {
-            "photo.colour.profile"
+            codes::PHOTO_COLOUR_PROFILE
         } else {
-            "photo.colour.profile_unconverted"
+            codes::PHOTO_COLOUR_PROFILE_UNCONVERTED
         };
         found.push((code, rules.other_profile, vec![("profile", name)]));
     }
@@ -479,7 +484,11 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
         Ok(f) => f,
         Err(detail) => {
             // No face confirmed: judged like a photo without one, not waved through.
-            j.issue("photo.face.unavailable", none_sev, &[("detail", detail)]);
+            j.issue(
+                codes::PHOTO_FACE_UNAVAILABLE,
+                none_sev,
+                &[("detail", detail)],
+            );
             j.check(
                 "face",
                 status_of(rules.none_severity),
@@ -492,7 +501,7 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
     };
     match faces.len() {
         0 => {
-            j.issue("photo.face.none", none_sev, &[]);
+            j.issue(codes::PHOTO_FACE_NONE, none_sev, &[]);
             let mut v = limits.to_vec();
             v.push(("count", "0".into()));
             j.check(
@@ -516,7 +525,7 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
                     "right"
                 };
                 j.issue(
-                    "photo.face.centre",
+                    codes::PHOTO_FACE_CENTRE,
                     sev,
                     &[
                         ("offset", pct(off)),
@@ -533,7 +542,7 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
                     "large"
                 };
                 j.issue(
-                    "photo.face.size",
+                    codes::PHOTO_FACE_SIZE,
                     sev,
                     &[
                         ("share", pct(share)),
@@ -550,7 +559,7 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
             j.check("face", st, "ui.photo.m.face_one", "ui.photo.t.face", &v);
         }
         n => {
-            j.issue("photo.face.many", sev, &[("count", n.to_string())]);
+            j.issue(codes::PHOTO_FACE_MANY, sev, &[("count", n.to_string())]);
             let mut v = limits.to_vec();
             v.push(("count", n.to_string()));
             j.check(
@@ -598,7 +607,7 @@ pub fn background(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeas
         return;
     }
     let status = if bg.share < b.min_share {
-        j.issue("photo.background", b.severity.severity(), &v);
+        j.issue(codes::PHOTO_BACKGROUND, b.severity.severity(), &v);
         status_of(b.severity)
     } else {
         CheckStatus::Pass
@@ -650,9 +659,9 @@ pub fn uniformity(j: &mut Judge<'_>, profile: &PhotoProfile, bg: &BackgroundMeas
     }
     // One issue: an uneven light (shadow, gradient) explains blotchiness too.
     let code = if shadow {
-        "photo.uniformity.shadow"
+        codes::PHOTO_UNIFORMITY_SHADOW
     } else {
-        "photo.uniformity.mottled"
+        codes::PHOTO_UNIFORMITY_MOTTLED
     };
     j.issue(code, u.severity.severity(), &v);
     j.check(

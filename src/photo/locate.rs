@@ -9,6 +9,7 @@
 // to propagate cheaply, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+use crate::codes;
 use crate::documents::owner::{How, Owner, Owners, owner_key, shown_name};
 use crate::io::{FileStamp, Inputs, PhotoReadError};
 use crate::issue::Issue;
@@ -160,7 +161,7 @@ impl PhotoIndex {
                     .extend(files.iter().map(|f| (f.clone(), how))),
                 Owner::Several(who) => {
                     for f in files {
-                        let issue = Issue::warning("photo.owner_ambiguous")
+                        let issue = Issue::warning(codes::PHOTO_OWNER_AMBIGUOUS)
                             .arg("file", f)
                             .file(f.clone());
                         issues.push(owners.ambiguity_args(&who, issue));
@@ -252,7 +253,7 @@ impl PhotoIndex {
         }
         let passport = passport_no.map(str::trim).filter(|p| !p.is_empty());
         let Some(p) = passport else {
-            return Err(Issue::error("photo.missing")
+            return Err(Issue::error(codes::PHOTO_MISSING)
                 .arg("passport", "—")
                 .arg("passport_full", "—")
                 .arg("hint_en", "")
@@ -260,7 +261,7 @@ impl PhotoIndex {
         };
         let key = p.to_lowercase();
         let missing = || {
-            Issue::error("photo.missing")
+            Issue::error(codes::PHOTO_MISSING)
                 .arg("passport", mask_id(p))
                 .arg("passport_full", p)
                 .arg("hint_en", "")
@@ -277,7 +278,7 @@ impl PhotoIndex {
                     let mut warnings = Vec::new();
                     if names.len() > 1 {
                         warnings.push(
-                            Issue::warning("photo.ambiguous")
+                            Issue::warning(codes::PHOTO_AMBIGUOUS)
                                 .arg("passport", mask_id(p))
                                 .arg("chosen", name)
                                 .arg(
@@ -353,7 +354,7 @@ impl PhotoIndex {
             max_bytes,
         );
         let found = match found {
-            Err(mut i) if !cell_given && i.code == "photo.missing" => {
+            Err(mut i) if !cell_given && i.code == codes::PHOTO_MISSING => {
                 let (theirs, near) = self.owned_by(e);
                 if !near.is_empty() {
                     say_near(&mut i, &near);
@@ -403,7 +404,7 @@ impl PhotoIndex {
             .replace('\\', "/");
         let rel = Path::new(&typed);
         let bad_path = || {
-            Issue::error("photo.path")
+            Issue::error(codes::PHOTO_PATH)
                 .arg("file", cell)
                 .arg("folder", &self.dir)
         };
@@ -446,7 +447,7 @@ impl PhotoIndex {
                 Err(e) => return Err(read_issue(e, &name, max_bytes)),
             }
         }
-        Err(Issue::error("photo.missing.file")
+        Err(Issue::error(codes::PHOTO_MISSING_FILE)
             .arg("file", cell)
             .arg("folder", &self.dir)
             .file(typed))
@@ -454,7 +455,7 @@ impl PhotoIndex {
 
     /// The issue for a name that leads out of the folder.
     fn escape(&self, shown: &str) -> Issue {
-        Issue::error("photo.path")
+        Issue::error(codes::PHOTO_PATH)
             .arg("file", shown)
             .arg("folder", &self.dir)
             .file(shown.to_string())
@@ -475,7 +476,7 @@ fn by_name_issue(e: &Employee, name: &str, how: How) -> Issue {
         .and_then(|x| x.to_str())
         .unwrap_or("jpg")
         .to_ascii_lowercase();
-    Issue::warning("photo.by_name")
+    Issue::warning(codes::PHOTO_BY_NAME)
         .arg("file", name)
         .arg(
             "passport",
@@ -514,17 +515,17 @@ fn say_near(issue: &mut Issue, near: &[String]) {
 /// The issue for a photo that was found but not read.
 fn read_issue(e: PhotoReadError, name: &str, max_bytes: u64) -> Issue {
     match e {
-        PhotoReadError::TooLarge { size } => Issue::error("photo.oversize_file")
+        PhotoReadError::TooLarge { size } => Issue::error(codes::PHOTO_OVERSIZE_FILE)
             .arg("bytes", super::human_bytes(size))
             .arg("max", super::human_bytes(max_bytes))
             .file(name.to_string()),
-        PhotoReadError::Io(kind) => Issue::error("photo.unreadable")
+        PhotoReadError::Io(kind) => Issue::error(codes::PHOTO_UNREADABLE)
             .arg("detail", format!("cannot read the file: {kind}"))
             .file(name.to_string()),
-        PhotoReadError::NotFound => Issue::error("photo.unreadable")
+        PhotoReadError::NotFound => Issue::error(codes::PHOTO_UNREADABLE)
             .arg("detail", "cannot read the file: entity not found")
             .file(name.to_string()),
-        PhotoReadError::Outside => Issue::error("photo.unreadable")
+        PhotoReadError::Outside => Issue::error(codes::PHOTO_UNREADABLE)
             .arg(
                 "detail",
                 "cannot read the file: it leads outside the photos folder",
@@ -538,11 +539,11 @@ fn read_issue(e: PhotoReadError, name: &str, max_bytes: u64) -> Issue {
 pub fn read_photo(file: &PhotoFile, max_bytes: u64) -> Result<Vec<u8>, Issue> {
     use crate::fsutil::InputError;
     crate::fsutil::read_input(&file.path, max_bytes).map_err(|e| match e {
-        InputError::TooLarge { size, limit } => Issue::error("photo.oversize_file")
+        InputError::TooLarge { size, limit } => Issue::error(codes::PHOTO_OVERSIZE_FILE)
             .arg("bytes", super::human_bytes(size))
             .arg("max", super::human_bytes(limit))
             .file(file.name.clone()),
-        other => Issue::error("photo.unreadable")
+        other => Issue::error(codes::PHOTO_UNREADABLE)
             .arg("detail", format!("cannot read the file: {other}"))
             .file(file.name.clone()),
     })
@@ -602,7 +603,7 @@ mod tests {
         let e = idx
             .find(&inputs, Some("nope.jpg"), Some("E12345678"), u64::MAX)
             .unwrap_err();
-        assert_eq!(e.code, "photo.missing.file");
+        assert_eq!(e.code, codes::PHOTO_MISSING_FILE);
     }
 
     #[test]
@@ -619,7 +620,7 @@ mod tests {
             .unwrap();
         assert_eq!(f.name, "E12345678.jpg");
         assert_eq!(f.warnings.len(), 1);
-        assert_eq!(f.warnings[0].code, "photo.ambiguous");
+        assert_eq!(f.warnings[0].code, codes::PHOTO_AMBIGUOUS);
         // Only a HEIC: found, so the judge can say "convert to JPEG".
         assert_eq!(
             idx.find(&inputs, Some(""), Some("g7654321"), u64::MAX)
@@ -630,7 +631,7 @@ mod tests {
         let e = idx
             .find(&inputs, None, Some("X99999999"), u64::MAX)
             .unwrap_err();
-        assert_eq!(e.code, "photo.missing");
+        assert_eq!(e.code, codes::PHOTO_MISSING);
         // The passport number is masked in the message arguments.
         assert_eq!(e.get("passport"), Some("X9****999"));
     }
@@ -647,7 +648,7 @@ mod tests {
             "sub/../../secret.jpg",
         ] {
             let e = idx.find(&inputs, Some(bad), None, u64::MAX).unwrap_err();
-            assert_eq!(e.code, "photo.path", "{bad}");
+            assert_eq!(e.code, codes::PHOTO_PATH, "{bad}");
         }
         #[cfg(unix)]
         {
@@ -663,13 +664,13 @@ mod tests {
                 idx.find(&inputs, Some("link.jpg"), None, u64::MAX)
                     .unwrap_err()
                     .code,
-                "photo.path"
+                codes::PHOTO_PATH
             );
             assert_eq!(
                 idx.find(&inputs, None, Some("E1234567"), u64::MAX)
                     .unwrap_err()
                     .code,
-                "photo.path"
+                codes::PHOTO_PATH
             );
         }
     }
@@ -705,9 +706,9 @@ mod tests {
             b"x"
         );
         let e = idx.find(&inputs, Some("a.jpg"), None, 0).unwrap_err();
-        assert_eq!(e.code, "photo.oversize_file");
+        assert_eq!(e.code, codes::PHOTO_OVERSIZE_FILE);
         let e = scan(&d.path().join("nope")).unwrap_err();
-        assert_eq!(e.code, "photo.folder");
+        assert_eq!(e.code, codes::PHOTO_FOLDER);
     }
 
     /// Photos named by person, under the roster's owner rule: by name with a warning that
@@ -742,7 +743,7 @@ mod tests {
         assert_eq!(maria.name, "Maria Garcia.jpg");
         assert_eq!(maria.warnings.len(), 1);
         let w = &maria.warnings[0];
-        assert_eq!(w.code, "photo.by_name");
+        assert_eq!(w.code, codes::PHOTO_BY_NAME);
         assert_eq!(w.get("passport"), Some("P1***567"));
         assert_eq!(w.get("passport_full"), Some("P1234567"));
         assert_eq!(w.get("how_en"), Some("name"));
@@ -751,7 +752,7 @@ mod tests {
         assert_eq!(zhang.warnings[0].get("how_en"), Some("Chinese name"));
         for wang in &staff[2..4] {
             let e = idx.find_employee(&inputs, wang, u64::MAX).unwrap_err();
-            assert_eq!(e.code, "photo.missing");
+            assert_eq!(e.code, codes::PHOTO_MISSING);
             assert_eq!(e.get("hint_en"), Some(""));
         }
         let run: Vec<(&str, Option<&str>)> = idx
@@ -761,10 +762,13 @@ mod tests {
             .collect();
         assert_eq!(
             run,
-            [("photo.owner_ambiguous", Some("Wang Lei, Wang Fang"))]
+            [(
+                codes::PHOTO_OWNER_AMBIGUOUS.as_str(),
+                Some("Wang Lei, Wang Fang")
+            )]
         );
         let dubois = idx.find_employee(&inputs, &staff[4], u64::MAX).unwrap_err();
-        assert_eq!(dubois.code, "photo.missing");
+        assert_eq!(dubois.code, codes::PHOTO_MISSING);
         assert!(
             dubois.get("hint_en").unwrap().contains("'Jean Dubios.jpg'"),
             "{dubois:?}"

@@ -5,6 +5,7 @@
 
 use super::PlatformSpec;
 use super::mrz::{self, SplitHow};
+use crate::codes;
 use crate::countries::Countries;
 use crate::issue::Issue;
 use crate::model::{Company, Employee, Field};
@@ -315,7 +316,7 @@ fn name_parts(e: &Employee, spec: &PlatformSpec, issues: &mut Vec<Issue>) -> Nam
         .copied()
         .collect();
     if !unmapped.is_empty() {
-        issues.push(at(Issue::warning("platform.name_not_latin")
+        issues.push(at(Issue::warning(codes::PLATFORM_NAME_NOT_LATIN)
             .arg("name", &typed)
             .arg("chars", unmapped.iter().collect::<String>())));
         let v = || Value {
@@ -336,13 +337,13 @@ fn name_parts(e: &Employee, spec: &PlatformSpec, issues: &mut Vec<Issue>) -> Nam
     };
     let changed = surname.text != plain(&split.surname) || given.text != plain(&split.given);
     if split.how == SplitHow::LastWord {
-        issues.push(at(Issue::warning("platform.name_split")
+        issues.push(at(Issue::warning(codes::PLATFORM_NAME_SPLIT)
             .arg("name", &typed)
             .arg("surname", &surname.text)
             .arg("given", &given.text)));
     }
     if changed {
-        issues.push(at(Issue::warning("platform.name_ascii")
+        issues.push(at(Issue::warning(codes::PLATFORM_NAME_ASCII)
             .arg("name", &typed)
             .arg("surname", &surname.text)
             .arg("given", &given.text)));
@@ -401,7 +402,7 @@ fn same_contact(e: &Employee, company: &Company) -> Vec<Issue> {
     let contact = company.contact_phone.as_deref().map(phone_digits);
     if mobile.is_some() && mobile == contact {
         out.push(at(
-            Issue::warning("platform.same_contact")
+            Issue::warning(codes::PLATFORM_SAME_CONTACT)
                 .arg("value", e.mobile.as_deref().unwrap_or_default())
                 .arg("contact", company.contact_person.as_deref().unwrap_or("—")),
             Field::Mobile,
@@ -414,7 +415,7 @@ fn same_contact(e: &Employee, company: &Company) -> Vec<Issue> {
     let own = email(e.email.as_deref());
     if own.is_some() && own == email(company.contact_email.as_deref()) {
         out.push(at(
-            Issue::warning("platform.same_email")
+            Issue::warning(codes::PLATFORM_SAME_EMAIL)
                 .arg("value", e.email.as_deref().unwrap_or_default().trim())
                 .arg("contact", company.contact_person.as_deref().unwrap_or("—")),
             Field::Email,
@@ -520,7 +521,7 @@ mod tests {
         let ascii: Vec<&Issue> = f
             .issues
             .iter()
-            .filter(|i| i.code == "platform.name_ascii")
+            .filter(|i| i.code == codes::PLATFORM_NAME_ASCII)
             .collect();
         assert_eq!(ascii.len(), 1);
         assert_eq!(ascii[0].get("surname"), Some("GARCIA LOPEZ"));
@@ -535,8 +536,16 @@ mod tests {
         let f = form(&e, &company());
         assert_eq!(field(&f, "surname").value, "SMITH");
         assert_eq!(field(&f, "surname").source, Source::Derived);
-        assert!(f.issues.iter().any(|i| i.code == "platform.name_split"));
-        assert!(!f.issues.iter().any(|i| i.code == "platform.name_ascii"));
+        assert!(
+            f.issues
+                .iter()
+                .any(|i| i.code == codes::PLATFORM_NAME_SPLIT)
+        );
+        assert!(
+            !f.issues
+                .iter()
+                .any(|i| i.code == codes::PLATFORM_NAME_ASCII)
+        );
 
         e.surname = Some("SMITH".into());
         e.given_names = Some("JOHN PAUL".into());
@@ -556,7 +565,11 @@ mod tests {
         e.name = Some("Иван Петров".into());
         let f = form(&e, &company());
         assert_eq!(field(&f, "surname").source, Source::Missing);
-        assert!(f.issues.iter().any(|i| i.code == "platform.name_not_latin"));
+        assert!(
+            f.issues
+                .iter()
+                .any(|i| i.code == codes::PLATFORM_NAME_NOT_LATIN)
+        );
     }
 
     #[test]
@@ -568,7 +581,7 @@ mod tests {
         let same: Vec<&Issue> = f
             .issues
             .iter()
-            .filter(|i| i.code == "platform.same_contact")
+            .filter(|i| i.code == codes::PLATFORM_SAME_CONTACT)
             .collect();
         assert_eq!(same.len(), 1);
         assert_eq!(same[0].at.cell.as_deref(), Some("K4"));
@@ -578,14 +591,14 @@ mod tests {
             !form(&e, &c)
                 .issues
                 .iter()
-                .any(|i| i.code == "platform.same_contact")
+                .any(|i| i.code == codes::PLATFORM_SAME_CONTACT)
         );
         e.mobile = None;
         assert!(
             !form(&e, &c)
                 .issues
                 .iter()
-                .any(|i| i.code == "platform.same_contact")
+                .any(|i| i.code == codes::PLATFORM_SAME_CONTACT)
         );
         // The e-mail too, in any case and with spaces around it.
         e.email = Some(" HR@Example.com ".into());
@@ -594,7 +607,7 @@ mod tests {
         let same: Vec<&Issue> = f
             .issues
             .iter()
-            .filter(|i| i.code == "platform.same_email")
+            .filter(|i| i.code == codes::PLATFORM_SAME_EMAIL)
             .collect();
         assert_eq!(same.len(), 1, "{:?}", f.issues);
         assert_eq!(same[0].get("value"), Some("HR@Example.com"));
@@ -603,7 +616,7 @@ mod tests {
             !form(&e, &c)
                 .issues
                 .iter()
-                .any(|i| i.code == "platform.same_email")
+                .any(|i| i.code == codes::PLATFORM_SAME_EMAIL)
         );
     }
 

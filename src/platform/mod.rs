@@ -173,6 +173,7 @@ impl PlatformSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes;
 
     #[test]
     fn builtin_form_is_in_platform_section_order() {
@@ -288,35 +289,22 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            [("roster.bad_gender", false), ("roster.bad_email", false)],
+            [
+                (codes::ROSTER_BAD_GENDER.as_str(), false),
+                (codes::ROSTER_BAD_EMAIL.as_str(), false)
+            ],
             "{:?}",
             b.issues
         );
     }
 
-    /// Every issue code the platform stage emits has a bilingual message.
+    /// The interface strings of the platform sheet have bilingual entries (the issue codes
+    /// are checked by the build: see `crate::codes`).
     #[test]
-    fn every_platform_code_has_a_message() {
+    fn platform_sheet_strings_have_entries() {
         let catalog = crate::catalog::Catalog::load(&Templates::builtin()).unwrap();
-        let source = [include_str!("form.rs"), include_str!("mrz.rs")].concat();
-        let mut checked = 0;
-        let mut rest = source.as_str();
-        while let Some(i) = rest.find("\"platform.") {
-            let tail = &rest[i + 1..];
-            let end = tail.find('"').unwrap_or(0);
-            let code = &tail[..end];
-            assert!(catalog.contains(code), "no message for {code}");
-            checked += 1;
-            rest = &tail[end..];
+        for key in ["ui.sheet.platform", "ui.platform.unverified"] {
+            assert!(catalog.contains(key), "no entry for {key}");
         }
-        for code in [
-            "roster.bad_email",
-            "roster.bad_gender",
-            "ui.sheet.platform",
-            "ui.platform.unverified",
-        ] {
-            assert!(catalog.contains(code), "no message for {code}");
-        }
-        assert!(checked >= 4, "{checked}");
     }
 }

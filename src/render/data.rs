@@ -8,6 +8,7 @@
 
 use super::numerals;
 use crate::catalog::Catalog;
+use crate::codes;
 use crate::countries::{Countries, has_han, nationality_parts, split_bilingual};
 use crate::issue::Issue;
 use crate::model::{Company, Employee, Fen, Field, SalaryBasis, mask_id};
@@ -297,7 +298,7 @@ pub fn language_gaps(e: &Employee, countries: &Countries) -> Vec<Issue> {
         let (zh, en) = split_bilingual(&n);
         if zh == en && countries.find(&n).is_none() {
             out.push(at(
-                Issue::warning("template.nationality_one_language").arg("value", &n),
+                Issue::warning(codes::TEMPLATE_NATIONALITY_ONE_LANGUAGE).arg("value", &n),
                 Field::Nationality,
             ));
         }
@@ -306,7 +307,7 @@ pub fn language_gaps(e: &Employee, countries: &Countries) -> Vec<Issue> {
         let (zh, en) = split_bilingual(&p);
         if zh == en && has_han(&p) {
             out.push(at(
-                Issue::warning("template.position_chinese_only").arg("value", &p),
+                Issue::warning(codes::TEMPLATE_POSITION_CHINESE_ONLY).arg("value", &p),
                 Field::Position,
             ));
         }
@@ -758,7 +759,7 @@ mod tests {
                 preview_mime: "image/png".into(),
             }),
             checklist: Vec::new(),
-            issues: vec![Issue::error("internal.error").arg("detail", "x")],
+            issues: vec![Issue::error(codes::INTERNAL_ERROR).arg("detail", "x")],
             packet: None,
             uploads: Vec::new(),
             details: Default::default(),
@@ -803,11 +804,11 @@ mod tests {
             photo: None,
             checklist: Vec::new(),
             issues: vec![
-                Issue::error("roster.duplicate_passport")
+                Issue::error(codes::ROSTER_DUPLICATE_PASSPORT)
                     .arg("passport", mask_id("EK1234567"))
                     .arg("first_row", 4)
                     .arg("first_cell", "D4"),
-                Issue::warning("document.no_folder").arg("passport", mask_id("EK1234567")),
+                Issue::warning(codes::DOCUMENT_NO_FOLDER).arg("passport", mask_id("EK1234567")),
             ],
             packet: None,
             uploads: Vec::new(),

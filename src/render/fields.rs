@@ -12,6 +12,7 @@
 
 use super::data::RowRef;
 use crate::catalog::Catalog;
+use crate::codes;
 use crate::issue::Issue;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -77,7 +78,7 @@ pub fn check(
         .filter(|path| is_missing(lookup(data, path)))
         .map(|path| {
             let (en, zh) = labels.field(path);
-            let issue = Issue::error("template.missing_field")
+            let issue = Issue::error(codes::TEMPLATE_MISSING_FIELD)
                 .arg("employee", employee)
                 .arg("field", en)
                 .arg("field_zh", zh)
@@ -204,7 +205,7 @@ mod tests {
         let issues = check(&req, &data, &labels, "A", "guarantee_letter", &source);
         assert_eq!(issues.len(), 2);
         let pp = &issues[0];
-        assert_eq!(pp.code, "template.missing_field");
+        assert_eq!(pp.code, codes::TEMPLATE_MISSING_FIELD);
         assert_eq!(pp.get("field"), Some("passport number"));
         assert_eq!(pp.get("field_zh"), Some("护照号码"));
         assert_eq!(pp.get("employee"), Some("A"));

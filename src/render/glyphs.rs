@@ -13,6 +13,7 @@
 use super::data::RowRef;
 use super::fields::{Labels, locate};
 use super::fonts::FontSet;
+use crate::codes;
 use crate::issue::Issue;
 use serde_json::Value;
 use unicode_normalization::char::is_combining_mark;
@@ -113,7 +114,7 @@ fn warning(
         shown.push("…".into());
         codes.push(format!("+{}", missing.len() - MAX_NAMED));
     }
-    let issue = Issue::warning("template.glyph")
+    let issue = Issue::warning(codes::TEMPLATE_GLYPH)
         .arg("employee", employee)
         .arg("char", shown.join(" "))
         .arg("code", codes.join(", "))

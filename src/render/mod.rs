@@ -26,6 +26,7 @@ pub use world::DATA_PATH;
 
 use crate::assets::Templates;
 use crate::catalog::Catalog;
+use crate::codes;
 use crate::issue::Issue;
 use chrono::{Datelike, NaiveDate};
 use fields::Labels;
@@ -364,7 +365,7 @@ fn to_json(data: &impl Serialize) -> Result<serde_json::Value, Box<Issue>> {
 }
 
 fn internal(employee: &str, detail: impl std::fmt::Display) -> Issue {
-    Issue::error("internal.error").arg("detail", format!("{employee}: {detail}"))
+    Issue::error(codes::INTERNAL_ERROR).arg("detail", format!("{employee}: {detail}"))
 }
 
 /// typst diagnostics as `template.error` / `template.warning` issues naming the template
@@ -380,8 +381,8 @@ fn diagnostics(world: &DocWorld, diags: &[SourceDiagnostic], employee: &str) -> 
                 detail.push(')');
             }
             let code = match d.severity {
-                TypstSeverity::Error => "template.error",
-                TypstSeverity::Warning => "template.warning",
+                TypstSeverity::Error => codes::TEMPLATE_ERROR,
+                TypstSeverity::Warning => codes::TEMPLATE_WARNING,
             };
             let (file, line) = position(world, d);
             let mut issue = Issue::new(

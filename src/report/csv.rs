@@ -189,6 +189,7 @@ mod tests {
     use super::super::testdata;
     use super::*;
     use crate::assets::Templates;
+    use crate::codes;
 
     fn rows(lang: Lang) -> (Vec<u8>, Vec<Vec<String>>) {
         let cat = Catalog::load(&Templates::builtin()).unwrap();
@@ -238,7 +239,7 @@ mod tests {
         let last = rows.last().unwrap();
         assert_eq!(last[0], "3");
         assert_eq!(last[2], "");
-        assert_eq!(last[11], "roster.unknown_column");
+        assert_eq!(last[11], codes::ROSTER_UNKNOWN_COLUMN);
     }
 
     #[test]

@@ -755,13 +755,16 @@ mod tests {
     #[test]
     fn percent_encoding_and_locations() {
         assert_eq!(percent_encode("a b#?%/ü"), "a%20b%23%3F%25%2F%C3%BC");
-        let i = Issue::error("x")
+        let i = Issue::unlisted("x", Severity::Error)
             .sheet("Staff")
             .cell("C4")
             .file("photos/a.jpg");
         assert_eq!(where_short(&i), "Staff!C4 · photos/a.jpg");
-        assert_eq!(where_short(&Issue::error("x").sheet("S").row(3)), "S:3");
-        assert_eq!(where_short(&Issue::error("x")), "");
+        assert_eq!(
+            where_short(&Issue::unlisted("x", Severity::Error).sheet("S").row(3)),
+            "S:3"
+        );
+        assert_eq!(where_short(&Issue::unlisted("x", Severity::Error)), "");
     }
 
     #[test]

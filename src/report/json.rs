@@ -288,6 +288,7 @@ mod tests {
     use super::*;
     use crate::assets::Templates;
     use crate::catalog::Lang;
+    use crate::codes;
 
     fn parsed() -> Value {
         let cat = Catalog::load(&Templates::builtin()).unwrap();
@@ -305,7 +306,10 @@ mod tests {
         assert_eq!(v["company"]["uscc"], "91440300MA5FXXXX0X");
         let n = v["employees"].as_array().unwrap().len();
         assert_eq!(v["summary"]["employees"], n);
-        assert_eq!(v["roster_issues"][0]["code"], "roster.unknown_column");
+        assert_eq!(
+            v["roster_issues"][0]["code"],
+            codes::ROSTER_UNKNOWN_COLUMN.as_str()
+        );
         assert_eq!(v["roster_issues"][0]["cell"], "K3");
     }
 
@@ -343,7 +347,7 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .find(|i| i["code"] == "internal.error")
+            .find(|i| i["code"] == codes::INTERNAL_ERROR.as_str())
             .unwrap();
         assert_eq!(issue["severity"], "error");
         assert!(

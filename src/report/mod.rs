@@ -161,8 +161,10 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Template(#[from] AssetError),
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RulesError),
     #[error("{0}")]
-    Rules(String),
+    Limits(String),
     /// Some reports could not be written; the others were.
     #[error("{}", partial_message(failed, written))]
     Partial {
@@ -202,7 +204,7 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
     let css = templates.get_text(CSS_TEMPLATE)?;
     let renewal = RenewalCalendar::load(templates).map_err(ReportError::Rules)?;
     let max_rows = crate::limits::Limits::load(templates)
-        .map_err(ReportError::Rules)?
+        .map_err(ReportError::Limits)?
         .report
         .max_xlsx_rows;
     // Each report is written on its own: one that fails never keeps the others from being

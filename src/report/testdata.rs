@@ -3,6 +3,7 @@
 
 use super::RunInfo;
 use crate::catalog::Lang;
+use crate::codes;
 use crate::issue::Issue;
 use crate::model::{Category, Company, Employee, Fen, Field};
 use crate::outcome::{
@@ -32,7 +33,7 @@ pub fn run(lang: Lang) -> RunInfo {
             salary_basis: None,
         },
         roster_issues: vec![
-            Issue::warning("roster.unknown_column")
+            Issue::warning(codes::ROSTER_UNKNOWN_COLUMN)
                 .arg("header", "Remarks")
                 .sheet("Staff")
                 .row(3)
@@ -174,7 +175,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         }),
         checklist: checklist(&["company_bank_statements"]),
         issues: vec![
-            Issue::warning("document.company_missing").arg("item", "company_bank_statements"),
+            Issue::warning(codes::DOCUMENT_COMPANY_MISSING).arg("item", "company_bank_statements"),
         ],
         packet: Some("E12345678_SMITH_JOHN.zip".into()),
         uploads: Vec::new(),
@@ -212,15 +213,15 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         }),
         checklist: checklist(&["tax_certificate"]),
         issues: vec![
-            Issue::error("internal.error")
+            Issue::error(codes::INTERNAL_ERROR)
                 .arg("detail", "test detail")
                 .sheet("Staff")
                 .row(5)
                 .cell("F5"),
-            Issue::error("photo.background")
+            Issue::error(codes::PHOTO_BACKGROUND)
                 .arg("hue", "30")
                 .file("photos/x.jpg"),
-            Issue::warning("roster.note")
+            Issue::unlisted("roster.note", crate::issue::Severity::Warning)
                 .arg("text", "-cmd|' /C calc'!A0")
                 .cell("@SUM(A1)"),
         ],
@@ -259,7 +260,11 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
         fee_rmb: None,
         photo: None,
         checklist: vec![],
-        issues: vec![Issue::error("rules.expired").arg("days", 3).cell("H7")],
+        issues: vec![
+            Issue::unlisted("rules.expired", crate::issue::Severity::Error)
+                .arg("days", 3)
+                .cell("H7"),
+        ],
         packet: None,
         uploads: Vec::new(),
         details: serde_json::Map::new(),

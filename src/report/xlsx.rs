@@ -864,6 +864,7 @@ mod tests {
     use super::super::testdata;
     use super::*;
     use crate::assets::Templates;
+    use crate::codes;
     use calamine::{Data, Reader, Xlsx};
     use std::io::Cursor;
 
@@ -939,14 +940,14 @@ mod tests {
         assert_eq!(rows.len(), 1 + n);
         let internal = rows
             .iter()
-            .find(|r| r[7] == Data::String("internal.error".into()))
+            .find(|r| r[7] == Data::String(codes::INTERNAL_ERROR.into()))
             .unwrap();
         assert_eq!(internal[2], Data::String("F5".into()));
         assert_eq!(internal[1], Data::String("Staff".into()));
         assert!(matches!(&internal[8], Data::String(s) if s.starts_with("permitpack 未能")));
         assert!(matches!(&internal[9], Data::String(s) if s.starts_with("permitpack could not")));
         let roster = rows.last().unwrap();
-        assert_eq!(roster[7], Data::String("roster.unknown_column".into()));
+        assert_eq!(roster[7], Data::String(codes::ROSTER_UNKNOWN_COLUMN.into()));
         assert_eq!(roster[2], Data::String("K3".into()));
     }
 

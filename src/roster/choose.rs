@@ -5,6 +5,7 @@
 //! the server.
 
 use super::aliases::header_key;
+use crate::codes;
 use crate::issue::Issue;
 use std::cmp::{Ordering, Reverse};
 use std::fmt;
@@ -202,13 +203,13 @@ impl Choice {
     pub fn note(&self, folder: &str) -> Option<Issue> {
         let chosen = self.chosen()?;
         let code = match self.reason {
-            Reason::Only => "roster.file_chosen_only",
-            Reason::Shallower => "roster.file_chosen_shallower",
-            Reason::Named => "roster.file_chosen_named",
-            Reason::LaterDate => "roster.file_chosen_date",
-            Reason::Workbook => "roster.file_chosen_workbook",
-            Reason::Newer => "roster.file_chosen_newer",
-            Reason::FirstByName => "roster.file_chosen_by_name",
+            Reason::Only => codes::ROSTER_FILE_CHOSEN_ONLY,
+            Reason::Shallower => codes::ROSTER_FILE_CHOSEN_SHALLOWER,
+            Reason::Named => codes::ROSTER_FILE_CHOSEN_NAMED,
+            Reason::LaterDate => codes::ROSTER_FILE_CHOSEN_DATE,
+            Reason::Workbook => codes::ROSTER_FILE_CHOSEN_WORKBOOK,
+            Reason::Newer => codes::ROSTER_FILE_CHOSEN_NEWER,
+            Reason::FirstByName => codes::ROSTER_FILE_CHOSEN_BY_NAME,
         };
         let others: Vec<&str> = self.ranked[1..].iter().map(|f| f.path.as_str()).collect();
         let date = |f: &FileEntry| name_date(f.name()).map_or("-".into(), |d| d.to_string());
@@ -516,7 +517,7 @@ mod tests {
             &words(),
         );
         let n = c.note("company").unwrap();
-        assert_eq!(n.code, "roster.file_chosen_date");
+        assert_eq!(n.code, codes::ROSTER_FILE_CHOSEN_DATE);
         assert_eq!(n.get("file"), Some("2026年12月名册.xlsx"));
         assert_eq!(n.get("date"), Some("2026-12"));
         assert_eq!(n.get("others"), Some("2025年名册.xlsx"));

@@ -5,6 +5,7 @@
 use super::aliases::{COMPANY_KEYS, ColumnAliases};
 use super::source::SheetData;
 use super::values::{self, CellIn, is_blank};
+use crate::codes;
 use crate::issue::{Issue, cell_ref};
 use crate::model::Company;
 use crate::text::halfwidth;
@@ -88,7 +89,7 @@ pub(crate) fn read_sheet(
             let Some(key) = aliases.company_key(&key_text) else {
                 if !is_blank(value_data) {
                     issues.push(
-                        Issue::warning("roster.company_unknown_key")
+                        Issue::warning(codes::ROSTER_COMPANY_UNKNOWN_KEY)
                             .arg("key", &key_text)
                             .sheet(&sheet.name)
                             .row(row + 1)
@@ -100,7 +101,7 @@ pub(crate) fn read_sheet(
             let value_cell = cell_ref(1, row + 1);
             if let Some(first) = cells.get(key) {
                 issues.push(
-                    Issue::warning("roster.company_repeated_key")
+                    Issue::warning(codes::ROSTER_COMPANY_REPEATED_KEY)
                         .arg("key", aliases.company_label(key))
                         .arg("first_cell", first)
                         .sheet(&sheet.name)
@@ -218,14 +219,14 @@ pub fn uscc_problem(uscc: &str) -> Option<Issue> {
     let len = u.chars().count();
     if len != 18 {
         return Some(
-            Issue::error("roster.uscc_length")
+            Issue::error(codes::ROSTER_USCC_LENGTH)
                 .arg("value", &u)
                 .arg("length", len),
         );
     }
     if let Some(bad) = u.chars().find(|c| !USCC_CHARS.contains(*c)) {
         return Some(
-            Issue::error("roster.uscc_char")
+            Issue::error(codes::ROSTER_USCC_CHAR)
                 .arg("value", &u)
                 .arg("char", bad),
         );
@@ -234,7 +235,7 @@ pub fn uscc_problem(uscc: &str) -> Option<Issue> {
     let expected = uscc_check_char(first)?;
     if !last.starts_with(expected) {
         return Some(
-            Issue::error("roster.uscc_check")
+            Issue::error(codes::ROSTER_USCC_CHECK)
                 .arg("value", &u)
                 .arg("expected", expected)
                 .arg("found", last),
@@ -274,7 +275,7 @@ pub fn check_company(
         }
     };
     let Some(company) = company else {
-        return vec![Issue::error("roster.company_missing")];
+        return vec![Issue::error(codes::ROSTER_COMPANY_MISSING)];
     };
     let mut issues = Vec::new();
     for key in COMPANY_KEYS {
@@ -285,7 +286,7 @@ pub fn check_company(
         if value.is_empty() {
             if spec.required {
                 issues.push(place(
-                    Issue::error("roster.company_value_missing")
+                    Issue::error(codes::ROSTER_COMPANY_VALUE_MISSING)
                         .arg("key", aliases.company_label(key)),
                     key,
                 ));
@@ -299,7 +300,7 @@ pub fn check_company(
         }
         if key == "salary_basis" && aliases.salary_basis(value).is_none() {
             issues.push(place(
-                Issue::error("roster.bad_choice")
+                Issue::error(codes::ROSTER_BAD_CHOICE)
                     .arg("column", aliases.company_label(key))
                     .arg("value", value),
                 key,
@@ -332,12 +333,15 @@ mod tests {
         assert_eq!(uscc_problem("9144030071526726XG"), None);
         assert_eq!(uscc_check_char("91440300192203821"), Some('6'));
         let bad = uscc_problem("914403001922038217").unwrap();
-        assert_eq!(bad.code, "roster.uscc_check");
+        assert_eq!(bad.code, codes::ROSTER_USCC_CHECK);
         assert_eq!(bad.get("expected"), Some("6"));
-        assert_eq!(uscc_problem("91440300").unwrap().code, "roster.uscc_length");
+        assert_eq!(
+            uscc_problem("91440300").unwrap().code,
+            codes::ROSTER_USCC_LENGTH
+        );
         assert_eq!(
             uscc_problem("91440300192203821I").unwrap().code,
-            "roster.uscc_char"
+            codes::ROSTER_USCC_CHAR
         );
         // Typed with spaces and lower case: still valid.
         assert_eq!(uscc_problem(" 9144 0300 7152 6726xg "), None);
@@ -385,13 +389,13 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                ("roster.uscc_check", Some("B4")),
-                ("roster.company_value_missing", None)
+                (codes::ROSTER_USCC_CHECK.as_str(), Some("B4")),
+                (codes::ROSTER_COMPANY_VALUE_MISSING.as_str(), None)
             ]
         );
         assert_eq!(issues[0].at.row, Some(4));
         let missing = check_company(None, &CompanySource::Absent, &a);
-        assert_eq!(missing[0].code, "roster.company_missing");
+        assert_eq!(missing[0].code, codes::ROSTER_COMPANY_MISSING);
         let file = check_company(
             Some(&Company::default()),
             &CompanySource::File {

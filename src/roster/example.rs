@@ -2,6 +2,7 @@
 //! the check that warns when a roster still carries them (a packet for a made-up employee,
 //! or letters on a made-up company's letterhead, must never go out unnoticed).
 
+use crate::codes;
 use crate::issue::Issue;
 use crate::model::{Company, Field};
 use crate::roster::Roster;
@@ -77,7 +78,7 @@ pub fn leftovers(roster: &mut Roster, company: Option<&Company>) -> Vec<Issue> {
         let same =
             |v: &Option<String>, field: Field| v.as_deref().map(str::trim) == Some(text(field));
         if same(&e.name, Field::Name) && same(&e.passport_no, Field::PassportNo) {
-            let mut issue = Issue::warning("roster.example_row")
+            let mut issue = Issue::warning(codes::ROSTER_EXAMPLE_ROW)
                 .arg("name", text(Field::Name))
                 .sheet(&e.sheet)
                 .row(e.row);
@@ -93,7 +94,7 @@ pub fn leftovers(roster: &mut Roster, company: Option<&Company>) -> Vec<Issue> {
     let same =
         |v: &Option<String>, key: &str| v.as_deref().map(str::trim) == Some(company_value(key));
     if same(&c.name_zh, "name_zh") || same(&c.uscc, "uscc") {
-        vec![Issue::warning("roster.example_company").arg("name", company_value("name_zh"))]
+        vec![Issue::warning(codes::ROSTER_EXAMPLE_COMPANY).arg("name", company_value("name_zh"))]
     } else {
         Vec::new()
     }
@@ -119,11 +120,11 @@ mod tests {
         };
         let run = leftovers(&mut r, Some(&company));
         assert_eq!(run.len(), 1);
-        assert_eq!(run[0].code, "roster.example_company");
+        assert_eq!(run[0].code, codes::ROSTER_EXAMPLE_COMPANY);
         assert!(!run[0].is_error());
         let codes =
             |i: usize| -> Vec<String> { r.rows[i].issues.iter().map(|i| i.code.clone()).collect() };
-        assert_eq!(codes(0), ["roster.example_row"]);
+        assert_eq!(codes(0), [codes::ROSTER_EXAMPLE_ROW]);
         assert_eq!(r.rows[0].issues[0].at.row, Some(2));
         // Same name, another passport: a real employee.
         assert!(codes(1).is_empty());

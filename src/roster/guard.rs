@@ -19,6 +19,7 @@
 //!
 //! The budgets are `[roster]` in `templates/limits.toml`.
 
+use crate::codes;
 use crate::issue::{Issue, cell_ref};
 use crate::limits::RosterLimits;
 use crate::model::Field;
@@ -289,9 +290,9 @@ pub fn long_cell_issues(
     cut.iter()
         .map(|c| {
             let issue = if employee_column(c.col) {
-                Issue::error("roster.cell_too_long")
+                Issue::error(codes::ROSTER_CELL_TOO_LONG)
             } else {
-                Issue::warning("roster.cell_too_long")
+                Issue::warning(codes::ROSTER_CELL_TOO_LONG)
             };
             let issue = issue
                 .arg("chars", c.chars)
@@ -322,7 +323,7 @@ pub fn refuse_long_names(rows: &mut [super::RosterRow], limits: &RosterLimits) {
                 continue;
             };
             *value = None;
-            let mut issue = Issue::error("roster.name_too_long")
+            let mut issue = Issue::error(codes::ROSTER_NAME_TOO_LONG)
                 .arg("chars", chars)
                 .arg("max", limits.max_name_chars)
                 .sheet(e.sheet.clone())

@@ -37,6 +37,7 @@ pub use settle::settle;
 pub use source::Format;
 pub use values::parse_category;
 
+use crate::codes;
 use crate::issue::{Issue, cell_ref, column_letters};
 use crate::limits::RosterLimits;
 use crate::model::{Company, Employee, Field};
@@ -114,26 +115,30 @@ impl RosterError {
     /// `roster.no_employees`).
     pub fn issue(&self) -> Issue {
         match self {
-            RosterError::Empty { file } => Issue::error("roster.empty_file").arg("file", file),
-            RosterError::NotSpreadsheet { file, what } => Issue::error("roster.not_spreadsheet")
-                .arg("file", file)
-                .arg("what", what),
+            RosterError::Empty { file } => Issue::error(codes::ROSTER_EMPTY_FILE).arg("file", file),
+            RosterError::NotSpreadsheet { file, what } => {
+                Issue::error(codes::ROSTER_NOT_SPREADSHEET)
+                    .arg("file", file)
+                    .arg("what", what)
+            }
             RosterError::Unreadable {
                 file,
                 format,
                 reason,
-            } => Issue::error("roster.unreadable")
+            } => Issue::error(codes::ROSTER_UNREADABLE)
                 .arg("file", file)
                 .arg("format", format)
                 .arg("reason", reason),
-            RosterError::TooLarge { file, reason } => Issue::error("roster.too_large")
+            RosterError::TooLarge { file, reason } => Issue::error(codes::ROSTER_TOO_LARGE)
                 .arg("file", file)
                 .arg("reason", reason),
-            RosterError::Encrypted { file } => Issue::error("roster.encrypted").arg("file", file),
-            RosterError::NoHeader { file, sheets } => Issue::error("roster.no_header")
+            RosterError::Encrypted { file } => {
+                Issue::error(codes::ROSTER_ENCRYPTED).arg("file", file)
+            }
+            RosterError::NoHeader { file, sheets } => Issue::error(codes::ROSTER_NO_HEADER)
                 .arg("file", file)
                 .arg("sheets", sheets),
-            RosterError::NoEmployees { file, sheet } => Issue::error("roster.no_employees")
+            RosterError::NoEmployees { file, sheet } => Issue::error(codes::ROSTER_NO_EMPLOYEES)
                 .arg("file", file)
                 .arg("sheet", sheet),
         }
@@ -157,7 +162,7 @@ fn sheet_choice_notes(
     no_header: &[String],
 ) -> Vec<Issue> {
     let mut notes = vec![
-        Issue::warning("roster.sheet_chosen")
+        Issue::warning(codes::ROSTER_SHEET_CHOSEN)
             .arg("sheet", &chosen.sheet.name)
             .arg("rows", chosen.rows.len())
             .arg("header_row", chosen.header.row + 1)
@@ -165,9 +170,9 @@ fn sheet_choice_notes(
     ];
     for o in others {
         let code = if o.instructions && !chosen.instructions {
-            "roster.sheet_passed_instructions"
+            codes::ROSTER_SHEET_PASSED_INSTRUCTIONS
         } else {
-            "roster.sheet_passed_fewer_rows"
+            codes::ROSTER_SHEET_PASSED_FEWER_ROWS
         };
         notes.push(
             Issue::warning(code)
@@ -180,7 +185,7 @@ fn sheet_choice_notes(
     }
     for name in no_header {
         notes.push(
-            Issue::warning("roster.sheet_passed_no_header")
+            Issue::warning(codes::ROSTER_SHEET_PASSED_NO_HEADER)
                 .arg("sheet", name)
                 .arg("chosen", &chosen.sheet.name)
                 .sheet(name),
@@ -229,7 +234,7 @@ fn missing_name_column(header: &header::Header, sheet: &str, aliases: &ColumnAli
     } else {
         near.into_iter().take(3).map(|(_, s)| s).collect()
     };
-    Issue::error("roster.missing_name_column")
+    Issue::error(codes::ROSTER_MISSING_NAME_COLUMN)
         .arg("column", aliases.label(Field::Name))
         .arg(
             "seen",
@@ -294,7 +299,7 @@ fn read_inner(
         .collect();
     for s in sheets.iter().filter(|s| !s.visible) {
         issues.push(
-            Issue::warning("roster.hidden_sheet")
+            Issue::warning(codes::ROSTER_HIDDEN_SHEET)
                 .arg("sheet", &s.name)
                 .sheet(&s.name),
         );
@@ -370,7 +375,7 @@ fn read_inner(
     let header_row = header.row + 1;
     for (col, text) in &header.unknown {
         issues.push(
-            Issue::warning("roster.unknown_column")
+            Issue::warning(codes::ROSTER_UNKNOWN_COLUMN)
                 .arg("header", one_line(text))
                 .sheet(&sheet.name)
                 .row(header_row)
@@ -380,7 +385,7 @@ fn read_inner(
     for (col, text, field) in &header.repeated {
         let first = header.columns.get(field).copied().unwrap_or(0);
         issues.push(
-            Issue::warning("roster.repeated_column")
+            Issue::warning(codes::ROSTER_REPEATED_COLUMN)
                 .arg("header", one_line(text))
                 .arg("column", aliases.label(*field))
                 .arg("first_cell", cell_ref(first, header_row))
@@ -394,7 +399,7 @@ fn read_inner(
             issues.push(missing_name_column(&header, &sheet.name, aliases));
         } else if !header.columns.contains_key(&field) {
             issues.push(
-                Issue::error("roster.missing_column")
+                Issue::error(codes::ROSTER_MISSING_COLUMN)
                     .arg("column", aliases.label(field))
                     .sheet(&sheet.name)
                     .row(header_row),
@@ -499,10 +504,13 @@ mod tests {
         assert_eq!(
             codes(&b.issues),
             vec![
-                ("roster.missing".to_string(), "C5".to_string()),
-                ("roster.month_only_date".to_string(), "G5".to_string()),
-                ("roster.bad_date".to_string(), "H5".to_string()),
-                ("roster.duplicate_passport".to_string(), "B5".to_string()),
+                (codes::ROSTER_MISSING.to_string(), "C5".to_string()),
+                (codes::ROSTER_MONTH_ONLY_DATE.to_string(), "G5".to_string()),
+                (codes::ROSTER_BAD_DATE.to_string(), "H5".to_string()),
+                (
+                    codes::ROSTER_DUPLICATE_PASSPORT.to_string(),
+                    "B5".to_string()
+                ),
             ]
         );
         assert_eq!(
@@ -518,13 +526,13 @@ mod tests {
     fn fatal_errors_are_one_line() {
         let a = aliases();
         for (bytes, code) in [
-            (&b""[..], "roster.empty_file"),
-            (&b"%PDF-1.4 hello"[..], "roster.not_spreadsheet"),
-            (&b"hello,world\n1,2\n"[..], "roster.no_header"),
-            (&b"PK\x03\x04broken zip"[..], "roster.unreadable"),
+            (&b""[..], codes::ROSTER_EMPTY_FILE),
+            (&b"%PDF-1.4 hello"[..], codes::ROSTER_NOT_SPREADSHEET),
+            (&b"hello,world\n1,2\n"[..], codes::ROSTER_NO_HEADER),
+            (&b"PK\x03\x04broken zip"[..], codes::ROSTER_UNREADABLE),
             (
                 &b"Name,Passport No,Nationality\n"[..],
-                "roster.no_employees",
+                codes::ROSTER_NO_EMPLOYEES,
             ),
         ] {
             let e = read(bytes, "r.xlsx", &a).unwrap_err();
@@ -552,7 +560,9 @@ mod tests {
         );
         assert!(r.rows[0].issues.is_empty(), "{:?}", r.rows[0].issues);
         assert!(
-            !r.issues.iter().any(|i| i.code == "roster.unknown_column"),
+            !r.issues
+                .iter()
+                .any(|i| i.code == codes::ROSTER_UNKNOWN_COLUMN),
             "{:?}",
             r.issues
         );
@@ -569,7 +579,7 @@ mod tests {
         assert_eq!(bases(&r), vec![Some(AfterTax), Some(PreTax), None]);
         assert_eq!(
             codes(&r.rows[2].issues),
-            vec![("roster.bad_choice".to_string(), "E4".to_string())]
+            vec![(codes::ROSTER_BAD_CHOICE.to_string(), "E4".to_string())]
         );
     }
 
@@ -666,10 +676,16 @@ mod tests {
         assert_eq!(
             notes,
             [
-                ("roster.sheet_chosen", Some("Staff")),
-                ("roster.sheet_passed_fewer_rows", Some("Sheet2")),
-                ("roster.sheet_passed_instructions", Some("填写说明")),
-                ("roster.sheet_passed_no_header", Some("Notes")),
+                (codes::ROSTER_SHEET_CHOSEN.as_str(), Some("Staff")),
+                (
+                    codes::ROSTER_SHEET_PASSED_FEWER_ROWS.as_str(),
+                    Some("Sheet2")
+                ),
+                (
+                    codes::ROSTER_SHEET_PASSED_INSTRUCTIONS.as_str(),
+                    Some("填写说明")
+                ),
+                (codes::ROSTER_SHEET_PASSED_NO_HEADER.as_str(), Some("Notes")),
             ]
         );
         // One sheet: nothing to explain.
@@ -706,7 +722,7 @@ mod tests {
         let totals: Vec<(Option<&str>, Option<&str>)> = r
             .issues
             .iter()
-            .filter(|i| i.code == "roster.total_row")
+            .filter(|i| i.code == codes::ROSTER_TOTAL_ROW)
             .map(|i| (i.at.cell.as_deref(), i.get("value")))
             .collect();
         assert_eq!(
@@ -744,19 +760,19 @@ mod tests {
         let hidden: Vec<(&str, Option<u32>, Option<&str>)> = r
             .issues
             .iter()
-            .filter(|i| i.code == "roster.hidden_row")
+            .filter(|i| i.code == codes::ROSTER_HIDDEN_ROW)
             .map(|i| (i.at.sheet.as_deref().unwrap(), i.at.row, i.get("row")))
             .collect();
         assert_eq!(hidden, [("Staff", Some(2), Some("2"))]);
         assert_eq!(
             codes(&r.rows[0].issues),
-            [("roster.formula_no_value".to_string(), "D3".to_string())]
+            [(codes::ROSTER_FORMULA_NO_VALUE.to_string(), "D3".to_string())]
         );
         assert_eq!(r.rows[0].issues[0].get("formula"), Some("=2026-2020"));
         // A required cell holding an unsaved formula is that, not "missing".
         assert_eq!(
             codes(&r.rows[1].issues),
-            [("roster.formula_no_value".to_string(), "B4".to_string())]
+            [(codes::ROSTER_FORMULA_NO_VALUE.to_string(), "B4".to_string())]
         );
         assert_eq!(r.rows[1].employee.passport_no, None);
     }
@@ -780,7 +796,7 @@ mod tests {
         let differs = |r: &Roster| -> Vec<(Option<String>, Option<String>, Option<String>)> {
             r.issues
                 .iter()
-                .filter(|i| i.code == "roster.total_count_differs")
+                .filter(|i| i.code == codes::ROSTER_TOTAL_COUNT_DIFFERS)
                 .map(|i| {
                     (
                         i.at.cell.clone(),
@@ -794,9 +810,9 @@ mod tests {
         assert_eq!(r.rows.len(), 3);
         assert!(differs(&r).is_empty(), "{:?}", r.issues);
         assert!(
-            !r.issues
-                .iter()
-                .any(|i| i.code == "roster.stray_row" || i.code == "roster.unknown_column"),
+            !r.issues.iter().any(
+                |i| i.code == codes::ROSTER_STRAY_ROW || i.code == codes::ROSTER_UNKNOWN_COLUMN
+            ),
             "{:?}",
             r.issues
         );
@@ -830,7 +846,7 @@ mod tests {
         let i = r
             .issues
             .iter()
-            .find(|i| i.code == "roster.missing_name_column")
+            .find(|i| i.code == codes::ROSTER_MISSING_NAME_COLUMN)
             .expect("missing name column");
         assert!(i.is_error());
         assert_eq!(i.at.row, Some(1));
@@ -842,8 +858,12 @@ mod tests {
             )
         );
         assert_eq!(i.get("closest"), Some("B1 '员工名字（拼音）' ~ '员工姓名'"));
-        assert!(!r.issues.iter().any(|i| i.code == "roster.missing_column"
-            && i.get("column") == Some(&*aliases().label(Field::Name))));
+        assert!(
+            !r.issues
+                .iter()
+                .any(|i| i.code == codes::ROSTER_MISSING_COLUMN
+                    && i.get("column") == Some(&*aliases().label(Field::Name)))
+        );
         // The notes in brackets do not hide the other columns.
         assert!(r.columns.contains_key(&Field::PassportNo));
         assert!(r.columns.contains_key(&Field::Nationality));
@@ -858,7 +878,10 @@ mod tests {
         let r = read(csv.as_bytes(), "r.csv", &aliases()).unwrap();
         assert_eq!(
             codes(&r.rows[0].issues),
-            [("roster.missing_for_category".to_string(), "E2".to_string())]
+            [(
+                codes::ROSTER_MISSING_FOR_CATEGORY.to_string(),
+                "E2".to_string()
+            )]
         );
         assert_eq!(r.rows[0].issues[0].get("category"), Some("（六）"));
         assert!(r.rows[1].issues.is_empty());
@@ -872,7 +895,7 @@ mod tests {
         let missing: Vec<&str> = r
             .issues
             .iter()
-            .filter(|i| i.code == "roster.missing_column")
+            .filter(|i| i.code == codes::ROSTER_MISSING_COLUMN)
             .filter_map(|i| i.get("column"))
             .collect();
         assert!(

@@ -7,6 +7,7 @@ use super::aliases::ColumnAliases;
 use super::header::Header;
 use super::source::SheetData;
 use super::values::{self, CellIn, Problem, is_blank, parse_category};
+use crate::codes;
 use crate::issue::{Issue, cell_ref};
 use crate::model::{Employee, Field, mask_id};
 use calamine::Data;
@@ -42,7 +43,7 @@ pub(crate) fn read(
         });
         if !known_blank && let Some(col) = total_marker(sheet, header, aliases, row) {
             roster_issues.push(
-                Issue::warning("roster.total_row")
+                Issue::warning(codes::ROSTER_TOTAL_ROW)
                     .arg("value", cell_shown(sheet, row, col))
                     .sheet(&sheet.name)
                     .row(row + 1)
@@ -67,7 +68,7 @@ pub(crate) fn read(
                 && !sheet.is_hidden_row(row)
             {
                 roster_issues.push(
-                    Issue::warning("roster.stray_row")
+                    Issue::warning(codes::ROSTER_STRAY_ROW)
                         .sheet(&sheet.name)
                         .row(row + 1)
                         .cell(cell_ref(col, row + 1)),
@@ -78,7 +79,7 @@ pub(crate) fn read(
         // HR hides the people who left: a hidden row is not an employee of the run.
         if sheet.is_hidden_row(row) {
             roster_issues.push(
-                Issue::warning("roster.hidden_row")
+                Issue::warning(codes::ROSTER_HIDDEN_ROW)
                     .arg("row", row + 1)
                     .sheet(&sheet.name)
                     .row(row + 1),
@@ -98,7 +99,7 @@ pub(crate) fn read(
                 .to_string();
             match seen.get(&p) {
                 Some((first_row, first_cell)) => r.issues.push(
-                    Issue::error("roster.duplicate_passport")
+                    Issue::error(codes::ROSTER_DUPLICATE_PASSPORT)
                         .arg("passport", mask_id(&p))
                         .arg("first_row", first_row)
                         .arg("first_cell", first_cell)
@@ -173,7 +174,7 @@ impl Counts {
             (self.read_since, self.hidden_since)
         };
         Some(
-            Issue::warning("roster.total_count_differs")
+            Issue::warning(codes::ROSTER_TOTAL_COUNT_DIFFERS)
                 .arg("value", cell_shown(sheet, row, col))
                 .arg("stated", stated)
                 .arg("read", read)
@@ -257,7 +258,7 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
             && let Some(f) = sheet.formula(row, col)
         {
             issues.push(
-                Issue::error("roster.formula_no_value")
+                Issue::error(codes::ROSTER_FORMULA_NO_VALUE)
                     .arg("column", aliases.label(field))
                     .arg("formula", format!("={}", values::clean_text(f)))
                     .sheet(&sheet.name)
@@ -270,7 +271,7 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
         let filled = read_field(&mut e, field, cell, header, aliases, &mut problems);
         basis_typed |= field == Field::SalaryBasis && filled;
         if !filled && problems.is_empty() && aliases.is_required(field) {
-            problems.push(Problem::error("roster.missing"));
+            problems.push(Problem::error(codes::ROSTER_MISSING));
         }
         if filled || !problems.is_empty() {
             settled.push(field);
@@ -289,7 +290,7 @@ fn read_row(sheet: &SheetData, header: &Header, aliases: &ColumnAliases, row: u3
             if settled.contains(&field) || !aliases.is_required_for(field, &key) {
                 continue;
             }
-            let mut issue = Issue::error("roster.missing_for_category")
+            let mut issue = Issue::error(codes::ROSTER_MISSING_FOR_CATEGORY)
                 .arg("column", aliases.label(field))
                 .arg("category", category.label_zh())
                 .sheet(&sheet.name)
@@ -437,7 +438,7 @@ fn read_field(
                 e.gender = values::parse_gender(&t);
                 if e.gender.is_none() {
                     // Only the platform form list prints it: a warning, never a block.
-                    problems.push(Problem::warning("roster.bad_gender").arg("value", t));
+                    problems.push(Problem::warning(codes::ROSTER_BAD_GENDER).arg("value", t));
                 }
                 true
             }
@@ -451,7 +452,7 @@ fn read_field(
             Some(t) => {
                 e.salary_basis = aliases.salary_basis(&t);
                 if e.salary_basis.is_none() {
-                    problems.push(Problem::error("roster.bad_choice").arg("value", t));
+                    problems.push(Problem::error(codes::ROSTER_BAD_CHOICE).arg("value", t));
                 }
                 true
             }
@@ -472,7 +473,7 @@ fn month_or_date(
     let date = values::date_or_month(cell, problems);
     if problems[before..]
         .iter()
-        .any(|p| p.code == "roster.month_only_date")
+        .any(|p| p.code == codes::ROSTER_MONTH_ONLY_DATE)
     {
         e.month_only.insert(field);
     }

@@ -5,6 +5,7 @@
 use super::RosterRow;
 use super::aliases::ColumnAliases;
 use super::company::company_salary_basis;
+use crate::codes;
 use crate::issue::Issue;
 use crate::model::{Company, Employee, Field, SalaryBasis};
 use chrono::NaiveDate;
@@ -69,7 +70,7 @@ fn salary_basis(
             SalaryBasis::PreTax => ("税前", "pre-tax"),
             SalaryBasis::AfterTax => ("税后", "after-tax"),
         };
-        Issue::warning("roster.salary_basis_assumed")
+        Issue::warning(codes::ROSTER_SALARY_BASIS_ASSUMED)
             .arg("count", assumed)
             .arg("basis_zh", zh)
             .arg("basis_en", en)
@@ -97,9 +98,9 @@ fn check_dates(row: &mut RosterRow, as_of: NaiveDate, aliases: &ColumnAliases) {
     for (field, date, past_only) in checks {
         let Some(d) = date else { continue };
         let code = if past_only && d > as_of {
-            "roster.date_in_future"
+            codes::ROSTER_DATE_IN_FUTURE
         } else if !past_only && d < min_expiry {
-            "roster.expiry_too_early"
+            codes::ROSTER_EXPIRY_TOO_EARLY
         } else {
             continue;
         };
@@ -162,7 +163,7 @@ mod tests {
             &|_| true,
         );
         assert_eq!(issues.len(), 1);
-        assert_eq!(issues[0].code, "roster.salary_basis_assumed");
+        assert_eq!(issues[0].code, codes::ROSTER_SALARY_BASIS_ASSUMED);
         assert_eq!(issues[0].get("count"), Some("2"));
         assert_eq!(issues[0].get("basis_zh"), Some("税前"));
         let bases: Vec<_> = rows.iter().map(|r| r.employee.salary_basis).collect();
@@ -227,7 +228,8 @@ mod tests {
     fn an_unreadable_basis_cell_is_not_papered_over() {
         let mut r = row(Some(480_000), None);
         r.employee.cells.insert(Field::SalaryBasis, "E2".into());
-        r.issues.push(Issue::error("roster.bad_choice").cell("E2"));
+        r.issues
+            .push(Issue::error(codes::ROSTER_BAD_CHOICE).cell("E2"));
         let mut rows = vec![r];
         let issues = settle(
             &mut rows,
@@ -270,9 +272,9 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("roster.date_in_future", Some("F2")),
-                ("roster.date_in_future", Some("I2")),
-                ("roster.expiry_too_early", Some("K2")),
+                (codes::ROSTER_DATE_IN_FUTURE.as_str(), Some("F2")),
+                (codes::ROSTER_DATE_IN_FUTURE.as_str(), Some("I2")),
+                (codes::ROSTER_EXPIRY_TOO_EARLY.as_str(), Some("K2")),
             ]
         );
         // A start date on the as-of day itself is possible.

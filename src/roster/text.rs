@@ -8,6 +8,7 @@
 //! quote that opens a cell and would swallow the following lines is taken as a plain
 //! character.
 
+use crate::codes;
 use crate::issue::Issue;
 use calamine::{Cell, Data, Range};
 use csv::{ReaderBuilder, StringRecord};
@@ -55,11 +56,11 @@ impl Note {
         };
         let issue = match self {
             Note::MixedEncoding(lines) => {
-                Issue::warning("roster.csv_mixed_encoding").arg("lines", list(lines))
+                Issue::warning(codes::ROSTER_CSV_MIXED_ENCODING).arg("lines", list(lines))
             }
-            Note::Bom(lines) => Issue::warning("roster.csv_bom").arg("lines", list(lines)),
-            Note::Nul(lines) => Issue::warning("roster.csv_nul").arg("lines", list(lines)),
-            Note::StrayQuote { line, swallowed } => Issue::warning("roster.csv_quote")
+            Note::Bom(lines) => Issue::warning(codes::ROSTER_CSV_BOM).arg("lines", list(lines)),
+            Note::Nul(lines) => Issue::warning(codes::ROSTER_CSV_NUL).arg("lines", list(lines)),
+            Note::StrayQuote { line, swallowed } => Issue::warning(codes::ROSTER_CSV_QUOTE)
                 .arg("line", line)
                 .arg("swallowed", swallowed),
         };

@@ -3,6 +3,7 @@
 //! the cell's number format), talent categories ((六) / 六 / 6 / B6), plain numbers and text.
 //! Pure functions on a cell; problems come back as codes plus arguments, never as sentences.
 
+use crate::codes::{self, Code};
 use crate::issue::Severity;
 use crate::model::{Category, Fen, Gender};
 use crate::text::halfwidth;
@@ -31,20 +32,20 @@ impl<'a> CellIn<'a> {
 /// A problem with a cell, before it is placed (sheet, row, cell) by the caller.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub args: Vec<(&'static str, String)>,
 }
 
 impl Problem {
-    pub fn error(code: &'static str) -> Self {
+    pub fn error(code: Code) -> Self {
         Problem {
             code,
             severity: Severity::Error,
             args: Vec::new(),
         }
     }
-    pub fn warning(code: &'static str) -> Self {
+    pub fn warning(code: Code) -> Self {
         Problem {
             code,
             severity: Severity::Warning,
@@ -108,7 +109,7 @@ fn number_text(f: f64) -> String {
 
 fn cell_error(data: &Data) -> Option<Problem> {
     match data {
-        Data::Error(e) => Some(Problem::error("roster.cell_error").arg("error", e)),
+        Data::Error(e) => Some(Problem::error(codes::ROSTER_CELL_ERROR).arg("error", e)),
         _ => None,
     }
 }
@@ -139,7 +140,7 @@ pub(crate) fn text(cell: CellIn<'_>) -> Result<Option<String>, Problem> {
 pub(crate) fn id_text(cell: CellIn<'_>) -> Result<Option<String>, Problem> {
     match cell.data {
         Data::Float(f) if f.abs() >= 1e15 => {
-            Err(Problem::error("roster.number_precision").arg("value", display(cell)))
+            Err(Problem::error(codes::ROSTER_NUMBER_PRECISION).arg("value", display(cell)))
         }
         Data::Float(f) if f.fract() == 0.0 => {
             let digits = format!("{:.0}", f.abs());
@@ -167,7 +168,7 @@ pub(crate) fn passport(
         return None;
     }
     let bad = |shown: &str| {
-        Problem::error("roster.bad_passport")
+        Problem::error(codes::ROSTER_BAD_PASSPORT)
             .arg("value", crate::model::mask_if_id(shown))
             .arg("min", min_len)
             .arg("max", max_len)
@@ -184,7 +185,7 @@ pub(crate) fn passport(
             }
             if *f >= 1e15 {
                 problems.push(
-                    Problem::error("roster.number_precision")
+                    Problem::error(codes::ROSTER_NUMBER_PRECISION)
                         .arg("value", crate::model::mask_id(&display(cell))),
                 );
                 return None;
@@ -233,9 +234,9 @@ fn bare_number(
         return shown;
     }
     let code = if digits.len() == mrz_digits {
-        Problem::warning("roster.passport_number_cell")
+        Problem::warning(codes::ROSTER_PASSPORT_NUMBER_CELL)
     } else {
-        Problem::error("roster.passport_as_number")
+        Problem::error(codes::ROSTER_PASSPORT_AS_NUMBER)
     };
     problems.push(code.arg("value", crate::model::mask_id(&digits)));
     digits
@@ -365,7 +366,7 @@ pub(crate) fn date(cell: CellIn<'_>) -> Result<Option<NaiveDate>, Problem> {
     if is_blank(cell.data) {
         return Ok(None);
     }
-    let bad = || Problem::error("roster.bad_date").arg("value", display(cell));
+    let bad = || Problem::error(codes::ROSTER_BAD_DATE).arg("value", display(cell));
     let found = match cell.data {
         Data::DateTime(dt) if dt.is_datetime() => excel_date(dt).filter(|d| in_range(*d, MIN_YEAR)),
         Data::DateTime(_) => None,
@@ -461,7 +462,7 @@ pub(crate) fn date_or_month(cell: CellIn<'_>, problems: &mut Vec<Problem>) -> Op
         Ok(d) => return d,
         Err(e) => e,
     };
-    if err.code != "roster.bad_date" {
+    if err.code != codes::ROSTER_BAD_DATE {
         problems.push(err);
         return None;
     }
@@ -473,7 +474,7 @@ pub(crate) fn date_or_month(cell: CellIn<'_>, problems: &mut Vec<Problem>) -> Op
                 && frac == "1"
             {
                 // 2021.10 typed in a number cell is stored as 2021.1.
-                problems.push(Problem::error("roster.ambiguous_month").arg("value", shown));
+                problems.push(Problem::error(codes::ROSTER_AMBIGUOUS_MONTH).arg("value", shown));
                 return None;
             }
             text_month(&shown)
@@ -483,7 +484,7 @@ pub(crate) fn date_or_month(cell: CellIn<'_>, problems: &mut Vec<Problem>) -> Op
     match month {
         Some(d) => {
             problems.push(
-                Problem::warning("roster.month_only_date")
+                Problem::warning(codes::ROSTER_MONTH_ONLY_DATE)
                     .arg("value", display(cell))
                     .arg("date", d)
                     .arg("month_zh", format!("{}年{}月", d.year(), d.month()))
@@ -531,7 +532,7 @@ pub(crate) fn money_scaled(cell: CellIn<'_>, scale: i64) -> Result<Option<Fen>, 
     v.map(|f| {
         f.0.checked_mul(scale)
             .map(Fen)
-            .ok_or_else(|| Problem::error("roster.bad_money").arg("value", display(cell)))
+            .ok_or_else(|| Problem::error(codes::ROSTER_BAD_MONEY).arg("value", display(cell)))
     })
     .transpose()
 }
@@ -545,7 +546,7 @@ pub(crate) fn money(cell: CellIn<'_>) -> Result<Option<Fen>, Problem> {
     if is_blank(cell.data) {
         return Ok(None);
     }
-    let bad = || Problem::error("roster.bad_money").arg("value", display(cell));
+    let bad = || Problem::error(codes::ROSTER_BAD_MONEY).arg("value", display(cell));
     let fen = match cell.data {
         Data::Float(f) if f.is_finite() && *f > 0.0 && *f < 1e13 => {
             Some(Fen((f * 100.0).round() as i64))
@@ -628,7 +629,7 @@ pub(crate) fn number(cell: CellIn<'_>, max: f64) -> Result<Option<f64>, Problem>
     if is_blank(cell.data) {
         return Ok(None);
     }
-    let bad = || Problem::error("roster.bad_number").arg("value", display(cell));
+    let bad = || Problem::error(codes::ROSTER_BAD_NUMBER).arg("value", display(cell));
     let v = match cell.data {
         Data::Float(f) => Some(*f),
         Data::Int(i) => Some(*i as f64),
@@ -722,7 +723,7 @@ pub(crate) fn email(cell: CellIn<'_>) -> Result<Option<String>, Problem> {
     if ok {
         Ok(Some(t))
     } else {
-        Err(Problem::warning("roster.bad_email").arg("value", t))
+        Err(Problem::warning(codes::ROSTER_BAD_EMAIL).arg("value", t))
     }
 }
 
@@ -848,7 +849,7 @@ mod tests {
             let p = read(bad).unwrap_err();
             assert_eq!(
                 (p.code, p.severity),
-                ("roster.bad_email", Severity::Warning),
+                (codes::ROSTER_BAD_EMAIL, Severity::Warning),
                 "{bad}"
             );
         }
@@ -940,12 +941,12 @@ mod tests {
             Data::Bool(true),
         ] {
             let err = date(CellIn::new(&v)).unwrap_err();
-            assert_eq!(err.code, "roster.bad_date", "{v:?}");
+            assert_eq!(err.code, codes::ROSTER_BAD_DATE, "{v:?}");
         }
         assert_eq!(date(CellIn::new(&s("  "))), Ok(None));
         assert_eq!(date(CellIn::new(&Data::Empty)), Ok(None));
         let e = date(CellIn::new(&Data::Error(calamine::CellErrorType::NA))).unwrap_err();
-        assert_eq!(e.code, "roster.cell_error");
+        assert_eq!(e.code, codes::ROSTER_CELL_ERROR);
     }
 
     #[test]
@@ -985,7 +986,7 @@ mod tests {
         );
         assert_eq!(
             money(CellIn::new(&Data::Float(-1.0))).unwrap_err().code,
-            "roster.bad_money"
+            codes::ROSTER_BAD_MONEY
         );
     }
 
@@ -1009,7 +1010,7 @@ mod tests {
             passport(CellIn::new(&n), 5..=20, 9, &mut p).as_deref(),
             Some("12345678")
         );
-        assert_eq!(p[0].code, "roster.passport_as_number");
+        assert_eq!(p[0].code, codes::ROSTER_PASSPORT_AS_NUMBER);
         assert_eq!(p[0].severity, Severity::Error);
         p.clear();
         // Nine digits, the longest a machine-readable zone holds: no zero can be missing.
@@ -1023,7 +1024,7 @@ mod tests {
                 })
             );
             assert_eq!(p.len(), 1);
-            assert_eq!(p[0].code, "roster.passport_number_cell");
+            assert_eq!(p[0].code, codes::ROSTER_PASSPORT_NUMBER_CELL);
             assert_eq!(p[0].severity, Severity::Warning);
             p.clear();
         }
@@ -1034,14 +1035,14 @@ mod tests {
             Data::Float(1234567890.0),
         ] {
             passport(CellIn::new(&n), 5..=20, 9, &mut p);
-            assert_eq!(p[0].code, "roster.passport_as_number", "{n:?}");
+            assert_eq!(p[0].code, codes::ROSTER_PASSPORT_AS_NUMBER, "{n:?}");
             p.clear();
         }
         assert_eq!(
             passport(CellIn::new(&Data::Int(-123456789)), 5..=20, 9, &mut p),
             None
         );
-        assert_eq!(p[0].code, "roster.bad_passport");
+        assert_eq!(p[0].code, codes::ROSTER_BAD_PASSPORT);
         p.clear();
         assert_eq!(
             passport(CellIn::new(&s(" e 1234 5678 ")), 5..=20, 9, &mut p).as_deref(),
@@ -1052,19 +1053,19 @@ mod tests {
             passport(CellIn::new(&s("E1234-5678")), 5..=20, 9, &mut p),
             None
         );
-        assert_eq!(p[0].code, "roster.bad_passport");
+        assert_eq!(p[0].code, codes::ROSTER_BAD_PASSPORT);
         assert_eq!(p[0].args[0], ("value", "E1*****678".to_string()));
         p.clear();
         // A total row's cell is no passport number: shown as written, so it can be found.
         assert_eq!(passport(CellIn::new(&s("6人")), 5..=20, 9, &mut p), None);
-        assert_eq!(p[0].code, "roster.bad_passport");
+        assert_eq!(p[0].code, codes::ROSTER_BAD_PASSPORT);
         assert_eq!(p[0].args[0], ("value", "6人".to_string()));
         p.clear();
         assert_eq!(
             passport(CellIn::new(&s("1.23457E+08")), 5..=20, 9, &mut p),
             None
         );
-        assert_eq!(p[0].code, "roster.bad_passport");
+        assert_eq!(p[0].code, codes::ROSTER_BAD_PASSPORT);
     }
 
     #[test]
@@ -1081,7 +1082,7 @@ mod tests {
             let mut p = Vec::new();
             assert_eq!(date_or_month(CellIn::new(&v), &mut p), Some(want), "{v:?}");
             assert_eq!(p.len(), 1, "{v:?}");
-            assert_eq!(p[0].code, "roster.month_only_date");
+            assert_eq!(p[0].code, codes::ROSTER_MONTH_ONLY_DATE);
             assert_eq!(p[0].severity, Severity::Warning);
         }
         // A full date needs no note; nonsense stays an error.
@@ -1094,7 +1095,7 @@ mod tests {
         for v in [s("2021.13"), s("21.3"), s("soon"), s("2021")] {
             let mut p = Vec::new();
             assert_eq!(date_or_month(CellIn::new(&v), &mut p), None, "{v:?}");
-            assert_eq!(p[0].code, "roster.bad_date", "{v:?}");
+            assert_eq!(p[0].code, codes::ROSTER_BAD_DATE, "{v:?}");
         }
         // 2021.10 typed in a number cell is stored as 2021.1: January or October?
         let mut p = Vec::new();
@@ -1102,7 +1103,7 @@ mod tests {
             date_or_month(CellIn::new(&Data::Float(2021.1)), &mut p),
             None
         );
-        assert_eq!(p[0].code, "roster.ambiguous_month");
+        assert_eq!(p[0].code, codes::ROSTER_AMBIGUOUS_MONTH);
         // Expiry dates stay strict: a month alone is not an expiry.
         assert!(date(CellIn::new(&s("2027.3"))).is_err());
     }
@@ -1218,13 +1219,13 @@ mod tests {
         assert_eq!(number(CellIn::new(&Data::Float(4.0)), 80.0), Ok(Some(4.0)));
         assert_eq!(
             number(CellIn::new(&s("three")), 80.0).unwrap_err().code,
-            "roster.bad_number"
+            codes::ROSTER_BAD_NUMBER
         );
         assert_eq!(
             number(CellIn::new(&Data::Float(-1.0)), 80.0)
                 .unwrap_err()
                 .code,
-            "roster.bad_number"
+            codes::ROSTER_BAD_NUMBER
         );
         assert_eq!(
             id_text(CellIn::new(&Data::Float(13800138000.0))),
@@ -1234,7 +1235,7 @@ mod tests {
             id_text(CellIn::new(&Data::Float(1.1044e17)))
                 .unwrap_err()
                 .code,
-            "roster.number_precision"
+            codes::ROSTER_NUMBER_PRECISION
         );
         assert_eq!(
             text(CellIn::new(&s("  José \n Muñoz "))),

@@ -2,6 +2,7 @@
 //! holidays, plus its make-up working days (调休), from the holiday-cn JSON files in
 //! `templates/holidays/`. Years without data are reported, never guessed.
 
+use super::RulesError;
 use super::config::{RulesData, parse_month_day};
 use crate::assets::Templates;
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -63,19 +64,17 @@ pub struct WorkingDate {
 impl Calendar {
     /// Every `holidays/*.json` file (built-in and from the user's templates folder, so a
     /// `2027.json` can be dropped in) plus the `[calendar]` setting of `rules.toml`.
-    pub fn load(templates: &Templates) -> Result<Calendar, String> {
+    pub fn load(templates: &Templates) -> Result<Calendar, RulesError> {
         let mut files = Vec::new();
         for name in templates.list("holidays", "json") {
             if name == SCHEMA_FILE {
                 continue;
             }
             let rel = format!("holidays/{name}");
-            let text = templates.get_text(&rel).map_err(|e| e.to_string())?;
+            let text = templates.get_text(&rel)?;
             files.push((rel, text));
         }
-        let rules_text = templates
-            .get_text("rules.toml")
-            .map_err(|e| e.to_string())?;
+        let rules_text = templates.get_text("rules.toml")?;
         let next_year_from = RulesData::parse(&rules_text)?.calendar.month_day()?;
         let refs: Vec<(&str, &str)> = files
             .iter()
@@ -89,22 +88,25 @@ impl Calendar {
     pub fn from_files(
         files: &[(&str, &str)],
         next_year_from: Option<(u32, u32)>,
-    ) -> Result<Calendar, String> {
+    ) -> Result<Calendar, RulesError> {
         let mut cal = Calendar {
             next_year_from,
             ..Calendar::default()
         };
         for (name, text) in files {
-            let file: HolidayFile = serde_json::from_str(text)
-                .map_err(|e| format!("template {name}: not a holiday-cn file: {e}"))?;
+            let file: HolidayFile =
+                serde_json::from_str(text).map_err(|source| RulesError::HolidayFile {
+                    file: name.to_string(),
+                    source,
+                })?;
             for (i, day) in file.days.iter().enumerate() {
                 let date =
                     NaiveDate::parse_from_str(day.date.trim(), "%Y-%m-%d").map_err(|_| {
-                        format!(
-                            "template {name}: day {}: '{}' is not a date of the form YYYY-MM-DD",
-                            i + 1,
-                            day.date
-                        )
+                        RulesError::HolidayDate {
+                            file: name.to_string(),
+                            day: i + 1,
+                            value: day.date.clone(),
+                        }
                     })?;
                 cal.changes.insert(date, day.is_off_day);
                 if day.is_off_day {
@@ -121,7 +123,7 @@ impl Calendar {
     }
 
     /// Sets from which month-day (`MM-DD`) a date also needs the next year's notice.
-    pub fn with_next_year_from(mut self, month_day: &str) -> Result<Calendar, String> {
+    pub fn with_next_year_from(mut self, month_day: &str) -> Result<Calendar, RulesError> {
         self.next_year_from = parse_month_day(month_day)?;
         Ok(self)
     }
@@ -314,6 +316,7 @@ mod tests {
     #[test]
     fn broken_files_are_named() {
         let err = Calendar::from_files(&[("holidays/x.json", "{")], None).unwrap_err();
+        let err = err.to_string();
         assert!(err.contains("holidays/x.json"), "{err}");
         let err = Calendar::from_files(
             &[(
@@ -323,6 +326,7 @@ mod tests {
             None,
         )
         .unwrap_err();
+        let err = err.to_string();
         assert!(err.contains("day 1") && err.contains("2030/1/1"), "{err}");
     }
 

@@ -4,6 +4,7 @@
 //! requested as warnings; one that depends on the term (`when_term_over_years`) is dropped
 //! by [`CategoryList::for_term`] when the term does not call for it.
 
+use super::RulesError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -216,11 +217,19 @@ struct ItemData {
 
 const FILE: &str = "checklists.toml";
 
+/// A value of `checklists.toml` the checklists cannot use.
+fn invalid(reason: impl Into<String>) -> RulesError {
+    RulesError::Template {
+        file: FILE,
+        reason: reason.into(),
+    }
+}
+
 impl Checklists {
     /// Parses `checklists.toml` text and checks it. Errors name the file and the item.
-    pub fn parse(text: &str) -> Result<Checklists, String> {
-        let data: FileData = toml::from_str(text).map_err(|e| format!("template {FILE}: {e}"))?;
-        build(data).map_err(|e| format!("template {FILE}: {e}"))
+    pub fn parse(text: &str) -> Result<Checklists, RulesError> {
+        let data: FileData = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        build(data)
     }
 
     /// The list for a category key (`B1`, `B6`), if there is one.
@@ -280,9 +289,11 @@ impl Checklists {
     }
 }
 
-fn build(data: FileData) -> Result<Checklists, String> {
+fn build(data: FileData) -> Result<Checklists, RulesError> {
     if data.company_source.trim().is_empty() {
-        return Err("company_source is empty: every rule must name its source".into());
+        return Err(invalid(
+            "company_source is empty: every rule must name its source",
+        ));
     }
     let mut items: BTreeMap<String, ChecklistItem> = BTreeMap::new();
     for it in data.item {
@@ -292,18 +303,20 @@ fn build(data: FileData) -> Result<Checklists, String> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !valid_id {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item id '{}' must be lowercase letters, digits and _",
                 it.id
-            ));
+            )));
         }
         if it.source.trim().is_empty() {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item {id}: source is empty: every rule must name its source"
-            ));
+            )));
         }
         if it.name_zh.trim().is_empty() || it.name_en.trim().is_empty() {
-            return Err(format!("item {id}: name_zh and name_en are both needed"));
+            return Err(invalid(format!(
+                "item {id}: name_zh and name_en are both needed"
+            )));
         }
         let keywords: Vec<String> = it
             .keywords
@@ -318,21 +331,21 @@ fn build(data: FileData) -> Result<Checklists, String> {
             .filter(|k| !k.is_empty())
             .collect();
         if it.company && it.may_ask {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item {id}: `company = true` items are already requested as warnings; drop `may_ask`"
-            ));
+            )));
         }
         if it.may_ask && it.source_zh.trim().is_empty() {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item {id}: a `may_ask` item needs `source_zh`: its source is quoted in the Chinese message"
-            ));
+            )));
         }
         if let Some(y) = it.when_term_over_years
             && !(y.is_finite() && y >= 0.0)
         {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item {id}: when_term_over_years ({y}) must be 0 or more"
-            ));
+            )));
         }
         let match_keys = match_keys(&id, &keywords);
         let exclude_keys = not_keywords
@@ -358,49 +371,51 @@ fn build(data: FileData) -> Result<Checklists, String> {
             only_for: Vec::new(),
         };
         if items.insert(id.clone(), item).is_some() {
-            return Err(format!("item {id} is defined twice"));
+            return Err(invalid(format!("item {id} is defined twice")));
         }
     }
     let mut company = Vec::new();
     for id in &data.company_items {
-        let item = items
-            .get(id)
-            .ok_or_else(|| format!("company_items names '{id}', which is not an [[item]]"))?;
+        let item = items.get(id).ok_or_else(|| {
+            invalid(format!(
+                "company_items names '{id}', which is not an [[item]]"
+            ))
+        })?;
         if !item.company {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item {id} is in company_items but lacks `company = true`"
-            ));
+            )));
         }
         company.push(item.clone());
     }
     for item in items.values() {
         if item.company && !data.company_items.contains(&item.id) {
-            return Err(format!(
+            return Err(invalid(format!(
                 "item {} has `company = true` but is not in company_items",
                 item.id
-            ));
+            )));
         }
     }
     let mut lists = BTreeMap::new();
     for (key, list) in data.lists {
         if list.source.trim().is_empty() {
-            return Err(format!(
+            return Err(invalid(format!(
                 "list {key}: source is empty: every rule must name its source"
-            ));
+            )));
         }
         let mut seen = BTreeSet::new();
         let mut out = Vec::with_capacity(list.items.len() + company.len());
         for id in &list.items {
-            let item = items
-                .get(id)
-                .ok_or_else(|| format!("list {key} names '{id}', which is not an [[item]]"))?;
+            let item = items.get(id).ok_or_else(|| {
+                invalid(format!("list {key} names '{id}', which is not an [[item]]"))
+            })?;
             if item.company {
-                return Err(format!(
+                return Err(invalid(format!(
                     "list {key} names the company item {id}; company items are added to every list"
-                ));
+                )));
             }
             if !seen.insert(id.as_str()) {
-                return Err(format!("list {key} names {id} twice"));
+                return Err(invalid(format!("list {key} names {id} twice")));
             }
             out.push(item.clone());
         }
@@ -417,7 +432,9 @@ fn build(data: FileData) -> Result<Checklists, String> {
     }
     let common = match data.common {
         Some(c) if c.source.trim().is_empty() => {
-            return Err("[common]: source is empty: every rule must name its source".into());
+            return Err(invalid(
+                "[common]: source is empty: every rule must name its source",
+            ));
         }
         Some(c) => common_list(&lists, &company, c),
         None => None,
@@ -598,7 +615,7 @@ mod tests {
             1,
         );
         assert_ne!(unknown, text);
-        let err = Checklists::parse(&unknown).unwrap_err();
+        let err = Checklists::parse(&unknown).unwrap_err().to_string();
         assert!(
             err.contains("photo_reciept") && err.contains("checklists.toml"),
             "{err}"
@@ -610,7 +627,7 @@ mod tests {
             1,
         );
         assert_ne!(no_flag, text);
-        let err = Checklists::parse(&no_flag).unwrap_err();
+        let err = Checklists::parse(&no_flag).unwrap_err().to_string();
         assert!(err.contains("company = true"), "{err}");
 
         let bad_kind = text.replacen("kind = \"original\"", "kind = \"scan\"", 1);

@@ -1,6 +1,7 @@
 //! The rules data of `templates/rules.toml` (window, term, fee bands, age, timeline,
 //! calendar setting, enquiry lines), parsed and checked for consistency. No judging here.
 
+use super::RulesError;
 use serde::Deserialize;
 
 /// Everything in `rules.toml`.
@@ -161,24 +162,32 @@ pub struct ReminderRule {
 
 impl CalendarRule {
     /// The parsed month and day, `None` when the check is off.
-    pub fn month_day(&self) -> Result<Option<(u32, u32)>, String> {
+    pub fn month_day(&self) -> Result<Option<(u32, u32)>, RulesError> {
         parse_month_day(&self.next_year_notice_from)
     }
 }
 
 /// Parses `MM-DD` (empty means none).
-pub fn parse_month_day(s: &str) -> Result<Option<(u32, u32)>, String> {
+pub fn parse_month_day(s: &str) -> Result<Option<(u32, u32)>, RulesError> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    let bad = || format!("'{s}' is not a month-day of the form MM-DD (e.g. 12-29)");
+    let bad = || RulesError::MonthDay(s.to_string());
     let (m, d) = s.split_once('-').ok_or_else(bad)?;
     let m: u32 = m.trim().parse().map_err(|_| bad())?;
     let d: u32 = d.trim().parse().map_err(|_| bad())?;
     // 2000 is a leap year, so 02-29 is accepted.
     chrono::NaiveDate::from_ymd_opt(2000, m, d).ok_or_else(bad)?;
     Ok(Some((m, d)))
+}
+
+/// A value of `rules.toml` the rules cannot use.
+fn invalid(reason: impl Into<String>) -> RulesError {
+    RulesError::Template {
+        file: "rules.toml",
+        reason: reason.into(),
+    }
 }
 
 /// Whole months in a number of years, if it is a sensible term (finite, 0..=100 years).
@@ -191,15 +200,13 @@ pub fn years_to_months(years: f64) -> Option<u32> {
 
 impl RulesData {
     /// Parses `rules.toml` text and checks it. Errors name the file and the key.
-    pub fn parse(text: &str) -> Result<RulesData, String> {
-        let data: RulesData =
-            toml::from_str(text).map_err(|e| format!("template rules.toml: {e}"))?;
-        data.validate()
-            .map_err(|e| format!("template rules.toml: {e}"))?;
+    pub fn parse(text: &str) -> Result<RulesData, RulesError> {
+        let data: RulesData = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        data.validate()?;
         Ok(data)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), RulesError> {
         let sources = [
             ("window.opens.source", &self.window.opens.source),
             ("window.wp_deadline.source", &self.window.wp_deadline.source),
@@ -227,7 +234,9 @@ impl RulesData {
         ];
         for (key, value) in sources {
             if value.trim().is_empty() {
-                return Err(format!("{key} is empty: every rule must name its source"));
+                return Err(invalid(format!(
+                    "{key} is empty: every rule must name its source"
+                )));
             }
         }
         let w = &self.window;
@@ -236,10 +245,10 @@ impl RulesData {
             ("window.rp_deadline", &w.rp_deadline),
         ] {
             if d.days_before_expiry > w.opens.days_before_wp_expiry {
-                return Err(format!(
+                return Err(invalid(format!(
                     "{key}.days_before_expiry ({}) is more than window.opens.days_before_wp_expiry ({}): the window would never open",
                     d.days_before_expiry, w.opens.days_before_wp_expiry
-                ));
+                )));
             }
         }
         let t = &self.term;
@@ -249,19 +258,23 @@ impl RulesData {
         ) {
             (Some(d), Some(e)) if d > 0 && e >= d => {}
             _ => {
-                return Err(format!(
+                return Err(invalid(format!(
                     "term.default_years ({}) and term.extended_years ({}) must be positive, with extended_years at least default_years",
                     t.default_years, t.extended_years
-                ));
+                )));
             }
         }
         if !t.extended_from_years_in_china.is_finite() || t.extended_from_years_in_china < 0.0 {
-            return Err("term.extended_from_years_in_china must be 0 or more".into());
+            return Err(invalid(
+                "term.extended_from_years_in_china must be 0 or more",
+            ));
         }
         self.validate_fees()?;
         if let Some(r) = &self.reminders {
             if r.source.trim().is_empty() {
-                return Err("reminders.source is empty: every rule must name its source".into());
+                return Err(invalid(
+                    "reminders.source is empty: every rule must name its source",
+                ));
             }
             let opens = self.window.opens.days_before_wp_expiry;
             if let Some(d) = r
@@ -269,64 +282,70 @@ impl RulesData {
                 .iter()
                 .find(|d| **d == 0 || **d > opens)
             {
-                return Err(format!(
+                return Err(invalid(format!(
                     "reminders.days_before_deadline: {d} is not between 1 and {opens} (the window's length)"
-                ));
+                )));
             }
             if r.deadline_alarm_hours_before > 24 * 30 {
-                return Err("reminders.deadline_alarm_hours_before is more than 30 days".into());
+                return Err(invalid(
+                    "reminders.deadline_alarm_hours_before is more than 30 days",
+                ));
             }
         }
         if self.age.limit == 0 || self.age.limit > 150 {
-            return Err(format!(
+            return Err(invalid(format!(
                 "age.limit ({}) is not a plausible age",
                 self.age.limit
-            ));
+            )));
         }
         self.calendar
             .month_day()
-            .map_err(|e| format!("calendar.next_year_notice_from: {e}"))?;
+            .map_err(|e| invalid(format!("calendar.next_year_notice_from: {e}")))?;
         for (key, e) in [
             ("enquiry.work_permit", &self.enquiry.work_permit),
             ("enquiry.residence_permit", &self.enquiry.residence_permit),
         ] {
             if e.phone.trim().is_empty() || e.office_zh.trim().is_empty() {
-                return Err(format!("{key} needs an office_zh and a phone"));
+                return Err(invalid(format!("{key} needs an office_zh and a phone")));
             }
         }
         Ok(())
     }
 
-    fn validate_fees(&self) -> Result<(), String> {
+    fn validate_fees(&self) -> Result<(), RulesError> {
         if self.fee.is_empty() {
-            return Err("no [[fee]] band is given".into());
+            return Err(invalid("no [[fee]] band is given"));
         }
         let mut prev: Option<(u32, bool)> = None;
         for (i, band) in self.fee.iter().enumerate() {
             let n = i + 1;
             if band.source.trim().is_empty() {
-                return Err(format!(
+                return Err(invalid(format!(
                     "fee band {n} has an empty source: every rule must name its source"
-                ));
+                )));
             }
             let (Some(lo), Some(hi)) = (
                 years_to_months(band.min_years),
                 years_to_months(band.max_years),
             ) else {
-                return Err(format!("fee band {n}: years must be between 0 and 100"));
+                return Err(invalid(format!(
+                    "fee band {n}: years must be between 0 and 100"
+                )));
             };
             if hi < lo || (hi == lo && !band.max_inclusive) {
-                return Err(format!("fee band {n}: max_years is below min_years"));
+                return Err(invalid(format!(
+                    "fee band {n}: max_years is below min_years"
+                )));
             }
             if band.rmb < 0 {
-                return Err(format!("fee band {n}: rmb must not be negative"));
+                return Err(invalid(format!("fee band {n}: rmb must not be negative")));
             }
             if let Some((prev_hi, prev_incl)) = prev
                 && (lo < prev_hi || (lo == prev_hi && prev_incl))
             {
-                return Err(format!(
+                return Err(invalid(format!(
                     "fee band {n} overlaps the band before it (bands go from the shortest term up)"
-                ));
+                )));
             }
             prev = Some((hi, band.max_inclusive));
         }
@@ -394,7 +413,7 @@ mod tests {
         );
         assert_ne!(broken, text);
         let err = RulesData::parse(&broken).unwrap_err();
-        assert!(err.contains("age.source"), "{err}");
+        assert!(err.to_string().contains("age.source"), "{err}");
     }
 
     #[test]
@@ -402,8 +421,8 @@ mod tests {
         let text = Templates::builtin().get_text("rules.toml").unwrap();
         let broken = text.replacen("review_working_days", "review_workng_days", 1);
         let err = RulesData::parse(&broken).unwrap_err();
-        assert!(err.contains("rules.toml"), "{err}");
-        assert!(err.contains("review_workng_days"), "{err}");
+        assert!(err.to_string().contains("rules.toml"), "{err}");
+        assert!(err.to_string().contains("review_workng_days"), "{err}");
     }
 
     #[test]
@@ -412,7 +431,7 @@ mod tests {
         let broken = text.replacen("min_years = 1\n", "min_years = 0.5\n", 1);
         assert_ne!(broken, text);
         let err = RulesData::parse(&broken).unwrap_err();
-        assert!(err.contains("fee band 2 overlaps"), "{err}");
+        assert!(err.to_string().contains("fee band 2 overlaps"), "{err}");
     }
 
     #[test]
@@ -424,7 +443,11 @@ mod tests {
         assert_eq!(RulesData::parse(&without).unwrap().reminders, None);
         let broken = text.replacen("[14, 7]", "[14, 120]", 1);
         let err = RulesData::parse(&broken).unwrap_err();
-        assert!(err.contains("reminders.days_before_deadline: 120"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("reminders.days_before_deadline: 120"),
+            "{err}"
+        );
     }
 
     #[test]

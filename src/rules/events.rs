@@ -3,6 +3,7 @@
 //! late). A pure function of the window judgement and the reminder rule; report.ics,
 //! `permitpack plan`, the report's timeline and its Calendar sheet all read it.
 
+use super::RulesError;
 use super::calendar::Calendar;
 use super::config::{AgeRule, Enquiries, ReminderRule, RulesData, WindowRule};
 use super::eligibility::{self, Eligibility, WindowState};
@@ -132,24 +133,27 @@ pub struct RenewalCalendar {
 
 impl RenewalCalendar {
     /// From `rules.toml` and `holidays/*.json` (the user's templates first).
-    pub fn load(templates: &Templates) -> Result<RenewalCalendar, String> {
-        let text = templates
-            .get_text("rules.toml")
-            .map_err(|e| e.to_string())?;
+    pub fn load(templates: &Templates) -> Result<RenewalCalendar, RulesError> {
+        let text = templates.get_text("rules.toml")?;
         let rules = RulesData::parse(&text)?;
         RenewalCalendar::from_rules(&rules, Calendar::load(templates)?)
     }
 
-    pub fn from_rules(rules: &RulesData, holidays: Calendar) -> Result<RenewalCalendar, String> {
+    pub fn from_rules(
+        rules: &RulesData,
+        holidays: Calendar,
+    ) -> Result<RenewalCalendar, RulesError> {
         let (reminders, reminders_builtin) = match &rules.reminders {
             Some(r) => (r.clone(), false),
             None => {
-                let text = Templates::builtin()
-                    .get_text("rules.toml")
-                    .map_err(|e| e.to_string())?;
-                let builtin = RulesData::parse(&text)?.reminders.ok_or_else(|| {
-                    "template rules.toml: the built-in rules have no [reminders]".to_string()
-                })?;
+                let text = Templates::builtin().get_text("rules.toml")?;
+                let builtin =
+                    RulesData::parse(&text)?
+                        .reminders
+                        .ok_or_else(|| RulesError::Template {
+                            file: "rules.toml",
+                            reason: "the built-in rules have no [reminders]".to_string(),
+                        })?;
                 (builtin, true)
             }
         };

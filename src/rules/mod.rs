@@ -22,6 +22,7 @@ pub use term::{TermDecision, TermLimit};
 pub use timeline::Timeline;
 
 use crate::assets::Templates;
+use crate::codes::{self, Code};
 use crate::issue::Issue;
 use crate::model::{Category, Employee, Field};
 use crate::outcome::Status;
@@ -38,21 +39,41 @@ pub struct Rules {
     pub checklists: Checklists,
 }
 
+/// Why the rules, the checklists or the holiday files cannot be used: each names the
+/// template file and what is wrong in it.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error(transparent)]
+    Asset(#[from] crate::assets::AssetError),
+    /// A file that is not valid TOML, or a value in it the rules cannot use.
+    #[error("template {file}: {reason}")]
+    Template { file: &'static str, reason: String },
+    #[error("template {file}: not a holiday-cn file: {source}")]
+    HolidayFile {
+        file: String,
+        source: serde_json::Error,
+    },
+    #[error("template {file}: day {day}: '{value}' is not a date of the form YYYY-MM-DD")]
+    HolidayDate {
+        file: String,
+        day: usize,
+        value: String,
+    },
+    #[error("'{0}' is not a month-day of the form MM-DD (e.g. 12-29)")]
+    MonthDay(String),
+}
+
 impl Rules {
     /// Reads `rules.toml` and `checklists.toml` (the user's templates folder first). Errors
     /// name the file and the key.
-    pub fn load(templates: &Templates) -> Result<Rules, String> {
-        let rules = templates
-            .get_text("rules.toml")
-            .map_err(|e| e.to_string())?;
-        let lists = templates
-            .get_text("checklists.toml")
-            .map_err(|e| e.to_string())?;
+    pub fn load(templates: &Templates) -> Result<Rules, RulesError> {
+        let rules = templates.get_text("rules.toml")?;
+        let lists = templates.get_text("checklists.toml")?;
         Rules::from_texts(&rules, &lists)
     }
 
     /// From the two files' text.
-    pub fn from_texts(rules_toml: &str, checklists_toml: &str) -> Result<Rules, String> {
+    pub fn from_texts(rules_toml: &str, checklists_toml: &str) -> Result<Rules, RulesError> {
         Ok(Rules {
             data: RulesData::parse(rules_toml)?,
             checklists: Checklists::parse(checklists_toml)?,
@@ -226,7 +247,10 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
         None => {
             let raw = emp.category_raw.as_deref().unwrap_or("").trim().to_string();
             issues.push(on_row(
-                with_lines(Issue::error("category.unknown").arg("value", raw), lines),
+                with_lines(
+                    Issue::error(codes::CATEGORY_UNKNOWN).arg("value", raw),
+                    lines,
+                ),
                 emp,
                 Some(Field::Category),
             ));
@@ -253,7 +277,7 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
                     let known: Vec<&str> = rules.checklists.keys().collect();
                     issues.push(on_row(
                         with_lines(
-                            Issue::error("category.no_list")
+                            Issue::error(codes::CATEGORY_NO_LIST)
                                 .arg("category", cat.key())
                                 .arg("label_zh", cat.label_zh())
                                 .arg("known", known.join(", ")),
@@ -302,7 +326,7 @@ pub fn evaluate(emp: &Employee, as_of: NaiveDate, rules: &Rules, cal: &Calendar)
         years.extend(t.years_without_data.iter().copied());
     }
     for year in years {
-        issues.push(Issue::warning("calendar.no_data").arg("year", year));
+        issues.push(Issue::warning(codes::CALENDAR_NO_DATA).arg("year", year));
     }
 
     Evaluation {
@@ -343,7 +367,7 @@ fn common_list_issue(cat: Category, rules: &Rules) -> Option<Issue> {
             en.push(format!("{}: {}", label(k, false), names_en.join(", ")));
         }
         return Some(
-            Issue::warning("category.sub_category")
+            Issue::warning(codes::CATEGORY_SUB_CATEGORY)
                 .arg("value", cat.label_zh())
                 .arg("extra_zh", zh.join("；"))
                 .arg("extra_en", en.join("; ")),
@@ -351,7 +375,7 @@ fn common_list_issue(cat: Category, rules: &Rules) -> Option<Issue> {
     }
     let known: Vec<&str> = rules.checklists.keys().collect();
     Some(with_lines(
-        Issue::warning("category.common_list")
+        Issue::warning(codes::CATEGORY_COMMON_LIST)
             .arg("category", key)
             .arg("label_zh", cat.label_zh())
             .arg("known", known.join(", ")),
@@ -403,13 +427,13 @@ fn age_issues(
             &data.enquiry,
         )
     };
-    let blocking = |code: &str| match rule.severity {
+    let blocking = |code: Code| match rule.severity {
         config::AgeSeverity::Error => Issue::error(code),
         config::AgeSeverity::Warning => Issue::warning(code),
     };
     if age >= rule.limit {
         out.push(on_row(
-            with_rule(blocking("eligibility.age").arg("age", age)),
+            with_rule(blocking(codes::ELIGIBILITY_AGE).arg("age", age)),
             emp,
             Some(Field::DateOfBirth),
         ));
@@ -418,7 +442,7 @@ fn age_issues(
     if let (Some(deadline), Some(permit_deadline)) = (elig.age_deadline, dates.permit_deadline) {
         out.push(on_row(
             with_rule(
-                Issue::warning("eligibility.age_deadline")
+                Issue::warning(codes::ELIGIBILITY_AGE_DEADLINE)
                     .arg("birthday", birthday)
                     .arg("deadline", deadline)
                     .arg("permit_deadline", permit_deadline),
@@ -436,7 +460,7 @@ fn age_issues(
     {
         out.push(on_row(
             with_rule(
-                blocking("eligibility.age_before_window")
+                blocking(codes::ELIGIBILITY_AGE_BEFORE_WINDOW)
                     .arg("birthday", birthday)
                     .arg("window_opens", opens),
             ),
@@ -451,7 +475,7 @@ fn age_issues(
     if birthday <= ends {
         out.push(on_row(
             with_rule(
-                Issue::warning("eligibility.age_during_term")
+                Issue::warning(codes::ELIGIBILITY_AGE_DURING_TERM)
                     .arg("age", age)
                     .arg("birthday", birthday)
                     .arg("term_ends", ends),
@@ -466,14 +490,14 @@ fn eligibility_issues(emp: &Employee, e: &Eligibility, rules: &Rules, out: &mut 
     let lines = &rules.data.enquiry;
     if e.wp_expiry.is_none() {
         out.push(on_row(
-            with_lines(Issue::error("eligibility.no_wp_expiry"), lines),
+            with_lines(Issue::error(codes::ELIGIBILITY_NO_WP_EXPIRY), lines),
             emp,
             Some(Field::WorkPermitExpiry),
         ));
     }
     if e.rp_expiry.is_none() {
         out.push(on_row(
-            Issue::warning("eligibility.no_rp_expiry")
+            Issue::warning(codes::ELIGIBILITY_NO_RP_EXPIRY)
                 .arg("days", rules.data.window.rp_deadline.days_before_expiry),
             emp,
             Some(Field::ResidencePermitExpiry),
@@ -493,7 +517,7 @@ fn eligibility_issues(emp: &Employee, e: &Eligibility, rules: &Rules, out: &mut 
         WindowState::NotYet => {
             let opens = e.window_opens.map(|d| d.to_string()).unwrap_or_default();
             out.push(on_row(
-                Issue::warning("eligibility.not_yet")
+                Issue::warning(codes::ELIGIBILITY_NOT_YET)
                     .arg("window_opens", &opens)
                     .arg("deadline", deadline)
                     .arg("days_left", e.wp_days_left.unwrap_or(days_left))
@@ -508,7 +532,7 @@ fn eligibility_issues(emp: &Employee, e: &Eligibility, rules: &Rules, out: &mut 
             if e.rp_due_before_window {
                 out.push(on_row(
                     with_lines(
-                        Issue::error("eligibility.rp_first")
+                        Issue::error(codes::ELIGIBILITY_RP_FIRST)
                             .arg("rp_expiry", &expiry)
                             .arg("rp_deadline", deadline)
                             .arg("window_opens", &opens),
@@ -521,7 +545,7 @@ fn eligibility_issues(emp: &Employee, e: &Eligibility, rules: &Rules, out: &mut 
         }
         WindowState::TooLate => out.push(on_row(
             with_lines(
-                with_permit(Issue::error("eligibility.too_late"), governing, lines)
+                with_permit(Issue::error(codes::ELIGIBILITY_TOO_LATE), governing, lines)
                     .arg("expiry", &expiry)
                     .arg("deadline", deadline)
                     .arg("days_left", days_left),
@@ -532,7 +556,7 @@ fn eligibility_issues(emp: &Employee, e: &Eligibility, rules: &Rules, out: &mut 
         )),
         WindowState::Expired => out.push(on_row(
             with_lines(
-                with_permit(Issue::error("eligibility.expired"), governing, lines)
+                with_permit(Issue::error(codes::ELIGIBILITY_EXPIRED), governing, lines)
                     .arg("expiry", &expiry)
                     .arg("days_ago", -days_left),
                 lines,
@@ -555,7 +579,7 @@ fn term_issues(
     for note in notes {
         let issue = match note {
             TermNote::YearsUnknown => on_row(
-                Issue::warning("term.years_unknown")
+                Issue::warning(codes::TERM_YEARS_UNKNOWN)
                     .arg("years", fmt_years(f64::from(t.max_months) / 12.0))
                     .arg("threshold", fmt_years(tr.extended_from_years_in_china))
                     .arg("extended", fmt_years(tr.extended_years)),
@@ -563,7 +587,7 @@ fn term_issues(
                 Some(Field::YearsInChina),
             ),
             TermNote::RequestInvalid => on_row(
-                Issue::warning("term.invalid_request")
+                Issue::warning(codes::TERM_INVALID_REQUEST)
                     .arg(
                         "value",
                         emp.requested_term_years
@@ -575,7 +599,7 @@ fn term_issues(
                 Some(Field::RequestedTerm),
             ),
             TermNote::CappedByRule => on_row(
-                Issue::warning("term.capped")
+                Issue::warning(codes::TERM_CAPPED)
                     .arg(
                         "requested",
                         fmt_years(f64::from(t.requested_months.unwrap_or(0)) / 12.0),
@@ -593,7 +617,7 @@ fn term_issues(
                 Some(Field::RequestedTerm),
             ),
             TermNote::CappedByPassport => on_row(
-                Issue::warning("term.passport_cap")
+                Issue::warning(codes::TERM_PASSPORT_CAP)
                     .arg(
                         "passport_expiry",
                         emp.passport_expiry
@@ -607,7 +631,7 @@ fn term_issues(
                 Some(Field::PassportExpiry),
             ),
             TermNote::PassportTooShort => on_row(
-                Issue::error("term.passport_too_short")
+                Issue::error(codes::TERM_PASSPORT_TOO_SHORT)
                     .arg(
                         "passport_expiry",
                         emp.passport_expiry
@@ -618,7 +642,9 @@ fn term_issues(
                 emp,
                 Some(Field::PassportExpiry),
             ),
-            TermNote::NoFee => Issue::warning("term.no_fee").arg("months", t.months.unwrap_or(0)),
+            TermNote::NoFee => {
+                Issue::warning(codes::TERM_NO_FEE).arg("months", t.months.unwrap_or(0))
+            }
         };
         out.push(issue);
     }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::catalog::{Catalog, Lang};
+use crate::codes::{self, Code};
 use crate::model::Category;
 use chrono::Duration;
 use std::collections::BTreeSet;
@@ -51,7 +52,7 @@ fn codes(ev: &Evaluation) -> Vec<&str> {
     ev.issues.iter().map(|i| i.code.as_str()).collect()
 }
 
-fn find<'a>(ev: &'a Evaluation, code: &str) -> &'a Issue {
+fn find(ev: &Evaluation, code: Code) -> &Issue {
     ev.issues
         .iter()
         .find(|i| i.code == code)
@@ -92,7 +93,7 @@ fn ninety_days_is_open_and_ninety_one_is_not_yet_with_the_opening_date() {
     assert!(with_days_left(90).issues.is_empty());
     let ev = with_days_left(91);
     assert_eq!(ev.window_state(), "not_yet");
-    let i = find(&ev, "eligibility.not_yet");
+    let i = find(&ev, codes::ELIGIBILITY_NOT_YET);
     assert!(!i.is_error());
     assert_eq!(i.get("window_opens"), Some("2026-10-02"));
     assert_eq!(i.at.cell.as_deref(), Some("K5"));
@@ -108,7 +109,7 @@ fn thirty_one_and_thirty_are_open_twenty_nine_is_too_late() {
     assert_eq!(with_days_left(30).window_state(), "open");
     let ev = with_days_left(29);
     assert_eq!(ev.window_state(), "too_late");
-    let i = find(&ev, "eligibility.too_late");
+    let i = find(&ev, codes::ELIGIBILITY_TOO_LATE);
     assert!(i.is_error());
     assert_eq!(i.get("phone"), Some("0755-88121678"));
     assert_eq!(i.get("rp_phone"), Some("12367"));
@@ -121,7 +122,7 @@ fn thirty_one_and_thirty_are_open_twenty_nine_is_too_late() {
 fn expired_is_an_error_naming_whom_to_call() {
     let ev = with_days_left(-3);
     assert_eq!(ev.window_state(), "expired");
-    let i = find(&ev, "eligibility.expired");
+    let i = find(&ev, codes::ELIGIBILITY_EXPIRED);
     assert!(i.is_error());
     assert_eq!(i.get("days_ago"), Some("3"));
     let cat = Catalog::load(&Templates::builtin()).unwrap();
@@ -137,7 +138,7 @@ fn an_earlier_residence_permit_is_too_late_on_its_cell() {
     e.residence_permit_expiry = Some(d(2026, 11, 20));
     let ev = evaluate(&e, d(2026, 10, 25), &r, &cal);
     assert_eq!(ev.window_state(), "too_late");
-    let i = find(&ev, "eligibility.too_late");
+    let i = find(&ev, codes::ELIGIBILITY_TOO_LATE);
     assert_eq!(i.at.cell.as_deref(), Some("L5"));
     assert_eq!(i.get("phone"), Some("12367"));
     assert_eq!(i.get("permit_en"), Some("Residence Permit"));
@@ -151,10 +152,10 @@ fn missing_dates_point_at_their_cells() {
     e.residence_permit_expiry = None;
     let ev = evaluate(&e, d(2026, 11, 1), &r, &cal);
     assert_eq!(ev.window_state(), "unknown");
-    let i = find(&ev, "eligibility.no_wp_expiry");
+    let i = find(&ev, codes::ELIGIBILITY_NO_WP_EXPIRY);
     assert!(i.is_error());
     assert_eq!(i.at.cell.as_deref(), Some("K5"));
-    let i = find(&ev, "eligibility.no_rp_expiry");
+    let i = find(&ev, codes::ELIGIBILITY_NO_RP_EXPIRY);
     assert!(!i.is_error());
     assert_eq!(i.at.cell.as_deref(), Some("L5"));
     assert_eq!(status(ev.eligibility.state, &ev.issues), Status::Attention);
@@ -168,7 +169,7 @@ fn residence_permit_due_before_the_window_is_an_error() {
     e.residence_permit_expiry = Some(d(2026, 11, 20));
     let ev = evaluate(&e, d(2026, 10, 1), &r, &cal);
     assert_eq!(ev.window_state(), "not_yet");
-    let i = find(&ev, "eligibility.rp_first");
+    let i = find(&ev, codes::ELIGIBILITY_RP_FIRST);
     assert!(i.is_error());
     assert_eq!(i.get("rp_deadline"), Some("2026-10-21"));
 }
@@ -181,33 +182,33 @@ fn ages_59_and_60_for_b_c_and_a() {
     e.date_of_birth = Some(d(1966, 11, 2));
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.age, Some(59));
-    assert!(!codes(&ev).contains(&"eligibility.age"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE.as_str()));
 
     e.date_of_birth = Some(d(1966, 11, 1));
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.age, Some(60));
-    let i = find(&ev, "eligibility.age");
+    let i = find(&ev, codes::ELIGIBILITY_AGE);
     // The 2026 Shenzhen practice refuses the renewal: an error, so never ready.
     assert!(i.is_error());
     assert_eq!(i.at.cell.as_deref(), Some("F5"));
     assert!(i.get("reason_en").unwrap().contains("60"));
     assert!(i.get("route_en").unwrap().contains("category A"));
     assert!(!is_ready(ev.eligibility.state, &ev.issues));
-    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE_DURING_TERM.as_str()));
 
     // The rule's severity is data: a warning leaves the employee ready.
     let mut soft = r.clone();
     soft.data.age.severity = config::AgeSeverity::Warning;
     let ev = evaluate(&e, as_of, &soft, &cal);
-    assert!(!find(&ev, "eligibility.age").is_error());
+    assert!(!find(&ev, codes::ELIGIBILITY_AGE).is_error());
     assert!(is_ready(ev.eligibility.state, &ev.issues));
 
     e.category = Some(Category::C);
     let ev = evaluate(&e, as_of, &r, &cal);
-    assert!(codes(&ev).contains(&"eligibility.age"));
+    assert!(codes(&ev).contains(&codes::ELIGIBILITY_AGE.as_str()));
     e.category = Some(Category::A);
     let ev = evaluate(&e, as_of, &r, &cal);
-    assert!(!codes(&ev).contains(&"eligibility.age"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE.as_str()));
 }
 
 #[test]
@@ -218,7 +219,7 @@ fn category_without_list_and_unreadable_category() {
     // A category without a list of its own gets the common list and one warning.
     e.category = Some(Category::B(3));
     let ev = evaluate(&e, as_of, &r, &cal);
-    let i = find(&ev, "category.common_list");
+    let i = find(&ev, codes::CATEGORY_COMMON_LIST);
     assert!(!i.is_error());
     assert_eq!(i.get("category"), Some("B3"));
     assert_eq!(i.get("wp_phone"), Some("0755-88121678"));
@@ -244,8 +245,8 @@ fn category_without_list_and_unreadable_category() {
     // The class alone: one warning naming what (六) would add, no error.
     e.category = Some(Category::B(0));
     let ev = evaluate(&e, as_of, &r, &cal);
-    assert!(!codes(&ev).contains(&"category.common_list"));
-    let i = find(&ev, "category.sub_category");
+    assert!(!codes(&ev).contains(&codes::CATEGORY_COMMON_LIST.as_str()));
+    let i = find(&ev, codes::CATEGORY_SUB_CATEGORY);
     assert!(!i.is_error());
     assert!(i.get("extra_zh").unwrap().contains("薪资证明"), "{i:?}");
     assert!(i.get("extra_en").unwrap().starts_with("B6: "), "{i:?}");
@@ -260,7 +261,7 @@ fn category_without_list_and_unreadable_category() {
     assert!(strict.checklists.common().is_none());
     e.category = Some(Category::B(3));
     let ev = evaluate(&e, as_of, &strict, &cal);
-    let i = find(&ev, "category.no_list");
+    let i = find(&ev, codes::CATEGORY_NO_LIST);
     assert!(i.is_error());
     assert!(ev.checklist.is_empty());
     assert!(!is_ready(ev.eligibility.state, &ev.issues));
@@ -268,7 +269,7 @@ fn category_without_list_and_unreadable_category() {
     e.category = None;
     e.category_raw = Some("七".into());
     let ev = evaluate(&e, as_of, &r, &cal);
-    let i = find(&ev, "category.unknown");
+    let i = find(&ev, codes::CATEGORY_UNKNOWN);
     assert!(i.is_error());
     assert_eq!(i.get("value"), Some("七"));
 
@@ -302,7 +303,7 @@ fn terms_of_one_and_two_years_and_their_fees() {
     e.requested_term_years = Some(2.0);
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.term_years, Some(1.0));
-    let i = find(&ev, "term.capped");
+    let i = find(&ev, codes::TERM_CAPPED);
     assert_eq!(i.get("requested"), Some("2"));
     assert_eq!(i.get("allowed"), Some("1"));
     assert_eq!(i.get("years_in_china"), Some("2.5"));
@@ -318,7 +319,7 @@ fn passport_caps_the_term_and_can_block_it() {
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.term.months, Some(6));
     assert_eq!(ev.fee_rmb, Some(400));
-    let i = find(&ev, "term.passport_cap");
+    let i = find(&ev, codes::TERM_PASSPORT_CAP);
     assert_eq!(i.get("months"), Some("6"));
     assert_eq!(i.at.cell.as_deref(), Some("D5"));
     assert!(!i.is_error());
@@ -327,7 +328,7 @@ fn passport_caps_the_term_and_can_block_it() {
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.term_years, None);
     assert_eq!(ev.fee_rmb, None);
-    assert!(find(&ev, "term.passport_too_short").is_error());
+    assert!(find(&ev, codes::TERM_PASSPORT_TOO_SHORT).is_error());
 }
 
 #[test]
@@ -337,13 +338,13 @@ fn a_timeline_in_2027_warns_naming_the_year() {
     e.work_permit_expiry = Some(d(2027, 3, 31));
     e.residence_permit_expiry = Some(d(2027, 3, 31));
     let ev = evaluate(&e, d(2027, 1, 20), &r, &cal);
-    let i = find(&ev, "calendar.no_data");
+    let i = find(&ev, codes::CALENDAR_NO_DATA);
     assert!(!i.is_error());
     assert_eq!(i.get("year"), Some("2027"));
     assert_eq!(
         ev.issues
             .iter()
-            .filter(|i| i.code == "calendar.no_data")
+            .filter(|i| i.code == codes::CALENDAR_NO_DATA)
             .count(),
         1
     );
@@ -425,24 +426,24 @@ fn every_emitted_code_has_a_catalog_entry() {
     record(evaluate(&base, as_of, &no_fee, &cal));
 
     let expected = [
-        "calendar.no_data",
-        "category.common_list",
-        "category.sub_category",
-        "category.unknown",
-        "eligibility.age",
-        "eligibility.age_during_term",
-        "eligibility.expired",
-        "eligibility.no_rp_expiry",
-        "eligibility.no_wp_expiry",
-        "eligibility.not_yet",
-        "eligibility.rp_first",
-        "eligibility.too_late",
-        "term.capped",
-        "term.invalid_request",
-        "term.no_fee",
-        "term.passport_cap",
-        "term.passport_too_short",
-        "term.years_unknown",
+        codes::CALENDAR_NO_DATA,
+        codes::CATEGORY_COMMON_LIST,
+        codes::CATEGORY_SUB_CATEGORY,
+        codes::CATEGORY_UNKNOWN,
+        codes::ELIGIBILITY_AGE,
+        codes::ELIGIBILITY_AGE_DURING_TERM,
+        codes::ELIGIBILITY_EXPIRED,
+        codes::ELIGIBILITY_NO_RP_EXPIRY,
+        codes::ELIGIBILITY_NO_WP_EXPIRY,
+        codes::ELIGIBILITY_NOT_YET,
+        codes::ELIGIBILITY_RP_FIRST,
+        codes::ELIGIBILITY_TOO_LATE,
+        codes::TERM_CAPPED,
+        codes::TERM_INVALID_REQUEST,
+        codes::TERM_NO_FEE,
+        codes::TERM_PASSPORT_CAP,
+        codes::TERM_PASSPORT_TOO_SHORT,
+        codes::TERM_YEARS_UNKNOWN,
     ];
     let seen_codes: Vec<&str> = seen.iter().map(String::as_str).collect();
     assert_eq!(seen_codes, expected);
@@ -515,23 +516,23 @@ fn turning_60_during_the_term_is_a_warning() {
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.age, Some(59));
     assert_eq!(ev.term.ends, Some(d(2028, 12, 31)));
-    let i = find(&ev, "eligibility.age_during_term");
+    let i = find(&ev, codes::ELIGIBILITY_AGE_DURING_TERM);
     assert!(!i.is_error());
     assert_eq!(i.get("birthday"), Some("2027-06-15"));
     assert_eq!(i.get("term_ends"), Some("2028-12-31"));
     assert_eq!(i.at.cell.as_deref(), Some("F5"));
-    assert!(!codes(&ev).contains(&"eligibility.age"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE.as_str()));
     assert!(is_ready(ev.eligibility.state, &ev.issues));
 
     // Turning 60 after the term ends: nothing to say.
     e.date_of_birth = Some(d(1969, 1, 1));
     let ev = evaluate(&e, as_of, &r, &cal);
-    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE_DURING_TERM.as_str()));
     // Category A is not under the rule.
     e.date_of_birth = Some(d(1967, 6, 15));
     e.category = Some(Category::A);
     let ev = evaluate(&e, as_of, &r, &cal);
-    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE_DURING_TERM.as_str()));
 }
 
 #[test]
@@ -601,11 +602,11 @@ fn the_age_limit_in_time_sets_the_last_day_to_file() {
     assert_eq!(ev.eligibility.deadline, Some(d(2026, 11, 19)));
     assert!(ev.eligibility.deadline_by_age);
     assert_eq!(ev.eligibility.days_to_deadline, Some(18));
-    let i = find(&ev, "eligibility.age_deadline");
+    let i = find(&ev, codes::ELIGIBILITY_AGE_DEADLINE);
     assert!(!i.is_error());
     assert_eq!(i.get("deadline"), Some("2026-11-19"));
     assert_eq!(i.get("permit_deadline"), Some("2026-12-01"));
-    assert!(!codes(&ev).contains(&"eligibility.age_during_term"));
+    assert!(!codes(&ev).contains(&codes::ELIGIBILITY_AGE_DURING_TERM.as_str()));
     // The calendar view agrees: the last-day event is the age one.
     let rc = RenewalCalendar::load(&Templates::builtin()).unwrap();
     let events = rc.events(&e, as_of);
@@ -616,7 +617,7 @@ fn the_age_limit_in_time_sets_the_last_day_to_file() {
     assert!(!events.iter().any(|ev| ev.kind == EventKind::Deadline));
     // Past the day before the birthday the age check itself speaks (60 on the day).
     let ev = evaluate(&e, d(2026, 11, 20), &r, &cal);
-    assert!(find(&ev, "eligibility.age").is_error());
+    assert!(find(&ev, codes::ELIGIBILITY_AGE).is_error());
     assert!(!ev.eligibility.deadline_by_age);
 
     // Turns 60 after the permits' deadline: nothing moves.
@@ -624,13 +625,13 @@ fn the_age_limit_in_time_sets_the_last_day_to_file() {
     let ev = evaluate(&e, as_of, &r, &cal);
     assert_eq!(ev.eligibility.deadline, Some(d(2026, 12, 1)));
     assert!(!ev.eligibility.deadline_by_age);
-    assert!(codes(&ev).contains(&"eligibility.age_during_term"));
+    assert!(codes(&ev).contains(&codes::ELIGIBILITY_AGE_DURING_TERM.as_str()));
 
     // Turns 60 before the window opens: no day to file on, an error now.
     e.date_of_birth = Some(d(1966, 9, 30));
     let ev = evaluate(&e, d(2026, 8, 1), &r, &cal);
     assert_eq!(ev.eligibility.state, WindowState::NotYet);
-    let i = find(&ev, "eligibility.age_before_window");
+    let i = find(&ev, codes::ELIGIBILITY_AGE_BEFORE_WINDOW);
     assert!(i.is_error());
     assert_eq!(i.get("window_opens"), Some("2026-10-02"));
 

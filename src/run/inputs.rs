@@ -2,6 +2,7 @@
 //! folders and [`MemoryInputs`] over bytes held in memory (tests, a server's upload). Which
 //! files exist, how they are opened and how far links may lead is decided here.
 
+use crate::codes;
 use crate::documents::folder;
 use crate::io::{
     Content, DocsTop, FileStamp, Inputs, Listing, Named, PhotoListing, PhotoReadError, ScanFile,
@@ -116,7 +117,7 @@ impl Inputs for FsInputs {
     fn roster(&self) -> Result<Named, Issue> {
         let limits = crate::limits::RosterLimits::default();
         let bytes = read_capped(&self.roster, limits.max_file_bytes).map_err(|e| {
-            Issue::error("roster.cannot_open")
+            Issue::error(codes::ROSTER_CANNOT_OPEN)
                 .arg("file", self.roster.display())
                 .arg("reason", fail_reason(&e))
         })?;
@@ -140,7 +141,7 @@ impl Inputs for FsInputs {
                 bytes,
             })
             .map_err(|e| {
-                Issue::error("roster.company_file_bad")
+                Issue::error(codes::ROSTER_COMPANY_FILE_BAD)
                     .arg("file", p.display())
                     .arg("reason", fail_reason(&e))
             }),
@@ -150,7 +151,7 @@ impl Inputs for FsInputs {
     fn photo_names(&self) -> Option<Result<PhotoListing, Issue>> {
         let dir = self.photos.as_ref()?;
         let folder_issue = |e: &io::Error| {
-            Issue::error("photo.folder")
+            Issue::error(codes::PHOTO_FOLDER)
                 .arg("folder", dir.display())
                 .arg("detail", e.kind())
         };
@@ -210,7 +211,7 @@ impl Inputs for FsInputs {
             Ok(top)
         };
         Some(read().map_err(|e| {
-            Issue::error("document.docs_unreadable")
+            Issue::error(codes::DOCUMENT_DOCS_UNREADABLE)
                 .arg("dir", dir.display())
                 .arg("detail", io_reason(&e))
         }))

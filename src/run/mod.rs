@@ -10,8 +10,8 @@
 //!
 //! ```no_run
 //! # use permitpack::run::*;
-//! # fn main() -> Result<(), RunError> {
-//! let setup = std::sync::Arc::new(Setup::load(None, "shenzhen-2inch").map_err(RunError::Failed)?);
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let setup = std::sync::Arc::new(Setup::load(None, "shenzhen-2inch")?);
 //! let inputs = FsInputs::new("roster.xlsx".into(), None, Some("photos".into()), Some("docs".into()));
 //! let run = Run::load(RunInputs::new(setup, inputs, chrono::NaiveDate::MIN))?;
 //! let summary = run.build(&FsSink::new("out"), &())?;
@@ -32,11 +32,13 @@ pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
 use crate::catalog::Lang;
+use crate::codes;
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
     owner::Owners,
 };
+use crate::fsutil::WriteError;
 use crate::io::{Inputs, Named, Progress};
 use crate::issue::Issue;
 use crate::model::Company;
@@ -55,28 +57,41 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Why a run could not be done (exit status 2 on the command line).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The roster or the company file cannot be read: the issue names the file and what to
     /// do.
+    #[error("{}", .0.code)]
     Input(Box<Issue>),
     /// Another run is writing to the same output folder (its store's lock): the issue says
     /// which and what to do.
+    #[error("{}", .0.code)]
     Busy(Box<Issue>),
     /// Anything else (the output cannot be written), as one sentence.
-    Failed(String),
+    #[error(transparent)]
+    Failed(#[from] RunFailure),
 }
 
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Input(issue) | RunError::Busy(issue) => write!(f, "{}", issue.code),
-            RunError::Failed(s) => f.write_str(s),
-        }
-    }
+/// Why a run stopped before its output was complete; each says it in one sentence.
+#[derive(Debug, thiserror::Error)]
+pub enum RunFailure {
+    #[error("the packet password is empty; give a password or leave --password out")]
+    EmptyPassword,
+    /// The output cannot be made ready: the sink's own sentence.
+    #[error("{0}")]
+    Prepare(String),
+    #[error("cannot create a temporary file in the output folder {}: {reason}", .folder.display())]
+    Scratch { folder: PathBuf, reason: String },
+    /// An employee's results cannot be kept: the batch's own sentence.
+    #[error("{0}")]
+    Batch(String),
+    #[error("cannot keep the employees' results: {0}")]
+    Keep(std::io::Error),
+    #[error("cannot record the packets written: {0}")]
+    Record(WriteError),
+    #[error("cannot write the reports: {0}")]
+    Reports(report::ReportError),
 }
-
-impl std::error::Error for RunError {}
 
 /// What a run is given.
 pub struct RunInputs {
@@ -168,9 +183,7 @@ impl Run {
     /// roster (or the company file) cannot be read at all.
     pub fn load(given: RunInputs) -> Result<Run, RunError> {
         if given.password.as_deref() == Some("") {
-            return Err(RunError::Failed(
-                "the packet password is empty; give a password or leave --password out".into(),
-            ));
+            return Err(RunFailure::EmptyPassword.into());
         }
         let inputs = given.inputs;
         let aliases = &given.setup.aliases;
@@ -272,7 +285,7 @@ impl Run {
             .map(OutStore::lock)
             .transpose()
             .map_err(|i| RunError::Busy(Box::new(i)))?;
-        let prepare_notes = sink.prepare(write_packets).map_err(RunError::Failed)?;
+        let prepare_notes = sink.prepare(write_packets).map_err(RunFailure::Prepare)?;
         let mut info = self.run_info(write_packets);
         let Run {
             setup,
@@ -292,7 +305,7 @@ impl Run {
         } = self;
         let mut roster_issues = roster_issues;
         if !write_packets && let Some(m) = store.as_ref().and_then(OutStore::earlier_build) {
-            let note = Issue::warning("packet.from_earlier_build")
+            let note = Issue::warning(codes::PACKET_FROM_EARLIER_BUILD)
                 .arg("count", m.packets.len())
                 .arg("as_of", m.as_of)
                 .arg("roster", m.roster);
@@ -345,21 +358,18 @@ impl Run {
             .scratch()
             .map_or_else(std::env::temp_dir, PathBuf::from);
         let spool = Spool::new_in(&scratch, rows.len()).map_err(|e| {
-            RunError::Failed(format!(
-                "cannot create a temporary file in the output folder {}: {}",
-                scratch.display(),
-                inputs::io_reason(&e)
-            ))
+            RunError::from(RunFailure::Scratch {
+                folder: scratch.clone(),
+                reason: inputs::io_reason(&e),
+            })
         })?;
         progress.start(rows.len());
         batch
             .process_into(&rows, jobs, progress, &spool)
-            .map_err(RunError::Failed)?;
+            .map_err(RunFailure::Batch)?;
         progress.finish();
         drop(rows);
-        let failed = |e: std::io::Error| {
-            RunError::Failed(format!("cannot keep the employees' results: {e}"))
-        };
+        let failed = |e: std::io::Error| RunError::from(RunFailure::Keep(e));
         // Packets reach the disk here, once, before the report that lists them.
         batch.sync_spooled_packets(&spool).map_err(failed)?;
         if write_packets && let Some(store) = &store {
@@ -369,10 +379,10 @@ impl Run {
             }
             let removed = store
                 .finish_packets(&written, as_of, &roster.file)
-                .map_err(|e| RunError::Failed(format!("cannot record the packets written: {e}")))?;
+                .map_err(RunFailure::Record)?;
             if !removed.is_empty() {
                 // Not named: the old names hold passport numbers no longer in the roster.
-                let note = Issue::warning("packet.stale_removed").arg("count", removed.len());
+                let note = Issue::warning(codes::PACKET_STALE_REMOVED).arg("count", removed.len());
                 info.roster_issues.push(note.clone());
                 roster_issues.push(note);
             }
@@ -386,7 +396,7 @@ impl Run {
             &setup.catalog,
             &setup.templates,
         )
-        .map_err(|e| RunError::Failed(format!("cannot write the reports: {e}")))?;
+        .map_err(RunFailure::Reports)?;
         let reused = batch.cache.as_ref().map_or(0, RunCache::reused);
         if let Some(rc) = batch.cache.take() {
             // Only after a run that went through every employee: unused entries are dropped.
@@ -469,7 +479,7 @@ fn open_cache(
         .map(|run_key| RunCache::new(cache, run_key, reuse))
         .map_err(|e| {
             notes.push(
-                Issue::warning("cache.unavailable")
+                Issue::warning(codes::CACHE_UNAVAILABLE)
                     .arg("dir", dir.display())
                     .arg("detail", e),
             )
@@ -481,7 +491,7 @@ fn open_cache(
 fn company_toml(file: &Named) -> Result<Company, RunError> {
     let bad = |reason: String| {
         RunError::Input(Box::new(
-            Issue::error("roster.company_file_bad")
+            Issue::error(codes::ROSTER_COMPANY_FILE_BAD)
                 .arg("file", &file.shown)
                 .arg("reason", reason),
         ))

@@ -49,8 +49,8 @@ impl Setup {
         };
         let catalog = Catalog::load(&templates)?;
         let aliases = ColumnAliases::load(&templates)?;
-        let rules = Rules::load(&templates)?;
-        let calendar = Calendar::load(&templates)?;
+        let rules = Rules::load(&templates).map_err(|e| e.to_string())?;
+        let calendar = Calendar::load(&templates).map_err(|e| e.to_string())?;
         let profile = PhotoProfile::load(&templates, photo_profile)?;
         let renderer = Renderer::new(&templates)?;
         let limits = Limits::load(&templates)?;

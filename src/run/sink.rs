@@ -4,6 +4,7 @@
 //! for tests and a server that streams them), and the [`Output`] a run is handed: the sink,
 //! with the output folder's store beside it (`crate::store`) when there is a folder.
 
+use crate::codes;
 use crate::fsutil::{self, Durability, WriteError};
 use crate::io::{Fill, OutFile, Sink};
 use crate::issue::Issue;
@@ -100,7 +101,7 @@ impl Sink for FsSink {
             // packets hold passport scans. The output folder itself is the user's choice.
             match fsutil::tighten_output_dir(dir, self.group_readable) {
                 Ok(Some((was, now))) => notes.push(
-                    Issue::warning("output.packets_tightened")
+                    Issue::warning(codes::OUTPUT_PACKETS_TIGHTENED)
                         .arg("dir", dir.display())
                         .arg("was", format!("{was:04o}"))
                         .arg("now", format!("{now:04o}")),

@@ -9,6 +9,7 @@ use super::AppState;
 use super::config::Config;
 use super::error::ApiError;
 use super::log::Refused;
+use crate::codes::{self, Code};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -321,14 +322,14 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
     if !auth.host_allowed(&host) {
         return refuse(
             StatusCode::FORBIDDEN,
-            "serve.host_refused",
+            codes::SERVE_HOST_REFUSED,
             "refused: the Host header is not a name this server answers to; if it is reached under another name (a reverse proxy, an office server), start it with --allow-host NAME",
         );
     }
     if !same_origin(req.method(), req.headers(), &host) {
         return refuse(
             StatusCode::FORBIDDEN,
-            "serve.origin_refused",
+            codes::SERVE_ORIGIN_REFUSED,
             "refused: the request came from another site or origin; if the page is reached under another name, start the server with --allow-host NAME",
         );
     }
@@ -344,7 +345,7 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
                 .insert(header::SET_COOKIE, auth.set_cookie());
             return r;
         }
-        return ApiError::code(StatusCode::UNAUTHORIZED, "serve.token_wrong").into_response();
+        return ApiError::code(StatusCode::UNAUTHORIZED, codes::SERVE_TOKEN_WRONG).into_response();
     }
     if is_public(req.method(), &path) || auth.authenticated(req.headers()) {
         return next.run(req).await;
@@ -352,11 +353,11 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
     if path == "/" && auth.has_password() {
         return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
     }
-    ApiError::code(StatusCode::UNAUTHORIZED, "serve.token_missing").into_response()
+    ApiError::code(StatusCode::UNAUTHORIZED, codes::SERVE_TOKEN_MISSING).into_response()
 }
 
 /// A refusal whose reason the log line also gives (the server's operator reads it).
-fn refuse(status: StatusCode, code: &str, why: &'static str) -> Response {
+fn refuse(status: StatusCode, code: Code, why: &'static str) -> Response {
     let mut r = ApiError::code(status, code).into_response();
     r.extensions_mut().insert(Refused(why));
     r

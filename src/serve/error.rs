@@ -6,6 +6,7 @@
 
 use super::AppState;
 use super::jobs::{JobError, issue_json};
+use crate::codes::{self, Code};
 use crate::issue::Issue;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,13 +27,13 @@ impl ApiError {
     }
 
     /// An issue of `code` without arguments.
-    pub fn code(status: StatusCode, code: &str) -> ApiError {
+    pub fn code(status: StatusCode, code: Code) -> ApiError {
         ApiError::new(status, Issue::error(code))
     }
 
     /// Nothing at this address (an unknown route, file or packet).
     pub fn not_found() -> ApiError {
-        ApiError::code(StatusCode::NOT_FOUND, "serve.not_found")
+        ApiError::code(StatusCode::NOT_FOUND, codes::SERVE_NOT_FOUND)
     }
 }
 
@@ -101,14 +102,18 @@ mod tests {
     fn each_job_error_has_its_status_and_code() {
         let s = |s: &str| s.to_string();
         let cases = [
-            (JobError::NoJob, 404, "serve.no_job"),
-            (JobError::Deleted, 404, "serve.job_deleted"),
-            (JobError::NotYet, 404, "serve.not_yet"),
-            (JobError::QueueFull { waiting: 3 }, 503, "serve.queue_full"),
+            (JobError::NoJob, 404, codes::SERVE_NO_JOB),
+            (JobError::Deleted, 404, codes::SERVE_JOB_DELETED),
+            (JobError::NotYet, 404, codes::SERVE_NOT_YET),
+            (
+                JobError::QueueFull { waiting: 3 },
+                503,
+                codes::SERVE_QUEUE_FULL,
+            ),
             (
                 JobError::BadForm { reason: s("cut") },
                 400,
-                "serve.bad_form",
+                codes::SERVE_BAD_FORM,
             ),
             (
                 JobError::BadField {
@@ -116,13 +121,17 @@ mod tests {
                     value: s("x"),
                 },
                 400,
-                "serve.bad_field",
+                codes::SERVE_BAD_FIELD,
             ),
-            (JobError::BadPath { file: s("../x") }, 400, "serve.bad_path"),
+            (
+                JobError::BadPath { file: s("../x") },
+                400,
+                codes::SERVE_BAD_PATH,
+            ),
             (
                 JobError::WindowsName { file: s("CON") },
                 400,
-                "serve.windows_name",
+                codes::SERVE_WINDOWS_NAME,
             ),
             (
                 JobError::FieldTooLarge {
@@ -130,12 +139,12 @@ mod tests {
                     limit: 1024,
                 },
                 413,
-                "serve.field_too_large",
+                codes::SERVE_FIELD_TOO_LARGE,
             ),
             (
                 JobError::TooManyFiles { limit: 10 },
                 413,
-                "serve.too_many_files",
+                codes::SERVE_TOO_MANY_FILES,
             ),
             (
                 JobError::FileTooLarge {
@@ -143,12 +152,12 @@ mod tests {
                     limit: 1 << 20,
                 },
                 413,
-                "serve.file_too_large",
+                codes::SERVE_FILE_TOO_LARGE,
             ),
             (
                 JobError::JobTooLarge { limit: 1 << 30 },
                 413,
-                "serve.job_too_large",
+                codes::SERVE_JOB_TOO_LARGE,
             ),
             (
                 JobError::NotMoved {
@@ -156,14 +165,14 @@ mod tests {
                     reason: s("busy"),
                 },
                 409,
-                "serve.bad_path",
+                codes::SERVE_BAD_PATH,
             ),
-            (JobError::Running, 409, "serve.job_running"),
-            (JobError::NoRoster, 409, "serve.no_roster"),
+            (JobError::Running, 409, codes::SERVE_JOB_RUNNING),
+            (JobError::NoRoster, 409, codes::SERVE_NO_ROSTER),
             (
                 JobError::NoEmployee { passport: s("X1") },
                 404,
-                "serve.no_employee",
+                codes::SERVE_NO_EMPLOYEE,
             ),
             (
                 JobError::NoItem {
@@ -171,12 +180,12 @@ mod tests {
                     items: vec![s("passport"), s("photo")],
                 },
                 400,
-                "serve.no_item",
+                codes::SERVE_NO_ITEM,
             ),
             (
                 JobError::ItemMissing { file: s("a.pdf") },
                 400,
-                "serve.item_missing",
+                codes::SERVE_ITEM_MISSING,
             ),
             (
                 JobError::BadFileType {
@@ -184,16 +193,16 @@ mod tests {
                     allowed: s("PDF"),
                 },
                 400,
-                "serve.bad_file_type",
+                codes::SERVE_BAD_FILE_TYPE,
             ),
-            (JobError::OnePhoto, 400, "serve.one_photo"),
-            (JobError::NoFiles, 400, "serve.no_files"),
+            (JobError::OnePhoto, 400, codes::SERVE_ONE_PHOTO),
+            (JobError::NoFiles, 400, codes::SERVE_NO_FILES),
             (
                 JobError::NotARoster { file: s("x.xlsx") },
                 400,
-                "serve.not_a_roster",
+                codes::SERVE_NOT_A_ROSTER,
             ),
-            (JobError::internal("disk full"), 500, "serve.internal"),
+            (JobError::internal("disk full"), 500, codes::SERVE_INTERNAL),
         ];
         for (e, status, code) in cases {
             let api = ApiError::from(e.clone());
@@ -209,6 +218,6 @@ mod tests {
         let r = ApiError::not_found().into_response();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         let Unrendered(issue) = r.extensions().get::<Unrendered>().unwrap();
-        assert_eq!(issue.code, "serve.not_found");
+        assert_eq!(issue.code, codes::SERVE_NOT_FOUND);
     }
 }

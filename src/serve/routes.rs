@@ -8,6 +8,7 @@
 use super::AppState;
 use super::error::ApiError;
 use super::jobs::JobError;
+use crate::codes;
 use crate::issue::Issue;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -144,12 +145,12 @@ async fn login(
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    Issue::error("serve.login_too_large").arg("limit", MAX_LOGIN_BYTES),
+                    Issue::error(codes::SERVE_LOGIN_TOO_LARGE).arg("limit", MAX_LOGIN_BYTES),
                 )
             } else {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    Issue::error("serve.bad_form").arg("reason", rejection.body_text()),
+                    Issue::error(codes::SERVE_BAD_FORM).arg("reason", rejection.body_text()),
                 )
             }
         })?;
@@ -162,9 +163,9 @@ async fn login(
         }
         Err(StatusCode::TOO_MANY_REQUESTS) => Err(ApiError::code(
             StatusCode::TOO_MANY_REQUESTS,
-            "serve.login_limited",
+            codes::SERVE_LOGIN_LIMITED,
         )),
-        Err(status) => Err(ApiError::code(status, "serve.login_wrong")),
+        Err(status) => Err(ApiError::code(status, codes::SERVE_LOGIN_WRONG)),
     }
 }
 
@@ -636,17 +637,17 @@ mod tests {
             (
                 request("/no/such/route", &host, Some(&token)),
                 404,
-                "serve.not_found",
+                codes::SERVE_NOT_FOUND,
             ),
             (
                 request("/api/info", &host, None),
                 401,
-                "serve.token_missing",
+                codes::SERVE_TOKEN_MISSING,
             ),
             (
                 request("/api/info", "evil.example", Some(&token)),
                 403,
-                "serve.host_refused",
+                codes::SERVE_HOST_REFUSED,
             ),
             (
                 request(
@@ -655,7 +656,7 @@ mod tests {
                     Some(&token),
                 ),
                 404,
-                "serve.no_job",
+                codes::SERVE_NO_JOB,
             ),
         ];
         for (req, status, code) in answers {
@@ -679,7 +680,7 @@ mod tests {
             }
             assert_eq!(h.get("content-type").unwrap(), "application/json", "{uri}");
             let e = &body_json(r)["error"];
-            assert_eq!(e["code"], code, "{uri}: {e}");
+            assert_eq!(e["code"], code.as_str(), "{uri}: {e}");
             assert!(
                 e["en"].as_str().is_some_and(|t| !t.is_empty()),
                 "{uri}: {e}"

@@ -6,6 +6,7 @@
 //! run is only a file and never blocks the next one. The process number written into it is
 //! for the message of a refused run, never trusted for anything else.
 
+use crate::codes;
 use crate::issue::Issue;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
@@ -32,11 +33,13 @@ impl LockError {
     /// The message for the terminal (exit status 2).
     pub fn to_issue(&self, out: &Path) -> Issue {
         match self {
-            LockError::Busy { pid } => Issue::error("output.locked").arg("dir", out.display()).arg(
-                "pid",
-                pid.map_or_else(|| "?".to_string(), |p| p.to_string()),
-            ),
-            LockError::Io(e) => Issue::error("output.lock_failed")
+            LockError::Busy { pid } => Issue::error(codes::OUTPUT_LOCKED)
+                .arg("dir", out.display())
+                .arg(
+                    "pid",
+                    pid.map_or_else(|| "?".to_string(), |p| p.to_string()),
+                ),
+            LockError::Io(e) => Issue::error(codes::OUTPUT_LOCK_FAILED)
                 .arg("dir", out.display())
                 .arg("detail", e),
         }
@@ -101,7 +104,7 @@ mod tests {
             other => panic!("expected Busy, got {other:?}"),
         }
         let issue = OutLock::acquire(&state).unwrap_err().to_issue(&out);
-        assert_eq!(issue.code, "output.locked");
+        assert_eq!(issue.code, codes::OUTPUT_LOCKED);
         drop(first);
         OutLock::acquire(&state).unwrap();
     }

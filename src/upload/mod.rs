@@ -18,6 +18,7 @@ pub mod image;
 pub mod pdf;
 pub mod photo;
 
+use crate::codes;
 use crate::issue::Issue;
 use crate::limits::UploadLimits;
 use ::image::DynamicImage;
@@ -111,7 +112,7 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
             }
         } else {
             out.issues.push(
-                Issue::warning("upload.cannot_convert")
+                Issue::warning(codes::UPLOAD_CANNOT_CONVERT)
                     .arg("item", item)
                     .arg("file", f.name)
                     .file(f.name),
@@ -145,7 +146,7 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
         Ok((pdf, pages, how, fits)) => {
             if !fits {
                 out.issues.push(
-                    Issue::warning("upload.too_large")
+                    Issue::warning(codes::UPLOAD_TOO_LARGE)
                         .arg("item", item)
                         .arg("files", names.join(", "))
                         .arg("size", mb(pdf.len() as u64))
@@ -164,7 +165,7 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
 }
 
 fn unreadable(item: &str, file: &str, detail: &str) -> Issue {
-    Issue::warning("upload.unreadable")
+    Issue::warning(codes::UPLOAD_UNREADABLE)
         .arg("item", item)
         .arg("file", file)
         .arg("detail", detail)

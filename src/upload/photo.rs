@@ -4,6 +4,7 @@
 //! displayed, and scaled (never below the digital size) and re-encoded until it fits.
 
 use super::image::{self as img, ImageFile};
+use crate::codes;
 use crate::issue::Issue;
 use crate::photo::sniff::Format;
 use ::image::DynamicImage;
@@ -40,7 +41,7 @@ pub fn platform_photo(
     (min_bytes, max_bytes): (u64, u64),
 ) -> Result<PlatformPhoto, Issue> {
     let fail = |detail: &str| {
-        Issue::warning("upload.photo_not_made")
+        Issue::warning(codes::UPLOAD_PHOTO_NOT_MADE)
             .arg("file", name)
             .arg("detail", detail)
     };
@@ -89,7 +90,7 @@ pub fn platform_photo(
                 QUALITIES[QUALITIES.len() - 1],
             )
             .map_err(|e| fail(&e))?;
-            Err(Issue::warning("upload.photo_too_large")
+            Err(Issue::warning(codes::UPLOAD_PHOTO_TOO_LARGE)
                 .arg("file", name)
                 .arg("size", super::mb(smallest.len() as u64))
                 .arg("budget", super::mb(max_bytes)))
@@ -182,6 +183,6 @@ mod tests {
     fn a_budget_too_small_says_so() {
         let big = noisy(708, 944);
         let e = platform_photo("x.jpg", &big, None, (354, 472), (0, 1_000)).unwrap_err();
-        assert_eq!(e.code, "upload.photo_too_large");
+        assert_eq!(e.code, codes::UPLOAD_PHOTO_TOO_LARGE);
     }
 }

@@ -2,6 +2,7 @@
 //! cards as two files, multi-page PDFs, and a budget that forces the ladder.
 
 use super::*;
+use crate::codes;
 use ::image::{DynamicImage, Rgb, RgbImage};
 
 /// A phone shot of a document: paper-white page with dark "text" lines, a gradient and
@@ -266,7 +267,7 @@ fn what_cannot_fit_is_written_smallest_with_a_warning() {
     let c = up.converted.unwrap();
     assert!(c.pdf.len() > 20_000);
     assert_eq!(up.issues.len(), 1);
-    assert_eq!(up.issues[0].code, "upload.too_large");
+    assert_eq!(up.issues[0].code, codes::UPLOAD_TOO_LARGE);
     assert_eq!(up.issues[0].get("files"), Some("p.jpg"));
 }
 
@@ -289,7 +290,10 @@ fn files_that_are_not_images_or_pdfs_are_named_and_the_rest_still_used() {
     ];
     let up = item_pdf("labour_contract", &files, &limits());
     let codes: Vec<&str> = up.issues.iter().map(|i| i.code.as_str()).collect();
-    assert_eq!(codes, vec!["upload.cannot_convert", "upload.unreadable"]);
+    assert_eq!(
+        codes,
+        vec![codes::UPLOAD_CANNOT_CONVERT, codes::UPLOAD_UNREADABLE]
+    );
     assert_eq!(up.converted.unwrap().files, vec!["page.jpg"]);
     assert!(item_pdf("x", &[], &limits()).converted.is_none());
 }

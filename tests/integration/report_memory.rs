@@ -9,6 +9,7 @@
 use crate::alloc_count::{self, alone};
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
+use permitpack::codes;
 use permitpack::issue::Issue;
 use permitpack::model::{Category, Company, Employee, Fen, Field};
 use permitpack::outcome::{
@@ -66,11 +67,11 @@ fn outcome(i: usize) -> EmployeeOutcome {
         })
         .collect();
     let issues = vec![
-        Issue::error("document.missing")
+        Issue::error(codes::DOCUMENT_MISSING)
             .arg("item", "item_3")
             .sheet("Staff")
             .row(row),
-        Issue::warning("photo.small")
+        Issue::warning(codes::PHOTO_RESOLUTION)
             .arg("file", format!("{passport}.jpg"))
             .file(format!("{passport}.jpg")),
     ];

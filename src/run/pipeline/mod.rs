@@ -13,6 +13,7 @@ mod rerun;
 use super::setup::Setup;
 use crate::cache::RunCache;
 use crate::catalog::{Catalog, Lang};
+use crate::codes;
 use crate::documents::{
     self,
     folder::{DocsIndex, FolderScan},
@@ -88,7 +89,7 @@ impl Batch<'_> {
                     .unwrap_or_else(|| "unexpected failure".into());
                 let mut issues = row.issues.clone();
                 issues.push(
-                    Issue::error("internal.error")
+                    Issue::error(codes::INTERNAL_ERROR)
                         .arg("detail", detail)
                         .sheet(row.employee.sheet.clone())
                         .row(row.employee.row),
@@ -173,7 +174,10 @@ impl Batch<'_> {
                 // The number may have lost leading zeros: it must not be printed on a letter.
                 let why: Vec<Issue> = issues
                     .iter()
-                    .filter(|i| i.code.starts_with("roster.passport_as_number"))
+                    .filter(|i| {
+                        i.code == codes::ROSTER_PASSPORT_AS_NUMBER
+                            || i.code == codes::ROSTER_PASSPORT_AS_NUMBER_FOUND
+                    })
                     .cloned()
                     .collect();
                 explain_not_generated(line, &why, &s.catalog);
@@ -269,7 +273,7 @@ impl Batch<'_> {
     fn name_zero_padded_files(&self, emp: &crate::model::Employee, issues: &mut [Issue]) -> bool {
         let Some(issue) = issues
             .iter_mut()
-            .find(|i| i.code == "roster.passport_as_number")
+            .find(|i| i.code == codes::ROSTER_PASSPORT_AS_NUMBER)
         else {
             return false;
         };
@@ -295,7 +299,7 @@ impl Batch<'_> {
             }
         });
         if let Some(found) = found {
-            issue.code = "roster.passport_as_number_found".into();
+            issue.code = codes::ROSTER_PASSPORT_AS_NUMBER_FOUND.into();
             issue.args.push(("found".into(), found));
         }
         true
@@ -322,7 +326,7 @@ impl Batch<'_> {
             }
         };
         let Some(index) = &self.photos else {
-            issues.push(on_row(Issue::error("photo.no_folder")));
+            issues.push(on_row(Issue::error(codes::PHOTO_NO_FOLDER)));
             return (None, None, None, None);
         };
         let max_bytes = self.setup.profile.limits.max_file_bytes;
@@ -473,7 +477,7 @@ impl Batch<'_> {
                 within_budget: true,
             }),
             Err(issue) => {
-                if issue.code == "upload.photo_too_large" {
+                if issue.code == codes::UPLOAD_PHOTO_TOO_LARGE {
                     issues.push(issue.file(name.to_string()));
                 }
                 None
@@ -698,7 +702,7 @@ impl Batch<'_> {
 fn unprocessed(row: &RosterRow) -> EmployeeOutcome {
     let mut issues = row.issues.clone();
     issues.push(
-        Issue::error("internal.error")
+        Issue::error(codes::INTERNAL_ERROR)
             .arg("detail", "the employee was not processed")
             .sheet(row.employee.sheet.clone())
             .row(row.employee.row),
@@ -710,8 +714,8 @@ fn unprocessed(row: &RosterRow) -> EmployeeOutcome {
 /// A finding about the shared company scans: a missing company item, or a file in
 /// `_company/` that fits no item.
 fn is_company_finding(issue: &Issue) -> bool {
-    issue.code == "document.company_missing"
-        || (issue.code == "document.unmatched"
+    issue.code == codes::DOCUMENT_COMPANY_MISSING
+        || (issue.code == codes::DOCUMENT_UNMATCHED
             && issue
                 .at
                 .file
@@ -726,10 +730,12 @@ fn defer_until_window(issues: &mut [Issue], state: WindowState, opens: Option<Na
         return;
     };
     for issue in issues.iter_mut() {
-        let code = match issue.code.as_str() {
-            "document.missing" => "document.todo",
-            "document.not_checked" => "document.todo_unchecked",
-            _ => continue,
+        let code = if issue.code == codes::DOCUMENT_MISSING {
+            codes::DOCUMENT_TODO
+        } else if issue.code == codes::DOCUMENT_NOT_CHECKED {
+            codes::DOCUMENT_TODO_UNCHECKED
+        } else {
+            continue;
         };
         issue.code = code.to_string();
         issue.severity = crate::issue::Severity::Warning;
@@ -795,7 +801,7 @@ fn explain_not_generated(line: &mut ChecklistLine, problems: &[Issue], catalog: 
     let empty: Vec<&Issue> = errors
         .iter()
         .copied()
-        .filter(|i| i.code == "template.missing_field")
+        .filter(|i| i.code == codes::TEMPLATE_MISSING_FIELD)
         .collect();
     let (zh, en) = if !empty.is_empty() {
         let fields = |key: &str, sep: &str, quote: bool| {

@@ -14,6 +14,7 @@
 
 use super::{Batch, blank_outcome};
 use crate::cache::{self, Cache, Digest, KeyBuilder, RunCache};
+use crate::codes;
 use crate::documents::folder::FolderScan;
 use crate::io::{Content, Inputs, ScanFile};
 use crate::outcome::EmployeeOutcome;
@@ -65,7 +66,7 @@ impl Batch<'_> {
         if row
             .issues
             .iter()
-            .any(|i| i.code == "roster.passport_as_number")
+            .any(|i| i.code == codes::ROSTER_PASSPORT_AS_NUMBER)
         {
             return None;
         }

@@ -1,6 +1,7 @@
 //! [`JobError`]: what a job operation refuses or fails on, in the job's own terms. Each says
 //! itself as a catalog issue; which HTTP status it becomes is the server's business.
 
+use crate::codes;
 use crate::fsutil::human_size;
 use crate::issue::Issue;
 
@@ -66,49 +67,59 @@ impl JobError {
     /// The issue that says what happened, in both languages through the catalog.
     pub fn issue(&self) -> Issue {
         match self {
-            JobError::NoJob => Issue::error("serve.no_job"),
-            JobError::Deleted => Issue::error("serve.job_deleted"),
+            JobError::NoJob => Issue::error(codes::SERVE_NO_JOB),
+            JobError::Deleted => Issue::error(codes::SERVE_JOB_DELETED),
             JobError::QueueFull { waiting } => {
-                Issue::error("serve.queue_full").arg("count", waiting)
+                Issue::error(codes::SERVE_QUEUE_FULL).arg("count", waiting)
             }
-            JobError::NotYet => Issue::error("serve.not_yet"),
-            JobError::BadForm { reason } => Issue::error("serve.bad_form").arg("reason", reason),
-            JobError::BadField { field, value } => Issue::error("serve.bad_field")
+            JobError::NotYet => Issue::error(codes::SERVE_NOT_YET),
+            JobError::BadForm { reason } => {
+                Issue::error(codes::SERVE_BAD_FORM).arg("reason", reason)
+            }
+            JobError::BadField { field, value } => Issue::error(codes::SERVE_BAD_FIELD)
                 .arg("field", field)
                 .arg("value", value),
-            JobError::FieldTooLarge { field, limit } => Issue::error("serve.field_too_large")
+            JobError::FieldTooLarge { field, limit } => Issue::error(codes::SERVE_FIELD_TOO_LARGE)
                 .arg("field", field)
                 .arg("limit", limit),
-            JobError::BadPath { file } => Issue::error("serve.bad_path").arg("file", file),
-            JobError::NotMoved { file, reason } => Issue::error("serve.bad_path")
+            JobError::BadPath { file } => Issue::error(codes::SERVE_BAD_PATH).arg("file", file),
+            JobError::NotMoved { file, reason } => Issue::error(codes::SERVE_BAD_PATH)
                 .arg("file", file)
                 .arg("reason", reason),
-            JobError::WindowsName { file } => Issue::error("serve.windows_name").arg("file", file),
-            JobError::TooManyFiles { limit } => {
-                Issue::error("serve.too_many_files").arg("count", limit)
+            JobError::WindowsName { file } => {
+                Issue::error(codes::SERVE_WINDOWS_NAME).arg("file", file)
             }
-            JobError::FileTooLarge { file, limit } => Issue::error("serve.file_too_large")
+            JobError::TooManyFiles { limit } => {
+                Issue::error(codes::SERVE_TOO_MANY_FILES).arg("count", limit)
+            }
+            JobError::FileTooLarge { file, limit } => Issue::error(codes::SERVE_FILE_TOO_LARGE)
                 .arg("file", file)
                 .arg("limit", human_size(*limit)),
             JobError::JobTooLarge { limit } => {
-                Issue::error("serve.job_too_large").arg("limit", human_size(*limit))
+                Issue::error(codes::SERVE_JOB_TOO_LARGE).arg("limit", human_size(*limit))
             }
-            JobError::Running => Issue::error("serve.job_running"),
-            JobError::NoRoster => Issue::error("serve.no_roster"),
+            JobError::Running => Issue::error(codes::SERVE_JOB_RUNNING),
+            JobError::NoRoster => Issue::error(codes::SERVE_NO_ROSTER),
             JobError::NoEmployee { passport } => {
-                Issue::error("serve.no_employee").arg("passport", passport)
+                Issue::error(codes::SERVE_NO_EMPLOYEE).arg("passport", passport)
             }
-            JobError::NoItem { item, items } => Issue::error("serve.no_item")
+            JobError::NoItem { item, items } => Issue::error(codes::SERVE_NO_ITEM)
                 .arg("item", item)
                 .arg("items", items.join(", ")),
-            JobError::ItemMissing { file } => Issue::error("serve.item_missing").arg("file", file),
-            JobError::BadFileType { file, allowed } => Issue::error("serve.bad_file_type")
+            JobError::ItemMissing { file } => {
+                Issue::error(codes::SERVE_ITEM_MISSING).arg("file", file)
+            }
+            JobError::BadFileType { file, allowed } => Issue::error(codes::SERVE_BAD_FILE_TYPE)
                 .arg("file", file)
                 .arg("allowed", allowed),
-            JobError::OnePhoto => Issue::error("serve.one_photo"),
-            JobError::NoFiles => Issue::error("serve.no_files"),
-            JobError::NotARoster { file } => Issue::error("serve.not_a_roster").arg("file", file),
-            JobError::Internal { reason } => Issue::error("serve.internal").arg("reason", reason),
+            JobError::OnePhoto => Issue::error(codes::SERVE_ONE_PHOTO),
+            JobError::NoFiles => Issue::error(codes::SERVE_NO_FILES),
+            JobError::NotARoster { file } => {
+                Issue::error(codes::SERVE_NOT_A_ROSTER).arg("file", file)
+            }
+            JobError::Internal { reason } => {
+                Issue::error(codes::SERVE_INTERNAL).arg("reason", reason)
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ pub use upload::{Form, MAX_FIELD_BYTES, Part, clean_upload_path, windows_safe};
 
 use super::config::Config;
 use crate::catalog::Catalog;
+use crate::codes;
 use crate::issue::Issue;
 use crate::limits::ServeLimits;
 use crate::run::Setup;
@@ -132,7 +133,7 @@ impl Jobs {
     /// At start: the jobs an earlier server kept ([`Registry::restore`]); one that was
     /// waiting or running comes back failed with `serve.interrupted`.
     pub fn restore(&self) -> usize {
-        let interrupted = crate::issue::Issue::error("serve.interrupted");
+        let interrupted = crate::issue::Issue::error(codes::SERVE_INTERRUPTED);
         let error = issue_json(&self.setup.catalog, &interrupted, &self.data);
         self.registry.restore(|| error.clone())
     }

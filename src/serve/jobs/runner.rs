@@ -6,6 +6,7 @@
 //! for the runs and for the files added to an employee alike.
 
 use super::{Job, JobError, JobState, Mode, Settings, issue_json, lock};
+use crate::codes;
 use crate::io::Progress;
 use crate::issue::Issue;
 use crate::outcome::Status;
@@ -103,7 +104,7 @@ impl Runner {
             running.fetch_sub(1, Ordering::SeqCst);
             drop(permit);
             let result = done.unwrap_or_else(|_| {
-                Err(json!({"code": "serve.internal", "en": "The run stopped on an internal error (a bug).", "zh": "运行因内部错误（程序缺陷）中止。"}))
+                Err(json!({"code": codes::SERVE_INTERNAL.as_str(), "en": "The run stopped on an internal error (a bug).", "zh": "运行因内部错误（程序缺陷）中止。"}))
             });
             finish(&job, result);
         });
@@ -175,7 +176,7 @@ pub(super) fn pick_roster(
             .map(String::as_str)
             .filter(|c| *c != rel)
             .collect();
-        let reason = Issue::warning("serve.roster_chosen")
+        let reason = Issue::warning(codes::SERVE_ROSTER_CHOSEN)
             .arg("file", rel)
             .arg("count", others.len())
             .arg("others", others.join(", "))
@@ -213,7 +214,7 @@ pub(super) fn job_inputs(
 ) -> Result<JobInputs, Issue> {
     let input = job.input_dir();
     let roster = pick_roster(&input, settings.roster.as_deref(), &setup.aliases)
-        .ok_or_else(|| Issue::error("serve.no_roster"))?;
+        .ok_or_else(|| Issue::error(codes::SERVE_NO_ROSTER))?;
     let path = input.join(&roster.rel);
     let beside = path.parent().unwrap_or(&input).to_path_buf();
     let dir_if = |name: &str| {
@@ -313,7 +314,7 @@ fn run_job(job: &Job, setup: &Arc<Setup>, threads: usize) -> Result<Value, Value
         }
         Err(RunError::Failed(msg)) => Err(issue_json(
             catalog,
-            &Issue::error("serve.run_failed").arg("reason", msg),
+            &Issue::error(codes::SERVE_RUN_FAILED).arg("reason", msg),
             &input,
         )),
     }

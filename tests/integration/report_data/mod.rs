@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
+use permitpack::codes;
 use permitpack::issue::Issue;
 use permitpack::model::{Category, Company, Employee, Fen, Field};
 use permitpack::outcome::{ChecklistLine, EmployeeOutcome, PhotoLine, Status};
@@ -93,7 +94,7 @@ pub fn run(lang: Lang) -> RunInfo {
             salary_basis: None,
         },
         roster_issues: vec![
-            Issue::warning("roster.unknown_column")
+            Issue::warning(codes::ROSTER_UNKNOWN_COLUMN)
                 .arg("header", "备注 Remarks")
                 .sheet("Staff")
                 .row(3)
@@ -422,7 +423,8 @@ fn outcome(
 
 /// Six employees in roster order, one or more per status.
 pub fn outcomes() -> Vec<EmployeeOutcome> {
-    let opt_missing = |item: &str| Issue::warning("document.company_missing").arg("item", item);
+    let opt_missing =
+        |item: &str| Issue::warning(codes::DOCUMENT_COMPANY_MISSING).arg("item", item);
     vec![
         outcome(
             employee(
@@ -470,10 +472,10 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
                 false,
             ),
             vec![
-                Issue::error("photo.background")
+                Issue::error(codes::PHOTO_BACKGROUND)
                     .arg("hue", 38)
                     .file("photos/C4567890.jpg"),
-                Issue::error("document.missing")
+                Issue::error(codes::DOCUMENT_MISSING)
                     .arg("item", "广东省外国人签证数字相片采集检测回执 photo receipt")
                     .arg("passport", "C4567890")
                     .arg("hint", "photo_receipt"),
@@ -500,13 +502,13 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
             None,
             checklist("X", &["tax_certificate"], true),
             vec![
-                Issue::error("roster.bad_date")
+                Issue::error(codes::ROSTER_BAD_DATE)
                     .arg("value", "2027/13/45")
                     .arg("column", "居留许可到期 RP expiry")
                     .sheet("Staff")
                     .row(6)
                     .cell("H6"),
-                Issue::error("document.missing")
+                Issue::error(codes::DOCUMENT_MISSING)
                     .arg("item", "申请人近1年的完税证明 tax certificate")
                     .arg("passport", "=1+2")
                     .arg("hint", "tax"),
@@ -532,7 +534,7 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
             Some((true, [98, 139, 206])),
             checklist("C01X00T47", &[], true),
             vec![
-                Issue::warning("eligibility.not_yet")
+                Issue::warning(codes::ELIGIBILITY_NOT_YET)
                     .arg("days", 216)
                     .arg("opens", "2027-04-01"),
             ],
@@ -561,10 +563,10 @@ pub fn outcomes() -> Vec<EmployeeOutcome> {
                 true,
             ),
             vec![
-                Issue::error("eligibility.too_late")
+                Issue::error(codes::ELIGIBILITY_TOO_LATE)
                     .arg("expiry", "2026-12-10")
                     .arg("deadline", "2026-11-10"),
-                Issue::error("document.missing")
+                Issue::error(codes::DOCUMENT_MISSING)
                     .arg("item", "有效的工作类居留许可页 Residence Permit page")
                     .arg("passport", "PAB123456")
                     .arg("hint", "residence"),
