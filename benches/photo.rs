@@ -82,6 +82,42 @@ fn best<T>(rounds: usize, runs: usize, mut f: impl FnMut() -> T) -> (f64, Option
 
 /// The DC-only decoder (`photo::jpeg_dc`) against jpeg-decoder at 1/8 scale on one file:
 /// best-of times per photo and the largest / mean difference of the RGB values.
+/// The 1/4-scale fast decoder (the platform photo's) against jpeg-decoder at 1/4.
+fn quarter_versus_jpeg_decoder(label: &str, bytes: &[u8]) {
+    let mut d = jpeg_decoder::Decoder::new(bytes);
+    d.read_info().expect("info");
+    let info = d.info().expect("info");
+    let (w, h) = (info.width as u32, info.height as u32);
+    let scaled = || {
+        let mut d = jpeg_decoder::Decoder::new(bytes);
+        d.scale(w.div_ceil(4) as u16, h.div_ceil(4) as u16)
+            .expect("scale");
+        d.decode().expect("decode")
+    };
+    let Ok(fast) = photo::jpeg_dc::decode_quarter(bytes, w, h) else {
+        println!("  {label}: the fast path refused it");
+        return;
+    };
+    let reference = scaled();
+    let sum: u64 = fast
+        .rgb
+        .iter()
+        .zip(&reference)
+        .map(|(a, b)| a.abs_diff(*b) as u64)
+        .sum();
+    let t_fast = best(5, 10, || photo::jpeg_dc::decode_quarter(bytes, w, h));
+    let t_eighth = best(5, 10, || photo::jpeg_dc::decode_eighth(bytes, w, h));
+    let t_ref = best(5, 10, scaled);
+    let cpu = |t: (f64, Option<f64>)| t.1.unwrap_or(t.0);
+    println!(
+        "  {label}: 1/4 fast {:.1} ms, 1/8 fast {:.1} ms, jpeg-decoder 1/4 {:.1} ms (thread CPU); RGB difference mean {:.3}",
+        cpu(t_fast),
+        cpu(t_eighth),
+        cpu(t_ref),
+        sum as f64 / reference.len().max(1) as f64
+    );
+}
+
 fn dc_versus_jpeg_decoder(label: &str, bytes: &[u8]) {
     let mut d = jpeg_decoder::Decoder::new(bytes);
     d.read_info().expect("info");
@@ -277,6 +313,16 @@ fn main() {
         "portrait 4:2:0 q92 (jpeg-encoder)",
         &portrait_jpeg(jpeg_encoder::SamplingFactor::R_4_2_0),
     );
+
+    println!("\nThe platform photo's 1/4 scale, best of 5 rounds of 10:");
+    quarter_versus_jpeg_decoder("bench photo (image crate, 4:2:0, q90)", &bytes);
+    quarter_versus_jpeg_decoder(
+        "portrait 4:2:0 q92 (jpeg-encoder)",
+        &portrait_jpeg(jpeg_encoder::SamplingFactor::R_4_2_0),
+    );
+    if std::env::args().any(|a| a == "quarter") {
+        return;
+    }
 
     let threads = rayon::current_num_threads();
     let batch = 8 * threads;

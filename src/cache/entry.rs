@@ -15,7 +15,7 @@ const ENTRY_MAGIC: &[u8; 8] = b"PPCACHE\n";
 const STAMPS_MAGIC: &[u8; 8] = b"PPSTAMP\n";
 /// Version of the entry and stamps layout (the outcome inside is versioned by the build id
 /// in the key).
-pub const ENTRY_FORMAT: u32 = 1;
+pub const ENTRY_FORMAT: u32 = 2;
 
 /// What a run keeps of one employee: the outcome the reports are written from (with the
 /// photo preview) and the packet it wrote.
@@ -26,12 +26,13 @@ pub struct Entry {
     pub packet: Option<PacketRecord>,
 }
 
-/// A packet as written: its name in the packets folder, size and content digest.
+/// A packet as written: its name in the packets folder and size. That the file is still the
+/// one written is proved by its stamp, taken once the run has synced every packet (see
+/// `Cache::packet_unchanged`): the packet is never read back to be hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PacketRecord {
     pub name: String,
     pub len: u64,
-    pub digest: Digest,
 }
 
 /// Why a cache file was not used.
@@ -172,7 +173,6 @@ pub fn encode_entry(key: &Digest, entry: &Entry) -> Vec<u8> {
             w.u32(1);
             w.blob(p.name.as_bytes());
             w.u64(p.len);
-            w.raw(&p.digest.0);
         }
         None => w.u32(0),
     }
@@ -192,8 +192,7 @@ pub fn decode_entry(key: &Digest, bytes: &[u8]) -> Result<Entry, Damage> {
             let name = String::from_utf8(r.blob()?.to_vec())
                 .map_err(|_| Damage::Content("packet name".into()))?;
             let len = r.u64()?;
-            let digest = r.digest()?;
-            Some(PacketRecord { name, len, digest })
+            Some(PacketRecord { name, len })
         }
         n => return Err(Damage::Content(format!("packet tag {n}"))),
     };
@@ -284,7 +283,6 @@ pub(crate) mod tests {
             packet: Some(PacketRecord {
                 name: "EA1234567_Anna_Nowak.zip".into(),
                 len: 5_400_000,
-                digest: Digest::of(b"zip"),
             }),
         }
     }

@@ -46,6 +46,8 @@ pub struct Cache {
     known: StampMap,
     /// Stamps of the files this run looked at, saved for the next run.
     seen: Mutex<StampMap>,
+    /// Packets this run wrote: name, stamp right after the write, the entry's key.
+    written: Mutex<Vec<(String, FileStamp, Digest)>>,
     /// Keys this run found or stored; every other entry is dropped at the end.
     used: Mutex<HashSet<Digest>>,
     notes: Mutex<Vec<Issue>>,
@@ -93,6 +95,7 @@ impl Cache {
             packet_mode: crate::fsutil::output_file_mode(group_readable),
             known,
             seen: Mutex::new(StampMap::new()),
+            written: Mutex::new(Vec::new()),
             used: Mutex::new(HashSet::new()),
             notes: Mutex::new(notes),
             broken: Mutex::new(false),
@@ -187,9 +190,11 @@ impl Cache {
     }
 
     /// Ends the run: drops every entry this run did not use and saves the stamps of the
-    /// files it looked at. Call only after a run that went through every employee, or the
-    /// entries of the others would be lost. Returns the warnings not yet taken.
+    /// files it looked at and of the packets it wrote. Call only after a run that went
+    /// through every employee, or the entries of the others would be lost, and after its
+    /// packets were synced (their stamps are taken then). Returns the warnings not yet taken.
     pub fn finish(self) -> Vec<Issue> {
+        self.confirm_packets();
         let used = std::mem::take(&mut *locked(&self.used));
         let mut notes = self.take_notes();
         let unavailable = |e: &dyn std::fmt::Display| {
@@ -221,39 +226,95 @@ impl Cache {
         notes
     }
 
-    /// The digest of a packet as now in the packets folder.
-    pub fn packet_record(&self, name: &str) -> Option<PacketRecord> {
-        let path = self.packets.join(name);
-        let stamp = FileStamp::of_path(&path).ok()?;
-        let digest = self
-            .digest(&format!("packet:{name}"), Some(stamp), || {
-                std::fs::read(&path)
-            })
-            .ok()?;
+    /// Notes a packet this run wrote for the entry `key`, as it is on disk right after the
+    /// write (its stamp, not its content: a packet is never read back to be hashed). Its
+    /// stamp is confirmed and saved for the next run by [`Cache::finish`], after every
+    /// packet has been synced. `None` when the packet cannot be looked at.
+    fn packet_written(&self, name: &str, key: &Digest) -> Option<PacketRecord> {
+        let stamp = FileStamp::of_path(&self.packets.join(name)).ok()?;
+        locked(&self.written).push((name.to_string(), stamp, *key));
         Some(PacketRecord {
             name: name.to_string(),
             len: stamp.len,
-            digest,
         })
     }
 
-    /// Whether the packet recorded in an entry is still in the packets folder with the same
-    /// content and the mode packets are written with.
-    pub fn packet_unchanged(&self, recorded: Option<&PacketRecord>) -> bool {
+    /// Whether the packet recorded in the entry `key` is still in the packets folder as that
+    /// run wrote it: the stamp confirmed at the end of that run (for this entry) still holds,
+    /// and the file has the mode packets are written with. Nothing is read: a packet touched
+    /// since, or one the run that wrote it did not confirm (it was cut off), is written again.
+    pub fn packet_unchanged(&self, recorded: Option<&PacketRecord>, key: &Digest) -> bool {
         let Some(rec) = recorded else {
             return false;
         };
+        let path = self.packets.join(&rec.name);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(self.packets.join(&rec.name))
-                .map(|m| m.permissions().mode() & 0o777);
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
             if mode.ok() != Some(self.packet_mode) {
                 return false;
             }
         }
-        self.packet_record(&rec.name).is_some_and(|now| now == *rec)
+        let id = packet_id(&rec.name);
+        let Some(known) = self.known.get(&id) else {
+            return false;
+        };
+        let Ok(now) = FileStamp::of_path(&path) else {
+            return false;
+        };
+        if known.digest != *key || now.len != rec.len || !known.still_valid(&now) {
+            return false;
+        }
+        locked(&self.seen).insert(id, *known);
+        true
     }
+
+    /// Confirms the stamps of the packets this run wrote (call after they were synced): a
+    /// packet whose stamp is still the one taken right after its write is recorded for its
+    /// entry's key. Waits, once and at most [`MAX_SETTLE`], for the newest packet to be older
+    /// than the file system's timestamp resolution, so that no stamp is "racy" and the first
+    /// rerun trusts them all, as later ones do.
+    fn confirm_packets(&self) {
+        let written = std::mem::take(&mut *locked(&self.written));
+        let margin = written
+            .iter()
+            .map(|(_, s, _)| s.mtime_ns + s.resolution())
+            .max();
+        if let Some(margin) = margin {
+            let wait = margin - FileStamp::nanos(std::time::SystemTime::now()) + 1_000_000;
+            if wait > 0 && wait <= MAX_SETTLE.as_nanos() as i128 {
+                std::thread::sleep(std::time::Duration::from_nanos(wait as u64));
+            }
+        }
+        let confirmed_at = FileStamp::nanos(std::time::SystemTime::now());
+        let mut seen = locked(&self.seen);
+        for (name, at_write, key) in written {
+            let Ok(now) = FileStamp::of_path(&self.packets.join(&name)) else {
+                continue;
+            };
+            if now == at_write {
+                seen.insert(
+                    packet_id(&name),
+                    stamps::Stamped {
+                        stamp: now,
+                        hashed_at_ns: confirmed_at,
+                        digest: key,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The longest [`Cache::finish`] waits for the newest packet's stamp to be trustworthy (a
+/// file system with whole-second times would need up to two seconds: its last packets are
+/// then written again on the next run instead).
+const MAX_SETTLE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The stamps-file identity of a packet.
+fn packet_id(name: &str) -> String {
+    format!("packet:{name}")
 }
 
 /// The cache as one run uses it: the store, the key part every employee of the run shares,
@@ -299,7 +360,7 @@ impl RunCache {
             return None;
         }
         let found = self.cache.lookup(key)?;
-        if !self.cache.packet_unchanged(found.packet.as_ref()) {
+        if !self.cache.packet_unchanged(found.packet.as_ref(), key) {
             return None;
         }
         self.reused.fetch_add(1, Ordering::Relaxed);
@@ -311,7 +372,7 @@ impl RunCache {
     /// next run.
     pub fn keep(&self, key: &Digest, outcome: &EmployeeOutcome) {
         if let Some(name) = &outcome.packet
-            && let Some(record) = self.cache.packet_record(name)
+            && let Some(record) = self.cache.packet_written(name, key)
         {
             self.cache.store(
                 key,
@@ -395,7 +456,6 @@ mod tests {
             packet: Some(PacketRecord {
                 name: "EA1234567_Anna_Nowak.zip".into(),
                 len: 3,
-                digest: Digest::of(b"zip"),
             }),
         }
     }
@@ -475,6 +535,62 @@ mod tests {
             })
             .unwrap();
         assert!(read);
+    }
+
+    /// A run that wrote a packet (`keep`) and finished: the packet's stamp is confirmed
+    /// after the write, so the very next run trusts it without reading the packet.
+    fn write_and_keep(out: &Path, key: &Digest, bytes: &[u8]) -> PathBuf {
+        let packets = out.join("packets");
+        crate::fsutil::create_output_dir(&packets, false).unwrap();
+        let path = packets.join("EA1234567_Anna_Nowak.zip");
+        std::fs::write(&path, bytes).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = crate::fsutil::output_file_mode(false);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        let rc = RunCache::new(open(out), Digest::of(b"run"), true);
+        let mut o = entry().outcome;
+        o.packet = Some("EA1234567_Anna_Nowak.zip".into());
+        rc.keep(key, &o);
+        assert!(rc.finish().is_empty());
+        path
+    }
+
+    #[test]
+    fn the_first_rerun_trusts_the_packets_just_written() {
+        let out = tempfile::tempdir().unwrap();
+        let key = Digest::of(b"employee");
+        write_and_keep(out.path(), &key, b"zip bytes");
+        // Right after the run: no waiting, no second run in between.
+        let rc = RunCache::new(open(out.path()), Digest::of(b"run"), true);
+        assert!(rc.reusable(&key).is_some());
+        assert_eq!(rc.reused(), 1);
+        rc.finish();
+        // And the run after that.
+        let rc = RunCache::new(open(out.path()), Digest::of(b"run"), true);
+        assert!(rc.reusable(&key).is_some());
+        // Another entry's key does not claim this packet.
+        assert!(rc.reusable(&Digest::of(b"another")).is_none());
+    }
+
+    #[test]
+    fn a_packet_touched_after_the_run_is_not_reused() {
+        let out = tempfile::tempdir().unwrap();
+        let key = Digest::of(b"employee");
+        let path = write_and_keep(out.path(), &key, b"zip bytes");
+        // Same size, other content, written later.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, b"zip bytez").unwrap();
+        let rc = RunCache::new(open(out.path()), Digest::of(b"run"), true);
+        assert!(rc.reusable(&key).is_none());
+        // Without the stamps file (a run cut off before its end), nothing is trusted.
+        let out = tempfile::tempdir().unwrap();
+        write_and_keep(out.path(), &key, b"zip bytes");
+        std::fs::remove_file(out.path().join(STATE_DIR).join("cache").join(STAMPS_FILE)).unwrap();
+        let rc = RunCache::new(open(out.path()), Digest::of(b"run"), true);
+        assert!(rc.reusable(&key).is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! JPEG at a reduced DCT scale, never at full size when a smaller one is enough), turn as
 //! displayed (EXIF orientation), scale to a long side, encode as a baseline JPEG.
 
+use crate::photo::jpeg_dc;
 use crate::photo::sniff::{self, Format, Header, Stored};
 use image::{DynamicImage, GrayImage, RgbImage, imageops::FilterType};
 
@@ -77,6 +78,28 @@ pub fn decode(bytes: &[u8], file: &ImageFile, long_side: u32) -> Result<DynamicI
 }
 
 fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage, String> {
+    // At 1/8 or 1/4 scale a baseline file goes through the photo stage's fast decoder
+    // (Huffman data skipped past the few coefficients those scales need); anything it does
+    // not take goes to jpeg-decoder below.
+    let scale = jpeg_scale(h.width, h.height, long_side);
+    if scale >= 4 {
+        let fast = if scale == 8 {
+            jpeg_dc::decode_eighth(bytes, h.width, h.height)
+        } else {
+            jpeg_dc::decode_quarter(bytes, h.width, h.height)
+        };
+        if let Ok(e) = fast {
+            let bad = || "unexpected JPEG output size".to_string();
+            return Ok(if matches!(h.stored, Stored::Grey) {
+                let g = e.rgb.chunks_exact(3).map(|p| p[0]).collect();
+                DynamicImage::ImageLuma8(GrayImage::from_raw(e.width, e.height, g).ok_or_else(bad)?)
+            } else {
+                DynamicImage::ImageRgb8(
+                    RgbImage::from_raw(e.width, e.height, e.rgb).ok_or_else(bad)?,
+                )
+            });
+        }
+    }
     let mut d = jpeg_decoder::Decoder::new(bytes);
     d.set_max_decoding_buffer_size(h.width as usize * h.height as usize * 4 + (1 << 20));
     d.read_info().map_err(|e| e.to_string())?;
@@ -121,6 +144,16 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
         }
         jpeg_decoder::PixelFormat::L16 => return Err("16-bit JPEG is not supported".into()),
     })
+}
+
+/// The DCT scale divisor (8, 4, 2 or 1) `jpeg-decoder` picks for a `w x h` file asked for
+/// `long_side` on its longer side: the smallest image whose longer side reaches it.
+fn jpeg_scale(w: u32, h: u32, long_side: u32) -> u32 {
+    let (long, want) = (w.max(h), long_side.min(u16::MAX as u32));
+    [8, 4, 2]
+        .into_iter()
+        .find(|&s| long.div_ceil(s) >= want)
+        .unwrap_or(1)
 }
 
 fn decode_png(bytes: &[u8]) -> Result<DynamicImage, String> {
