@@ -212,7 +212,34 @@ fn faces() {
     }
 }
 
+/// `cargo bench --bench photo -- scan FILE.jpg`: a phone-shot scan decoded as the upload
+/// step needs it (about 2,000 px on the long side): jpeg-decoder at 1/2 scale against
+/// zune-jpeg (the image crate's decoder) at full size.
+fn scan(path: &str) {
+    let bytes = std::fs::read(path).expect("scan file");
+    let half = || {
+        let mut d = jpeg_decoder::Decoder::new(&bytes[..]);
+        d.read_info().expect("info");
+        let i = d.info().expect("info");
+        d.scale(i.width.div_ceil(2), i.height.div_ceil(2)).expect("scale");
+        d.decode().expect("decode")
+    };
+    let zune = || image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).expect("zune");
+    let cpu = |t: (f64, Option<f64>)| t.1.unwrap_or(t.0);
+    println!(
+        "{path} ({:.2} MB): jpeg-decoder 1/2 {:.1} ms, zune-jpeg full {:.1} ms (thread CPU, best of 3 x 4)",
+        bytes.len() as f64 / 1e6,
+        cpu(best(3, 4, half)),
+        cpu(best(3, 4, zune))
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "scan") {
+        scan(args.get(i + 1).map_or("scan.jpg", String::as_str));
+        return;
+    }
     if std::env::args().any(|a| a == "faces") {
         faces();
         return;
