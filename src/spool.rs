@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Where one record is in the file. The only per-employee state the spool keeps in memory.
@@ -37,6 +37,8 @@ pub struct Slot {
 #[derive(Debug)]
 pub struct Spool {
     inner: Mutex<Inner>,
+    /// The folder of its file, for messages.
+    dir: PathBuf,
 }
 
 #[derive(Debug)]
@@ -56,7 +58,21 @@ impl Spool {
                 end: 0,
                 slots: vec![None; len],
             }),
+            dir: dir.to_path_buf(),
         })
+    }
+
+    /// What to say when the spool cannot be written or read: a full disk in the words of
+    /// every other full-disk message (`fsutil::WriteError`), with the folder.
+    pub fn error_text(&self, e: &io::Error) -> String {
+        match crate::fsutil::disk_full(e) {
+            Some(full) => format!(
+                "cannot keep the employees' results: {full} {}: free some space there (or \
+                 write to another disk with --out) and run again",
+                self.dir.display()
+            ),
+            None => format!("cannot keep the employees' results: {e}"),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -357,9 +357,7 @@ impl Run {
             .map_err(RunError::Failed)?;
         progress.finish();
         drop(rows);
-        let failed = |e: std::io::Error| {
-            RunError::Failed(format!("cannot keep the employees' results: {e}"))
-        };
+        let failed = |e: std::io::Error| RunError::Failed(spool.error_text(&e));
         // Packets reach the disk here, once, before the report that lists them.
         batch.sync_spooled_packets(&spool).map_err(failed)?;
         if write_packets && let Some(store) = &store {
