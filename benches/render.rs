@@ -7,6 +7,7 @@
 //! cargo bench --bench render -- --kind cover --evict-every 8 --evict-age 2
 //! cargo bench --bench render -- --evict-every 1 --evict-age 0   # evict(0) after each
 //! cargo bench --bench render -- --no-evict                      # memory without trimming
+//! cargo bench --bench render -- --full-cover    # the cover's platform form page and uploads
 //! PERMITPACK_BENCH_TEMPLATES=DIR cargo bench --bench render      # DIR over the built-ins
 //! ```
 //!
@@ -16,10 +17,11 @@ use chrono::NaiveDate;
 use permitpack::assets::Templates;
 use permitpack::countries::Countries;
 use permitpack::model::{Category, Company, Employee, Fen, SalaryBasis};
-use permitpack::outcome::{ChecklistLine, ItemKind};
+use permitpack::outcome::{ChecklistLine, ItemKind, ItemStatus};
+use permitpack::platform::PlatformSpec;
 use permitpack::render::{
     BiText, CoverData, DateText, EmployeeData, LetterData, PhotoData, Renderer, Term, TimelineData,
-    WindowData,
+    WindowData, data::UploadData,
 };
 use rayon::prelude::*;
 use std::time::Instant;
@@ -34,6 +36,8 @@ struct Args {
     render_threads: usize,
     evict: Option<(usize, usize)>,
     single: usize,
+    /// The cover as a real packet has it: the platform form page and the upload lines.
+    full_cover: bool,
 }
 
 fn args() -> Args {
@@ -44,6 +48,7 @@ fn args() -> Args {
         render_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
         evict: None,
         single: 150,
+        full_cover: false,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -67,6 +72,11 @@ fn args() -> Args {
                     Some("cover") => Some(Kind::Cover),
                     _ => panic!("--kind salary|guarantee|cover"),
                 }
+            }
+            "--full-cover" => {
+                a.full_cover = true;
+                i += 1;
+                continue;
             }
             "--no-evict" => {
                 a.evict = Some((usize::MAX, 0));
@@ -181,7 +191,7 @@ fn thumbnail() -> Vec<u8> {
     out
 }
 
-fn cover(i: usize, thumb: &[u8]) -> CoverData {
+fn cover(i: usize, thumb: &[u8], full: bool) -> CoverData {
     let e = employee(i);
     let item = |id: &str, zh: &str, en: &str, status: &str| ChecklistLine {
         id: id.into(),
@@ -195,7 +205,7 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
         files: vec![],
         bring_original: false,
     };
-    let checklist = vec![
+    let mut checklist = vec![
         item(
             "wp_form",
             "外国人来华工作许可延期申请表",
@@ -256,6 +266,21 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             "missing",
         ),
     ];
+    let (platform_form, uploads) = if full {
+        // The originals brought on the day, as the real checklist marks them.
+        for l in &mut checklist {
+            l.bring_original = ["contract", "passport", "wp_card"].contains(&l.id.as_str());
+        }
+        let form = permitpack::platform::build(
+            &e,
+            &company(),
+            Countries::builtin(),
+            PlatformSpec::builtin(),
+        );
+        (form.fields, uploads(&checklist))
+    } else {
+        (Vec::new(), Vec::new())
+    };
     CoverData {
         company: (&company()).into(),
         employee: EmployeeData::from_employee(&e, Countries::builtin()),
@@ -286,10 +311,40 @@ fn cover(i: usize, thumb: &[u8]) -> CoverData {
             true,
             Some((thumb.to_vec(), "image/png")),
         )),
-        platform_form: Vec::new(),
-        uploads: Vec::new(),
+        platform_form,
+        uploads,
         as_of: date(2026, 11, 26),
     }
+}
+
+/// The upload/ files of a packet: one per checklist item given, and the photo.
+fn uploads(checklist: &[ChecklistLine]) -> Vec<UploadData> {
+    let mut up: Vec<UploadData> = checklist
+        .iter()
+        .filter(|l| matches!(l.status, ItemStatus::Provided | ItemStatus::Generated))
+        .enumerate()
+        .map(|(n, l)| UploadData {
+            entry: format!("upload/{:02}_{}.pdf", n + 1, l.id),
+            item_id: l.id.clone(),
+            name_zh: l.name_zh.clone(),
+            name_en: l.name_en.clone(),
+            pages: 1 + n % 3,
+            size: format!("{} KB", 400 + 37 * n),
+            files: vec![format!("{}.jpg", l.id)],
+            within_budget: true,
+        })
+        .collect();
+    up.push(UploadData {
+        entry: "upload/photo.jpg".into(),
+        item_id: "photo".into(),
+        name_zh: "照片".into(),
+        name_en: "Photo".into(),
+        pages: 1,
+        size: "38 KB".into(),
+        files: vec!["p.jpg".into()],
+        within_budget: true,
+    });
+    up
 }
 
 fn letter(i: usize) -> LetterData {
@@ -335,11 +390,11 @@ enum Kind {
     Cover,
 }
 
-fn render(r: &Renderer, kind: Kind, i: usize, thumb: &[u8]) -> usize {
+fn render(r: &Renderer, kind: Kind, i: usize, thumb: &[u8], full: bool) -> usize {
     let pdf = match kind {
         Kind::Salary => r.salary_certificate(&letter(i)),
         Kind::Guarantee => r.guarantee_letter(&letter(i)),
-        Kind::Cover => r.cover(&cover(i, thumb)),
+        Kind::Cover => r.cover(&cover(i, thumb, full)),
     };
     match pdf {
         Ok(p) => p.bytes.len(),
@@ -378,7 +433,7 @@ fn main() {
         None => println!("cache policy: the renderer's default"),
     }
     for k in [Kind::Salary, Kind::Guarantee, Kind::Cover] {
-        render(&r, k, 0, &thumb);
+        render(&r, k, 0, &thumb, a.full_cover);
     }
     let (hwm, rss) = memory();
     println!("after warm-up: peak {hwm:.0} MB, resident {rss:.0} MB");
@@ -392,7 +447,7 @@ fn main() {
         let cpu = cpu_seconds();
         let mut bytes = Vec::with_capacity(a.single);
         for i in 0..a.single {
-            bytes.push(render(&r, k, i, &thumb));
+            bytes.push(render(&r, k, i, &thumb, a.full_cover));
         }
         let secs = t.elapsed().as_secs_f64();
         let cpu = cpu_seconds() - cpu;
@@ -421,8 +476,8 @@ fn main() {
         (0..a.docs)
             .into_par_iter()
             .map(|n| match a.kind {
-                Some(k) => render(&r, k, 1000 + n, &thumb),
-                None => render(&r, kinds[n % 3], 1000 + n / 3, &thumb),
+                Some(k) => render(&r, k, 1000 + n, &thumb, a.full_cover),
+                None => render(&r, kinds[n % 3], 1000 + n / 3, &thumb, a.full_cover),
             })
             .sum()
     });

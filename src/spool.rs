@@ -23,8 +23,17 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// The spool could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum SpoolError {
+    #[error("{full} {}: free some space there (or write to another disk with --out) and run again", dir.display())]
+    DiskFull { full: String, dir: PathBuf },
+    #[error("{0}")]
+    Io(io::Error),
+}
 
 /// Where one record is in the file. The only per-employee state the spool keeps in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +46,8 @@ pub struct Slot {
 #[derive(Debug)]
 pub struct Spool {
     inner: Mutex<Inner>,
+    /// The folder of its file, for messages.
+    dir: PathBuf,
 }
 
 #[derive(Debug)]
@@ -56,7 +67,20 @@ impl Spool {
                 end: 0,
                 slots: vec![None; len],
             }),
+            dir: dir.to_path_buf(),
         })
+    }
+
+    /// Why the spool cannot be written or read: a full disk in the words of every other
+    /// full-disk message (`fsutil::WriteError`), with the folder.
+    pub fn error(&self, e: io::Error) -> SpoolError {
+        match crate::fsutil::disk_full(&e) {
+            Some(full) => SpoolError::DiskFull {
+                full: full.to_string(),
+                dir: self.dir.clone(),
+            },
+            None => SpoolError::Io(e),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

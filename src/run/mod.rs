@@ -86,7 +86,7 @@ pub enum RunFailure {
     #[error("{0}")]
     Batch(String),
     #[error("cannot keep the employees' results: {0}")]
-    Keep(std::io::Error),
+    Keep(crate::spool::SpoolError),
     #[error("cannot record the packets written: {0}")]
     Record(WriteError),
     #[error("cannot write the reports: {0}")]
@@ -369,7 +369,7 @@ impl Run {
             .map_err(RunFailure::Batch)?;
         progress.finish();
         drop(rows);
-        let failed = |e: std::io::Error| RunError::from(RunFailure::Keep(e));
+        let failed = |e: std::io::Error| RunError::from(RunFailure::Keep(spool.error(e)));
         // Packets reach the disk here, once, before the report that lists them.
         batch.sync_spooled_packets(&spool).map_err(failed)?;
         if write_packets && let Some(store) = &store {

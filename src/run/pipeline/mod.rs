@@ -596,7 +596,8 @@ impl Batch<'_> {
         progress: &dyn Progress,
         spool: &Spool,
     ) -> Result<(), String> {
-        let spool_err = |e: std::io::Error| format!("cannot keep an employee's results: {e}");
+        let spool_err =
+            |e: std::io::Error| format!("cannot keep the employees' results: {}", spool.error(e));
         self.process_each(rows, jobs, progress, &|i, outcome| {
             spool.put(i, &outcome).map_err(spool_err)
         })?;
