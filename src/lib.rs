@@ -45,6 +45,6 @@ pub mod rules;
 pub mod run;
 pub mod serve;
 pub mod spool;
-pub mod text;
 pub mod store;
+pub mod text;
 pub mod upload;
