@@ -221,10 +221,12 @@ fn scan(path: &str) {
         let mut d = jpeg_decoder::Decoder::new(&bytes[..]);
         d.read_info().expect("info");
         let i = d.info().expect("info");
-        d.scale(i.width.div_ceil(2), i.height.div_ceil(2)).expect("scale");
+        d.scale(i.width.div_ceil(2), i.height.div_ceil(2))
+            .expect("scale");
         d.decode().expect("decode")
     };
-    let zune = || image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).expect("zune");
+    let zune =
+        || image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).expect("zune");
     let cpu = |t: (f64, Option<f64>)| t.1.unwrap_or(t.0);
     println!(
         "{path} ({:.2} MB): jpeg-decoder 1/2 {:.1} ms, zune-jpeg full {:.1} ms (thread CPU, best of 3 x 4)",

@@ -459,7 +459,7 @@ mod tests {
             include_str!("ics.rs"),
             include_str!("timeline.rs"),
             include_str!("xlsx/calendar.rs"),
-            include_str!("../cli/plan.rs"),
+            include_str!("../cli/plan/text.rs"),
         ];
         let mut checked = 0;
         for src in sources {

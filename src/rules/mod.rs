@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod config;
 pub mod eligibility;
 pub mod events;
+pub mod plan;
 pub mod term;
 pub mod timeline;
 

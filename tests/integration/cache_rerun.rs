@@ -3,7 +3,7 @@
 //! rewritten: an atomic rewrite always gives the packet a new inode); damaged entries are
 //! rebuilt with a warning; one output folder takes one run at a time.
 
-use crate::e2e_company::{self, AS_OF, Person};
+use crate::fixtures::folder::{self, AS_OF, Person};
 use crate::util::Dir;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::MetadataExt;
@@ -85,7 +85,7 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 #[test]
 fn cached_and_fresh_builds_are_byte_identical() {
     let dir = Dir::new();
-    e2e_company::write(&dir.join("co"), &e2e_company::standard());
+    folder::write(&dir.join("co"), &folder::standard());
     let cold = build(&dir, "out", &[]);
     cold.assert_code(1);
     assert_eq!(reused(&cold.stderr()), 0, "{}", cold.stderr());
@@ -130,8 +130,8 @@ fn cached_and_fresh_builds_are_byte_identical() {
 fn one_changed_input_reruns_exactly_the_employees_it_affects() {
     let dir = Dir::new();
     let co = dir.join("co");
-    let mut people = e2e_company::standard();
-    e2e_company::write(&co, &people);
+    let mut people = folder::standard();
+    folder::write(&co, &people);
     build(&dir, "out", &[]).assert_code(1);
     let out = dir.join("out");
     let mut last = packet_inodes(&out);
@@ -159,14 +159,14 @@ fn one_changed_input_reruns_exactly_the_employees_it_affects() {
 
     // A roster cell of one employee.
     people[1].position = "Principal Engineer 首席工程师";
-    e2e_company::roster(&people)
+    folder::roster(&people)
         .save(co.join("roster.xlsx"))
         .unwrap();
     step("a roster cell", &[], set(&["G12345678"]));
 
     // One photo's bytes.
     std::fs::copy(
-        e2e_company::fixture_photo("blue_studio.jpg"),
+        folder::fixture_photo("blue_studio.jpg"),
         co.join("photos/TR1234567.jpg"),
     )
     .unwrap();
@@ -197,7 +197,7 @@ fn one_changed_input_reruns_exactly_the_employees_it_affects() {
     step("the built-in templates", &[], all.clone());
 
     // The company sheet.
-    let mut wb = e2e_company::roster(&people);
+    let mut wb = folder::roster(&people);
     wb.worksheet_from_name("公司信息")
         .unwrap()
         .write_string(3, 1, "深圳市南山区科技园科苑路15号")
@@ -218,8 +218,8 @@ fn one_changed_input_reruns_exactly_the_employees_it_affects() {
 #[test]
 fn a_damaged_cache_entry_is_rebuilt_with_a_warning() {
     let dir = Dir::new();
-    let people: Vec<Person> = e2e_company::standard().into_iter().take(3).collect();
-    e2e_company::write(&dir.join("co"), &people);
+    let people: Vec<Person> = folder::standard().into_iter().take(3).collect();
+    folder::write(&dir.join("co"), &people);
     build(&dir, "fresh", &["--no-cache"]).assert_code(1);
     build(&dir, "out", &[]).assert_code(1);
     let cache = dir.join("out/.permitpack/cache");
@@ -291,7 +291,7 @@ fn a_damaged_cache_entry_is_rebuilt_with_a_warning() {
 #[test]
 fn a_second_build_on_the_same_output_folder_is_refused() {
     let dir = Dir::new();
-    e2e_company::write(&dir.join("co"), &e2e_company::standard());
+    folder::write(&dir.join("co"), &folder::standard());
     let lock = dir.join("out/.permitpack/lock");
     let args = [
         "build",

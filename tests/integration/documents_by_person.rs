@@ -6,7 +6,7 @@
 //! each, say the ambiguity and the unmatched folder once, carry the full passport number in
 //! the fix texts and never show it on the terminal.
 
-use crate::e2e_company::{AS_OF, Scan, fixture_photo, scan_bytes};
+use crate::fixtures::folder::{AS_OF, Scan, fixture_photo, scan_bytes};
 use crate::util::{Dir, employee_at_row};
 use serde_json::Value;
 

@@ -4,20 +4,21 @@
 //! warnings, company items as warnings, the `eligibility` object for open / not yet / too
 //! late / expired employees, `term_years` and `fee_rmb`, and `ready`.
 
-use crate::docs_fixture;
-use crate::e2e_company;
+use crate::fixtures::docs;
+use crate::fixtures::folder;
 
-use crate::e2e_company::{AS_OF, Scan, day};
+use crate::fixtures::folder::{AS_OF, Scan, day};
+use crate::report::Employee;
 use crate::util::{Dir, employee_at_row};
 use serde_json::Value;
 
 /// Writes the standard company, with Jane Doe's folder holding the files of
 /// `tests/fixtures/docs.rs` under a lower-case folder name.
 fn company(dir: &Dir) {
-    e2e_company::write(dir.join("co").as_path(), &e2e_company::standard());
+    folder::write(dir.join("co").as_path(), &folder::standard());
     let jane = dir.join("co/docs/g12345678");
     std::fs::create_dir_all(&jane).unwrap();
-    for name in docs_fixture::EMPLOYEE_FILES {
+    for name in docs::EMPLOYEE_FILES {
         let kind = if name.to_lowercase().ends_with(".jpg") {
             Scan::Jpeg
         } else if name.to_lowercase().ends_with(".pdf") {
@@ -25,37 +26,17 @@ fn company(dir: &Dir) {
         } else {
             Scan::Other
         };
-        std::fs::write(jane.join(name), e2e_company::scan_bytes(name, kind)).unwrap();
+        std::fs::write(jane.join(name), folder::scan_bytes(name, kind)).unwrap();
     }
 }
 
 fn statuses(e: &Value) -> Vec<(String, String)> {
-    e["checklist"]
-        .as_array()
-        .expect("checklist")
-        .iter()
-        .map(|l| {
-            (
-                l["id"].as_str().unwrap().to_string(),
-                l["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    let e = Employee::of(e);
+    e.checklist.into_iter().map(|l| (l.id, l.status)).collect()
 }
 
 fn files(e: &Value, id: &str) -> Vec<String> {
-    let line = e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == id)
-        .unwrap_or_else(|| panic!("no checklist line {id}"));
-    line["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap().to_string())
-        .collect()
+    Employee::of(e).item(id).files.clone()
 }
 
 /// Issues of one code: (severity, args, message).
@@ -69,12 +50,11 @@ fn issues<'a>(e: &'a Value, code: &str) -> Vec<&'a Value> {
 }
 
 fn errors(e: &Value) -> Vec<String> {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["severity"] == "error")
-        .map(|i| i["code"].as_str().unwrap().to_string())
+    let e = Employee::of(e);
+    e.issues
+        .into_iter()
+        .filter(|i| i.severity == "error")
+        .map(|i| i.code)
         .collect()
 }
 
@@ -179,7 +159,7 @@ fn checklist_statuses_eligibility_term_and_fee_per_employee() {
     // Row 3, Jane Doe: the fixture's files in a lower-case folder; two uploads and the Work
     // Permit scan missing. 1.5 years in China: a 1-year term, so no multi-year letter.
     let jane = employee_at_row(&r, 3);
-    let expected: Vec<(&str, &str)> = docs_fixture::EXPECTED_B6
+    let expected: Vec<(&str, &str)> = docs::EXPECTED_B6
         .iter()
         .copied()
         .filter(|(id, _)| *id != "multi_year_request_letter")
@@ -348,18 +328,18 @@ fn adding_the_missing_scans_makes_the_employee_ready() {
     company(&dir);
     std::fs::write(
         dir.join("co/docs/g12345678/WP延期申请表.pdf"),
-        e2e_company::scan_pdf("wp"),
+        folder::scan_pdf("wp"),
     )
     .unwrap();
     std::fs::write(
         dir.join("co/docs/g12345678/Photo Receipt.JPG"),
-        e2e_company::scan_bytes("r", Scan::Jpeg),
+        folder::scan_bytes("r", Scan::Jpeg),
     )
     .unwrap();
     // The Work Permit is brought as an original and uploaded as a scan too.
     std::fs::write(
         dir.join("co/docs/g12345678/Work Permit card.jpg"),
-        e2e_company::scan_bytes("wp", Scan::Jpeg),
+        folder::scan_bytes("wp", Scan::Jpeg),
     )
     .unwrap();
     let r = run(&dir, "check");

@@ -3,9 +3,9 @@
 //! full by the zip crate, and `unzip -t` when Info-ZIP is installed), any leftover temporary
 //! file can never be taken for a packet, and the next run removes the leftovers.
 
-use crate::e2e_company;
+use crate::fixtures::folder;
 
-use crate::e2e_company::{AS_OF, Person};
+use crate::fixtures::folder::{AS_OF, Person};
 use crate::util::Dir;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -81,10 +81,10 @@ fn a_killed_build_leaves_no_partial_packet_and_a_rerun_cleans_up() {
         .map(|i| {
             let passport: &'static str = Box::leak(format!("E{:08}", 10_000_000 + i).into());
             let name: &'static str = Box::leak(format!("Test Person {i:03}").into());
-            Person::new(name, passport).scans(e2e_company::FULL_B6)
+            Person::new(name, passport).scans(folder::FULL_B6)
         })
         .collect();
-    e2e_company::write(&dir.join("big"), &people);
+    folder::write(&dir.join("big"), &people);
 
     let mut child = dir
         .cmd(&[
@@ -151,9 +151,9 @@ fn a_killed_build_leaves_no_partial_packet_and_a_rerun_cleans_up() {
         b"PK\x03\x04 half a packet",
     )
     .unwrap();
-    e2e_company::write(
+    folder::write(
         &dir.join("small"),
-        &[Person::new("Anna Nowak", "E12345678").scans(e2e_company::FULL_B6)],
+        &[Person::new("Anna Nowak", "E12345678").scans(folder::FULL_B6)],
     );
     let out = dir.run(&[
         "build",

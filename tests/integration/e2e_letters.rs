@@ -5,9 +5,9 @@
 //! 2026年11月26日 in their text layer. Needs poppler-utils and qpdf (skipped, loudly, when
 //! either is missing).
 
-use crate::e2e_company;
+use crate::fixtures::folder;
 
-use crate::e2e_company::{AS_OF, Person};
+use crate::fixtures::folder::{AS_OF, Person};
 use crate::util::{Dir, need_tool};
 use std::io::Read;
 use std::path::Path;
@@ -78,9 +78,9 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
         return;
     }
     let dir = Dir::new();
-    let mut anna = Person::new("Anna Nowak", "E12345678").scans(e2e_company::FULL_B6);
+    let mut anna = Person::new("Anna Nowak", "E12345678").scans(folder::FULL_B6);
     anna.birth = chrono::NaiveDate::from_ymd_opt(1985, 2, 3).unwrap();
-    e2e_company::write(&dir.join("co"), &[anna]);
+    folder::write(&dir.join("co"), &[anna]);
     let out = dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"]);
     out.assert_code(0);
 
@@ -131,8 +131,8 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
             "480,000.00",
             "人民币肆拾捌万元整",
             "2026年11月26日",
-            e2e_company::COMPANY_ZH,
-            e2e_company::USCC,
+            folder::COMPANY_ZH,
+            folder::USCC,
             "Senior Engineer",
         ],
     );
@@ -145,7 +145,7 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
             "Anna Nowak",
             "E12345678",
             "2026年11月26日",
-            e2e_company::COMPANY_ZH,
+            folder::COMPANY_ZH,
             "张伟",
         ],
     );
@@ -154,7 +154,7 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
         guarantee.contains("1985年2月3日") || guarantee.contains("1985-02-03"),
         "date of birth: {guarantee}"
     );
-    let expiry = e2e_company::day(60);
+    let expiry = folder::day(60);
     assert!(
         guarantee.contains(&expiry.format("%Y年%-m月%-d日").to_string())
             || guarantee.contains(&expiry.format("%Y-%m-%d").to_string()),
@@ -176,7 +176,7 @@ fn letters_and_cover_in_the_packet_extract_as_text_and_pass_qpdf() {
         ],
     );
     // The deadline (expiry - 30 days) is on the cover.
-    let deadline = e2e_company::day(30);
+    let deadline = folder::day(30);
     assert!(
         cover.contains(&deadline.format("%Y年%-m月%-d日").to_string())
             || cover.contains(&deadline.format("%Y-%m-%d").to_string()),

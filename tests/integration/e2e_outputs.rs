@@ -6,9 +6,9 @@
 //! neutralised), report.html self-contained. Exit codes 0/1/2 and passport numbers masked on
 //! the terminal.
 
-use crate::e2e_company;
+use crate::fixtures::folder;
 
-use crate::e2e_company::{AS_OF, Person};
+use crate::fixtures::folder::{AS_OF, Person};
 use crate::util::{Dir, employee_at_row, need_tool, stderr, stdout};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::io::Read;
@@ -71,7 +71,7 @@ fn unzip_t(path: &Path) -> Option<bool> {
 #[test]
 fn packets_and_reports_are_byte_identical_on_rerun() {
     let dir = Dir::new();
-    e2e_company::write(&dir.join("co"), &e2e_company::standard());
+    folder::write(&dir.join("co"), &folder::standard());
     let first = build(&dir, &[]);
     first.assert_code(1);
     let before = crate::util::output_files(&dir.join("out"));
@@ -110,7 +110,7 @@ fn packets_and_reports_are_byte_identical_on_rerun() {
 #[test]
 fn packet_entries_are_in_checklist_order_with_original_bytes() {
     let dir = Dir::new();
-    e2e_company::write(&dir.join("co"), &e2e_company::standard());
+    folder::write(&dir.join("co"), &folder::standard());
     let out = build(&dir, &[]);
     out.assert_code(1);
     let r = dir.report("out");
@@ -167,7 +167,7 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
         "_company/Bank Statement 2026-Q3.pdf"
     );
     // Original bytes: the photo and the scans are copied, not re-encoded.
-    let photo = std::fs::read(e2e_company::fixture_photo("blue.jpg")).unwrap();
+    let photo = std::fs::read(folder::fixture_photo("blue.jpg")).unwrap();
     assert!(entry_bytes(&zip, "originals/photos/E12345678.jpg") == photo);
     let scan = std::fs::read(dir.join("co/docs/E12345678/居留许可页.jpg")).unwrap();
     assert!(entry_bytes(&zip, "originals/居留许可页.jpg") == scan);
@@ -256,10 +256,10 @@ fn xlsx_employees(path: &Path) -> (Vec<String>, Vec<Vec<Data>>) {
 #[test]
 fn reports_read_back_as_hr_opens_them() {
     let dir = Dir::new();
-    let mut people = e2e_company::standard();
+    let mut people = folder::standard();
     // A name Excel would run as a formula.
     people[1].name = "=HYPERLINK(\"http://x\",\"y\")";
-    e2e_company::write(&dir.join("co"), &people);
+    folder::write(&dir.join("co"), &people);
     let out = build(&dir, &["--lang", "en"]);
     out.assert_code(1);
     let r = dir.report("out");
@@ -354,8 +354,8 @@ fn reports_read_back_as_hr_opens_them() {
 #[test]
 fn exit_codes_and_masked_terminal_output() {
     let dir = Dir::new();
-    let people = e2e_company::standard();
-    e2e_company::write(&dir.join("co"), &people);
+    let people = folder::standard();
+    folder::write(&dir.join("co"), &people);
 
     // 1: someone needs attention. Nothing printed shows a full passport number.
     for lang in ["both", "en", "zh"] {
@@ -384,9 +384,9 @@ fn exit_codes_and_masked_terminal_output() {
 
     // 0: every employee ready.
     let ok = Dir::new();
-    e2e_company::write(
+    folder::write(
         &ok.join("co"),
-        &[Person::new("Anna Nowak", "E12345678").scans(e2e_company::FULL_B6)],
+        &[Person::new("Anna Nowak", "E12345678").scans(folder::FULL_B6)],
     );
     let out = build(&ok, &[]);
     out.assert_code(0);
@@ -411,9 +411,9 @@ fn exit_codes_and_masked_terminal_output() {
 #[test]
 fn password_gives_aes_packets_that_open_only_with_it() {
     let dir = Dir::new();
-    e2e_company::write(
+    folder::write(
         &dir.join("co"),
-        &[Person::new("Anna Nowak", "E12345678").scans(e2e_company::FULL_B6)],
+        &[Person::new("Anna Nowak", "E12345678").scans(folder::FULL_B6)],
     );
     let out = build(&dir, &["--password", "s3cret-密码"]);
     out.assert_code(0);
@@ -422,7 +422,7 @@ fn password_gives_aes_packets_that_open_only_with_it() {
         "the password is never echoed"
     );
     let zip = dir.join("out/packets/E12345678_ANNA_NOWAK.zip");
-    let photo = std::fs::read(e2e_company::fixture_photo("blue.jpg")).unwrap();
+    let photo = std::fs::read(folder::fixture_photo("blue.jpg")).unwrap();
 
     let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
     assert_eq!(z.len(), 23);

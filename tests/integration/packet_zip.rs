@@ -2,7 +2,7 @@
 //! Info-ZIP's `unzip -t`, entries in checklist order with fixed timestamps, safe names that
 //! stay inside the folder, AES-256 when asked, and no partial zip after a killed writer.
 
-use crate::report_data;
+use crate::fixtures::run_outcomes;
 
 use chrono::NaiveDate;
 use permitpack::fsutil;
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn jpeg() -> Vec<u8> {
-    let png = report_data::preview([67, 142, 219], true);
+    let png = run_outcomes::preview([67, 142, 219], true);
     let img = image::load_from_memory(&png).unwrap();
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
@@ -97,11 +97,11 @@ fn sources(dir: &Path) -> PacketSources {
 }
 
 fn as_of() -> NaiveDate {
-    report_data::as_of()
+    run_outcomes::as_of()
 }
 
 fn write_one(dir: &Path, out: &Path, password: Option<&str>) -> PathBuf {
-    let outcomes = report_data::outcomes();
+    let outcomes = run_outcomes::outcomes();
     let plan = packet::plan(
         &outcomes[0].checklist,
         &permitpack::rules::PageSides::default(),

@@ -5,22 +5,15 @@
 //! platform's rules as warnings, the report.xlsx sheet "平台填报 Platform form", and the
 //! cover's platform page read back with pdftotext.
 
-use crate::e2e_company::{AS_OF, day};
+use crate::fixtures::folder::{AS_OF, day};
+use crate::fixtures::spreadsheet::{excel_date as excel, ymd};
 use crate::util::{Dir, need_tool};
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
-
-fn excel(d: NaiveDate) -> ExcelDateTime {
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap()
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 /// A cell of the HR roster.
 enum C {

@@ -1,7 +1,7 @@
 //! The three documents rendered for a sample employee: text layer (pdftotext), structure
 //! (qpdf --check), one page, size, metadata and byte-identical output.
 
-use crate::render_common::*;
+use crate::fixtures::render::*;
 use permitpack::assets::Templates;
 use permitpack::render::{Doc, Renderer};
 

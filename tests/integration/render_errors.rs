@@ -2,7 +2,7 @@
 //! fonts lack, a company's broken template; plus a company's own template in --templates,
 //! and rendering from many threads at once.
 
-use crate::render_common::*;
+use crate::fixtures::render::*;
 use permitpack::assets::Templates;
 use permitpack::catalog::{Catalog, Lang};
 use permitpack::countries::Countries;

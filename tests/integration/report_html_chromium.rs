@@ -5,7 +5,7 @@
 //! Needs Debian's `chromium` (`.ci/run` installs it): skipped with a note when it is missing,
 //! failed when it is missing in CI.
 
-use crate::report_data;
+use crate::fixtures::run_outcomes;
 use crate::util::need_tool;
 use permitpack::assets::Templates;
 use permitpack::catalog::Lang;
@@ -122,14 +122,14 @@ fn report_html_renders_in_headless_chromium() {
         None => tmp.path().join("out"),
     };
     std::fs::create_dir_all(&out).unwrap();
-    let cat = report_data::catalog(tmp.path());
+    let cat = run_outcomes::catalog(tmp.path());
     for (lang, dir) in [(Lang::Both, "both"), (Lang::En, "en")] {
         let d = out.join(dir);
         std::fs::create_dir_all(&d).unwrap();
         report::write_all(
             &FsSink::new(&d),
-            &report_data::run(lang),
-            &report_data::outcomes(),
+            &run_outcomes::run(lang),
+            &run_outcomes::outcomes(),
             &cat,
             &Templates::builtin(),
         )

@@ -2,7 +2,7 @@
 //! readers will: report.xlsx with calamine, report.csv as Excel sees it (BOM, formulas),
 //! report.json with serde, report.html as text.
 
-use crate::report_data;
+use crate::fixtures::run_outcomes;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use permitpack::assets::Templates;
@@ -12,13 +12,13 @@ use permitpack::run::FsSink;
 
 fn write(lang: Lang) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
-    let cat = report_data::catalog(dir.path());
+    let cat = run_outcomes::catalog(dir.path());
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     let paths = report::write_all(
         &FsSink::new(&out),
-        &report_data::run(lang),
-        &report_data::outcomes(),
+        &run_outcomes::run(lang),
+        &run_outcomes::outcomes(),
         &cat,
         &Templates::builtin(),
     )
@@ -46,7 +46,7 @@ fn xlsx_rows_read_back_with_calamine() {
 
     let emp = wb.worksheet_range(&names[0]).unwrap();
     let rows: Vec<&[Data]> = emp.rows().collect();
-    let outcomes = report_data::outcomes();
+    let outcomes = run_outcomes::outcomes();
     assert_eq!(rows.len(), outcomes.len() + 1);
     assert_eq!(rows[0][0], Data::String("行号 / Row".into()));
     for (r, o) in rows[1..].iter().zip(&outcomes) {
@@ -97,7 +97,7 @@ fn xlsx_rows_read_back_with_calamine() {
     );
 
     let run = wb.worksheet_range(&names[5]).unwrap();
-    let summary = Summary::of(&outcomes, &report_data::run(Lang::Both).roster_issues);
+    let summary = Summary::of(&outcomes, &run_outcomes::run(Lang::Both).roster_issues);
     let ready_row = run
         .rows()
         .find(|r| r[0] == Data::String("可以提交 / Ready".into()))
@@ -138,7 +138,7 @@ fn csv_is_excel_friendly_and_injection_safe() {
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
     // One row per problem; TANAKA (no problem) once; the roster problem once.
-    let outcomes = report_data::outcomes();
+    let outcomes = run_outcomes::outcomes();
     let expected: usize = outcomes
         .iter()
         .map(|o| o.issues.len().max(1))

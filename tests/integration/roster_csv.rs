@@ -2,6 +2,7 @@
 //! GBK as Chinese Excel saves it, semicolon-separated, and Excel's tab-separated UTF-16
 //! "Unicode text"; asserts exact issue codes and cells, with rows counted as Excel shows them.
 
+use crate::report::Report;
 use crate::util::{Dir, employee_at_row, issue_codes};
 use serde_json::Value;
 
@@ -165,18 +166,7 @@ fn assert_traps(r: &Value) {
     assert_eq!(e9["category_raw"], "待定");
     assert_eq!(e9["category"], Value::Null);
     // Only the roster family: the run may add other families (document.*, photo.*).
-    let roster: Vec<(String, String)> = r["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"].as_str().unwrap().starts_with("roster."))
-        .map(|i| {
-            (
-                i["code"].as_str().unwrap().to_string(),
-                i["cell"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let roster = Report::of(r).roster_codes("roster.");
     // This roster has no start date column (required: both letters print it) and states no
     // salary basis (the certificate takes the stated default, said once).
     assert_eq!(

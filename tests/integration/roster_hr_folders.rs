@@ -5,7 +5,7 @@
 //! passport number typed as a number, photos/ and docs/ beside, and the folder given
 //! instead of a file.
 
-use crate::e2e_company::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
+use crate::fixtures::folder::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
 use crate::util::{Dir, employee_at_row, issue_codes};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
@@ -87,9 +87,9 @@ fn workbook(title: &str, header: &[&str], rows: &[Vec<C>], hidden: &[u32]) -> Ve
     let cs = wb.add_worksheet();
     cs.set_name("公司信息").unwrap();
     for (i, (k, v)) in [
-        ("公司名称", e2e_company::COMPANY_ZH),
-        ("公司英文名称", e2e_company::COMPANY_EN),
-        ("统一社会信用代码", e2e_company::USCC),
+        ("公司名称", folder::COMPANY_ZH),
+        ("公司英文名称", folder::COMPANY_EN),
+        ("统一社会信用代码", folder::USCC),
         ("公司地址", "深圳市福田区福华三路88号时代财富大厦20楼"),
         ("联系人", "李明（人事部）"),
         ("联系电话", "0755-2345 6789"),
@@ -128,7 +128,7 @@ fn company_folder(dir: &Dir) -> std::path::PathBuf {
             .category("（一）")
             .scans(FULL_B1),
     ];
-    e2e_company::write(&co, &people);
+    folder::write(&co, &people);
     std::fs::remove_file(co.join("roster.xlsx")).unwrap();
     let this_year = workbook(
         "外籍员工花名册（2026年12月）",

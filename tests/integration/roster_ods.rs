@@ -2,8 +2,9 @@
 //! with the zip crate, as LibreOffice lays one out: a hidden sheet, a title row, headers with
 //! line breaks, date cells, text dates, numbers, repeated empty rows, a Company sheet.
 
+use crate::fixtures::spreadsheet;
+use crate::report::Report;
 use crate::util::{Dir, employee_at_row, issue_codes};
-use std::io::Write;
 
 /// One ODS cell.
 enum O {
@@ -87,6 +88,7 @@ fn table(name: &str, style: &str, rows: &[Vec<O>], tail: &str) -> String {
     x
 }
 
+/// An .ods file of `tables` (styles ta1 shown, ta2 hidden).
 fn ods(tables: &str) -> Vec<u8> {
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
@@ -100,23 +102,7 @@ xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1
 </office:automatic-styles>\
 <office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
     );
-    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
-<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
-<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
-</manifest:manifest>";
-    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default();
-    z.start_file("mimetype", stored).unwrap();
-    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    z.start_file("META-INF/manifest.xml", deflated).unwrap();
-    z.write_all(manifest.as_bytes()).unwrap();
-    z.start_file("content.xml", deflated).unwrap();
-    z.write_all(content.as_bytes()).unwrap();
-    z.finish().unwrap().into_inner()
+    spreadsheet::ods(&content)
 }
 
 fn company(uscc: &'static str) -> String {
@@ -231,18 +217,7 @@ fn ods_with_every_trap() {
     assert_eq!(e12["category"], "B1");
 
     // Only the roster family: the run may add other families (document.*, photo.*).
-    let roster: Vec<(String, String)> = r["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"].as_str().unwrap().starts_with("roster."))
-        .map(|i| {
-            (
-                i["code"].as_str().unwrap().to_string(),
-                i["cell"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let roster = Report::of(&r).roster_codes("roster.");
     // No start date column (required: both letters print it); no salary basis stated (the
     // certificate takes the stated default, said once).
     assert_eq!(

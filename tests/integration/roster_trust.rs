@@ -7,16 +7,12 @@
 //! hidden row, a total row, a start date in the future. Employees whose inputs are complete
 //! and correct come out ready.
 
-use crate::e2e_company::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
+use crate::fixtures::folder::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
+use crate::fixtures::spreadsheet::{self, excel_date as excel, ymd};
 use crate::util::{Dir, employee_at_row, issue_codes, packet_pdf_text};
-use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use serde_json::Value;
 use std::io::{Read, Write};
-
-fn excel(d: chrono::NaiveDate) -> ExcelDateTime {
-    use chrono::Datelike;
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap()
-}
 
 enum C {
     S(&'static str),
@@ -48,10 +44,6 @@ fn write_row(ws: &mut Worksheet, row: u32, cells: &[C]) {
             C::Blank => {}
         }
     }
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 /// An employee row of the roster sheet below (columns A..M).
@@ -267,9 +259,9 @@ fn workbook() -> Vec<u8> {
     let cs = wb.add_worksheet();
     cs.set_name("公司信息").unwrap();
     for (i, (k, v)) in [
-        ("公司名称", e2e_company::COMPANY_ZH),
-        ("Company name (English)", e2e_company::COMPANY_EN),
-        ("统一社会信用代码", e2e_company::USCC),
+        ("公司名称", folder::COMPANY_ZH),
+        ("Company name (English)", folder::COMPANY_EN),
+        ("统一社会信用代码", folder::USCC),
         ("地址 Address", "深圳市福田区福华三路88号时代财富大厦20楼"),
         ("联系人 Contact person", "李明（人事部）"),
         ("联系电话 Contact phone", "0755-2345 6789"),
@@ -345,7 +337,7 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
         Person::new("Renée Dubois", "R12345678").scans(FULL_B6),
         Person::new("Kenji Tanaka", "K12345678").scans(FULL_B1),
     ];
-    e2e_company::write(&dir.join("co"), &people);
+    folder::write(&dir.join("co"), &people);
     std::fs::write(dir.join("co/roster.xlsx"), workbook()).unwrap();
     let out = dir.run(&[
         "build",
@@ -572,25 +564,7 @@ xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1
             no_value
         ),
     );
-    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    z.start_file("mimetype", stored).unwrap();
-    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    z.start_file(
-        "META-INF/manifest.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    z.write_all(
-        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>",
-    )
-    .unwrap();
-    z.start_file("content.xml", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    z.write_all(content.as_bytes()).unwrap();
-    z.finish().unwrap().into_inner()
+    spreadsheet::ods(&content)
 }
 
 #[test]
@@ -601,8 +575,8 @@ fn ods_zero_padded_passport_hidden_row_and_unsaved_formula() {
         "company.toml",
         format!(
             "name_zh = \"{}\"\nuscc = \"{}\"\naddress = \"深圳市福田区\"\ncontact_person = \"李明\"\ncontact_phone = \"0755-23456789\"\nsalary_basis = \"税后\"\n",
-            e2e_company::COMPANY_ZH,
-            e2e_company::USCC
+            folder::COMPANY_ZH,
+            folder::USCC
         ),
     );
     let out = dir.run(&[

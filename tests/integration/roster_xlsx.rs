@@ -3,6 +3,7 @@
 
 use crate::util;
 
+use crate::report::Report;
 use crate::util::{Dir, employee_at_row, issue_codes, stderr};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use serde_json::Value;
@@ -334,18 +335,7 @@ fn xlsx_with_every_trap() {
     );
 
     // Only the roster family: the run may add other families (document.*, photo.*).
-    let roster: Vec<(String, String)> = r["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"].as_str().unwrap().starts_with("roster."))
-        .map(|i| {
-            (
-                i["code"].as_str().unwrap().to_string(),
-                i["cell"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let roster = Report::of(&r).roster_codes("roster.");
     assert_eq!(
         roster,
         pairs(&[("roster.hidden_sheet", ""), ("roster.unknown_column", "N3")])

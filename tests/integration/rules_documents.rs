@@ -2,7 +2,7 @@
 //! is judged, their folder found by passport number (another case), the scans matched with
 //! Chinese and English names, and the checklist lines and readiness asserted.
 
-use crate::docs_fixture;
+use crate::fixtures::docs;
 
 use chrono::NaiveDate;
 use permitpack::assets::Templates;
@@ -39,7 +39,7 @@ fn employee(passport: &str) -> Employee {
 #[test]
 fn statuses_from_a_real_docs_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    docs_fixture::write_docs(tmp.path(), "e12345678");
+    docs::write_docs(tmp.path(), "e12345678");
     let t = Templates::builtin();
     let rules = Rules::load(&t).unwrap();
     let cal = Calendar::load(&t).unwrap();
@@ -62,7 +62,7 @@ fn statuses_from_a_real_docs_folder() {
         .iter()
         .map(|l| (l.id.as_str(), l.status.as_str()))
         .collect();
-    assert_eq!(got, docs_fixture::EXPECTED_B6);
+    assert_eq!(got, docs::EXPECTED_B6);
     let files = |id: &str| lines.iter().find(|l| l.id == id).unwrap().files.clone();
     assert_eq!(
         files("labour_contract"),
@@ -121,7 +121,7 @@ fn statuses_from_a_real_docs_folder() {
 #[test]
 fn an_employee_without_a_folder_is_told_so_with_the_number_masked() {
     let tmp = tempfile::tempdir().unwrap();
-    docs_fixture::write_docs(tmp.path(), "E12345678");
+    docs::write_docs(tmp.path(), "E12345678");
     let inputs = FsInputs::new(PathBuf::new(), None, None, Some(tmp.path().to_path_buf()));
     let index = DocsIndex::open(&inputs).unwrap().unwrap();
     let scan = index.employee(&inputs, "G00012345");

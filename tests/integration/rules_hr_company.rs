@@ -6,7 +6,7 @@
 //! scans still matched, the age deadline on every view, no invented day of birth, English
 //! text from Chinese cells, to-dos instead of errors before the window, company findings once.
 
-use crate::e2e_company::{
+use crate::fixtures::folder::{
     AS_OF, COMPANY_EN, COMPANY_ZH, Scan, USCC, day, fixture_photo, scan_bytes,
 };
 use crate::util::{Dir, employee_at_row, need_tool, packet_pdf_text};

@@ -5,7 +5,7 @@
 //! category B; an unusable scan is refused on its file; a photo named by the employee's
 //! name is found with a warning; originals are `provided`/`missing` with `bring_original`.
 
-use crate::e2e_company::{self, AS_OF, FULL_B6, Person, Scan, day, fixture_photo};
+use crate::fixtures::folder::{self, AS_OF, FULL_B6, Person, Scan, day, fixture_photo};
 use crate::util::{Dir, employee_at_row};
 use serde_json::Value;
 
@@ -72,7 +72,7 @@ fn company(dir: &Dir) {
         // Row 9: no photo at all.
         nophoto,
     ];
-    e2e_company::write(dir.join("co").as_path(), &people);
+    folder::write(dir.join("co").as_path(), &people);
     std::fs::copy(
         fixture_photo("blue.jpg"),
         dir.join("co/photos/Maria Rossi.jpg"),
@@ -326,7 +326,7 @@ fn pdftotext_cover(dir: &Dir, packet: &str) -> Result<String, ()> {
 #[test]
 fn no_docs_folder_is_never_ready() {
     let dir = Dir::new();
-    e2e_company::write(
+    folder::write(
         dir.join("co").as_path(),
         &[Person::new("Anna Nowak", "E12345678").scans(FULL_B6)],
     );

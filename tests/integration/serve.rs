@@ -6,7 +6,7 @@
 //! one employee of a folder kept the way HR keeps one, the roster chosen, and jobs served
 //! again after a restart.
 
-use crate::e2e_company::{self, FULL_B6, Person};
+use crate::fixtures::folder::{self, FULL_B6, Person};
 use crate::util::{Dir, listing};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -888,12 +888,12 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
     let people: Vec<Person> = (0..4)
         .map(|i| Person::new(leak(format!("Worker {i}")), leak(format!("E9{i:07}"))))
         .collect();
-    e2e_company::write(&company, &people);
+    folder::write(&company, &people);
     let mut s = Server::start(&dir, &[]);
     let r = s.upload(
         "POST",
         "/api/jobs",
-        &[("mode", "check"), ("as_of", e2e_company::AS_OF)],
+        &[("mode", "check"), ("as_of", folder::AS_OF)],
         &folder_files(&company, ""),
     );
     let id = r.json()["id"].as_str().unwrap().to_string();
@@ -936,7 +936,7 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
         item["status"].as_str().unwrap().to_string()
     };
     assert_eq!(passport(&s), "missing");
-    let scan = e2e_company::scan_bytes("Passport bio page.jpg", e2e_company::Scan::Jpeg);
+    let scan = folder::scan_bytes("Passport bio page.jpg", folder::Scan::Jpeg);
     let r = s.upload(
         "PUT",
         &format!("/api/jobs/{id}/files"),
@@ -994,12 +994,12 @@ fn serve_small_load_three_companies_at_once() {
                 if i % 3 == 0 { p.scans(FULL_B6) } else { p }
             })
             .collect();
-        e2e_company::write(&company, &people);
+        folder::write(&company, &people);
         let cli = dir.run(&[
             "check",
             company.join("roster.xlsx").to_str().unwrap(),
             "--as-of",
-            e2e_company::AS_OF,
+            folder::AS_OF,
             "--out",
             &format!("cli{c}"),
             "-q",
@@ -1020,7 +1020,7 @@ fn serve_small_load_three_companies_at_once() {
                     let r = s.upload(
                         "POST",
                         "/api/jobs",
-                        &[("mode", "build"), ("as_of", e2e_company::AS_OF)],
+                        &[("mode", "build"), ("as_of", folder::AS_OF)],
                         files,
                     );
                     assert_eq!(r.status, 201, "{}", r.story());
@@ -1972,7 +1972,7 @@ impl Server {
 /// and the photo receipt. The undated `roster.xlsx` was last changed in 2020. Returns the
 /// files as an upload sends them, and the `modified` fields a browser sends with them.
 pub fn hr_company(d: &Dir) -> (Vec<(String, Vec<u8>)>, Vec<(&'static str, String)>) {
-    use crate::e2e_company::{COMPANY_SCANS, Scan, fixture_photo, roster, scan_bytes};
+    use crate::fixtures::folder::{COMPANY_SCANS, Scan, fixture_photo, roster, scan_bytes};
     let without = |gone: &[&str]| -> Vec<(&'static str, Scan)> {
         FULL_B6
             .iter()
@@ -2026,7 +2026,7 @@ pub fn hr_company(d: &Dir) -> (Vec<(String, Vec<u8>)>, Vec<(&'static str, String
 /// Uploads the HR company (`check`, as of 2026-11-26) and waits for its report.
 fn upload_hr_company(s: &Server, dir: &Dir) -> String {
     let (files, modified) = hr_company(dir);
-    let mut fields: Vec<(&str, &str)> = vec![("mode", "check"), ("as_of", e2e_company::AS_OF)];
+    let mut fields: Vec<(&str, &str)> = vec![("mode", "check"), ("as_of", folder::AS_OF)];
     fields.extend(modified.iter().map(|(k, v)| (*k, v.as_str())));
     let r = s.upload("POST", "/api/jobs", &fields, &files);
     assert_eq!(r.status, 201, "{}", r.story());
@@ -2089,7 +2089,7 @@ fn docs_folders(s: &Server, id: &str) -> Vec<String> {
 
 #[test]
 fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
-    use crate::e2e_company::{Scan, fixture_photo, scan_bytes};
+    use crate::fixtures::folder::{Scan, fixture_photo, scan_bytes};
     let dir = Dir::new();
     let s = Server::start(&dir, &[]);
     let id = upload_hr_company(&s, &dir);
@@ -2243,7 +2243,7 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
 
 #[test]
 fn serve_add_files_refusals_keep_nothing() {
-    use crate::e2e_company::{Scan, scan_bytes};
+    use crate::fixtures::folder::{Scan, scan_bytes};
     let dir = Dir::new();
     let s = Server::start(&dir, &[]);
     let id = upload_hr_company(&s, &dir);
@@ -2373,7 +2373,7 @@ fn serve_roster_is_this_years_and_can_be_switched() {
     assert!(why["en"].as_str().unwrap().contains("latest date"), "{why}");
     assert!(!why["zh"].as_str().unwrap().is_empty(), "{why}");
     assert_eq!(st["summary"]["counts"]["employees"], 3, "{st}");
-    assert_eq!(st["summary"]["company"], e2e_company::COMPANY_ZH, "{st}");
+    assert_eq!(st["summary"]["company"], folder::COMPANY_ZH, "{st}");
 
     // Last year's, by JSON: two employees.
     let put = |body: &str, kind: &str| {
@@ -2452,7 +2452,7 @@ fn serve_jobs_survive_a_restart() {
     let list = s.get("/api/jobs").json();
     let entry = &list["jobs"][0];
     assert_eq!(entry["id"], id.as_str(), "{list}");
-    assert_eq!(entry["company"], e2e_company::COMPANY_ZH, "{entry}");
+    assert_eq!(entry["company"], folder::COMPANY_ZH, "{entry}");
     assert_eq!(entry["roster"], "co/2026_花名册.xlsx", "{entry}");
     assert_eq!(entry["counts"]["employees"], 3, "{entry}");
     assert!(

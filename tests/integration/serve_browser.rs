@@ -837,7 +837,7 @@ fn serve_page_adds_files_on_a_card_switches_the_roster_and_reopens_a_job() {
     crate::serve::hr_company(&dir);
     let rp = dir.write(
         "scans/IMG_2041.jpg",
-        crate::e2e_company::scan_bytes("rp.jpg", crate::e2e_company::Scan::Jpeg),
+        crate::fixtures::folder::scan_bytes("rp.jpg", crate::fixtures::folder::Scan::Jpeg),
     );
     let mut server = Server::start(&dir, &[]);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -861,7 +861,7 @@ async fn fix_flows(
     dir: &Dir,
     rp: &std::path::Path,
 ) -> Result<(), String> {
-    use crate::e2e_company::{AS_OF, COMPANY_ZH, Scan, scan_bytes};
+    use crate::fixtures::folder::{AS_OF, COMPANY_ZH, Scan, scan_bytes};
     c.goto(&server.url)
         .await
         .map_err(cmd_err("open the page"))?;
@@ -972,7 +972,7 @@ async fn fix_flows(
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     kept.sort();
-    let mut want: Vec<String> = crate::e2e_company::FULL_B6
+    let mut want: Vec<String> = crate::fixtures::folder::FULL_B6
         .iter()
         .map(|(n, _)| n.to_string())
         .filter(|n| n != "居留许可页.jpg")

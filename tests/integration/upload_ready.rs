@@ -7,7 +7,7 @@
 //! budget, the letters in `print/`, HR's files untouched in `originals/`, the cover and the
 //! reports listing sizes and pages, and a rerun byte-identical.
 
-use crate::e2e_company::{Scan, fixture_photo, scan_bytes};
+use crate::fixtures::folder::{Scan, fixture_photo, scan_bytes};
 use crate::util::{Dir, employee_at_row, need_tool};
 use image::{DynamicImage, GenericImageView, Rgb, RgbImage};
 use serde_json::Value;

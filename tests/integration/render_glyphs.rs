@@ -3,7 +3,7 @@
 //! cell or file, Hangul is printed with the bundled Korean font, and control characters never
 //! reach a document.
 
-use crate::hostile_common::*;
+use crate::fixtures::small::*;
 use crate::util::{Dir, employee_at_row, need_tool};
 use std::io::Read;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! the page, Latin letters outside Latin-1 print with their accents; and sparse cover data
 //! still gives a readable sheet.
 
-use crate::render_common::*;
+use crate::fixtures::render::*;
 use permitpack::assets::Templates;
 use permitpack::countries::Countries;
 use permitpack::render::{CoverData, LetterData, Renderer, TimelineData, WindowData};

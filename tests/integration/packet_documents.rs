@@ -4,8 +4,8 @@
 //! passport number in full, as the cover's top does; the salary certificate's letterhead
 //! never breaks inside 电话 (needs poppler's `pdftotext`; that part is skipped without it).
 
-use crate::e2e_company;
-use crate::e2e_company::{AS_OF, Person, Scan};
+use crate::fixtures::folder;
+use crate::fixtures::folder::{AS_OF, Person, Scan};
 use crate::util::{Dir, employee_at_row, need_tool};
 use std::io::Read;
 
@@ -44,7 +44,7 @@ fn fronts_before_backs_and_the_cover_in_full() {
     ]);
     // The same passport twice: a to-do note that names the passport number.
     let twin = Person::new("Anna Twin", "E12345678");
-    e2e_company::write(&d.join("co"), &[anna, twin]);
+    folder::write(&d.join("co"), &[anna, twin]);
     let out = d.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "o"]);
     out.assert_code(1);
     let r = d.report("o");

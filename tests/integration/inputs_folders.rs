@@ -2,7 +2,7 @@
 //! links pointing outside (never followed, never copied into a packet), and unreadable
 //! files (permissions). The others' packets are still written.
 
-use crate::hostile_common::*;
+use crate::fixtures::small::*;
 use crate::util::{Dir, employee_at_row, issue_codes};
 use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};

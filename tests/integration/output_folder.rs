@@ -4,7 +4,7 @@
 //! gives a clear message naming the file, the others' packets are still written, and
 //! nothing half-written remains.
 
-use crate::hostile_common::*;
+use crate::fixtures::small::*;
 use crate::util::{Dir, code, employee_at_row, stderr};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,7 +4,7 @@
 //! output folder's permissions, passport numbers in lower-case file names, and packets left
 //! by an earlier build. Inputs are generated here, never stored.
 
-use crate::hostile_common::*;
+use crate::fixtures::small::*;
 use crate::util::{Dir, code, employee_at_row, issue_codes, stderr, stdout};
 use std::io::{Read, Write};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! named .xlsx. Each gives a clear message naming the file or cell, never a crash; a roster
 //! that can be read still gives every employee a report row.
 
-use crate::hostile_common::*;
+use crate::fixtures::small::*;
 use crate::util::{Dir, employee_at_row, issue_codes, stderr, stdout};
 
 /// Runs `check` on a roster that must be refused: exit 2, one line naming the file, no

@@ -6,15 +6,15 @@
 //! shell takes back and an untouched starter roster is warned about; `--shared` makes the
 //! output group-readable and the end-of-run line says who can read it.
 
-use crate::e2e_company;
-use crate::e2e_company::{AS_OF, Person, standard};
+use crate::fixtures::folder;
+use crate::fixtures::folder::{AS_OF, Person, standard};
 use crate::util::{Dir, Ran, employee_at_row, stderr, stdout};
 use unicode_width::UnicodeWidthStr;
 
 /// The standard test company in `co/`.
 fn company() -> Dir {
     let d = Dir::new();
-    e2e_company::write(&d.join("co"), &standard());
+    folder::write(&d.join("co"), &standard());
     d
 }
 
@@ -143,7 +143,7 @@ fn the_table_fits_80_and_120_columns_in_every_language() {
 #[test]
 fn counts_take_their_plural_form() {
     let d = Dir::new();
-    e2e_company::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
+    folder::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
     let out = d.run(&[
         "build",
         "co/roster.xlsx",
@@ -412,7 +412,7 @@ fn output_is_private_unless_shared() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let d = Dir::new();
-    e2e_company::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
+    folder::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
     let out = d.run(&[
         "build",
         "co/roster.xlsx",
@@ -472,7 +472,7 @@ fn a_packets_folder_open_to_others_is_narrowed_with_a_note() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let d = Dir::new();
-    e2e_company::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
+    folder::write(&d.join("co"), &[Person::new("Anna Nowak", "E12345678")]);
     let packets = d.join("o/packets");
     std::fs::create_dir_all(&packets).unwrap();
     let open =
