@@ -51,7 +51,7 @@ impl Setup {
         let aliases = ColumnAliases::load(&templates)?;
         let rules = Rules::load(&templates).map_err(|e| e.to_string())?;
         let calendar = Calendar::load(&templates).map_err(|e| e.to_string())?;
-        let profile = PhotoProfile::load(&templates, photo_profile)?;
+        let profile = PhotoProfile::load(&templates, photo_profile).map_err(|e| e.to_string())?;
         let renderer = Renderer::new(&templates)?;
         let limits = Limits::load(&templates)?;
         let countries = Countries::load(&templates)?;
