@@ -46,8 +46,8 @@ impl PlanSetup {
         let rules = Rules::load(templates).map_err(|e| e.to_string())?;
         let holidays = Calendar::load(templates).map_err(|e| e.to_string())?;
         Ok(PlanSetup {
-            catalog: Catalog::load(templates)?,
-            aliases: ColumnAliases::load(templates)?,
+            catalog: Catalog::load(templates).map_err(|e| e.to_string())?,
+            aliases: ColumnAliases::load(templates).map_err(|e| e.to_string())?,
             renewal: RenewalCalendar::from_rules(&rules.data, holidays)
                 .map_err(|e| e.to_string())?,
             rules,

@@ -47,15 +47,15 @@ impl Setup {
             }
             None => Templates::builtin(),
         };
-        let catalog = Catalog::load(&templates)?;
-        let aliases = ColumnAliases::load(&templates)?;
+        let catalog = Catalog::load(&templates).map_err(|e| e.to_string())?;
+        let aliases = ColumnAliases::load(&templates).map_err(|e| e.to_string())?;
         let rules = Rules::load(&templates).map_err(|e| e.to_string())?;
         let calendar = Calendar::load(&templates).map_err(|e| e.to_string())?;
         let profile = PhotoProfile::load(&templates, photo_profile).map_err(|e| e.to_string())?;
-        let renderer = Renderer::new(&templates)?;
-        let limits = Limits::load(&templates)?;
-        let countries = Countries::load(&templates)?;
-        let platform = PlatformSpec::load(&templates)?;
+        let renderer = Renderer::new(&templates).map_err(|e| e.to_string())?;
+        let limits = Limits::load(&templates).map_err(|e| e.to_string())?;
+        let countries = Countries::load(&templates).map_err(|e| e.to_string())?;
+        let platform = PlatformSpec::load(&templates).map_err(|e| e.to_string())?;
         Ok(Setup {
             templates,
             catalog,
