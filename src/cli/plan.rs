@@ -18,6 +18,7 @@ use crate::rules::events::next_month;
 use crate::rules::{
     Calendar, Evaluation, EventKind, RenewalCalendar, RenewalEvent, Rules, WindowState, evaluate,
 };
+use crate::run::SetupError;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -42,14 +43,13 @@ pub struct PlanSetup {
 }
 
 impl PlanSetup {
-    pub fn load(templates: &Templates) -> Result<PlanSetup, String> {
-        let rules = Rules::load(templates).map_err(|e| e.to_string())?;
-        let holidays = Calendar::load(templates).map_err(|e| e.to_string())?;
+    pub fn load(templates: &Templates) -> Result<PlanSetup, SetupError> {
+        let rules = Rules::load(templates)?;
+        let holidays = Calendar::load(templates)?;
         Ok(PlanSetup {
-            catalog: Catalog::load(templates).map_err(|e| e.to_string())?,
-            aliases: ColumnAliases::load(templates).map_err(|e| e.to_string())?,
-            renewal: RenewalCalendar::from_rules(&rules.data, holidays)
-                .map_err(|e| e.to_string())?,
+            catalog: Catalog::load(templates)?,
+            aliases: ColumnAliases::load(templates)?,
+            renewal: RenewalCalendar::from_rules(&rules.data, holidays)?,
             rules,
         })
     }
@@ -77,7 +77,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
     };
     let setup = match PlanSetup::load(&templates) {
         Ok(s) => s,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
     let rows = match read_roster(&args.roster, &setup.aliases) {
         Ok(r) => r,

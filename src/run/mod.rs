@@ -27,7 +27,7 @@ mod sink;
 
 pub use inputs::{FsInputs, MemoryInputs};
 pub use place::{PlaceError, Placement, Store};
-pub use setup::Setup;
+pub use setup::{Setup, SetupError};
 pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
