@@ -62,7 +62,7 @@ impl FontSet {
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(*data)));
             if fonts.len() == before {
-                return Err(RenderError::BuiltinFont(*name));
+                return Err(RenderError::BuiltinFont(name));
             }
         }
         Ok(FontSet::from_fonts(fonts))
