@@ -2,7 +2,7 @@
 //! sentences (what is wrong, what to do), from `templates/messages/*.toml`.
 //! Interface strings of the reports (`ui.*` keys) come from the same catalog.
 
-use crate::assets::Templates;
+use crate::assets::{AssetError, Templates};
 use crate::issue::Issue;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -67,15 +67,28 @@ pub struct Text {
     pub action_zh: String,
 }
 
+/// Why the message catalog cannot be loaded: a `messages/*.toml` file that is unreadable
+/// or not valid TOML.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error("template {file}: {reason}")]
+    Template { file: String, reason: String },
+}
+
 impl Catalog {
     /// Loads every `messages/*.toml` file. A file that does not parse is an error naming it.
-    pub fn load(templates: &Templates) -> Result<Catalog, String> {
+    pub fn load(templates: &Templates) -> Result<Catalog, CatalogError> {
         let mut entries = BTreeMap::new();
         for name in templates.list("messages", "toml") {
             let rel = format!("messages/{name}");
-            let text = templates.get_text(&rel).map_err(|e| e.to_string())?;
+            let text = templates.get_text(&rel)?;
             let table: BTreeMap<String, Entry> =
-                toml::from_str(&text).map_err(|e| format!("template {rel}: {e}"))?;
+                toml::from_str(&text).map_err(|e| CatalogError::Template {
+                    file: rel,
+                    reason: e.to_string(),
+                })?;
             entries.extend(table);
         }
         Ok(Catalog { entries })

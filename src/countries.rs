@@ -3,7 +3,7 @@
 //! other, so the English text of a letter never prints "俄罗斯" and the Chinese text never
 //! prints "Germany".
 
-use crate::assets::Templates;
+use crate::assets::{AssetError, Templates};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -45,10 +45,24 @@ fn key(name: &str) -> String {
         .collect()
 }
 
+/// Why `countries.toml` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CountriesError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error("template {file}: {reason}")]
+    Template { file: &'static str, reason: String },
+}
+
+/// A value of `countries.toml` that cannot be used.
+fn invalid(reason: String) -> CountriesError {
+    CountriesError::Template { file: FILE, reason }
+}
+
 impl Countries {
     /// From `countries.toml` (the user's templates first). The error names the file.
-    pub fn load(templates: &Templates) -> Result<Countries, String> {
-        let text = templates.get_text(FILE).map_err(|e| e.to_string())?;
+    pub fn load(templates: &Templates) -> Result<Countries, CountriesError> {
+        let text = templates.get_text(FILE)?;
         Countries::parse(&text)
     }
 
@@ -60,15 +74,15 @@ impl Countries {
         })
     }
 
-    pub fn parse(text: &str) -> Result<Countries, String> {
-        let data: FileData = toml::from_str(text).map_err(|e| format!("template {FILE}: {e}"))?;
+    pub fn parse(text: &str) -> Result<Countries, CountriesError> {
+        let data: FileData = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let mut by_key = HashMap::new();
         for (i, c) in data.country.iter().enumerate() {
             if c.en.trim().is_empty() || c.zh.trim().is_empty() {
-                return Err(format!(
-                    "template {FILE}: country {} needs both `en` and `zh`",
+                return Err(invalid(format!(
+                    "country {} needs both `en` and `zh`",
                     c.code
-                ));
+                )));
             }
             // The canonical names and codes first, so an alias never takes them over.
             for name in [&c.en, &c.zh, &c.alpha3] {
@@ -209,7 +223,8 @@ mod tests {
         let err = Countries::parse(
             "[[country]]\ncode = \"XX\"\nalpha3 = \"XXX\"\nen = \"X\"\nzh = \"\"\n",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("countries.toml") && err.contains("XX"),
             "{err}"

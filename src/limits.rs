@@ -2,7 +2,7 @@
 //! sheet may be before permitpack refuses or cuts it. Parsed and checked here; the readers
 //! and writers apply them.
 
-use crate::assets::Templates;
+use crate::assets::{AssetError, Templates};
 /// The `[scans]` table, defined beside the listings it bounds.
 pub use crate::io::ScanLimits;
 use serde::Deserialize;
@@ -111,19 +111,34 @@ impl Default for RosterLimits {
     }
 }
 
+/// Why `limits.toml` cannot be used: unreadable, not valid TOML, or a limit that makes no
+/// sense (zero, or a minimum above its maximum).
+#[derive(Debug, thiserror::Error)]
+pub enum LimitsError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error("template {file}: {reason}")]
+    Template { file: &'static str, reason: String },
+}
+
+/// A value of `limits.toml` that cannot be used.
+fn invalid(reason: String) -> LimitsError {
+    LimitsError::Template {
+        file: LIMITS_FILE,
+        reason,
+    }
+}
+
 impl Limits {
     /// Reads `limits.toml` (a user's copy over the built-in one). The error names the file.
-    pub fn load(templates: &Templates) -> Result<Limits, String> {
-        let text = templates.get_text(LIMITS_FILE).map_err(|e| e.to_string())?;
-        let limits: Limits =
-            toml::from_str(&text).map_err(|e| format!("template {LIMITS_FILE}: {e}"))?;
-        limits
-            .check()
-            .map_err(|e| format!("template {LIMITS_FILE}: {e}"))?;
+    pub fn load(templates: &Templates) -> Result<Limits, LimitsError> {
+        let text = templates.get_text(LIMITS_FILE)?;
+        let limits: Limits = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        limits.check()?;
         Ok(limits)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), LimitsError> {
         let r = &self.roster;
         let s = &self.scans;
         for (name, v) in [
@@ -148,23 +163,29 @@ impl Limits {
             ),
         ] {
             if v == 0 {
-                return Err(format!("{name} must be above 0"));
+                return Err(invalid(format!("{name} must be above 0")));
             }
         }
         let u = &self.upload;
         if u.photo_min_bytes >= u.photo_max_bytes {
-            return Err("upload.photo_min_bytes must be below upload.photo_max_bytes".into());
+            return Err(invalid(
+                "upload.photo_min_bytes must be below upload.photo_max_bytes".into(),
+            ));
         }
         if u.jpeg_qualities.is_empty() || u.jpeg_qualities.iter().any(|q| !(1..=100).contains(q)) {
-            return Err("upload.jpeg_qualities must list qualities from 1 to 100".into());
+            return Err(invalid(
+                "upload.jpeg_qualities must list qualities from 1 to 100".into(),
+            ));
         }
         if u.long_sides_px.iter().any(|&s| s < u.min_long_side_px) {
-            return Err("upload.long_sides_px must not go below upload.min_long_side_px".into());
+            return Err(invalid(
+                "upload.long_sides_px must not go below upload.min_long_side_px".into(),
+            ));
         }
         if !(2..=1_048_576).contains(&self.report.max_xlsx_rows) {
-            return Err(
+            return Err(invalid(
                 "report.max_xlsx_rows must be between 2 and 1048576 (Excel's limit)".into(),
-            );
+            ));
         }
         Ok(())
     }
@@ -184,7 +205,9 @@ mod tests {
             .unwrap()
             .replace("max_files_per_folder = 200", "max_files_per_folder = 0");
         std::fs::write(dir.path().join(LIMITS_FILE), text).unwrap();
-        let err = Limits::load(&Templates::with_dir(dir.path())).unwrap_err();
+        let err = Limits::load(&Templates::with_dir(dir.path()))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("limits.toml") && err.contains("max_files_per_folder"),
             "{err}"

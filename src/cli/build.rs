@@ -118,7 +118,7 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     }
     let setup = match Setup::load(args.templates.as_deref(), &args.photo_profile) {
         Ok(s) => Arc::new(s),
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
     };
     // The choice of a folder's roster is said with the roster problems (terminal and reports).
     let (roster, note) = match roster_in(&args.roster, &setup.aliases) {

@@ -21,7 +21,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
             s.catalog = s.catalog.for_page();
             Arc::new(s)
         }
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
     };
     let starter = match crate::roster::starter::starter_workbook(&setup.aliases) {
         Ok(b) => b,

@@ -160,7 +160,7 @@ pub fn unreadable_file(j: &mut Judge<'_>, profile: &PhotoProfile, e: SniffError)
             j.issue(
                 codes::PHOTO_UNREADABLE,
                 Severity::Error,
-                &[("detail", detail)],
+                &[("detail", detail.to_string())],
             );
             j.check(
                 "file",
@@ -487,7 +487,7 @@ pub fn face(j: &mut Judge<'_>, profile: &PhotoProfile, work: &Working) -> Option
             j.issue(
                 codes::PHOTO_FACE_UNAVAILABLE,
                 none_sev,
-                &[("detail", detail)],
+                &[("detail", detail.to_string())],
             );
             j.check(
                 "face",

@@ -163,16 +163,45 @@ fn to_rgb_row(src: &[u8], channels: usize, dst: &mut Vec<u8>) -> bool {
     transparent
 }
 
+/// Why a photo could not be decoded: a short technical reason, shown as the detail of the
+/// "unreadable photo" issue.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("{pixels} pixels is over the limit of {max}")]
+    TooManyPixels { pixels: u64, max: u64 },
+    #[error("{0} is not decoded")]
+    Format(&'static str),
+    #[error("{0}")]
+    Jpeg(#[from] jpeg_decoder::Error),
+    #[error("{0}")]
+    Png(#[from] png::DecodingError),
+    #[error("the JPEG decoder found {found_w} x {found_h}, the header says {w} x {h}")]
+    JpegSize {
+        found_w: u16,
+        found_h: u16,
+        w: u32,
+        h: u32,
+    },
+    #[error("the PNG has {rows} of {h} rows")]
+    PngRows { rows: u32, h: u32 },
+    /// A file the decoders could not make sense of, in a fixed sentence.
+    #[error("{0}")]
+    Malformed(&'static str),
+}
+
 /// Decodes the file into the working image. `Err` carries a short technical reason.
-pub fn decode(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Working, String> {
+pub fn decode(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Working, DecodeError> {
     let pixels = header.width as u64 * header.height as u64;
     if pixels > max_pixels {
-        return Err(format!("{pixels} pixels is over the limit of {max_pixels}"));
+        return Err(DecodeError::TooManyPixels {
+            pixels,
+            max: max_pixels,
+        });
     }
     let (rgb, w, h, mut colour, icc_bytes) = match header.format {
         Format::Jpeg => decode_jpeg(bytes, header)?,
         Format::Png => decode_png(bytes, header, max_pixels)?,
-        other => return Err(format!("{} is not decoded", other.key())),
+        other => return Err(DecodeError::Format(other.key())),
     };
     let mut rgb = rgb;
     if let Some(p) = icc_bytes.as_deref() {
@@ -222,7 +251,7 @@ fn eighth_is_chosen(w: u32, h: u32) -> bool {
     w.div_ceil(8) >= rw as u32 || h.div_ceil(8) >= rh as u32
 }
 
-fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, String> {
+fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<Decoded, DecodeError> {
     let colour = ColourFacts {
         stored: header.stored,
         bit_depth: header.bit_depth,
@@ -247,37 +276,41 @@ fn decode_jpeg_decoder(
     bytes: &[u8],
     header: &Header,
     colour: ColourFacts,
-) -> Result<Decoded, String> {
+) -> Result<Decoded, DecodeError> {
     let mut d = jpeg_decoder::Decoder::new(bytes);
     // The largest buffer the decoder may plan: the full image at 4 bytes a pixel (it
     // needs less once scaled; progressive files also keep their coefficients).
     d.set_max_decoding_buffer_size(header.width as usize * header.height as usize * 4);
-    d.read_info().map_err(|e| e.to_string())?;
+    d.read_info()?;
     let info = d
         .info()
-        .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
+        .ok_or(DecodeError::Malformed("the JPEG headers could not be read"))?;
     if (info.width as u32, info.height as u32) != (header.width, header.height) {
-        return Err(format!(
-            "the JPEG decoder found {} x {}, the header says {} x {}",
-            info.width, info.height, header.width, header.height
-        ));
+        return Err(DecodeError::JpegSize {
+            found_w: info.width,
+            found_h: info.height,
+            w: header.width,
+            h: header.height,
+        });
     }
     let (rw, rh) = jpeg_request(header.width, header.height);
-    let (w, h) = d.scale(rw, rh).map_err(|e| e.to_string())?;
+    let (w, h) = d.scale(rw, rh)?;
     let (w, h) = (w as u32, h as u32);
-    let pixels = d.decode().map_err(|e| e.to_string())?;
+    let pixels = d.decode()?;
     let format = d
         .info()
         .map(|i| i.pixel_format)
-        .ok_or_else(|| "the JPEG headers could not be read".to_string())?;
+        .ok_or(DecodeError::Malformed("the JPEG headers could not be read"))?;
     let channels = match format {
         jpeg_decoder::PixelFormat::L8 => 1,
         jpeg_decoder::PixelFormat::RGB24 => 3,
         jpeg_decoder::PixelFormat::CMYK32 => 4,
-        jpeg_decoder::PixelFormat::L16 => return Err("16-bit JPEG is not supported".into()),
+        jpeg_decoder::PixelFormat::L16 => {
+            return Err(DecodeError::Malformed("16-bit JPEG is not supported"));
+        }
     };
     if w == 0 || h == 0 || pixels.len() != w as usize * h as usize * channels {
-        return Err("unexpected JPEG output size".into());
+        return Err(DecodeError::Malformed("unexpected JPEG output size"));
     }
     let (rgb, ow, oh) = reduce(&pixels, w, h, channels);
     drop(pixels);
@@ -318,7 +351,7 @@ fn reduce(pixels: &[u8], w: u32, h: u32, channels: usize) -> (Vec<u8>, u32, u32)
     boxd.finish()
 }
 
-fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded, String> {
+fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded, DecodeError> {
     let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
     // Enough for one interlaced frame at 8 bytes a pixel (16-bit RGBA) and the metadata.
     let budget = max_pixels
@@ -327,11 +360,11 @@ fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded,
         .min(usize::MAX as u64) as usize;
     dec.set_limits(png::Limits { bytes: budget });
     dec.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = dec.read_info().map_err(|e| e.to_string())?;
+    let mut reader = dec.read_info()?;
     let info = reader.info();
     let (w, h) = (info.width, info.height);
     if (w, h) != (header.width, header.height) {
-        return Err("the PNG size changed between reads".into());
+        return Err(DecodeError::Malformed("the PNG size changed between reads"));
     }
     let icc_bytes = info.icc_profile.as_ref().map(|c| c.to_vec());
     let (out_type, _) = reader.output_color_type();
@@ -340,7 +373,11 @@ fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded,
         png::ColorType::GrayscaleAlpha => 2,
         png::ColorType::Rgb => 3,
         png::ColorType::Rgba => 4,
-        png::ColorType::Indexed => return Err("the PNG palette could not be expanded".into()),
+        png::ColorType::Indexed => {
+            return Err(DecodeError::Malformed(
+                "the PNG palette could not be expanded",
+            ));
+        }
     };
     let factor = reduction_factor(w, h);
     let mut boxd = BoxDown::new(w, h, factor);
@@ -350,26 +387,26 @@ fn decode_png(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Decoded,
     if header.progressive {
         let size = reader
             .output_buffer_size()
-            .ok_or_else(|| "the PNG is too large".to_string())?;
+            .ok_or(DecodeError::Malformed("the PNG is too large"))?;
         let mut full = vec![0u8; size];
-        reader.next_frame(&mut full).map_err(|e| e.to_string())?;
+        reader.next_frame(&mut full)?;
         for src in full.chunks_exact(line).take(h as usize) {
             transparent |= to_rgb_row(src, channels, &mut row);
             boxd.push(&row);
         }
     } else {
         let mut rows = 0u32;
-        while let Some(r) = reader.next_row().map_err(|e| e.to_string())? {
+        while let Some(r) = reader.next_row()? {
             let src = r.data();
             if src.len() < line {
-                return Err("a PNG row is too short".into());
+                return Err(DecodeError::Malformed("a PNG row is too short"));
             }
             transparent |= to_rgb_row(&src[..line], channels, &mut row);
             boxd.push(&row);
             rows += 1;
         }
         if rows != h {
-            return Err(format!("the PNG has {rows} of {h} rows"));
+            return Err(DecodeError::PngRows { rows, h });
         }
     }
     let (rgb, ow, oh) = boxd.finish();
@@ -390,7 +427,7 @@ pub fn orient(
     w: u32,
     h: u32,
     orientation: u8,
-) -> Result<(Vec<u8>, u32, u32), String> {
+) -> Result<(Vec<u8>, u32, u32), DecodeError> {
     let Some(o) = image::metadata::Orientation::from_exif(orientation) else {
         return Ok((rgb, w, h));
     };
@@ -398,7 +435,7 @@ pub fn orient(
         return Ok((rgb, w, h));
     }
     let img = image::RgbImage::from_raw(w, h, rgb)
-        .ok_or_else(|| "working image has the wrong length".to_string())?;
+        .ok_or(DecodeError::Malformed("working image has the wrong length"))?;
     let mut dynimg = image::DynamicImage::ImageRgb8(img);
     dynimg.apply_orientation(o);
     let out = dynimg.into_rgb8();
@@ -533,7 +570,7 @@ mod tests {
             let direct = decode_jpeg_decoder(&bytes, &h, colour(&h));
             match (via, direct) {
                 (Ok(a), Ok(b)) => assert!(a.0 == b.0 && (a.1, a.2) == (b.1, b.2), "{what}"),
-                (Err(a), Err(b)) => assert_eq!(a, b, "{what}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}"),
                 (a, b) => panic!("{what}: {:?} vs {:?}", a.err(), b.err()),
             }
         }

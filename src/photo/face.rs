@@ -100,7 +100,7 @@ pub fn available() -> bool {
 /// three times finer (or the working image itself): no face is an error, so a face too
 /// small for the usual image (a full-length shot, a wide crop) must be found and reported
 /// as too small, not missed. Photos with a face, nearly all of them, never pay for it.
-pub fn detect(work: &Working, min_score: f64) -> Result<Vec<Face>, String> {
+pub fn detect(work: &Working, min_score: f64) -> Result<Vec<Face>, FaceError> {
     let (w, h) = (work.width, work.height);
     // Nearest integer reduction (375 -> 187, 480 -> 240): detection cost grows with the
     // pixel count, and faces in a portrait photo are far larger than the 40 px window.
@@ -112,15 +112,24 @@ pub fn detect(work: &Working, min_score: f64) -> Result<Vec<Face>, String> {
     Ok(faces)
 }
 
+/// Why no face search could be made on an image.
+#[derive(Debug, thiserror::Error)]
+pub enum FaceError {
+    #[error("the face model could not be loaded")]
+    NoModel,
+    #[error("the image is too small for face detection ({w} x {h})")]
+    TooSmall { w: u32, h: u32 },
+    #[error("the face detector failed on this image")]
+    Failed,
+}
+
 /// [`detect`] on the working image reduced by a whole `factor`.
-fn detect_at(work: &Working, factor: u32, min_score: f64) -> Result<Vec<Face>, String> {
-    let model = model().ok_or_else(|| "the face model could not be loaded".to_string())?;
+fn detect_at(work: &Working, factor: u32, min_score: f64) -> Result<Vec<Face>, FaceError> {
+    let model = model().ok_or(FaceError::NoModel)?;
     let (w, h) = (work.width, work.height);
     let (dw, dh) = (w / factor, h / factor);
     if dw < DETECT_MIN_SIDE || dh < DETECT_MIN_SIDE {
-        return Err(format!(
-            "the image is too small for face detection ({w} x {h})"
-        ));
+        return Err(FaceError::TooSmall { w, h });
     }
     // Luma (ITU-R BT.601, as the model was trained on), box-reduced by `factor`.
     let mut grey = vec![0u8; (dw * dh) as usize];
@@ -159,7 +168,7 @@ fn detect_at(work: &Working, factor: u32, min_score: f64) -> Result<Vec<Face>, S
         Err(_) => {
             // Start from a fresh detector next time.
             let _ = DETECTOR.try_with(|cell| cell.try_borrow_mut().map(|mut s| *s = None));
-            return Err("the face detector failed on this image".into());
+            return Err(FaceError::Failed);
         }
     };
     let mut faces: Vec<Face> = found

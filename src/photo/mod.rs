@@ -19,7 +19,7 @@ pub mod profile;
 pub mod sniff;
 
 pub use locate::{FoundPhoto, LocatedPhoto, PhotoFile, PhotoIndex, read_photo};
-pub use profile::{DEFAULT_PROFILE, PhotoProfile};
+pub use profile::{DEFAULT_PROFILE, PhotoProfile, ProfileError};
 
 use crate::catalog::{Catalog, Lang};
 use crate::issue::Issue;
@@ -244,11 +244,13 @@ fn judge_into(
     // 5. Decode once to the working image. The decoders are fuzzed but foreign code: a
     // panic is caught and reported like any unreadable file.
     let decoded = std::panic::catch_unwind(|| decode::decode(bytes, &header, limits.max_pixels))
-        .unwrap_or_else(|_| Err("the decoder failed on this file".into()));
+        .unwrap_or(Err(decode::DecodeError::Malformed(
+            "the decoder failed on this file",
+        )));
     let work = match decoded {
         Ok(w) => w,
         Err(detail) => {
-            checks::undecodable(j, detail);
+            checks::undecodable(j, detail.to_string());
             return (None, None);
         }
     };

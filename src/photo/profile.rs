@@ -2,7 +2,7 @@
 //! `templates/photo/NAME.toml` (built-in `shenzhen-2inch` and `cn-exit-entry`, or a user's
 //! own file), checked for sense when loaded.
 
-use crate::assets::Templates;
+use crate::assets::{AssetError, Templates};
 use crate::issue::Severity;
 use serde::{Deserialize, Serialize};
 
@@ -239,26 +239,42 @@ impl Level {
     }
 }
 
+/// Why a photo profile cannot be used: an unknown name, or a file that is unreadable, not
+/// valid TOML, or holds a value that makes no sense (named by its field).
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error(
+        "unknown photo profile '{name}'; available profiles: {} \
+         (add your own as photo/NAME.toml in a --templates folder) / \
+         未知的照片规格“{name}”；可用的规格：{}",
+        available.join(", "),
+        available.join("、")
+    )]
+    Unknown {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error("photo profile {file}: {reason}")]
+    Template { file: String, reason: String },
+}
+
 impl PhotoProfile {
     /// Loads `photo/NAME.toml` from the templates (the user's folder first). An unknown name
     /// gives a message listing the available profiles; a file that does not parse or holds
     /// a nonsensical value gives a message naming the file and the field.
-    pub fn load(templates: &Templates, name: &str) -> Result<PhotoProfile, String> {
+    pub fn load(templates: &Templates, name: &str) -> Result<PhotoProfile, ProfileError> {
         let available = Self::available(templates);
-        let file = format!("{name}.toml");
         // Only names that are listed are read: a name like "../x" never reaches the disk.
         if !available.iter().any(|n| *n == name) {
-            return Err(format!(
-                "unknown photo profile '{name}'; available profiles: {} \
-                 (add your own as photo/NAME.toml in a --templates folder) / \
-                 未知的照片规格“{name}”；可用的规格：{}",
-                available.join(", "),
-                available.join("、"),
-            ));
+            return Err(ProfileError::Unknown {
+                name: name.to_string(),
+                available,
+            });
         }
-        let rel = format!("photo/{file}");
-        let text = templates.get_text(&rel).map_err(|e| e.to_string())?;
-        Self::parse(name, &text).map_err(|e| format!("photo profile {rel}: {e}"))
+        let text = templates.get_text(&format!("photo/{name}.toml"))?;
+        Self::parse(name, &text)
     }
 
     /// Names of the available profiles (file stems), sorted.
@@ -271,53 +287,66 @@ impl PhotoProfile {
     }
 
     /// Parses and checks a profile from TOML text.
-    pub fn parse(name: &str, text: &str) -> Result<PhotoProfile, String> {
-        let mut p: PhotoProfile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(name: &str, text: &str) -> Result<PhotoProfile, ProfileError> {
+        let mut p: PhotoProfile = toml::from_str(text).map_err(|e| ProfileError::Template {
+            file: format!("photo/{name}.toml"),
+            reason: e.to_string(),
+        })?;
         p.name = name.to_string();
         p.validate()?;
         Ok(p)
     }
 
     /// Checks that every value makes sense, naming the first field that does not.
-    pub fn validate(&self) -> Result<(), String> {
-        fn positive(field: &str, v: f64) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        let invalid = |reason: String| ProfileError::Template {
+            file: format!("photo/{}.toml", self.name),
+            reason,
+        };
+        let positive = |field: &str, v: f64| {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err(format!("{field} must be a number above 0 (found {v})"))
+                Err(invalid(format!(
+                    "{field} must be a number above 0 (found {v})"
+                )))
             }
-        }
-        fn fraction(field: &str, v: f64) -> Result<(), String> {
+        };
+        let fraction = |field: &str, v: f64| {
             if v.is_finite() && (0.0..=1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{field} must be between 0 and 1 (found {v})"))
+                Err(invalid(format!(
+                    "{field} must be between 0 and 1 (found {v})"
+                )))
             }
-        }
-        fn non_negative(field: &str, v: f64) -> Result<(), String> {
+        };
+        let non_negative = |field: &str, v: f64| {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
             } else {
-                Err(format!("{field} must be 0 or more (found {v})"))
+                Err(invalid(format!("{field} must be 0 or more (found {v})")))
             }
-        }
+        };
         positive("print.width_mm", self.print.width_mm)?;
         positive("print.height_mm", self.print.height_mm)?;
         if self.limits.max_file_bytes == 0 {
-            return Err("limits.max_file_bytes must be above 0".into());
+            return Err(invalid("limits.max_file_bytes must be above 0".into()));
         }
         if self.limits.max_pixels == 0 {
-            return Err("limits.max_pixels must be above 0".into());
+            return Err(invalid("limits.max_pixels must be above 0".into()));
         }
         for f in &self.formats.accept {
             if !matches!(f.as_str(), "jpeg" | "png") {
-                return Err(format!(
+                return Err(invalid(format!(
                     "formats.accept may list \"jpeg\" and \"png\" only (found \"{f}\")"
-                ));
+                )));
             }
         }
         if self.formats.accept.is_empty() {
-            return Err("formats.accept must list at least one format".into());
+            return Err(invalid(
+                "formats.accept must list at least one format".into(),
+            ));
         }
         positive("aspect.width", self.aspect.width)?;
         positive("aspect.height", self.aspect.height)?;
@@ -330,10 +359,10 @@ impl PhotoProfile {
         non_negative("file.min_dpi", self.file.min_dpi)?;
         non_negative("file.max_dpi", self.file.max_dpi)?;
         if self.file.max_bytes > 0 && self.file.min_bytes > self.file.max_bytes {
-            return Err("file.min_bytes is above file.max_bytes".into());
+            return Err(invalid("file.min_bytes is above file.max_bytes".into()));
         }
         if self.file.max_dpi > 0.0 && self.file.min_dpi > self.file.max_dpi {
-            return Err("file.min_dpi is above file.max_dpi".into());
+            return Err(invalid("file.min_dpi is above file.max_dpi".into()));
         }
         let b = &self.background;
         fraction("background.min_share", b.min_share)?;
@@ -341,22 +370,28 @@ impl PhotoProfile {
         fraction("background.side_band", b.side_band)?;
         fraction("background.side_bottom", b.side_bottom)?;
         if b.side_band > 0.5 {
-            return Err(format!(
+            return Err(invalid(format!(
                 "background.side_band must be at most 0.5 (found {})",
                 b.side_band
-            ));
+            )));
         }
         if b.top_band <= 0.0 && (b.side_band <= 0.0 || b.side_bottom <= 0.0) {
-            return Err("background bands are empty: set top_band or side_band".into());
+            return Err(invalid(
+                "background bands are empty: set top_band or side_band".into(),
+            ));
         }
         if b.colours.is_empty() {
-            return Err("background needs at least one [[background.colour]]".into());
+            return Err(invalid(
+                "background needs at least one [[background.colour]]".into(),
+            ));
         }
         for (i, c) in b.colours.iter().enumerate() {
             let at = format!("background.colour[{}] ({})", i + 1, c.name);
             for (f, v) in [("hue_min", c.hue_min), ("hue_max", c.hue_max)] {
                 if !(v.is_finite() && (0.0..=360.0).contains(&v)) {
-                    return Err(format!("{at}.{f} must be between 0 and 360 (found {v})"));
+                    return Err(invalid(format!(
+                        "{at}.{f} must be between 0 and 360 (found {v})"
+                    )));
                 }
             }
             fraction(&format!("{at}.saturation_min"), c.saturation_min)?;
@@ -364,7 +399,7 @@ impl PhotoProfile {
             fraction(&format!("{at}.value_min"), c.value_min)?;
             fraction(&format!("{at}.value_max"), c.value_max)?;
             if c.saturation_min > c.saturation_max || c.value_min > c.value_max {
-                return Err(format!("{at}: a minimum is above its maximum"));
+                return Err(invalid(format!("{at}: a minimum is above its maximum")));
             }
         }
         let u = &self.uniformity;
@@ -378,7 +413,9 @@ impl PhotoProfile {
         fraction("face.min_height_share", f.min_height_share)?;
         fraction("face.max_height_share", f.max_height_share)?;
         if f.min_height_share > f.max_height_share {
-            return Err("face.min_height_share is above face.max_height_share".into());
+            return Err(invalid(
+                "face.min_height_share is above face.max_height_share".into(),
+            ));
         }
         Ok(())
     }
@@ -419,7 +456,9 @@ mod tests {
 
     #[test]
     fn unknown_profile_lists_the_available_ones() {
-        let err = PhotoProfile::load(&Templates::builtin(), "passport-uk").unwrap_err();
+        let err = PhotoProfile::load(&Templates::builtin(), "passport-uk")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("passport-uk"), "{err}");
         assert!(err.contains("cn-exit-entry, shenzhen-2inch"), "{err}");
         // A path is never used as a name.
@@ -444,12 +483,12 @@ mod tests {
         let p = PhotoProfile::load(&t, "mine").unwrap();
         assert_eq!(p.name, "mine");
         assert_eq!(p.background.min_share, 0.75);
-        let e = PhotoProfile::load(&t, "bad").unwrap_err();
+        let e = PhotoProfile::load(&t, "bad").unwrap_err().to_string();
         assert!(
             e.contains("photo/bad.toml") && e.contains("background.min_share"),
             "{e}"
         );
-        let e = PhotoProfile::load(&t, "typo").unwrap_err();
+        let e = PhotoProfile::load(&t, "typo").unwrap_err().to_string();
         assert!(
             e.contains("photo/typo.toml") && e.contains("min_shar"),
             "{e}"

@@ -9,7 +9,7 @@ pub mod mrz;
 
 pub use form::{FormField, Source, build};
 
-use crate::assets::Templates;
+use crate::assets::{AssetError, Templates};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -85,12 +85,27 @@ const NOTE_KEYS: [&str; 14] = [
     "unverified",
 ];
 
+/// Why `platform_form.toml` cannot be used: unreadable, not valid TOML, or a field, note or
+/// letter the form cannot use.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error("template {file}: {reason}")]
+    Template { file: &'static str, reason: String },
+}
+
+/// A value of `platform_form.toml` that cannot be used.
+fn invalid(reason: String) -> PlatformError {
+    PlatformError::Template { file: FILE, reason }
+}
+
 impl PlatformSpec {
     /// From `platform_form.toml` (the user's templates first). The error names the file and
     /// what is wrong in it.
-    pub fn load(templates: &Templates) -> Result<PlatformSpec, String> {
-        let text = templates.get_text(FILE).map_err(|e| e.to_string())?;
-        PlatformSpec::parse(&text).map_err(|e| format!("template {FILE}: {e}"))
+    pub fn load(templates: &Templates) -> Result<PlatformSpec, PlatformError> {
+        let text = templates.get_text(FILE)?;
+        PlatformSpec::parse(&text)
     }
 
     /// The built-in form (tests and callers without a templates folder).
@@ -102,28 +117,28 @@ impl PlatformSpec {
         })
     }
 
-    pub fn parse(text: &str) -> Result<PlatformSpec, String> {
-        let data: FileData = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<PlatformSpec, PlatformError> {
+        let data: FileData = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let order = |key: &str| data.section.iter().position(|s| s.key == key);
         for f in &data.field {
             if order(&f.section).is_none() {
-                return Err(format!(
+                return Err(invalid(format!(
                     "field {} names section '{}', which no [[section]] declares",
                     f.key, f.section
-                ));
+                )));
             }
             if !form::VALUE_KEYS.contains(&f.key.as_str()) {
-                return Err(format!(
+                return Err(invalid(format!(
                     "unknown field key '{}'; known keys are {}",
                     f.key,
                     form::VALUE_KEYS.join(", ")
-                ));
+                )));
             }
         }
         for key in NOTE_KEYS {
             for lang in ["zh", "en"] {
                 if !data.notes.contains_key(&format!("{key}_{lang}")) {
-                    return Err(format!("[notes] lacks {key}_{lang}"));
+                    return Err(invalid(format!("[notes] lacks {key}_{lang}")));
                 }
             }
         }
@@ -131,12 +146,14 @@ impl PlatformSpec {
         for (k, v) in data.mrz.letters {
             let mut chars = k.chars();
             let (Some(c), None) = (chars.next(), chars.next()) else {
-                return Err(format!("[mrz.letters] key '{k}' must be one letter"));
+                return Err(invalid(format!(
+                    "[mrz.letters] key '{k}' must be one letter"
+                )));
             };
             if v.is_empty() || !v.chars().all(|c| c.is_ascii_uppercase()) {
-                return Err(format!(
+                return Err(invalid(format!(
                     "[mrz.letters] '{k}' must map to letters A-Z, not '{v}'"
-                ));
+                )));
             }
             letters.insert(c, v);
         }
@@ -240,9 +257,19 @@ mod tests {
         assert_eq!(spec.fields[last_personal].label_zh, "x");
         assert_eq!(spec.fields[last_personal + 1].section, "business");
         let bad = base.replace("key = \"gender\"", "key = \"shoe_size\"");
-        assert!(PlatformSpec::parse(&bad).unwrap_err().contains("shoe_size"));
+        assert!(
+            PlatformSpec::parse(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("shoe_size")
+        );
         let bad = base.replace("\"Å\" = \"AA\"", "\"Å\" = \"å\"");
-        assert!(PlatformSpec::parse(&bad).unwrap_err().contains("A-Z"));
+        assert!(
+            PlatformSpec::parse(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("A-Z")
+        );
     }
 
     /// The optional columns the form asks for, read from a roster with HR's headers; an

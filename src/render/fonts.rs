@@ -3,6 +3,7 @@
 //! folder. Loaded once into a shared [`FontSet`] (font book + faces) and queried for glyph
 //! coverage before rendering.
 
+use super::RenderError;
 use crate::assets::Templates;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
@@ -55,33 +56,30 @@ pub struct FontSet {
 
 impl FontSet {
     /// The built-in fonts only.
-    pub fn builtin() -> Result<FontSet, String> {
+    pub fn builtin() -> Result<FontSet, RenderError> {
         let mut fonts = Vec::new();
         for (name, data) in BUILTIN {
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(*data)));
             if fonts.len() == before {
-                return Err(format!("built-in font {name} could not be read"));
+                return Err(RenderError::BuiltinFont(name));
             }
         }
         Ok(FontSet::from_fonts(fonts))
     }
 
     /// The built-in fonts plus the font files in the templates folder's `fonts/`.
-    pub fn load(templates: &Templates) -> Result<FontSet, String> {
+    pub fn load(templates: &Templates) -> Result<FontSet, RenderError> {
         let mut set = FontSet::builtin()?;
         let mut extra = Vec::new();
         for ext in ["ttf", "otf", "ttc", "otc"] {
             for name in templates.list("fonts", ext) {
                 let rel = format!("fonts/{name}");
-                let data = templates.get(&rel).map_err(|e| e.to_string())?;
+                let data = templates.get(&rel)?;
                 let before = extra.len();
                 extra.extend(Font::iter(Bytes::new(data.into_owned())));
                 if extra.len() == before {
-                    return Err(format!(
-                        "template file {rel} is not a font permitpack can read \
-                         (TrueType or OpenType expected)"
-                    ));
+                    return Err(RenderError::Font { file: rel });
                 }
             }
         }

@@ -24,8 +24,8 @@ pub use data::{
 };
 pub use world::DATA_PATH;
 
-use crate::assets::Templates;
-use crate::catalog::Catalog;
+use crate::assets::{AssetError, Templates};
+use crate::catalog::{Catalog, CatalogError};
 use crate::codes;
 use crate::issue::Issue;
 use chrono::{Datelike, NaiveDate};
@@ -108,24 +108,50 @@ pub struct Renderer {
     inner: Arc<Inner>,
 }
 
+/// Why the renderer cannot start: a template or font file that cannot be read or used, a
+/// template that requires a field permitpack does not provide, or no render threads.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("cannot start the render threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("built-in font {0} could not be read")]
+    BuiltinFont(&'static str),
+    #[error(
+        "template file {file} is not a font permitpack can read \
+         (TrueType or OpenType expected)"
+    )]
+    Font { file: String },
+    #[error("template {0} could not be loaded")]
+    NotLoaded(String),
+    #[error(
+        "template {file}: `permitpack:requires` names the field `{field}`, which \
+         permitpack does not provide; see the field list in {}",
+        DATA_PATH
+    )]
+    UnknownField { file: String, field: String },
+}
+
 impl Renderer {
     /// Loads fonts, templates and field labels, with one render thread per core. Fails with a
     /// message naming the template file when a template cannot be read or requires a field
     /// permitpack does not know.
-    pub fn new(templates: &Templates) -> Result<Renderer, String> {
+    pub fn new(templates: &Templates) -> Result<Renderer, RenderError> {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         Renderer::with_threads(templates, threads)
     }
 
     /// [`Renderer::new`] with `threads` render threads (at least 1): the most documents
     /// typeset at once, whatever number of threads call the renderer.
-    pub fn with_threads(templates: &Templates, threads: usize) -> Result<Renderer, String> {
+    pub fn with_threads(templates: &Templates, threads: usize) -> Result<Renderer, RenderError> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .stack_size(RENDER_STACK)
             .thread_name(|i| format!("permitpack-render-{i}"))
-            .build()
-            .map_err(|e| format!("cannot start the render threads: {e}"))?;
+            .build()?;
         let fonts = FontSet::load(templates)?;
         let catalog = Catalog::load(templates)?;
         let mut preload: Vec<String> = Doc::ALL.iter().map(|d| d.template()).collect();
@@ -136,16 +162,14 @@ impl Renderer {
         for (i, doc) in Doc::ALL.into_iter().enumerate() {
             let source = shared
                 .source(&doc.template())
-                .ok_or_else(|| format!("template {} could not be loaded", doc.template()))?;
+                .ok_or_else(|| RenderError::NotLoaded(doc.template()))?;
             let req = fields::required_fields(source.text());
             let schema = schema(doc);
             if let Some(bad) = req.iter().find(|p| fields::lookup(&schema, p).is_none()) {
-                return Err(format!(
-                    "template {}: `permitpack:requires` names the field `{bad}`, which \
-                     permitpack does not provide; see the field list in {}",
-                    doc.template(),
-                    DATA_PATH
-                ));
+                return Err(RenderError::UnknownField {
+                    file: doc.template(),
+                    field: bad.clone(),
+                });
             }
             required[i] = req;
         }

@@ -42,10 +42,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn new(templates: &Templates, fonts: FontSet, preload: &[String]) -> Result<Self, String> {
+    pub fn new(
+        templates: &Templates,
+        fonts: FontSet,
+        preload: &[String],
+    ) -> Result<Self, AssetError> {
         let mut sources = HashMap::new();
         for rel in preload {
-            let text = templates.get_text(rel).map_err(|e| e.to_string())?;
+            let text = templates.get_text(rel)?;
             let id = file_id(&format!("/{rel}"));
             sources.insert(id, Source::new(id, text));
         }

@@ -163,8 +163,8 @@ pub enum ReportError {
     Template(#[from] AssetError),
     #[error(transparent)]
     Rules(#[from] crate::rules::RulesError),
-    #[error("{0}")]
-    Limits(String),
+    #[error(transparent)]
+    Limits(#[from] crate::limits::LimitsError),
     /// Some reports could not be written; the others were.
     #[error("{}", partial_message(failed, written))]
     Partial {
@@ -203,10 +203,7 @@ pub fn write_all_counted<O: Outcomes + ?Sized>(
 ) -> Result<Vec<PathBuf>, ReportError> {
     let css = templates.get_text(CSS_TEMPLATE)?;
     let renewal = RenewalCalendar::load(templates).map_err(ReportError::Rules)?;
-    let max_rows = crate::limits::Limits::load(templates)
-        .map_err(ReportError::Limits)?
-        .report
-        .max_xlsx_rows;
+    let max_rows = crate::limits::Limits::load(templates)?.report.max_xlsx_rows;
     // Each report is written on its own: one that fails never keeps the others from being
     // written, and the error names it and the ones that were.
     let mut paths = Vec::with_capacity(5);

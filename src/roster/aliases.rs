@@ -2,7 +2,7 @@
 //! required fields, header search settings, Company sheet keys, and the words accepted in
 //! enumerated columns. Also owns header-text normalisation and matching.
 
-use crate::assets::Templates;
+use crate::assets::{AssetError, Templates};
 use crate::model::{Field, SalaryBasis};
 use crate::text::halfwidth;
 use serde::Deserialize;
@@ -209,57 +209,75 @@ fn norm_list(list: &[String]) -> Vec<String> {
     v
 }
 
+/// Why `columns.toml` cannot be used: unreadable, not valid TOML, or a key or value the
+/// roster reader cannot use.
+#[derive(Debug, thiserror::Error)]
+pub enum AliasesError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error("template {file}: {reason}")]
+    Template { file: &'static str, reason: String },
+}
+
+/// A value of `columns.toml` the roster reader cannot use.
+fn invalid(reason: String) -> AliasesError {
+    AliasesError::Template {
+        file: COLUMNS_FILE,
+        reason,
+    }
+}
+
 impl ColumnAliases {
     /// Loads `columns.toml` from the templates (the user's folder first).
-    pub fn load(templates: &Templates) -> Result<ColumnAliases, String> {
-        let text = templates
-            .get_text(COLUMNS_FILE)
-            .map_err(|e| e.to_string())?;
-        Self::from_toml(&text).map_err(|e| format!("template {COLUMNS_FILE}: {e}"))
+    pub fn load(templates: &Templates) -> Result<ColumnAliases, AliasesError> {
+        let text = templates.get_text(COLUMNS_FILE)?;
+        Self::from_toml(&text)
     }
 
     /// Parses the contents of a `columns.toml` file.
-    pub fn from_toml(text: &str) -> Result<ColumnAliases, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn from_toml(text: &str) -> Result<ColumnAliases, AliasesError> {
+        let file: File = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let mut columns = BTreeMap::new();
         for (key, s) in file.columns {
             let field = Field::from_key(&key).ok_or_else(|| {
                 let known: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
-                format!(
+                invalid(format!(
                     "unknown column [columns.{key}]; known columns are {}",
                     known.join(", ")
-                )
+                ))
             })?;
             let spec = spec(s);
             if spec.aliases.is_empty() {
-                return Err(format!("[columns.{key}] has no aliases"));
+                return Err(invalid(format!("[columns.{key}] has no aliases")));
             }
             if let Some(bad) = spec
                 .required_for
                 .iter()
                 .find(|k| super::values::parse_category(k).is_none_or(|c| c.key() != **k))
             {
-                return Err(format!(
+                return Err(invalid(format!(
                     "[columns.{key}] required_for: '{bad}' is not a category key (A, B, B1-B6, C)"
-                ));
+                )));
             }
             columns.insert(field, spec);
         }
         let mut company = BTreeMap::new();
         for (key, s) in file.company.fields {
             if !COMPANY_KEYS.contains(&key.as_str()) {
-                return Err(format!(
+                return Err(invalid(format!(
                     "unknown company field [company.fields.{key}]; known fields are {}",
                     COMPANY_KEYS.join(", ")
-                ));
+                )));
             }
             company.insert(key, spec(s));
         }
         if file.header.min_matches == 0 {
-            return Err("[header] min_matches must be at least 1".into());
+            return Err(invalid("[header] min_matches must be at least 1".into()));
         }
         if file.passport.min_length == 0 || file.passport.min_length > file.passport.max_length {
-            return Err("[passport] needs 0 < min_length <= max_length".into());
+            return Err(invalid(
+                "[passport] needs 0 < min_length <= max_length".into(),
+            ));
         }
         let ignore = norm_list(&file.header.ignore);
         let pre_tax = norm_list(&file.values.salary_basis.pre_tax);
@@ -277,7 +295,9 @@ impl ColumnAliases {
         if file.passport.mrz_digits < file.passport.min_length
             || file.passport.mrz_digits > file.passport.max_length
         {
-            return Err("[passport] needs min_length <= mrz_digits <= max_length".into());
+            return Err(invalid(
+                "[passport] needs min_length <= mrz_digits <= max_length".into(),
+            ));
         }
         Ok(ColumnAliases {
             columns,
@@ -993,7 +1013,7 @@ mod tests {
     #[test]
     fn rejects_unknown_keys_with_a_clear_message() {
         let bad = builtin_text().replace("[columns.photo]", "[columns.fotos]");
-        let err = ColumnAliases::from_toml(&bad).unwrap_err();
+        let err = ColumnAliases::from_toml(&bad).unwrap_err().to_string();
         assert!(err.contains("fotos"), "{err}");
     }
 

@@ -151,12 +151,23 @@ pub(crate) fn read_sheet(
     (company, source, issues)
 }
 
+/// Why a company TOML file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CompanyFileError {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("unknown key '{key}'; the keys are {}", COMPANY_KEYS.join(", "))]
+    UnknownKey { key: String },
+    #[error("'{key}' must be text in quotes, not a {found}")]
+    NotText { key: String, found: &'static str },
+}
+
 /// Reads company details from a TOML file with the keys `name_zh`, `name_en`, `uscc`,
 /// `address`, `contact_person`, `contact_phone`, `legal_representative` (top level, or in a
 /// `[company]` table). Unknown keys are refused so that a typo does not go unnoticed.
-pub fn load_company_toml(text: &str) -> Result<Company, String> {
+pub fn load_company_toml(text: &str) -> Result<Company, CompanyFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut table: toml::Table = toml::from_str(text)?;
     if table.len() == 1
         && let Some(toml::Value::Table(inner)) = table.get("company")
     {
@@ -164,20 +175,16 @@ pub fn load_company_toml(text: &str) -> Result<Company, String> {
     }
     let mut company = Company::default();
     for (key, value) in &table {
-        let slot = company_field_mut(&mut company, key).ok_or_else(|| {
-            format!(
-                "unknown key '{key}'; the keys are {}",
-                COMPANY_KEYS.join(", ")
-            )
-        })?;
+        let slot = company_field_mut(&mut company, key)
+            .ok_or_else(|| CompanyFileError::UnknownKey { key: key.clone() })?;
         let s = match value {
             toml::Value::String(s) => s.trim().to_string(),
             toml::Value::Integer(i) => i.to_string(),
             other => {
-                return Err(format!(
-                    "'{key}' must be text in quotes, not a {}",
-                    other.type_str()
-                ));
+                return Err(CompanyFileError::NotText {
+                    key: key.clone(),
+                    found: other.type_str(),
+                });
             }
         };
         *slot = (!s.is_empty()).then_some(s);
@@ -357,7 +364,9 @@ mod tests {
         assert_eq!(c.contact_phone.as_deref(), Some("75588886666"));
         let c = load_company_toml("[company]\nname_en = \"X Ltd\"\n").unwrap();
         assert_eq!(c.name_en.as_deref(), Some("X Ltd"));
-        let e = load_company_toml("nmae_zh = \"x\"").unwrap_err();
+        let e = load_company_toml("nmae_zh = \"x\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nmae_zh") && e.contains("name_zh"), "{e}");
         assert!(load_company_toml("uscc = [1]").is_err());
         assert!(load_company_toml("not toml at all =").is_err());

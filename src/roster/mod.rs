@@ -25,13 +25,15 @@ pub mod starter;
 mod text;
 mod values;
 
-pub use aliases::{COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, header_key};
+pub use aliases::{
+    AliasesError, COLUMNS_FILE, COMPANY_KEYS, ColumnAliases, ColumnSpec, header_key,
+};
 pub use choose::{
     Choice, FileEntry, NameDate, ROSTER_EXTENSIONS, Reason, choose, name_date, spreadsheets_in,
 };
 pub use company::{
-    CompanySource, check_company, company_field, company_salary_basis, load_company_toml,
-    uscc_check_char, uscc_problem,
+    CompanyFileError, CompanySource, check_company, company_field, company_salary_basis,
+    load_company_toml, uscc_check_char, uscc_problem,
 };
 pub use settle::settle;
 pub use source::Format;

@@ -27,7 +27,7 @@ mod sink;
 
 pub use inputs::{FsInputs, MemoryInputs};
 pub use place::{PlaceError, Placement, Store};
-pub use setup::Setup;
+pub use setup::{Setup, SetupError};
 pub use sink::{FsSink, MemorySink, Output};
 
 use crate::cache::RunCache;
@@ -498,8 +498,13 @@ fn company_toml(file: &Named) -> Result<Company, RunError> {
     };
     let text =
         std::str::from_utf8(&file.bytes).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
-    roster::load_company_toml(text)
-        .map_err(|e| bad(e.split_whitespace().collect::<Vec<_>>().join(" ")))
+    roster::load_company_toml(text).map_err(|e| {
+        bad(e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "))
+    })
 }
 
 /// Runs `f` with the panic message silenced. `roster::read` turns a panic of the spreadsheet

@@ -4,15 +4,15 @@
 //! the limits, the country table and the platform form.
 
 use crate::assets::Templates;
-use crate::catalog::Catalog;
-use crate::countries::Countries;
-use crate::limits::Limits;
-use crate::photo::PhotoProfile;
-use crate::platform::PlatformSpec;
-use crate::render::Renderer;
-use crate::roster::ColumnAliases;
-use crate::rules::{Calendar, Rules};
-use std::path::Path;
+use crate::catalog::{Catalog, CatalogError};
+use crate::countries::{Countries, CountriesError};
+use crate::limits::{Limits, LimitsError};
+use crate::photo::{PhotoProfile, ProfileError};
+use crate::platform::{PlatformError, PlatformSpec};
+use crate::render::{RenderError, Renderer};
+use crate::roster::{AliasesError, ColumnAliases};
+use crate::rules::{Calendar, Rules, RulesError};
+use std::path::{Path, PathBuf};
 
 /// Everything loaded once per run from the templates.
 pub struct Setup {
@@ -30,18 +30,42 @@ pub struct Setup {
     pub platform: PlatformSpec,
 }
 
+/// Why a [`Setup`] cannot be loaded: the templates folder is missing, or one stage's
+/// template files cannot be used (each error names the file).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(
+        "the templates folder {} does not exist; give an existing folder to \
+         --templates, or leave it out to use the built-in templates",
+        .0.display()
+    )]
+    NoTemplates(PathBuf),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Aliases(#[from] AliasesError),
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    #[error(transparent)]
+    Photo(#[from] ProfileError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Limits(#[from] LimitsError),
+    #[error(transparent)]
+    Countries(#[from] CountriesError),
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+}
+
 impl Setup {
     /// Loads the templates (a user's directory over the built-in ones). The error names the
     /// template file that is wrong.
-    pub fn load(templates_dir: Option<&Path>, photo_profile: &str) -> Result<Setup, String> {
+    pub fn load(templates_dir: Option<&Path>, photo_profile: &str) -> Result<Setup, SetupError> {
         let templates = match templates_dir {
             Some(d) => {
                 if !d.is_dir() {
-                    return Err(format!(
-                        "the templates folder {} does not exist; give an existing folder to \
-                         --templates, or leave it out to use the built-in templates",
-                        d.display()
-                    ));
+                    return Err(SetupError::NoTemplates(d.to_path_buf()));
                 }
                 Templates::with_dir(d)
             }
@@ -49,8 +73,8 @@ impl Setup {
         };
         let catalog = Catalog::load(&templates)?;
         let aliases = ColumnAliases::load(&templates)?;
-        let rules = Rules::load(&templates).map_err(|e| e.to_string())?;
-        let calendar = Calendar::load(&templates).map_err(|e| e.to_string())?;
+        let rules = Rules::load(&templates)?;
+        let calendar = Calendar::load(&templates)?;
         let profile = PhotoProfile::load(&templates, photo_profile)?;
         let renderer = Renderer::new(&templates)?;
         let limits = Limits::load(&templates)?;

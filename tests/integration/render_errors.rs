@@ -195,7 +195,7 @@ fn unknown_required_field_is_refused_at_start() {
     )
     .unwrap();
     let err = match Renderer::new(&Templates::with_dir(dir.path())) {
-        Err(e) => e,
+        Err(e) => e.to_string(),
         Ok(_) => panic!("a misspelt field must be refused"),
     };
     assert!(

@@ -458,9 +458,11 @@ fn serve_refuses_foreign_hosts_and_cross_origin_writes() {
         assert_eq!(r.status, 403, "rebinding Host {host}: {}", r.story());
     }
     // The log is read by another thread: wait for the line rather than race it.
-    wait_until("the --allow-host hint in the log", Duration::from_secs(10), || {
-        s.log().contains("--allow-host NAME")
-    });
+    wait_until(
+        "the --allow-host hint in the log",
+        Duration::from_secs(10),
+        || s.log().contains("--allow-host NAME"),
+    );
     // The allowed names: loopback forms and --allow-host (with or without a port).
     for host in [
         format!("localhost:{port}"),

@@ -15,6 +15,7 @@ use crate::issue::Issue;
 use crate::model::Employee;
 use crate::roster::{self, ColumnAliases};
 use crate::rules::{Calendar, RenewalCalendar, Rules};
+use crate::run::SetupError;
 use std::path::Path;
 
 /// What the plan needs from the templates.
@@ -26,14 +27,13 @@ pub struct PlanSetup {
 }
 
 impl PlanSetup {
-    pub fn load(templates: &Templates) -> Result<PlanSetup, String> {
-        let rules = Rules::load(templates).map_err(|e| e.to_string())?;
-        let holidays = Calendar::load(templates).map_err(|e| e.to_string())?;
+    pub fn load(templates: &Templates) -> Result<PlanSetup, SetupError> {
+        let rules = Rules::load(templates)?;
+        let holidays = Calendar::load(templates)?;
         Ok(PlanSetup {
             catalog: Catalog::load(templates)?,
             aliases: ColumnAliases::load(templates)?,
-            renewal: RenewalCalendar::from_rules(&rules.data, holidays)
-                .map_err(|e| e.to_string())?,
+            renewal: RenewalCalendar::from_rules(&rules.data, holidays)?,
             rules,
         })
     }
@@ -61,7 +61,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<i32> {
     };
     let setup = match PlanSetup::load(&templates) {
         Ok(s) => s,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
     let rows = match read_roster(&args.roster, &setup.aliases) {
         Ok(r) => r,
