@@ -422,7 +422,11 @@ fn serve_token_cookie_and_bearer() {
         starter.body.starts_with(b"PK"),
         "the init workbook is an xlsx"
     );
-    // The log holds neither the token nor the query string.
+    // The log holds neither the token nor the query string. It is read by another thread:
+    // wait for the line rather than race it.
+    wait_until("GET / 303 in the log", Duration::from_secs(10), || {
+        s.log().contains("GET / 303")
+    });
     let log = s.log();
     assert!(!log.contains(&s.token), "token in the log:\n{log}");
     assert!(!log.contains("token="), "query string in the log:\n{log}");
@@ -825,7 +829,12 @@ fn serve_samples_match_the_cli_and_delete_leaves_nothing() {
             .starts_with("sandbox"),
         "report.html is sandboxed"
     );
-    // The log: method, route, job, status, duration; nothing personal.
+    // The log: method, route, job, status, duration; nothing personal. (Read by another
+    // thread: wait for the lines rather than race it.)
+    wait_until("the requests in the log", Duration::from_secs(10), || {
+        let log = s.log();
+        log.contains("POST /api/jobs 201") && log.contains("GET /api/jobs/{id}/packets/{name} job")
+    });
     let log = s.log();
     assert!(log.contains("POST /api/jobs 201"), "{log}");
     assert!(
@@ -978,7 +987,9 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
     );
     let status = s.child.wait().unwrap();
     assert!(status.success(), "{status:?}\n{}", s.log());
-    assert!(s.log().contains("stopping"), "{}", s.log());
+    wait_until("stopping in the log", Duration::from_secs(10), || {
+        s.log().contains("stopping")
+    });
 }
 
 fn leak(s: String) -> &'static str {
@@ -1796,7 +1807,9 @@ fn serve_ctrl_c_with_a_stalled_client() {
         took >= Duration::from_secs(4) && took < Duration::from_millis(7500),
         "exited after {took:?}"
     );
-    assert!(s.log().contains("cut off"), "{}", s.log());
+    wait_until("cut off in the log", Duration::from_secs(10), || {
+        s.log().contains("cut off")
+    });
     // A second Ctrl-C exits at once (130).
     let dir = Dir::new();
     let mut s = Server::start(&dir, &[]);
