@@ -44,13 +44,7 @@ pub struct Eighth {
 /// Decodes `bytes` at 1/8 scale. The frame must be `width x height` (the sniffed size,
 /// already held to the pixel limit), so nothing is allocated from an unchecked size.
 pub fn decode_eighth(bytes: &[u8], width: u32, height: u32) -> Result<Eighth, DcError> {
-    let parsed = parse(bytes)?;
-    let frame = &parsed.frame;
-    if (frame.width, frame.height) != (width, height) {
-        return Err("frame size differs from the header");
-    }
-    let planes = decode_scan::<false>(bytes, &parsed)?;
-    finish(&parsed, &planes, 8)
+    decode_at::<false>(bytes, width, height)
 }
 
 /// Decodes `bytes` at 1/4 scale (`ceil(w/4) x ceil(h/4)`, the size `jpeg-decoder` gives
@@ -59,13 +53,21 @@ pub fn decode_eighth(bytes: &[u8], width: u32, height: u32) -> Result<Eighth, Dc
 /// ([`quad`]), so edges are a little softer than a full 2 x 2 IDCT, at about the cost of
 /// the 1/8-scale pass. Same refusals and checks as [`decode_eighth`].
 pub fn decode_quarter(bytes: &[u8], width: u32, height: u32) -> Result<Eighth, DcError> {
+    decode_at::<true>(bytes, width, height)
+}
+
+fn decode_at<const QUARTER: bool>(
+    bytes: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<Eighth, DcError> {
     let parsed = parse(bytes)?;
     let frame = &parsed.frame;
     if (frame.width, frame.height) != (width, height) {
         return Err("frame size differs from the header");
     }
-    let planes = decode_scan::<true>(bytes, &parsed)?;
-    finish(&parsed, &planes, 4)
+    let planes = decode_scan::<QUARTER>(bytes, &parsed)?;
+    finish(&parsed, &planes, if QUARTER { 4 } else { 8 })
 }
 
 // ---------------------------------------------------------------------------------------
