@@ -26,19 +26,29 @@ pub fn render(lines: &[Line], catalog: &Catalog, lang: Lang, width: usize) -> St
     stacked_table(lines, catalog, tongues, &w, width)
 }
 
+/// A column heading in language `l`.
+fn heading(catalog: &Catalog, key: &str, l: Lang) -> String {
+    catalog.ui(&format!("ui.table.{key}"), l, &[])
+}
+
+/// The heading cells both layouts share (row, name, passport, status, deadline).
+fn head_cells(catalog: &Catalog, l: Lang, w: &Widths) -> Vec<String> {
+    vec![
+        right(&heading(catalog, "row", l), w.row),
+        fit(&heading(catalog, "name", l), w.name),
+        fit(&heading(catalog, "passport", l), w.passport),
+        fit(&heading(catalog, "status", l), w.status),
+        fit(&heading(catalog, "deadline", l), w.deadline),
+    ]
+}
+
 fn side_by_side_table(lines: &[Line], catalog: &Catalog, tongues: &[Lang], w: &Widths) -> String {
-    let head = |key: &str, l: Lang| catalog.ui(&format!("ui.table.{key}"), l, &[]);
     let blank = |n: usize| " ".repeat(n);
     let mut out = String::new();
     for &l in tongues {
-        out.push_str(&join(&[
-            right(&head("row", l), w.row),
-            fit(&head("name", l), w.name),
-            fit(&head("passport", l), w.passport),
-            fit(&head("status", l), w.status),
-            fit(&head("deadline", l), w.deadline),
-            fit(&head("problem", l), w.problem),
-        ]));
+        let mut cells = head_cells(catalog, l, w);
+        cells.push(fit(&heading(catalog, "problem", l), w.problem));
+        out.push_str(&join(&cells));
     }
     for x in lines {
         for (i, &l) in tongues.iter().enumerate() {
@@ -65,20 +75,16 @@ fn stacked_table(
     w: &Widths,
     width: usize,
 ) -> String {
-    let head = |key: &str, l: Lang| catalog.ui(&format!("ui.table.{key}"), l, &[]);
     let indent = w.row + GAP.len();
     let problem_width = width.saturating_sub(indent).max(MIN_PROBLEM);
     let mut out = String::new();
     for &l in tongues {
-        out.push_str(&join(&[
-            right(&head("row", l), w.row),
-            fit(&head("name", l), w.name),
-            fit(&head("passport", l), w.passport),
-            fit(&head("status", l), w.status),
-            fit(&head("deadline", l), w.deadline),
-        ]));
+        out.push_str(&join(&head_cells(catalog, l, w)));
     }
-    let problem_head: Vec<String> = tongues.iter().map(|&l| head("problem", l)).collect();
+    let problem_head: Vec<String> = tongues
+        .iter()
+        .map(|&l| heading(catalog, "problem", l))
+        .collect();
     out.push_str(&join(&[
         " ".repeat(w.row),
         fit(&problem_head.join(" / "), problem_width),
