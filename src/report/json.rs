@@ -358,7 +358,7 @@ mod tests {
             issue["message_zh"],
             "“居留许可到期 RP expiry”：“2027/13/45”不是可识别的日期。"
         );
-        assert!(!issue["action_zh"].as_str().unwrap().is_empty());
+        assert!(issue["action_zh"].as_str().is_some_and(|a| !a.is_empty()));
         assert_eq!(issue["sheet"], "Staff");
         assert_eq!(issue["cell"], "H6");
         assert_eq!(issue["file"], Value::Null, "location keys always present");
