@@ -20,6 +20,11 @@
 //! - the front ends: `cli` parses arguments, builds the inputs, calls `Run` and prints;
 //!   `serve` does the same for a browser.
 
+// The run outcomes the unit tests share with the integration tests (`report::testdata`)
+// name the library as the integration tests do.
+#[cfg(test)]
+extern crate self as permitpack;
+
 pub mod assets;
 pub mod cache;
 pub mod catalog;

@@ -231,10 +231,10 @@ mod tests {
         assert_eq!(rows[0][0], "行号 / Row");
         assert!(rows[0].contains(&"问题说明".to_string()));
         assert!(rows[0].contains(&"Message".to_string()));
-        // The issue-free employee (row 6) has exactly one row with empty issue columns.
-        let r6: Vec<_> = rows.iter().filter(|r| r[0] == "6").collect();
-        assert_eq!(r6.len(), 1);
-        assert_eq!(r6[0][11], "");
+        // The issue-free employee (row 9) has exactly one row with empty issue columns.
+        let r9: Vec<_> = rows.iter().filter(|r| r[0] == "9").collect();
+        assert_eq!(r9.len(), 1);
+        assert_eq!(r9[0][11], "");
         // Roster issue last, without employee columns.
         let last = rows.last().unwrap();
         assert_eq!(last[0], "3");
@@ -252,7 +252,7 @@ mod tests {
         }
         assert!(rows.iter().any(|r| r.iter().any(|c| c == "'@SUM(A1)")));
         // Negative days left is a number: untouched.
-        let late = rows.iter().find(|r| r[0] == "7").unwrap();
+        let late = rows.iter().find(|r| r[0] == "10").unwrap();
         assert_eq!(late[6], "-3");
         assert_eq!(late[4], "", "no passport");
         // No text cell starts with a formula character.

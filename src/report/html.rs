@@ -678,12 +678,14 @@ mod tests {
     fn hostile_names_never_become_markup() {
         let html = page(Lang::Both);
         assert!(!html.contains("<script"), "no script element anywhere");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"));
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot; =SUM(A1)")
+        );
         // A preview whose bytes are not the announced image type is not embedded.
         assert!(!html.contains("data:text/html"));
         assert!(html.contains("data:image/png;base64,iVBORw0KGgo"));
         // The packet link is percent-encoded.
-        assert!(html.contains("href=\"packets/_1_2_SCRIPT_ALERT_1_SCRIPT_%26_CO.zip\""));
+        assert!(html.contains("href=\"packets/_1_2_SCRIPT_ALERT_1_SCRIPT_%26_CO_%3DSUM_A1.zip\""));
         assert!(html.contains("href=\"packets/C01X00T47_M%C3%9CLLER_ANNA.zip\""));
     }
 

@@ -361,8 +361,9 @@ pub(crate) mod tests {
         )
     }
 
-    /// The report test data with expiry dates that give each window state as of 2026-11-26:
-    /// open (80 days), open (45 days, both reminders ahead), not yet, expired.
+    /// Four of the report test outcomes (ready, the hostile name, not yet, expired without a
+    /// passport number) with expiry dates that give each window state as of 2026-11-26: open
+    /// (80 days), open (45 days, both reminders ahead), not yet, expired.
     pub(crate) fn outcomes() -> Vec<EmployeeOutcome> {
         let d = testdata::date;
         let dates = [
@@ -372,6 +373,7 @@ pub(crate) mod tests {
             (d(2026, 11, 23), d(2027, 3, 1)),
         ];
         let mut outcomes = testdata::outcomes();
+        outcomes.retain(|o| [4, 6, 7, 10].contains(&o.employee.row));
         for (o, (wp, rp)) in outcomes.iter_mut().zip(dates) {
             o.employee.work_permit_expiry = Some(wp);
             o.employee.residence_permit_expiry = Some(rp);

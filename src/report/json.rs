@@ -301,16 +301,16 @@ mod tests {
         let v = parsed();
         assert_eq!(v["format_version"], 2);
         assert_eq!(v["as_of"], "2026-11-26");
-        assert_eq!(v["roster"], "roster.xlsx");
+        assert_eq!(v["roster"], "员工名册 roster.xlsx");
         assert_eq!(v["sheet"], "Staff");
-        assert_eq!(v["company"]["uscc"], "91440300MA5FXXXX0X");
+        assert_eq!(v["company"]["uscc"], "91440300MA5G2X3Y4K");
         let n = v["employees"].as_array().unwrap().len();
         assert_eq!(v["summary"]["employees"], n);
         assert_eq!(
             v["roster_issues"][0]["code"],
             codes::ROSTER_UNKNOWN_COLUMN.as_str()
         );
-        assert_eq!(v["roster_issues"][0]["cell"], "K3");
+        assert_eq!(v["roster_issues"][0]["cell"], "S3");
     }
 
     #[test]
@@ -329,11 +329,11 @@ mod tests {
         assert_eq!(e["fee_rmb"], 800);
         assert_eq!(e["deadline"], "2027-01-15");
         assert_eq!(e["annual_salary_fen"], 48_000_000);
-        assert_eq!(e["photo_file"], "smith.jpg");
+        assert_eq!(e["photo_file"], "E12345678.jpg");
         assert_eq!(e["photo"]["ok"], true);
         assert_eq!(e["photo"]["width_px"], 413, "details merged into photo");
         assert_eq!(e["eligibility"]["window"], "open", "details flattened");
-        assert_eq!(e["cells"]["passport_no"], "C4");
+        assert_eq!(e["cells"]["passport_no"], "D4");
         assert_eq!(e["checklist"][0]["id"], "wp_extension_form");
         assert_eq!(e["packet"], "E12345678_SMITH_JOHN.zip");
         assert!(e.get("window_state").is_some());
@@ -342,30 +342,27 @@ mod tests {
     #[test]
     fn issues_carry_both_languages_and_location() {
         let v = parsed();
-        let e = &v["employees"][1];
+        let e = &v["employees"][2];
         let issue = e["issues"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|i| i["code"] == codes::INTERNAL_ERROR.as_str())
+            .find(|i| i["code"] == codes::ROSTER_BAD_DATE.as_str())
             .unwrap();
         assert_eq!(issue["severity"], "error");
-        assert!(
-            issue["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("permitpack could not")
+        assert_eq!(
+            issue["message"],
+            "居留许可到期 RP expiry: '2027/13/45' is not a date permitpack can read."
         );
-        assert!(
-            issue["message_zh"]
-                .as_str()
-                .unwrap()
-                .starts_with("permitpack 未能")
+        assert_eq!(
+            issue["message_zh"],
+            "“居留许可到期 RP expiry”：“2027/13/45”不是可识别的日期。"
         );
-        assert!(!issue["action_zh"].as_str().unwrap().is_empty());
-        assert_eq!(issue["cell"], "F5");
+        assert!(issue["action_zh"].as_str().is_some_and(|a| !a.is_empty()));
+        assert_eq!(issue["sheet"], "Staff");
+        assert_eq!(issue["cell"], "H6");
         assert_eq!(issue["file"], Value::Null, "location keys always present");
-        assert_eq!(issue["args"]["detail"], "test detail");
+        assert_eq!(issue["args"]["value"], "2027/13/45");
         assert_eq!(e["error_count"].as_u64().unwrap() as usize, 2);
     }
 
@@ -376,10 +373,14 @@ mod tests {
         outcomes[0]
             .details
             .insert("status".into(), Value::String("stage status".into()));
+        // The photo verdict's own keys win over the photo stage's details.
+        outcomes[0].details["photo"]["ok"] = Value::Bool(false);
         let bytes = render(&testdata::run(Lang::En), &outcomes, &cat).unwrap();
         let v: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["employees"][0]["status"], "ready");
         assert_eq!(v["employees"][0]["status_detail"], "stage status");
+        assert_eq!(v["employees"][0]["photo"]["ok"], true);
+        assert_eq!(v["employees"][0]["photo"]["width_px"], 413);
     }
 
     #[test]

@@ -415,6 +415,7 @@ pub(crate) fn fmt_years(y: f64) -> String {
     }
 }
 
+/// The run outcomes built by hand for the tests; tests/integration includes the same file.
 #[cfg(test)]
 pub(crate) mod testdata;
 

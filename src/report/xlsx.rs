@@ -918,11 +918,11 @@ mod tests {
         assert_eq!(rows[1][14], Data::Float(800.0));
         assert_eq!(rows[1][19], Data::String("E12345678_SMITH_JOHN.zip".into()));
         // Hostile text is stored as text, not as a formula.
-        assert_eq!(rows[2][3], Data::String("=1+2".into()));
-        assert_eq!(rows[4][8], Data::Float(-3.0));
+        assert_eq!(rows[3][3], Data::String("=1+2".into()));
+        assert_eq!(rows[7][8], Data::Float(-3.0));
         assert!(
-            matches!(rows[3][16], Data::String(ref s) if s.is_empty())
-                || rows[3][16] == Data::Empty
+            matches!(rows[4][16], Data::String(ref s) if s.is_empty())
+                || rows[4][16] == Data::Empty
         );
         let formulas = wb.worksheet_formula("Employees").unwrap();
         assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
@@ -938,17 +938,25 @@ mod tests {
         let outcomes = testdata::outcomes();
         let n: usize = outcomes.iter().map(|o| o.issues.len()).sum::<usize>() + 1;
         assert_eq!(rows.len(), 1 + n);
-        let internal = rows
+        let bad_date = rows
             .iter()
-            .find(|r| r[7] == Data::String(codes::INTERNAL_ERROR.into()))
+            .find(|r| r[7] == Data::String(codes::ROSTER_BAD_DATE.into()))
             .unwrap();
-        assert_eq!(internal[2], Data::String("F5".into()));
-        assert_eq!(internal[1], Data::String("Staff".into()));
-        assert!(matches!(&internal[8], Data::String(s) if s.starts_with("permitpack 未能")));
-        assert!(matches!(&internal[9], Data::String(s) if s.starts_with("permitpack could not")));
+        assert_eq!(bad_date[2], Data::String("H6".into()));
+        assert_eq!(bad_date[1], Data::String("Staff".into()));
+        assert_eq!(
+            bad_date[8],
+            Data::String("“居留许可到期 RP expiry”：“2027/13/45”不是可识别的日期。".into())
+        );
+        assert_eq!(
+            bad_date[9],
+            Data::String(
+                "居留许可到期 RP expiry: '2027/13/45' is not a date permitpack can read.".into()
+            )
+        );
         let roster = rows.last().unwrap();
         assert_eq!(roster[7], Data::String(codes::ROSTER_UNKNOWN_COLUMN.into()));
-        assert_eq!(roster[2], Data::String("K3".into()));
+        assert_eq!(roster[2], Data::String("S3".into()));
     }
 
     #[test]

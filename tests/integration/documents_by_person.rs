@@ -7,8 +7,8 @@
 //! the fix texts and never show it on the terminal.
 
 use crate::fixtures::folder::{AS_OF, Scan, fixture_photo, scan_bytes};
-use crate::util::{Dir, employee_at_row};
-use serde_json::Value;
+use crate::report::Report;
+use crate::util::Dir;
 
 const ROSTER: &str = "\
 姓名 Name,中文名 Chinese name,护照号码 Passport No.,国籍 Nationality,出生日期 Date of birth,人才类别 Talent category,职位 Position,入职日期 Start date,工作许可到期日 Work permit expiry,居留许可到期日 Residence permit expiry,年薪 Annual salary
@@ -62,29 +62,6 @@ fn company_folder(d: &Dir) {
     scan("_company/银行流水.pdf", Scan::Pdf);
 }
 
-fn issues<'a>(e: &'a Value, code: &str) -> Vec<&'a Value> {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"] == code)
-        .collect()
-}
-
-fn files<'a>(e: &'a Value, item: &str) -> Vec<&'a str> {
-    e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == item)
-        .unwrap_or_else(|| panic!("no {item} in {e}"))["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn files_and_folders_named_by_person_find_their_owner() {
     let d = Dir::new();
@@ -100,17 +77,17 @@ fn files_and_folders_named_by_person_find_their_owner() {
         "o",
     ]);
     out.assert_not_code(2);
-    let r = d.report("o");
+    let r = Report::read(&d, "o");
 
     // María García: folder `Maria GARCIA/` and photo `Maria Garcia.jpg`, by name.
-    let maria = employee_at_row(&r, 2);
-    assert_eq!(files(maria, "passport"), ["护照.jpg"], "{maria}");
-    assert_eq!(files(maria, "labour_contract"), ["劳动合同.pdf"]);
-    let by_name = issues(maria, "document.by_name");
-    assert_eq!(by_name.len(), 1, "{maria}");
+    let maria = r.employee(2);
+    assert_eq!(maria.item("passport").files(), ["护照.jpg"], "{maria:?}");
+    assert_eq!(maria.item("labour_contract").files(), ["劳动合同.pdf"]);
+    let by_name = maria.issues_of("document.by_name");
+    assert_eq!(by_name.len(), 1, "{maria:?}");
     let w = by_name[0];
-    assert_eq!(w["args"]["entries_en"], "folder 'Maria GARCIA'");
-    let msg = w["message"].as_str().unwrap();
+    assert_eq!(w.arg("entries_en"), "folder 'Maria GARCIA'");
+    let msg = &w.message;
     assert!(
         msg.contains("'Maria GARCIA'") && msg.contains("María García") && msg.contains("by name"),
         "{msg}"
@@ -120,90 +97,95 @@ fn files_and_folders_named_by_person_find_their_owner() {
         msg.contains("P1***567") && !msg.contains("P1234567"),
         "{msg}"
     );
-    assert!(w["action"].as_str().unwrap().contains("P1234567"), "{w}");
-    assert!(w["action_zh"].as_str().unwrap().contains("P1234567"), "{w}");
-    let photo = issues(maria, "photo.by_name");
-    assert_eq!(photo.len(), 1, "{maria}");
-    assert_eq!(photo[0]["file"], "Maria Garcia.jpg");
-    assert!(
-        photo[0]["action"]
-            .as_str()
-            .unwrap()
-            .contains("P1234567.jpg")
-    );
-    assert!(issues(maria, "photo.missing").is_empty());
-    assert!(issues(maria, "document.no_folder").is_empty());
+    assert!(w.action.contains("P1234567"), "{w:?}");
+    assert!(w.action_zh.contains("P1234567"), "{w:?}");
+    let photo = maria.issues_of("photo.by_name");
+    assert_eq!(photo.len(), 1, "{maria:?}");
+    assert_eq!(photo[0].file.as_deref(), Some("Maria Garcia.jpg"));
+    assert!(photo[0].action.contains("P1234567.jpg"));
+    assert!(maria.issues_of("photo.missing").is_empty());
+    assert!(maria.issues_of("document.no_folder").is_empty());
 
     // 张伟: `03 张伟/` and `张伟.png`, by the Chinese name; `居留.jpg` is the RP page.
-    let zhang = employee_at_row(&r, 3);
-    assert_eq!(files(zhang, "passport"), ["护照首页.jpg"], "{zhang}");
-    assert_eq!(files(zhang, "residence_permit"), ["居留.jpg"]);
-    let by_name = issues(zhang, "document.by_name");
-    assert_eq!(by_name.len(), 1, "{zhang}");
-    assert_eq!(by_name[0]["args"]["how_en"], "Chinese name");
-    let photo = issues(zhang, "photo.by_name");
-    assert_eq!(photo.len(), 1, "{zhang}");
-    assert_eq!(photo[0]["file"], "张伟.png");
+    let zhang = r.employee(3);
+    assert_eq!(
+        zhang.item("passport").files(),
+        ["护照首页.jpg"],
+        "{zhang:?}"
+    );
+    assert_eq!(zhang.item("residence_permit").files(), ["居留.jpg"]);
+    let by_name = zhang.issues_of("document.by_name");
+    assert_eq!(by_name.len(), 1, "{zhang:?}");
+    assert_eq!(by_name[0].arg("how_en"), "Chinese name");
+    let photo = zhang.issues_of("photo.by_name");
+    assert_eq!(photo.len(), 1, "{zhang:?}");
+    assert_eq!(photo[0].file.as_deref(), Some("张伟.png"));
 
     // Tanaka: number and name, no warning needed.
-    let tanaka = employee_at_row(&r, 4);
-    assert_eq!(files(tanaka, "passport"), ["Passport.pdf"], "{tanaka}");
-    assert!(issues(tanaka, "document.by_name").is_empty(), "{tanaka}");
-    assert!(issues(tanaka, "document.no_folder").is_empty());
+    let tanaka = r.employee(4);
+    assert_eq!(
+        tanaka.item("passport").files(),
+        ["Passport.pdf"],
+        "{tanaka:?}"
+    );
+    assert!(
+        tanaka.issues_of("document.by_name").is_empty(),
+        "{tanaka:?}"
+    );
+    assert!(tanaka.issues_of("document.no_folder").is_empty());
 
     // Dubois: loose scans in docs/, matched on the part after the name.
-    let dubois = employee_at_row(&r, 5);
+    let dubois = r.employee(5);
     assert_eq!(
-        files(dubois, "passport"),
+        dubois.item("passport").files(),
         ["Dubois_passport.pdf"],
-        "{dubois}"
+        "{dubois:?}"
     );
-    assert_eq!(files(dubois, "labour_contract"), ["Dubois_合同.pdf"]);
-    let by_name = issues(dubois, "document.by_name");
-    assert_eq!(by_name.len(), 1, "{dubois}");
+    assert_eq!(dubois.item("labour_contract").files(), ["Dubois_合同.pdf"]);
+    let by_name = dubois.issues_of("document.by_name");
+    assert_eq!(by_name.len(), 1, "{dubois:?}");
     assert_eq!(
-        by_name[0]["args"]["entries_en"],
+        by_name[0].arg("entries_en"),
         "files 'Dubois_passport.pdf', 'Dubois_合同.pdf'"
     );
 
     // The Wangs: `Wang/` and `Wang.jpg` could be either: no guess.
     for row in [6, 7] {
-        let wang = employee_at_row(&r, row);
-        assert!(issues(wang, "document.by_name").is_empty(), "{wang}");
-        assert_eq!(issues(wang, "document.no_folder").len(), 1, "{wang}");
-        assert_eq!(issues(wang, "photo.missing").len(), 1, "{wang}");
-        assert!(files(wang, "passport").is_empty());
+        let wang = r.employee(row);
+        assert!(wang.issues_of("document.by_name").is_empty(), "{wang:?}");
+        assert_eq!(wang.issues_of("document.no_folder").len(), 1, "{wang:?}");
+        assert_eq!(wang.issues_of("photo.missing").len(), 1, "{wang:?}");
+        assert!(wang.item("passport").files.is_empty());
     }
 
     // The run says each ambiguity and the unmatched folder once.
-    let run = r["roster_issues"].as_array().unwrap();
-    let of = |code: &str| -> Vec<&Value> { run.iter().filter(|i| i["code"] == code).collect() };
-    let docs = of("document.owner_ambiguous");
+    let run = &r.roster_issues;
+    let docs = r.roster_issues_of("document.owner_ambiguous");
     assert_eq!(docs.len(), 1, "{run:?}");
-    assert_eq!(docs[0]["file"], "Wang");
-    assert_eq!(docs[0]["args"]["names"], "Wang Lei, Wang Fang");
-    let fix = docs[0]["action"].as_str().unwrap();
+    assert_eq!(docs[0].file.as_deref(), Some("Wang"));
+    assert_eq!(docs[0].arg("names"), "Wang Lei, Wang Fang");
+    let fix = &docs[0].action;
     assert!(
         fix.contains("K80000001") && fix.contains("K80000002"),
         "{fix}"
     );
-    let photos = of("photo.owner_ambiguous");
+    let photos = r.roster_issues_of("photo.owner_ambiguous");
     assert_eq!(photos.len(), 1, "{run:?}");
-    assert_eq!(photos[0]["file"], "Wang.jpg");
-    let unclaimed = of("document.unclaimed_folder");
+    assert_eq!(photos[0].file.as_deref(), Some("Wang.jpg"));
+    let unclaimed = r.roster_issues_of("document.unclaimed_folder");
     assert_eq!(unclaimed.len(), 1, "{run:?}");
-    assert_eq!(unclaimed[0]["args"]["folder"], "Mario Garsia");
-    let msg = unclaimed[0]["message"].as_str().unwrap();
+    assert_eq!(unclaimed[0].arg("folder"), "Mario Garsia");
+    let msg = &unclaimed[0].message;
     assert!(msg.contains("Closest employee: María García"), "{msg}");
     assert!(
-        unclaimed[0]["action"]
-            .as_str()
-            .unwrap()
-            .contains("rename it to P1234567"),
-        "{}",
+        unclaimed[0].action.contains("rename it to P1234567"),
+        "{:?}",
         unclaimed[0]
     );
-    assert!(of("document.stray_file").is_empty(), "{run:?}");
+    assert!(
+        r.roster_issues_of("document.stray_file").is_empty(),
+        "{run:?}"
+    );
 
     // The terminal masks every passport number, fix texts included.
     let terminal = format!("{}{}", out.stdout(), out.stderr());
@@ -238,12 +220,12 @@ fn renaming_a_folder_to_the_number_drops_the_warning_on_rerun() {
         ])
     };
     build().assert_not_code(2);
-    let r = d.report("o");
-    assert_eq!(issues(employee_at_row(&r, 2), "document.by_name").len(), 1);
+    let r = Report::read(&d, "o");
+    assert_eq!(r.employee(2).issues_of("document.by_name").len(), 1);
     std::fs::rename(d.join("co/docs/Maria GARCIA"), d.join("co/docs/P1234567")).unwrap();
     build().assert_not_code(2);
-    let r = d.report("o");
-    let maria = employee_at_row(&r, 2);
-    assert!(issues(maria, "document.by_name").is_empty(), "{maria}");
-    assert_eq!(files(maria, "passport"), ["护照.jpg"]);
+    let r = Report::read(&d, "o");
+    let maria = r.employee(2);
+    assert!(maria.issues_of("document.by_name").is_empty(), "{maria:?}");
+    assert_eq!(maria.item("passport").files(), ["护照.jpg"]);
 }

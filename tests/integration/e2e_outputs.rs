@@ -9,7 +9,8 @@
 use crate::fixtures::folder;
 
 use crate::fixtures::folder::{AS_OF, Person};
-use crate::util::{Dir, employee_at_row, need_tool, stderr, stdout};
+use crate::report::Report;
+use crate::util::{Dir, need_tool, stderr, stdout};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -113,11 +114,9 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
     folder::write(&dir.join("co"), &folder::standard());
     let out = build(&dir, &[]);
     out.assert_code(1);
-    let r = dir.report("out");
-    let anna = employee_at_row(&r, 2);
-    let packet = anna["packet"]
-        .as_str()
-        .expect("packet named in report.json");
+    let r = Report::read(&dir, "out");
+    let anna = r.employee(2);
+    let packet = anna.packet();
     assert_eq!(packet, "E12345678_ANNA_NOWAK.zip");
     let zip = dir.join("out/packets").join(packet);
     let names = entry_names(&zip);
@@ -150,21 +149,21 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
         ]
     );
     // The manifest in report.json names the originals.
-    let manifest = anna["packet_entries"].as_array().expect("packet_entries");
     let original = |entry: &str| {
-        manifest
+        anna.packet_entries
             .iter()
-            .find(|m| m["entry"] == entry)
-            .map(|m| m["original"].clone())
-            .unwrap()
+            .find(|m| m.entry == entry)
+            .unwrap_or_else(|| panic!("no {entry} in {:#?}", anna.packet_entries))
+            .original
+            .as_deref()
     };
     assert_eq!(
         original("originals/劳动合同 signed.pdf"),
-        "劳动合同 signed.pdf"
+        Some("劳动合同 signed.pdf")
     );
     assert_eq!(
         original("originals/_company/Bank Statement 2026-Q3.pdf"),
-        "_company/Bank Statement 2026-Q3.pdf"
+        Some("_company/Bank Statement 2026-Q3.pdf")
     );
     // Original bytes: the photo and the scans are copied, not re-encoded.
     let photo = std::fs::read(folder::fixture_photo("blue.jpg")).unwrap();
@@ -197,10 +196,7 @@ fn packet_entries_are_in_checklist_order_with_original_bytes() {
 
     // Jane Doe's packet exists although items are missing; her unmatched random.docx is not
     // in it.
-    let jane = employee_at_row(&r, 3);
-    let jane_zip = dir
-        .join("out/packets")
-        .join(jane["packet"].as_str().unwrap());
+    let jane_zip = dir.join("out/packets").join(r.employee(3).packet());
     let names = entry_names(&jane_zip);
     assert_eq!(names[0], "00_cover_checklist.pdf");
     assert!(names.iter().all(|n| !n.contains("docx")), "{names:?}");
@@ -262,7 +258,7 @@ fn reports_read_back_as_hr_opens_them() {
     folder::write(&dir.join("co"), &people);
     let out = build(&dir, &["--lang", "en"]);
     out.assert_code(1);
-    let r = dir.report("out");
+    let r = Report::read(&dir, "out");
 
     // report.xlsx: one row per employee, in roster order, with the right status.
     let (header, rows) = xlsx_employees(&dir.join("out/report.xlsx"));
@@ -283,10 +279,9 @@ fn reports_read_back_as_hr_opens_them() {
         assert_eq!(row[3], Data::String(passport.into()), "passport as text");
         assert_eq!(row[6], Data::String(status.into()), "row {sheet_row}");
         assert_eq!(row[8], Data::Float(days), "row {sheet_row}");
-        let e = employee_at_row(&r, sheet_row);
         assert_eq!(
             row[19],
-            Data::String(e["packet"].as_str().unwrap().into()),
+            Data::String(r.employee(sheet_row).packet().into()),
             "row {sheet_row}"
         );
     }

@@ -3,6 +3,7 @@
 //! files (permissions). The others' packets are still written.
 
 use crate::fixtures::small::*;
+use crate::report::Report;
 use crate::util::{Dir, employee_at_row, issue_codes};
 use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
@@ -214,57 +215,49 @@ fn huge_scans_and_crowded_folders_are_bounded_and_summed_up() {
     let out = build(&dir);
     sane(&out, dir.path(), &(0..3).map(passport).collect::<Vec<_>>());
     out.assert_code(1);
-    let report = dir.report("out");
+    let report = Report::read(&dir, "out");
     let limits = permitpack::limits::Limits::default().scans;
     for row in 2..=4 {
-        let e = employee_at_row(&report, row);
-        let packet = dir
-            .join("out/packets")
-            .join(e["packet"].as_str().expect("packet"));
+        let e = report.employee(row);
+        let packet = dir.join("out/packets").join(e.packet());
         let size = std::fs::metadata(&packet).unwrap().len();
         assert!(size < 5 << 20, "row {row}: packet of {size} bytes");
-        let unmatched = issue_codes(e, "document.unmatched").len();
+        let unmatched = e.issues_of("document.unmatched").len();
         // Own folder and _company/, each at most max_listed_per_kind lines.
         assert!(
             unmatched <= 2 * limits.max_listed_per_kind,
             "row {row}: {unmatched} unmatched lines"
         );
-        assert!(
-            e["issues"].as_array().unwrap().len() < 80,
-            "row {row}: {} issues",
-            e["issues"].as_array().unwrap().len()
-        );
+        assert!(e.issues.len() < 80, "row {row}: {} issues", e.issues.len());
         // The shared `_company/` folder is summed up once for the run, not per employee.
-        let company_lines = e["issues"].as_array().unwrap().iter().any(|i| {
-            i["file"]
-                .as_str()
+        let company_lines = e.issues.iter().any(|i| {
+            i.file
+                .as_deref()
                 .is_some_and(|f| f.starts_with("_company/"))
-                || i["message"].as_str().unwrap().contains("_company/")
+                || i.message.contains("_company/")
         });
-        assert!(!company_lines, "row {row}: {}", e["issues"]);
+        assert!(!company_lines, "row {row}: {:#?}", e.issues);
     }
-    let run = report["roster_issues"].as_array().unwrap();
-    let summed = run.iter().any(|i| {
-        i["code"] == "document.more_files" && i["message"].as_str().unwrap().contains("_company/")
-    });
-    assert!(summed, "{run:?}");
-    let listed = run
+    let run = &report.roster_issues;
+    let summed = report
+        .roster_issues_of("document.more_files")
         .iter()
-        .filter(|i| i["code"] == "document.unmatched")
-        .count();
+        .any(|i| i.message.contains("_company/"));
+    assert!(summed, "{run:?}");
+    let listed = report.roster_issues_of("document.unmatched").len();
     assert_eq!(listed, limits.max_listed_per_kind, "{run:?}");
-    let first = employee_at_row(&report, 2);
+    let first = report.employee(2);
     assert_eq!(
-        issue_codes(first, "document.too_large").len(),
+        first.issues_of("document.too_large").len(),
         1,
-        "{}",
-        first["issues"]
+        "{:#?}",
+        first.issues
     );
-    let crowded = employee_at_row(&report, 3);
+    let crowded = report.employee(3);
     assert_eq!(
-        issue_codes(crowded, "document.too_many_files").len(),
+        crowded.issues_of("document.too_many_files").len(),
         1,
-        "{}",
-        crowded["issues"]
+        "{:#?}",
+        crowded.issues
     );
 }

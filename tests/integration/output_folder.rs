@@ -5,6 +5,7 @@
 //! nothing half-written remains.
 
 use crate::fixtures::small::*;
+use crate::report::Report;
 use crate::util::{Dir, code, employee_at_row, stderr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -174,23 +175,16 @@ fn running_out_of_space_leaves_only_complete_packets() {
     match code(&out) {
         // The reports fitted: they name each packet that could not be written.
         1 => {
-            let report = dir.report("small/out");
-            let failed: Vec<_> = report["employees"]
-                .as_array()
-                .unwrap()
+            let report = Report::read(&dir, "small/out");
+            let failed: Vec<_> = report
+                .employees
                 .iter()
-                .filter(|e| e["packet"].is_null())
+                .filter(|e| e.packet.is_none())
                 .collect();
             assert_eq!(failed.len(), n - packets.len());
             for e in failed {
                 // Said in words, with where: not the writer's raw error.
-                let issue = e["issues"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|i| i["code"] == "packet.disk_full")
-                    .unwrap_or_else(|| panic!("{e}"));
-                let message = issue["message"].as_str().unwrap();
+                let message = &e.issue("packet.disk_full").message;
                 assert!(message.contains("the disk is full at"), "{message}");
                 assert!(message.contains("small/out/packets"), "{message}");
                 assert!(!message.contains("Os {"), "{message}");

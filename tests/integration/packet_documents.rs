@@ -6,7 +6,8 @@
 
 use crate::fixtures::folder;
 use crate::fixtures::folder::{AS_OF, Person, Scan};
-use crate::util::{Dir, employee_at_row, need_tool};
+use crate::report::Report;
+use crate::util::{Dir, need_tool};
 use std::io::Read;
 
 fn entry(zip: &std::path::Path, name: &str) -> Vec<u8> {
@@ -47,13 +48,12 @@ fn fronts_before_backs_and_the_cover_in_full() {
     folder::write(&d.join("co"), &[anna, twin]);
     let out = d.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "o"]);
     out.assert_code(1);
-    let r = d.report("o");
-    let e = employee_at_row(&r, 2);
-    let originals: Vec<&str> = e["packet_entries"]
-        .as_array()
-        .unwrap()
+    let r = Report::read(&d, "o");
+    let e = r.employee(2);
+    let originals: Vec<&str> = e
+        .packet_entries
         .iter()
-        .filter_map(|x| x["original"].as_str())
+        .filter_map(|x| x.original.as_deref())
         .filter(|o| o.contains("work_permit") || o.contains("居留许可"))
         .collect();
     assert_eq!(
@@ -64,11 +64,12 @@ fn fronts_before_backs_and_the_cover_in_full() {
             "work_permit_front.jpg",
             "work_permit_back.jpg"
         ],
-        "{e}"
+        "{:#?}",
+        e.packet_entries
     );
 
-    let twin = employee_at_row(&r, 3);
-    let zip = d.join("o/packets").join(twin["packet"].as_str().unwrap());
+    let twin = r.employee(3);
+    let zip = d.join("o/packets").join(twin.packet());
     if let Some(text) = pdftotext(&entry(&zip, "00_cover_checklist.pdf"), &d) {
         assert!(!text.contains("E1****678"), "{text}");
         assert!(text.matches("E12345678").count() >= 2, "{text}");
@@ -101,22 +102,14 @@ fn a_letter_not_produced_says_why() {
         "o",
     ]);
     out.assert_code(1);
-    let r = d.report("o");
-    let e = employee_at_row(&r, 2);
-    let line = e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == "salary_certificate")
-        .unwrap();
-    assert_eq!(line["status"], "missing");
-    let (zh, en) = (
-        line["how_zh"].as_str().unwrap(),
-        line["how_en"].as_str().unwrap(),
-    );
+    let r = Report::read(&d, "o");
+    let e = r.employee(2);
+    let line = e.item("salary_certificate");
+    assert_eq!(line.status, "missing");
+    let (zh, en) = (&line.how_zh, &line.how_en);
     assert!(
         !zh.contains("已生成") && !en.contains("Written by permitpack"),
-        "{line}"
+        "{line:?}"
     );
     assert!(zh.contains("未生成") && zh.contains("年收入"), "{zh}");
     assert!(
@@ -124,7 +117,7 @@ fn a_letter_not_produced_says_why() {
         "{en}"
     );
     // The guarantee letter was produced: its letterhead keeps 电话 whole.
-    let zip = d.join("o/packets").join(e["packet"].as_str().unwrap());
+    let zip = d.join("o/packets").join(e.packet());
     if let Some(text) = pdftotext(&entry(&zip, "print/01_guarantee_letter.pdf"), &d) {
         let head: Vec<&str> = text.lines().take(8).collect();
         assert!(head.iter().any(|l| l.contains("电话 Tel")), "{head:#?}");
@@ -163,19 +156,10 @@ fn a_letter_held_back_for_a_passport_that_lost_its_zeros_says_why() {
     d.write("roster.xlsx", out.finish().unwrap().into_inner());
     let out = d.run(&["check", "roster.xlsx", "--as-of", AS_OF, "--out", "o"]);
     out.assert_code(1);
-    let r = d.report("o");
-    let e = employee_at_row(&r, 9);
-    let line = e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == "guarantee_letter")
-        .unwrap();
-    assert_eq!(line["status"], "missing", "{line}");
-    let (zh, en) = (
-        line["how_zh"].as_str().unwrap(),
-        line["how_en"].as_str().unwrap(),
-    );
+    let r = Report::read(&d, "o");
+    let line = r.employee(9).item("guarantee_letter");
+    assert_eq!(line.status, "missing", "{line:?}");
+    let (zh, en) = (&line.how_zh, &line.how_en);
     assert!(zh.starts_with("未生成") && zh.contains("开头的 0"), "{zh}");
     assert!(
         en.starts_with("Not produced") && en.contains("leading zeros"),

@@ -7,11 +7,11 @@
 
 use crate::fixtures::folder::{AS_OF, day};
 use crate::fixtures::spreadsheet::{excel_date as excel, ymd};
+use crate::report::Report;
 use crate::util::{Dir, need_tool};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
-use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
 
@@ -158,24 +158,6 @@ fn write_roster(path: &Path) {
     wb.save(path).unwrap();
 }
 
-fn field<'a>(e: &'a Value, key: &str) -> &'a Value {
-    e["platform_form"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no platform_form in {e:#}"))
-        .iter()
-        .find(|f| f["field"] == key)
-        .unwrap_or_else(|| panic!("no field {key}"))
-}
-
-fn codes(e: &Value) -> Vec<String> {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn cover_text(zip: &Path, into: &Path) -> String {
     let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
     let mut bytes = Vec::new();
@@ -207,17 +189,17 @@ fn platform_form_values_in_json_xlsx_and_cover() {
     write_roster(&dir.join("co/roster.xlsx"));
     let out = dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"]);
     out.assert_that(matches!(out.code(), 0 | 1), "a run that completes");
-    let report = dir.report("out");
-    let employees = report["employees"].as_array().unwrap();
-    assert_eq!(employees.len(), 3, "{report:#}");
+    let report = Report::read(&dir, "out");
+    let employees = &report.employees;
+    assert_eq!(employees.len(), 3, "{report:#?}");
     let (muller, asa, an) = (&employees[0], &employees[1], &employees[2]);
 
-    // The platform's section order, and only the three sources.
-    let sections: Vec<&str> = muller["platform_form"]
-        .as_array()
-        .unwrap()
+    // The platform's section order, and only the three sources. The view reads every
+    // field's section, field, labels, value and note as text.
+    let sections: Vec<&str> = muller
+        .platform_form
         .iter()
-        .map(|f| f["section"].as_str().unwrap())
+        .map(|f| f.section.as_str())
         .collect();
     let order = ["个人信息", "业务信息", "居留许可申请信息"];
     let ranks: Vec<usize> = sections
@@ -226,77 +208,57 @@ fn platform_form_values_in_json_xlsx_and_cover() {
         .collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{sections:?}");
     for e in employees {
-        for f in e["platform_form"].as_array().unwrap() {
-            let source = f["source"].as_str().unwrap();
-            assert!(["roster", "derived", "missing"].contains(&source), "{f}");
-            for key in ["section", "field", "label_zh", "label_en", "value", "note"] {
-                assert!(f[key].is_string(), "{key} in {f}");
-            }
+        assert!(!e.platform_form.is_empty(), "no platform_form in {e:#?}");
+        for f in &e.platform_form {
+            assert!(
+                ["roster", "derived", "missing"].contains(&f.source.as_str()),
+                "{f:?}"
+            );
         }
     }
 
     // Capitals mark the surname; the umlauts become MRZ letters and the report says so.
-    assert_eq!(field(muller, "surname")["value"], "MUELLER");
-    assert_eq!(field(muller, "surname")["source"], "derived");
-    assert_eq!(field(muller, "given_names")["value"], "JUERGEN");
-    assert_eq!(field(muller, "gender")["value"], "男 / Male");
-    assert_eq!(field(muller, "nationality")["value"], "Germany");
-    assert_eq!(field(muller, "passport_issue_date")["value"], "2019-03-04");
-    assert_eq!(field(muller, "email")["source"], "roster");
-    assert_eq!(field(muller, "contract_end_date")["value"], "2027-12-31");
-    let c = codes(muller);
-    assert!(c.contains(&"platform.name_ascii".to_string()), "{c:?}");
+    assert_eq!(muller.form_field("surname").value, "MUELLER");
+    assert_eq!(muller.form_field("surname").source, "derived");
+    assert_eq!(muller.form_field("given_names").value, "JUERGEN");
+    assert_eq!(muller.form_field("gender").value, "男 / Male");
+    assert_eq!(muller.form_field("nationality").value, "Germany");
+    assert_eq!(muller.form_field("passport_issue_date").value, "2019-03-04");
+    assert_eq!(muller.form_field("email").source, "roster");
+    assert_eq!(muller.form_field("contract_end_date").value, "2027-12-31");
+    let c = muller.issue_codes();
+    assert!(c.contains(&"platform.name_ascii"), "{c:?}");
     // The applicant's mobile is the company contact's.
-    assert!(c.contains(&"platform.same_contact".to_string()), "{c:?}");
-    let ascii = muller["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "platform.name_ascii")
-        .unwrap();
-    assert!(
-        ascii["message"].as_str().unwrap().contains("MUELLER"),
-        "{ascii}"
-    );
-    assert_eq!(ascii["severity"], "warning");
-    assert_eq!(ascii["cell"], "B3");
+    assert!(c.contains(&"platform.same_contact"), "{c:?}");
+    let ascii = muller.issue("platform.name_ascii");
+    assert!(ascii.message.contains("MUELLER"), "{ascii:?}");
+    assert_eq!(ascii.severity, "warning");
+    assert_eq!(ascii.cell.as_deref(), Some("B3"));
 
     // The surname and given-names columns win; a missing value says where to find it.
-    assert_eq!(field(asa, "surname")["value"], "OESTER BERG");
-    assert_eq!(field(asa, "given_names")["value"], "AASA");
-    assert_eq!(field(asa, "gender")["value"], "女 / Female");
-    let issue = field(asa, "passport_issue_date");
+    assert_eq!(asa.form_field("surname").value, "OESTER BERG");
+    assert_eq!(asa.form_field("given_names").value, "AASA");
+    assert_eq!(asa.form_field("gender").value, "女 / Female");
+    let issue = asa.form_field("passport_issue_date");
     assert_eq!(
-        (&issue["source"], &issue["value"]),
-        (&Value::from("missing"), &Value::from(""))
+        (issue.source.as_str(), issue.value.as_str()),
+        ("missing", "")
     );
-    assert!(
-        issue["note"]
-            .as_str()
-            .unwrap()
-            .contains("passport data page"),
-        "{issue}"
-    );
-    let addr = field(asa, "address_in_china");
-    assert_eq!(addr["source"], "missing");
-    assert_eq!(addr["verified"], false);
-    assert!(!codes(asa).contains(&"platform.same_contact".to_string()));
+    assert!(issue.note.contains("passport data page"), "{issue:?}");
+    let addr = asa.form_field("address_in_china");
+    assert_eq!(addr.source, "missing");
+    assert!(!addr.verified);
+    assert!(!asa.issue_codes().contains(&"platform.same_contact"));
     // Missing optional columns are not errors.
-    assert!(
-        !asa["issues"].as_array().unwrap().iter().any(|i| i["code"]
-            .as_str()
-            .unwrap()
-            .starts_with("platform.")
-            && i["severity"] == "error")
-    );
+    assert!(!asa.error_codes().iter().any(|c| c.starts_with("platform.")));
 
     // No convention: the last word, with a warning to check; a bad e-mail is a warning.
-    assert_eq!(field(an, "surname")["value"], "AN");
-    let c = codes(an);
-    assert!(c.contains(&"platform.name_split".to_string()), "{c:?}");
-    assert!(c.contains(&"roster.bad_email".to_string()), "{c:?}");
-    assert_eq!(field(an, "email")["source"], "missing");
-    assert_eq!(field(an, "nationality")["value"], "Vietnam");
+    assert_eq!(an.form_field("surname").value, "AN");
+    let c = an.issue_codes();
+    assert!(c.contains(&"platform.name_split"), "{c:?}");
+    assert!(c.contains(&"roster.bad_email"), "{c:?}");
+    assert_eq!(an.form_field("email").source, "missing");
+    assert_eq!(an.form_field("nationality").value, "Vietnam");
 
     // report.xlsx: one row per employee, the form's columns in order, ready to copy.
     let mut wb: Xlsx<_> = open_workbook(dir.join("out/report.xlsx")).unwrap();
@@ -334,7 +296,7 @@ fn platform_form_values_in_json_xlsx_and_cover() {
     if !need_tool("pdftotext", &["-v"]) {
         return;
     }
-    let packet = muller["packet"].as_str().expect("a packet for Müller");
+    let packet = muller.packet.as_deref().expect("a packet for Müller");
     let text = cover_text(&dir.join("out/packets").join(packet), dir.path());
     // The page follows the checklist and the to-do notes (which also name MUELLER).
     let start = text

@@ -51,12 +51,14 @@ fn xlsx_rows_read_back_with_calamine() {
     assert_eq!(rows[0][0], Data::String("行号 / Row".into()));
     for (r, o) in rows[1..].iter().zip(&outcomes) {
         assert_eq!(r[0], Data::Float(o.employee.row as f64));
-        let passport = o.employee.passport_no.clone().unwrap();
-        assert_eq!(
-            r[3],
-            Data::String(passport),
-            "unmasked, text, leading zeros kept"
-        );
+        match o.employee.passport_no.clone() {
+            Some(passport) => assert_eq!(
+                r[3],
+                Data::String(passport),
+                "unmasked, text, leading zeros kept"
+            ),
+            None => assert!(matches!(&r[3], Data::Empty) || r[3] == Data::String(String::new())),
+        }
         assert_eq!(r[8], Data::Float(o.days_left.unwrap() as f64));
         assert!(
             matches!(r[10], Data::DateTime(_)),
@@ -64,10 +66,14 @@ fn xlsx_rows_read_back_with_calamine() {
             r[10]
         );
         assert_eq!(r[17], Data::Float(o.error_count() as f64));
-        assert_eq!(r[19], Data::String(o.packet.clone().unwrap()));
+        match o.packet.clone() {
+            Some(packet) => assert_eq!(r[19], Data::String(packet)),
+            None => assert!(matches!(&r[19], Data::Empty) || r[19] == Data::String(String::new())),
+        }
     }
     assert_eq!(rows[1][6], Data::String("可以提交 / Ready".into()));
     assert_eq!(rows[5][6], Data::String("已错过办理期 / Too late".into()));
+    assert_eq!(rows[7][6], Data::String("已错过办理期 / Too late".into()));
     // Missing items are named, optional ones marked.
     match &rows[2][16] {
         Data::String(s) => {
@@ -146,10 +152,10 @@ fn csv_is_excel_friendly_and_injection_safe() {
         + 1;
     assert_eq!(rows.len(), expected);
     let hostile: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "6").collect();
-    assert_eq!(hostile.len(), 2);
+    assert_eq!(hostile.len(), 3);
     for r in &hostile {
         assert_eq!(
-            r[2], "<script>alert(1)</script> & =SUM(A1)",
+            r[2], "<script>alert(1)</script> & \"Co\" =SUM(A1)",
             "text kept, not at start"
         );
         assert_eq!(r[4], "'=1+2");
@@ -188,9 +194,9 @@ fn json_contract() {
     assert_eq!(v["summary"]["ready"], 2);
     assert_eq!(v["summary"]["attention"], 2);
     assert_eq!(v["summary"]["not_yet"], 1);
-    assert_eq!(v["summary"]["too_late"], 1);
+    assert_eq!(v["summary"]["too_late"], 2);
     let emps = v["employees"].as_array().unwrap();
-    assert_eq!(emps.len(), 6);
+    assert_eq!(emps.len(), 7);
     let nguyen = &emps[1];
     assert_eq!(nguyen["passport_no"], "C4567890");
     assert_eq!(nguyen["photo"]["ok"], false);
@@ -213,8 +219,8 @@ fn html_is_escaped_self_contained_and_complete() {
     let (dir, _) = write(Lang::Both);
     let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
     assert!(!html.contains("<script"));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; =SUM(A1)"));
-    assert_eq!(html.matches("<article class=\"card").count(), 6);
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot; =SUM(A1)"));
+    assert_eq!(html.matches("<article class=\"card").count(), 7);
     assert_eq!(html.matches("data:image/png;base64,").count(), 5);
     assert!(html.contains("href=\"packets/PAB123456_GARC%C3%8DA_L%C3%93PEZ_JOS%C3%89.zip\""));
     assert!(!html.contains("http://") && !html.contains("https://"));

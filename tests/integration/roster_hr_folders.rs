@@ -6,9 +6,9 @@
 //! instead of a file.
 
 use crate::fixtures::folder::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
-use crate::util::{Dir, employee_at_row, issue_codes};
+use crate::report::Report;
+use crate::util::Dir;
 use rust_xlsxwriter::Workbook;
-use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -109,15 +109,6 @@ fn touch(path: &Path, secs_ago: u64) {
         .unwrap();
 }
 
-fn roster_issues<'a>(r: &'a Value, code: &str) -> Vec<&'a Value> {
-    r["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"] == code)
-        .collect()
-}
-
 /// The company folder: photos/ and docs/ for Anna and Ben, this year's roster and last
 /// year's (modified after this year's), no roster.xlsx.
 fn company_folder(dir: &Dir) -> std::path::PathBuf {
@@ -171,11 +162,11 @@ fn a_company_folder_as_hr_keeps_it() {
         "en",
     ]);
     out.assert_not_code(2);
-    let r = dir.report("out");
+    let r = Report::read(&dir, "out");
 
     // This year's roster, by the date in its name, though last year's was touched later;
     // the choice is said with the others.
-    assert_eq!(r["roster"], "2026年12月外籍员工花名册.xlsx");
+    assert_eq!(r.roster, "2026年12月外籍员工花名册.xlsx");
     assert!(
         out.stdout()
             .contains("Roster read: 2026年12月外籍员工花名册.xlsx"),
@@ -183,24 +174,18 @@ fn a_company_folder_as_hr_keeps_it() {
         out.story("the roster choice with the roster problems")
     );
     // The reports say it too, in the roster problems.
-    let chosen: Vec<&Value> = r["roster_issues"]
-        .as_array()
-        .unwrap()
+    let chosen: Vec<_> = r
+        .roster_issues
         .iter()
-        .filter(|i| {
-            i["code"]
-                .as_str()
-                .unwrap()
-                .starts_with("roster.file_chosen")
-        })
+        .filter(|i| i.code.starts_with("roster.file_chosen"))
         .collect();
-    assert_eq!(chosen.len(), 1, "{:#}", r["roster_issues"]);
-    let said = chosen[0]["message"].as_str().unwrap();
+    assert_eq!(chosen.len(), 1, "{:#?}", r.roster_issues);
+    let said = &chosen[0].message;
     assert!(said.contains("latest date (2026-12)"), "{said}");
     assert!(said.contains("2025年外籍员工花名册.xlsx"), "{said}");
 
     // Every bracketed header read by its known part; 序号 is known and silent.
-    let columns = &r["columns"];
+    let columns = &r.rest["columns"];
     for (field, col) in [
         ("name", "B"),
         ("passport_no", "C"),
@@ -219,43 +204,36 @@ fn a_company_folder_as_hr_keeps_it() {
         "roster.stray_row",
     ] {
         assert!(
-            roster_issues(&r, code).is_empty(),
-            "{code}: {:#}",
-            r["roster_issues"]
+            r.roster_issues_of(code).is_empty(),
+            "{code}: {:#?}",
+            r.roster_issues
         );
     }
 
     // The hidden former employee is no employee of the run: said once, no packet.
-    let rows: Vec<u64> = r["employees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["row"].as_u64().unwrap())
-        .collect();
-    assert_eq!(rows, [3, 5]);
-    let hidden = roster_issues(&r, "roster.hidden_row");
-    assert_eq!(hidden.len(), 1, "{:#}", r["roster_issues"]);
-    assert_eq!(hidden[0]["row"], 4);
-    assert_eq!(hidden[0]["sheet"], "花名册");
+    assert_eq!(r.rows(), [3, 5]);
+    let hidden = r.roster_issues_of("roster.hidden_row");
+    assert_eq!(hidden.len(), 1, "{:#?}", r.roster_issues);
+    assert_eq!(hidden[0].row, Some(4));
+    assert_eq!(hidden[0].sheet.as_deref(), Some("花名册"));
     assert!(
-        hidden[0]["message"]
-            .as_str()
-            .unwrap()
+        hidden[0]
+            .message
             .contains("Row 4 is hidden and was not read"),
-        "{}",
+        "{:?}",
         hidden[0]
     );
     // The total still counts him.
-    let total = roster_issues(&r, "roster.total_count_differs");
-    assert_eq!(total.len(), 1, "{:#}", r["roster_issues"]);
-    assert_eq!(total[0]["cell"], "C6");
+    let total = r.roster_issues_of("roster.total_count_differs");
+    assert_eq!(total.len(), 1, "{:#?}", r.roster_issues);
+    assert_eq!(total[0].cell.as_deref(), Some("C6"));
     assert_eq!(
         (
-            &total[0]["args"]["stated"],
-            &total[0]["args"]["read"],
-            &total[0]["args"]["hidden"]
+            total[0].arg("stated"),
+            total[0].arg("read"),
+            total[0].arg("hidden")
         ),
-        (&Value::from("3"), &Value::from("2"), &Value::from("1"))
+        ("3", "2", "1")
     );
     let packets: Vec<String> = std::fs::read_dir(dir.join("out/packets"))
         .unwrap()
@@ -268,39 +246,28 @@ fn a_company_folder_as_hr_keeps_it() {
     );
 
     // Nine digits typed as a number: read as they are, a note at most, letters written.
-    let ben = employee_at_row(&r, 5);
-    assert_eq!(ben["passport_no"], "123456780");
+    let ben = r.employee(5);
+    assert_eq!(ben.passport_no.as_deref(), Some("123456780"));
     assert_eq!(
-        issue_codes(ben, "roster."),
+        ben.codes("roster."),
         [("roster.passport_number_cell".to_string(), "C5".to_string())]
     );
-    assert_eq!(ben["issues"][0]["severity"], "warning");
-    let letter = ben["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == "guarantee_letter")
-        .unwrap();
-    assert_eq!(letter["status"], "generated", "{letter}");
+    assert_eq!(ben.issues[0].severity, "warning");
+    let letter = ben.item("guarantee_letter");
+    assert_eq!(letter.status, "generated", "{letter:?}");
     assert!(
         packets.iter().any(|p| p.starts_with("123456780_")),
         "{packets:?}"
     );
 
     // photos/ and docs/ beside the chosen roster were used.
-    let anna = employee_at_row(&r, 3);
-    assert_eq!(anna["photo"]["ok"], true, "{:#}", anna["photo"]);
+    let anna = r.employee(3);
+    assert!(anna.photo.ok, "{:#?}", anna.photo);
+    assert!(anna.codes("roster.").is_empty(), "{:#?}", anna.issues);
     assert!(
-        issue_codes(anna, "roster.").is_empty(),
-        "{:#}",
-        anna["issues"]
-    );
-    assert!(
-        !issue_codes(anna, "document.")
-            .iter()
-            .any(|(c, _)| c == "document.no_folder"),
-        "{:#}",
-        anna["issues"]
+        !anna.issue_codes().contains(&"document.no_folder"),
+        "{:#?}",
+        anna.issues
     );
 }
 
@@ -316,7 +283,7 @@ fn an_undated_live_roster_beside_last_years_is_read_when_it_is_newer() {
     touch(&co.join("外籍员工花名册.xlsx"), 10);
     let out = dir.run(&["check", "公司资料", "--as-of", AS_OF, "--lang", "en"]);
     out.assert_not_code(2);
-    assert_eq!(dir.report("out")["roster"], "外籍员工花名册.xlsx");
+    assert_eq!(Report::read(&dir, "out").roster, "外籍员工花名册.xlsx");
     assert!(
         out.stdout().contains("the most recently modified"),
         "{}",
@@ -325,7 +292,10 @@ fn an_undated_live_roster_beside_last_years_is_read_when_it_is_newer() {
     // Touched before last year's: last year's is read, and the note says why.
     touch(&co.join("外籍员工花名册.xlsx"), 7200);
     let out = dir.run(&["check", "公司资料", "--as-of", AS_OF, "--lang", "en", "-q"]);
-    assert_eq!(dir.report("out")["roster"], "2025年外籍员工花名册.xlsx");
+    assert_eq!(
+        Report::read(&dir, "out").roster,
+        "2025年外籍员工花名册.xlsx"
+    );
     assert!(
         !out.stderr().contains("Roster read"),
         "-q: {}",
@@ -347,20 +317,17 @@ fn a_roster_without_a_name_column_names_what_it_saw() {
     dir.write("hr/名册.xlsx", bytes);
     let out = dir.run(&["check", "hr/名册.xlsx", "--as-of", AS_OF, "--lang", "en"]);
     out.assert_code(1);
-    let r = dir.report("out");
-    let missing = roster_issues(&r, "roster.missing_name_column");
-    assert_eq!(missing.len(), 1, "{:#}", r["roster_issues"]);
+    let r = Report::read(&dir, "out");
+    let missing = r.roster_issues_of("roster.missing_name_column");
+    assert_eq!(missing.len(), 1, "{:#?}", r.roster_issues);
     let m = missing[0];
-    assert_eq!(m["severity"], "error");
-    assert_eq!(
-        (m["sheet"].as_str(), m["row"].as_u64()),
-        (Some("花名册"), Some(2))
-    );
-    let message = m["message"].as_str().unwrap();
+    assert_eq!(m.severity, "error");
+    assert_eq!((m.sheet.as_deref(), m.row), (Some("花名册"), Some(2)));
+    let message = &m.message;
     for want in ["A2 '序号'", "B2 '员工名字（拼音）'", "C2 '护照号码(必填)'"] {
         assert!(message.contains(want), "{want} not in {message}");
     }
-    let action = m["action"].as_str().unwrap();
+    let action = &m.action;
     assert!(
         action.contains("B2 '员工名字（拼音）' ~ '员工姓名'"),
         "{action}"

@@ -1,7 +1,8 @@
 //! End-to-end: `permitpack init DIR` writes a starter workbook that `check` reads cleanly, a
 //! copy of the templates that `--templates` then uses, and refuses to overwrite a roster.
 
-use crate::util::{Dir, employee_at_row, issue_codes, stderr, stdout};
+use crate::report::Report;
+use crate::util::{Dir, stderr, stdout};
 
 #[test]
 fn init_writes_a_workbook_that_checks_clean() {
@@ -27,31 +28,22 @@ fn init_writes_a_workbook_that_checks_clean() {
         "o",
     ]);
     out.assert_not_code(2);
-    let r = dir.report("o");
-    assert_eq!(r["header_row"], 2);
+    let r = Report::read(&dir, "o");
+    assert_eq!(r.rest["header_row"], 2);
     // No roster problem; only the warning that the example company is still there (without
     // a scans folder each employee gets `document.not_checked`, a to-do while the window is not open).
-    let run_codes: Vec<&str> = r["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(run_codes, ["roster.example_company"]);
-    assert_eq!(r["roster_issues"][0]["severity"], "warning");
-    let e = employee_at_row(&r, 3);
+    assert_eq!(r.roster_issue_codes(), ["roster.example_company"]);
+    assert_eq!(r.roster_issues[0].severity, "warning");
+    let e = r.employee(3);
     // Its window is months away: the unchecked scans are a to-do, not an error.
-    assert_eq!(e["status"], "not_yet");
-    assert_eq!(issue_codes(e, "document.todo_unchecked").len(), 1);
+    assert_eq!(e.status, "not_yet");
+    assert_eq!(e.issues_of("document.todo_unchecked").len(), 1);
     // The untouched example employee is warned about, nothing else in the roster.
-    let row_codes: Vec<String> = issue_codes(e, "roster.")
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect();
+    let row_codes: Vec<String> = e.codes("roster.").into_iter().map(|(c, _)| c).collect();
     assert_eq!(row_codes, ["roster.example_row"]);
     assert!(stdout(&out).contains("permitpack init"), "{}", stdout(&out));
-    assert_eq!(e["category"], "B6");
-    assert_eq!(r["company"]["uscc"], "91440300MA5G2K7P15");
+    assert_eq!(e.category.as_deref(), Some("B6"));
+    assert_eq!(r.company.rest["uscc"], "91440300MA5G2K7P15");
 
     // The example company file works with --company.
     let out = dir.run(&[

@@ -4,6 +4,7 @@
 //! that can be read still gives every employee a report row.
 
 use crate::fixtures::small::*;
+use crate::report::Report;
 use crate::util::{Dir, employee_at_row, issue_codes, stderr, stdout};
 
 /// Runs `check` on a roster that must be refused: exit 2, one line naming the file, no
@@ -260,16 +261,6 @@ fn a_lying_shared_string_count_is_refused_not_a_crash() {
     assert!(err.contains("damaged"), "{err}");
 }
 
-/// Roster-level issues (report.json `roster_issues`) with `code`.
-fn roster_issues<'a>(report: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
-    report["roster_issues"]
-        .as_array()
-        .expect("roster_issues")
-        .iter()
-        .filter(|i| i["code"] == code)
-        .collect()
-}
-
 /// A CSV damaged as hand-edited files are: every row that can be read is read, and each
 /// repair names its line.
 #[test]
@@ -315,33 +306,31 @@ fn damaged_csv_lines_are_named_and_every_row_read() {
         ]);
         sane(&out, dir.path(), &[]);
         out.assert_code(1);
-        let report = dir.report("out");
-        let employees = report["employees"].as_array().unwrap();
+        let report = Report::read(&dir, "out");
+        let employees = &report.employees;
         assert_eq!(employees.len(), 3, "{what}: every row read");
-        let found = roster_issues(&report, code);
-        assert_eq!(found.len(), 1, "{what}: {}", report["roster_issues"]);
-        let text = found[0].to_string();
-        let message = found[0]["message"].as_str().unwrap_or_default();
+        let found = report.roster_issues_of(code);
+        assert_eq!(found.len(), 1, "{what}: {:#?}", report.roster_issues);
+        let message = &found[0].message;
         assert!(
             message.contains(&format!("line {line}"))
                 || message.contains(&format!("line(s) {line} ")),
-            "{what}: names line {line}: {text}"
+            "{what}: names line {line}: {:?}",
+            found[0]
         );
-        assert_eq!(found[0]["file"], "roster.csv", "{what}");
+        assert_eq!(found[0].file.as_deref(), Some("roster.csv"), "{what}");
         for (i, e) in employees.iter().enumerate() {
-            assert_eq!(e["passport_no"], passport(i), "{what}: row {i}");
-            assert!(
-                e["name"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with(&format!("Employee {i}")),
-                "{what}: {}",
-                e["name"]
-            );
+            assert_eq!(e.passport_no, Some(passport(i)), "{what}: row {i}");
+            let name = e.name.as_deref().unwrap_or_default();
+            assert!(name.starts_with(&format!("Employee {i}")), "{what}: {name}");
         }
         if what == "GBK line" {
-            assert_eq!(employees[2]["nationality"], "波兰", "{what}");
-            assert_eq!(employees[0]["name"], "Employee 0 王", "{what}");
+            assert_eq!(employees[2].field("nationality"), "波兰", "{what}");
+            assert_eq!(
+                employees[0].name.as_deref(),
+                Some("Employee 0 王"),
+                "{what}"
+            );
         }
     }
 }

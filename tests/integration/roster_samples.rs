@@ -3,8 +3,8 @@
 //! documents them. The build test is the sample run of the README: every employee's state,
 //! status, photo verdict and checklist.
 
-use crate::util::{Dir, employee_at_row, issue_codes, stderr};
-use serde_json::Value;
+use crate::report::Report;
+use crate::util::{Dir, stderr};
 
 fn sample(name: &str) -> String {
     format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -16,33 +16,21 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn codes_of(issues: &Value) -> Vec<&str> {
-    issues
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn sample_workbook_reads_as_documented() {
     let dir = Dir::new();
     let roster = sample("roster.xlsx");
     let out = dir.run(&["check", &roster, "--as-of", "2026-11-26"]);
     out.assert_code(1);
-    let r = dir.report("out");
-    assert_eq!(r["sheet"], "员工名册");
-    assert_eq!(r["header_row"], 3);
-    assert_eq!(r["company"]["name_zh"], "深圳市前海星河科技有限公司");
-    let rows: Vec<u64> = r["employees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["row"].as_u64().unwrap())
-        .collect();
-    assert_eq!(rows, (4..=11).chain(13..=20).collect::<Vec<u64>>());
-    type Row<'a> = (u64, &'a str, &'a [(&'a str, &'a str)]);
+    let r = Report::read(&dir, "out");
+    assert_eq!(r.sheet.as_deref(), Some("员工名册"));
+    assert_eq!(r.rest["header_row"], 3);
+    assert_eq!(
+        r.company.name_zh.as_deref(),
+        Some("深圳市前海星河科技有限公司")
+    );
+    assert_eq!(r.rows(), (4..=11).chain(13..=20).collect::<Vec<u32>>());
+    type Row<'a> = (u32, &'a str, &'a [(&'a str, &'a str)]);
     let expected: [Row; 16] = [
         (4, "EK1234567", &[]),
         (5, "U12345678", &[]),
@@ -67,12 +55,12 @@ fn sample_workbook_reads_as_documented() {
         ),
     ];
     for (row, passport, codes) in expected {
-        let e = employee_at_row(&r, row);
-        assert_eq!(e["passport_no"], passport, "row {row}");
-        assert_eq!(issue_codes(e, "roster."), pairs(codes), "row {row}");
+        let e = r.employee(row);
+        assert_eq!(e.passport_no.as_deref(), Some(passport), "row {row}");
+        assert_eq!(e.codes("roster."), pairs(codes), "row {row}");
         // The salary header says pre-tax; José's basis cell says after-tax and wins.
         let basis = if row == 7 { "after_tax" } else { "pre_tax" };
-        assert_eq!(e["salary_basis"], basis, "row {row}");
+        assert_eq!(e.field("salary_basis"), basis, "row {row}");
     }
     // Window cases relative to 2026-11-26 (see samples/README.md).
     for (row, expiry) in [
@@ -85,20 +73,20 @@ fn sample_workbook_reads_as_documented() {
         (15, "2026-12-16"), // +20, too late
     ] {
         assert_eq!(
-            employee_at_row(&r, row)["work_permit_expiry"],
+            r.employee(row).field("work_permit_expiry"),
             expiry,
             "row {row}"
         );
     }
-    assert_eq!(employee_at_row(&r, 11)["date_of_birth"], "1964-05-01");
-    assert_eq!(employee_at_row(&r, 10)["category"], "B2");
-    assert_eq!(employee_at_row(&r, 13)["category"], Value::Null);
-    assert_eq!(employee_at_row(&r, 7)["annual_salary_fen"], 48_000_000);
+    assert_eq!(r.employee(11).field("date_of_birth"), "1964-05-01");
+    assert_eq!(r.employee(10).category.as_deref(), Some("B2"));
+    assert_eq!(r.employee(13).category, None);
+    assert_eq!(r.employee(7).field("annual_salary_fen"), 48_000_000);
     // photos/ and docs/ beside the roster are found: no run-level photo or scan notes but
     // the shared company folder's, once (the business contracts are not there). The
     // row-number column (A3) is known and silent.
     assert_eq!(
-        codes_of(&r["roster_issues"]),
+        r.roster_issue_codes(),
         vec![
             "roster.hidden_sheet",
             "roster.sheet_chosen",
@@ -107,11 +95,10 @@ fn sample_workbook_reads_as_documented() {
             "document.company_missing"
         ]
     );
-    let cells: Vec<&str> = r["roster_issues"]
-        .as_array()
-        .unwrap()
+    let cells: Vec<&str> = r
+        .roster_issues
         .iter()
-        .filter_map(|i| i["cell"].as_str())
+        .filter_map(|i| i.cell.as_deref())
         .collect();
     assert_eq!(cells, ["Q3"]);
 }
@@ -128,16 +115,15 @@ fn sample_gbk_csv_reads_with_the_company_file() {
         &sample("company.toml"),
     ]);
     out.assert_not_code(2);
-    let r = dir.report("out");
-    assert_eq!(r["encoding"], "GB18030");
-    let run: Vec<(&str, &str)> = r["roster_issues"]
-        .as_array()
-        .unwrap()
+    let r = Report::read(&dir, "out");
+    assert_eq!(r.rest["encoding"], "GB18030");
+    let run: Vec<(&str, &str)> = r
+        .roster_issues
         .iter()
         .map(|i| {
             (
-                i["code"].as_str().unwrap(),
-                i["args"]["folder"].as_str().unwrap_or(""),
+                i.code.as_str(),
+                i.args.get("folder").map_or("", String::as_str),
             )
         })
         .collect();
@@ -155,14 +141,8 @@ fn sample_gbk_csv_reads_with_the_company_file() {
             ("document.company_missing", ""),
         ]
     );
-    let names: Vec<&str> = r["employees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        r.names(),
         [
             "Hans Müller",
             "Renée Dubois",
@@ -171,28 +151,29 @@ fn sample_gbk_csv_reads_with_the_company_file() {
             "Olga Ivanova"
         ]
     );
-    for e in r["employees"].as_array().unwrap() {
+    for e in &r.employees {
+        let name = e.name.as_deref().unwrap();
         // Kenji's start date is a month only ("2020年4月"): read as the 1st, with a note.
-        let notes = if e["name"] == "Kenji Tanaka" {
+        let notes = if name == "Kenji Tanaka" {
             pairs(&[("roster.month_only_date", "G6")])
         } else {
             vec![]
         };
-        assert_eq!(issue_codes(e, "roster."), notes, "{}", e["name"]);
+        assert_eq!(e.codes("roster."), notes, "{name}");
         // "税前年薪": the header gives the basis.
-        assert_eq!(e["salary_basis"], "pre_tax", "{}", e["name"]);
+        assert_eq!(e.field("salary_basis"), "pre_tax", "{name}");
     }
-    assert_eq!(employee_at_row(&r, 6)["start_date"], "2020-04-01");
+    assert_eq!(r.employee(6).field("start_date"), "2020-04-01");
     // The CSV format shows ready employees too: the start date a letter needs is there.
     for row in [4, 5] {
-        let e = employee_at_row(&r, row);
-        assert_eq!(e["ready"], true, "{}: {:#}", e["name"], e["issues"]);
+        let e = r.employee(row);
+        assert!(e.ready, "{:?}: {:#?}", e.name, e.issues);
     }
 }
 
 /// What samples/README.md promises for one employee of the sample run.
 struct Expect {
-    row: u64,
+    row: u32,
     status: &'static str,
     window: &'static str,
     days_left: Option<i64>,
@@ -206,7 +187,7 @@ struct Expect {
 }
 
 const fn x(
-    row: u64,
+    row: u32,
     status: &'static str,
     window: &'static str,
     days_left: Option<i64>,
@@ -431,24 +412,6 @@ const EXPECTED: [Expect; 16] = [
     ),
 ];
 
-fn checklist_item<'a>(e: &'a Value, id: &str) -> &'a Value {
-    e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no checklist item {id} for {}", e["name"]))
-}
-
-fn files_of<'a>(e: &'a Value, id: &str) -> Vec<&'a str> {
-    checklist_item(e, id)["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn sample_build_ends_as_documented() {
     let dir = Dir::new();
@@ -456,77 +419,70 @@ fn sample_build_ends_as_documented() {
     let err = stderr(&out);
     out.assert_code(1);
     assert!(!err.contains("panicked"), "{err}");
-    let r = dir.report("out");
+    let r = Report::read(&dir, "out");
     // An accented name says what to type on the platform.
-    let michal = employee_at_row(&r, 4);
-    let ascii = michal["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "platform.name_ascii")
-        .unwrap_or_else(|| panic!("no platform.name_ascii for {}", michal["name"]));
-    assert_eq!(ascii["severity"], "warning");
-    assert!(
-        ascii["message"].as_str().unwrap().contains("WISNIEWSKI"),
-        "{ascii}"
-    );
-    assert_eq!(r["summary"]["employees"], 16);
-    assert_eq!(r["summary"]["ready"], 3);
-    assert_eq!(r["summary"]["not_yet"], 1);
-    assert_eq!(r["summary"]["too_late"], 2);
-    assert_eq!(r["summary"]["attention"], 10);
+    let michal = r.employee(4);
+    let ascii = michal.issue("platform.name_ascii");
+    assert_eq!(ascii.severity, "warning");
+    assert!(ascii.message.contains("WISNIEWSKI"), "{ascii:?}");
+    assert_eq!(r.summary.employees, 16);
+    assert_eq!(r.summary.ready, 3);
+    assert_eq!(r.summary.not_yet, 1);
+    assert_eq!(r.summary.too_late, 2);
+    assert_eq!(r.summary.attention, 10);
 
     for x in &EXPECTED {
-        let e = employee_at_row(&r, x.row);
-        let who = format!("row {} {}", x.row, e["name"]);
-        assert_eq!(e["status"], x.status, "{who}");
-        assert_eq!(e["ready"], x.status == "ready", "{who}");
-        assert_eq!(e["window_state"], x.window, "{who}");
-        assert_eq!(e["days_left"].as_i64(), x.days_left, "{who}");
+        let e = r.employee(x.row);
+        let who = format!("row {} {:?}", x.row, e.name);
+        assert_eq!(e.status, x.status, "{who}");
+        assert_eq!(e.ready, x.status == "ready", "{who}");
+        assert_eq!(e.window_state, x.window, "{who}");
+        assert_eq!(e.days_left, x.days_left, "{who}");
         // The platform form's warnings (names in MRZ letters) are checked below, apart.
-        let codes: Vec<&str> = codes_of(&e["issues"])
+        let codes: Vec<&str> = e
+            .issue_codes()
             .into_iter()
             .filter(|c| !c.starts_with("calendar.") && !c.starts_with("platform."))
             .collect();
         assert_eq!(codes, x.codes, "{who}");
-        match x.photo_ok {
-            Some(ok) => assert_eq!(e["photo"]["ok"], ok, "{who}"),
-            None => assert_eq!(e["photo"]["ok"], false, "{who}"),
-        }
-        let missing: Vec<&str> = e["checklist"]
-            .as_array()
-            .unwrap()
+        assert_eq!(e.photo.ok, x.photo_ok.unwrap_or(false), "{who}");
+        let missing: Vec<&str> = e
+            .checklist
             .iter()
-            .filter(|c| c["status"] == "missing" && c["optional"] == false)
-            .map(|c| c["id"].as_str().unwrap())
+            .filter(|c| c.status == "missing" && !c.optional)
+            .map(|c| c.id.as_str())
             .collect();
         assert_eq!(missing, x.missing, "{who}");
         // Every employee with a checklist gets the shared company scans and misses only the
         // business contracts on the company side.
-        if !e["checklist"].as_array().unwrap().is_empty() {
+        if !e.checklist.is_empty() {
             assert_eq!(
-                files_of(e, "company_tax_certificate"),
+                e.item("company_tax_certificate").files(),
                 ["_company/公司纳税证明.pdf"],
                 "{who}"
             );
             assert_eq!(
-                files_of(e, "company_bank_statements"),
+                e.item("company_bank_statements").files(),
                 ["_company/银行对账单.pdf"],
                 "{who}"
             );
-            assert_eq!(checklist_item(e, "business_contracts")["status"], "missing");
+            assert_eq!(e.item("business_contracts").status, "missing");
         }
         // A packet for everyone, written completely.
-        let packet = e["packet"].as_str().unwrap_or_else(|| panic!("{who}"));
+        let packet = e.packet.as_deref().unwrap_or_else(|| panic!("{who}"));
         assert!(dir.join("out/packets").join(packet).is_file(), "{who}");
     }
     // Kenji (unreadable category) has no checklist at all; Liam (二), a category without a
     // list of its own, gets the items every list shares.
-    assert_eq!(employee_at_row(&r, 13)["checklist"], serde_json::json!([]));
-    assert!(!files_of(employee_at_row(&r, 10), "company_tax_certificate").is_empty());
+    assert!(r.employee(13).checklist.is_empty());
+    assert!(
+        !r.employee(10)
+            .item("company_tax_certificate")
+            .files
+            .is_empty()
+    );
 
     // Chinese and English file names land on the intended items.
-    let michal = employee_at_row(&r, 4);
     for (id, files) in [
         ("wp_extension_form", "工作许可延期申请表.pdf"),
         ("labour_contract", "劳动合同.pdf"),
@@ -536,7 +492,7 @@ fn sample_build_ends_as_documented() {
         ("photo_receipt", "相片回执.jpg"),
         ("tax_certificate", "完税证明2025.pdf"),
     ] {
-        assert_eq!(files_of(michal, id), [files], "{id}");
+        assert_eq!(michal.item(id).files(), [files], "{id}");
     }
     for (status, ids) in [
         (
@@ -552,78 +508,78 @@ fn sample_build_ends_as_documented() {
         ("after_booking", &["visa_application_form"][..]),
     ] {
         for id in ids {
-            assert_eq!(checklist_item(michal, id)["status"], status, "{id}");
+            assert_eq!(michal.item(id).status, status, "{id}");
         }
     }
-    let ayse = employee_at_row(&r, 5);
+    let ayse = r.employee(5);
     assert_eq!(
-        files_of(ayse, "residence_permit"),
+        ayse.item("residence_permit").files(),
         ["Residence Permit page.jpg"]
     );
     assert_eq!(
-        files_of(ayse, "wp_extension_form"),
+        ayse.item("wp_extension_form").files(),
         ["WP extension form.pdf"]
     );
-    assert_eq!(files_of(ayse, "work_permit"), ["Work Permit.jpg"]);
-    assert_eq!(files_of(ayse, "photo_receipt"), ["photo_receipt.jpg"]);
-    let renee = employee_at_row(&r, 6);
+    assert_eq!(ayse.item("work_permit").files(), ["Work Permit.jpg"]);
+    assert_eq!(ayse.item("photo_receipt").files(), ["photo_receipt.jpg"]);
+    let renee = r.employee(6);
     // 首页 (first page) is the front: first.
     assert_eq!(
-        files_of(renee, "passport"),
+        renee.item("passport").files(),
         ["护照首页.jpg", "Passport.pdf"]
     );
     assert_eq!(
-        files_of(renee, "work_permit"),
+        renee.item("work_permit").files(),
         ["WP card front.jpg", "WP card back.jpg"]
     );
     for id in ["labour_contract", "passport", "work_permit"] {
-        assert_eq!(checklist_item(michal, id)["bring_original"], true, "{id}");
+        assert!(michal.item(id).bring_original, "{id}");
     }
     assert_eq!(
-        renee["unmatched_files"],
-        serde_json::json!(["IMG_0001.jpg"])
+        renee.field("unmatched_files"),
+        &serde_json::json!(["IMG_0001.jpg"])
     );
-    assert_eq!(renee["term_years"], 2.0);
-    assert_eq!(renee["fee_rmb"], 800);
-    let jose = employee_at_row(&r, 7);
+    assert_eq!(renee.term_years, Some(2.0));
+    assert_eq!(renee.fee_rmb, Some(800));
+    let jose = r.employee(7);
     assert_eq!(
-        files_of(jose, "tax_certificate"),
+        jose.item("tax_certificate").files(),
         ["个人所得税完税证明.pdf"]
     );
-    assert_eq!(files_of(jose, "photo_receipt"), ["照片回执.jpg"]);
+    assert_eq!(jose.item("photo_receipt").files(), ["照片回执.jpg"]);
     assert_eq!(
-        files_of(employee_at_row(&r, 8), "wp_extension_form"),
+        r.employee(8).item("wp_extension_form").files(),
         ["work_permit_extension_form.pdf"]
     );
     assert_eq!(
-        files_of(employee_at_row(&r, 17), "residence_permit"),
+        r.employee(17).item("residence_permit").files(),
         ["C1234567 RP page.pdf"]
     );
     assert_eq!(
-        files_of(employee_at_row(&r, 15), "tax_certificate"),
+        r.employee(15).item("tax_certificate").files(),
         ["Tax certificate 2025.pdf"]
     );
 
     // Photo verdicts with their measurements.
-    assert!(jose["photo"]["background_share"].as_f64().unwrap() < 0.9);
-    let emma = employee_at_row(&r, 9);
-    assert_eq!(emma["photo"]["width"], 240);
-    assert_eq!(emma["photo"]["height"], 329);
-    let hans = employee_at_row(&r, 11);
-    let lr = hans["photo"]["background"]["uniformity"]["left_right"]
+    assert!(jose.photo.background_share.unwrap() < 0.9);
+    let emma = r.employee(9);
+    assert_eq!(emma.photo.width, Some(240));
+    assert_eq!(emma.photo.height, Some(329));
+    let hans = r.employee(11);
+    let lr = hans.photo.rest["background"]["uniformity"]["left_right"]
         .as_f64()
         .unwrap();
     assert!(lr > 8.0, "left/right difference {lr}");
     for row in [4, 5, 6, 8, 10, 13, 14] {
-        let p = &employee_at_row(&r, row)["photo"];
-        assert_eq!(p["width"], 480, "row {row}");
-        assert_eq!(p["height"], 658, "row {row}");
-        assert!(p["background_share"].as_f64().unwrap() >= 0.9, "row {row}");
+        let p = &r.employee(row).photo;
+        assert_eq!(p.width, Some(480), "row {row}");
+        assert_eq!(p.height, Some(658), "row {row}");
+        assert!(p.background_share.unwrap() >= 0.9, "row {row}");
     }
     // Carlos shares Michał's passport number, and so his photo file and scan folder.
-    let carlos = employee_at_row(&r, 16);
-    assert_eq!(carlos["photo"]["file"], "EK1234567.jpg");
-    assert_eq!(files_of(carlos, "tax_certificate"), ["完税证明2025.pdf"]);
+    let carlos = r.employee(16);
+    assert_eq!(carlos.photo.file.as_deref(), Some("EK1234567.jpg"));
+    assert_eq!(carlos.item("tax_certificate").files(), ["完税证明2025.pdf"]);
 
     // Nothing half-written in the output folder.
     for f in std::fs::read_dir(dir.join("out/packets")).unwrap() {

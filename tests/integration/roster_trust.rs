@@ -9,9 +9,9 @@
 
 use crate::fixtures::folder::{self, AS_OF, FULL_B1, FULL_B6, Person, day};
 use crate::fixtures::spreadsheet::{self, excel_date as excel, ymd};
-use crate::util::{Dir, employee_at_row, issue_codes, packet_pdf_text};
+use crate::report::Report;
+use crate::util::{Dir, packet_pdf_text};
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
-use serde_json::Value;
 use std::io::{Read, Write};
 
 enum C {
@@ -298,34 +298,6 @@ fn strip_formula_results(xlsx: &[u8]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-fn codes(issues: &Value) -> Vec<String> {
-    issues
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn issue<'a>(issues: &'a Value, code: &str) -> &'a Value {
-    issues
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap_or_else(|| panic!("no {code} in {issues:#}"))
-}
-
-fn status(e: &Value, item: &str) -> String {
-    e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == item)
-        .map(|l| l["status"].as_str().unwrap().to_string())
-        .unwrap_or_default()
-}
-
 #[test]
 fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
     let dir = Dir::new();
@@ -350,80 +322,72 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
         "en",
     ]);
     out.assert_code(1);
-    let r = dir.report("out");
+    let r = Report::read(&dir, "out");
 
     // The sheet chosen by content, the two-level header below the title.
-    assert_eq!(r["sheet"], "花名册");
-    assert_eq!(r["header_row"], 3);
-    let rows: Vec<u64> = r["employees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["row"].as_u64().unwrap())
-        .collect();
+    assert_eq!(r.sheet.as_deref(), Some("花名册"));
+    assert_eq!(r.rest["header_row"], 3);
     assert_eq!(
-        rows,
+        r.rows(),
         [4, 5, 6, 7, 9],
         "the total row is no employee, nor the hidden row"
     );
-    let run = &r["roster_issues"];
-    let chosen = issue(run, "roster.sheet_chosen");
-    assert_eq!(chosen["sheet"], "花名册");
+    let chosen = r.roster_issue("roster.sheet_chosen");
+    assert_eq!(chosen.sheet.as_deref(), Some("花名册"));
     assert_eq!(
-        issue(run, "roster.sheet_passed_instructions")["sheet"],
-        "填表说明"
+        r.roster_issue("roster.sheet_passed_instructions")
+            .sheet
+            .as_deref(),
+        Some("填表说明")
     );
-    let total = issue(run, "roster.total_row");
+    let total = r.roster_issue("roster.total_row");
     assert_eq!(
-        (total["sheet"].as_str(), total["cell"].as_str()),
+        (total.sheet.as_deref(), total.cell.as_deref()),
         (Some("花名册"), Some("B10"))
     );
     // The total says 6 people: 5 were read, the 6th is hidden.
-    let count = issue(run, "roster.total_count_differs");
+    let count = r.roster_issue("roster.total_count_differs");
     assert_eq!(
         (
-            count["cell"].as_str(),
-            &count["args"]["stated"],
-            &count["args"]["read"]
+            count.cell.as_deref(),
+            count.arg("stated"),
+            count.arg("read")
         ),
-        (Some("C10"), &Value::from("6"), &Value::from("5"))
+        (Some("C10"), "6", "5")
     );
-    assert_eq!(count["args"]["hidden"], "1");
-    let basis = issue(run, "roster.salary_basis_assumed");
-    assert_eq!(basis["severity"], "warning");
+    assert_eq!(count.arg("hidden"), "1");
+    let basis = r.roster_issue("roster.salary_basis_assumed");
+    assert_eq!(basis.severity, "warning");
+    let run = r.roster_issue_codes();
     assert_eq!(
-        codes(run)
-            .iter()
-            .filter(|c| *c == "roster.salary_basis_assumed")
+        run.iter()
+            .filter(|c| **c == "roster.salary_basis_assumed")
             .count(),
         1,
         "said once"
     );
-    assert!(
-        !codes(run).iter().any(|c| c == "roster.missing_column"),
-        "{run:#}"
-    );
+    assert!(!run.contains(&"roster.missing_column"), "{run:?}");
 
     // Complete, correct inputs: ready, with the notes on the month-only dates.
-    let anna = employee_at_row(&r, 4);
-    assert_eq!(anna["ready"], true, "{:#}", anna["issues"]);
+    let anna = r.employee(4);
+    assert!(anna.ready, "{:#?}", anna.issues);
     assert_eq!(
-        issue_codes(anna, "roster."),
+        anna.codes("roster."),
         [
             ("roster.month_only_date".to_string(), "E4".to_string()),
             ("roster.month_only_date".to_string(), "H4".to_string()),
         ]
     );
-    assert_eq!(anna["date_of_birth"], "1985-02-01");
-    assert_eq!(anna["start_date"], "2021-03-01");
-    assert_eq!(anna["annual_salary_fen"], 48_000_000);
-    assert_eq!(anna["salary_basis"], "pre_tax");
-    assert_eq!(anna["nationality"], "Poland 波兰");
-    assert_eq!(anna["mobile"], "13800138000");
-    assert_eq!(status(anna, "salary_certificate"), "generated");
-    let juan = employee_at_row(&r, 5);
-    assert_eq!(juan["ready"], true, "{:#}", juan["issues"]);
-    assert_eq!(juan["years_in_china"], 4.0);
+    assert_eq!(anna.field("date_of_birth"), "1985-02-01");
+    assert_eq!(anna.field("start_date"), "2021-03-01");
+    assert_eq!(anna.field("annual_salary_fen"), 48_000_000);
+    assert_eq!(anna.field("salary_basis"), "pre_tax");
+    assert_eq!(anna.field("nationality"), "Poland 波兰");
+    assert_eq!(anna.field("mobile"), "13800138000");
+    assert_eq!(anna.item("salary_certificate").status, "generated");
+    let juan = r.employee(5);
+    assert!(juan.ready, "{:#?}", juan.issues);
+    assert_eq!(juan.field("years_in_china"), 4.0);
 
     // The certificate prints each language's part and the basis it assumed.
     if let Some(text) = packet_pdf_text(
@@ -450,47 +414,38 @@ fn another_companys_workbook_reads_right_and_complete_employees_are_ready() {
     }
 
     // The passport that lost its zero: an error naming the folder with the zero, no letters.
-    let david = employee_at_row(&r, 6);
-    assert_eq!(david["ready"], false);
-    let lost = issue(&david["issues"], "roster.passport_as_number_found");
-    assert_eq!(lost["severity"], "error");
-    assert_eq!(lost["cell"], "C6");
-    assert!(
-        lost["message"].as_str().unwrap().contains("docs/05****123"),
-        "{lost:#}"
-    );
-    assert_eq!(status(david, "guarantee_letter"), "missing");
+    let david = r.employee(6);
+    assert!(!david.ready);
+    let lost = david.issue("roster.passport_as_number_found");
+    assert_eq!(lost.severity, "error");
+    assert_eq!(lost.cell.as_deref(), Some("C6"));
+    assert!(lost.message.contains("docs/05****123"), "{lost:#?}");
+    assert_eq!(david.item("guarantee_letter").status, "missing");
 
     // A formula without its result: said as such on the cell, never "empty".
-    let renee = employee_at_row(&r, 7);
+    let renee = r.employee(7);
     assert_eq!(
-        issue_codes(renee, "roster."),
+        renee.codes("roster."),
         [("roster.formula_no_value".to_string(), "K7".to_string())]
     );
-    assert_eq!(renee["ready"], false);
+    assert!(!renee.ready);
 
     // The hidden row (a former employee) is not read: said once, on the roster.
-    let hidden = issue(run, "roster.hidden_row");
+    let hidden = r.roster_issue("roster.hidden_row");
     assert_eq!(
-        (hidden["sheet"].as_str(), hidden["row"].as_u64()),
+        (hidden.sheet.as_deref(), hidden.row),
         (Some("花名册"), Some(8))
     );
-    assert_eq!(
-        codes(run)
-            .iter()
-            .filter(|c| *c == "roster.hidden_row")
-            .count(),
-        1
-    );
+    assert_eq!(run.iter().filter(|c| **c == "roster.hidden_row").count(), 1);
     assert!(!dir.join("out/packets/H12345678_OLD_STAFF.zip").exists());
 
     // A start date after the as-of date is an error on its cell.
-    let kenji = employee_at_row(&r, 9);
+    let kenji = r.employee(9);
     assert_eq!(
-        issue_codes(kenji, "roster."),
+        kenji.codes("roster."),
         [("roster.date_in_future".to_string(), "H9".to_string())]
     );
-    assert_eq!(kenji["ready"], false);
+    assert!(!kenji.ready);
 }
 
 /// An .ods as LibreOffice writes one: a passport number styled with leading zeros, a hidden
@@ -588,39 +543,27 @@ fn ods_zero_padded_passport_hidden_row_and_unsaved_formula() {
         company.to_str().unwrap(),
     ]);
     out.assert_code(1);
-    let r = dir.report("out");
+    let r = Report::read(&dir, "out");
     // Styled with leading zeros: read like the same xlsx cell, no warning.
-    let david = employee_at_row(&r, 2);
-    assert_eq!(david["passport_no"], "056789123");
-    assert!(
-        issue_codes(david, "roster.").is_empty(),
-        "{:#}",
-        david["issues"]
-    );
+    let david = r.employee(2);
+    assert_eq!(david.passport_no.as_deref(), Some("056789123"));
+    assert!(david.codes("roster.").is_empty(), "{:#?}", david.issues);
     // A hidden row is not read (the .ods hides it as xlsx does): said on the roster.
-    assert!(
-        r["employees"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["row"] != 3),
-        "{:#}",
-        r["employees"]
-    );
-    let hidden: Vec<(&str, u64)> = r["roster_issues"]
-        .as_array()
-        .unwrap()
+    assert!(!r.rows().contains(&3), "{:?}", r.rows());
+    let hidden: Vec<(Option<&str>, Option<u32>)> = r
+        .roster_issues
         .iter()
-        .filter(|i| i["code"] == "roster.hidden_row")
-        .map(|i| (i["sheet"].as_str().unwrap(), i["row"].as_u64().unwrap()))
+        .filter(|i| i.code == "roster.hidden_row")
+        .map(|i| (i.sheet.as_deref(), i.row))
         .collect();
-    assert_eq!(hidden.len(), 1, "{:#}", r["roster_issues"]);
-    assert_eq!(hidden[0].1, 3);
-    let formula = employee_at_row(&r, 4);
+    assert_eq!(hidden.len(), 1, "{:#?}", r.roster_issues);
+    assert!(hidden[0].0.is_some(), "{hidden:?}");
+    assert_eq!(hidden[0].1, Some(3));
+    let formula = r.employee(4);
     assert_eq!(
-        issue_codes(formula, "roster."),
+        formula.codes("roster."),
         [("roster.formula_no_value".to_string(), "J4".to_string())]
     );
     // company.toml's salary_basis key is accepted (an unknown key would stop the run).
-    assert_eq!(r["company"]["salary_basis"], "税后");
+    assert_eq!(r.company.rest["salary_basis"], "税后");
 }

@@ -297,18 +297,14 @@ fn xlsx_with_every_trap() {
     assert_eq!(e9["work_permit_expiry"], "2027-03-01");
     assert_eq!(e9["category"], "B1");
 
-    let e11 = employee_at_row(&r, 11);
+    let report = Report::of(&r);
+    let e11 = report.employee(11);
     assert_eq!(
-        issue_codes(e11, "roster."),
+        e11.codes("roster."),
         pairs(&[("roster.duplicate_passport", "C11")])
     );
-    assert!(
-        e11["issues"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("row 4")
-    );
-    assert_eq!(e11["issues"][0]["severity"], "error");
+    assert!(e11.issues[0].message.contains("row 4"));
+    assert_eq!(e11.issues[0].severity, "error");
     assert_eq!(
         issue_codes(employee_at_row(&r, 12), "roster."),
         pairs(&[("roster.missing", "D12")])
@@ -450,20 +446,18 @@ fn a_wrong_uscc_check_character_blocks_everyone() {
     sample_photo_and_scans(&dir);
     let (c, r, _) = check(&dir, "r.xlsx", &[]);
     assert_eq!(c, 1);
-    let i = &r["roster_issues"][0];
-    assert_eq!(i["code"], "roster.uscc_check");
-    assert_eq!(i["sheet"], "公司信息");
-    assert_eq!(i["cell"], "B3");
-    assert!(
-        i["message"].as_str().unwrap().contains("should be P"),
-        "{i}"
-    );
-    let e = employee_at_row(&r, 2);
-    assert_eq!(e["window_state"], "open");
-    assert_eq!(e["ready"], false);
-    assert_eq!(e["status"], "attention");
+    let r = Report::of(&r);
+    let i = &r.roster_issues[0];
+    assert_eq!(i.code, "roster.uscc_check");
+    assert_eq!(i.sheet.as_deref(), Some("公司信息"));
+    assert_eq!(i.cell.as_deref(), Some("B3"));
+    assert!(i.message.contains("should be P"), "{i:?}");
+    let e = r.employee(2);
+    assert_eq!(e.window_state, "open");
+    assert!(!e.ready);
+    assert_eq!(e.status, "attention");
     // The employee has no error of their own: the company's code is what blocks them.
-    assert_eq!(e["error_count"], 0, "{}", e["issues"]);
+    assert_eq!(e.error_count, 0, "{:?}", e.issues);
 
     // --company replaces the sheet: with a valid file the roster problem is gone.
     dir.write(
@@ -504,11 +498,10 @@ fn missing_columns_and_company_are_roster_issues() {
     dir.write("r.xlsx", wb.save_to_buffer().unwrap());
     let (c, r, _) = check(&dir, "r.xlsx", &[]);
     assert_eq!(c, 1);
-    let codes: Vec<&str> = r["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap())
+    let report = Report::of(&r);
+    let codes: Vec<&str> = report
+        .roster_issue_codes()
+        .into_iter()
         .filter(|c| c.starts_with("roster."))
         .collect();
     assert_eq!(
@@ -523,14 +516,13 @@ fn missing_columns_and_company_are_roster_issues() {
         ]
     );
     assert!(
-        r["roster_issues"][3]["message"]
-            .as_str()
-            .unwrap()
+        report.roster_issues[3]
+            .message
             .contains("Work permit expiry")
     );
-    assert_eq!(r["company"]["name_zh"], Value::Null);
-    assert_eq!(r["company"]["source"], Value::Null);
-    assert_eq!(employee_at_row(&r, 2)["ready"], false);
+    assert_eq!(report.company.name_zh, None);
+    assert_eq!(report.company.rest["source"], Value::Null);
+    assert!(!report.employee(2).ready);
 }
 
 #[test]

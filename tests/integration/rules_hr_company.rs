@@ -9,9 +9,9 @@
 use crate::fixtures::folder::{
     AS_OF, COMPANY_EN, COMPANY_ZH, Scan, USCC, day, fixture_photo, scan_bytes,
 };
-use crate::util::{Dir, employee_at_row, need_tool, packet_pdf_text};
+use crate::report::Report;
+use crate::util::{Dir, need_tool, packet_pdf_text};
 use rust_xlsxwriter::Workbook;
-use serde_json::Value;
 use std::path::Path;
 
 /// One roster row, every cell typed as text as an HR-system export writes it.
@@ -190,7 +190,7 @@ fn company(dir: &Path) {
     }
 }
 
-fn build(dir: &Dir) -> (Value, String) {
+fn build(dir: &Dir) -> (Report, String) {
     company(&dir.join("co"));
     let ran = dir.run(&[
         "build",
@@ -203,77 +203,55 @@ fn build(dir: &Dir) -> (Value, String) {
         "en",
     ]);
     ran.assert_not_code(2);
-    (dir.report("out"), ran.stdout())
-}
-
-fn codes(e: &Value) -> Vec<String> {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn issue<'a>(e: &'a Value, code: &str) -> &'a Value {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap_or_else(|| panic!("no {code} in {:#}", e["issues"]))
+    (Report::read(dir, "out"), ran.stdout())
 }
 
 #[test]
 fn category_as_on_the_card_uses_the_common_list_and_keeps_the_scans() {
     let dir = Dir::new();
     let (report, _) = build(&dir);
-    let e = employee_at_row(&report, 2);
-    let c = codes(e);
-    assert!(c.contains(&"category.sub_category".into()), "{c:?}");
+    let e = report.employee(2);
+    let c = e.issue_codes();
+    assert!(c.contains(&"category.sub_category"), "{c:?}");
     assert!(
         !c.iter()
-            .any(|c| c == "category.no_list" || c == "document.unmatched"),
+            .any(|c| *c == "category.no_list" || *c == "document.unmatched"),
         "{c:?}"
     );
     assert!(
-        issue(e, "category.sub_category")["message"]
-            .as_str()
-            .unwrap()
+        e.issue("category.sub_category")
+            .message
             .contains("Salary certificate"),
-        "{:#}",
-        e["issues"]
+        "{:#?}",
+        e.issues
     );
-    let lines = e["checklist"].as_array().unwrap();
     let status = |id: &str| {
-        lines
+        e.checklist
             .iter()
-            .find(|l| l["id"] == id)
-            .map(|l| l["status"].as_str().unwrap().to_string())
+            .find(|l| l.id == id)
+            .map(|l| l.status.as_str())
     };
-    assert_eq!(status("passport").as_deref(), Some("provided"));
-    assert_eq!(status("tax_certificate").as_deref(), Some("provided"));
+    assert_eq!(status("passport"), Some("provided"));
+    assert_eq!(status("tax_certificate"), Some("provided"));
     assert_eq!(status("salary_certificate"), None);
-    assert_eq!(e["status"], "ready", "{:#}", e["issues"]);
+    assert_eq!(e.status, "ready", "{:#?}", e.issues);
 }
 
 #[test]
 fn turning_60_before_the_deadline_moves_it_to_the_day_before_the_birthday() {
     let dir = Dir::new();
     let (report, stdout) = build(&dir);
-    let e = employee_at_row(&report, 3);
+    let e = report.employee(3);
     assert_eq!(
-        e["eligibility"]["deadline"], "2026-12-19",
-        "{:#}",
-        e["eligibility"]
+        e.eligibility().deadline.as_deref(),
+        Some("2026-12-19"),
+        "{:#?}",
+        e.eligibility
     );
-    assert_eq!(e["eligibility"]["deadline_by_age"], true);
-    let i = issue(e, "eligibility.age_deadline");
-    assert_eq!(i["severity"], "warning");
-    assert!(
-        i["message"].as_str().unwrap().contains("2026-12-20"),
-        "{i:#}"
-    );
+    assert_eq!(e.eligibility().deadline_by_age, Some(true));
+    let i = e.issue("eligibility.age_deadline");
+    assert_eq!(i.severity, "warning");
+    assert!(i.message.contains("2026-12-20"), "{i:#?}");
     // The terminal shows the age deadline in the deadline column.
     let line = stdout
         .lines()
@@ -296,8 +274,8 @@ fn turning_60_before_the_deadline_moves_it_to_the_day_before_the_birthday() {
         "{out}"
     );
     // Someone who turns 60 after the deadline keeps the permits' deadline.
-    let other = employee_at_row(&report, 2);
-    assert_eq!(other["eligibility"]["deadline_by_age"], false);
+    let other = report.employee(2);
+    assert_eq!(other.eligibility().deadline_by_age, Some(false));
 }
 
 #[test]
@@ -307,20 +285,13 @@ fn month_only_birth_and_chinese_only_cells_print_without_invention() {
     }
     let dir = Dir::new();
     let (report, _) = build(&dir);
-    let e = employee_at_row(&report, 4);
-    let c = codes(e);
-    assert!(c.contains(&"roster.month_only_date".into()), "{c:?}");
-    assert!(
-        c.contains(&"template.position_chinese_only".into()),
-        "{c:?}"
-    );
-    assert!(
-        !c.contains(&"template.nationality_one_language".into()),
-        "{c:?}"
-    );
-    let packet = e["packet"].as_str().unwrap();
+    let e = report.employee(4);
+    let c = e.issue_codes();
+    assert!(c.contains(&"roster.month_only_date"), "{c:?}");
+    assert!(c.contains(&"template.position_chinese_only"), "{c:?}");
+    assert!(!c.contains(&"template.nationality_one_language"), "{c:?}");
     let text = packet_pdf_text(
-        &dir.join("out/packets").join(packet),
+        &dir.join("out/packets").join(e.packet()),
         "guarantee_letter",
         dir.path(),
     )
@@ -334,10 +305,9 @@ fn month_only_birth_and_chinese_only_cells_print_without_invention() {
     assert!(text.contains("国籍：俄罗斯"), "{text}");
 
     // The salary certificate of (六) writes the amount in English words.
-    let six = employee_at_row(&report, 3);
+    let six = report.employee(3);
     let text = packet_pdf_text(
-        &dir.join("out/packets")
-            .join(six["packet"].as_str().unwrap()),
+        &dir.join("out/packets").join(six.packet()),
         "salary_certificate",
         dir.path(),
     )
@@ -353,21 +323,13 @@ fn month_only_birth_and_chinese_only_cells_print_without_invention() {
 fn not_yet_due_gets_to_dos_not_errors_and_company_findings_come_once() {
     let dir = Dir::new();
     let (report, stdout) = build(&dir);
-    let e = employee_at_row(&report, 5);
-    assert_eq!(e["status"], "not_yet");
-    let errors: Vec<&Value> = e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["severity"] == "error")
-        .collect();
+    let e = report.employee(5);
+    assert_eq!(e.status, "not_yet");
+    let errors = e.error_codes();
     assert!(errors.is_empty(), "{errors:#?}");
-    let todo = issue(e, "document.todo");
-    let opens = e["eligibility"]["window_opens"].as_str().unwrap();
-    assert!(
-        todo["message"].as_str().unwrap().contains(opens),
-        "{todo:#}"
-    );
+    let todo = e.issue("document.todo");
+    let opens = e.eligibility().window_opens.as_deref().unwrap();
+    assert!(todo.message.contains(opens), "{todo:#?}");
     // Its terminal line says when the window opens.
     let line = stdout
         .lines()
@@ -376,11 +338,10 @@ fn not_yet_due_gets_to_dos_not_errors_and_company_findings_come_once() {
     assert!(line.to_lowercase().contains("too early"), "{line}");
 
     // Company findings: once in the roster problems, on no employee.
-    let roster: Vec<&str> = report["roster_issues"]
-        .as_array()
-        .unwrap()
+    let roster: Vec<&str> = report
+        .roster_issues
         .iter()
-        .map(|i| i["code"].as_str().unwrap())
+        .map(|i| i.code.as_str())
         .collect();
     assert_eq!(
         roster
@@ -398,23 +359,12 @@ fn not_yet_due_gets_to_dos_not_errors_and_company_findings_come_once() {
         1,
         "{roster:?}"
     );
-    for e in report["employees"].as_array().unwrap() {
-        let c = codes(e);
-        assert!(!c.contains(&"document.company_missing".into()), "{c:?}");
-        assert!(!c.contains(&"document.unmatched".into()), "{c:?}");
+    for e in &report.employees {
+        let c = e.issue_codes();
+        assert!(!c.contains(&"document.company_missing"), "{c:?}");
+        assert!(!c.contains(&"document.unmatched"), "{c:?}");
     }
     // The salary basis note counts the one employee with a salary certificate.
-    let basis = report["roster_issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "roster.salary_basis_assumed")
-        .expect("salary basis note");
-    assert!(
-        basis["message"]
-            .as_str()
-            .unwrap()
-            .contains("for 1 employee;"),
-        "{basis:#}"
-    );
+    let basis = report.roster_issue("roster.salary_basis_assumed");
+    assert!(basis.message.contains("for 1 employee;"), "{basis:#?}");
 }

@@ -6,8 +6,8 @@
 //! name is found with a warning; originals are `provided`/`missing` with `bring_original`.
 
 use crate::fixtures::folder::{self, AS_OF, FULL_B6, Person, Scan, day, fixture_photo};
-use crate::util::{Dir, employee_at_row};
-use serde_json::Value;
+use crate::report::Report;
+use crate::util::Dir;
 
 /// The scans of a complete category (六) employee, under the names HR used in the issue:
 /// `签证页` for the Residence Permit page, `Receipt of tax payment` for the tax certificate,
@@ -86,173 +86,111 @@ fn company(dir: &Dir) {
     .unwrap();
 }
 
-fn line<'a>(e: &'a Value, id: &str) -> &'a Value {
-    e["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == id)
-        .unwrap_or_else(|| panic!("no checklist line {id}: {}", e["checklist"]))
-}
-
-fn codes(e: &Value, severity: &str) -> Vec<String> {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["severity"] == severity)
-        .map(|i| i["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn issue<'a>(e: &'a Value, code: &str) -> &'a Value {
-    e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap_or_else(|| panic!("no {code} in {}", e["issues"]))
-}
-
-fn files(e: &Value, id: &str) -> Vec<String> {
-    line(e, id)["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn verdicts_on_realistic_inputs() {
     let dir = Dir::new();
     company(&dir);
     dir.run(&["build", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"])
         .assert_code(1);
-    let report = dir.report("out");
-    assert_eq!(report["format_version"], 2);
-    for e in report["employees"].as_array().unwrap() {
-        for l in e["checklist"].as_array().unwrap() {
-            assert_ne!(l["status"], "bring_original", "retired status value");
-            assert!(l["bring_original"].is_boolean());
+    // The view reads `bring_original` and `photo.ok` as booleans: never null.
+    let report = Report::read(&dir, "out");
+    assert_eq!(report.format_version, 2);
+    for e in &report.employees {
+        for l in &e.checklist {
+            assert_ne!(l.status, "bring_original", "retired status value");
         }
-        assert!(
-            e["photo"]["ok"].is_boolean(),
-            "photo.ok never null: {}",
-            e["photo"]
-        );
     }
 
     // Row 2: complete inputs under real names: ready.
-    let anna = employee_at_row(&report, 2);
-    assert_eq!(anna["ready"], true, "{:?}", codes(anna, "error"));
-    assert_eq!(anna["status"], "ready");
-    assert_eq!(files(anna, "residence_permit"), ["签证页.jpg"]);
+    let anna = report.employee(2);
+    assert!(anna.ready, "{:?}", anna.error_codes());
+    assert_eq!(anna.status, "ready");
+    assert_eq!(anna.item("residence_permit").files(), ["签证页.jpg"]);
     assert_eq!(
-        files(anna, "tax_certificate"),
+        anna.item("tax_certificate").files(),
         ["Receipt of tax payment.pdf"]
     );
-    assert_eq!(files(anna, "photo_receipt"), ["相片回执.jpg"]);
+    assert_eq!(anna.item("photo_receipt").files(), ["相片回执.jpg"]);
     assert_eq!(
-        files(anna, "work_permit"),
+        anna.item("work_permit").files(),
         ["WP card front.jpg", "WP card back.jpg"]
     );
     assert_eq!(
-        files(anna, "visa_application_form"),
+        anna.item("visa_application_form").files(),
         ["居留许可延期申请.pdf"]
     );
     for id in ["passport", "labour_contract", "work_permit"] {
-        assert_eq!(line(anna, id)["status"], "provided", "{id}");
-        assert_eq!(line(anna, id)["bring_original"], true, "{id}");
+        assert_eq!(anna.item(id).status, "provided", "{id}");
+        assert!(anna.item(id).bring_original, "{id}");
     }
-    assert_eq!(line(anna, "residence_permit")["bring_original"], false);
+    assert!(!anna.item("residence_permit").bring_original);
     // The window-may-ask items are warnings, with their source.
-    let acc = line(anna, "accommodation_registration");
-    assert_eq!(acc["status"], "missing");
-    assert_eq!(acc["optional"], true);
-    assert_eq!(acc["bring_original"], true);
-    let w = anna["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| {
-            i["code"] == "document.may_ask_missing"
-                && i["args"]["item"] == "accommodation_registration"
-        })
+    let acc = anna.item("accommodation_registration");
+    assert_eq!(acc.status, "missing");
+    assert!(acc.optional);
+    assert!(acc.bring_original);
+    let w = anna
+        .issues_of("document.may_ask_missing")
+        .into_iter()
+        .find(|i| i.arg("item") == "accommodation_registration")
         .unwrap();
-    assert_eq!(w["severity"], "warning");
-    assert!(w["message"].as_str().unwrap().contains("Pingshan"), "{w}");
+    assert_eq!(w.severity, "warning");
+    assert!(w.message.contains("Pingshan"), "{w:?}");
     // 5.5 years in China: a 2-year term, so the multi-year letter may be asked for.
-    assert_eq!(anna["term_years"], 2.0);
-    assert_eq!(line(anna, "multi_year_request_letter")["optional"], true);
-    assert!(!codes(anna, "warning").contains(&"document.duplicate".to_string()));
+    assert_eq!(anna.term_years, Some(2.0));
+    assert!(anna.item("multi_year_request_letter").optional);
+    assert!(!anna.warning_codes().contains(&"document.duplicate"));
 
     // Row 3: no passport, contract or Work Permit scan: not ready, one error each.
-    let jane = employee_at_row(&report, 3);
-    assert_eq!(jane["ready"], false);
-    let missing: Vec<&str> = jane["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"] == "document.missing")
-        .map(|i| i["args"]["item"].as_str().unwrap())
+    let jane = report.employee(3);
+    assert!(!jane.ready);
+    let missing: Vec<&str> = jane
+        .issues_of("document.missing")
+        .into_iter()
+        .map(|i| i.arg("item"))
         .collect();
     assert_eq!(missing, ["labour_contract", "passport", "work_permit"]);
     for id in ["passport", "labour_contract", "work_permit"] {
-        assert_eq!(line(jane, id)["status"], "missing", "{id}");
-        assert_eq!(line(jane, id)["bring_original"], true, "{id}");
+        assert_eq!(jane.item(id).status, "missing", "{id}");
+        assert!(jane.item(id).bring_original, "{id}");
     }
-    assert_eq!(files(jane, "tax_certificate"), ["tax 2025.pdf"]);
-    let msg = issue(jane, "document.missing")["message"].as_str().unwrap();
+    assert_eq!(jane.item("tax_certificate").files(), ["tax 2025.pdf"]);
+    let msg = &jane.issue("document.missing").message;
     assert!(msg.contains("original is handed in"), "{msg}");
 
     // Row 4: a plain blue image: no face, an error, the photo is not OK.
-    let blue = employee_at_row(&report, 4);
-    assert_eq!(blue["ready"], false);
-    assert_eq!(blue["photo"]["ok"], false);
-    assert_eq!(issue(blue, "photo.face.none")["severity"], "error");
+    let blue = report.employee(4);
+    assert!(!blue.ready);
+    assert!(!blue.photo.ok);
+    assert_eq!(blue.issue("photo.face.none").severity, "error");
 
     // Row 5: 62 and category B: refused in Shenzhen, so not ready.
-    let hans = employee_at_row(&report, 5);
-    assert_eq!(hans["ready"], false);
-    let age = issue(hans, "eligibility.age");
-    assert_eq!(age["severity"], "error");
-    assert!(
-        !age["message_zh"].as_str().unwrap().contains("press"),
-        "{age}"
-    );
-    assert!(
-        age["action"].as_str().unwrap().contains("category A"),
-        "{age}"
-    );
+    let hans = report.employee(5);
+    assert!(!hans.ready);
+    let age = hans.issue("eligibility.age");
+    assert_eq!(age.severity, "error");
+    assert!(!age.message_zh.contains("press"), "{age:?}");
+    assert!(age.action.contains("category A"), "{age:?}");
 
     // Row 6: files that cannot be uploaded are refused on the file, and not packed.
-    let ivan = employee_at_row(&report, 6);
-    assert_eq!(ivan["ready"], false);
-    let refused: Vec<(&str, &str)> = ivan["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"] == "document.format")
-        .map(|i| (i["file"].as_str().unwrap(), i["severity"].as_str().unwrap()))
+    let ivan = report.employee(6);
+    assert!(!ivan.ready);
+    let refused: Vec<(Option<&str>, &str)> = ivan
+        .issues_of("document.format")
+        .into_iter()
+        .map(|i| (i.file.as_deref(), i.severity.as_str()))
         .collect();
     assert_eq!(
         refused,
-        [("labour contract.pdf", "error"), ("Passport.jpg", "error")]
+        [
+            (Some("labour contract.pdf"), "error"),
+            (Some("Passport.jpg"), "error")
+        ]
     );
-    assert!(
-        issue(ivan, "document.format")["action"]
-            .as_str()
-            .unwrap()
-            .contains("PDF or JPG")
-    );
-    assert_eq!(line(ivan, "passport")["status"], "missing");
-    let entries: Vec<String> = ivan["packet_entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["entry"].as_str().unwrap().to_string())
-        .collect();
+    assert!(ivan.issue("document.format").action.contains("PDF or JPG"));
+    assert_eq!(ivan.item("passport").status, "missing");
+    let entries = ivan.entries();
+    assert!(!entries.is_empty(), "the packet lists its entries");
     assert!(
         !entries
             .iter()
@@ -261,24 +199,24 @@ fn verdicts_on_realistic_inputs() {
     );
 
     // Row 7: the photo named by the employee's name is found, with a warning.
-    let maria = employee_at_row(&report, 7);
-    assert_eq!(maria["photo"]["file"], "Maria Rossi.jpg");
-    assert_eq!(maria["photo"]["ok"], true);
-    let by_name = issue(maria, "photo.by_name");
-    assert_eq!(by_name["severity"], "warning");
-    assert_eq!(by_name["file"], "Maria Rossi.jpg");
-    assert_eq!(maria["ready"], true, "{:?}", codes(maria, "error"));
+    let maria = report.employee(7);
+    assert_eq!(maria.photo.file.as_deref(), Some("Maria Rossi.jpg"));
+    assert!(maria.photo.ok);
+    let by_name = maria.issue("photo.by_name");
+    assert_eq!(by_name.severity, "warning");
+    assert_eq!(by_name.file.as_deref(), Some("Maria Rossi.jpg"));
+    assert!(maria.ready, "{:?}", maria.error_codes());
 
     // Row 8: a real portrait: the face is found (the backdrop is what fails).
-    let real = employee_at_row(&report, 8);
-    assert_eq!(real["photo"]["face"]["count"], 1, "{}", real["photo"]);
-    assert!(!codes(real, "error").contains(&"photo.face.none".to_string()));
-    assert!(codes(real, "error").contains(&"photo.background".to_string()));
+    let real = report.employee(8);
+    assert_eq!(real.photo.rest["face"]["count"], 1, "{:?}", real.photo);
+    assert!(!real.error_codes().contains(&"photo.face.none"));
+    assert!(real.error_codes().contains(&"photo.background"));
 
     // Row 9: no photo: `ok` false, not null.
-    let tom = employee_at_row(&report, 9);
-    assert_eq!(tom["photo"]["ok"], false);
-    assert_eq!(tom["ready"], false);
+    let tom = report.employee(9);
+    assert!(!tom.photo.ok);
+    assert!(!tom.ready);
 
     // The cover and the HTML card mark the originals.
     let html = String::from_utf8(dir.read("out/report.html")).unwrap();
@@ -286,7 +224,7 @@ fn verdicts_on_realistic_inputs() {
         html.contains("class=\"orig\""),
         "no bring-original mark in the HTML card"
     );
-    if let Ok(text) = pdftotext_cover(&dir, anna["packet"].as_str().unwrap()) {
+    if let Ok(text) = pdftotext_cover(&dir, anna.packet()) {
         assert!(text.contains("+原件"), "{text}");
         assert!(text.contains("provided + original"), "{text}");
         // The on-site list names the originals to bring.
@@ -294,8 +232,8 @@ fn verdicts_on_realistic_inputs() {
     }
     // The expiry is what the rules judged from.
     assert_eq!(
-        anna["deadline"],
-        (day(60) - chrono::Duration::days(30)).to_string()
+        anna.deadline,
+        Some((day(60) - chrono::Duration::days(30)).to_string())
     );
 }
 
@@ -333,8 +271,8 @@ fn no_docs_folder_is_never_ready() {
     std::fs::remove_dir_all(dir.join("co/docs")).unwrap();
     dir.run(&["check", "co/roster.xlsx", "--as-of", AS_OF, "--out", "out"])
         .assert_code(1);
-    let report = dir.report("out");
-    let anna = employee_at_row(&report, 2);
-    assert_eq!(anna["ready"], false);
-    assert_eq!(issue(anna, "document.not_checked")["severity"], "error");
+    let report = Report::read(&dir, "out");
+    let anna = report.employee(2);
+    assert!(!anna.ready);
+    assert_eq!(anna.issue("document.not_checked").severity, "error");
 }

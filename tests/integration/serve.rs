@@ -7,7 +7,12 @@
 //! again after a restart.
 
 use crate::fixtures::folder::{self, FULL_B6, Person};
+use crate::report::{Employee, Report, Summary};
 use crate::util::{Dir, listing};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -154,19 +159,35 @@ impl Server {
         self.send(method, path, &self.bearer(), Some((&kind, &body)))
     }
 
+    /// `GET /api/jobs/{id}`: where the job stands.
+    pub fn status(&self, id: &str) -> JobStatus {
+        let r = self.get(&format!("/api/jobs/{id}"));
+        assert_eq!(r.status, 200, "{}", r.story());
+        JobStatus::of(r.json())
+    }
+
+    /// `GET /api/jobs`: the page's list of jobs.
+    pub fn jobs(&self) -> Vec<JobEntry> {
+        #[derive(Deserialize)]
+        struct Jobs {
+            jobs: Vec<JobEntry>,
+        }
+        let r = self.get("/api/jobs");
+        assert_eq!(r.status, 200, "{}", r.story());
+        r.body_as::<Jobs>().jobs
+    }
+
     /// Waits for a job to settle and returns its status.
-    pub fn wait(&self, id: &str) -> serde_json::Value {
+    pub fn wait(&self, id: &str) -> JobStatus {
         let start = Instant::now();
         loop {
-            let r = self.get(&format!("/api/jobs/{id}"));
-            assert_eq!(r.status, 200, "{}", r.story());
-            let v = r.json();
-            if v["state"] == "done" || v["state"] == "failed" {
-                return v;
+            let st = self.status(id);
+            if st.settled() {
+                return st;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(300),
-                "job {id} did not finish: {v}\nlog:\n{}",
+                "job {id} did not finish: {st}\nlog:\n{}",
                 self.log()
             );
             std::thread::sleep(Duration::from_millis(100));
@@ -213,6 +234,34 @@ impl Resp {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.story()))
     }
+    /// The body read as `T`, one of the server's answers below.
+    pub fn body_as<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.story()))
+    }
+    /// The id of the job a `POST /api/jobs` created.
+    pub fn job_id(&self) -> String {
+        #[derive(Deserialize)]
+        struct Created {
+            id: String,
+        }
+        self.body_as::<Created>().id
+    }
+    /// The refusal the body gives, `{"error": {...}}`.
+    pub fn refusal(&self) -> Said {
+        #[derive(Deserialize)]
+        struct Refused {
+            error: Said,
+        }
+        self.body_as::<Refused>().error
+    }
+    /// The files a `POST /api/jobs/{id}/employees/{passport}/files` placed.
+    pub fn added(&self) -> Vec<Added> {
+        #[derive(Deserialize)]
+        struct Placed {
+            added: Vec<Added>,
+        }
+        self.body_as::<Placed>().added
+    }
     pub fn story(&self) -> String {
         let body = self.text();
         format!(
@@ -223,6 +272,107 @@ impl Resp {
             &body[..body.len().min(2000)]
         )
     }
+}
+
+/// What the server says in both languages: a refusal, a failed job, why a roster was read.
+#[derive(Debug, Clone, Deserialize)]
+#[allow(dead_code)] // every field of the answer, whether a test reads it or not
+pub struct Said {
+    pub code: String,
+    pub en: String,
+    pub zh: String,
+    pub action_en: String,
+    pub action_zh: String,
+    /// Both languages on one line, as the page shows it.
+    pub line: String,
+}
+
+/// A job as `GET /api/jobs/{id}` gives it.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // every field of the answer, whether a test reads it or not
+pub struct JobStatus {
+    pub state: String,
+    pub done: usize,
+    pub total: usize,
+    pub summary: Option<JobSummary>,
+    pub error: Option<Said>,
+    /// The roster read (a path inside the upload) and the other candidates, best first.
+    pub roster: Option<String>,
+    pub roster_candidates: Vec<String>,
+    pub roster_reason: Option<Said>,
+    pub mode: String,
+    /// Runs finished so far (each upload starts one).
+    pub runs: usize,
+    /// The answer as sent, for failure messages.
+    #[serde(skip)]
+    raw: Value,
+}
+
+impl JobStatus {
+    fn of(raw: Value) -> JobStatus {
+        let mut st: JobStatus = serde_json::from_value(raw.clone())
+            .unwrap_or_else(|e| panic!("{e}: not a job status: {raw}"));
+        st.raw = raw;
+        st
+    }
+
+    /// Done or failed: nothing more will happen without a new upload.
+    pub fn settled(&self) -> bool {
+        self.state == "done" || self.state == "failed"
+    }
+
+    /// The summary of the last run; panics when there is none.
+    pub fn summary(&self) -> &JobSummary {
+        self.summary
+            .as_ref()
+            .unwrap_or_else(|| panic!("no summary in {self}"))
+    }
+
+    /// Why the job failed; panics when it did not.
+    pub fn error(&self) -> &Said {
+        self.error
+            .as_ref()
+            .unwrap_or_else(|| panic!("no error in {self}"))
+    }
+}
+
+impl std::fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.raw)
+    }
+}
+
+/// A run's summary in a job's status: report.json's counts and the company's name.
+#[derive(Debug, Deserialize, PartialEq)]
+pub struct JobSummary {
+    pub counts: Summary,
+    pub company: Option<String>,
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, Value>,
+}
+
+/// A line of the page's list of jobs, `GET /api/jobs`.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // every field of the answer, whether a test reads it or not
+pub struct JobEntry {
+    pub id: String,
+    /// Seconds since 1970.
+    pub created: u64,
+    pub state: String,
+    pub mode: String,
+    pub roster: Option<String>,
+    pub company: Option<String>,
+    pub counts: Option<Summary>,
+    pub runs: usize,
+}
+
+/// A file added to an employee: where it went and the files it replaced.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // every field of the answer, whether a test reads it or not
+pub struct Added {
+    pub item: String,
+    pub file: String,
+    pub replaced: Vec<String>,
 }
 
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`), chunked bodies decoded.
@@ -414,7 +564,15 @@ fn serve_token_cookie_and_bearer() {
     // Bearer works for automation; unknown routes are 404 once authenticated.
     let info = s.get("/api/info");
     assert_eq!(info.status, 200, "{}", info.story());
-    assert!(info.json()["limits"]["max_files"].as_u64().unwrap() > 0);
+    #[derive(Deserialize)]
+    struct Info {
+        limits: Limits,
+    }
+    #[derive(Deserialize)]
+    struct Limits {
+        max_files: u64,
+    }
+    assert!(info.body_as::<Info>().limits.max_files > 0);
     assert_eq!(s.get("/no/such/route").status, 404);
     let starter = s.get("/new-roster.xlsx");
     assert_eq!(starter.status, 200);
@@ -546,9 +704,9 @@ fn serve_upload_limits_and_paths() {
     let refused = |files: &[(String, Vec<u8>)], status: u16, code: &str| {
         let r = s.upload("POST", "/api/jobs", &[("mode", "check")], files);
         assert_eq!(r.status, status, "{}", r.story());
-        let e = &r.json()["error"];
-        assert_eq!(e["code"], code, "{}", r.story());
-        assert!(!e["en"].as_str().unwrap().is_empty() && !e["zh"].as_str().unwrap().is_empty());
+        let e = r.refusal();
+        assert_eq!(e.code, code, "{}", r.story());
+        assert!(!e.en.is_empty() && !e.zh.is_empty(), "{e:?}");
         assert!(
             s.job_folders().is_empty(),
             "nothing kept: {}",
@@ -561,12 +719,7 @@ fn serve_upload_limits_and_paths() {
         413,
         "serve.file_too_large",
     );
-    assert!(
-        r.json()["error"]["en"]
-            .as_str()
-            .unwrap()
-            .contains("docs/E1/big.pdf")
-    );
+    assert!(r.refusal().en.contains("docs/E1/big.pdf"));
     refused(
         &[f("a.csv", 1), f("b", 1), f("c", 1), f("d", 1)],
         413,
@@ -607,7 +760,7 @@ fn serve_upload_limits_and_paths() {
         &[f("roster.csv", 900), f("b", 900)],
     );
     assert_eq!(r.status, 201, "{}", r.story());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     s.wait(&id);
     let r = s.upload("PUT", &format!("/api/jobs/{id}/files"), &[], &[f("c", 900)]);
     assert_eq!(r.status, 413, "{}", r.story());
@@ -640,18 +793,22 @@ fn serve_bad_roster_fails_the_job_and_the_server_lives_on() {
         &[("roster.xlsx".into(), garbage.clone())],
     );
     assert_eq!(r.status, 201, "{}", r.story());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     let st = s.wait(&id);
-    assert_eq!(st["state"], "failed", "{st}");
-    let e = &st["error"];
-    assert!(e["code"].as_str().unwrap().starts_with("roster."), "{st}");
+    assert_eq!(st.state, "failed", "{st}");
+    let e = st.error();
+    assert!(e.code.starts_with("roster."), "{st}");
     // The same message the command line prints for the same file.
     dir.write("cli/roster.xlsx", &garbage);
     let cli = dir.run(&["check", "cli/roster.xlsx", "--out", "cli-out"]);
     cli.assert_code(2);
     let cli_line = cli.stderr().replace("cli/roster.xlsx", "roster.xlsx");
-    for k in ["en", "zh", "action_en", "action_zh"] {
-        let part = e[k].as_str().unwrap();
+    for (k, part) in [
+        ("en", &e.en),
+        ("zh", &e.zh),
+        ("action_en", &e.action_en),
+        ("action_zh", &e.action_zh),
+    ] {
         assert!(!part.is_empty(), "{k}: {st}");
         assert!(
             cli_line.contains(
@@ -664,12 +821,12 @@ fn serve_bad_roster_fails_the_job_and_the_server_lives_on() {
         );
     }
     // No machine path of the server's job folder in the message.
-    assert!(!e.to_string().contains(s.data.to_str().unwrap()), "{e}");
+    assert!(!st.to_string().contains(s.data.to_str().unwrap()), "{e:?}");
     // The server lives on, and the next job works.
     assert_eq!(s.get("/api/info").status, 200);
     let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
-    let id2 = r.json()["id"].as_str().unwrap().to_string();
-    assert_eq!(s.wait(&id2)["error"]["code"], "serve.no_roster");
+    let id2 = r.job_id();
+    assert_eq!(s.wait(&id2).error().code, "serve.no_roster");
 }
 
 #[test]
@@ -739,7 +896,7 @@ fn serve_samples_match_the_cli_and_delete_leaves_nothing() {
         "-q",
     ]);
     cli.assert_code(1);
-    let want = dir.report("cli-out");
+    let want = Report::read(&dir, "cli-out");
     let s = Server::start(&dir, &[]);
     let files = folder_files(&samples(), "公司 company");
     let r = s.upload(
@@ -749,36 +906,30 @@ fn serve_samples_match_the_cli_and_delete_leaves_nothing() {
         &files,
     );
     assert_eq!(r.status, 201, "{}", r.story());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     let st = s.wait(&id);
-    assert_eq!(st["state"], "done", "{st}\n{}", s.log());
+    assert_eq!(st.state, "done", "{st}\n{}", s.log());
     assert_eq!(
-        st["roster"], "公司 company/roster.xlsx",
+        st.roster.as_deref(),
+        Some("公司 company/roster.xlsx"),
         "the workbook before its CSV export: {st}"
     );
-    assert!(
-        st["roster_candidates"].as_array().unwrap().len() >= 2,
-        "{st}"
-    );
-    assert_eq!(st["summary"]["counts"], want["summary"], "{st}");
-    assert_eq!(st["done"], st["total"]);
-    let got = s.get(&format!("/api/jobs/{id}/report.json")).json();
-    assert_eq!(got["summary"], want["summary"]);
-    assert_eq!(
-        got["employees"].as_array().unwrap().len(),
-        want["employees"].as_array().unwrap().len()
-    );
+    assert!(st.roster_candidates.len() >= 2, "{st}");
+    assert_eq!(st.summary().counts, want.summary, "{st}");
+    assert_eq!(st.done, st.total);
+    let got = s.report(&id);
+    assert_eq!(got.summary, want.summary);
+    assert_eq!(got.employees.len(), want.employees.len());
     // Packets: the list, one packet, all of them.
-    let names: Vec<String> = s.get(&format!("/api/jobs/{id}/packets")).json()["packets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        names.len() as u64,
-        want["summary"]["packets"].as_u64().unwrap()
-    );
+    #[derive(Deserialize)]
+    struct Packets {
+        packets: Vec<String>,
+    }
+    let names = s
+        .get(&format!("/api/jobs/{id}/packets"))
+        .body_as::<Packets>()
+        .packets;
+    assert_eq!(names.len(), want.summary.packets);
     let one = s.get(&format!("/api/jobs/{id}/packets/{}", pct(&names[0])));
     assert_eq!(one.status, 200, "{}", one.story());
     let zip =
@@ -910,7 +1061,7 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
         &[("mode", "check"), ("as_of", folder::AS_OF)],
         &folder_files(&company, ""),
     );
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     s.wait(&id);
     let all = read_events(&s, &id, None, Duration::from_millis(800));
     assert!(
@@ -938,16 +1089,8 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
     assert_eq!(rest_ids, [last], "{rest}");
     // PUT adds a scan and runs again on the same job: the passport is provided now.
     let passport = |s: &Server| -> String {
-        let report = s.get(&format!("/api/jobs/{id}/report.json")).json();
-        let first = &report["employees"][0];
-        let item = first["checklist"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "passport")
-            .cloned()
-            .unwrap();
-        item["status"].as_str().unwrap().to_string()
+        let report = s.report(&id);
+        report.employees[0].item("passport").status.clone()
     };
     assert_eq!(passport(&s), "missing");
     let scan = folder::scan_bytes("Passport bio page.jpg", folder::Scan::Jpeg);
@@ -959,11 +1102,7 @@ fn serve_progress_stream_replays_from_last_event_id_and_ends_on_shutdown() {
     );
     assert_eq!(r.status, 202, "{}", r.story());
     let st = s.wait(&id);
-    assert_eq!(
-        (st["state"].as_str(), st["runs"].as_u64()),
-        (Some("done"), Some(2)),
-        "{st}"
-    );
+    assert_eq!((st.state.as_str(), st.runs), ("done", 2), "{st}");
     assert_eq!(passport(&s), "provided");
     let last = last
         + read_events(&s, &id, Some(last), Duration::from_millis(800))
@@ -1023,11 +1162,11 @@ fn serve_small_load_three_companies_at_once() {
         assert!(cli.code() < 2, "{}", cli.story("check"));
         uploads.push((
             folder_files(&company, &format!("co{c}")),
-            dir.report(&format!("cli{c}")),
+            Report::read(&dir, &format!("cli{c}")).summary,
         ));
     }
     let s = Server::start(&dir, &[]);
-    let ids: Vec<(String, serde_json::Value)> = std::thread::scope(|sc| {
+    let ids: Vec<(String, &Summary)> = std::thread::scope(|sc| {
         let hs: Vec<_> = uploads
             .iter()
             .map(|(files, want)| {
@@ -1040,7 +1179,7 @@ fn serve_small_load_three_companies_at_once() {
                         files,
                     );
                     assert_eq!(r.status, 201, "{}", r.story());
-                    (r.json()["id"].as_str().unwrap().to_string(), want.clone())
+                    (r.job_id(), want)
                 })
             })
             .collect();
@@ -1050,17 +1189,18 @@ fn serve_small_load_three_companies_at_once() {
     for (id, want) in &ids {
         loop {
             let t = Instant::now();
-            let st = s.get(&format!("/api/jobs/{id}")).json();
+            let st = s.status(id);
             worst = worst.max(t.elapsed());
-            if st["state"] == "done" || st["state"] == "failed" {
-                assert_eq!(st["state"], "done", "{st}");
-                let mut counts = st["summary"]["counts"].clone();
-                let mut w = want["summary"].clone();
+            if st.settled() {
+                assert_eq!(st.state, "done", "{st}");
+                let counts = &st.summary().counts;
                 // check writes no packets; the rest must agree.
-                counts["packets"] = 0.into();
-                w["packets"] = 0.into();
-                assert_eq!(counts, w, "{id}");
-                assert_eq!(st["summary"]["counts"]["packets"], 10);
+                let no_packets = |c: &Summary| Summary {
+                    packets: 0,
+                    ..c.clone()
+                };
+                assert_eq!(no_packets(counts), no_packets(want), "{id}");
+                assert_eq!(counts.packets, 10);
                 break;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -1136,7 +1276,7 @@ fn serve_delete_during_a_slow_upload_leaves_nothing() {
     // No roster: the job fails at once, and is settled.
     let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
     assert_eq!(r.status, 201, "{}", r.story());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     s.wait(&id);
     let job = s.data.join(&id);
     let mut events = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
@@ -1307,13 +1447,10 @@ fn serve_refuses_names_windows_cannot_hold() {
             ],
         );
         assert_eq!(r.status, 400, "{bad}: {}", r.story());
-        let e = &r.json()["error"];
-        assert_eq!(e["code"], "serve.windows_name", "{bad}: {}", r.story());
-        assert!(
-            e["en"].as_str().unwrap().contains(bad) && e["zh"].as_str().unwrap().contains(bad),
-            "{bad}: {e}"
-        );
-        assert!(e["en"].as_str().unwrap().contains("Windows"), "{e}");
+        let e = r.refusal();
+        assert_eq!(e.code, "serve.windows_name", "{bad}: {}", r.story());
+        assert!(e.en.contains(bad) && e.zh.contains(bad), "{bad}: {e:?}");
+        assert!(e.en.contains("Windows"), "{e:?}");
         assert!(s.job_folders().is_empty(), "{bad}: {}", listing(&s.data));
     }
     // Names that only look alike are fine.
@@ -1733,7 +1870,7 @@ fn serve_login_form_is_small() {
         Some(("application/x-www-form-urlencoded", big.as_bytes())),
     );
     assert_eq!(r.status, 413, "{}", r.story());
-    assert_eq!(r.json()["error"]["code"], "serve.login_too_large");
+    assert_eq!(r.refusal().code, "serve.login_too_large");
     // Not counted as an attempt: the right password still works five times over.
     let form = "application/x-www-form-urlencoded";
     for _ in 0..6 {
@@ -1759,9 +1896,9 @@ fn serve_big_form_field_is_refused() {
         &[("roster.csv".into(), b"x".to_vec())],
     );
     assert_eq!(r.status, 413, "{}", r.story());
-    let e = &r.json()["error"];
-    assert_eq!(e["code"], "serve.field_too_large", "{}", r.story());
-    assert!(e["en"].as_str().unwrap().contains("as_of"), "{}", r.story());
+    let e = r.refusal();
+    assert_eq!(e.code, "serve.field_too_large", "{}", r.story());
+    assert!(e.en.contains("as_of"), "{}", r.story());
     assert!(s.job_folders().is_empty(), "{}", listing(&s.data));
     // A field of the limit is read (and judged by its value).
     let r = s.upload(
@@ -1771,7 +1908,7 @@ fn serve_big_form_field_is_refused() {
         &[("roster.csv".into(), b"x".to_vec())],
     );
     assert_eq!(r.status, 400, "{}", r.story());
-    assert_eq!(r.json()["error"]["code"], "serve.bad_field");
+    assert_eq!(r.refusal().code, "serve.bad_field");
 }
 
 /// Waits for the process to exit, at most `limit`.
@@ -1875,14 +2012,14 @@ fn serve_queue_place_is_taken_when_the_upload_starts() {
     // ... so a third is refused at once, and a PUT too.
     let r = s.upload("POST", "/api/jobs", &[("mode", "check")], &[]);
     assert_eq!(r.status, 503, "{}", r.story());
-    assert_eq!(r.json()["error"]["code"], "serve.queue_full");
+    assert_eq!(r.refusal().code, "serve.queue_full");
     let ids: Vec<String> = open
         .iter_mut()
         .map(|c| {
             c.write_all(&body[half..]).unwrap();
             let r = read_answer(c.try_clone().unwrap(), "stalled POST".into());
             assert_eq!(r.status, 201, "{}", r.story());
-            r.json()["id"].as_str().unwrap().to_string()
+            r.job_id()
         })
         .collect();
     for id in &ids {
@@ -1908,7 +2045,7 @@ fn serve_uploads_to_one_job_are_received_one_at_a_time() {
         &[("roster.csv".into(), vec![b'a'; 900])],
     );
     assert_eq!(r.status, 201, "{}", r.story());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     s.wait(&id);
     // Two PUTs of 900 bytes at once: each alone fits the job's 2,500 bytes, both do not.
     let path = format!("/api/jobs/{id}/files");
@@ -1931,7 +2068,7 @@ fn serve_uploads_to_one_job_are_received_one_at_a_time() {
     let r2 = read_answer(second, "second PUT".into());
     assert_eq!(r1.status, 202, "{}", r1.story());
     assert_eq!(r2.status, 413, "{}", r2.story());
-    assert_eq!(r2.json()["error"]["code"], "serve.job_too_large");
+    assert_eq!(r2.refusal().code, "serve.job_too_large");
 }
 
 // ---- issue 24: files added to one employee, the roster chosen, jobs kept over a restart ----
@@ -1975,10 +2112,10 @@ impl Server {
     }
 
     /// The job's report.json.
-    pub fn report(&self, id: &str) -> serde_json::Value {
+    pub fn report(&self, id: &str) -> Report {
         let r = self.get(&format!("/api/jobs/{id}/report.json"));
         assert_eq!(r.status, 200, "{}", r.story());
-        r.json()
+        r.body_as()
     }
 }
 
@@ -2048,47 +2185,27 @@ fn upload_hr_company(s: &Server, dir: &Dir) -> String {
     fields.extend(modified.iter().map(|(k, v)| (*k, v.as_str())));
     let r = s.upload("POST", "/api/jobs", &fields, &files);
     assert_eq!(r.status, 201, "{}", r.story());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = r.job_id();
     let st = s.wait(&id);
-    assert_eq!(st["state"], "done", "{st}\n{}", s.log());
+    assert_eq!(st.state, "done", "{st}\n{}", s.log());
     id
 }
 
-/// The employee of `passport` in a report.
-pub fn by_passport<'a>(report: &'a serde_json::Value, passport: &str) -> &'a serde_json::Value {
-    report["employees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["passport_no"] == passport)
-        .unwrap_or_else(|| panic!("no {passport} in {report}"))
-}
-
 /// The ids of an employee's missing (not optional) checklist items.
-pub fn missing_items(e: &serde_json::Value) -> Vec<String> {
-    e["checklist"]
-        .as_array()
-        .unwrap()
+pub fn missing_items(e: &Employee) -> Vec<&str> {
+    e.checklist
         .iter()
-        .filter(|c| c["status"] == "missing" && c["optional"] != true)
-        .map(|c| c["id"].as_str().unwrap().to_string())
+        .filter(|c| c.status == "missing" && !c.optional)
+        .map(|c| c.id.as_str())
         .collect()
 }
 
 /// The files matched to each checklist item of an employee, as `item: file` lines.
-fn matched_files(e: &serde_json::Value) -> Vec<String> {
-    let mut out: Vec<String> = e["checklist"]
-        .as_array()
-        .unwrap()
+fn matched_files(e: &Employee) -> Vec<String> {
+    let mut out: Vec<String> = e
+        .checklist
         .iter()
-        .flat_map(|c| {
-            let id = c["id"].as_str().unwrap().to_string();
-            c["files"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(move |f| format!("{id}: {}", f.as_str().unwrap()))
-        })
+        .flat_map(|c| c.files.iter().map(move |f| format!("{}: {f}", c.id)))
         .collect();
     out.sort();
     out
@@ -2113,8 +2230,8 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
     let id = upload_hr_company(&s, &dir);
     let before = s.report(&id);
     let folders = docs_folders(&s, &id);
-    let dubois = by_passport(&before, "21AB34567");
-    assert_eq!(missing_items(dubois), ["residence_permit"], "{dubois}");
+    let dubois = before.by_passport("21AB34567");
+    assert_eq!(missing_items(dubois), ["residence_permit"], "{dubois:?}");
     let dubois_files = matched_files(dubois);
 
     // Dubois (`21AB34567_Dubois/`): the Residence Permit scan goes into his folder.
@@ -2125,12 +2242,12 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
         &[("residence_permit", "IMG_2041.jpg", rp)],
     );
     assert_eq!(r.status, 202, "{}", r.story());
-    let added = &r.json()["added"];
+    let added = r.added();
     assert_eq!(
-        added[0]["file"], "co/docs/21AB34567_Dubois/residence_permit.jpg",
-        "{added}"
+        added[0].file, "co/docs/21AB34567_Dubois/residence_permit.jpg",
+        "{added:?}"
     );
-    assert_eq!(added[0]["replaced"], serde_json::json!([]), "{added}");
+    assert!(added[0].replaced.is_empty(), "{added:?}");
     // The job runs again: a second request waits for it.
     let busy = s.add_files(
         &id,
@@ -2138,11 +2255,11 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
         &[("passport", "p.pdf", scan_bytes("p.pdf", Scan::Pdf))],
     );
     assert_eq!(busy.status, 409, "{}", busy.story());
-    assert_eq!(busy.json()["error"]["code"], "serve.job_running");
-    assert_eq!(s.wait(&id)["state"], "done");
+    assert_eq!(busy.refusal().code, "serve.job_running");
+    assert_eq!(s.wait(&id).state, "done");
     let after = s.report(&id);
-    let dubois = by_passport(&after, "21AB34567");
-    assert_eq!(missing_items(dubois), Vec::<String>::new(), "{dubois}");
+    let dubois = after.by_passport("21AB34567");
+    assert!(missing_items(dubois).is_empty(), "{dubois:?}");
     let mut want = dubois_files.clone();
     want.push("residence_permit: residence_permit.jpg".into());
     want.sort();
@@ -2156,23 +2273,22 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
         &[("passport", "scan0001.PDF", scan_bytes("p.pdf", Scan::Pdf))],
     );
     assert_eq!(r.status, 202, "{}", r.story());
-    let added = &r.json()["added"][0];
-    assert_eq!(added["file"], "co/docs/21AB34567_Dubois/passport.pdf");
+    let added = &r.added()[0];
+    assert_eq!(added.file, "co/docs/21AB34567_Dubois/passport.pdf");
     assert_eq!(
-        added["replaced"],
-        serde_json::json!(["co/docs/21AB34567_Dubois/Passport bio page.jpg"])
+        added.replaced,
+        ["co/docs/21AB34567_Dubois/Passport bio page.jpg"]
     );
     s.wait(&id);
-    let dubois = by_passport(&s.report(&id), "21AB34567").clone();
-    let passport: Vec<&str> = dubois["checklist"]
-        .as_array()
-        .unwrap()
+    let report = s.report(&id);
+    let dubois = report.by_passport("21AB34567");
+    let passport: Vec<&str> = dubois
+        .checklist
         .iter()
-        .filter(|c| c["id"] == "passport")
-        .flat_map(|c| c["files"].as_array().unwrap())
-        .map(|f| f.as_str().unwrap())
+        .filter(|c| c.id == "passport")
+        .flat_map(|c| c.files())
         .collect();
-    assert_eq!(passport, ["passport.pdf"], "{dubois}");
+    assert_eq!(passport, ["passport.pdf"], "{dubois:?}");
     assert!(
         !s.data
             .join(&id)
@@ -2181,11 +2297,11 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
     );
 
     // Tanaka (`TK4829173 Tanaka/`): three files in one request, each with its item.
-    let tanaka = by_passport(&after, "TK4829173");
+    let tanaka = after.by_passport("TK4829173");
     assert_eq!(
         missing_items(tanaka),
         ["residence_permit", "work_permit", "photo_receipt"],
-        "{tanaka}"
+        "{tanaka:?}"
     );
     let tanaka_files = matched_files(tanaka);
     let r = s.add_files(
@@ -2202,12 +2318,7 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
         ],
     );
     assert_eq!(r.status, 202, "{}", r.story());
-    let files: Vec<String> = r.json()["added"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["file"].as_str().unwrap().to_string())
-        .collect();
+    let files: Vec<String> = r.added().into_iter().map(|a| a.file).collect();
     assert_eq!(
         files,
         [
@@ -2218,8 +2329,8 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
     );
     s.wait(&id);
     let report = s.report(&id);
-    let tanaka = by_passport(&report, "TK4829173");
-    assert_eq!(missing_items(tanaka), Vec::<String>::new(), "{tanaka}");
+    let tanaka = report.by_passport("TK4829173");
+    assert!(missing_items(tanaka).is_empty(), "{tanaka:?}");
     let mut want = tanaka_files;
     want.extend([
         "photo_receipt: photo_receipt.pdf".to_string(),
@@ -2239,16 +2350,18 @@ fn serve_add_files_to_a_person_named_folder_keeps_the_other_scans() {
     };
     let r = s.add_files(&id, "P1234567", &[("photo", "new photo.png", png)]);
     assert_eq!(r.status, 202, "{}", r.story());
-    let added = &r.json()["added"][0];
-    assert_eq!(added["file"], "co/photos/Maria Garcia.png", "{added}");
-    assert_eq!(
-        added["replaced"],
-        serde_json::json!(["co/photos/Maria Garcia.jpg"])
-    );
+    let added = &r.added()[0];
+    assert_eq!(added.file, "co/photos/Maria Garcia.png", "{added:?}");
+    assert_eq!(added.replaced, ["co/photos/Maria Garcia.jpg"]);
     s.wait(&id);
-    let garcia = by_passport(&s.report(&id), "P1234567").clone();
-    assert_eq!(garcia["photo"]["file"], "Maria Garcia.png", "{garcia}");
-    assert_eq!(garcia["photo"]["ok"], true, "{garcia}");
+    let report = s.report(&id);
+    let garcia = report.by_passport("P1234567");
+    assert_eq!(
+        garcia.photo.file.as_deref(),
+        Some("Maria Garcia.png"),
+        "{garcia:?}"
+    );
+    assert!(garcia.photo.ok, "{garcia:?}");
     let log = s.log();
     for secret in ["21AB34567", "TK4829173", "Dubois", "Garcia"] {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
@@ -2269,11 +2382,15 @@ fn serve_add_files_refusals_keep_nothing() {
     let pdf = || scan_bytes("x.pdf", Scan::Pdf);
     let refused = |r: Resp, status: u16, code: &str| {
         assert_eq!(r.status, status, "{}", r.story());
-        let e = r.json()["error"].clone();
-        assert_eq!(e["code"], code, "{e}");
-        for k in ["en", "zh", "action_en", "action_zh"] {
-            let t = e[k].as_str().unwrap_or("");
-            assert!(!t.is_empty() && !t.contains("--"), "{k}: {e}");
+        let e = r.refusal();
+        assert_eq!(e.code, code, "{e:?}");
+        for (k, t) in [
+            ("en", &e.en),
+            ("zh", &e.zh),
+            ("action_en", &e.action_en),
+            ("action_zh", &e.action_zh),
+        ] {
+            assert!(!t.is_empty() && !t.contains("--"), "{k}: {e:?}");
         }
         e
     };
@@ -2282,19 +2399,13 @@ fn serve_add_files_refusals_keep_nothing() {
         404,
         "serve.no_employee",
     );
-    assert!(e["en"].as_str().unwrap().contains("X0000000"), "{e}");
+    assert!(e.en.contains("X0000000"), "{e:?}");
     let e = refused(
         s.add_files(&id, "21AB34567", &[("diploma", "d.pdf", pdf())]),
         400,
         "serve.no_item",
     );
-    assert!(
-        e["action_en"]
-            .as_str()
-            .unwrap()
-            .contains("residence_permit"),
-        "{e}"
-    );
+    assert!(e.action_en.contains("residence_permit"), "{e:?}");
     refused(
         s.add_files(
             &id,
@@ -2357,7 +2468,7 @@ fn serve_add_files_refusals_keep_nothing() {
         before,
         "nothing kept"
     );
-    assert_eq!(s.get(&format!("/api/jobs/{id}")).json()["runs"], 1);
+    assert_eq!(s.status(&id).runs, 1);
     let staging: Vec<String> = s
         .job_folders()
         .iter()
@@ -2373,25 +2484,29 @@ fn serve_roster_is_this_years_and_can_be_switched() {
     let dir = Dir::new();
     let s = Server::start(&dir, &[]);
     let id = upload_hr_company(&s, &dir);
-    let st = s.get(&format!("/api/jobs/{id}")).json();
+    let st = s.status(&id);
     // The latest date in the name, though last year's file is newer on disk; the undated
     // roster.xlsx was last changed in 2020 (the `modified` field): last.
-    assert_eq!(st["roster"], "co/2026_花名册.xlsx", "{st}");
+    assert_eq!(st.roster.as_deref(), Some("co/2026_花名册.xlsx"), "{st}");
     assert_eq!(
-        st["roster_candidates"],
-        serde_json::json!([
+        st.roster_candidates,
+        [
             "co/2026_花名册.xlsx",
             "co/2025_花名册.xlsx",
             "co/roster.xlsx"
-        ]),
+        ],
         "{st}"
     );
-    let why = &st["roster_reason"];
-    assert_eq!(why["code"], "roster.file_chosen_date", "{why}");
-    assert!(why["en"].as_str().unwrap().contains("latest date"), "{why}");
-    assert!(!why["zh"].as_str().unwrap().is_empty(), "{why}");
-    assert_eq!(st["summary"]["counts"]["employees"], 3, "{st}");
-    assert_eq!(st["summary"]["company"], folder::COMPANY_ZH, "{st}");
+    let why = st.roster_reason.as_ref().unwrap_or_else(|| panic!("{st}"));
+    assert_eq!(why.code, "roster.file_chosen_date", "{why:?}");
+    assert!(why.en.contains("latest date"), "{why:?}");
+    assert!(!why.zh.is_empty(), "{why:?}");
+    assert_eq!(st.summary().counts.employees, 3, "{st}");
+    assert_eq!(
+        st.summary().company.as_deref(),
+        Some(folder::COMPANY_ZH),
+        "{st}"
+    );
 
     // Last year's, by JSON: two employees.
     let put = |body: &str, kind: &str| {
@@ -2407,23 +2522,27 @@ fn serve_roster_is_this_years_and_can_be_switched() {
     let busy = put(r#"{"roster": "co/2026_花名册.xlsx"}"#, "application/json");
     assert_eq!(busy.status, 409, "{}", busy.story());
     let st = s.wait(&id);
-    assert_eq!(st["state"], "done", "{st}");
-    assert_eq!(st["roster"], "co/2025_花名册.xlsx", "{st}");
-    assert_eq!(st["roster_reason"]["code"], "serve.roster_chosen", "{st}");
-    assert_eq!(st["summary"]["counts"]["employees"], 2, "{st}");
-    assert_eq!(s.report(&id)["employees"].as_array().unwrap().len(), 2);
+    assert_eq!(st.state, "done", "{st}");
+    assert_eq!(st.roster.as_deref(), Some("co/2025_花名册.xlsx"), "{st}");
+    assert_eq!(
+        st.roster_reason.as_ref().map(|r| r.code.as_str()),
+        Some("serve.roster_chosen"),
+        "{st}"
+    );
+    assert_eq!(st.summary().counts.employees, 2, "{st}");
+    assert_eq!(s.report(&id).employees.len(), 2);
     // Left out: the same roster again.
     let r = put("{}", "application/json");
     assert_eq!(r.status, 202, "{}", r.story());
     let st = s.wait(&id);
-    assert_eq!(st["roster"], "co/2025_花名册.xlsx", "{st}");
-    assert_eq!(st["runs"], 3, "{st}");
+    assert_eq!(st.roster.as_deref(), Some("co/2025_花名册.xlsx"), "{st}");
+    assert_eq!(st.runs, 3, "{st}");
     // Empty, as a form: the chooser's again.
     let r = put("roster=", "application/x-www-form-urlencoded");
     assert_eq!(r.status, 202, "{}", r.story());
     let st = s.wait(&id);
-    assert_eq!(st["roster"], "co/2026_花名册.xlsx", "{st}");
-    assert_eq!(st["summary"]["counts"]["employees"], 3, "{st}");
+    assert_eq!(st.roster.as_deref(), Some("co/2026_花名册.xlsx"), "{st}");
+    assert_eq!(st.summary().counts.employees, 3, "{st}");
     // Only a spreadsheet of the job.
     for bad in [
         r#"{"roster": "co/docs/21AB34567_Dubois/passport.pdf"}"#,
@@ -2432,7 +2551,7 @@ fn serve_roster_is_this_years_and_can_be_switched() {
     ] {
         let r = put(bad, "application/json");
         assert_eq!(r.status, 400, "{bad}: {}", r.story());
-        assert_eq!(r.json()["error"]["code"], "serve.not_a_roster", "{bad}");
+        assert_eq!(r.refusal().code, "serve.not_a_roster", "{bad}");
     }
     let r = put(r#"{"sheet": "x"}"#, "application/json");
     assert_eq!(r.status, 400, "{}", r.story());
@@ -2441,7 +2560,7 @@ fn serve_roster_is_this_years_and_can_be_switched() {
         "application/json",
     );
     assert_eq!(r.status, 413, "{}", r.story());
-    assert_eq!(s.get(&format!("/api/jobs/{id}")).json()["runs"], 4);
+    assert_eq!(s.status(&id).runs, 4);
 }
 
 #[test]
@@ -2450,10 +2569,10 @@ fn serve_jobs_survive_a_restart() {
     let (id, old_token, summary) = {
         let s = Server::start(&dir, &[]);
         let id = upload_hr_company(&s, &dir);
-        let st = s.get(&format!("/api/jobs/{id}")).json();
-        let list = s.get("/api/jobs").json();
-        assert_eq!(list["jobs"][0]["id"], id.as_str(), "{list}");
-        (id, s.token.clone(), st["summary"].clone())
+        let st = s.status(&id);
+        let list = s.jobs();
+        assert_eq!(list[0].id, id, "{list:?}");
+        (id, s.token.clone(), st.summary)
         // The server is killed here, as by a crash.
     };
     let kept = dir.join("data").join(&id).join("job.json");
@@ -2462,21 +2581,30 @@ fn serve_jobs_survive_a_restart() {
 
     let s = Server::start(&dir, &[]);
     assert_ne!(s.token, old_token);
-    let st = s.get(&format!("/api/jobs/{id}")).json();
-    assert_eq!(st["state"], "done", "{st}");
-    assert_eq!(st["summary"], summary);
-    assert_eq!(st["roster"], "co/2026_花名册.xlsx");
-    assert_eq!(s.report(&id)["employees"].as_array().unwrap().len(), 3);
-    let list = s.get("/api/jobs").json();
-    let entry = &list["jobs"][0];
-    assert_eq!(entry["id"], id.as_str(), "{list}");
-    assert_eq!(entry["company"], folder::COMPANY_ZH, "{entry}");
-    assert_eq!(entry["roster"], "co/2026_花名册.xlsx", "{entry}");
-    assert_eq!(entry["counts"]["employees"], 3, "{entry}");
-    assert!(
-        entry["created"].as_u64().unwrap() > 1_700_000_000,
-        "{entry}"
+    let st = s.status(&id);
+    assert_eq!(st.state, "done", "{st}");
+    assert_eq!(st.summary, summary);
+    assert_eq!(st.roster.as_deref(), Some("co/2026_花名册.xlsx"));
+    assert_eq!(s.report(&id).employees.len(), 3);
+    let list = s.jobs();
+    let entry = &list[0];
+    assert_eq!(entry.id, id, "{list:?}");
+    assert_eq!(
+        entry.company.as_deref(),
+        Some(folder::COMPANY_ZH),
+        "{entry:?}"
     );
+    assert_eq!(
+        entry.roster.as_deref(),
+        Some("co/2026_花名册.xlsx"),
+        "{entry:?}"
+    );
+    assert_eq!(
+        entry.counts.as_ref().map(|c| c.employees),
+        Some(3),
+        "{entry:?}"
+    );
+    assert!(entry.created > 1_700_000_000, "{entry:?}");
     // The page's progress stream replays the state of the job.
     let events = read_events(&s, &id, None, Duration::from_secs(2));
     assert!(
@@ -2494,13 +2622,10 @@ fn serve_jobs_survive_a_restart() {
     saved["status"]["state"] = "running".into();
     std::fs::write(&kept, serde_json::to_vec(&saved).unwrap()).unwrap();
     let s = Server::start(&dir, &[]);
-    let st = s.get(&format!("/api/jobs/{id}")).json();
-    assert_eq!(st["state"], "failed", "{st}");
-    assert_eq!(st["error"]["code"], "serve.interrupted", "{st}");
-    assert!(
-        !st["error"]["action_en"].as_str().unwrap().contains("--"),
-        "{st}"
-    );
+    let st = s.status(&id);
+    assert_eq!(st.state, "failed", "{st}");
+    assert_eq!(st.error().code, "serve.interrupted", "{st}");
+    assert!(!st.error().action_en.contains("--"), "{st}");
     // The log is read from the server's stderr by another thread: wait for the line.
     wait_until(
         "the restored jobs' log line",
@@ -2510,8 +2635,8 @@ fn serve_jobs_survive_a_restart() {
     let r = s.send("PUT", &format!("/api/jobs/{id}"), &s.bearer(), None);
     assert_eq!(r.status, 202, "{}", r.story());
     let st = s.wait(&id);
-    assert_eq!(st["state"], "done", "{st}");
-    assert_eq!(st["summary"]["counts"], summary["counts"]);
+    assert_eq!(st.state, "done", "{st}");
+    assert_eq!(st.summary().counts, summary.as_ref().unwrap().counts);
     drop(s);
 
     // --keep sweeps a kept job like any other.

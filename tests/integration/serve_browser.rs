@@ -13,9 +13,12 @@
 //! `serve-roster`, `serve-jobs`) and 390x844 (`*-390.png`).
 //! Fails in CI when chromium or chromedriver is missing.
 
+use crate::report::Report;
 use crate::serve::{Server, samples};
 use crate::util::{Dir, need_tool};
 use fantoccini::{ClientBuilder, Locator};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -53,7 +56,7 @@ fn serve_page_in_chromium_uploads_the_samples_and_downloads_a_packet() {
         "-q",
     ]);
     cli.assert_code(1);
-    let want = dir.report("cli-out");
+    let want = Report::read(&dir, "cli-out");
     let server = Server::start(&dir, &[]);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -120,7 +123,7 @@ async fn drive(
     c: &fantoccini::Client,
     server: &Server,
     dir: &Dir,
-    want: &serde_json::Value,
+    want: &Report,
 ) -> Result<(), String> {
     let e = |what: &str| {
         let what = what.to_string();
@@ -174,7 +177,7 @@ async fn drive(
         .send_keys(samples().to_str().unwrap())
         .await
         .map_err(e("upload the samples folder"))?;
-    let employees = want["employees"].as_array().unwrap().len();
+    let employees = want.employees.len();
     let start = Instant::now();
     loop {
         let n = c
@@ -206,14 +209,17 @@ async fn drive(
         )
         .await
         .map_err(e("tiles"))?;
-    for t in tiles.as_array().unwrap() {
-        let class = t[0].as_str().unwrap();
+    // Each tile: its class (`tile s-<status>`) and the number it shows.
+    let tiles: Vec<(String, String)> = read(tiles, "tiles")?;
+    for (class, n) in &tiles {
         let status = class.rsplit("s-").next().unwrap();
-        let shown: u64 = t[1].as_str().unwrap().parse().unwrap();
-        if Some(shown) != want["summary"][status].as_u64() {
+        let shown: usize = n
+            .parse()
+            .map_err(|_| format!("tile {status} shows {n:?}"))?;
+        if Some(shown) != want.summary.count(status) {
             return Err(format!(
-                "tile {status} shows {shown}, the CLI says {}",
-                want["summary"][status]
+                "tile {status} shows {shown}, the CLI says {:?}",
+                want.summary.count(status)
             ));
         }
     }
@@ -238,10 +244,8 @@ async fn drive(
         .execute("return [...document.querySelectorAll('#cards .card')].filter(c => !c.hidden).map(c => c.dataset.status)", vec![])
         .await
         .map_err(e("visible cards"))?;
-    let visible = visible.as_array().unwrap();
-    if visible.len() as u64 != want["summary"]["too_late"].as_u64().unwrap()
-        || visible.iter().any(|s| s != "too_late")
-    {
+    let visible: Vec<String> = read(visible, "visible cards")?;
+    if visible.len() != want.summary.too_late || visible.iter().any(|s| s != "too_late") {
         return Err(format!("the too-late filter shows {visible:?}"));
     }
     c.find(Locator::Css("#filters button[data-f='all']"))
@@ -310,6 +314,11 @@ fn cmd_err(what: &str) -> impl Fn(fantoccini::error::CmdError) -> String {
     move |err| format!("{what}: {err}")
 }
 
+/// What a script returned, read as `T`.
+fn read<T: DeserializeOwned>(v: serde_json::Value, what: &str) -> Result<T, String> {
+    serde_json::from_value(v.clone()).map_err(|e| format!("{what}: {e} in {v}"))
+}
+
 async fn js(c: &fantoccini::Client, script: &str) -> Result<serde_json::Value, String> {
     c.execute(script, vec![])
         .await
@@ -332,28 +341,32 @@ async fn until(c: &fantoccini::Client, what: &str, script: &str) -> Result<(), S
 
 /// Ready employees' cards are one line (closed), the others open; a click opens a card and a
 /// second one closes it; each line has the photo and labelled dates.
-async fn cards_at_a_glance(c: &fantoccini::Client, want: &serde_json::Value) -> Result<(), String> {
+async fn cards_at_a_glance(c: &fantoccini::Client, want: &Report) -> Result<(), String> {
+    /// A card as the page lays it out: its element, status, whether it is open, the dates
+    /// labelled on its line, whether its line has the photo.
+    #[derive(Debug, Deserialize)]
+    struct Card(String, String, bool, u64, bool);
     let cards = js(
         c,
         "return [...document.querySelectorAll('#cards .card')].map(c => [c.tagName, c.dataset.status, c.open, c.querySelectorAll('summary .dates dt').length, !!c.querySelector('summary .thumb')])",
     )
     .await?;
-    let cards = cards.as_array().unwrap();
+    let cards: Vec<Card> = read(cards, "cards")?;
     let mut ready = 0;
-    for (card, emp) in cards.iter().zip(want["employees"].as_array().unwrap()) {
-        let status = card[1].as_str().unwrap();
-        if status != emp["status"] {
-            return Err(format!("card {card} for {}", emp["status"]));
+    for (card, emp) in cards.iter().zip(&want.employees) {
+        let Card(tag, status, open, dates, photo) = card;
+        if *status != emp.status {
+            return Err(format!("card {card:?} for {}", emp.status));
         }
-        if card[0] != "DETAILS" || card[2].as_bool() != Some(status != "ready") {
+        if tag != "DETAILS" || *open != (status != "ready") {
             return Err(format!(
-                "a {status} card should be {}: {card}",
+                "a {status} card should be {}: {card:?}",
                 if status == "ready" { "closed" } else { "open" }
             ));
         }
-        if card[3].as_u64().unwrap_or(0) < 3 || card[4] != true {
+        if *dates < 3 || !photo {
             return Err(format!(
-                "a card line without its labelled dates or photo: {card}"
+                "a card line without its labelled dates or photo: {card:?}"
             ));
         }
         ready += usize::from(status == "ready");
@@ -420,15 +433,14 @@ async fn cards_at_a_glance(c: &fantoccini::Client, want: &serde_json::Value) -> 
 /// button for each value, and a copy that reaches the clipboard and says so.
 async fn form_values_with_copy_buttons(
     c: &fantoccini::Client,
-    want: &serde_json::Value,
+    want: &Report,
 ) -> Result<(), String> {
-    let emp = want["employees"]
-        .as_array()
-        .unwrap()
+    let emp = want
+        .employees
         .iter()
-        .find(|e| e["status"] == "ready")
-        .unwrap();
-    let row = emp["row"].as_u64().unwrap();
+        .find(|e| e.status == "ready")
+        .ok_or("no ready employee")?;
+    let row = emp.row;
     let card = format!("#cards .card[data-row='{row}']");
     c.find(Locator::Css(&format!("{card} > summary")))
         .await
@@ -443,33 +455,34 @@ async fn form_values_with_copy_buttons(
         ),
     )
     .await?;
-    let shown = shown.as_array().unwrap();
-    let fields = emp["platform_form"].as_array().unwrap();
-    let order: Vec<&str> = shown.iter().map(|f| f[0].as_str().unwrap()).collect();
-    let want_order: Vec<&str> = fields
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    // Each field as shown: its key, the value, whether it has a copy button.
+    let shown: Vec<(String, String, bool)> = read(shown, "the form's fields")?;
+    let fields = &emp.platform_form;
+    if fields.is_empty() {
+        return Err(format!("no platform form for row {row}"));
+    }
+    let order: Vec<&str> = shown.iter().map(|f| f.0.as_str()).collect();
+    let want_order: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
     if order != want_order {
         return Err(format!(
             "form fields {order:?}, the platform's order is {want_order:?}"
         ));
     }
     for (f, w) in shown.iter().zip(fields) {
-        let value = w["value"].as_str().unwrap_or("");
-        if !value.is_empty() && (f[1] != value || f[2] != true) {
+        let value = &w.value;
+        if !value.is_empty() && (f.1 != *value || !f.2) {
             return Err(format!(
-                "field {f} should show {value:?} with a copy button"
+                "field {f:?} should show {value:?} with a copy button"
             ));
         }
     }
     // Copy the surname (in passport-zone letters) and paste it into a text box.
     let surname = fields
         .iter()
-        .find(|f| f["field"] == "surname" && f["value"] != "")
-        .ok_or("no surname in the platform form")?["value"]
-        .as_str()
-        .unwrap();
+        .find(|f| f.field == "surname" && !f.value.is_empty())
+        .ok_or("no surname in the platform form")?
+        .value
+        .as_str();
     c.find(Locator::Css(&format!(
         "{card} li.field[data-field='surname'] button.copy"
     )))
@@ -530,8 +543,12 @@ async fn no_command_line_advice(c: &fantoccini::Client) -> Result<(), String> {
 }
 
 /// The downloads are named after the company and the as-of date.
-async fn download_names(c: &fantoccini::Client, want: &serde_json::Value) -> Result<(), String> {
-    let company = want["company"]["name_zh"].as_str().unwrap();
+async fn download_names(c: &fantoccini::Client, want: &Report) -> Result<(), String> {
+    let company = want
+        .company
+        .name_zh
+        .as_deref()
+        .ok_or("no company name in report.json")?;
     let got = c
         .execute_async(
             r#"const done = arguments[arguments.length - 1];
@@ -613,14 +630,15 @@ async fn phone_width(
         std::fs::write(shots.join("serve-390.png"), png).unwrap();
     }
     let page = c.current_url().await.map_err(cmd_err("url"))?;
-    let report = js(
-        c,
-        "return document.querySelector('#downloads a[target=_blank]').href",
-    )
-    .await?;
-    c.goto(report.as_str().unwrap())
-        .await
-        .map_err(cmd_err("open report.html"))?;
+    let report: String = read(
+        js(
+            c,
+            "return document.querySelector('#downloads a[target=_blank]').href",
+        )
+        .await?,
+        "the report link",
+    )?;
+    c.goto(&report).await.map_err(cmd_err("open report.html"))?;
     until(
         c,
         "report.html",

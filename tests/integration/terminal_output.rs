@@ -8,6 +8,7 @@
 
 use crate::fixtures::folder;
 use crate::fixtures::folder::{AS_OF, Person, standard};
+use crate::report::Report;
 use crate::util::{Dir, Ran, employee_at_row, stderr, stdout};
 use unicode_width::UnicodeWidthStr;
 
@@ -236,16 +237,14 @@ fn only_roster_passport_numbers_are_masked() {
         text.contains("'6人'") && text.contains("'待补TBD'"),
         "the cells are shown as written",
     );
-    let report = d.report("o");
-    let bob = employee_at_row(&report, 3);
-    let messages: Vec<&str> = bob["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"] == "roster.bad_passport")
-        .map(|i| i["message"].as_str().unwrap())
+    let report = Report::read(&d, "o");
+    let bob = report.employee(3);
+    let messages: Vec<&str> = bob
+        .issues_of("roster.bad_passport")
+        .into_iter()
+        .map(|i| i.message.as_str())
         .collect();
-    assert_eq!(messages.len(), 1, "{bob}");
+    assert_eq!(messages.len(), 1, "{bob:?}");
     assert!(messages[0].contains("待补TBD"), "{}", messages[0]);
 }
 

@@ -8,9 +8,9 @@
 //! reports listing sizes and pages, and a rerun byte-identical.
 
 use crate::fixtures::folder::{Scan, fixture_photo, scan_bytes};
-use crate::util::{Dir, employee_at_row, need_tool};
+use crate::report::Report;
+use crate::util::{Dir, need_tool};
 use image::{DynamicImage, GenericImageView, Rgb, RgbImage};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -244,9 +244,9 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         "2026-12-06",
     ]);
     ran.assert_not_code(2);
-    let report = d.report("out");
-    let e = employee_at_row(&report, 2);
-    let packet = d.join("out/packets").join(e["packet"].as_str().unwrap());
+    let report = Report::read(&d, "out");
+    let e = report.employee(2);
+    let packet = d.join("out/packets").join(e.packet());
     if let Some(keep) = std::env::var_os("PERMITPACK_KEEP_DIR") {
         // For looking at the upload files by hand (pdftoppm, the cover's last page).
         std::fs::create_dir_all(&keep).unwrap();
@@ -261,12 +261,11 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         .copied()
         .filter(|n| n.starts_with("upload/"))
         .collect();
-    let checklist: Vec<&str> = e["checklist"]
-        .as_array()
-        .unwrap()
+    let checklist: Vec<&str> = e
+        .checklist
         .iter()
-        .filter(|l| !l["files"].as_array().unwrap().is_empty())
-        .map(|l| l["id"].as_str().unwrap())
+        .filter(|l| !l.files.is_empty())
+        .map(|l| l.id.as_str())
         .collect();
     let pdfs: Vec<&str> = uploads
         .iter()
@@ -350,32 +349,15 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
     }
 
     // report.json lists each upload file with its size and pages.
-    let listed: Vec<(String, u64, u64)> = e["uploads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| {
-            (
-                u["entry"].as_str().unwrap().to_string(),
-                u["bytes"].as_u64().unwrap(),
-                u["pages"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(listed.len(), uploads.len());
-    for (entry, bytes, pages) in &listed {
-        assert_eq!(*bytes, files[entry].len() as u64, "{entry}");
-        if entry.ends_with(".pdf") {
-            assert_eq!(*pages as usize, pdf_pages(&files[entry]), "{entry}");
+    assert_eq!(e.uploads.len(), uploads.len());
+    for u in &e.uploads {
+        assert_eq!(u.bytes, files[&u.entry].len() as u64, "{}", u.entry);
+        if u.entry.ends_with(".pdf") {
+            assert_eq!(u.pages, pdf_pages(&files[&u.entry]), "{}", u.entry);
         }
     }
     // Everything fitted: no upload problem.
-    let upload_issues: Vec<&Value> = e["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["code"].as_str().unwrap().starts_with("upload."))
-        .collect();
+    let upload_issues = e.codes("upload.");
     assert!(upload_issues.is_empty(), "{upload_issues:#?}");
 
     // The HTML and xlsx reports list them too.
@@ -445,7 +427,7 @@ fn the_packet_holds_one_upload_file_per_item_within_the_budget() {
         "--no-cache",
     ])
     .assert_not_code(2);
-    let again = std::fs::read(d.join("out2/packets").join(e["packet"].as_str().unwrap())).unwrap();
+    let again = std::fs::read(d.join("out2/packets").join(e.packet())).unwrap();
     assert!(
         again == std::fs::read(&packet).unwrap(),
         "the packet is byte-identical on a rerun"
