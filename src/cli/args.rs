@@ -79,12 +79,25 @@ pub fn check_run_folders(args: &RunArgs, catalog: &Catalog) -> Result<(), Box<Is
     Ok(())
 }
 
+/// Why `build` or `check` stops before loading anything (exit status 2): its `Display` is
+/// the one line to print.
+#[derive(Debug, thiserror::Error)]
+pub enum PreflightError {
+    /// The built-in message catalog cannot be loaded (a bug).
+    #[error("permitpack: {0}")]
+    Catalog(#[source] crate::catalog::CatalogError),
+    /// A folder option that names no folder: the issue, and its line in the catalog's words.
+    #[error("{line}")]
+    Folder { issue: Box<Issue>, line: String },
+}
+
 /// What `build` and `check` verify before loading anything: `Err` is the one line to print
 /// before exiting with status 2; `Ok` holds warning lines to print and go on with.
-pub fn preflight(args: &RunArgs, write_packets: bool) -> Result<Vec<String>, String> {
-    let catalog = Catalog::load(&Templates::builtin()).map_err(|e| format!("permitpack: {e}"))?;
+pub fn preflight(args: &RunArgs, write_packets: bool) -> Result<Vec<String>, PreflightError> {
+    let catalog = Catalog::load(&Templates::builtin()).map_err(PreflightError::Catalog)?;
     if let Err(issue) = check_run_folders(args, &catalog) {
-        return Err(super::summary::fatal_line(&issue, &catalog, args.lang));
+        let line = super::summary::fatal_line(&issue, &catalog, args.lang);
+        return Err(PreflightError::Folder { issue, line });
     }
     Ok(password_ignored(args, write_packets)
         .map(|i| super::summary::fatal_line(&i, &catalog, args.lang))

@@ -111,8 +111,8 @@ pub fn run(args: &RunArgs, write_packets: bool) -> anyhow::Result<i32> {
     };
     match super::args::preflight(args, write_packets) {
         Ok(warnings) => warnings.iter().for_each(|w| eprintln!("{w}")),
-        Err(line) => {
-            eprintln!("{line}");
+        Err(e) => {
+            eprintln!("{e}");
             return Ok(EXIT_FAILED);
         }
     }

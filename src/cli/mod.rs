@@ -184,15 +184,35 @@ pub struct ServeArgs {
 /// (`+10000-01-01`), and the documents' dates could not be printed for it.
 const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1950..=2199;
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date of the form YYYY-MM-DD"))?;
+/// Why `--as-of` was refused; clap prints it after the option and the value given (clap's
+/// value parsers take any error type, not only `String`).
+#[derive(Debug, thiserror::Error)]
+enum DateError {
+    #[error("'{given}' is not a date of the form YYYY-MM-DD")]
+    NotADate {
+        given: String,
+        #[source]
+        source: chrono::ParseError,
+    },
+    #[error("'{given}' is out of range: give a date between {first}-01-01 and {last}-12-31")]
+    OutOfRange {
+        given: String,
+        first: i32,
+        last: i32,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|source| DateError::NotADate {
+        given: s.to_string(),
+        source,
+    })?;
     if !AS_OF_YEARS.contains(&d.year()) {
-        return Err(format!(
-            "'{s}' is out of range: give a date between {}-01-01 and {}-12-31",
-            AS_OF_YEARS.start(),
-            AS_OF_YEARS.end()
-        ));
+        return Err(DateError::OutOfRange {
+            given: s.to_string(),
+            first: *AS_OF_YEARS.start(),
+            last: *AS_OF_YEARS.end(),
+        });
     }
     Ok(d)
 }
@@ -238,5 +258,26 @@ fn run(cli: Cli) -> i32 {
             eprintln!("permitpack: {e:#}");
             EXIT_FAILED
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_as_of_date_says_what_is_taken() {
+        assert_eq!(
+            parse_date("2024-13-01").unwrap_err().to_string(),
+            "'2024-13-01' is not a date of the form YYYY-MM-DD"
+        );
+        assert_eq!(
+            parse_date("1900-01-01").unwrap_err().to_string(),
+            "'1900-01-01' is out of range: give a date between 1950-01-01 and 2199-12-31"
+        );
+        assert_eq!(
+            parse_date("2199-12-31").unwrap(),
+            NaiveDate::from_ymd_opt(2199, 12, 31).unwrap()
+        );
     }
 }

@@ -3,11 +3,11 @@
 
 use super::{EXIT_FAILED, ServeArgs};
 use crate::run::Setup;
-use crate::serve::{Config, config};
+use crate::serve::{Config, ConfigError, config};
 use std::sync::Arc;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
-    let fail = |msg: &str| {
+    let fail = |msg: &dyn std::fmt::Display| {
         eprintln!("permitpack: {msg}");
         Ok(EXIT_FAILED)
     };
@@ -21,7 +21,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
             s.catalog = s.catalog.for_page();
             Arc::new(s)
         }
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => return fail(&e),
     };
     let starter = match crate::roster::starter::starter_workbook(&setup.aliases) {
         Ok(b) => b,
@@ -61,15 +61,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
 /// The login password: `--password-stdin` (the first line of standard input), `--password`
 /// (with a warning: every user sees a command line in the process list) or the environment
 /// variable `PERMITPACK_SERVE_PASSWORD`. `Err` is one line for the user.
-fn password(args: &ServeArgs) -> Result<Option<String>, String> {
+fn password(args: &ServeArgs) -> Result<Option<String>, ConfigError> {
     if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
-            .map_err(|e| format!("--password-stdin: cannot read standard input: {e}"))?;
+            .map_err(ConfigError::PasswordStdin)?;
         let pw = line.trim_end_matches(['\r', '\n']).to_string();
         if pw.is_empty() {
-            return Err("--password-stdin: standard input gave no password".into());
+            return Err(ConfigError::EmptyPasswordStdin);
         }
         return Ok(Some(pw));
     }

@@ -14,10 +14,19 @@ mod stamp;
 pub use content::Content;
 pub use inputs::{Inputs, Named, PhotoListing, PhotoReadError};
 pub use listing::{DocsTop, Listing, ScanFile, ScanLimits, SkipReason, Skipped};
-pub use sink::{Fill, OutFile, Sink, WriteSeek};
+pub use sink::{Fill, OutFile, PrepareError, Sink, WriteSeek};
 pub use stamp::FileStamp;
 
 use crate::outcome::Status;
+
+/// An I/O failure in words.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
 
 /// Told how a run goes; the command line draws a bar with it, a server streams it. Called
 /// from worker threads.

@@ -21,13 +21,32 @@ pub enum OutFile<'a> {
     Packet(&'a str),
 }
 
+/// Why a sink cannot be made ready for a run: each names the folder and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error(
+        "cannot narrow the permissions of the packets folder {}: {}; it may be read by other users",
+        .dir.display(),
+        super::io_reason(.source)
+    )]
+    Narrow { dir: PathBuf, source: io::Error },
+    #[error(
+        "cannot create the output folder {}: {}; choose another folder with --out",
+        .dir.display(),
+        super::io_reason(.source)
+    )]
+    Create { dir: PathBuf, source: io::Error },
+    #[error("cannot read the output folder {}: {}", .dir.display(), super::io_reason(.source))]
+    Read { dir: PathBuf, source: io::Error },
+}
+
 /// Everything a run writes. Each file is written whole: a reader sees the previous file or
 /// the complete new one, never a part. `Sync`: packets are written from several threads.
 pub trait Sink: Sync {
     /// Makes the sink ready for a run (with a packets folder when `packets`), removing what a
     /// killed run left half-written. `Ok`: notes for the terminal (a packets folder whose
     /// permissions were narrowed). `Err` says why nothing can be written.
-    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, String>;
+    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, PrepareError>;
     /// Writes one file through `fill`; a failure of `fill` leaves the previous file as it was.
     /// Returns where it went, for messages.
     fn write(&self, file: OutFile<'_>, fill: Fill<'_>) -> Result<PathBuf, WriteError>;

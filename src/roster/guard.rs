@@ -41,10 +41,69 @@ fn megabytes(n: u64) -> u64 {
     n >> 20
 }
 
+/// Why a roster workbook is refused before or while it is parsed: each names the part,
+/// sheet or cell and what to delete. The roster stage wraps it in its
+/// [`RosterError`](super::RosterError) with the file's name.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GuardError {
+    /// The package's parts inflate past [`MAX_INFLATED_BYTES`] (`limit_mb`), at `part`.
+    #[error(
+        "its content inflates to more than {limit_mb} MB, in part {part}: it is damaged or a \
+         zip bomb"
+    )]
+    Inflates { part: String, limit_mb: u64 },
+    /// A shared-strings part announces more strings than its size can hold.
+    #[error(
+        "part {part} announces {count} shared texts but holds at most {most}: the file is \
+         damaged"
+    )]
+    SharedStrings { part: String, count: u64, most: u64 },
+    /// An xlsx sheet's used area (from cell `from` to cell `to`) is over the cell budget.
+    #[error(
+        "sheet '{sheet}' has cells from {from} to {to} ({rows} rows by {columns} columns), \
+         more than permitpack reads; delete the stray cells far outside the employee table"
+    )]
+    Area {
+        sheet: String,
+        from: String,
+        to: String,
+        rows: u32,
+        columns: u32,
+    },
+    /// A sheet's text, counted once per cell, is over the text budget by `cell`.
+    #[error(
+        "sheet '{sheet}' holds more than {limit_mb} MB of text by cell {cell} (one long text \
+         repeated in many cells counts once per cell); delete the repeated cells or the long \
+         text"
+    )]
+    Text {
+        sheet: String,
+        cell: String,
+        limit_mb: u64,
+    },
+    /// An .ods sheet's repeated rows and columns expand past the cell budget (`limit`).
+    #[error(
+        "sheet '{sheet}' repeats its rows and columns to more than {limit} cells (about {rows} \
+         rows by {columns} columns); delete the repeated rows and columns outside the \
+         employee table"
+    )]
+    OdsArea {
+        sheet: String,
+        limit: u64,
+        rows: u64,
+        columns: u64,
+    },
+    /// An .ods sheet's repeated text expands past the text budget.
+    #[error(
+        "sheet '{sheet}' repeats its text to more than {limit_mb} MB; delete the repeated cells"
+    )]
+    OdsText { sheet: String, limit_mb: u64 },
+}
+
 /// Inflates every part of a zip-based workbook into nothing, counting. `Err` is the reason
 /// the file is refused. Parts that cannot be inflated are left to the parser, which names
 /// them in its own error.
-pub fn check_package(bytes: &[u8]) -> Result<(), String> {
+pub fn check_package(bytes: &[u8]) -> Result<(), GuardError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(()); // the parser reports the broken container itself
     };
@@ -73,11 +132,10 @@ pub fn check_package(bytes: &[u8]) -> Result<(), String> {
                     }
                     inflated += n as u64;
                     if inflated > budget {
-                        return Err(format!(
-                            "its content inflates to more than {} MB, in part {name}: it is \
-                             damaged or a zip bomb",
-                            megabytes(MAX_INFLATED_BYTES)
-                        ));
+                        return Err(GuardError::Inflates {
+                            part: name,
+                            limit_mb: megabytes(MAX_INFLATED_BYTES),
+                        });
                     }
                 }
                 // A part that cannot be inflated (damaged, unsupported method, encrypted)
@@ -89,11 +147,11 @@ pub fn check_package(bytes: &[u8]) -> Result<(), String> {
         if shared_strings {
             if let Some(count) = announced_unique_count(&head) {
                 if count > inflated / MIN_SHARED_STRING_BYTES + 1 {
-                    return Err(format!(
-                        "part {name} announces {count} shared texts but holds at most {}: \
-                         the file is damaged",
-                        inflated / MIN_SHARED_STRING_BYTES + 1
-                    ));
+                    return Err(GuardError::SharedStrings {
+                        part: name,
+                        count,
+                        most: inflated / MIN_SHARED_STRING_BYTES + 1,
+                    });
                 }
             }
         }
@@ -137,7 +195,7 @@ fn announced_unique_count(head: &[u8]) -> Option<u64> {
 /// Why an xlsx sheet was not read: the parser's error or a sheet too large to expand.
 pub enum RangeError {
     Parser(XlsxError),
-    TooLarge(String),
+    TooLarge(GuardError),
 }
 
 /// Reads the values of an xlsx sheet like `Xlsx::worksheet_range`, but refuses a sheet whose
@@ -175,14 +233,13 @@ pub fn xlsx_range<RS: Read + Seek>(
         right = right.max(col);
         let area = u64::from(bottom - top + 1) * u64::from(right - left + 1);
         if area > max_cells || cells.len() as u64 >= max_cells {
-            return Err(RangeError::TooLarge(format!(
-                "sheet '{sheet}' has cells from {} to {} ({} rows by {} columns), more than \
-                 permitpack reads; delete the stray cells far outside the employee table",
-                cell_ref(left, top + 1),
-                cell_ref(right, bottom + 1),
-                bottom - top + 1,
-                right - left + 1
-            )));
+            return Err(RangeError::TooLarge(GuardError::Area {
+                sheet: sheet.to_string(),
+                from: cell_ref(left, top + 1),
+                to: cell_ref(right, bottom + 1),
+                rows: bottom - top + 1,
+                columns: right - left + 1,
+            }));
         }
         let pos = (row, col);
         let value = match cell.get_value() {
@@ -195,9 +252,9 @@ pub fn xlsx_range<RS: Read + Seek>(
                 // A shared string is one copy in the file but one copy per cell once read.
                 text_bytes += text.len() as u64;
                 if text_bytes > limits.max_text_bytes {
-                    return Err(RangeError::TooLarge(text_budget_reason(
+                    return Err(RangeError::TooLarge(text_budget(
                         sheet,
-                        &cell_ref(col, row + 1),
+                        cell_ref(col, row + 1),
                         limits.max_text_bytes,
                     )));
                 }
@@ -210,12 +267,12 @@ pub fn xlsx_range<RS: Read + Seek>(
     Ok(Range::from_sparse(cells))
 }
 
-fn text_budget_reason(sheet: &str, cell: &str, max: u64) -> String {
-    format!(
-        "sheet '{sheet}' holds more than {} MB of text by cell {cell} (one long text repeated \
-         in many cells counts once per cell); delete the repeated cells or the long text",
-        megabytes(max)
-    )
+fn text_budget(sheet: &str, cell: String, max: u64) -> GuardError {
+    GuardError::Text {
+        sheet: sheet.to_string(),
+        cell,
+        limit_mb: megabytes(max),
+    }
 }
 
 /// A cell cut to the length limit: 0-based row and column, and its length in characters.
@@ -253,7 +310,7 @@ pub fn cut_long_cells(
     sheet: &str,
     limits: &RosterLimits,
     cut: &mut Vec<LongCell>,
-) -> Result<(), String> {
+) -> Result<(), GuardError> {
     let start = range.start().unwrap_or((0, 0));
     let height = range.height();
     let mut text_bytes: u64 = 0;
@@ -264,9 +321,9 @@ pub fn cut_long_cells(
             let col = start.1 + c as u32;
             text_bytes += s.len() as u64;
             if text_bytes > limits.max_text_bytes {
-                return Err(text_budget_reason(
+                return Err(text_budget(
                     sheet,
-                    &cell_ref(col, row + 1),
+                    cell_ref(col, row + 1),
                     limits.max_text_bytes,
                 ));
             }
@@ -338,7 +395,7 @@ pub fn refuse_long_names(rows: &mut [super::RosterRow], limits: &RosterLimits) {
 
 /// What an .ods sheet's repeated rows and columns would expand to, counted from
 /// `content.xml` before the parser expands them. `Err` is the reason the file is refused.
-pub fn check_ods(bytes: &[u8], limits: &RosterLimits) -> Result<(), String> {
+pub fn check_ods(bytes: &[u8], limits: &RosterLimits) -> Result<(), GuardError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -361,7 +418,7 @@ pub fn check_ods(bytes: &[u8], limits: &RosterLimits) -> Result<(), String> {
 const ODS_MAX_COLUMNS: u64 = 16_384;
 const ODS_MAX_ROWS: u64 = 1_048_576;
 
-fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
+fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), GuardError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
@@ -384,7 +441,6 @@ fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
     let mut rows_since_content = 0u64;
     // Per cell.
     let mut cell: Option<(u64, usize, bool)> = None; // repeats, start offset, has a value
-    let refuse = |what: String| Err(what);
     loop {
         let at = reader.buffer_position() as usize;
         match reader.read_event_into(&mut buf) {
@@ -419,19 +475,18 @@ fn ods_budget(xml: &[u8], limits: &RosterLimits) -> Result<(), String> {
                 }
                 let area = rows.min(ODS_MAX_ROWS).saturating_mul(width);
                 if area > limits.max_cells || pushed > limits.max_cells {
-                    return refuse(format!(
-                        "sheet '{table}' repeats its rows and columns to more than {} cells \
-                         (about {} rows by {} columns); delete the repeated rows and columns \
-                         outside the employee table",
-                        limits.max_cells, rows, width
-                    ));
+                    return Err(GuardError::OdsArea {
+                        sheet: table,
+                        limit: limits.max_cells,
+                        rows,
+                        columns: width,
+                    });
                 }
                 if text > limits.max_text_bytes {
-                    return refuse(format!(
-                        "sheet '{table}' repeats its text to more than {} MB; delete the \
-                         repeated cells",
-                        megabytes(limits.max_text_bytes)
-                    ));
+                    return Err(GuardError::OdsText {
+                        sheet: table,
+                        limit_mb: megabytes(limits.max_text_bytes),
+                    });
                 }
             }
             Ok(Event::Start(e))
@@ -532,7 +587,7 @@ mod tests {
     fn a_lying_shared_string_count_is_refused() {
         let sst = br#"<sst xmlns="x" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#;
         let bytes = package(&[("xl/sharedStrings.xml", sst)]);
-        let err = check_package(&bytes).unwrap_err();
+        let err = check_package(&bytes).unwrap_err().to_string();
         assert!(err.contains("1000000000000"), "{err}");
         let honest = br#"<sst xmlns="x" uniqueCount="1"><si><t>a</t></si></sst>"#;
         assert!(check_package(&package(&[("xl/sharedStrings.xml", honest)])).is_ok());
@@ -556,11 +611,73 @@ mod tests {
         }
         let bytes = buf.into_inner();
         assert!(bytes.len() < 2 << 20, "{}", bytes.len());
-        let err = check_package(&bytes).unwrap_err();
+        let err = check_package(&bytes).unwrap_err().to_string();
         assert!(
             err.contains("sheet1.xml") && err.contains("256 MB"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn each_refusal_says_where_and_what_to_delete() {
+        let s = |x: &str| x.to_string();
+        let cases = [
+            (
+                GuardError::Inflates {
+                    part: s("xl/worksheets/sheet1.xml"),
+                    limit_mb: 256,
+                },
+                "its content inflates to more than 256 MB, in part xl/worksheets/sheet1.xml: it \
+                 is damaged or a zip bomb",
+            ),
+            (
+                GuardError::SharedStrings {
+                    part: s("xl/sharedStrings.xml"),
+                    count: 1_000_000,
+                    most: 9,
+                },
+                "part xl/sharedStrings.xml announces 1000000 shared texts but holds at most 9: \
+                 the file is damaged",
+            ),
+            (
+                GuardError::Area {
+                    sheet: s("Staff"),
+                    from: s("A1"),
+                    to: s("XFD1048576"),
+                    rows: 1_048_576,
+                    columns: 16_384,
+                },
+                "sheet 'Staff' has cells from A1 to XFD1048576 (1048576 rows by 16384 columns), \
+                 more than permitpack reads; delete the stray cells far outside the employee \
+                 table",
+            ),
+            (
+                text_budget("Staff", s("C9"), 64 << 20),
+                "sheet 'Staff' holds more than 64 MB of text by cell C9 (one long text repeated \
+                 in many cells counts once per cell); delete the repeated cells or the long text",
+            ),
+            (
+                GuardError::OdsArea {
+                    sheet: s("Staff"),
+                    limit: 1000,
+                    rows: 50,
+                    columns: 30,
+                },
+                "sheet 'Staff' repeats its rows and columns to more than 1000 cells (about 50 \
+                 rows by 30 columns); delete the repeated rows and columns outside the employee \
+                 table",
+            ),
+            (
+                GuardError::OdsText {
+                    sheet: s("Staff"),
+                    limit_mb: 64,
+                },
+                "sheet 'Staff' repeats its text to more than 64 MB; delete the repeated cells",
+            ),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text);
+        }
     }
 
     #[test]

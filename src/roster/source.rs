@@ -232,7 +232,7 @@ impl<'a> Book<'a> {
             // The parser expands every sheet's repeats as it opens the file.
             guard::check_ods(bytes, limits).map_err(|reason| RosterError::TooLarge {
                 file: file.to_string(),
-                reason,
+                reason: reason.to_string(),
             })?;
         }
         let cur = || Cursor::new(bytes);
@@ -332,7 +332,7 @@ impl<'a> Book<'a> {
                         guard::RangeError::Parser(e) => err(&e),
                         guard::RangeError::TooLarge(reason) => RosterError::TooLarge {
                             file: file.clone(),
-                            reason,
+                            reason: reason.to_string(),
                         },
                     })?;
                 // Formats only matter for the leading zeros of passport numbers; a sheet whose

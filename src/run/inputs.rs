@@ -104,14 +104,7 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// An I/O failure in words.
-pub(crate) fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
+pub(crate) use crate::io::io_reason;
 
 impl Inputs for FsInputs {
     fn roster(&self) -> Result<Named, Issue> {

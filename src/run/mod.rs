@@ -79,12 +79,12 @@ pub enum RunFailure {
     EmptyPassword,
     /// The output cannot be made ready: the sink's own sentence.
     #[error("{0}")]
-    Prepare(String),
+    Prepare(#[source] crate::io::PrepareError),
     #[error("cannot create a temporary file in the output folder {}: {reason}", .folder.display())]
     Scratch { folder: PathBuf, reason: String },
     /// An employee's results cannot be kept: the batch's own sentence.
     #[error("{0}")]
-    Batch(String),
+    Batch(#[source] pipeline::BatchError),
     #[error("cannot keep the employees' results: {0}")]
     Keep(crate::spool::SpoolError),
     #[error("cannot record the packets written: {0}")]

@@ -6,7 +6,7 @@
 
 use crate::codes;
 use crate::fsutil::{self, Durability, WriteError};
-use crate::io::{Fill, OutFile, Sink};
+use crate::io::{Fill, OutFile, PrepareError, Sink};
 use crate::issue::Issue;
 use crate::store::OutStore;
 use std::collections::BTreeMap;
@@ -92,7 +92,7 @@ impl FsSink {
 }
 
 impl Sink for FsSink {
-    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, String> {
+    fn prepare(&self, packets: bool) -> Result<Vec<Issue>, PrepareError> {
         let mut notes = Vec::new();
         let packets = packets.then_some(self.packets.as_path());
         if let Some(dir) = packets {
@@ -108,29 +108,24 @@ impl Sink for FsSink {
                 ),
                 Ok(None) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(format!(
-                        "cannot narrow the permissions of the packets folder {}: {}; it may be read by other users",
-                        dir.display(),
-                        super::inputs::io_reason(&e)
-                    ));
+                Err(source) => {
+                    return Err(PrepareError::Narrow {
+                        dir: dir.to_path_buf(),
+                        source,
+                    });
                 }
             }
         }
         for dir in std::iter::once(self.out.as_path()).chain(packets) {
-            fsutil::create_output_dir(dir, self.group_readable).map_err(|e| {
-                format!(
-                    "cannot create the output folder {}: {}; choose another folder with --out",
-                    dir.display(),
-                    super::inputs::io_reason(&e)
-                )
+            fsutil::create_output_dir(dir, self.group_readable).map_err(|source| {
+                PrepareError::Create {
+                    dir: dir.to_path_buf(),
+                    source,
+                }
             })?;
-            fsutil::remove_stale_temps(dir).map_err(|e| {
-                format!(
-                    "cannot read the output folder {}: {}",
-                    dir.display(),
-                    super::inputs::io_reason(&e)
-                )
+            fsutil::remove_stale_temps(dir).map_err(|source| PrepareError::Read {
+                dir: dir.to_path_buf(),
+                source,
             })?;
         }
         Ok(notes)
@@ -181,7 +176,7 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn prepare(&self, _packets: bool) -> Result<Vec<Issue>, String> {
+    fn prepare(&self, _packets: bool) -> Result<Vec<Issue>, PrepareError> {
         Ok(Vec::new())
     }
 
@@ -208,5 +203,31 @@ impl Sink for MemorySink {
 
     fn scratch(&self) -> Option<&Path> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_folder_that_cannot_be_made_is_named_with_what_to_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("roster.xlsx");
+        std::fs::write(&file, b"x").unwrap();
+        let out = file.join("out");
+        let e = FsSink::new(&out).prepare(false).unwrap_err();
+        assert!(
+            matches!(&e, PrepareError::Create { dir, .. } if *dir == out),
+            "{e:?}"
+        );
+        let source = std::error::Error::source(&e).unwrap().to_string();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot create the output folder {}: {source}; choose another folder with --out",
+                out.display()
+            )
+        );
     }
 }

@@ -5,10 +5,10 @@
 //! rule for requests that change something (`Origin`, `Sec-Fetch-Site`), and the security
 //! headers every answer carries.
 
-use super::AppState;
 use super::config::Config;
 use super::error::ApiError;
 use super::log::Refused;
+use super::{AppState, ServeError};
 use crate::codes::{self, Code};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -83,7 +83,7 @@ pub fn url_host(bind: IpAddr, port: u16) -> String {
 }
 
 impl Auth {
-    pub fn new(config: &Config, port: u16) -> Result<Auth, String> {
+    pub fn new(config: &Config, port: u16) -> Result<Auth, ServeError> {
         let mut names = vec![
             "localhost".to_string(),
             "127.0.0.1".to_string(),
@@ -207,18 +207,15 @@ pub struct Password {
 }
 
 impl Password {
-    pub fn new(pw: &str) -> Result<Password, String> {
+    pub fn new(pw: &str) -> Result<Password, ServeError> {
         let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt)
-            .map_err(|e| format!("no random numbers from the system: {e}"))?;
+        super::random::fill(&mut salt)?;
         let p = Password {
             salt,
             hash: [0; 32],
             memory: Mutex::new(Vec::new()),
         };
-        let hash = p
-            .hash_of(pw)
-            .ok_or_else(|| "cannot hash the password".to_string())?;
+        let hash = p.hash_of(pw).ok_or(ServeError::Hash)?;
         Ok(Password { hash, ..p })
     }
 

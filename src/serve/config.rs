@@ -3,10 +3,33 @@
 
 use crate::limits::ServeLimits;
 use crate::run::Setup;
+use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A setting of `permitpack serve` that cannot be used: each names the option and what to
+/// do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A non-loopback address without a password.
+    #[error(
+        "refusing to listen on {bind} without a password: anyone on the network could read the passports; set PERMITPACK_SERVE_PASSWORD (or use --password-stdin), or leave --bind out to stay on this computer"
+    )]
+    NoPassword { bind: IpAddr },
+    #[error("cannot create the data folder {}: {source}; choose another with --data", .dir.display())]
+    DataDir { dir: PathBuf, source: io::Error },
+    /// `--keep` is not a number and a unit.
+    #[error("'{given}' is not a duration such as 30m, 24h or 7d")]
+    BadKeep { given: String },
+    #[error("--keep {given}: jobs must be kept for some time")]
+    KeepZero { given: String },
+    #[error("--password-stdin: cannot read standard input: {0}")]
+    PasswordStdin(#[source] io::Error),
+    #[error("--password-stdin: standard input gave no password")]
+    EmptyPasswordStdin,
+}
 
 /// What `permitpack serve` was asked to do.
 pub struct Config {
@@ -37,12 +60,9 @@ pub struct Config {
 impl Config {
     /// Refuses a setting that would expose the jobs: a non-loopback address without a
     /// password.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), ConfigError> {
         if !self.bind.is_loopback() && self.password.as_deref().is_none_or(str::is_empty) {
-            return Err(format!(
-                "refusing to listen on {} without a password: anyone on the network could read the passports; set PERMITPACK_SERVE_PASSWORD (or use --password-stdin), or leave --bind out to stay on this computer",
-                self.bind
-            ));
+            return Err(ConfigError::NoPassword { bind: self.bind });
         }
         Ok(())
     }
@@ -70,19 +90,19 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// Creates the data folder, private to the user.
-pub fn create_data_dir(dir: &Path) -> Result<(), String> {
-    crate::fsutil::create_output_dir(dir, false).map_err(|e| {
-        format!(
-            "cannot create the data folder {}: {e}; choose another with --data",
-            dir.display()
-        )
+pub fn create_data_dir(dir: &Path) -> Result<(), ConfigError> {
+    crate::fsutil::create_output_dir(dir, false).map_err(|source| ConfigError::DataDir {
+        dir: dir.to_path_buf(),
+        source,
     })
 }
 
 /// Parses `--keep`: a number and a unit, `90s`, `30m`, `24h` or `7d`.
-pub fn parse_keep(s: &str) -> Result<Duration, String> {
+pub fn parse_keep(s: &str) -> Result<Duration, ConfigError> {
     let s = s.trim();
-    let bad = || format!("'{s}' is not a duration such as 30m, 24h or 7d");
+    let bad = || ConfigError::BadKeep {
+        given: s.to_string(),
+    };
     let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (n, unit) = s.split_at(split);
     let n: u64 = n.parse().map_err(|_| bad())?;
@@ -94,7 +114,9 @@ pub fn parse_keep(s: &str) -> Result<Duration, String> {
         _ => return Err(bad()),
     };
     if secs == 0 {
-        return Err(format!("--keep {s}: jobs must be kept for some time"));
+        return Err(ConfigError::KeepZero {
+            given: s.to_string(),
+        });
     }
     Ok(Duration::from_secs(secs))
 }
@@ -125,5 +147,38 @@ mod tests {
         assert_eq!(show_duration(Duration::from_secs(86_400)), "24h");
         assert_eq!(show_duration(Duration::from_secs(7 * 86_400)), "7d");
         assert_eq!(show_duration(Duration::from_secs(5400)), "90m");
+    }
+
+    #[test]
+    fn a_bad_setting_names_the_option_and_what_to_do() {
+        assert_eq!(
+            parse_keep(" 1w ").unwrap_err().to_string(),
+            "'1w' is not a duration such as 30m, 24h or 7d"
+        );
+        assert_eq!(
+            parse_keep("0h").unwrap_err().to_string(),
+            "--keep 0h: jobs must be kept for some time"
+        );
+        let open = ConfigError::NoPassword {
+            bind: IpAddr::from([0, 0, 0, 0]),
+        };
+        assert_eq!(
+            open.to_string(),
+            "refusing to listen on 0.0.0.0 without a password: anyone on the network could \
+             read the passports; set PERMITPACK_SERVE_PASSWORD (or use --password-stdin), or \
+             leave --bind out to stay on this computer"
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("data");
+        std::fs::write(&file, b"x").unwrap();
+        let e = create_data_dir(&file.join("serve")).unwrap_err();
+        let source = std::error::Error::source(&e).unwrap().to_string();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot create the data folder {}: {source}; choose another with --data",
+                file.join("serve").display()
+            )
+        );
     }
 }

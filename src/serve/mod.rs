@@ -22,8 +22,9 @@ pub mod random;
 pub mod routes;
 pub mod zipstream;
 
-pub use config::Config;
+pub use config::{Config, ConfigError};
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,17 +37,42 @@ pub struct AppState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
+/// Why the server could not start, or stopped: each says it in one line for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot start the server's threads: {0}")]
+    Threads(#[source] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {bind}:{port}: {source}; choose another port with --port")]
+    Listen {
+        bind: IpAddr,
+        port: u16,
+        source: std::io::Error,
+    },
+    #[error("cannot read the listening address: {0}")]
+    LocalAddr(#[source] std::io::Error),
+    /// No random numbers for the access token or the password's salt.
+    #[error(transparent)]
+    Random(#[from] random::NoRandom),
+    #[error("cannot hash the password")]
+    Hash,
+    /// The connections loop failed: its own sentence (`net::serve`).
+    #[error("the server stopped: {0}")]
+    Stopped(String),
+}
+
 /// How often job folders older than `--keep` are looked for while the server runs.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
 /// Runs the server until Ctrl-C. Returns the exit status; `Err` is one line for the user.
-pub fn run(config: Config) -> Result<i32, String> {
+pub fn run(config: Config) -> Result<i32, ServeError> {
     log::init();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("permitpack-serve")
         .build()
-        .map_err(|e| format!("cannot start the server's threads: {e}"))?;
+        .map_err(ServeError::Threads)?;
     let code = rt.block_on(serve(config));
     // A job still running in a blocking thread is not waited for: its half-written files are
     // temporary names, cleaned by the next run in that folder.
@@ -54,19 +80,16 @@ pub fn run(config: Config) -> Result<i32, String> {
     code
 }
 
-async fn serve(config: Config) -> Result<i32, String> {
+async fn serve(config: Config) -> Result<i32, ServeError> {
     config::create_data_dir(&config.data)?;
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
-        .map_err(|e| {
-            format!(
-                "cannot listen on {}:{}: {e}; choose another port with --port",
-                config.bind, config.port
-            )
+        .map_err(|source| ServeError::Listen {
+            bind: config.bind,
+            port: config.port,
+            source,
         })?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    let local = listener.local_addr().map_err(ServeError::LocalAddr)?;
     let auth = auth::Auth::new(&config, local.port())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = jobs::Jobs::new(&config);
@@ -152,7 +175,7 @@ async fn serve(config: Config) -> Result<i32, String> {
     )
     .await;
     sweeper.abort();
-    served.map_err(|e| format!("the server stopped: {e}"))?;
+    served.map_err(ServeError::Stopped)?;
     Ok(crate::exit::EXIT_READY)
 }
 

@@ -1,9 +1,20 @@
 //! Names nobody can guess: the access token, job ids and staging folder names.
 
+/// The operating system gave no random numbers. (`getrandom::Error` is not a
+/// `std::error::Error` without getrandom's `std` feature, so it is shown, not chained.)
+#[derive(Debug, thiserror::Error)]
+#[error("no random numbers from the system: {0}")]
+pub struct NoRandom(pub getrandom::Error);
+
+/// Fills `bytes` with random bits from the operating system.
+pub fn fill(bytes: &mut [u8]) -> Result<(), NoRandom> {
+    getrandom::fill(bytes).map_err(NoRandom)
+}
+
 /// 128 random bits from the operating system, as 32 hex digits.
-pub fn random_hex() -> Result<String, String> {
+pub fn random_hex() -> Result<String, NoRandom> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers from the system: {e}"))?;
+    fill(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

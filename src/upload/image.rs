@@ -2,6 +2,7 @@
 //! JPEG at a reduced DCT scale, never at full size when a smaller one is enough), turn as
 //! displayed (EXIF orientation), scale to a long side, encode as a baseline JPEG.
 
+use super::UploadError;
 use crate::photo::jpeg_dc;
 use crate::photo::sniff::{self, Format, Header, Stored};
 use image::{DynamicImage, GrayImage, RgbImage, imageops::FilterType};
@@ -18,12 +19,12 @@ pub struct ImageFile {
 
 impl ImageFile {
     /// The headers of a JPEG or PNG; `None` for anything else (a PDF, a HEIC photo...).
-    pub fn sniff(bytes: &[u8]) -> Option<Result<ImageFile, String>> {
+    pub fn sniff(bytes: &[u8]) -> Option<Result<ImageFile, UploadError>> {
         match Format::detect(bytes) {
             Some(Format::Jpeg) | Some(Format::Png) => Some(
                 sniff::sniff(bytes)
                     .map(|header| ImageFile { header })
-                    .map_err(|e| format!("{e:?}")),
+                    .map_err(UploadError::Sniff),
             ),
             _ => None,
         }
@@ -55,19 +56,24 @@ impl ImageFile {
 
 /// Decodes `bytes` with its longer side at least `long_side` (or its full size when smaller),
 /// as displayed, composited over white, grey or RGB.
-pub fn decode(bytes: &[u8], file: &ImageFile, long_side: u32) -> Result<DynamicImage, String> {
+pub fn decode(bytes: &[u8], file: &ImageFile, long_side: u32) -> Result<DynamicImage, UploadError> {
     let h = &file.header;
     let pixels = h.width as u64 * h.height as u64;
     if pixels > MAX_PIXELS {
-        return Err(format!(
-            "{} x {} pixels is over the limit of {MAX_PIXELS}",
-            h.width, h.height
-        ));
+        return Err(UploadError::TooManyPixels {
+            width: h.width,
+            height: h.height,
+            limit: MAX_PIXELS,
+        });
     }
     let mut img = match h.format {
         Format::Jpeg => decode_jpeg(bytes, h, long_side)?,
         Format::Png => decode_png(bytes)?,
-        other => return Err(format!("{} is not decoded", other.key())),
+        other => {
+            return Err(UploadError::NotDecoded {
+                format: other.key(),
+            });
+        }
     };
     if let Some(o) = image::metadata::Orientation::from_exif(h.orientation)
         && o != image::metadata::Orientation::NoTransforms
@@ -77,7 +83,7 @@ pub fn decode(bytes: &[u8], file: &ImageFile, long_side: u32) -> Result<DynamicI
     Ok(img)
 }
 
-fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage, String> {
+fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage, UploadError> {
     // At 1/8 or 1/4 scale a baseline file goes through the photo stage's fast decoder
     // (Huffman data skipped past the few coefficients those scales need); anything it does
     // not take goes to jpeg-decoder below.
@@ -89,7 +95,7 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
             jpeg_dc::decode_quarter(bytes, h.width, h.height)
         };
         if let Ok(e) = fast {
-            let bad = || "unexpected JPEG output size".to_string();
+            let bad = || UploadError::JpegSize;
             return Ok(if matches!(h.stored, Stored::Grey) {
                 let g = e.rgb.chunks_exact(3).map(|p| p[0]).collect();
                 DynamicImage::ImageLuma8(GrayImage::from_raw(e.width, e.height, g).ok_or_else(bad)?)
@@ -102,7 +108,7 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
     }
     let mut d = jpeg_decoder::Decoder::new(bytes);
     d.set_max_decoding_buffer_size(h.width as usize * h.height as usize * 4 + (1 << 20));
-    d.read_info().map_err(|e| e.to_string())?;
+    d.read_info().map_err(UploadError::Jpeg)?;
     // The decoder picks the smallest DCT scale (1/8, 1/4, 1/2, 1) meeting either side asked
     // for; the other side is asked an impossible size so the longer side decides.
     let want = long_side.min(u16::MAX as u32) as u16;
@@ -111,15 +117,15 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
     } else {
         (u16::MAX, want)
     };
-    let (w, hh) = d.scale(rw, rh).map_err(|e| e.to_string())?;
+    let (w, hh) = d.scale(rw, rh).map_err(UploadError::Jpeg)?;
     let (w, hh) = (w as u32, hh as u32);
-    let px = d.decode().map_err(|e| e.to_string())?;
+    let px = d.decode().map_err(UploadError::Jpeg)?;
     let format = d
         .info()
         .map(|i| i.pixel_format)
-        .ok_or("the JPEG headers could not be read")?;
+        .ok_or(UploadError::JpegHeaders)?;
     let n = w as usize * hh as usize;
-    let bad = || "unexpected JPEG output size".to_string();
+    let bad = || UploadError::JpegSize;
     Ok(match format {
         jpeg_decoder::PixelFormat::L8 => {
             DynamicImage::ImageLuma8(GrayImage::from_raw(w, hh, px).ok_or_else(bad)?)
@@ -142,7 +148,7 @@ fn decode_jpeg(bytes: &[u8], h: &Header, long_side: u32) -> Result<DynamicImage,
             }
             DynamicImage::ImageRgb8(RgbImage::from_raw(w, hh, rgb).ok_or_else(bad)?)
         }
-        jpeg_decoder::PixelFormat::L16 => return Err("16-bit JPEG is not supported".into()),
+        jpeg_decoder::PixelFormat::L16 => return Err(UploadError::Jpeg16),
     })
 }
 
@@ -156,13 +162,13 @@ fn jpeg_scale(w: u32, h: u32, long_side: u32) -> u32 {
         .unwrap_or(1)
 }
 
-fn decode_png(bytes: &[u8]) -> Result<DynamicImage, String> {
+fn decode_png(bytes: &[u8]) -> Result<DynamicImage, UploadError> {
     let mut reader =
         image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 8);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| e.to_string())?;
+    let img = reader.decode().map_err(UploadError::Png)?;
     let grey = !img.color().has_color();
     if !img.color().has_alpha() {
         return Ok(if grey {
@@ -310,12 +316,12 @@ fn resize(src: &[u8], w: u32, h: u32, channels: usize, nw: u32, nh: u32) -> Vec<
 
 /// A baseline JPEG of `img` at `quality` (1-100), 4:2:0 for colour as cameras and scanners
 /// write; no metadata, so the same pixels give the same bytes.
-pub fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+pub fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, UploadError> {
     encode_jpeg_sampled(img, quality, jpeg_encoder::SamplingFactor::F_2_2)
 }
 
 /// [`encode_jpeg`] with full-resolution colour (4:4:4), for a portrait looked at closely.
-pub fn encode_jpeg_full_colour(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+pub fn encode_jpeg_full_colour(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, UploadError> {
     encode_jpeg_sampled(img, quality, jpeg_encoder::SamplingFactor::F_1_1)
 }
 
@@ -323,10 +329,13 @@ fn encode_jpeg_sampled(
     img: &DynamicImage,
     quality: u8,
     sampling: jpeg_encoder::SamplingFactor,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, UploadError> {
     let (w, h) = (img.width(), img.height());
     if w > u16::MAX as u32 || h > u16::MAX as u32 {
-        return Err(format!("{w} x {h} is too large for a JPEG"));
+        return Err(UploadError::TooLargeForJpeg {
+            width: w,
+            height: h,
+        });
     }
     let mut out = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
@@ -347,7 +356,7 @@ fn encode_jpeg_sampled(
             enc.encode(c.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
         }
     };
-    result.map_err(|e| e.to_string())?;
+    result.map_err(UploadError::Encode)?;
     Ok(out)
 }
 

@@ -25,6 +25,53 @@ use ::image::DynamicImage;
 use image::ImageFile;
 use pdf::{Jpeg, Page};
 
+/// Why a file could not be read, scaled or written for the upload: each says it in the
+/// words the `upload.unreadable` and `upload.photo_not_made` issues carry as their detail.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// A JPEG or PNG whose headers cannot be read.
+    #[error("{0:?}")]
+    Sniff(crate::photo::sniff::SniffError),
+    #[error("{width} x {height} pixels is over the limit of {limit}")]
+    TooManyPixels { width: u32, height: u32, limit: u64 },
+    /// A format the upload stage sniffs but does not decode.
+    #[error("{format} is not decoded")]
+    NotDecoded { format: &'static str },
+    #[error("{0}")]
+    Jpeg(#[source] jpeg_decoder::Error),
+    #[error("the JPEG headers could not be read")]
+    JpegHeaders,
+    #[error("unexpected JPEG output size")]
+    JpegSize,
+    #[error("16-bit JPEG is not supported")]
+    Jpeg16,
+    #[error("{0}")]
+    Png(#[source] ::image::ImageError),
+    #[error("{width} x {height} is too large for a JPEG")]
+    TooLargeForJpeg { width: u32, height: u32 },
+    #[error("{0}")]
+    Encode(#[source] jpeg_encoder::EncodingError),
+    /// A page of a source PDF cannot be copied.
+    #[error("{0:?}")]
+    Copy(hayro_write::ExtractionError),
+    #[error("page {page} does not exist")]
+    NoPage { page: usize },
+    /// A page of a source PDF that the copy left out (not expected).
+    #[error("a copied page was not extracted")]
+    NotExtracted,
+    #[error("page {page} of {file} could not be rendered")]
+    NotRendered { page: usize, file: String },
+    #[error("it is protected with a password")]
+    Protected,
+    #[error("it is damaged or not a PDF")]
+    Damaged,
+    #[error("it has no pages")]
+    NoPages,
+    /// The photo is in a format the platform photo is not made from.
+    #[error("it is not a JPEG or PNG")]
+    NotJpegOrPng,
+}
+
 /// One of the item's files, in the order they go into the PDF.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
@@ -85,7 +132,7 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
                     bytes: f.bytes,
                     file,
                 }),
-                Err(detail) => out.issues.push(unreadable(item, f.name, &detail)),
+                Err(e) => out.issues.push(unreadable(item, f.name, &e)),
             }
         } else if is_pdf(f.bytes) {
             match pdf::open(f.bytes) {
@@ -94,11 +141,13 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
                     bytes: f.bytes,
                     pdf: p,
                 }),
-                Ok(_) => out.issues.push(unreadable(item, f.name, "it has no pages")),
-                Err(detail) => {
+                Ok(_) => out
+                    .issues
+                    .push(unreadable(item, f.name, &UploadError::NoPages)),
+                Err(e) => {
                     // A lone PDF the reader cannot open may still be what the platform takes.
                     if files.len() == 1 && f.bytes.len() as u64 <= budget {
-                        out.issues.push(unreadable(item, f.name, &detail));
+                        out.issues.push(unreadable(item, f.name, &e));
                         out.converted = Some(Converted {
                             pdf: f.bytes.to_vec(),
                             pages: 0,
@@ -107,7 +156,7 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
                         });
                         return out;
                     }
-                    out.issues.push(unreadable(item, f.name, &detail));
+                    out.issues.push(unreadable(item, f.name, &e));
                 }
             }
         } else {
@@ -157,14 +206,12 @@ pub fn item_pdf(item: &str, files: &[Source<'_>], limits: &UploadLimits) -> Item
             }
             out.converted = Some(done(pdf, pages, how));
         }
-        Err(detail) => out
-            .issues
-            .push(unreadable(item, &names.join(", "), &detail)),
+        Err(e) => out.issues.push(unreadable(item, &names.join(", "), &e)),
     }
     out
 }
 
-fn unreadable(item: &str, file: &str, detail: &str) -> Issue {
+fn unreadable(item: &str, file: &str, detail: &UploadError) -> Issue {
     Issue::warning(codes::UPLOAD_UNREADABLE)
         .arg("item", item)
         .arg("file", file)
@@ -181,7 +228,10 @@ fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// The PDF of `inputs`, the page count, how it was made and whether it fits the budget.
-fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, How, bool), String> {
+fn fit(
+    inputs: &[Input<'_>],
+    limits: &UploadLimits,
+) -> Result<(Vec<u8>, usize, How, bool), UploadError> {
     let budget = limits.max_file_bytes;
     let pages_of = |i: &Input<'_>| match i {
         Input::Image { .. } => 1,
@@ -285,7 +335,10 @@ fn fit(inputs: &[Input<'_>], limits: &UploadLimits) -> Result<(Vec<u8>, usize, H
                 Input::Pdf { name, pdf, .. } => {
                     for p in 0..pdf.pages().len() {
                         let (img, size) = pdf::rasterise(pdf, p, top).ok_or_else(|| {
-                            format!("page {} of {name} could not be rendered", p + 1)
+                            UploadError::NotRendered {
+                                page: p + 1,
+                                file: name.to_string(),
+                            }
                         })?;
                         rendered.push(Some(img));
                         sizes.push(Some(size));
@@ -386,7 +439,7 @@ fn placed_pages<'a>(inputs: &'a [Input<'a>]) -> Vec<Page<'a>> {
     pages
 }
 
-fn jpeg_of(img: &DynamicImage, quality: u8) -> Result<Jpeg, String> {
+fn jpeg_of(img: &DynamicImage, quality: u8) -> Result<Jpeg, UploadError> {
     Ok(Jpeg {
         bytes: image::encode_jpeg(img, quality)?,
         width: img.width(),
@@ -468,8 +521,8 @@ fn search(
     steps: &[(u32, u8)],
     budget: u64,
     fixed: u64,
-    mut make: impl FnMut(&(u32, u8)) -> Result<Vec<u8>, String>,
-) -> Result<(Option<Made>, Option<Made>), String> {
+    mut make: impl FnMut(&(u32, u8)) -> Result<Vec<u8>, UploadError>,
+) -> Result<(Option<Made>, Option<Made>), UploadError> {
     let (Some(&top), Some(&low)) = (steps.first(), steps.last()) else {
         return Ok((None, None));
     };

@@ -4,6 +4,7 @@
 //! copied as it is (hayro-write). Written with pdf-writer: no date, no random id, so the same
 //! pages give the same bytes.
 
+use super::UploadError;
 use hayro::hayro_syntax::Pdf as SourcePdf;
 use hayro_write::{ExtractionQuery, extract};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, TextStr};
@@ -36,7 +37,7 @@ pub enum Page<'a> {
 }
 
 /// Writes the pages, in order, as one PDF.
-pub fn assemble(pages: &[Page<'_>]) -> Result<Vec<u8>, String> {
+pub fn assemble(pages: &[Page<'_>]) -> Result<Vec<u8>, UploadError> {
     let mut pdf = Pdf::new();
     let mut next = Ref::new(1);
     let catalog = next.bump();
@@ -76,15 +77,15 @@ pub fn assemble(pages: &[Page<'_>]) -> Result<Vec<u8>, String> {
             },
             &queries,
         )
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(UploadError::Copy)?;
         pdf.extend(&result.chunk);
         let list = src.pages();
         for ((i, idx), root) in wanted.into_iter().zip(result.root_refs) {
-            let root = root.map_err(|e| format!("{e:?}"))?;
+            let root = root.map_err(UploadError::Copy)?;
             let size = list
                 .get(idx)
                 .map(|p| p.render_dimensions())
-                .ok_or_else(|| format!("page {} does not exist", idx + 1))?;
+                .ok_or(UploadError::NoPage { page: idx + 1 })?;
             copied[i] = Some((root, size));
         }
     }
@@ -111,7 +112,7 @@ pub fn assemble(pages: &[Page<'_>]) -> Result<Vec<u8>, String> {
                 (*size, image_ref, place(jpeg.orientation, (0.0, 0.0), *size))
             }
             Page::Copied(..) => {
-                let (xref, size) = copied[i].ok_or("a copied page was not extracted")?;
+                let (xref, size) = copied[i].ok_or(UploadError::NotExtracted)?;
                 let mut c = Content::new();
                 c.x_object(Name(b"P0"));
                 (size, xref, c.finish().to_vec())
@@ -180,14 +181,12 @@ fn place(orientation: u8, at: (f32, f32), size: (f32, f32)) -> Vec<u8> {
     c.finish().to_vec()
 }
 
-/// Pages of a PDF as a rasteriser sees them: `None` when it cannot be read (damaged, or
+/// Pages of a PDF as a rasteriser sees them: an error when it cannot be read (damaged, or
 /// encrypted with a password).
-pub fn open(bytes: &[u8]) -> Result<SourcePdf, String> {
+pub fn open(bytes: &[u8]) -> Result<SourcePdf, UploadError> {
     SourcePdf::new(bytes.to_vec()).map_err(|e| match e {
-        hayro::hayro_syntax::LoadPdfError::Decryption(_) => {
-            "it is protected with a password".to_string()
-        }
-        hayro::hayro_syntax::LoadPdfError::Invalid => "it is damaged or not a PDF".to_string(),
+        hayro::hayro_syntax::LoadPdfError::Decryption(_) => UploadError::Protected,
+        hayro::hayro_syntax::LoadPdfError::Invalid => UploadError::Damaged,
     })
 }
 

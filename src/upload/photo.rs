@@ -3,6 +3,7 @@
 //! fits, the right way up, is kept byte for byte; anything else is decoded, turned as
 //! displayed, and scaled (never below the digital size) and re-encoded until it fits.
 
+use super::UploadError;
 use super::image::{self as img, ImageFile};
 use crate::codes;
 use crate::issue::Issue;
@@ -40,7 +41,7 @@ pub fn platform_photo(
     min: (u32, u32),
     (min_bytes, max_bytes): (u64, u64),
 ) -> Result<PlatformPhoto, Issue> {
-    let fail = |detail: &str| {
+    let fail = |detail: &UploadError| {
         Issue::warning(codes::UPLOAD_PHOTO_NOT_MADE)
             .arg("file", name)
             .arg("detail", detail)
@@ -48,7 +49,7 @@ pub fn platform_photo(
     let file = match ImageFile::sniff(bytes) {
         Some(Ok(f)) => f,
         Some(Err(e)) => return Err(fail(&e)),
-        None => return Err(fail("it is not a JPEG or PNG")),
+        None => return Err(fail(&UploadError::NotJpegOrPng)),
     };
     let (dw, dh) = file.displayed();
     if file.header.format == Format::Jpeg
@@ -104,7 +105,7 @@ fn fit(
     full: &DynamicImage,
     min: (u32, u32),
     max_bytes: u64,
-    fail: &dyn Fn(&str) -> Issue,
+    fail: &dyn Fn(&UploadError) -> Issue,
 ) -> Result<Option<PlatformPhoto>, Issue> {
     let floor = (min.0 as f64 / full.width() as f64)
         .max(min.1 as f64 / full.height() as f64)

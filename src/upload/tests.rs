@@ -307,3 +307,55 @@ fn quality_factor_is_monotone() {
         last = f;
     }
 }
+
+#[test]
+fn why_a_file_was_not_used_is_said_in_the_issues_words() {
+    let cases = [
+        (
+            UploadError::TooManyPixels {
+                width: 20_000,
+                height: 10_000,
+                limit: image::MAX_PIXELS,
+            },
+            "20000 x 10000 pixels is over the limit of 100000000",
+        ),
+        (
+            UploadError::TooLargeForJpeg {
+                width: 70_000,
+                height: 10,
+            },
+            "70000 x 10 is too large for a JPEG",
+        ),
+        (
+            UploadError::NotRendered {
+                page: 3,
+                file: "contract.pdf".into(),
+            },
+            "page 3 of contract.pdf could not be rendered",
+        ),
+        (UploadError::NoPage { page: 4 }, "page 4 does not exist"),
+        (UploadError::Protected, "it is protected with a password"),
+        (UploadError::Damaged, "it is damaged or not a PDF"),
+        (UploadError::NoPages, "it has no pages"),
+        (UploadError::NotJpegOrPng, "it is not a JPEG or PNG"),
+        (UploadError::Jpeg16, "16-bit JPEG is not supported"),
+        (UploadError::JpegSize, "unexpected JPEG output size"),
+    ];
+    for (e, text) in cases {
+        assert_eq!(e.to_string(), text);
+    }
+    // A damaged PDF is named with the reason in the issue.
+    let out = item_pdf(
+        "passport",
+        &[Source {
+            name: "scan.pdf",
+            bytes: b"%PDF-1.7\nnot really",
+        }],
+        &limits(),
+    );
+    let detail = out.issues[0].args.iter().find(|(k, _)| k == "detail");
+    assert_eq!(
+        detail.map(|(_, v)| v.as_str()),
+        Some("it is damaged or not a PDF")
+    );
+}

@@ -545,6 +545,17 @@ fn push_new(issues: &mut Vec<Issue>, new: Vec<Issue>) {
     }
 }
 
+/// Why the batch stopped before every employee was processed.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// An outcome cannot be written to the spool (a full disk).
+    #[error("cannot keep the employees' results: {0}")]
+    Keep(#[source] crate::spool::SpoolError),
+    /// Not one worker thread could be started.
+    #[error("cannot start a worker thread: {0}")]
+    Thread(#[source] std::io::Error),
+}
+
 /// Stack size of a worker thread: typst's layout recurses deeply on long tables.
 const WORKER_STACK: usize = 32 << 20;
 
@@ -556,7 +567,7 @@ impl Batch<'_> {
         rows: &[(&RosterRow, String)],
         jobs: usize,
         progress: &dyn Progress,
-    ) -> Result<Vec<EmployeeOutcome>, String> {
+    ) -> Result<Vec<EmployeeOutcome>, BatchError> {
         use std::sync::Mutex;
         let slots: Vec<Mutex<Option<EmployeeOutcome>>> =
             rows.iter().map(|_| Mutex::new(None)).collect();
@@ -595,9 +606,8 @@ impl Batch<'_> {
         jobs: usize,
         progress: &dyn Progress,
         spool: &Spool,
-    ) -> Result<(), String> {
-        let spool_err =
-            |e: std::io::Error| format!("cannot keep the employees' results: {}", spool.error(e));
+    ) -> Result<(), BatchError> {
+        let spool_err = |e: std::io::Error| BatchError::Keep(spool.error(e));
         self.process_each(rows, jobs, progress, &|i, outcome| {
             spool.put(i, &outcome).map_err(spool_err)
         })?;
@@ -617,12 +627,12 @@ impl Batch<'_> {
         rows: &[(&RosterRow, String)],
         jobs: usize,
         progress: &dyn Progress,
-        put: &(dyn Fn(usize, EmployeeOutcome) -> Result<(), String> + Sync),
-    ) -> Result<(), String> {
+        put: &(dyn Fn(usize, EmployeeOutcome) -> Result<(), BatchError> + Sync),
+    ) -> Result<(), BatchError> {
         use std::sync::Mutex;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let next = AtomicUsize::new(0);
-        let failed: Mutex<Option<String>> = Mutex::new(None);
+        let failed: Mutex<Option<BatchError>> = Mutex::new(None);
         let worker = || {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -652,7 +662,7 @@ impl Batch<'_> {
                 match spawned {
                     Ok(_) => started += 1,
                     Err(e) if started == 0 => {
-                        return Err(format!("cannot start a worker thread: {e}"));
+                        return Err(BatchError::Thread(e));
                     }
                     Err(_) => break, // fewer workers than asked: the others carry on
                 }

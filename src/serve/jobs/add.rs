@@ -9,9 +9,7 @@
 //! Residence Permit, its front and back).
 
 use super::runner::job_inputs;
-use super::upload::{
-    bad_form, job_bytes, new_staging, read_field, receive_file, shown_path, unless_deleted,
-};
+use super::upload::{job_bytes, new_staging, read_field, receive_file, shown_path, unless_deleted};
 use super::{Form, Job, JobError, Part, Settings, clean_upload_path, lock, windows_safe};
 use crate::limits::ServeLimits;
 use crate::packet::PHOTO_ITEM;
@@ -141,10 +139,7 @@ async fn receive_files(
     let mut total = job_bytes(job).await;
     let mut item: Option<String> = None;
     let mut staged: Vec<Staged> = Vec::new();
-    while let Some(mut part) = unless_deleted(job, form.next_part())
-        .await?
-        .map_err(bad_form)?
-    {
+    while let Some(mut part) = unless_deleted(job, form.next_part()).await?? {
         job.touch();
         let name = part.name().to_string();
         if name != "file" {

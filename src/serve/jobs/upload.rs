@@ -21,8 +21,11 @@ pub trait Form: Send {
     type Part<'a>: Part
     where
         Self: 'a;
-    /// The next part, `None` after the last. `Err` says why the form cannot be read.
-    fn next_part(&mut self) -> impl Future<Output = Result<Option<Self::Part<'_>>, String>> + Send;
+    /// The next part, `None` after the last. `Err` says why the form cannot be read
+    /// ([`JobError::BadForm`]).
+    fn next_part(
+        &mut self,
+    ) -> impl Future<Output = Result<Option<Self::Part<'_>>, JobError>> + Send;
 }
 
 /// One part of a [`Form`].
@@ -31,8 +34,9 @@ pub trait Part: Send {
     fn name(&self) -> &str;
     /// The path of a file inside the dropped folder, as the browser sent it.
     fn file_name(&self) -> &str;
-    /// The next piece of the part's bytes, `None` at its end.
-    fn chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, String>> + Send;
+    /// The next piece of the part's bytes, `None` at its end. `Err` says why the form
+    /// cannot be read ([`JobError::BadForm`]).
+    fn chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, JobError>> + Send;
 }
 
 /// Receives an upload into a staging folder of the job, then moves it into `in/`, all
@@ -102,10 +106,7 @@ async fn receive_into(
     let mut files: Vec<String> = Vec::new();
     let mut modified = Vec::new();
     let mut settings = lock(&job.settings).clone();
-    while let Some(mut part) = unless_deleted(job, form.next_part())
-        .await?
-        .map_err(bad_form)?
-    {
+    while let Some(mut part) = unless_deleted(job, form.next_part()).await?? {
         job.touch();
         let name = part.name().to_string();
         if name != "file" {
@@ -189,7 +190,7 @@ pub(super) async fn receive_file(
     let writer = tokio::task::spawn_blocking(move || write_staged(&st, &r, rx));
     let mut size: u64 = 0;
     let received = async {
-        while let Some(chunk) = unless_deleted(job, part.chunk()).await?.map_err(bad_form)? {
+        while let Some(chunk) = unless_deleted(job, part.chunk()).await?? {
             job.touch();
             size += chunk.len() as u64;
             if size > limits.max_file_bytes {
@@ -222,10 +223,6 @@ pub(super) async fn receive_file(
     Ok(size)
 }
 
-pub(super) fn bad_form(reason: String) -> JobError {
-    JobError::BadForm { reason }
-}
-
 /// `fut`, unless the job is deleted first.
 pub(super) async fn unless_deleted<T>(
     job: &Job,
@@ -242,7 +239,7 @@ pub(super) async fn unless_deleted<T>(
 /// huge field is never held whole).
 pub(super) async fn read_field(part: &mut impl Part, name: &str) -> Result<String, JobError> {
     let mut bytes = Vec::new();
-    while let Some(chunk) = part.chunk().await.map_err(bad_form)? {
+    while let Some(chunk) = part.chunk().await? {
         if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
             return Err(JobError::FieldTooLarge {
                 field: shown_path(name),
@@ -390,13 +387,16 @@ fn write_staged(
     staging: &Path,
     rel: &str,
     mut chunks: tokio::sync::mpsc::Receiver<Option<Bytes>>,
-) -> Result<(), String> {
+) -> Result<(), crate::fsutil::WriteError> {
     use std::io::Write;
     let (dir, name) = match rel.rsplit_once('/') {
         Some((d, n)) => (staging.join(d), n),
         None => (staging.to_path_buf(), rel),
     };
-    crate::fsutil::create_output_dir(&dir, false).map_err(|e| e.to_string())?;
+    crate::fsutil::create_output_dir(&dir, false).map_err(|source| crate::fsutil::WriteError {
+        path: dir.clone(),
+        source,
+    })?;
     crate::fsutil::write_atomic_with(&dir, name, |w| {
         loop {
             match chunks.blocking_recv() {
@@ -412,7 +412,6 @@ fn write_staged(
         }
     })
     .map(|_| ())
-    .map_err(|e| e.to_string())
 }
 
 /// Moves the staged files into `in/`, replacing files of the same path.
@@ -469,7 +468,7 @@ mod tests {
 
     impl Form for Memory {
         type Part<'a> = Piece;
-        async fn next_part(&mut self) -> Result<Option<Piece>, String> {
+        async fn next_part(&mut self) -> Result<Option<Piece>, JobError> {
             Ok(self.0.pop_front())
         }
     }
@@ -481,7 +480,7 @@ mod tests {
         fn file_name(&self) -> &str {
             self.file
         }
-        async fn chunk(&mut self) -> Result<Option<Bytes>, String> {
+        async fn chunk(&mut self) -> Result<Option<Bytes>, JobError> {
             Ok(self.chunks.pop_front())
         }
     }
