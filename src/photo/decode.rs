@@ -210,8 +210,8 @@ pub fn decode(bytes: &[u8], header: &Header, max_pixels: u64) -> Result<Working,
             && s.space == "RGB"
             && !s.srgb
             && let Some(conv) = ToSrgb::new(p)
+            && conv.apply(&mut rgb).is_ok()
         {
-            conv.apply(&mut rgb);
             colour.icc_converted = true;
         }
     }

@@ -2,23 +2,33 @@
 //! Content-Security-Policy forbids both), readable on a phone and on paper. A summary of the
 //! four statuses, an overview table, then one card per employee with the photo preview
 //! (a `data:` URI), the dates, the documents (missing ones in red), every problem with where
-//! it is and what to do, and a link to the packet. All text is HTML-escaped. The style sheet
-//! is the editable template `report.css`.
+//! it is and what to do, and a link to the packet. The markup is written with `maud`, which
+//! escapes every text and attribute value; only the catalog's bilingual fragments (already
+//! escaped) and the style sheet (made safe by [`css_safe`]) go in as they are. The style
+//! sheet is the editable template `report.css`.
+//!
+//! The page is streamed: the overview's rows and the cards are written one at a time, so the
+//! tags around them (`<html>`, `<body>`, `<main>`, the overview table, the cards' section) are
+//! opened and closed as plain text around the `maud` fragments.
 //!
 //! Passport numbers: the overview and card headers show them masked (`E1****678`), since
 //! this page is what gets shown on a screen or projected in a meeting; the full number sits
 //! in a closed `<details>` element of the card for matching against the passport itself (the
 //! file is an output like the packets, which hold the passport scans anyway).
 
-use super::markup::esc;
 use super::{RunInfo, STATUSES, Summary, Texts, fmt_years, status_key};
 use crate::catalog::{Catalog, Lang};
 use crate::issue::{Issue, Severity};
 use crate::model::mask_id;
 use crate::outcome::{ChecklistLine, EmployeeOutcome, ItemStatus, Outcomes, PhotoLine};
 use crate::rules::RenewalCalendar;
+use maud::{Markup, PreEscaped, html};
 use std::fmt::Write as _;
 use std::io::{self, Write};
+
+/// The page's own policy: nothing from the network, no script, inline style only.
+const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; \
+                   base-uri 'none'; form-action 'none'";
 
 /// Streams report.html into `w`: the outcomes are read one at a time (twice: the overview
 /// table, then the cards), and each card, with its photo preview, is written as soon as it
@@ -48,25 +58,28 @@ pub(crate) fn write_with<W: Write, O: Outcomes + ?Sized>(
     let h = Html {
         t: Texts::new(catalog, run.lang),
     };
-    w.write_all(h.head(run, css).as_bytes())?;
-    w.write_all(h.summary(sum).as_bytes())?;
+    let html_lang = if h.lang() == Lang::En { "en" } else { "zh-CN" };
+    write!(w, "<!DOCTYPE html><html lang=\"{html_lang}\">")?;
+    w.write_all(h.head(run, css).0.as_bytes())?;
+    w.write_all(b"<body>")?;
+    w.write_all(h.top(run).0.as_bytes())?;
+    w.write_all(b"<main>")?;
+    w.write_all(h.summary(sum).0.as_bytes())?;
     if !run.roster_issues.is_empty() {
-        w.write_all(h.roster_issues(&run.roster_issues).as_bytes())?;
+        w.write_all(h.roster_issues(&run.roster_issues).0.as_bytes())?;
     }
     h.overview(&mut w, outcomes)?;
     if let Some(cal) = cal.filter(|_| outcomes.count() > 0) {
         super::timeline::write(&mut w, &h.t, run.as_of, outcomes, cal)?;
     }
-    w.write_all(b"<section class=\"cards\">\n")?;
-    let mut buf = String::with_capacity(16 * 1024);
+    w.write_all(b"<section class=\"cards\">")?;
     for o in outcomes.each() {
         let o = o?;
-        buf.clear();
-        h.card(&mut buf, &o);
-        w.write_all(buf.as_bytes())?;
+        w.write_all(h.card(&o).0.as_bytes())?;
     }
-    w.write_all(b"</section>\n</main>\n")?;
-    w.write_all(h.foot(run).as_bytes())?;
+    w.write_all(b"</section></main>")?;
+    w.write_all(h.foot(run).0.as_bytes())?;
+    w.write_all(b"</body></html>\n")?;
     w.flush()
 }
 
@@ -93,146 +106,118 @@ impl Html<'_> {
     }
 
     /// A `ui.*` string as HTML: `both` gives Chinese, then English in a lighter line.
-    fn ui(&self, key: &str) -> String {
+    fn ui(&self, key: &str) -> Markup {
         self.ui_args(key, &[])
     }
 
-    fn ui_args(&self, key: &str, args: &[(&str, String)]) -> String {
+    fn ui_args(&self, key: &str, args: &[(&str, String)]) -> Markup {
         let (zh, en) = self.t.pair(key, args);
         self.bi(&zh, &en)
     }
 
     /// Two versions of a text as HTML, by language.
-    fn bi(&self, zh: &str, en: &str) -> String {
-        match self.lang() {
-            Lang::Zh if !zh.is_empty() => esc(zh),
-            Lang::En if !en.is_empty() => esc(en),
-            _ if zh.is_empty() => esc(en),
-            _ if en.is_empty() || zh == en || self.lang() != Lang::Both => esc(zh),
-            _ => format!(
-                "{}<span class=\"en\" lang=\"en\">{}</span>",
-                esc(zh),
-                esc(en)
-            ),
+    fn bi(&self, zh: &str, en: &str) -> Markup {
+        let (text, english) = match self.lang() {
+            Lang::Zh if !zh.is_empty() => (zh, None),
+            Lang::En if !en.is_empty() => (en, None),
+            _ if zh.is_empty() => (en, None),
+            _ if en.is_empty() || zh == en || self.lang() != Lang::Both => (zh, None),
+            _ => (zh, Some(en)),
+        };
+        html! {
+            (text)
+            @if let Some(en) = english { span.en lang="en" { (en) } }
         }
     }
 
-    /// A plain-text label in the run's language (for `title` and `alt` attributes).
-    fn plain(&self, key: &str) -> String {
-        esc(&self.t.ui(key))
+    fn head(&self, run: &RunInfo, css: &str) -> Markup {
+        html! {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="Content-Security-Policy" content=(CSP);
+                meta name="referrer" content="no-referrer";
+                meta name="generator" content={ "permitpack " (run.tool_version) };
+                title { (self.t.ui("ui.report.title")) " · " (run.as_of) }
+                style { "\n" (PreEscaped(css_safe(css))) "\n" }
+            }
+        }
     }
 
-    fn head(&self, run: &RunInfo, css: &str) -> String {
-        let html_lang = if self.lang() == Lang::En {
-            "en"
-        } else {
-            "zh-CN"
-        };
-        let title = self.plain("ui.report.title");
-        let mut s = String::with_capacity(css.len() + 4096);
-        let _ = write!(
-            s,
-            "<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-             img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n\
-             <meta name=\"referrer\" content=\"no-referrer\">\n\
-             <meta name=\"generator\" content=\"permitpack {}\">\n\
-             <title>{title} · {}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n",
-            esc(&run.tool_version),
-            run.as_of,
-            css_safe(css)
-        );
-        s.push_str("<header class=\"top\" id=\"top\">\n");
-        let _ = writeln!(s, "<h1>{}</h1>", self.ui("ui.report.title"));
-        s.push_str("<dl class=\"meta\">\n");
+    /// The page's header: title, as-of date, company, roster, the privacy note.
+    fn top(&self, run: &RunInfo) -> Markup {
         let company = self.bi(
             run.company.name_zh.as_deref().unwrap_or(""),
             run.company.name_en.as_deref().unwrap_or(""),
         );
-        let _ = writeln!(
-            s,
-            "<div><dt>{}</dt><dd><time datetime=\"{d}\">{d}</time></dd></div>",
-            self.ui("ui.word.as_of"),
-            d = run.as_of
-        );
-        if !company.is_empty() {
-            let _ = writeln!(
-                s,
-                "<div><dt>{}</dt><dd>{company}</dd></div>",
-                self.ui("ui.report.company")
-            );
+        html! {
+            header.top #top {
+                h1 { (self.ui("ui.report.title")) }
+                dl.meta {
+                    div {
+                        dt { (self.ui("ui.word.as_of")) }
+                        dd { time datetime=(run.as_of) { (run.as_of) } }
+                    }
+                    @if !company.0.is_empty() {
+                        div { dt { (self.ui("ui.report.company")) } dd { (company) } }
+                    }
+                    div {
+                        dt { (self.ui("ui.report.roster")) }
+                        dd {
+                            (run.roster)
+                            @if let Some(sheet) = &run.sheet { " · " (sheet) }
+                        }
+                    }
+                }
+                p.privacy { (self.ui("ui.report.privacy")) }
+            }
         }
-        let roster = match &run.sheet {
-            Some(sheet) => format!("{} · {}", esc(&run.roster), esc(sheet)),
-            None => esc(&run.roster),
-        };
-        let _ = writeln!(
-            s,
-            "<div><dt>{}</dt><dd>{roster}</dd></div>",
-            self.ui("ui.report.roster")
-        );
-        s.push_str("</dl>\n");
-        let _ = writeln!(
-            s,
-            "<p class=\"privacy\">{}</p>",
-            self.ui("ui.report.privacy")
-        );
-        s.push_str("</header>\n<main>\n");
-        s
     }
 
-    fn summary(&self, sum: &Summary) -> String {
-        let mut s =
-            String::from("<section class=\"summary\" id=\"summary\">\n<div class=\"tiles\">\n");
-        for st in STATUSES {
-            let key = status_key(st);
-            let _ = writeln!(
-                s,
-                "<div class=\"tile s-{key}\"><span class=\"n\">{}</span>\
-                 <span class=\"label\">{}</span><p class=\"hint\">{}</p></div>",
-                sum.count(st),
-                self.ui(&format!("ui.status.{key}")),
-                self.ui(&format!("ui.status_hint.{key}")),
-            );
-        }
-        s.push_str("</div>\n<ul class=\"totals\">\n");
-        for (key, n) in [
+    fn summary(&self, sum: &Summary) -> Markup {
+        let totals = [
             ("ui.summary.total", sum.employees),
             ("ui.summary.packets", sum.packets),
             ("ui.summary.errors", sum.errors),
             ("ui.summary.warnings", sum.warnings),
-        ] {
-            let _ = writeln!(s, "<li><b>{n}</b> {}</li>", self.ui(key));
+        ];
+        html! {
+            section.summary #summary {
+                div.tiles {
+                    @for st in STATUSES {
+                        @let key = status_key(st);
+                        div class={ "tile s-" (key) } {
+                            span.n { (sum.count(st)) }
+                            span.label { (self.ui(&format!("ui.status.{key}"))) }
+                            p.hint { (self.ui(&format!("ui.status_hint.{key}"))) }
+                        }
+                    }
+                }
+                ul.totals {
+                    @for (key, n) in totals { li { b { (n) } " " (self.ui(key)) } }
+                }
+            }
         }
-        s.push_str("</ul>\n</section>\n");
-        s
     }
 
-    fn roster_issues(&self, issues: &[Issue]) -> String {
-        let mut s = String::from("<section class=\"roster-issues\">\n");
-        let _ = writeln!(s, "<h2>{}</h2>", self.ui("ui.report.roster_issues"));
-        self.issue_list(&mut s, issues);
-        s.push_str("</section>\n");
-        s
+    fn roster_issues(&self, issues: &[Issue]) -> Markup {
+        html! {
+            section.roster-issues {
+                h2 { (self.ui("ui.report.roster_issues")) }
+                (self.issue_list(issues))
+            }
+        }
     }
 
     /// The overview table, streamed row by row.
     fn overview<W: Write, O: Outcomes + ?Sized>(&self, w: &mut W, outcomes: &O) -> io::Result<()> {
-        let mut s = String::with_capacity(1024);
-        s.push_str("<section class=\"overview\" id=\"overview\">\n");
-        let _ = writeln!(s, "<h2>{}</h2>", self.ui("ui.report.overview"));
+        let title = html! { h2 { (self.ui("ui.report.overview")) } };
+        write!(w, "<section class=\"overview\" id=\"overview\">{}", title.0)?;
         if outcomes.count() == 0 {
-            let _ = writeln!(
-                s,
-                "<p class=\"empty\">{}</p>",
-                self.ui("ui.report.no_employees")
-            );
-            s.push_str("</section>\n");
-            return w.write_all(s.as_bytes());
+            let empty = html! { p.empty { (self.ui("ui.report.no_employees")) } };
+            return write!(w, "{}</section>", empty.0);
         }
-        s.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
-        for (key, class) in [
+        let columns = [
             ("ui.col.row", "num opt-phone"),
             ("ui.col.name", ""),
             ("ui.col.passport", "opt"),
@@ -240,105 +225,151 @@ impl Html<'_> {
             ("ui.col.deadline", ""),
             ("ui.col.missing", "num"),
             ("ui.col.errors", "num opt"),
-        ] {
-            let _ = write!(s, "<th class=\"{class}\">{}</th>", self.ui(key));
-        }
-        s.push_str("</tr></thead>\n<tbody>\n");
+        ];
+        let head = html! {
+            thead { tr { @for (key, class) in columns { th class=(class) { (self.ui(key)) } } } }
+        };
+        write!(w, "<div class=\"table-wrap\"><table>{}<tbody>", head.0)?;
         for o in outcomes.each() {
             let o = o?;
-            w.write_all(s.as_bytes())?;
-            s.clear();
-            let e = &o.employee;
-            let key = status_key(o.status);
-            let missing = o.missing_items().filter(|l| !l.optional).count();
-            let _ = writeln!(
-                s,
-                "<tr class=\"s-{key}\"><td class=\"num opt-phone\">{row}</td>\
-                 <td><a href=\"#e-{row}\">{name}</a></td><td class=\"opt mono\">{pp}</td>\
-                 <td><span class=\"badge s-{key}\">{status}</span></td><td class=\"date\">{deadline}</td>\
-                 <td class=\"num{miss_class}\">{missing}</td><td class=\"num opt{err_class}\">{errors}</td></tr>",
-                row = e.row,
-                name = self.display_name(&o),
-                pp = e
-                    .passport_no
-                    .as_deref()
-                    .map(|p| esc(&mask_id(p)))
-                    .unwrap_or_default(),
-                status = self.ui(&format!("ui.status.{key}")),
-                deadline = o.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                miss_class = if missing > 0 { " bad" } else { "" },
-                errors = o.error_count(),
-                err_class = if o.error_count() > 0 { " bad" } else { "" },
-            );
+            w.write_all(self.overview_row(&o).0.as_bytes())?;
         }
-        s.push_str("</tbody></table></div>\n</section>\n");
-        w.write_all(s.as_bytes())
+        w.write_all(b"</tbody></table></div></section>")
     }
 
-    fn display_name(&self, o: &EmployeeOutcome) -> String {
-        let e = &o.employee;
-        match (&e.name, &e.chinese_name) {
-            (Some(n), Some(z)) if !z.is_empty() => {
-                format!("{} <span class=\"zh-name\">{}</span>", esc(n), esc(z))
-            }
-            (Some(n), _) => esc(n),
-            (None, Some(z)) => esc(z),
-            (None, None) => self.ui_args("ui.loc.row", &[("row", e.row.to_string())]),
-        }
-    }
-
-    fn card(&self, s: &mut String, o: &EmployeeOutcome) {
+    fn overview_row(&self, o: &EmployeeOutcome) -> Markup {
         let e = &o.employee;
         let key = status_key(o.status);
-        let _ = writeln!(s, "<article class=\"card s-{key}\" id=\"e-{}\">", e.row);
-        s.push_str("<header>\n<div class=\"who\">\n");
-        let _ = writeln!(s, "<h2>{}</h2>", self.display_name(o));
+        let missing = o.missing_items().filter(|l| !l.optional).count();
+        let errors = o.error_count();
+        html! {
+            tr class={ "s-" (key) } {
+                td.num.opt-phone { (e.row) }
+                td { a href={ "#e-" (e.row) } { (self.display_name(o)) } }
+                td.opt.mono { @if let Some(p) = &e.passport_no { (mask_id(p)) } }
+                td { span class={ "badge s-" (key) } { (self.ui(&format!("ui.status.{key}"))) } }
+                td.date { @if let Some(d) = o.deadline { (d) } }
+                td.num.bad[missing > 0] { (missing) }
+                td.num.opt.bad[errors > 0] { (errors) }
+            }
+        }
+    }
+
+    fn display_name(&self, o: &EmployeeOutcome) -> Markup {
+        let e = &o.employee;
+        html! {
+            @match (&e.name, &e.chinese_name) {
+                (Some(n), Some(z)) if !z.is_empty() => { (n) " " span.zh-name { (z) } }
+                (Some(n), _) => { (n) }
+                (None, Some(z)) => { (z) }
+                (None, None) => { (self.ui_args("ui.loc.row", &[("row", e.row.to_string())])) }
+            }
+        }
+    }
+
+    fn card(&self, o: &EmployeeOutcome) -> Markup {
+        let e = &o.employee;
+        let key = status_key(o.status);
+        html! {
+            article class={ "card s-" (key) } id={ "e-" (e.row) } {
+                header {
+                    div.who {
+                        h2 { (self.display_name(o)) }
+                        p.sub { (self.card_facts(o)) }
+                        @if let Some(p) = &e.passport_no {
+                            details.pp {
+                                summary { (self.ui("ui.html.show_passport")) }
+                                span.mono { (p) }
+                            }
+                        }
+                    }
+                    span class={ "badge s-" (key) } { (self.ui(&format!("ui.status.{key}"))) }
+                }
+                div.body {
+                    (self.photo(o.photo.as_ref()))
+                    dl.facts {
+                        @for (label, value, class) in self.dates(o) {
+                            div class=(class) { dt { (self.ui(label)) } dd { (value) } }
+                        }
+                    }
+                }
+                @if !o.checklist.is_empty() {
+                    h3 { (self.ui("ui.html.documents")) }
+                    ul.checklist { @for line in &o.checklist { (self.checklist_line(line)) } }
+                }
+                @if !o.uploads.is_empty() {
+                    h3 { (self.ui("ui.html.uploads")) }
+                    div.table-wrap { table.uploads {
+                        tr {
+                            th { (self.ui("ui.col.upload_file")) }
+                            th { (self.ui("ui.col.pages")) }
+                            th { (self.ui("ui.col.size")) }
+                            th { (self.ui("ui.col.made_from")) }
+                        }
+                        @for u in &o.uploads {
+                            @let size = crate::outcome::size_text(u.bytes);
+                            tr {
+                                td.mono { (u.entry) }
+                                td.num { (u.pages) }
+                                td.num {
+                                    @if u.within_budget { (size) } @else { span.over { (size) " ✗" } }
+                                }
+                                td.files { (u.files.join(", ")) }
+                            }
+                        }
+                    } }
+                }
+                h3 { (self.ui("ui.html.issues")) }
+                @if o.issues.is_empty() {
+                    p.none { (self.ui("ui.html.no_issues")) }
+                } @else {
+                    (self.issue_list(&o.issues))
+                }
+                footer {
+                    @match &o.packet {
+                        Some(p) => {
+                            a.packet href={ "packets/" (percent_encode(p)) } {
+                                (self.ui("ui.html.download")) span.file.mono { (p) }
+                            }
+                        }
+                        None => { p.no-packet { (self.ui("ui.html.no_packet")) } }
+                    }
+                    a.top-link href="#overview" { (self.ui("ui.html.back_to_top")) }
+                }
+            }
+        }
+    }
+
+    /// The line under a card's name: masked passport, nationality, category, roster row.
+    fn card_facts(&self, o: &EmployeeOutcome) -> Markup {
+        let e = &o.employee;
         let mut facts = Vec::new();
         if let Some(p) = &e.passport_no {
-            facts.push(format!("<span class=\"mono\">{}</span>", esc(&mask_id(p))));
+            facts.push(html! { span.mono { (mask_id(p)) } });
         }
         if let Some(n) = &e.nationality {
-            facts.push(esc(n));
+            facts.push(html! { (n) });
         }
         if let Some(c) = e.category {
-            facts.push(esc(&format!("{} {}", c.key(), c.label_zh())));
+            facts.push(html! { (c.key()) " " (c.label_zh()) });
         } else if let Some(raw) = &e.category_raw {
-            facts.push(esc(raw));
+            facts.push(html! { (raw) });
         }
         facts.push(self.ui_args("ui.loc.row", &[("row", e.row.to_string())]));
-        let _ = writeln!(s, "<p class=\"sub\">{}</p>", facts.join(" · "));
-        if let Some(p) = &e.passport_no {
-            let _ = writeln!(
-                s,
-                "<details class=\"pp\"><summary>{}</summary><span class=\"mono\">{}</span></details>",
-                self.ui("ui.html.show_passport"),
-                esc(p)
-            );
+        html! {
+            @for (i, f) in facts.iter().enumerate() { @if i > 0 { " · " } (f) }
         }
-        s.push_str("</div>\n");
-        let _ = writeln!(
-            s,
-            "<span class=\"badge s-{key}\">{}</span>\n</header>",
-            self.ui(&format!("ui.status.{key}"))
-        );
+    }
 
-        s.push_str("<div class=\"body\">\n");
-        self.photo(s, o.photo.as_ref());
-        s.push_str("<dl class=\"facts\">\n");
-        let mut fact = |label: &str, value: String, class: &str| {
-            if !value.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "<div class=\"{class}\"><dt>{}</dt><dd>{value}</dd></div>",
-                    self.ui(label)
-                );
-            }
-        };
-        fact(
+    /// The card's dates and figures: `(label, value, class)`, the empty ones left out.
+    fn dates(&self, o: &EmployeeOutcome) -> Vec<(&'static str, Markup, &'static str)> {
+        let e = &o.employee;
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| html! { (d) });
+        let mut out = vec![(
             "ui.col.window",
-            self.ui(&format!("ui.window.{}", o.window_state.as_str())),
+            Some(self.ui(&format!("ui.window.{}", o.window_state.as_str()))),
             "",
-        );
+        )];
         if let Some(d) = o.days_left {
             let (k, n) = if d >= 0 {
                 ("ui.days.left", d)
@@ -346,225 +377,115 @@ impl Html<'_> {
                 ("ui.days.over", -d)
             };
             let class = if d < 0 { "bad" } else { "" };
-            fact(
-                "ui.col.days_left",
-                self.ui_args(k, &[("n", n.to_string())]),
-                class,
-            );
+            let value = self.ui_args(k, &[("n", n.to_string())]);
+            out.push(("ui.col.days_left", Some(value), class));
         }
-        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        fact("ui.col.window_opens", date(o.window_opens), "");
-        fact("ui.col.deadline", date(o.deadline), "strong");
-        fact("ui.col.wp_expiry", date(e.work_permit_expiry), "");
-        fact("ui.col.rp_expiry", date(e.residence_permit_expiry), "");
+        out.push(("ui.col.window_opens", date(o.window_opens), ""));
+        out.push(("ui.col.deadline", date(o.deadline), "strong"));
+        out.push(("ui.col.wp_expiry", date(e.work_permit_expiry), ""));
+        out.push(("ui.col.rp_expiry", date(e.residence_permit_expiry), ""));
         if let Some(y) = o.term_years {
-            fact(
-                "ui.col.term",
-                self.ui_args("ui.unit.years", &[("n", fmt_years(y))]),
-                "",
-            );
+            let value = self.ui_args("ui.unit.years", &[("n", fmt_years(y))]);
+            out.push(("ui.col.term", Some(value), ""));
         }
         if let Some(fee) = o.fee_rmb {
-            fact(
-                "ui.col.fee",
-                self.ui_args("ui.unit.rmb", &[("n", fee.to_string())]),
-                "",
-            );
+            let value = self.ui_args("ui.unit.rmb", &[("n", fee.to_string())]);
+            out.push(("ui.col.fee", Some(value), ""));
         }
-        s.push_str("</dl>\n</div>\n");
-
-        if !o.checklist.is_empty() {
-            let _ = writeln!(
-                s,
-                "<h3>{}</h3>\n<ul class=\"checklist\">",
-                self.ui("ui.html.documents")
-            );
-            for line in &o.checklist {
-                self.checklist_line(s, line);
-            }
-            s.push_str("</ul>\n");
-        }
-
-        if !o.uploads.is_empty() {
-            let _ = writeln!(
-                s,
-                "<h3>{}</h3>\n<div class=\"table-wrap\"><table class=\"uploads\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                self.ui("ui.html.uploads"),
-                self.ui("ui.col.upload_file"),
-                self.ui("ui.col.pages"),
-                self.ui("ui.col.size"),
-                self.ui("ui.col.made_from"),
-            );
-            for u in &o.uploads {
-                let size = crate::outcome::size_text(u.bytes);
-                let size = if u.within_budget {
-                    esc(&size).to_string()
-                } else {
-                    format!("<span class=\"over\">{} ✗</span>", esc(&size))
-                };
-                let _ = writeln!(
-                    s,
-                    "<tr><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"files\">{}</td></tr>",
-                    esc(&u.entry),
-                    u.pages,
-                    size,
-                    esc(&u.files.join(", ")),
-                );
-            }
-            s.push_str("</table></div>\n");
-        }
-
-        let _ = writeln!(s, "<h3>{}</h3>", self.ui("ui.html.issues"));
-        if o.issues.is_empty() {
-            let _ = writeln!(s, "<p class=\"none\">{}</p>", self.ui("ui.html.no_issues"));
-        } else {
-            self.issue_list(s, &o.issues);
-        }
-
-        s.push_str("<footer>\n");
-        match &o.packet {
-            Some(p) => {
-                let _ = writeln!(
-                    s,
-                    "<a class=\"packet\" href=\"packets/{}\">{}<span class=\"file mono\">{}</span></a>",
-                    percent_encode(p),
-                    self.ui("ui.html.download"),
-                    esc(p)
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    s,
-                    "<p class=\"no-packet\">{}</p>",
-                    self.ui("ui.html.no_packet")
-                );
-            }
-        }
-        let _ = writeln!(
-            s,
-            "<a class=\"top-link\" href=\"#overview\">{}</a>\n</footer>\n</article>",
-            self.ui("ui.html.back_to_top")
-        );
+        out.into_iter()
+            .filter_map(|(label, value, class)| {
+                value.filter(|v| !v.0.is_empty()).map(|v| (label, v, class))
+            })
+            .collect()
     }
 
-    fn photo(&self, s: &mut String, photo: Option<&PhotoLine>) {
+    fn photo(&self, photo: Option<&PhotoLine>) -> Markup {
         let Some(p) = photo else {
-            let _ = writeln!(
-                s,
-                "<figure class=\"photo none\"><div class=\"placeholder\"></div><figcaption>{}</figcaption></figure>",
-                self.ui("ui.photo.none")
-            );
-            return;
+            return html! {
+                figure.photo.none {
+                    div.placeholder {}
+                    figcaption { (self.ui("ui.photo.none")) }
+                }
+            };
         };
         let (class, key) = if p.ok {
             ("ok", "ui.photo.ok")
         } else {
             ("bad", "ui.photo.failed")
         };
-        let _ = write!(s, "<figure class=\"photo {class}\">");
-        match p
+        let preview = p
             .preview
             .as_deref()
-            .filter(|b| image_matches(&p.preview_mime, b))
-        {
-            Some(bytes) => {
-                let _ = write!(
-                    s,
-                    "<img src=\"data:{};base64,{}\" alt=\"{}\">",
-                    p.preview_mime,
-                    base64(bytes),
-                    esc(&p.file)
-                );
+            .filter(|b| image_matches(&p.preview_mime, b));
+        html! {
+            figure class={ "photo " (class) } {
+                @match preview {
+                    Some(bytes) => {
+                        img src={ "data:" (p.preview_mime) ";base64," (base64(bytes)) } alt=(p.file);
+                    }
+                    None => { div.placeholder {} }
+                }
+                figcaption { (self.ui(key)) span.file { (p.file) } }
             }
-            None => s.push_str("<div class=\"placeholder\"></div>"),
         }
-        let _ = writeln!(
-            s,
-            "<figcaption>{}<span class=\"file\">{}</span></figcaption></figure>",
-            self.ui(key),
-            esc(&p.file)
-        );
     }
 
-    fn checklist_line(&self, s: &mut String, line: &ChecklistLine) {
+    fn checklist_line(&self, line: &ChecklistLine) -> Markup {
         let class = match line.status {
             ItemStatus::Missing if line.optional => "missing optional",
             ItemStatus::Missing => "missing",
             ItemStatus::Provided | ItemStatus::Generated => "done",
             ItemStatus::AfterBooking => "todo",
         };
-        let _ = write!(
-            s,
-            "<li class=\"{class}\"><span class=\"st\">{}</span><span class=\"item\">{}",
-            self.ui(&format!("ui.item.{}", line.status.as_str())),
-            self.bi(&line.name_zh, &line.name_en)
-        );
-        if line.status == ItemStatus::Missing && line.optional {
-            let _ = write!(s, " <em>({})</em>", self.ui("ui.item.optional"));
-        }
-        if line.bring_original {
-            let _ = write!(
-                s,
-                " <span class=\"orig\">{}</span>",
-                self.ui("ui.item.bring_original")
-            );
-        }
-        if line.status == ItemStatus::Missing {
-            let how = self.bi(&line.how_zh, &line.how_en);
-            if !how.is_empty() {
-                let _ = write!(s, "<small class=\"how\">{how}</small>");
+        let missing = line.status == ItemStatus::Missing;
+        let how = self.bi(&line.how_zh, &line.how_en);
+        html! {
+            li class=(class) {
+                span.st { (self.ui(&format!("ui.item.{}", line.status.as_str()))) }
+                span.item {
+                    (self.bi(&line.name_zh, &line.name_en))
+                    @if missing && line.optional { " " em { "(" (self.ui("ui.item.optional")) ")" } }
+                    @if line.bring_original { " " span.orig { (self.ui("ui.item.bring_original")) } }
+                    @if missing && !how.0.is_empty() { small.how { (how) } }
+                    @if !line.files.is_empty() { small.files { (line.files.join(", ")) } }
+                }
             }
         }
-        if !line.files.is_empty() {
-            let files: Vec<String> = line.files.iter().map(|f| esc(f)).collect();
-            let _ = write!(s, "<small class=\"files\">{}</small>", files.join(", "));
-        }
-        s.push_str("</span></li>\n");
     }
 
-    fn issue_list(&self, s: &mut String, issues: &[Issue]) {
-        s.push_str("<ul class=\"issues\">\n");
-        for issue in issues {
-            let (class, sev) = match issue.severity {
-                Severity::Error => ("error", "ui.severity.error"),
-                Severity::Warning => ("warning", "ui.severity.warning"),
-            };
-            let tx = self.t.catalog.text(issue);
-            let _ = write!(
-                s,
-                "<li class=\"{class}\"><div class=\"line\"><span class=\"sev\">{}</span>",
-                self.ui(sev)
-            );
-            let place = where_short(issue);
-            if !place.is_empty() {
-                let _ = write!(s, "<span class=\"where mono\">{}</span>", esc(&place));
+    fn issue_list(&self, issues: &[Issue]) -> Markup {
+        html! {
+            ul.issues {
+                @for issue in issues {
+                    @let (class, sev) = match issue.severity {
+                        Severity::Error => ("error", "ui.severity.error"),
+                        Severity::Warning => ("warning", "ui.severity.warning"),
+                    };
+                    @let tx = self.t.catalog.text(issue);
+                    @let place = where_short(issue);
+                    @let action = self.bi(&tx.action_zh, &tx.action);
+                    li class=(class) {
+                        div.line {
+                            span.sev { (self.ui(sev)) }
+                            @if !place.is_empty() { span class="where mono" { (place) } }
+                            code { (issue.code) }
+                        }
+                        p.msg { (self.bi(&tx.message_zh, &tx.message)) }
+                        @if !action.0.is_empty() { p.act { (action) } }
+                    }
+                }
             }
-            let _ = write!(s, "<code>{}</code></div>", esc(&issue.code));
-            let _ = write!(
-                s,
-                "<p class=\"msg\">{}</p>",
-                self.bi(&tx.message_zh, &tx.message)
-            );
-            let action = self.bi(&tx.action_zh, &tx.action);
-            if !action.is_empty() {
-                let _ = write!(s, "<p class=\"act\">{action}</p>");
-            }
-            s.push_str("</li>\n");
         }
-        s.push_str("</ul>\n");
     }
 
-    fn foot(&self, run: &RunInfo) -> String {
-        format!(
-            "<footer class=\"bottom\"><p>{}</p></footer>\n</body>\n</html>\n",
-            self.ui_args(
-                "ui.report.generated_by",
-                &[
-                    ("version", run.tool_version.clone()),
-                    ("profile", run.photo_profile.clone()),
-                ],
-            )
-        )
+    fn foot(&self, run: &RunInfo) -> Markup {
+        let args = [
+            ("version", run.tool_version.clone()),
+            ("profile", run.photo_profile.clone()),
+        ];
+        html! {
+            footer.bottom { p { (self.ui_args("ui.report.generated_by", &args)) } }
+        }
     }
 }
 
@@ -653,6 +574,7 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::markup::esc;
     use super::super::testdata;
     use super::*;
     use crate::assets::Templates;

@@ -70,13 +70,22 @@ impl NetLimits {
         }
     }
 
-    /// `key=value` pairs separated by commas; durations as `500ms`, `2s`.
+    /// `key=value` pairs separated by commas; durations as `humantime` reads them (`500ms`,
+    /// `2s`, `1min 30s`), more than zero.
     pub fn parse(s: &str) -> Result<NetLimits, String> {
         let mut n = NetLimits::default();
         for pair in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let bad = || format!("{NET_ENV}: '{pair}' is not key=value with a known key");
             let (k, v) = pair.split_once('=').ok_or_else(bad)?;
-            let dur = || parse_duration(v.trim()).ok_or_else(bad);
+            let dur = || match humantime::parse_duration(v.trim()) {
+                Ok(d) if !d.is_zero() => Ok(d),
+                Ok(_) => Err(format!(
+                    "{NET_ENV}: '{pair}': the duration must be more than zero, such as 500ms or 2s"
+                )),
+                Err(e) => Err(format!(
+                    "{NET_ENV}: '{pair}': {e}; write a duration such as 500ms or 2s"
+                )),
+            };
             let count = || {
                 v.trim()
                     .parse::<usize>()
@@ -96,15 +105,6 @@ impl NetLimits {
         }
         Ok(n)
     }
-}
-
-fn parse_duration(v: &str) -> Option<Duration> {
-    let d = if let Some(ms) = v.strip_suffix("ms") {
-        Duration::from_millis(ms.parse().ok()?)
-    } else {
-        Duration::from_secs(v.strip_suffix('s')?.parse().ok()?)
-    };
-    (!d.is_zero()).then_some(d)
 }
 
 /// The client a request comes from: the connection's address, or with `--trust-proxy` the
@@ -380,6 +380,14 @@ mod tests {
         ] {
             assert!(NetLimits::parse(bad).is_err(), "{bad}");
         }
+        // Any duration humantime reads; a wrong one is named, with an example.
+        let n = NetLimits::parse("shutdown_grace=1min 30s").unwrap();
+        assert_eq!(n.shutdown_grace, Duration::from_secs(90));
+        let e = NetLimits::parse("body_timeout=5").unwrap_err();
+        assert!(
+            e.contains("PERMITPACK_SERVE_NET") && e.contains("body_timeout=5") && e.contains("2s"),
+            "{e}"
+        );
     }
 
     #[test]
