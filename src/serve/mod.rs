@@ -57,9 +57,9 @@ pub enum ServeError {
     Random(#[from] random::NoRandom),
     #[error("cannot hash the password")]
     Hash,
-    /// The connections loop failed: its own sentence (`net::serve`).
+    /// The connections loop failed (`net::serve`).
     #[error("the server stopped: {0}")]
-    Stopped(String),
+    Stopped(#[source] tokio::sync::AcquireError),
 }
 
 /// How often job folders older than `--keep` are looked for while the server runs.

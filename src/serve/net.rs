@@ -63,7 +63,7 @@ pub const NET_ENV: &str = "PERMITPACK_SERVE_NET";
 
 impl NetLimits {
     /// The defaults, overridden by `PERMITPACK_SERVE_NET` when set.
-    pub fn from_env() -> Result<NetLimits, String> {
+    pub fn from_env() -> Result<NetLimits, NetLimitsError> {
         match std::env::var(NET_ENV) {
             Ok(v) if !v.trim().is_empty() => NetLimits::parse(&v),
             _ => Ok(NetLimits::default()),
@@ -72,19 +72,18 @@ impl NetLimits {
 
     /// `key=value` pairs separated by commas; durations as `humantime` reads them (`500ms`,
     /// `2s`, `1min 30s`), more than zero.
-    pub fn parse(s: &str) -> Result<NetLimits, String> {
+    pub fn parse(s: &str) -> Result<NetLimits, NetLimitsError> {
         let mut n = NetLimits::default();
         for pair in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let bad = || format!("{NET_ENV}: '{pair}' is not key=value with a known key");
+            let bad = || NetLimitsError::NotKeyValue(pair.to_string());
             let (k, v) = pair.split_once('=').ok_or_else(bad)?;
             let dur = || match humantime::parse_duration(v.trim()) {
                 Ok(d) if !d.is_zero() => Ok(d),
-                Ok(_) => Err(format!(
-                    "{NET_ENV}: '{pair}': the duration must be more than zero, such as 500ms or 2s"
-                )),
-                Err(e) => Err(format!(
-                    "{NET_ENV}: '{pair}': {e}; write a duration such as 500ms or 2s"
-                )),
+                Ok(_) => Err(NetLimitsError::Zero(pair.to_string())),
+                Err(source) => Err(NetLimitsError::Duration {
+                    pair: pair.to_string(),
+                    source,
+                }),
             };
             let count = || {
                 v.trim()
@@ -105,6 +104,20 @@ impl NetLimits {
         }
         Ok(n)
     }
+}
+
+/// What is wrong in `PERMITPACK_SERVE_NET`: the pair, and what to write instead.
+#[derive(Debug, thiserror::Error)]
+pub enum NetLimitsError {
+    #[error("{NET_ENV}: '{0}' is not key=value with a known key")]
+    NotKeyValue(String),
+    #[error("{NET_ENV}: '{0}': the duration must be more than zero, such as 500ms or 2s")]
+    Zero(String),
+    #[error("{NET_ENV}: '{pair}': {source}; write a duration such as 500ms or 2s")]
+    Duration {
+        pair: String,
+        source: humantime::DurationError,
+    },
 }
 
 /// The client a request comes from: the connection's address, or with `--trust-proxy` the
@@ -243,14 +256,15 @@ impl<B: HttpBody<Data = Bytes>> HttpBody for Paced<B> {
 }
 
 /// Serves `app` on `listener` until `stop` completes, then lets open requests finish for
-/// the grace time. `Err` is one line for the user.
+/// the grace time. `Err` only if the connection count's semaphore was closed, which
+/// nothing here does.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: &NetLimits,
     trust_proxy: bool,
     stop: impl Future<Output = ()>,
-) -> Result<(), String> {
+) -> Result<(), tokio::sync::AcquireError> {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
@@ -262,7 +276,7 @@ pub async fn serve(
     loop {
         // A free place first: over the cap, connections wait in the system's queue.
         let permit = tokio::select! {
-            p = total.clone().acquire_owned() => p.map_err(|e| e.to_string())?,
+            p = total.clone().acquire_owned() => p?,
             () = &mut stop => break,
         };
         let (stream, peer) = tokio::select! {
@@ -380,10 +394,19 @@ mod tests {
         ] {
             assert!(NetLimits::parse(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            NetLimits::parse("x=1").unwrap_err().to_string(),
+            "PERMITPACK_SERVE_NET: 'x=1' is not key=value with a known key"
+        );
+        assert_eq!(
+            NetLimits::parse("header_timeout=0s").unwrap_err().to_string(),
+            "PERMITPACK_SERVE_NET: 'header_timeout=0s': the duration must be more than zero, \
+             such as 500ms or 2s"
+        );
         // Any duration humantime reads; a wrong one is named, with an example.
         let n = NetLimits::parse("shutdown_grace=1min 30s").unwrap();
         assert_eq!(n.shutdown_grace, Duration::from_secs(90));
-        let e = NetLimits::parse("body_timeout=5").unwrap_err();
+        let e = NetLimits::parse("body_timeout=5").unwrap_err().to_string();
         assert!(
             e.contains("PERMITPACK_SERVE_NET") && e.contains("body_timeout=5") && e.contains("2s"),
             "{e}"
