@@ -399,7 +399,9 @@ mod tests {
             "PERMITPACK_SERVE_NET: 'x=1' is not key=value with a known key"
         );
         assert_eq!(
-            NetLimits::parse("header_timeout=0s").unwrap_err().to_string(),
+            NetLimits::parse("header_timeout=0s")
+                .unwrap_err()
+                .to_string(),
             "PERMITPACK_SERVE_NET: 'header_timeout=0s': the duration must be more than zero, \
              such as 500ms or 2s"
         );
